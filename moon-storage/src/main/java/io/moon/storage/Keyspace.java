@@ -1,0 +1,223 @@
+package io.moon.storage;
+
+import java.util.SplittableRandom;
+
+/**
+ * One shard's part of the keyspace: its slice of every numbered database, the access clock used
+ * for LRU/LFU stamps, the active expire cycle and the shard's keyspace counters.
+ *
+ * <p>Owned by its shard thread; not thread-safe. Other threads learn about it only through
+ * messages to that thread.
+ */
+public final class Keyspace {
+    /** Redis's LRU clock: seconds, 24 bits. */
+    static final int LRU_CLOCK_MAX = (1 << 24) - 1;
+    static final int LFU_INIT_VAL = 5;
+    /** Keys sampled per round of the active expire cycle (ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
+    static final int EXPIRE_KEYS_PER_LOOP = 20;
+    /** Keep sampling a database while more than this percentage of samples had expired. */
+    static final int EXPIRE_ACCEPTABLE_STALE_PERCENT = 10;
+
+    public final KeyspaceStats stats = new KeyspaceStats();
+    private final Db[] dbs;
+    private final SplittableRandom rnd;
+    private long nowMillis;
+    private int lruClock;
+    private boolean lfu;
+    private int lfuLogFactor = 10;
+    private int lfuDecayMinutes = 1;
+    private boolean activeExpire = true;
+    private int expireDbCursor;
+    private final int[] expireCursor;
+
+    public Keyspace(final int databases, final long seed) {
+        dbs = new Db[databases];
+        for (int i = 0; i < databases; i++) {
+            dbs[i] = new Db(this, i);
+        }
+        expireCursor = new int[databases];
+        rnd = new SplittableRandom(seed);
+        clock(System.currentTimeMillis());
+    }
+
+    public Db db(final int i) {
+        return dbs[i];
+    }
+
+    public int databases() {
+        return dbs.length;
+    }
+
+    public SplittableRandom random() {
+        return rnd;
+    }
+
+    /** Exchanges two databases (SWAPDB): clients see the other's keys at once. */
+    public void swap(final int a, final int b) {
+        final Db x = dbs[a];
+        dbs[a] = dbs[b];
+        dbs[b] = x;
+    }
+
+    public long keys() {
+        long n = 0;
+        for (final Db d : dbs) {
+            n += d.size();
+        }
+        return n;
+    }
+
+    public long memoryBytes() {
+        long n = 0;
+        for (final Db d : dbs) {
+            n += d.memoryBytes();
+        }
+        return n;
+    }
+
+    // ---- clock, LRU and LFU --------------------------------------------------------------------
+
+    /** Advances the clock used for access stamps; the shard calls it as time passes. */
+    public void clock(final long nowMillis) {
+        this.nowMillis = nowMillis;
+        this.lruClock = (int) ((nowMillis / 1000) & LRU_CLOCK_MAX);
+    }
+
+    /** Uses LFU stamps (a maxmemory-policy *-lfu is selected) instead of LRU ones. */
+    public void lfu(final boolean on, final int logFactor, final int decayMinutes) {
+        this.lfu = on;
+        this.lfuLogFactor = logFactor;
+        this.lfuDecayMinutes = decayMinutes;
+    }
+
+    public boolean lfu() {
+        return lfu;
+    }
+
+    public void activeExpire(final boolean on) {
+        this.activeExpire = on;
+    }
+
+    private int lfuMinutes() {
+        return (int) ((nowMillis / 60000) & 0xffff);
+    }
+
+    int newStamp() {
+        return lfu ? (lfuMinutes() << 8) | LFU_INIT_VAL : lruClock;
+    }
+
+    int accessStamp(final int old) {
+        if (!lfu) {
+            return lruClock;
+        }
+        int counter = lfuDecayed(old);
+        if (counter < 255) {
+            final double base = Math.max(0, counter - LFU_INIT_VAL);
+            if (rnd.nextDouble() < 1.0 / (base * lfuLogFactor + 1)) {
+                counter++;
+            }
+        }
+        return (lfuMinutes() << 8) | counter;
+    }
+
+    /** The LFU counter after decay for the minutes since the last access (OBJECT FREQ). */
+    public int lfuDecayed(final int stamp) {
+        final int last = stamp >>> 8;
+        final int now = lfuMinutes();
+        final int elapsed = now >= last ? now - last : 65535 - last + now;
+        final int periods = lfuDecayMinutes > 0 ? elapsed / lfuDecayMinutes : 0;
+        final int counter = stamp & 0xff;
+        return periods > counter ? 0 : counter - periods;
+    }
+
+    /** Milliseconds since the stamp (OBJECT IDLETIME), at the LRU clock's one-second resolution. */
+    public long idleMillis(final int stamp) {
+        final long clock = lruClock;
+        if (clock >= stamp) {
+            return (clock - stamp) * 1000;
+        }
+        return (clock + (LRU_CLOCK_MAX - stamp)) * 1000;
+    }
+
+    // ---- background work -----------------------------------------------------------------------
+
+    /**
+     * Redis's slow active expire cycle: for each database with expiring keys, examine
+     * {@value #EXPIRE_KEYS_PER_LOOP} of them at a time and delete those past their time, and go
+     * on while more than {@value #EXPIRE_ACCEPTABLE_STALE_PERCENT}% of a round had expired, until
+     * {@code budgetNanos} is spent. Keys nobody reads still free their memory this way.
+     *
+     * @return keys deleted
+     */
+    public long activeExpireCycle(final long nowMillis, final long budgetNanos) {
+        if (!activeExpire) {
+            return 0;
+        }
+        final long start = System.nanoTime();
+        long deleted = 0;
+        boolean timedOut = false;
+        for (int n = 0; n < dbs.length && !timedOut; n++) {
+            final int dbi = expireDbCursor;
+            expireDbCursor = (expireDbCursor + 1) % dbs.length;
+            final Db db = dbs[dbi];
+            int iteration = 0;
+            while (db.expiresCount() > 0) {
+                int sampled = 0;
+                int expired = 0;
+                long ttlSum = 0;
+                int ttlSamples = 0;
+                final int num = Math.min(db.expiresCount(), EXPIRE_KEYS_PER_LOOP);
+                for (int i = 0; i < num && db.expiresCount() > 0; i++) {
+                    int c = expireCursor[dbi];
+                    if (c >= db.expiresCount()) {
+                        c = 0;
+                    }
+                    final long a = db.expiresAt(c);
+                    sampled++;
+                    final long at = db.expireAt(a);
+                    if (at <= nowMillis) {
+                        db.expireNow(a, db.hashOf(a));
+                        expired++;
+                        // the last entry moved into slot c: look at it next
+                        expireCursor[dbi] = c;
+                    } else {
+                        ttlSum += at - nowMillis;
+                        ttlSamples++;
+                        expireCursor[dbi] = c + 1;
+                    }
+                }
+                deleted += expired;
+                if (ttlSamples > 0) {
+                    final long avg = ttlSum / ttlSamples;
+                    db.avgTtlMillis = db.avgTtlMillis == 0 ? avg : (db.avgTtlMillis / 50) * 49 + avg / 50;
+                }
+                stats.expireCycleSampled += sampled;
+                if ((++iteration & 15) == 0 && System.nanoTime() - start > budgetNanos) {
+                    timedOut = true;
+                    stats.expireCycleTimeouts++;
+                    break;
+                }
+                if (sampled == 0 || expired * 100 / sampled <= EXPIRE_ACCEPTABLE_STALE_PERCENT) {
+                    break;
+                }
+            }
+        }
+        stats.expireCycleNanos += System.nanoTime() - start;
+        return deleted;
+    }
+
+    /** Incremental rehashing and shrinking, time-boxed (Redis's databasesCron). */
+    public void tableCron(final long budgetNanos) {
+        final long start = System.nanoTime();
+        for (final Db d : dbs) {
+            d.maybeShrink();
+        }
+        for (final Db d : dbs) {
+            while (d.rehash(100)) {
+                if (System.nanoTime() - start > budgetNanos) {
+                    return;
+                }
+            }
+        }
+    }
+}
