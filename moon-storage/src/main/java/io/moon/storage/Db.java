@@ -623,6 +623,34 @@ public final class Db {
         return i < t1.length ? t1[i] : t0[rehashIdx + i - t1.length];
     }
 
+    // ---- moving values between keys ------------------------------------------------------------
+
+    /** Copies the entry's value (with its expiry and access stamp) out of the table. */
+    public Dump dump(final long addr) {
+        final byte[] p = slabs.page(addr);
+        final int off = (int) addr;
+        final int vp = valuePos(p, off);
+        final int end = off + entryLength(addr);
+        return new Dump(Entry.meta(p, off) & ~Entry.HAS_EXPIRE, Arrays.copyOfRange(p, vp, end), expireAt(addr),
+                Entry.lru(p, off));
+    }
+
+    /**
+     * Stores a dumped value under a key that must not exist here; keeps the dump's expiry, and its
+     * access stamp when {@code keepStamp} (RENAME and MOVE keep the object, COPY makes a new one).
+     */
+    public long restore(final byte[] k, final int ko, final int kl, final long h, final Dump d, final boolean keepStamp) {
+        final boolean expire = d.expireAtMillis() >= 0;
+        final int size = Entry.HEADER + (expire ? Entry.EXPIRE_BYTES : 0) + Entry.varintSize(kl) + kl + d.repr().length;
+        final long a = insert(k, ko, kl, h, size, d.meta());
+        final byte[] p = slabs.page(a);
+        System.arraycopy(d.repr(), 0, p, valuePos(p, (int) a), d.repr().length);
+        if (keepStamp) {
+            Entry.lru(p, (int) a, d.stamp());
+        }
+        return expire ? setExpire(a, h, d.expireAtMillis()) : a;
+    }
+
     // ---- memory --------------------------------------------------------------------------------
 
     /** Bytes this database holds: pages, bucket arrays and the expires index. */

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Starts Moon in the foreground: ./moon [config-file] [--option value ...]
+#
+# Finds a JDK 25 (JAVA_HOME, then the usual JVM folders, then `java` on PATH), builds the server
+# on first use or when sources changed, and runs it with the JVM settings described in
+# docs/jvm.md. MOON_JAVA_OPTS adds JVM options (for example -Xmx8g).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+required=25
+
+# Version of the JDK at $1 (its major number), from its release file or by asking it.
+jdk_major() {
+  local home=$1 v=""
+  if [[ -f "$home/release" ]]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" | head -1)
+  fi
+  if [[ -z "$v" && -x "$home/bin/java" ]]; then
+    v=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+  fi
+  echo "${v:-0}"
+}
+
+find_jdk() {
+  local c
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" && -x "$JAVA_HOME/bin/javac" ]] \
+     && (( $(jdk_major "$JAVA_HOME") >= required )); then
+    echo "$JAVA_HOME"; return 0
+  fi
+  # The usual JVM folders (Debian/Ubuntu/Fedora, SDKMAN, IntelliJ, macOS), lowest fitting version first.
+  for c in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* \
+           "$HOME"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [[ -x "$c/bin/java" && -x "$c/bin/javac" ]] || continue
+    local m; m=$(jdk_major "$c")
+    (( m >= required )) && echo "$m $c"
+  done | sort -n | head -1 | cut -d' ' -f2- | grep . && return 0
+  if command -v javac >/dev/null 2>&1; then
+    c=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+    if (( $(jdk_major "$c") >= required )); then echo "$c"; return 0; fi
+  fi
+  return 1
+}
+
+if ! jdk=$(find_jdk); then
+  echo "moon: no JDK $required or newer found (looked at JAVA_HOME, /usr/lib/jvm and PATH); install one, e.g. Temurin $required" >&2
+  exit 1
+fi
+export JAVA_HOME="$jdk"
+
+jar="$here/moon-server/target/moon-server-0.1.0-SNAPSHOT.jar"
+lib="$here/moon-server/target/lib"
+needs_build() {
+  [[ -f "$jar" && -d "$lib" ]] || return 0
+  [[ -n "$(find "$here/pom.xml" "$here"/moon-protocol "$here"/moon-storage "$here"/moon-server \
+      \( -path '*/target' -prune \) -o \( -newer "$jar" \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -print \) \
+      2>/dev/null | head -1)" ]]
+}
+if needs_build; then
+  echo "moon: building the server (first run or sources changed) ..." >&2
+  (cd "$here" && ./mvnw -q -B -DskipTests -pl moon-server -am package) >&2 || {
+    echo "moon: build failed; run ./mvnw -pl moon-server -am package to see why" >&2; exit 1; }
+fi
+
+# JVM settings, explained in docs/jvm.md.
+jvm_opts=(
+  -XX:+UseG1GC
+  -XX:MaxGCPauseMillis=10
+  -XX:+UseCompactObjectHeaders
+  -XX:+UseStringDeduplication
+  -XX:MaxRAMPercentage=75
+  -XX:InitialRAMPercentage=1
+  -XX:G1PeriodicGCInterval=60000
+  -XX:-UsePerfData
+  -Xss512k
+  -XX:+ExitOnOutOfMemoryError
+  --enable-native-access=ALL-UNNAMED
+  --sun-misc-unsafe-memory-access=allow
+  -Dio.netty.tryReflectionSetAccessible=true
+  -Dmoon.executable="$here/moon"
+)
+# shellcheck disable=SC2086
+exec "$JAVA_HOME/bin/java" "${jvm_opts[@]}" ${MOON_JAVA_OPTS:-} \
+  -cp "$jar:$lib/*" io.moon.server.Main "$@"

@@ -1,0 +1,95 @@
+package io.moon.server;
+
+import io.moon.protocol.Reply;
+import io.moon.protocol.Request;
+import io.moon.server.command.CommandSpec;
+import io.moon.server.net.Connection;
+import io.moon.storage.Db;
+import io.moon.storage.Keyspace;
+
+/**
+ * Everything a handler needs while it runs: the shard it runs on, the selected database there,
+ * the request, where the reply goes, and the time.
+ *
+ * <p>One instance per shard thread, reused for every command that thread runs (handlers run to
+ * completion, so one is enough). {@link #client} is set only when the command runs on its
+ * connection's own thread (local commands); keyed handlers must not need it, because they may
+ * run on another shard. What they need of the client travels in the request's call
+ * ({@link #dbIndex}, {@link #proto}, {@link #noTouch}).
+ */
+public final class Ctx {
+    public final Shard shard;
+    public final Keyspace keyspace;
+    public final Server server;
+    public Db db;
+    public int dbIndex;
+    public Request req;
+    public Reply out;
+    public CommandSpec cmd;
+    public long now;
+    public int proto = 2;
+    /** CLIENT NO-TOUCH: reads do not update the access stamp. */
+    public boolean noTouch;
+    /** The connection, when running on its thread; null on other shards. */
+    public Connection client;
+    /** Set when the command runs inside a cross-shard operation's step. */
+    public boolean inTransaction;
+
+    Ctx(final Shard shard) {
+        this.shard = shard;
+        this.keyspace = shard.keyspace;
+        this.server = shard.server;
+    }
+
+    /** Prepares for one command. */
+    public Ctx bind(final int dbIndex, final Request req, final Reply out, final CommandSpec cmd) {
+        this.dbIndex = dbIndex;
+        this.db = keyspace.db(dbIndex);
+        this.req = req;
+        this.out = out;
+        this.cmd = cmd;
+        this.now = System.currentTimeMillis();
+        return this;
+    }
+
+    /** Bytes of argument i, for handlers: {@code c.buf()}, {@code c.off(i)}, {@code c.len(i)}. */
+    public byte[] buf() {
+        return req.buf();
+    }
+
+    public int off(final int i) {
+        return req.off(i);
+    }
+
+    public int len(final int i) {
+        return req.len(i);
+    }
+
+    public int argc() {
+        return req.argc();
+    }
+
+    /** Hash of argument i as a key of the hash tables. */
+    public long keyHash(final int i) {
+        return Db.hash(req.buf(), req.off(i), req.len(i));
+    }
+
+    /** The live entry for argument i in the selected database (lazy expiry applies), or 0. */
+    public long find(final int i, final long h) {
+        return db.find(req.buf(), req.off(i), req.len(i), h, now);
+    }
+
+    /** Like {@link #find} and counts a keyspace hit or miss, and touches the entry. */
+    public long findRead(final int i, final long h) {
+        final long a = db.find(req.buf(), req.off(i), req.len(i), h, now);
+        if (a == 0) {
+            keyspace.stats.keyspaceMisses++;
+        } else {
+            keyspace.stats.keyspaceHits++;
+            if (!noTouch) {
+                db.touch(a);
+            }
+        }
+        return a;
+    }
+}

@@ -1,0 +1,145 @@
+package io.moon.server;
+
+import io.moon.server.config.Config;
+import io.moon.server.config.ConfigException;
+import io.moon.server.config.ConfigFile;
+import io.moon.server.config.Param;
+import io.moon.server.net.Transport;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Command line: {@code moon [config-file] [--option value ...]}, like redis-server.
+ * {@code --version}, {@code --help} and {@code --check-config} print and exit. Any problem with
+ * the configuration is one line on stderr and exit code 1.
+ */
+public final class Main {
+    private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+    private Main() {
+    }
+
+    public static void main(final String[] args) {
+        final List<String> a = new ArrayList<>(Arrays.asList(args));
+        if (a.contains("--version") || a.contains("-v")) {
+            System.out.println("Moon server v=" + Version.MOON + " redis-compat=" + Version.REDIS_COMPAT
+                    + " java=" + Runtime.version());
+            return;
+        }
+        if (a.contains("--help") || a.contains("-h")) {
+            usage(System.out);
+            return;
+        }
+        final boolean checkOnly = a.remove("--check-config");
+        final Config config;
+        try {
+            config = configure(a);
+        } catch (final ConfigException e) {
+            fail(describe(e));
+            return;
+        } catch (final java.io.IOException e) {
+            fail("cannot read the configuration file: " + e.getMessage());
+            return;
+        }
+        if (checkOnly) {
+            System.out.println("moon: configuration OK");
+            return;
+        }
+        Logging.setup(config);
+        final Transport transport;
+        try {
+            transport = Transport.select(config.ioDriver);
+        } catch (final IllegalStateException e) {
+            fail(e.getMessage());
+            return;
+        }
+        final Server server = new Server(config, transport);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Received shutdown signal, stopping");
+            server.shutdown();
+        }, "moon-shutdown"));
+        final List<String> bound = new ArrayList<>();
+        try {
+            for (final String addr : config.bind.trim().split("\\s+")) {
+                final boolean optional = addr.startsWith("-");
+                final String host = optional ? addr.substring(1) : addr;
+                final String h = host.equals("*") ? "0.0.0.0" : host;
+                try {
+                    bound.add(server.listen(new InetSocketAddress(h, config.port)).toString());
+                } catch (final Exception e) {
+                    if (!optional) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (final Exception e) {
+            server.shutdown();
+            fail("cannot listen on " + config.bind + " port " + config.port + ": " + e.getMessage());
+            return;
+        }
+        final String why = transport == Transport.IO_URING ? "" : " (" + Transport.whyNotBetter(transport) + ")";
+        LOG.info("Moon " + Version.MOON + " (Redis " + Version.REDIS_COMPAT + " compatible) ready to accept"
+                + " connections on " + String.join(", ", bound) + "; shards " + server.shardCount()
+                + ", io driver " + transport.label() + why + ", pid " + ProcessHandle.current().pid());
+    }
+
+    /** Builds the configuration from an optional file and "--name value" options. */
+    static Config configure(final List<String> args) throws ConfigException, java.io.IOException {
+        final Config config = new Config();
+        int i = 0;
+        if (!args.isEmpty() && !args.get(0).startsWith("--")) {
+            final Path file = Path.of(args.get(0));
+            if (!Files.isReadable(file)) {
+                throw new java.io.IOException(file + " is not a readable file");
+            }
+            ConfigFile.apply(config, ConfigFile.parseFile(file));
+            System.setProperty("moon.config", file.toAbsolutePath().toString());
+            i = 1;
+        }
+        ConfigFile.apply(config, ConfigFile.parseArgs(args.subList(i, args.size())));
+        final Path dir = Path.of(config.dir).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException(ConfigException.Kind.BAD_VALUE, "dir", "no such directory: " + dir);
+        }
+        config.set("dir", dir.toString(), true);
+        return config;
+    }
+
+    private static String describe(final ConfigException e) {
+        return switch (e.kind()) {
+            case UNKNOWN -> e.reason().equals("unexpected argument")
+                    ? "unexpected argument '" + e.param() + "' (options are --name value; see --help)"
+                    : "unknown option '--" + e.param() + "' (see --help)";
+            case IMMUTABLE -> "option '" + e.param() + "' cannot be changed";
+            case BAD_VALUE -> "bad value for '" + e.param() + "': " + e.reason();
+        };
+    }
+
+    private static void fail(final String message) {
+        System.err.println("moon: " + message);
+        System.exit(1);
+    }
+
+    private static void usage(final PrintStream out) {
+        out.println("Usage: moon [config-file] [--option value ...]");
+        out.println("       moon --version | --help | --check-config [config-file] [--option value ...]");
+        out.println();
+        out.println("Starts Moon in the foreground. Options are redis.conf directives; a config file");
+        out.println("is read first, then options given here override it. Examples:");
+        out.println("  moon --port 6380 --shards 4");
+        out.println("  moon /etc/moon.conf --save \"\" --appendonly no");
+        out.println();
+        out.println("Options (default):");
+        for (final Param p : new Config().declared()) {
+            final String def = p.defaultValue().isEmpty() ? "\"\"" : p.defaultValue();
+            out.printf("  --%-28s %s (%s)%n", p.name(), p.help(), def);
+        }
+    }
+}

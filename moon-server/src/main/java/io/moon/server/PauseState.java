@@ -1,0 +1,62 @@
+package io.moon.server;
+
+import io.moon.server.command.CommandSpec;
+import io.moon.server.command.Flags;
+
+/**
+ * CLIENT PAUSE, server-wide: until when, and whether all commands or only writes are held back.
+ *
+ * <p>Written by the connection running CLIENT PAUSE/UNPAUSE, read by every shard before running a
+ * command. Both fields are volatile and written mode-then-deadline; a reader that sees a stale
+ * pair holds back or lets through one command around the instant the pause starts or ends, which
+ * is the same race Redis clients have against the pausing client.
+ */
+public final class PauseState {
+    public static final int OFF = 0;
+    public static final int WRITE = 1;
+    public static final int ALL = 2;
+
+    private volatile int mode;
+    private volatile long untilMillis;
+
+    /** Starts or extends a pause; the stricter mode and the later end win, as in Redis. */
+    public synchronized void pause(final long until, final int newMode) {
+        if (newMode > mode || System.currentTimeMillis() >= untilMillis) {
+            mode = newMode;
+        }
+        if (until > untilMillis || mode == OFF) {
+            untilMillis = until;
+        }
+    }
+
+    /** Ends the pause and lets every shard resume its held clients. */
+    public void unpause(final Server server) {
+        synchronized (this) {
+            mode = OFF;
+            untilMillis = 0;
+        }
+        for (int i = 0; i < server.shardCount(); i++) {
+            final Shard s = server.shard(i);
+            s.execute(s::resumePaused);
+        }
+    }
+
+    public long untilMillis() {
+        return untilMillis;
+    }
+
+    /** True when the command must wait: all commands under ALL, writes under WRITE. */
+    public boolean holds(final CommandSpec cmd, final long now) {
+        final int m = mode;
+        if (m == OFF || now >= untilMillis) {
+            return false;
+        }
+        return m == ALL || cmd.has(Flags.WRITE | Flags.MAY_REPLICATE);
+    }
+
+    void onCron(final Shard shard, final long now) {
+        if (mode != OFF && now >= untilMillis) {
+            shard.resumePaused();
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.moon.server;
+
+import io.moon.protocol.HashSlot;
+import io.moon.server.command.CommandTable;
+import io.moon.server.config.Config;
+import io.moon.server.net.Connection;
+import io.moon.server.net.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * A running Moon: N shards, each one event-loop thread and the keyspace partition it owns, and
+ * the listening sockets. Connections are spread over the event loops by Netty; a connection's
+ * loop is its "home" shard, which parses its commands and sends each to the shard owning its
+ * keys (see docs/architecture.md).
+ *
+ * <p>Holds only what all threads share and never change after start (shards, the command table,
+ * the slot map), plus state that is explicitly concurrent: configuration (volatile fields), the
+ * client-id counter and connection count (atomics), and {@link PauseState}.
+ */
+public final class Server {
+    private static final Logger LOG = Logger.getLogger(Server.class.getName());
+
+    public final Config config;
+    public final CommandTable commands;
+    public final PauseState pause = new PauseState();
+    public final long startMillis = System.currentTimeMillis();
+    public final long startNanos = System.nanoTime();
+    /** Process-wide run id for INFO (40 hex chars like Redis's). */
+    public final String runId;
+    private final Shard[] shards;
+    private final int[] slotToShard = new int[HashSlot.SLOTS];
+    private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
+    private final AtomicLong nextClientId = new AtomicLong(1);
+    private final AtomicInteger connected = new AtomicInteger();
+    private final AtomicLong rejectedConnections = new AtomicLong();
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final List<Channel> listeners = new ArrayList<>();
+
+    /** Builds the shards and their threads; {@link #listen} opens the sockets. */
+    public Server(final Config config, final Transport transport) {
+        this.config = config;
+        this.transport = transport;
+        this.commands = CommandTable.instance();
+        final int n = config.shards;
+        this.group = transport.newGroup(n, "moon-shard");
+        this.shards = new Shard[n];
+        int i = 0;
+        final java.util.SplittableRandom seeds = new java.util.SplittableRandom();
+        for (final EventExecutor e : group) {
+            final Shard s = new Shard(this, i, (EventLoop) e, config.databases, seeds.nextLong());
+            shards[i] = s;
+            byLoop.put(e, s);
+            i++;
+        }
+        for (int slot = 0; slot < HashSlot.SLOTS; slot++) {
+            slotToShard[slot] = slot % n;
+        }
+        final StringBuilder id = new StringBuilder();
+        final java.security.SecureRandom r = new java.security.SecureRandom();
+        for (int k = 0; k < 40; k++) {
+            id.append(Character.forDigit(r.nextInt(16), 16));
+        }
+        this.runId = id.toString();
+        for (final Shard s : shards) {
+            s.startCron();
+        }
+    }
+
+    public int shardCount() {
+        return shards.length;
+    }
+
+    public Shard shard(final int i) {
+        return shards[i];
+    }
+
+    /** The shard owning key b[off, off+len) (by its Redis Cluster hash slot). */
+    public int shardOf(final byte[] b, final int off, final int len) {
+        return shards.length == 1 ? 0 : slotToShard[HashSlot.slot(b, off, len)];
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public long newClientId() {
+        return nextClientId.getAndIncrement();
+    }
+
+    public int connectedClients() {
+        return connected.get();
+    }
+
+    public long rejectedConnections() {
+        return rejectedConnections.get();
+    }
+
+    /** Called by a new connection; false when maxclients is reached. */
+    public boolean admitConnection() {
+        if (connected.incrementAndGet() > config.maxclients) {
+            connected.decrementAndGet();
+            rejectedConnections.incrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    public void connectionClosed() {
+        connected.decrementAndGet();
+    }
+
+    /** Opens a listening socket; returns its bound address. */
+    public SocketAddress listen(final SocketAddress address) throws InterruptedException {
+        final ServerBootstrap b = new ServerBootstrap()
+                .group(group, group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, Math.max(1, config.tcpBacklog))
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepalive > 0)
+                .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(final Channel ch) {
+                        final Shard home = byLoop.get(ch.eventLoop());
+                        ch.pipeline().addLast(new Connection(Server.this, home));
+                    }
+                });
+        final Channel ch = b.bind(address).sync().channel();
+        listeners.add(ch);
+        return ch.localAddress();
+    }
+
+    /** Closes listeners and connections and stops the shard threads. */
+    public void shutdown() {
+        for (final Channel ch : listeners) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        LOG.info("Moon stopped");
+    }
+
+    /** Where the process was started from: uptime in seconds. */
+    public long uptimeSeconds() {
+        return (System.nanoTime() - startNanos) / 1_000_000_000L;
+    }
+}

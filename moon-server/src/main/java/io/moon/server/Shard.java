@@ -1,0 +1,179 @@
+package io.moon.server;
+
+import io.moon.protocol.Reply;
+import io.moon.protocol.Request;
+import io.moon.server.command.CommandSpec;
+import io.moon.server.net.Call;
+import io.moon.server.net.Connection;
+import io.moon.server.xshard.LockTable;
+import io.moon.storage.Keyspace;
+import io.netty.channel.EventLoop;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A shard: one event-loop thread and the partition of the keyspace it owns (its slice of every
+ * database). Only this thread touches {@link #keyspace}, {@link #locks}, {@link #stats} and the
+ * connections homed here; every other thread reaches them by {@link #execute posting a task} to
+ * this shard's loop. The same thread also does the network I/O of the connections Netty assigned
+ * to it, so a command on a key this shard owns runs with no hand-off at all.
+ *
+ * <p>Owned by its event-loop thread; not thread-safe.
+ */
+public final class Shard {
+    /** Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC: the slow cycle may use 25% of each cron period. */
+    private static final int EXPIRE_CYCLE_PERCENT = 25;
+
+    public final int id;
+    public final Server server;
+    public final Keyspace keyspace;
+    public final LockTable locks = new LockTable();
+    public final ShardStats stats = new ShardStats();
+    private final EventLoop loop;
+    private final Ctx ctx;
+    private final List<Connection> clients = new ArrayList<>();
+
+    Shard(final Server server, final int id, final EventLoop loop, final int databases, final long seed) {
+        this.server = server;
+        this.id = id;
+        this.loop = loop;
+        this.keyspace = new Keyspace(databases, seed);
+        this.ctx = new Ctx(this);
+    }
+
+    /** Posts a task to this shard's thread (the only way other threads reach a shard). */
+    public void execute(final Runnable task) {
+        loop.execute(task);
+    }
+
+    public boolean inThread() {
+        return loop.inEventLoop();
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** The context for a command from a connection homed on this shard. */
+    public Ctx localContext(final Connection c, final Request req, final Reply out, final CommandSpec cmd) {
+        ctx.bind(c.db(), req, out, cmd);
+        ctx.client = c;
+        ctx.proto = c.proto();
+        ctx.noTouch = c.noTouch();
+        ctx.inTransaction = false;
+        return ctx;
+    }
+
+    /** The context for a step of a cross-shard operation running on this shard. */
+    public Ctx stepContext(final int db, final Request req, final Reply out, final CommandSpec cmd,
+                           final boolean noTouch) {
+        ctx.bind(db, req, out, cmd);
+        ctx.client = null;
+        ctx.proto = out.proto();
+        ctx.noTouch = noTouch;
+        ctx.inTransaction = true;
+        return ctx;
+    }
+
+    // ---- single-shard commands from other shards (and commands that must queue) ---------------
+
+    /** Runs a keyed command sent by a connection homed elsewhere (or queued behind a lock here). */
+    public void onCall(final Call call) {
+        if (!locks.idle() && !call.canRunNow(locks)) {
+            call.prepareLocks();
+            locks.acquire(call); // runs onGranted -> runParked when the keys are free
+            return;
+        }
+        runCall(call);
+        call.complete();
+    }
+
+    /** A queued call whose locks were granted: run it and let go at once. */
+    public void runParked(final Call call) {
+        runCall(call);
+        locks.release(call);
+        call.complete();
+    }
+
+    private void runCall(final Call call) {
+        final Ctx c = ctx.bind(call.db(), call.request(), call.out(), call.spec());
+        c.client = null;
+        c.proto = call.out().proto();
+        c.noTouch = call.noTouch();
+        c.inTransaction = false;
+        stats.commandsProcessed++;
+        call.spec().handler().run(c);
+    }
+
+    // ---- connections homed here ----------------------------------------------------------------
+
+    public void register(final Connection c) {
+        clients.add(c);
+    }
+
+    public void unregister(final Connection c) {
+        clients.remove(c);
+    }
+
+    /** Connections homed on this shard; read on this thread only. */
+    public List<Connection> clients() {
+        return clients;
+    }
+
+    // ---- background work -----------------------------------------------------------------------
+
+    void startCron() {
+        final int hz = Math.max(1, server.config.hz);
+        final long periodMicros = 1_000_000L / hz;
+        loop.scheduleAtFixedRate(this::cron, periodMicros, periodMicros, TimeUnit.MICROSECONDS);
+    }
+
+    /**
+     * Redis's serverCron, per shard: advance the access clock, expire keys nobody reads (slow
+     * cycle, within {@value #EXPIRE_CYCLE_PERCENT}% of the period), rehash tables incrementally
+     * (at most 1 ms), sample the ops rate, and check clients' idle timeouts.
+     */
+    private void cron() {
+        final long now = System.currentTimeMillis();
+        keyspace.clock(now);
+        keyspace.activeExpire(server.config.activeExpire);
+        keyspace.lfu(server.config.maxmemoryPolicy.endsWith("lfu"), server.config.lfuLogFactor,
+                server.config.lfuDecayTime);
+        final int hz = Math.max(1, server.config.hz);
+        final long budget = 1_000_000_000L / hz * EXPIRE_CYCLE_PERCENT / 100;
+        keyspace.activeExpireCycle(now, budget);
+        keyspace.tableCron(1_000_000L);
+        stats.sample(now);
+        final long timeout = server.config.timeoutSeconds;
+        if (timeout > 0 && !clients.isEmpty()) {
+            for (int i = clients.size() - 1; i >= 0; i--) {
+                clients.get(i).closeIfIdle(now, timeout * 1000);
+            }
+        }
+        server.pause.onCron(this, now);
+    }
+
+    // ---- CLIENT PAUSE --------------------------------------------------------------------------
+
+    private final List<Connection> paused = new ArrayList<>();
+
+    /** Parks a connection whose next command CLIENT PAUSE holds back; re-checked at the pause end. */
+    public void parkPaused(final Connection c, final long untilMillis) {
+        paused.add(c);
+        final long delay = Math.max(1, untilMillis - System.currentTimeMillis());
+        loop.schedule(this::resumePaused, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Lets parked connections retry their command (after CLIENT UNPAUSE or the pause's end). */
+    public void resumePaused() {
+        if (paused.isEmpty()) {
+            return;
+        }
+        final Connection[] waiting = paused.toArray(new Connection[0]);
+        paused.clear();
+        for (final Connection c : waiting) {
+            c.retryPaused();
+        }    }
+}

@@ -1,0 +1,91 @@
+package io.moon.server;
+
+/**
+ * Counters of one shard for INFO stats, summed over shards when INFO asks.
+ *
+ * <p>Plain fields written by the shard's thread only; other threads read them by asking that
+ * thread (INFO fans out), so there is no cross-thread ordering to state.
+ */
+public final class ShardStats {
+    private static final int SAMPLES = 16;
+
+    public long commandsProcessed;
+    public long connectionsReceived;
+    public long netInputBytes;
+    public long netOutputBytes;
+    public long rejectedCalls;
+    public long failedCalls;
+    public long totalErrorReplies;
+    public long unexpectedErrorReplies;
+
+    /** Error replies by their first word (INFO errorstats); touched only when an error is sent. */
+    public final java.util.TreeMap<String, long[]> errorCounts = new java.util.TreeMap<>();
+
+    private final long[] opsSamples = new long[SAMPLES];
+    private final long[] inSamples = new long[SAMPLES];
+    private final long[] outSamples = new long[SAMPLES];
+    private int sampleIdx;
+    private long lastSampleMillis;
+    private long lastOps;
+    private long lastIn;
+    private long lastOut;
+
+    /** Redis's trackInstantaneousMetric: per-second rates from the last 16 cron samples. */
+    void sample(final long now) {
+        final long dt = now - lastSampleMillis;
+        if (lastSampleMillis != 0 && dt > 0) {
+            opsSamples[sampleIdx] = (commandsProcessed - lastOps) * 1000 / dt;
+            inSamples[sampleIdx] = (netInputBytes - lastIn) * 1000 / dt;
+            outSamples[sampleIdx] = (netOutputBytes - lastOut) * 1000 / dt;
+            sampleIdx = (sampleIdx + 1) % SAMPLES;
+        }
+        lastSampleMillis = now;
+        lastOps = commandsProcessed;
+        lastIn = netInputBytes;
+        lastOut = netOutputBytes;
+    }
+
+    public long instantaneousOps() {
+        return avg(opsSamples);
+    }
+
+    public long instantaneousInputBytes() {
+        return avg(inSamples);
+    }
+
+    public long instantaneousOutputBytes() {
+        return avg(outSamples);
+    }
+
+    private static long avg(final long[] a) {
+        long sum = 0;
+        for (final long v : a) {
+            sum += v;
+        }
+        return sum / a.length;
+    }
+
+    /** Counts an error reply whose text starts at b[off] (after the '-'). */
+    public void countError(final io.netty.buffer.ByteBuf b, final int off) {
+        totalErrorReplies++;
+        int end = off;
+        final int max = Math.min(b.writerIndex(), off + 32);
+        while (end < max && b.getByte(end) != ' ' && b.getByte(end) != '\r') {
+            end++;
+        }
+        final String code = b.toString(off, end - off, java.nio.charset.StandardCharsets.ISO_8859_1);
+        errorCounts.computeIfAbsent(code, k -> new long[1])[0]++;
+    }
+
+    public void reset() {
+        errorCounts.clear();
+        commandsProcessed = 0;
+        connectionsReceived = 0;
+        netInputBytes = 0;
+        netOutputBytes = 0;
+        rejectedCalls = 0;
+        failedCalls = 0;
+        totalErrorReplies = 0;
+        unexpectedErrorReplies = 0;
+    }
+}

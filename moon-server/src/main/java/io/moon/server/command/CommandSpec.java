@@ -1,0 +1,254 @@
+package io.moon.server.command;
+
+import java.util.Locale;
+
+/**
+ * One row of the command table: everything the dispatcher, admission and COMMAND need to know
+ * about a command, and the code that runs it.
+ *
+ * <p>Routing:
+ * <ul>
+ *   <li>{@link Route#LOCAL}: no keys; runs on the connection's own thread and may use its state
+ *       (PING, SELECT, CLIENT ...).</li>
+ *   <li>{@link Route#KEYED}: runs on the shard that owns its keys. When the keys span shards the
+ *       dispatcher starts {@link #multi} instead, a cross-shard transaction.</li>
+ *   <li>{@link Route#COORDINATED}: always goes through {@link #multi} (keyspace-wide commands,
+ *       fan-outs).</li>
+ * </ul>
+ * Immutable after the table is built; shared by all threads.
+ */
+public final class CommandSpec {
+    public enum Route { LOCAL, KEYED, COORDINATED }
+
+    final String name;
+    final String fullName;
+    final byte[] upperName;
+    final int arity;
+    final long flags;
+    final long categories;
+    final int firstKey;
+    final int lastKey;
+    final int keyStep;
+    final KeySpec[] keySpecs;
+    final String[] tips;
+    final Route route;
+    final Handler handler;
+    final MultiShard multi;
+    final KeyRouter router;
+    final CommandSpec parent;
+    CommandSpec[] subcommands = new CommandSpec[0];
+    /** Index in the table, for per-command statistics. Never persisted. */
+    int id;
+
+    CommandSpec(final Builder b, final CommandSpec parent) {
+        this.name = b.name.toLowerCase(Locale.ROOT);
+        this.parent = parent;
+        this.fullName = parent == null ? name : parent.name + "|" + name;
+        this.upperName = name.toUpperCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        this.arity = b.arity;
+        this.flags = b.flags;
+        this.categories = b.categories | Flags.implicitCategories(b.flags);
+        this.firstKey = b.firstKey;
+        this.lastKey = b.lastKey;
+        this.keyStep = b.keyStep;
+        this.keySpecs = b.keySpecs;
+        this.tips = b.tips;
+        this.route = b.route;
+        this.handler = b.handler;
+        this.multi = b.multi;
+        this.router = b.router;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** "config|get" for subcommands, the name otherwise. */
+    public String fullName() {
+        return fullName;
+    }
+
+    public int arity() {
+        return arity;
+    }
+
+    public long flags() {
+        return flags;
+    }
+
+    public boolean has(final long flag) {
+        return (flags & flag) != 0;
+    }
+
+    public long categories() {
+        return categories;
+    }
+
+    public int firstKey() {
+        return firstKey;
+    }
+
+    public int lastKey() {
+        return lastKey;
+    }
+
+    public int keyStep() {
+        return keyStep;
+    }
+
+    public KeySpec[] keySpecs() {
+        return keySpecs;
+    }
+
+    public String[] tips() {
+        return tips;
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public Handler handler() {
+        return handler;
+    }
+
+    public MultiShard multi() {
+        return multi;
+    }
+
+    public KeyRouter router() {
+        return router;
+    }
+
+    public CommandSpec parent() {
+        return parent;
+    }
+
+    public CommandSpec[] subcommands() {
+        return subcommands;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** True when the argument count fits the arity (exact when positive, a minimum when negative). */
+    public boolean arityOk(final int argc) {
+        return arity > 0 ? argc == arity : argc >= -arity;
+    }
+
+    /** Index of the last key for a request of argc arguments, or -1 when there are no keys. */
+    public int lastKeyIndex(final int argc) {
+        if (firstKey <= 0) {
+            return -1;
+        }
+        final int last = lastKey >= 0 ? lastKey : argc + lastKey;
+        return Math.min(last, argc - 1);
+    }
+
+    @Override
+    public String toString() {
+        return fullName;
+    }
+
+    // ---- building ------------------------------------------------------------------------------
+
+    /** Starts a row; see {@link CommandTable} for how rows read. */
+    public static Builder cmd(final String name, final int arity, final String flags) {
+        return new Builder(name, arity, Flags.parse(flags));
+    }
+
+    /** Fluent builder for one table row. */
+    public static final class Builder {
+        final String name;
+        final int arity;
+        final long flags;
+        long categories;
+        int firstKey;
+        int lastKey;
+        int keyStep;
+        KeySpec[] keySpecs = new KeySpec[0];
+        String[] tips = new String[0];
+        Route route = Route.LOCAL;
+        Handler handler;
+        MultiShard multi;
+        KeyRouter router;
+        Builder[] subs = new Builder[0];
+
+        Builder(final String name, final int arity, final long flags) {
+            this.name = name;
+            this.arity = arity;
+            this.flags = flags;
+        }
+
+        /** ACL categories beyond the ones implied by the flags, e.g. "@string @keyspace". */
+        public Builder acl(final String categories) {
+            this.categories |= Flags.parseCategories(categories);
+            return this;
+        }
+
+        /** Key positions (first, last, step; last may be negative, counted from the end). */
+        public Builder keys(final int first, final int last, final int step, final String... keySpecFlags) {
+            this.firstKey = first;
+            this.lastKey = last;
+            this.keyStep = step;
+            if (route == Route.LOCAL) {
+                route = Route.KEYED;
+            }
+            if (keySpecFlags.length > 0) {
+                this.keySpecs = KeySpec.range(first, last, step, keySpecFlags);
+            }
+            return this;
+        }
+
+        /** Explicit key specs for COMMAND INFO/DOCS when the simple range form is not enough. */
+        public Builder keySpecs(final KeySpec... specs) {
+            this.keySpecs = specs;
+            return this;
+        }
+
+        public Builder tips(final String... tips) {
+            this.tips = tips;
+            return this;
+        }
+
+        /** Runs on the connection's thread. */
+        public Builder local(final Handler h) {
+            this.route = Route.LOCAL;
+            this.handler = h;
+            return this;
+        }
+
+        /** Runs on the shard owning the keys; {@code multi} handles keys that span shards. */
+        public Builder keyed(final Handler h, final MultiShard multi) {
+            this.route = Route.KEYED;
+            this.handler = h;
+            this.multi = multi;
+            return this;
+        }
+
+        public Builder keyed(final Handler h) {
+            return keyed(h, null);
+        }
+
+        /** Runs on the shard {@code router} picks from the arguments (e.g. SCAN's cursor). */
+        public Builder routed(final KeyRouter router, final Handler h) {
+            this.route = Route.KEYED;
+            this.router = router;
+            this.handler = h;
+            return this;
+        }
+
+        /** Always coordinated across shards. */
+        public Builder coordinated(final MultiShard multi) {
+            this.route = Route.COORDINATED;
+            this.multi = multi;
+            return this;
+        }
+
+        public Builder subcommands(final Builder... subs) {
+            this.subs = subs;
+            return this;
+        }
+    }
+}

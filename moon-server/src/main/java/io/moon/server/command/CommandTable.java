@@ -1,0 +1,343 @@
+package io.moon.server.command;
+
+import io.moon.server.commands.ClientCommands;
+import io.moon.server.commands.CommandCommands;
+import io.moon.server.commands.ConfigCommands;
+import io.moon.server.commands.ConnectionCommands;
+import io.moon.server.commands.CrossShard;
+import io.moon.server.commands.DebugCommands;
+import io.moon.server.commands.ExpireCommands;
+import io.moon.server.commands.InfoCommand;
+import io.moon.server.commands.KeyCommands;
+import io.moon.server.commands.KeyspaceCommands;
+import io.moon.server.commands.ServerCommands;
+import io.moon.server.commands.StringCommands;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static io.moon.server.command.CommandSpec.cmd;
+
+/**
+ * Every command Moon knows: one row each, with Redis's arity, flags, key positions, ACL
+ * categories and key specs, and the handler that runs it. A command lives in three places: its
+ * row here, its handler in its family class, and its tests (docs/adding-a-command.md).
+ *
+ * <p>Reading a row: {@code cmd(name, arity, flags)} then {@code .acl(extra categories)},
+ * {@code .keys(first, last, step, key spec flags...)}, and how it runs: {@code .local(handler)}
+ * on the connection's thread, {@code .keyed(handler, multi)} on the shard owning the keys (with
+ * {@code multi} when keys may span shards), {@code .coordinated(multi)} across shards, or
+ * {@code .routed(router, handler)}. Implicit categories (@read, @write, @fast, @slow, @admin,
+ * @dangerous...) come from the flags.
+ *
+ * <p>Lookup by name is case-insensitive, over the request bytes, and allocates nothing.
+ */
+public final class CommandTable {
+    private static final CommandTable INSTANCE = new CommandTable();
+
+    private final List<CommandSpec> all = new ArrayList<>();
+    private final CommandSpec[] slots = new CommandSpec[1024];
+
+    private CommandTable() {
+        for (final CommandSpec.Builder b : rows()) {
+            final CommandSpec spec = build(b, null);
+            final int i = slotFor(spec.upperName, 0, spec.upperName.length);
+            slots[i] = spec;
+        }
+    }
+
+    public static CommandTable instance() {
+        return INSTANCE;
+    }
+
+    private CommandSpec build(final CommandSpec.Builder b, final CommandSpec parent) {
+        final CommandSpec spec = new CommandSpec(b, parent);
+        spec.id = all.size();
+        all.add(spec);
+        final CommandSpec[] subs = new CommandSpec[b.subs.length];
+        for (int i = 0; i < subs.length; i++) {
+            subs[i] = build(b.subs[i], spec);
+        }
+        spec.subcommands = subs;
+        return spec;
+    }
+
+    @SuppressWarnings("checkstyle:MethodLength")
+    private static CommandSpec.Builder[] rows() {
+        return new CommandSpec.Builder[] {
+            // ---- connection ----------------------------------------------------------------
+            cmd("ping", -1, "fast").acl("@connection").tips("request_policy:all_shards", "response_policy:all_succeeded")
+                    .local(ConnectionCommands::ping),
+            cmd("echo", 2, "loading stale fast").acl("@connection").local(ConnectionCommands::echo),
+            cmd("hello", -1, "noscript loading stale fast no_auth allow_busy").acl("@connection")
+                    .local(ConnectionCommands::hello),
+            cmd("auth", -2, "noscript loading stale fast no_auth allow_busy").acl("@connection")
+                    .local(ConnectionCommands::auth),
+            cmd("select", 2, "loading stale fast").acl("@connection").local(ConnectionCommands::select),
+            cmd("quit", -1, "noscript loading stale fast no_auth allow_busy").acl("@connection")
+                    .local(ConnectionCommands::quit),
+            cmd("reset", 1, "noscript loading stale fast no_auth allow_busy").acl("@connection")
+                    .local(ConnectionCommands::reset),
+            cmd("client", -2, "").subcommands(
+                    cmd("id", 2, "noscript loading stale").acl("@connection").local(ClientCommands::id),
+                    cmd("setname", 3, "noscript loading stale").acl("@connection").local(ClientCommands::setname),
+                    cmd("getname", 2, "noscript loading stale").acl("@connection").local(ClientCommands::getname),
+                    cmd("list", -2, "admin noscript loading stale").acl("@connection").tips("nondeterministic_output")
+                            .coordinated(ClientCommands::list),
+                    cmd("info", 2, "noscript loading stale").acl("@connection").tips("nondeterministic_output")
+                            .local(ClientCommands::info),
+                    cmd("kill", -3, "admin noscript loading stale").acl("@connection").coordinated(ClientCommands::kill),
+                    cmd("setinfo", 4, "noscript loading stale").acl("@connection").local(ClientCommands::setinfo),
+                    cmd("reply", 3, "noscript loading stale").acl("@connection").local(ClientCommands::reply),
+                    cmd("pause", -3, "admin noscript loading stale").acl("@connection").local(ClientCommands::pause),
+                    cmd("unpause", 2, "admin noscript loading stale").acl("@connection").local(ClientCommands::unpause),
+                    cmd("no-evict", 3, "admin noscript loading stale").acl("@connection").local(ClientCommands::noEvict),
+                    cmd("no-touch", 3, "noscript loading stale").acl("@connection").local(ClientCommands::noTouch),
+                    cmd("help", 2, "loading stale").acl("@connection").local(ClientCommands::help)),
+
+            // ---- strings -------------------------------------------------------------------
+            cmd("get", 2, "readonly fast").acl("@string").keys(1, 1, 1, "RO", "access").keyed(StringCommands::get),
+            cmd("set", -3, "write denyoom").acl("@string").keys(1, 1, 1, "RW", "access", "update", "variable_flags")
+                    .keyed(StringCommands::set),
+            cmd("getex", -2, "write fast").acl("@string").keys(1, 1, 1, "RW", "access", "update")
+                    .keyed(StringCommands::getex),
+            cmd("getdel", 2, "write fast").acl("@string").keys(1, 1, 1, "RW", "access", "delete")
+                    .keyed(StringCommands::getdel),
+            cmd("getset", 3, "write denyoom fast").acl("@string").keys(1, 1, 1, "RW", "access", "update")
+                    .keyed(StringCommands::getset),
+            cmd("mget", -2, "readonly fast").acl("@string").keys(1, -1, 1, "RO", "access")
+                    .tips("request_policy:multi_shard").keyed(StringCommands::mget, CrossShard::mget),
+            cmd("mset", -3, "write denyoom").acl("@string").keys(1, -1, 2, "OW", "update")
+                    .tips("request_policy:multi_shard", "response_policy:all_succeeded")
+                    .keyed(StringCommands::mset, CrossShard::mset),
+            cmd("msetnx", -3, "write denyoom").acl("@string").keys(1, -1, 2, "OW", "insert")
+                    .tips("request_policy:multi_shard", "response_policy:agg_min")
+                    .keyed(StringCommands::msetnx, CrossShard::msetnx),
+            cmd("setnx", 3, "write denyoom fast").acl("@string").keys(1, 1, 1, "OW", "insert")
+                    .keyed(StringCommands::setnx),
+            cmd("setex", 4, "write denyoom").acl("@string").keys(1, 1, 1, "OW", "update").keyed(StringCommands::setex),
+            cmd("psetex", 4, "write denyoom").acl("@string").keys(1, 1, 1, "OW", "update")
+                    .keyed(StringCommands::psetex),
+            cmd("append", 3, "write denyoom fast").acl("@string").keys(1, 1, 1, "RW", "insert")
+                    .keyed(StringCommands::append),
+            cmd("strlen", 2, "readonly fast").acl("@string").keys(1, 1, 1, "RO").keyed(StringCommands::strlen),
+            cmd("getrange", 4, "readonly").acl("@string").keys(1, 1, 1, "RO", "access")
+                    .keyed(StringCommands::getrange),
+            cmd("substr", 4, "readonly").acl("@string").keys(1, 1, 1, "RO", "access").keyed(StringCommands::getrange),
+            cmd("setrange", 4, "write denyoom").acl("@string").keys(1, 1, 1, "RW", "update")
+                    .keyed(StringCommands::setrange),
+            cmd("incr", 2, "write denyoom fast").acl("@string").keys(1, 1, 1, "RW", "access", "update")
+                    .keyed(StringCommands::incr),
+            cmd("incrby", 3, "write denyoom fast").acl("@string").keys(1, 1, 1, "RW", "access", "update")
+                    .keyed(StringCommands::incrby),
+            cmd("incrbyfloat", 3, "write denyoom fast").acl("@string").keys(1, 1, 1, "RW", "access", "update")
+                    .keyed(StringCommands::incrbyfloat),
+            cmd("decr", 2, "write denyoom fast").acl("@string").keys(1, 1, 1, "RW", "access", "update")
+                    .keyed(StringCommands::decr),
+            cmd("decrby", 3, "write denyoom fast").acl("@string").keys(1, 1, 1, "RW", "access", "update")
+                    .keyed(StringCommands::decrby),
+            cmd("lcs", -3, "readonly").acl("@string").keys(1, 2, 1, "RO", "access")
+                    .keyed(StringCommands::lcs, CrossShard::lcs),
+
+            // ---- keys ----------------------------------------------------------------------
+            cmd("del", -2, "write").acl("@keyspace").keys(1, -1, 1, "RM", "delete")
+                    .tips("request_policy:multi_shard", "response_policy:agg_sum")
+                    .keyed(KeyCommands::del, CrossShard::sum),
+            cmd("unlink", -2, "write fast").acl("@keyspace").keys(1, -1, 1, "RM", "delete")
+                    .tips("request_policy:multi_shard", "response_policy:agg_sum")
+                    .keyed(KeyCommands::del, CrossShard::sum),
+            cmd("exists", -2, "readonly fast").acl("@keyspace").keys(1, -1, 1, "RO")
+                    .tips("request_policy:multi_shard", "response_policy:agg_sum")
+                    .keyed(KeyCommands::exists, CrossShard::sum),
+            cmd("touch", -2, "readonly fast").acl("@keyspace").keys(1, -1, 1, "RO")
+                    .tips("request_policy:multi_shard", "response_policy:agg_sum")
+                    .keyed(KeyCommands::touch, CrossShard::sum),
+            cmd("type", 2, "readonly fast").acl("@keyspace").keys(1, 1, 1, "RO").keyed(KeyCommands::type),
+            cmd("rename", 3, "write").acl("@keyspace").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "OW", "update"))
+                    .keyed(KeyCommands::rename, CrossShard::rename),
+            cmd("renamenx", 3, "write fast").acl("@keyspace").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "OW", "insert"))
+                    .keyed(KeyCommands::renamenx, CrossShard::rename),
+            cmd("copy", -3, "write denyoom").acl("@keyspace").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RO", "access"), KeySpec.range(2, 0, 1, 0, "OW", "update"))
+                    .keyed(KeyCommands::copy, CrossShard::copy),
+            cmd("move", 3, "write fast").acl("@keyspace").keys(1, 1, 1, "RW", "access", "update")
+                    .keyed(KeyCommands::move),
+            cmd("expire", -3, "write fast").acl("@keyspace").keys(1, 1, 1, "RW", "update")
+                    .keyed(ExpireCommands::expire),
+            cmd("pexpire", -3, "write fast").acl("@keyspace").keys(1, 1, 1, "RW", "update")
+                    .keyed(ExpireCommands::pexpire),
+            cmd("expireat", -3, "write fast").acl("@keyspace").keys(1, 1, 1, "RW", "update")
+                    .keyed(ExpireCommands::expireat),
+            cmd("pexpireat", -3, "write fast").acl("@keyspace").keys(1, 1, 1, "RW", "update")
+                    .keyed(ExpireCommands::pexpireat),
+            cmd("ttl", 2, "readonly fast").acl("@keyspace").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output").keyed(ExpireCommands::ttl),
+            cmd("pttl", 2, "readonly fast").acl("@keyspace").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output").keyed(ExpireCommands::pttl),
+            cmd("expiretime", 2, "readonly fast").acl("@keyspace").keys(1, 1, 1, "RO", "access")
+                    .keyed(ExpireCommands::expiretime),
+            cmd("pexpiretime", 2, "readonly fast").acl("@keyspace").keys(1, 1, 1, "RO", "access")
+                    .keyed(ExpireCommands::pexpiretime),
+            cmd("persist", 2, "write fast").acl("@keyspace").keys(1, 1, 1, "RW", "update")
+                    .keyed(ExpireCommands::persist),
+            cmd("object", -2, "").subcommands(
+                    cmd("encoding", 3, "readonly").acl("@keyspace").keys(2, 2, 1, "RO")
+                            .tips("nondeterministic_output").keyed(KeyCommands::objectEncoding),
+                    cmd("refcount", 3, "readonly").acl("@keyspace").keys(2, 2, 1, "RO")
+                            .tips("nondeterministic_output").keyed(KeyCommands::objectRefcount),
+                    cmd("idletime", 3, "readonly").acl("@keyspace").keys(2, 2, 1, "RO")
+                            .tips("nondeterministic_output").keyed(KeyCommands::objectIdletime),
+                    cmd("freq", 3, "readonly").acl("@keyspace").keys(2, 2, 1, "RO")
+                            .tips("nondeterministic_output").keyed(KeyCommands::objectFreq),
+                    cmd("help", 2, "loading stale").acl("@keyspace").local(KeyCommands::objectHelp)),
+
+            // ---- keyspace-wide -------------------------------------------------------------
+            cmd("keys", 2, "readonly").acl("@keyspace @dangerous")
+                    .tips("request_policy:all_shards", "nondeterministic_output_order")
+                    .coordinated(KeyspaceCommands::keys),
+            cmd("scan", -2, "readonly").acl("@keyspace").tips("nondeterministic_output", "request_policy:special")
+                    .routed(KeyspaceCommands::scanShard, KeyspaceCommands::scan),
+            cmd("randomkey", 1, "readonly").acl("@keyspace").tips("request_policy:all_shards", "nondeterministic_output")
+                    .coordinated(KeyspaceCommands::randomkey),
+            cmd("dbsize", 1, "readonly fast").acl("@keyspace").tips("request_policy:all_shards", "response_policy:agg_sum")
+                    .coordinated(KeyspaceCommands::dbsize),
+            cmd("flushdb", -1, "write").acl("@keyspace @dangerous")
+                    .tips("request_policy:all_shards", "response_policy:all_succeeded")
+                    .coordinated(KeyspaceCommands::flushdb),
+            cmd("flushall", -1, "write").acl("@keyspace @dangerous")
+                    .tips("request_policy:all_shards", "response_policy:all_succeeded")
+                    .coordinated(KeyspaceCommands::flushall),
+            cmd("swapdb", 3, "write fast").acl("@keyspace @dangerous").coordinated(KeyspaceCommands::swapdb),
+
+            // ---- server --------------------------------------------------------------------
+            cmd("time", 1, "loading stale fast").tips("nondeterministic_output").local(ServerCommands::time),
+            cmd("info", -1, "loading stale").acl("@dangerous")
+                    .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
+                    .coordinated(InfoCommand::info),
+            cmd("config", -2, "").subcommands(
+                    cmd("get", -3, "admin noscript loading stale").local(ConfigCommands::get),
+                    cmd("set", -4, "admin noscript loading stale")
+                            .tips("request_policy:all_nodes", "response_policy:all_succeeded").local(ConfigCommands::set),
+                    cmd("resetstat", 2, "admin noscript loading stale").coordinated(ConfigCommands::resetstat),
+                    cmd("rewrite", 2, "admin noscript loading stale").local(ConfigCommands::rewrite),
+                    cmd("help", 2, "loading stale").local(ConfigCommands::help)),
+            cmd("command", -1, "loading stale").acl("@connection").tips("nondeterministic_output_order")
+                    .local(CommandCommands::command).subcommands(
+                    cmd("count", 2, "loading stale").acl("@connection").local(CommandCommands::count),
+                    cmd("info", -2, "loading stale").acl("@connection").tips("nondeterministic_output_order")
+                            .local(CommandCommands::info),
+                    cmd("docs", -2, "loading stale").acl("@connection").tips("nondeterministic_output_order")
+                            .local(CommandCommands::docs),
+                    cmd("list", -2, "loading stale").acl("@connection").tips("nondeterministic_output_order")
+                            .local(CommandCommands::list),
+                    cmd("getkeys", -4, "loading stale").acl("@connection").local(CommandCommands::getkeys),
+                    cmd("getkeysandflags", -4, "loading stale").acl("@connection")
+                            .local(CommandCommands::getkeysandflags),
+                    cmd("help", 2, "loading stale").acl("@connection").local(CommandCommands::help)),
+            cmd("debug", -2, "admin noscript loading stale").coordinated(DebugCommands::debug),
+            cmd("memory", -2, "").subcommands(
+                    cmd("usage", -3, "readonly").keys(2, 2, 1, "RO").keyed(KeyCommands::memoryUsage),
+                    cmd("purge", 2, "").tips("request_policy:all_shards", "response_policy:all_succeeded")
+                            .local(ServerCommands::memoryPurge),
+                    cmd("stats", 2, "").tips("nondeterministic_output", "request_policy:all_shards",
+                            "response_policy:special").coordinated(ServerCommands::memoryStats),
+                    cmd("doctor", 2, "").tips("nondeterministic_output", "request_policy:all_shards",
+                            "response_policy:special").local(ServerCommands::memoryDoctor),
+                    cmd("malloc-stats", 2, "").tips("nondeterministic_output", "request_policy:all_shards",
+                            "response_policy:special").local(ServerCommands::mallocStats),
+                    cmd("help", 2, "loading stale").local(ServerCommands::memoryHelp)),
+        };
+    }
+
+    // ---- lookup --------------------------------------------------------------------------------
+
+    private static int hash(final byte[] b, final int off, final int len) {
+        int h = 0x811c9dc5;
+        for (int i = off; i < off + len; i++) {
+            int c = b[i];
+            if (c >= 'a' && c <= 'z') {
+                c -= 32;
+            }
+            h = (h ^ c) * 0x01000193;
+        }
+        return h ^ (h >>> 15);
+    }
+
+    private int slotFor(final byte[] upper, final int off, final int len) {
+        final int mask = slots.length - 1;
+        int i = hash(upper, off, len) & mask;
+        while (slots[i] != null) {
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+
+    /** The top-level command named by b[off, off+len), any case, or null. */
+    public CommandSpec lookup(final byte[] b, final int off, final int len) {
+        final int mask = slots.length - 1;
+        int i = hash(b, off, len) & mask;
+        CommandSpec s;
+        while ((s = slots[i]) != null) {
+            if (equalsUpper(s.upperName, b, off, len)) {
+                return s;
+            }
+            i = (i + 1) & mask;
+        }
+        return null;
+    }
+
+    /** The subcommand of {@code parent} named by b[off, off+len), or null. */
+    public static CommandSpec subcommand(final CommandSpec parent, final byte[] b, final int off, final int len) {
+        for (final CommandSpec s : parent.subcommands) {
+            if (equalsUpper(s.upperName, b, off, len)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static boolean equalsUpper(final byte[] upper, final byte[] b, final int off, final int len) {
+        if (upper.length != len) {
+            return false;
+        }
+        for (int k = 0; k < len; k++) {
+            int c = b[off + k];
+            if (c >= 'a' && c <= 'z') {
+                c -= 32;
+            }
+            if (c != upper[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Top-level commands, in table order. */
+    public List<CommandSpec> topLevel() {
+        final List<CommandSpec> out = new ArrayList<>();
+        for (final CommandSpec s : all) {
+            if (s.parent == null) {
+                out.add(s);
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Every row, subcommands included. */
+    public List<CommandSpec> all() {
+        return Collections.unmodifiableList(all);
+    }
+
+    /** Finds "get" or "config|get" by full name; cold path. */
+    public CommandSpec byFullName(final String fullName) {
+        for (final CommandSpec s : all) {
+            if (s.fullName.equalsIgnoreCase(fullName)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

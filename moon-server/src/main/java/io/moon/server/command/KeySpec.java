@@ -1,0 +1,29 @@
+package io.moon.server.command;
+
+/**
+ * A Redis 7 key specification, as COMMAND INFO reports it: flags describing what the command
+ * does with the keys, where the search for keys begins and how keys are found from there.
+ * Only the two forms this table needs are modelled: begin at an index, find a range
+ * (lastkey, keystep, limit) or a count given by an argument (keynum).
+ */
+public record KeySpec(String[] flags, int beginIndex, boolean keynum, int lastKeyOrKeynumIdx, int keyStep,
+                      int limitOrFirstKey) {
+
+    /** One spec covering keys first..last step (last relative to first; -1 = to the end). */
+    static KeySpec[] range(final int first, final int last, final int step, final String... flags) {
+        final int relLast = last < 0 ? last : last - first;
+        return new KeySpec[] {new KeySpec(flags, first, false, relLast, step, 0)};
+    }
+
+    /** A range spec with explicit values, as {@code lastkey}, {@code keystep}, {@code limit}. */
+    public static KeySpec range(final int begin, final int lastKey, final int keyStep, final int limit,
+                                final String... flags) {
+        return new KeySpec(flags, begin, false, lastKey, keyStep, limit);
+    }
+
+    /** A keynum spec: the number of keys is the argument at keynumIdx (relative to begin). */
+    public static KeySpec keynum(final int begin, final int keynumIdx, final int firstKey, final int keyStep,
+                                 final String... flags) {
+        return new KeySpec(flags, begin, true, keynumIdx, keyStep, firstKey);
+    }
+}

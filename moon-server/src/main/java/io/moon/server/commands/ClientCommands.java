@@ -1,0 +1,431 @@
+package io.moon.server.commands;
+
+import io.moon.protocol.Reply;
+import io.moon.protocol.Request;
+import io.moon.server.Ctx;
+import io.moon.server.PauseState;
+import io.moon.server.net.ClientState;
+import io.moon.server.net.Connection;
+import io.moon.server.xshard.Coordinated;
+import io.moon.server.xshard.Part;
+import io.netty.channel.unix.UnixChannel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * CLIENT subcommands. Most change the calling connection and run on its thread. CLIENT LIST and
+ * CLIENT KILL concern connections on every shard, so they visit each shard (in parallel; they
+ * lock nothing) and each shard reports or closes its own connections.
+ */
+public final class ClientCommands {
+    private ClientCommands() {
+    }
+
+    static final byte[] BAD_NAME = Reply.err("ERR Client names cannot contain spaces, newlines or special characters.");
+    private static final byte[] ON = {'O', 'N'};
+    private static final byte[] OFF = {'O', 'F', 'F'};
+    private static final byte[] SKIP = {'S', 'K', 'I', 'P'};
+
+    /** Names may hold only printable ASCII without spaces ('!' to '~'). */
+    static boolean validName(final Request r, final int i) {
+        final byte[] b = r.buf();
+        for (int k = r.off(i); k < r.off(i) + r.len(i); k++) {
+            if (b[k] < '!' || b[k] > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // CLIENT ID
+    public static void id(final Ctx c) {
+        c.out.integer(c.client.id());
+    }
+
+    // CLIENT SETNAME connection-name
+    public static void setname(final Ctx c) {
+        if (!validName(c.req, 2)) {
+            c.out.raw(BAD_NAME);
+            return;
+        }
+        c.client.state().name = c.req.argString(2);
+        c.out.ok();
+    }
+
+    // CLIENT GETNAME
+    public static void getname(final Ctx c) {
+        final String n = c.client.state().name;
+        if (n.isEmpty()) {
+            c.out.nullBulk();
+        } else {
+            c.out.bulk(n);
+        }
+    }
+
+    // CLIENT SETINFO <LIB-NAME libname | LIB-VER libver>
+    public static void setinfo(final Ctx c) {
+        final String attr = c.req.argString(2).toLowerCase(Locale.ROOT);
+        if (!attr.equals("lib-name") && !attr.equals("lib-ver")) {
+            c.out.error("ERR Unrecognized option '" + c.req.argString(2) + "'");
+            return;
+        }
+        if (!validName(c.req, 3)) {
+            c.out.error("ERR " + c.req.argString(2) + " cannot contain spaces, newlines or special characters.");
+            return;
+        }
+        if (attr.equals("lib-name")) {
+            c.client.state().libName = c.req.argString(3);
+        } else {
+            c.client.state().libVer = c.req.argString(3);
+        }
+        c.out.ok();
+    }
+
+    // CLIENT INFO
+    public static void info(final Ctx c) {
+        c.out.verbatim(describe(c.client, System.currentTimeMillis()));
+    }
+
+    // CLIENT REPLY ON | OFF | SKIP
+    public static void reply(final Ctx c) {
+        final ClientState st = c.client.state();
+        if (c.req.argIs(2, ON)) {
+            st.replyOff = false;
+            st.skipCurrent = false;
+            c.out.ok();
+        } else if (c.req.argIs(2, OFF)) {
+            st.replyOff = true;
+        } else if (c.req.argIs(2, SKIP)) {
+            if (!st.replyOff) {
+                st.skipArmed = true;
+            }
+        } else {
+            c.out.raw(Errors.SYNTAX);
+        }
+    }
+
+    // CLIENT NO-EVICT ON | OFF
+    public static void noEvict(final Ctx c) {
+        onOff(c, true);
+    }
+
+    // CLIENT NO-TOUCH ON | OFF
+    public static void noTouch(final Ctx c) {
+        onOff(c, false);
+    }
+
+    private static void onOff(final Ctx c, final boolean evict) {
+        final boolean on;
+        if (c.req.argIs(2, ON)) {
+            on = true;
+        } else if (c.req.argIs(2, OFF)) {
+            on = false;
+        } else {
+            c.out.raw(Errors.SYNTAX);
+            return;
+        }
+        if (evict) {
+            c.client.state().noEvict = on;
+        } else {
+            c.client.state().noTouch = on;
+        }
+        c.out.ok();
+    }
+
+    // CLIENT PAUSE timeout [WRITE | ALL]
+    public static void pause(final Ctx c) {
+        final Request r = c.req;
+        if (!r.parseLong(2)) {
+            c.out.error("ERR timeout is not an integer or out of range");
+            return;
+        }
+        long t = r.longValue;
+        if (t < 0) {
+            c.out.error("ERR timeout is negative");
+            return;
+        }
+        if (t > 0) {
+            if (t > Long.MAX_VALUE - c.now) {
+                c.out.error("ERR timeout is out of range");
+                return;
+            }
+            t += c.now;
+        }
+        int mode = PauseState.ALL;
+        if (r.argc() == 4) {
+            final String m = r.argString(3).toLowerCase(Locale.ROOT);
+            if (m.equals("write")) {
+                mode = PauseState.WRITE;
+            } else if (!m.equals("all")) {
+                c.out.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+                return;
+            }
+        } else if (r.argc() > 4) {
+            c.out.raw(Errors.SYNTAX);
+            return;
+        }
+        c.server.pause.pause(t, mode);
+        c.out.ok();
+    }
+
+    // CLIENT UNPAUSE
+    public static void unpause(final Ctx c) {
+        c.server.pause.unpause(c.server);
+        c.out.ok();
+    }
+
+    // CLIENT HELP
+    public static void help(final Ctx c) {
+        Help.reply(c.out, "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "GETNAME", "    Return the name of the current connection.",
+                "ID", "    Return the ID of the current connection.",
+                "INFO", "    Return information about the current client connection.",
+                "KILL <ip:port>", "    Kill connection made from <ip:port>.",
+                "KILL <option> <value> [<option> <value> [...]]",
+                "    Kill connections. Options are: ID <client-id>, TYPE (normal|master|replica|pubsub),",
+                "    USER <username>, ADDR <ip:port>, LADDR <ip:port>, SKIPME (YES|NO), MAXAGE <seconds>.",
+                "LIST [options ...]", "    Return information about client connections. Options:",
+                "    TYPE (NORMAL|MASTER|REPLICA|PUBSUB) or ID <client-id> [<client-id> ...].",
+                "NO-EVICT (ON|OFF)", "    Protect the current client connection from eviction.",
+                "NO-TOUCH (ON|OFF)", "    Do not change keys' access time with this connection's commands.",
+                "PAUSE <timeout> [WRITE|ALL]", "    Hold back clients' commands (all, or writes) for <timeout> ms.",
+                "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
+                "SETNAME <name>", "    Assign the name <name> to the current connection.",
+                "SETINFO <LIB-NAME|LIB-VER> <value>", "    Record the client library's name or version.",
+                "UNPAUSE", "    Stop the current client pause, resuming traffic.");
+    }
+
+    /** The CLIENT LIST / CLIENT INFO line of a connection (7.2 field set). On its thread. */
+    static String describe(final Connection conn, final long now) {
+        final ClientState st = conn.state();
+        final StringBuilder flags = new StringBuilder();
+        if (st.noEvict) {
+            flags.append('e');
+        }
+        if (st.noTouch) {
+            flags.append('T');
+        }
+        if (flags.isEmpty()) {
+            flags.append('N');
+        }
+        final long qbuf = conn.queryBufferBytes();
+        final long argvMem = conn.argvBytes();
+        final long omem = conn.outputBufferBytes();
+        final long rbs = conn.readBufferBytes();
+        final String cmd = st.lastCommand == null ? "NULL" : st.lastCommand.fullName();
+        final int fd = conn.channel() instanceof UnixChannel u ? u.fd().intValue() : -1;
+        return "id=" + conn.id() + " addr=" + st.addr + " laddr=" + st.laddr + " fd=" + fd
+                + " name=" + st.name + " age=" + (now - st.createdMillis) / 1000
+                + " idle=" + (now - st.lastInteractionMillis) / 1000 + " flags=" + flags + " db=" + st.db
+                + " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + qbuf + " qbuf-free=0 argv-mem=" + argvMem
+                + " multi-mem=0 rbs=" + rbs + " rbp=" + rbs + " obl=0 oll=0 omem=" + omem
+                + " tot-mem=" + (qbuf + argvMem + omem + rbs) + " events=r cmd=" + cmd + " user=" + st.user
+                + " redir=-1 resp=" + st.proto + " lib-name=" + st.libName + " lib-ver=" + st.libVer + "\n";
+    }
+
+    // CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
+    public static Coordinated list(final Ctx c) {
+        final Request r = c.req;
+        List<Long> ids = null;
+        if (r.argc() > 2) {
+            final String opt = r.argString(2).toLowerCase(Locale.ROOT);
+            if (opt.equals("type") && r.argc() == 4) {
+                final String type = r.argString(3).toLowerCase(Locale.ROOT);
+                switch (type) {
+                    case "normal" -> {
+                    }
+                    case "master", "replica", "slave", "pubsub" -> ids = new ArrayList<>(); // none of these yet
+                    default -> {
+                        c.out.error("ERR Unknown client type '" + r.argString(3) + "'");
+                        return null;
+                    }
+                }
+            } else if (opt.equals("id") && r.argc() >= 4) {
+                ids = new ArrayList<>();
+                for (int j = 3; j < r.argc(); j++) {
+                    if (!r.parseLong(j) || r.longValue <= 0) {
+                        c.out.error("ERR Invalid client ID");
+                        return null;
+                    }
+                    ids.add(r.longValue);
+                }
+            } else {
+                c.out.raw(Errors.SYNTAX);
+                return null;
+            }
+        }
+        final List<Long> only = ids;
+        final Coordinated op = new Coordinated(c) {
+            {
+                allShards(-1, false);
+            }
+
+            @Override
+            protected void onLocked(final Part p, final Ctx x) {
+                final StringBuilder sb = new StringBuilder();
+                final long now = System.currentTimeMillis();
+                for (final Connection conn : x.shard.clients()) {
+                    if (only == null || only.contains(conn.id())) {
+                        sb.append(describe(conn, now));
+                    }
+                }
+                p.data = sb.toString();
+            }
+
+            @Override
+            protected void onAllLocked() {
+                final StringBuilder all = new StringBuilder();
+                for (int k = 0; k < partCount(); k++) {
+                    all.append((String) partAt(k).data);
+                }
+                reply.verbatim(all.toString());
+                finish();
+            }
+        };
+        op.start(true);
+        return op;
+    }
+
+    /** A CLIENT KILL filter, evaluated on each connection's own thread. */
+    private record KillFilter(long id, String addr, String laddr, String user, boolean skipMe, long callerId,
+                              long maxAgeSeconds, boolean noneType) {
+        boolean matches(final Connection conn, final long now) {
+            final ClientState st = conn.state();
+            if (noneType) {
+                return false;
+            }
+            if (id > 0 && conn.id() != id) {
+                return false;
+            }
+            if (addr != null && !addr.equals(st.addr)) {
+                return false;
+            }
+            if (laddr != null && !laddr.equals(st.laddr)) {
+                return false;
+            }
+            if (user != null && !user.equals(st.user)) {
+                return false;
+            }
+            if (skipMe && conn.id() == callerId) {
+                return false;
+            }
+            return maxAgeSeconds <= 0 || (now - st.createdMillis) / 1000 >= maxAgeSeconds;
+        }
+    }
+
+    // CLIENT KILL ip:port | CLIENT KILL <filter> <value> ...
+    public static Coordinated kill(final Ctx c) {
+        final Request r = c.req;
+        final KillFilter filter;
+        final boolean oldStyle = r.argc() == 3;
+        if (oldStyle) {
+            filter = new KillFilter(0, r.argString(2), null, null, false, c.client.id(), 0, false);
+        } else {
+            long id = 0;
+            String addr = null;
+            String laddr = null;
+            String user = null;
+            boolean skipMe = true;
+            long maxAge = 0;
+            boolean noneType = false;
+            for (int i = 2; i < r.argc(); i += 2) {
+                if (i + 1 >= r.argc()) {
+                    c.out.raw(Errors.SYNTAX);
+                    return null;
+                }
+                final String opt = r.argString(i).toLowerCase(Locale.ROOT);
+                final String val = r.argString(i + 1);
+                switch (opt) {
+                    case "id" -> {
+                        if (!r.parseLong(i + 1) || r.longValue <= 0) {
+                            c.out.error("ERR client-id should be greater than 0");
+                            return null;
+                        }
+                        id = r.longValue;
+                    }
+                    case "type" -> {
+                        switch (val.toLowerCase(Locale.ROOT)) {
+                            case "normal" -> {
+                            }
+                            case "master", "replica", "slave", "pubsub" -> noneType = true;
+                            default -> {
+                                c.out.error("ERR Unknown client type '" + val + "'");
+                                return null;
+                            }
+                        }
+                    }
+                    case "addr" -> addr = val;
+                    case "laddr" -> laddr = val;
+                    case "user" -> user = val;
+                    case "skipme" -> {
+                        if (val.equalsIgnoreCase("yes")) {
+                            skipMe = true;
+                        } else if (val.equalsIgnoreCase("no")) {
+                            skipMe = false;
+                        } else {
+                            c.out.raw(Errors.SYNTAX);
+                            return null;
+                        }
+                    }
+                    case "maxage" -> {
+                        if (!r.parseLong(i + 1)) {
+                            c.out.raw(Errors.NOT_INTEGER);
+                            return null;
+                        }
+                        maxAge = r.longValue;
+                    }
+                    default -> {
+                        c.out.raw(Errors.SYNTAX);
+                        return null;
+                    }
+                }
+            }
+            filter = new KillFilter(id, addr, laddr, user, skipMe, c.client.id(), maxAge, noneType);
+        }
+        final Connection caller = c.client;
+        final Coordinated op = new Coordinated(c) {
+            {
+                allShards(-1, false);
+            }
+
+            @Override
+            protected void onLocked(final Part p, final Ctx x) {
+                final long now = System.currentTimeMillis();
+                long killed = 0;
+                for (final Connection conn : x.shard.clients().toArray(new Connection[0])) {
+                    if (filter.matches(conn, now)) {
+                        killed++;
+                        if (conn == caller) {
+                            conn.closeAfterReply(); // the caller gets its reply first, as in Redis
+                        } else {
+                            conn.close();
+                        }
+                    }
+                }
+                p.n = killed;
+            }
+
+            @Override
+            protected void onAllLocked() {
+                long total = 0;
+                for (int k = 0; k < partCount(); k++) {
+                    total += partAt(k).n;
+                }
+                if (oldStyle) {
+                    if (total == 0) {
+                        reply.error("ERR No such client");
+                    } else {
+                        reply.ok();
+                    }
+                } else {
+                    reply.integer(total);
+                }
+                finish();
+            }
+        };
+        op.start(true);
+        return op;
+    }
+}

@@ -1,0 +1,280 @@
+package io.moon.server.commands;
+
+import io.moon.protocol.Reply;
+import io.moon.protocol.Request;
+import io.moon.server.Ctx;
+import io.moon.server.command.CommandSpec;
+import io.moon.server.command.CommandTable;
+import io.moon.server.command.Flags;
+import io.moon.server.command.KeySpec;
+import io.moon.storage.Glob;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * COMMAND and its subcommands, answered from the command table (clients such as Lettuce read
+ * COMMAND at connect time). Replies have Redis 7's shapes: flags, categories and tips as sets of
+ * status strings, key specs as maps.
+ */
+public final class CommandCommands {
+    private CommandCommands() {
+    }
+
+    // COMMAND
+    public static void command(final Ctx c) {
+        final List<CommandSpec> top = c.server.commands.topLevel();
+        c.out.arrayHeader(top.size());
+        for (final CommandSpec s : top) {
+            info(c.out, s);
+        }
+    }
+
+    // COMMAND COUNT
+    public static void count(final Ctx c) {
+        c.out.integer(c.server.commands.topLevel().size());
+    }
+
+    // COMMAND INFO [command-name ...]
+    public static void info(final Ctx c) {
+        final Request r = c.req;
+        if (r.argc() == 2) {
+            command(c);
+            return;
+        }
+        c.out.arrayHeader(r.argc() - 2);
+        for (int i = 2; i < r.argc(); i++) {
+            final CommandSpec s = c.server.commands.byFullName(r.argString(i));
+            if (s == null) {
+                c.out.nullArray();
+            } else {
+                info(c.out, s);
+            }
+        }
+    }
+
+    /** One command's COMMAND INFO entry (10 elements). */
+    static void info(final Reply o, final CommandSpec s) {
+        o.arrayHeader(10);
+        o.bulk(s.fullName());
+        o.integer(s.arity());
+        final List<String> flags = Flags.flagNames(s.flags());
+        o.setHeader(flags.size());
+        for (final String f : flags) {
+            o.simple(f);
+        }
+        o.integer(Math.max(0, s.firstKey()));
+        o.integer(s.firstKey() <= 0 ? 0 : s.lastKey());
+        o.integer(s.firstKey() <= 0 ? 0 : s.keyStep());
+        final List<String> cats = Flags.categoryNames(s.categories());
+        o.setHeader(cats.size());
+        for (final String cat : cats) {
+            o.simple(cat);
+        }
+        o.setHeader(s.tips().length);
+        for (final String t : s.tips()) {
+            o.simple(t);
+        }
+        o.arrayHeader(s.keySpecs().length);
+        for (final KeySpec k : s.keySpecs()) {
+            keySpec(o, k);
+        }
+        o.arrayHeader(s.subcommands().length);
+        for (final CommandSpec sub : s.subcommands()) {
+            info(o, sub);
+        }
+    }
+
+    private static void keySpec(final Reply o, final KeySpec k) {
+        o.mapHeader(3);
+        o.bulk("flags");
+        o.setHeader(k.flags().length);
+        for (final String f : k.flags()) {
+            o.simple(f);
+        }
+        o.bulk("begin_search");
+        o.mapHeader(2);
+        o.bulk("type");
+        o.bulk("index");
+        o.bulk("spec");
+        o.mapHeader(1);
+        o.bulk("index");
+        o.integer(k.beginIndex());
+        o.bulk("find_keys");
+        o.mapHeader(2);
+        o.bulk("type");
+        if (k.keynum()) {
+            o.bulk("keynum");
+            o.bulk("spec");
+            o.mapHeader(3);
+            o.bulk("keynumidx");
+            o.integer(k.lastKeyOrKeynumIdx());
+            o.bulk("firstkey");
+            o.integer(k.limitOrFirstKey());
+            o.bulk("keystep");
+            o.integer(k.keyStep());
+        } else {
+            o.bulk("range");
+            o.bulk("spec");
+            o.mapHeader(3);
+            o.bulk("lastkey");
+            o.integer(k.lastKeyOrKeynumIdx());
+            o.bulk("keystep");
+            o.integer(k.keyStep());
+            o.bulk("limit");
+            o.integer(k.limitOrFirstKey());
+        }
+    }
+
+    // COMMAND DOCS [command-name ...]
+    public static void docs(final Ctx c) {
+        final Request r = c.req;
+        final List<CommandSpec> which = new ArrayList<>();
+        if (r.argc() == 2) {
+            which.addAll(c.server.commands.topLevel());
+        } else {
+            for (int i = 2; i < r.argc(); i++) {
+                final CommandSpec s = c.server.commands.byFullName(r.argString(i));
+                if (s != null) {
+                    which.add(s);
+                }
+            }
+        }
+        c.out.mapHeader(which.size());
+        for (final CommandSpec s : which) {
+            c.out.bulk(s.fullName());
+            CommandDocs.reply(c.out, s);
+        }
+    }
+
+    // COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]
+    public static void list(final Ctx c) {
+        final Request r = c.req;
+        String module = null;
+        String aclcat = null;
+        String pattern = null;
+        if (r.argc() == 5 && r.argString(2).equalsIgnoreCase("filterby")) {
+            final String kind = r.argString(3).toLowerCase(Locale.ROOT);
+            switch (kind) {
+                case "module" -> module = r.argString(4);
+                case "aclcat" -> aclcat = r.argString(4).toLowerCase(Locale.ROOT);
+                case "pattern" -> pattern = r.argString(4);
+                default -> {
+                    c.out.raw(Errors.SYNTAX);
+                    return;
+                }
+            }
+        } else if (r.argc() != 2) {
+            c.out.raw(Errors.SYNTAX);
+            return;
+        }
+        final List<String> names = new ArrayList<>();
+        for (final CommandSpec s : c.server.commands.all()) {
+            if (module != null) {
+                continue; // no modules
+            }
+            if (aclcat != null && !Flags.categoryNames(s.categories()).contains("@" + aclcat)) {
+                continue;
+            }
+            if (pattern != null && !Glob.matches(pattern, s.fullName(), true)) {
+                continue;
+            }
+            names.add(s.fullName());
+        }
+        c.out.arrayHeader(names.size());
+        for (final String n : names) {
+            c.out.bulk(n);
+        }
+    }
+
+    /** The command whose keys COMMAND GETKEYS asks about, or null after replying the error. */
+    private static CommandSpec target(final Ctx c) {
+        final Request r = c.req;
+        CommandSpec s = c.server.commands.lookup(r.buf(), r.off(2), r.len(2));
+        int argc = r.argc() - 2;
+        if (s != null && s.subcommands().length > 0 && argc >= 2) {
+            s = CommandTable.subcommand(s, r.buf(), r.off(3), r.len(3));
+        }
+        if (s == null) {
+            c.out.error("ERR Invalid command specified");
+            return null;
+        }
+        if (!s.arityOk(argc)) {
+            c.out.error("ERR Invalid number of arguments specified for command");
+            return null;
+        }
+        if (s.firstKey() <= 0) {
+            c.out.error("ERR The command has no key arguments");
+            return null;
+        }
+        return s;
+    }
+
+    // COMMAND GETKEYS command [arg ...]
+    public static void getkeys(final Ctx c) {
+        keys(c, false);
+    }
+
+    // COMMAND GETKEYSANDFLAGS command [arg ...]
+    public static void getkeysandflags(final Ctx c) {
+        keys(c, true);
+    }
+
+    private static void keys(final Ctx c, final boolean withFlags) {
+        final CommandSpec s = target(c);
+        if (s == null) {
+            return;
+        }
+        final Request r = c.req;
+        final int argc = r.argc() - 2;
+        final int last = s.lastKeyIndex(argc);
+        final List<Integer> idx = new ArrayList<>();
+        for (int i = s.firstKey(); i <= last; i += s.keyStep()) {
+            idx.add(i);
+        }
+        c.out.arrayHeader(idx.size());
+        for (final int i : idx) {
+            if (withFlags) {
+                c.out.arrayHeader(2);
+                c.out.bulk(r.buf(), r.off(i + 2), r.len(i + 2));
+                final String[] f = flagsForKey(s, i);
+                c.out.setHeader(f.length);
+                for (final String x : f) {
+                    c.out.simple(x);
+                }
+            } else {
+                c.out.bulk(r.buf(), r.off(i + 2), r.len(i + 2));
+            }
+        }
+    }
+
+    /** Key spec flags of the spec covering argument position i. */
+    private static String[] flagsForKey(final CommandSpec s, final int i) {
+        for (final KeySpec k : s.keySpecs()) {
+            if (k.keynum()) {
+                return k.flags();
+            }
+            final int first = k.beginIndex();
+            final int last = k.lastKeyOrKeynumIdx() < 0 ? Integer.MAX_VALUE : first + k.lastKeyOrKeynumIdx();
+            if (i >= first && i <= last) {
+                return k.flags();
+            }
+        }
+        return new String[0];
+    }
+
+    // COMMAND HELP
+    public static void help(final Ctx c) {
+        Help.reply(c.out, "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "(no subcommand)", "    Return details about all commands.",
+                "COUNT", "    Return the total number of commands in this server.",
+                "LIST", "    Return a list of all commands in this server.",
+                "INFO [<command-name> ...]",
+                "    Return details about the given commands, or all of them when none is given.",
+                "DOCS [<command-name> ...]",
+                "    Return documentation details about the given commands, or all of them when none is given.",
+                "GETKEYS <full-command>", "    Return the keys from a full command.",
+                "GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full command.");
+    }
+}

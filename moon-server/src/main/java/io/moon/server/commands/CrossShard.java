@@ -1,0 +1,370 @@
+package io.moon.server.commands;
+
+import io.moon.protocol.Reply;
+import io.moon.protocol.Request;
+import io.moon.server.Ctx;
+import io.moon.server.command.Flags;
+import io.moon.server.xshard.Coordinated;
+import io.moon.server.xshard.Part;
+import io.moon.storage.Dump;
+import io.moon.storage.Strings;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The cross-shard forms of multi-key commands, for when their keys live on several shards. Each
+ * is a {@link Coordinated} operation: lock the keys on every shard involved (in shard order),
+ * run the per-shard step, merge in argument order, release.
+ *
+ * <p>For DEL/UNLINK/EXISTS/TOUCH, MGET and MSET the per-shard step is the command's own handler
+ * run on a sub-command holding only that shard's keys; the merge adds the counts or puts MGET's
+ * values back in argument order. RENAME, COPY, MSETNX and LCS move data between shards, so they
+ * have their own steps.
+ */
+public final class CrossShard {
+    private CrossShard() {
+    }
+
+    /**
+     * Splits the request's keys (or key-value pairs with {@code stride} 2) by owning shard and
+     * gives each part a sub-command: the command name and that shard's arguments, in order.
+     */
+    static final class Split extends Coordinated {
+        private final Merge merge;
+
+        Split(final Ctx c, final int stride, final Merge merge) {
+            super(c);
+            this.merge = merge;
+            final boolean write = c.cmd.has(Flags.WRITE);
+            final Request r = c.req;
+            for (int i = 1; i < r.argc(); i += stride) {
+                final Part p = part(c.server.shardOf(r.buf(), r.off(i), r.len(i)));
+                p.lockKey(c.dbIndex, r.buf(), r.off(i), r.len(i), write);
+                p.addArg(i);
+            }
+            for (int k = 0; k < partCount(); k++) {
+                final Part p = partAt(k);
+                final Request sub = new Request();
+                sub.add(r.buf(), r.off(0), r.len(0));
+                for (int a = 0; a < p.argCount; a++) {
+                    for (int s = 0; s < stride; s++) {
+                        final int i = p.args[a] + s;
+                        sub.add(r.buf(), r.off(i), r.len(i));
+                    }
+                }
+                p.req = sub;
+            }
+        }
+
+        /** Runs the command's own handler on this shard's sub-command, as soon as it is locked. */
+        @Override
+        protected void onLocked(final Part p, final Ctx c) {
+            cmd.handler().run(c);
+        }
+
+        @Override
+        protected void onAllLocked() {
+            releaseAll();
+            merge.merge(this, reply);
+            finish();
+        }
+
+        int parts() {
+            return partCount();
+        }
+
+        Part shardPart(final int k) {
+            return partAt(k);
+        }
+
+        Request request() {
+            return req;
+        }
+    }
+
+    /** How a split command's per-shard replies become the client's reply. */
+    @FunctionalInterface
+    interface Merge {
+        void merge(Split op, Reply out);
+    }
+
+    // DEL, UNLINK, EXISTS, TOUCH: the sum of the shards' counts
+    public static Coordinated sum(final Ctx c) {
+        final Split op = new Split(c, 1, (s, out) -> {
+            long total = 0;
+            for (int k = 0; k < s.parts(); k++) {
+                total += RespScan.integer(s.shardPart(k).buf);
+            }
+            out.integer(total);
+        });
+        op.start();
+        return op;
+    }
+
+    // MGET: each shard's values put back in argument order
+    public static Coordinated mget(final Ctx c) {
+        final Split op = new Split(c, 1, (s, out) -> {
+            final int n = s.request().argc() - 1;
+            final ByteBuf[] bufs = new ByteBuf[s.parts()];
+            // which part holds each argument's value; each part's values are in its argument order
+            final int[] partOf = new int[n + 1];
+            for (int k = 0; k < s.parts(); k++) {
+                final Part p = s.shardPart(k);
+                bufs[k] = p.buf;
+                RespScan.skipHeader(p.buf);
+                for (int a = 0; a < p.argCount; a++) {
+                    partOf[p.args[a]] = k;
+                }
+            }
+            out.arrayHeader(n);
+            for (int i = 1; i <= n; i++) {
+                final int k = partOf[i];
+                final ByteBuf b = bufs[k];
+                final int start = b.readerIndex();
+                RespScan.skipElement(b);
+                out.out().writeBytes(b, start, b.readerIndex() - start);
+            }
+        });
+        op.start();
+        return op;
+    }
+
+    // MSET: every shard stores its pairs
+    public static Coordinated mset(final Ctx c) {
+        if (!StringCommands.pairsOk(c)) {
+            return finished(c);
+        }
+        final Split op = new Split(c, 2, (s, out) -> out.ok());
+        op.start();
+        return op;
+    }
+
+    // MSETNX: check every shard first (all locked), then write everywhere or nowhere
+    public static Coordinated msetnx(final Ctx c) {
+        if (!StringCommands.pairsOk(c)) {
+            return finished(c);
+        }
+        final Coordinated op = new Coordinated(c) {
+            private long existing;
+            private boolean writing;
+
+            {
+                final Request r = c.req;
+                for (int i = 1; i < r.argc(); i += 2) {
+                    final Part p = part(c.server.shardOf(r.buf(), r.off(i), r.len(i)));
+                    p.lockKey(c.dbIndex, r.buf(), r.off(i), r.len(i), true);
+                    p.addArg(i);
+                }
+            }
+
+            @Override
+            protected void onLocked(final Part p, final Ctx x) {
+                long n = 0;
+                for (int a = 0; a < p.argCount; a++) {
+                    if (x.find(p.args[a], x.keyHash(p.args[a])) != 0) {
+                        n++;
+                    }
+                }
+                p.n = n;
+            }
+
+            @Override
+            protected void onAllLocked() {
+                for (int k = 0; k < partCount(); k++) {
+                    existing += partAt(k).n;
+                }
+                if (existing > 0) {
+                    reply.integer(0);
+                    finish();
+                    return;
+                }
+                writing = true;
+                stepAllAndRelease();
+            }
+
+            @Override
+            protected void onStep(final Part p, final Ctx x) {
+                for (int a = 0; a < p.argCount; a++) {
+                    StringCommands.setPair(x, p.args[a]);
+                }
+            }
+
+            @Override
+            protected void onStepsDone() {
+                reply.integer(writing ? 1 : 0);
+                finish();
+            }
+        };
+        op.start();
+        return op;
+    }
+
+    // RENAME / RENAMENX key newkey, with the keys on two shards
+    public static Coordinated rename(final Ctx c) {
+        final boolean nx = c.cmd.name().equals("renamenx");
+        final Coordinated op = new Coordinated(c) {
+            private final Part src;
+            private final Part dst;
+
+            {
+                final Request r = c.req;
+                src = part(c.server.shardOf(r.buf(), r.off(1), r.len(1)));
+                src.lockKey(c.dbIndex, r.buf(), r.off(1), r.len(1), true);
+                dst = part(c.server.shardOf(r.buf(), r.off(2), r.len(2)));
+                dst.lockKey(c.dbIndex, r.buf(), r.off(2), r.len(2), true);
+            }
+
+            @Override
+            protected void onLocked(final Part p, final Ctx x) {
+                if (p == src) {
+                    final long a = x.find(1, x.keyHash(1));
+                    p.data = a == 0 ? null : x.db.dump(a);
+                } else {
+                    p.n = x.find(2, x.keyHash(2)) != 0 ? 1 : 0;
+                }
+            }
+
+            @Override
+            protected void onAllLocked() {
+                if (src.data == null) {
+                    reply.raw(Errors.NO_SUCH_KEY);
+                    finish();
+                    return;
+                }
+                if (nx && dst.n != 0) {
+                    reply.integer(0);
+                    finish();
+                    return;
+                }
+                stepAllAndRelease();
+            }
+
+            @Override
+            protected void onStep(final Part p, final Ctx x) {
+                final Request r = x.req;
+                if (p == src) {
+                    x.db.delete(r.buf(), r.off(1), r.len(1), x.keyHash(1), x.now);
+                } else {
+                    final long h = x.keyHash(2);
+                    x.db.delete(r.buf(), r.off(2), r.len(2), h, x.now);
+                    x.db.restore(r.buf(), r.off(2), r.len(2), h, (Dump) src.data, true);
+                }
+            }
+
+            @Override
+            protected void onStepsDone() {
+                reply.raw(nx ? Reply.ONE : Reply.OK);
+                finish();
+            }
+        };
+        op.start();
+        return op;
+    }
+
+    // COPY source destination [DB db] [REPLACE], with the keys on two shards
+    public static Coordinated copy(final Ctx c) {
+        final long opts = KeyCommands.copyOptions(c);
+        if (opts < 0) {
+            return finished(c);
+        }
+        final int dstDb = (int) (opts >>> 1);
+        final boolean replace = (opts & 1) != 0;
+        final Coordinated op = new Coordinated(c) {
+            private final Part src;
+            private final Part dst;
+
+            {
+                final Request r = c.req;
+                src = part(c.server.shardOf(r.buf(), r.off(1), r.len(1)));
+                src.lockKey(c.dbIndex, r.buf(), r.off(1), r.len(1), false);
+                dst = part(c.server.shardOf(r.buf(), r.off(2), r.len(2)));
+                dst.lockKey(dstDb, r.buf(), r.off(2), r.len(2), true);
+            }
+
+            @Override
+            protected void onLocked(final Part p, final Ctx x) {
+                if (p == src) {
+                    final long a = x.findRead(1, x.keyHash(1));
+                    p.data = a == 0 ? null : x.db.dump(a);
+                } else {
+                    final Request r = x.req;
+                    p.n = x.keyspace.db(dstDb).find(r.buf(), r.off(2), r.len(2), x.keyHash(2), x.now) != 0 ? 1 : 0;
+                }
+            }
+
+            @Override
+            protected void onAllLocked() {
+                if (src.data == null || (dst.n != 0 && !replace)) {
+                    reply.integer(0);
+                    finish();
+                    return;
+                }
+                step(dst);
+            }
+
+            @Override
+            protected void onStep(final Part p, final Ctx x) {
+                final Request r = x.req;
+                final long h = x.keyHash(2);
+                final io.moon.storage.Db to = x.keyspace.db(dstDb);
+                to.delete(r.buf(), r.off(2), r.len(2), h, x.now);
+                to.restore(r.buf(), r.off(2), r.len(2), h, (Dump) src.data, false);
+            }
+
+            @Override
+            protected void onStepsDone() {
+                reply.integer(1);
+                finish();
+            }
+        };
+        op.start();
+        return op;
+    }
+
+    // LCS key1 key2 ..., with the keys on two shards: fetch both values, compute here
+    public static Coordinated lcs(final Ctx c) {
+        final long maxBulk = c.server.config.protoMaxBulkLen;
+        final Coordinated op = new Coordinated(c) {
+            private final Part first;
+            private final Part second;
+
+            {
+                final Request r = c.req;
+                first = part(c.server.shardOf(r.buf(), r.off(1), r.len(1)));
+                first.lockKey(c.dbIndex, r.buf(), r.off(1), r.len(1), false);
+                second = part(c.server.shardOf(r.buf(), r.off(2), r.len(2)));
+                second.lockKey(c.dbIndex, r.buf(), r.off(2), r.len(2), false);
+            }
+
+            @Override
+            protected void onLocked(final Part p, final Ctx x) {
+                final int arg = p == first ? 1 : 2;
+                final long a = x.findRead(arg, x.keyHash(arg));
+                if (a == 0) {
+                    p.data = new byte[0];
+                } else if (!Strings.isString(x.db, a)) {
+                    p.data = null;
+                } else {
+                    p.data = Strings.valueBytes(x.db, a);
+                }
+            }
+
+            @Override
+            protected void onAllLocked() {
+                releaseAll();
+                if (first.data == null || second.data == null) {
+                    reply.raw(Lcs.NOT_STRINGS);
+                } else {
+                    Lcs.reply(reply, req, (byte[]) first.data, (byte[]) second.data, maxBulk);
+                }
+                finish();
+            }
+        };
+        op.start();
+        return op;
+    }
+
+    /** The command already replied (an argument error): no operation, no shard involved. */
+    static Coordinated finished(final Ctx c) {
+        return null;
+    }
+}

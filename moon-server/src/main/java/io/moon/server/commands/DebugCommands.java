@@ -1,0 +1,255 @@
+package io.moon.server.commands;
+
+import io.moon.protocol.Request;
+import io.moon.server.Ctx;
+import io.moon.server.Server;
+import io.moon.server.net.Connection;
+import io.moon.server.xshard.Coordinated;
+import io.moon.server.xshard.Part;
+import io.moon.storage.Db;
+import io.moon.storage.Strings;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * DEBUG subcommands for tests and operators: SLEEP, POPULATE, OBJECT, SET-ACTIVE-EXPIRE, HELP.
+ * Refused unless enable-debug-command allows it (by default it does not, as in Redis 7).
+ *
+ * <p>DEBUG SLEEP holds an exclusive lock on every database of every shard for the given time, so
+ * every command that touches data waits, as when Redis sleeps; no thread is blocked meanwhile.
+ */
+public final class DebugCommands {
+    private DebugCommands() {
+    }
+
+    // DEBUG <subcommand> [args]: replies at once (returns null) or starts a cross-shard operation
+    public static Coordinated debug(final Ctx c) {
+        if (!allowed(c.server, c.client)) {
+            c.out.error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you"
+                    + " can run it from a local connection, otherwise you need to set this option in the"
+                    + " configuration file, and then restart the server.");
+            return null;
+        }
+        final Request r = c.req;
+        final String sub = r.argString(1).toLowerCase(Locale.ROOT);
+        switch (sub) {
+            case "help" -> help(c);
+            case "sleep" -> {
+                if (r.argc() == 3) {
+                    return sleep(c);
+                }
+                wrongArgs(c);
+            }
+            case "populate" -> {
+                if (r.argc() >= 3 && r.argc() <= 5) {
+                    return populate(c);
+                }
+                wrongArgs(c);
+            }
+            case "object" -> {
+                if (r.argc() == 3) {
+                    return object(c);
+                }
+                wrongArgs(c);
+            }
+            case "set-active-expire" -> {
+                if (r.argc() == 3) {
+                    c.server.config.activeExpire = !r.argString(2).equals("0");
+                    c.out.ok();
+                } else {
+                    wrongArgs(c);
+                }
+            }
+            default -> c.out.error("ERR unknown subcommand '" + io.moon.server.net.Dispatcher.cString(r, 1, 128)
+                    + "'. Try DEBUG HELP.");
+        }
+        return null;
+    }
+
+    private static void wrongArgs(final Ctx c) {
+        c.out.error("ERR Unknown subcommand or wrong number of arguments for '" + c.req.argString(1) + "'. Try DEBUG HELP.");
+    }
+
+    static boolean allowed(final Server server, final Connection conn) {
+        final String mode = server.config.enableDebugCommand;
+        if (mode.equals("yes")) {
+            return true;
+        }
+        if (mode.equals("local") && conn != null) {
+            final String addr = conn.state().addr;
+            return addr.startsWith("127.") || addr.startsWith("[::1]") || addr.isEmpty() || addr.startsWith("local:");
+        }
+        return false;
+    }
+
+    private static void help(final Ctx c) {
+        Help.reply(c.out, "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "OBJECT <key>", "    Show low-level information about the key.",
+                "POPULATE <count> [<prefix>] [<size>]",
+                "    Create <count> string keys named key:<num> (or <prefix>:<num>) holding value:<num>,",
+                "    padded with zero bytes to <size> when given. Existing keys are left alone.",
+                "SET-ACTIVE-EXPIRE <0|1>", "    Turn the active expire cycle off or on.",
+                "SLEEP <seconds>", "    Stall every command that touches data for <seconds> (decimals allowed).");
+    }
+
+    // DEBUG SLEEP seconds
+    private static Coordinated sleep(final Ctx c) {
+        final double seconds;
+        try {
+            seconds = Double.parseDouble(c.req.argString(2));
+        } catch (final NumberFormatException e) {
+            c.out.ok(); // strtod of garbage is 0 in Redis: no sleep
+            return null;
+        }
+        final long micros = (long) (seconds * 1_000_000);
+        final int dbs = c.keyspace.databases();
+        final Coordinated op = new Coordinated(c) {
+            {
+                for (int s = 0; s < c.server.shardCount(); s++) {
+                    final Part p = part(s);
+                    for (int d = 0; d < dbs; d++) {
+                        p.lockDb(d, true);
+                    }
+                }
+            }
+
+            @Override
+            protected void onAllLocked() {
+                home.loop().schedule(() -> {
+                    reply.ok();
+                    finish();
+                }, Math.max(0, micros), TimeUnit.MICROSECONDS);
+            }
+        };
+        op.start();
+        return op;
+    }
+
+    // DEBUG POPULATE count [prefix] [size]
+    private static Coordinated populate(final Ctx c) {
+        final Request r = c.req;
+        if (!r.parseLong(2)) {
+            c.out.raw(Errors.NOT_INTEGER);
+            return null;
+        }
+        final long count = r.longValue;
+        if (count < 0) {
+            c.out.error("ERR value is out of range, must be positive");
+            return null;
+        }
+        long size = 0;
+        if (r.argc() == 5) {
+            if (!r.parseLong(4)) {
+                c.out.raw(Errors.NOT_INTEGER);
+                return null;
+            }
+            size = r.longValue;
+            if (size < 0) {
+                c.out.error("ERR value is out of range, must be positive");
+                return null;
+            }
+        }
+        final String prefix = r.argc() >= 4 ? r.argString(3) : "key";
+        final long valueSize = size;
+        final int db = c.dbIndex;
+        final Coordinated op = new Coordinated(c) {
+            {
+                allShards(db, true);
+            }
+
+            @Override
+            protected void onLocked(final Part p, final Ctx x) {
+                final Db d = x.keyspace.db(db);
+                final byte[] pre = prefix.getBytes(StandardCharsets.ISO_8859_1);
+                for (long j = 0; j < count; j++) {
+                    final byte[] key = concat(pre, (":" + j).getBytes(StandardCharsets.ISO_8859_1));
+                    if (x.server.shardOf(key, 0, key.length) != x.shard.id) {
+                        continue;
+                    }
+                    final long h = Db.hash(key, 0, key.length);
+                    if (d.find(key, 0, key.length, h, x.now) != 0) {
+                        continue;
+                    }
+                    byte[] val = ("value:" + j).getBytes(StandardCharsets.ISO_8859_1);
+                    if (valueSize > 0) {
+                        val = java.util.Arrays.copyOf(val, (int) valueSize);
+                    }
+                    Strings.set(d, key, 0, key.length, h, 0, val, 0, val.length, false);
+                }
+            }
+
+            @Override
+            protected void onAllLocked() {
+                reply.ok();
+                finish();
+            }
+        };
+        op.start();
+        return op;
+    }
+
+    private static byte[] concat(final byte[] a, final byte[] b) {
+        final byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    // DEBUG OBJECT key
+    private static Coordinated object(final Ctx c) {
+        final Coordinated op = new Coordinated(c) {
+            {
+                final Request r = c.req;
+                part(c.server.shardOf(r.buf(), r.off(2), r.len(2))).lockKey(c.dbIndex, r.buf(), r.off(2), r.len(2), false);
+            }
+
+            @Override
+            protected void onLocked(final Part p, final Ctx x) {
+                final long a = x.find(2, x.keyHash(2));
+                if (a == 0) {
+                    return;
+                }
+                final Db d = x.db;
+                final String enc = Strings.encoding(d, a);
+                final long serialized = serializedLength(d, a);
+                final int lru = d.lru(a);
+                p.data = "Value at:0x" + Long.toHexString(a) + " refcount:1 encoding:" + enc
+                        + " serializedlength:" + serialized + " lru:" + lru
+                        + " lru_seconds_idle:" + x.keyspace.idleMillis(lru) / 1000;
+            }
+
+            @Override
+            protected void onAllLocked() {
+                final Object d = partAt(0).data;
+                if (d == null) {
+                    reply.error("ERR no such key");
+                } else {
+                    reply.simple((String) d);
+                }
+                finish();
+            }
+        };
+        op.start();
+        return op;
+    }
+
+    /** Bytes the value takes in an RDB file without compression (Redis compresses long strings with LZF). */
+    static long serializedLength(final Db d, final long a) {
+        if (Strings.isInt(d, a)) {
+            final long v = d.intValue(a);
+            if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+                return 2;
+            }
+            if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+                return 3;
+            }
+            if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+                return 5;
+            }
+        }
+        final long len = Strings.length(d, a);
+        final int lenBytes = len < 64 ? 1 : len < 16384 ? 2 : len <= 0xffffffffL ? 5 : 9;
+        return lenBytes + len;
+    }
+}

@@ -1,0 +1,436 @@
+package io.moon.server.commands;
+
+import io.moon.server.Ctx;
+import io.moon.server.Server;
+import io.moon.server.ShardStats;
+import io.moon.server.Version;
+import io.moon.server.config.Config;
+import io.moon.server.xshard.Coordinated;
+import io.moon.server.xshard.Part;
+import io.moon.storage.Db;
+import io.moon.storage.KeyspaceStats;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * INFO [section ...], in Redis's format ("# Section" headers, "field:value" lines, CRLF). The
+ * counters live on the shards, so INFO asks every shard for a snapshot (in parallel, without
+ * locks) and adds them up before formatting.
+ */
+public final class InfoCommand {
+    private InfoCommand() {
+    }
+
+    private static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence",
+            "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
+    private static volatile long peakMemory;
+
+    /** What one shard reports. */
+    static final class Snapshot {
+        final KeyspaceStats ks = new KeyspaceStats();
+        long commands;
+        long connections;
+        long netIn;
+        long netOut;
+        long opsPerSec;
+        long inPerSec;
+        long outPerSec;
+        long rejectedCalls;
+        long errorReplies;
+        long keyspaceBytes;
+        final java.util.TreeMap<String, Long> errors = new java.util.TreeMap<>();
+        long[] keys;
+        long[] expires;
+        long[] avgTtl;
+        int clients;
+    }
+
+    // INFO [section [section ...]]
+    public static Coordinated info(final Ctx c) {
+        final Set<String> sections = new LinkedHashSet<>();
+        boolean all = false;
+        if (c.req.argc() == 1) {
+            sections.addAll(DEFAULT_SECTIONS);
+        }
+        for (int i = 1; i < c.req.argc(); i++) {
+            final String s = c.req.argString(i).toLowerCase(Locale.ROOT);
+            switch (s) {
+                case "default" -> sections.addAll(DEFAULT_SECTIONS);
+                case "all", "everything" -> {
+                    sections.addAll(DEFAULT_SECTIONS);
+                    all = true;
+                }
+                default -> sections.add(s);
+            }
+        }
+        final boolean everything = all;
+        final Coordinated op = new Coordinated(c) {
+            {
+                allShards(-1, false);
+            }
+
+            @Override
+            protected void onLocked(final Part p, final Ctx x) {
+                final Snapshot s = new Snapshot();
+                s.ks.add(x.keyspace.stats);
+                final ShardStats st = x.shard.stats;
+                s.commands = st.commandsProcessed;
+                s.connections = st.connectionsReceived;
+                s.netIn = st.netInputBytes;
+                s.netOut = st.netOutputBytes;
+                s.opsPerSec = st.instantaneousOps();
+                s.inPerSec = st.instantaneousInputBytes();
+                s.outPerSec = st.instantaneousOutputBytes();
+                s.rejectedCalls = st.rejectedCalls;
+                s.errorReplies = st.totalErrorReplies;
+                s.keyspaceBytes = x.keyspace.memoryBytes();
+                final int dbs = x.keyspace.databases();
+                s.keys = new long[dbs];
+                s.expires = new long[dbs];
+                s.avgTtl = new long[dbs];
+                for (int d = 0; d < dbs; d++) {
+                    final Db db = x.keyspace.db(d);
+                    s.keys[d] = db.size();
+                    s.expires[d] = db.expiresCount();
+                    s.avgTtl[d] = db.avgTtlMillis();
+                }
+                s.clients = x.shard.clients().size();
+                x.shard.stats.errorCounts.forEach((k, v) -> s.errors.put(k, v[0]));
+                p.data = s;
+            }
+
+            @Override
+            protected void onAllLocked() {
+                final Snapshot total = new Snapshot();
+                final int dbs = server.config.databases;
+                total.keys = new long[dbs];
+                total.expires = new long[dbs];
+                total.avgTtl = new long[dbs];
+                final long[] ttlWeight = new long[dbs];
+                for (int k = 0; k < partCount(); k++) {
+                    final Snapshot s = (Snapshot) partAt(k).data;
+                    total.ks.add(s.ks);
+                    total.commands += s.commands;
+                    total.connections += s.connections;
+                    total.netIn += s.netIn;
+                    total.netOut += s.netOut;
+                    total.opsPerSec += s.opsPerSec;
+                    total.inPerSec += s.inPerSec;
+                    total.outPerSec += s.outPerSec;
+                    total.rejectedCalls += s.rejectedCalls;
+                    total.errorReplies += s.errorReplies;
+                    total.keyspaceBytes += s.keyspaceBytes;
+                    total.clients += s.clients;
+                    s.errors.forEach((e, n) -> total.errors.merge(e, n, Long::sum));
+                    for (int d = 0; d < dbs; d++) {
+                        total.keys[d] += s.keys[d];
+                        total.expires[d] += s.expires[d];
+                        total.avgTtl[d] += s.avgTtl[d] * s.expires[d];
+                        ttlWeight[d] += s.expires[d];
+                    }
+                }
+                for (int d = 0; d < dbs; d++) {
+                    total.avgTtl[d] = ttlWeight[d] == 0 ? 0 : total.avgTtl[d] / ttlWeight[d];
+                }
+                reply.verbatim(format(server, sections, everything, total));
+                finish();
+            }
+        };
+        op.start(true);
+        return op;
+    }
+
+    static String format(final Server server, final Set<String> sections, final boolean all, final Snapshot t) {
+        final StringBuilder sb = new StringBuilder(4096);
+        for (final String s : sections) {
+            final int before = sb.length();
+            if (!sb.isEmpty()) {
+                sb.append("\r\n");
+            }
+            final int header = sb.length();
+            switch (s) {
+                case "server" -> server(sb, server);
+                case "clients" -> clients(sb, server, t);
+                case "memory" -> memory(sb, server, t);
+                case "persistence" -> persistence(sb, server);
+                case "stats" -> stats(sb, server, t);
+                case "replication" -> replication(sb);
+                case "cpu" -> cpu(sb);
+                case "modules" -> sb.append("# Modules\r\n");
+                case "errorstats" -> errorstats(sb, t);
+                case "cluster" -> sb.append("# Cluster\r\ncluster_enabled:0\r\n");
+                case "keyspace" -> keyspace(sb, t);
+                default -> {
+                }
+            }
+            if (sb.length() == header) {
+                sb.setLength(before); // unknown section: nothing, not even the separator
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void line(final StringBuilder sb, final String k, final Object v) {
+        sb.append(k).append(':').append(v).append("\r\n");
+    }
+
+    private static void server(final StringBuilder sb, final Server s) {
+        final Config cfg = s.config;
+        final long nowMicros = System.currentTimeMillis() * 1000;
+        sb.append("# Server\r\n");
+        line(sb, "redis_version", Version.REDIS_COMPAT);
+        line(sb, "redis_git_sha1", "00000000");
+        line(sb, "redis_git_dirty", 0);
+        line(sb, "redis_build_id", "0");
+        line(sb, "redis_mode", "standalone");
+        line(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        line(sb, "arch_bits", 64);
+        line(sb, "monotonic_clock", "POSIX clock_gettime");
+        line(sb, "multiplexing_api", s.transport().label());
+        line(sb, "atomicvar_api", "java-varhandle");
+        line(sb, "gcc_version", "0.0.0");
+        line(sb, "process_id", ProcessHandle.current().pid());
+        line(sb, "process_supervised", "no");
+        line(sb, "run_id", s.runId);
+        line(sb, "tcp_port", cfg.port);
+        line(sb, "server_time_usec", nowMicros);
+        line(sb, "uptime_in_seconds", s.uptimeSeconds());
+        line(sb, "uptime_in_days", s.uptimeSeconds() / 86400);
+        line(sb, "hz", cfg.hz);
+        line(sb, "configured_hz", cfg.hz);
+        line(sb, "lru_clock", (System.currentTimeMillis() / 1000) & 0xffffff);
+        line(sb, "executable", System.getProperty("moon.executable", ""));
+        line(sb, "config_file", System.getProperty("moon.config", ""));
+        line(sb, "io_threads_active", 0);
+        line(sb, "moon_version", Version.MOON);
+        line(sb, "moon_shards", s.shardCount());
+        line(sb, "java_version", Runtime.version());
+    }
+
+    private static void clients(final StringBuilder sb, final Server s, final Snapshot t) {
+        sb.append("# Clients\r\n");
+        line(sb, "connected_clients", t.clients);
+        line(sb, "cluster_connections", 0);
+        line(sb, "maxclients", s.config.maxclients);
+        line(sb, "client_recent_max_input_buffer", 0);
+        line(sb, "client_recent_max_output_buffer", 0);
+        line(sb, "blocked_clients", 0);
+        line(sb, "tracking_clients", 0);
+        line(sb, "clients_in_timeout_table", 0);
+    }
+
+    static long rssBytes() {
+        try {
+            final String statm = Files.readString(Path.of("/proc/self/statm")).trim();
+            return Long.parseLong(statm.split("\\s+")[1]) * 4096L;
+        } catch (final Exception e) {
+            return 0;
+        }
+    }
+
+    static long usedMemory() {
+        final MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long direct = 0;
+        for (final var pool : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            direct += pool.getMemoryUsed();
+        }
+        return heap.getUsed() + direct;
+    }
+
+    static String human(final long bytes) {
+        final double b = bytes;
+        if (b < 1024) {
+            return bytes + "B";
+        } else if (b < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.2fK", b / 1024);
+        } else if (b < 1024.0 * 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.2fM", b / (1024 * 1024));
+        } else if (b < 1024.0 * 1024 * 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.2fG", b / (1024.0 * 1024 * 1024));
+        }
+        return String.format(Locale.ROOT, "%.2fT", b / (1024.0 * 1024 * 1024 * 1024));
+    }
+
+    private static void memory(final StringBuilder sb, final Server s, final Snapshot t) {
+        final long used = usedMemory();
+        if (used > peakMemory) {
+            peakMemory = used;
+        }
+        final long rss = rssBytes();
+        final MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        final long totalSystem = totalSystemMemory();
+        sb.append("# Memory\r\n");
+        line(sb, "used_memory", used);
+        line(sb, "used_memory_human", human(used));
+        line(sb, "used_memory_rss", rss);
+        line(sb, "used_memory_rss_human", human(rss));
+        line(sb, "used_memory_peak", peakMemory);
+        line(sb, "used_memory_peak_human", human(peakMemory));
+        line(sb, "used_memory_peak_perc", String.format(Locale.ROOT, "%.2f%%", peakMemory == 0 ? 0.0
+                : used * 100.0 / peakMemory));
+        line(sb, "used_memory_overhead", Math.max(0, used - t.keyspaceBytes));
+        line(sb, "used_memory_dataset", t.keyspaceBytes);
+        line(sb, "used_memory_dataset_perc", String.format(Locale.ROOT, "%.2f%%", used == 0 ? 0.0
+                : t.keyspaceBytes * 100.0 / used));
+        line(sb, "total_system_memory", totalSystem);
+        line(sb, "total_system_memory_human", human(totalSystem));
+        line(sb, "maxmemory", s.config.maxmemory);
+        line(sb, "maxmemory_human", human(s.config.maxmemory));
+        line(sb, "maxmemory_policy", s.config.maxmemoryPolicy);
+        line(sb, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
+        line(sb, "mem_allocator", "jvm-slabs");
+        line(sb, "jvm_heap_used", heap.getUsed());
+        line(sb, "jvm_heap_committed", heap.getCommitted());
+        line(sb, "jvm_heap_max", heap.getMax());
+        line(sb, "keyspace_bytes", t.keyspaceBytes);
+    }
+
+    static long totalSystemMemory() {
+        final var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getTotalMemorySize();
+        }
+        return 0;
+    }
+
+    private static void persistence(final StringBuilder sb, final Server s) {
+        sb.append("# Persistence\r\n");
+        line(sb, "loading", 0);
+        line(sb, "async_loading", 0);
+        line(sb, "current_cow_peak", 0);
+        line(sb, "current_cow_size", 0);
+        line(sb, "current_fork_perc", "0.00");
+        line(sb, "current_save_keys_processed", 0);
+        line(sb, "current_save_keys_total", 0);
+        line(sb, "rdb_changes_since_last_save", 0);
+        line(sb, "rdb_bgsave_in_progress", 0);
+        line(sb, "rdb_last_save_time", s.startMillis / 1000);
+        line(sb, "rdb_last_bgsave_status", "ok");
+        line(sb, "rdb_last_bgsave_time_sec", -1);
+        line(sb, "rdb_current_bgsave_time_sec", -1);
+        line(sb, "aof_enabled", 0);
+        line(sb, "aof_rewrite_in_progress", 0);
+        line(sb, "aof_rewrite_scheduled", 0);
+        line(sb, "aof_last_rewrite_time_sec", -1);
+        line(sb, "aof_current_rewrite_time_sec", -1);
+        line(sb, "aof_last_bgrewrite_status", "ok");
+        line(sb, "aof_last_write_status", "ok");
+    }
+
+    private static void stats(final StringBuilder sb, final Server s, final Snapshot t) {
+        final KeyspaceStats ks = t.ks;
+        sb.append("# Stats\r\n");
+        line(sb, "total_connections_received", t.connections);
+        line(sb, "total_commands_processed", t.commands);
+        line(sb, "instantaneous_ops_per_sec", t.opsPerSec);
+        line(sb, "total_net_input_bytes", t.netIn);
+        line(sb, "total_net_output_bytes", t.netOut);
+        line(sb, "total_net_repl_input_bytes", 0);
+        line(sb, "total_net_repl_output_bytes", 0);
+        line(sb, "instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f", t.inPerSec / 1024.0));
+        line(sb, "instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f", t.outPerSec / 1024.0));
+        line(sb, "instantaneous_input_repl_kbps", "0.00");
+        line(sb, "instantaneous_output_repl_kbps", "0.00");
+        line(sb, "rejected_connections", s.rejectedConnections());
+        line(sb, "sync_full", 0);
+        line(sb, "sync_partial_ok", 0);
+        line(sb, "sync_partial_err", 0);
+        line(sb, "expired_keys", ks.expiredKeys);
+        line(sb, "expired_stale_perc", "0.00");
+        line(sb, "expired_time_cap_reached_count", ks.expireCycleTimeouts);
+        line(sb, "expire_cycle_cpu_milliseconds", ks.expireCycleNanos / 1_000_000);
+        line(sb, "evicted_keys", ks.evictedKeys);
+        line(sb, "evicted_clients", 0);
+        line(sb, "total_eviction_exceeded_time", 0);
+        line(sb, "current_eviction_exceeded_time", 0);
+        line(sb, "keyspace_hits", ks.keyspaceHits);
+        line(sb, "keyspace_misses", ks.keyspaceMisses);
+        line(sb, "pubsub_channels", 0);
+        line(sb, "pubsub_patterns", 0);
+        line(sb, "pubsubshard_channels", 0);
+        line(sb, "latest_fork_usec", 0);
+        line(sb, "total_forks", 0);
+        line(sb, "migrate_cached_sockets", 0);
+        line(sb, "slave_expires_tracked_keys", 0);
+        line(sb, "active_defrag_hits", 0);
+        line(sb, "active_defrag_misses", 0);
+        line(sb, "active_defrag_key_hits", 0);
+        line(sb, "active_defrag_key_misses", 0);
+        line(sb, "total_active_defrag_time", 0);
+        line(sb, "current_active_defrag_time", 0);
+        line(sb, "tracking_total_keys", 0);
+        line(sb, "tracking_total_items", 0);
+        line(sb, "tracking_total_prefixes", 0);
+        line(sb, "unexpected_error_replies", 0);
+        line(sb, "total_error_replies", t.errorReplies);
+        line(sb, "dump_payload_sanitizations", 0);
+        line(sb, "total_reads_processed", 0);
+        line(sb, "total_writes_processed", 0);
+        line(sb, "io_threaded_reads_processed", 0);
+        line(sb, "io_threaded_writes_processed", 0);
+        line(sb, "reply_buffer_shrinks", 0);
+        line(sb, "reply_buffer_expands", 0);
+    }
+
+    private static void replication(final StringBuilder sb) {
+        sb.append("# Replication\r\n");
+        line(sb, "role", "master");
+        line(sb, "connected_slaves", 0);
+        line(sb, "master_failover_state", "no-failover");
+        line(sb, "master_replid", "0000000000000000000000000000000000000000");
+        line(sb, "master_replid2", "0000000000000000000000000000000000000000");
+        line(sb, "master_repl_offset", 0);
+        line(sb, "second_repl_offset", -1);
+        line(sb, "repl_backlog_active", 0);
+        line(sb, "repl_backlog_size", 1048576);
+        line(sb, "repl_backlog_first_byte_offset", 0);
+        line(sb, "repl_backlog_histlen", 0);
+    }
+
+    /** Process CPU time from /proc/self/stat (user and system, in clock ticks of 1/100 s). */
+    private static void cpu(final StringBuilder sb) {
+        double user = 0;
+        double sys = 0;
+        try {
+            final String stat = Files.readString(Path.of("/proc/self/stat"));
+            final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            user = Long.parseLong(f[11]) / 100.0;
+            sys = Long.parseLong(f[12]) / 100.0;
+        } catch (final Exception e) {
+            final var os = ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+                user = sun.getProcessCpuTime() / 1e9;
+            }
+        }
+        sb.append("# CPU\r\n");
+        line(sb, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", sys));
+        line(sb, "used_cpu_user", String.format(Locale.ROOT, "%.6f", user));
+        line(sb, "used_cpu_sys_children", "0.000000");
+        line(sb, "used_cpu_user_children", "0.000000");
+        line(sb, "used_cpu_sys_main_thread", String.format(Locale.ROOT, "%.6f", sys));
+        line(sb, "used_cpu_user_main_thread", String.format(Locale.ROOT, "%.6f", user));
+    }
+
+    private static void errorstats(final StringBuilder sb, final Snapshot t) {
+        sb.append("# Errorstats\r\n");
+        t.errors.forEach((code, n) -> sb.append("errorstat_").append(code).append(":count=").append(n).append("\r\n"));
+    }
+
+    private static void keyspace(final StringBuilder sb, final Snapshot t) {
+        sb.append("# Keyspace\r\n");
+        for (int d = 0; d < t.keys.length; d++) {
+            if (t.keys[d] > 0) {
+                sb.append("db").append(d).append(":keys=").append(t.keys[d]).append(",expires=")
+                        .append(t.expires[d]).append(",avg_ttl=").append(t.avgTtl[d]).append("\r\n");
+            }
+        }
+    }
+}

@@ -1,0 +1,320 @@
+package io.moon.server.commands;
+
+import io.moon.protocol.Reply;
+import io.moon.protocol.Request;
+import io.moon.server.Ctx;
+import io.moon.storage.Db;
+import io.moon.storage.Dump;
+import io.moon.storage.Strings;
+
+/**
+ * Generic key commands on the shard owning the key(s): DEL/UNLINK, EXISTS, TOUCH, TYPE, RENAME,
+ * RENAMENX, COPY, MOVE, OBJECT and MEMORY USAGE. When keys span shards, {@link CrossShard} runs
+ * the same logic per shard and merges.
+ */
+public final class KeyCommands {
+    private KeyCommands() {
+    }
+
+    static final byte[] REPLACE = "REPLACE".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    static final byte[] DB = {'D', 'B'};
+    static final byte[] SAMPLES = "SAMPLES".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] TYPE_NONE = Reply.ascii("+none\r\n");
+    private static final byte[] TYPE_STRING = Reply.ascii("+string\r\n");
+
+    // DEL key [key ...] (and UNLINK: memory goes back at once either way)
+    public static void del(final Ctx c) {
+        final Request r = c.req;
+        long n = 0;
+        for (int i = 1; i < r.argc(); i++) {
+            if (c.db.delete(r.buf(), r.off(i), r.len(i), c.keyHash(i), c.now)) {
+                n++;
+            }
+        }
+        c.out.integer(n);
+    }
+
+    // EXISTS key [key ...]
+    public static void exists(final Ctx c) {
+        long n = 0;
+        for (int i = 1; i < c.req.argc(); i++) {
+            final long a = c.find(i, c.keyHash(i));
+            if (a != 0) {
+                n++;
+                c.keyspace.stats.keyspaceHits++;
+            } else {
+                c.keyspace.stats.keyspaceMisses++;
+            }
+        }
+        c.out.integer(n);
+    }
+
+    // TOUCH key [key ...]
+    public static void touch(final Ctx c) {
+        long n = 0;
+        for (int i = 1; i < c.req.argc(); i++) {
+            if (c.findRead(i, c.keyHash(i)) != 0) {
+                n++;
+            }
+        }
+        c.out.integer(n);
+    }
+
+    // TYPE key
+    public static void type(final Ctx c) {
+        final long a = c.find(1, c.keyHash(1));
+        if (a == 0) {
+            c.out.raw(TYPE_NONE);
+        } else {
+            c.out.raw(typeReply(c.db, a));
+        }
+    }
+
+    static byte[] typeReply(final Db db, final long a) {
+        return TYPE_STRING; // collections bring their types with their issue
+    }
+
+    /** The type name SCAN TYPE compares with. */
+    static String typeName(final Db db, final long a) {
+        return Strings.isString(db, a) ? "string" : "unknown";
+    }
+
+    // RENAME key newkey (both keys on this shard)
+    public static void rename(final Ctx c) {
+        renameGeneric(c, false);
+    }
+
+    // RENAMENX key newkey
+    public static void renamenx(final Ctx c) {
+        renameGeneric(c, true);
+    }
+
+    private static void renameGeneric(final Ctx c, final boolean nx) {
+        final Request r = c.req;
+        final long hs = c.keyHash(1);
+        final long src = c.find(1, hs);
+        if (src == 0) {
+            c.out.raw(Errors.NO_SUCH_KEY);
+            return;
+        }
+        if (java.util.Arrays.equals(r.buf(), r.off(1), r.off(1) + r.len(1), r.buf(), r.off(2), r.off(2) + r.len(2))) {
+            c.out.raw(nx ? Reply.ZERO : Reply.OK);
+            return;
+        }
+        final long hd = c.keyHash(2);
+        final long dst = c.find(2, hd);
+        if (dst != 0) {
+            if (nx) {
+                c.out.integer(0);
+                return;
+            }
+            c.db.unlinkAndFree(dst, hd);
+        }
+        final Dump d = c.db.dump(src);
+        c.db.unlinkAndFree(src, hs);
+        c.db.restore(r.buf(), r.off(2), r.len(2), hd, d, true);
+        c.out.raw(nx ? Reply.ONE : Reply.OK);
+    }
+
+    /** Parsed COPY options: destination db (or -1 after an error reply) and REPLACE. */
+    static long copyOptions(final Ctx c) {
+        final Request r = c.req;
+        int db = c.dbIndex;
+        boolean replace = false;
+        for (int j = 3; j < r.argc(); j++) {
+            if (r.argIs(j, REPLACE)) {
+                replace = true;
+            } else if (r.argIs(j, DB) && j + 1 < r.argc()) {
+                if (!r.parseLong(j + 1) || r.longValue < Integer.MIN_VALUE || r.longValue > Integer.MAX_VALUE) {
+                    c.out.raw(Errors.NOT_INTEGER);
+                    return -1;
+                }
+                if (r.longValue < 0 || r.longValue >= c.keyspace.databases()) {
+                    c.out.raw(Errors.DB_OUT_OF_RANGE);
+                    return -1;
+                }
+                db = (int) r.longValue;
+                j++;
+            } else {
+                c.out.raw(Errors.SYNTAX);
+                return -1;
+            }
+        }
+        return ((long) db << 1) | (replace ? 1 : 0);
+    }
+
+    // COPY source destination [DB destination-db] [REPLACE]
+    public static void copy(final Ctx c) {
+        final long opts = copyOptions(c);
+        if (opts < 0) {
+            return;
+        }
+        final Request r = c.req;
+        final int dstDb = (int) (opts >>> 1);
+        final boolean replace = (opts & 1) != 0;
+        if (dstDb == c.dbIndex && sameKeys(r)) {
+            c.out.raw(Errors.SAME_OBJECT);
+            return;
+        }
+        final long src = c.findRead(1, c.keyHash(1));
+        if (src == 0) {
+            c.out.integer(0);
+            return;
+        }
+        final Db to = c.keyspace.db(dstDb);
+        final long hd = c.keyHash(2);
+        final long dst = to.find(r.buf(), r.off(2), r.len(2), hd, c.now);
+        if (dst != 0) {
+            if (!replace) {
+                c.out.integer(0);
+                return;
+            }
+            to.unlinkAndFree(dst, hd);
+        }
+        final Dump d = c.db.dump(src);
+        to.restore(r.buf(), r.off(2), r.len(2), hd, d, false);
+        c.out.integer(1);
+    }
+
+    static boolean sameKeys(final Request r) {
+        return java.util.Arrays.equals(r.buf(), r.off(1), r.off(1) + r.len(1), r.buf(), r.off(2), r.off(2) + r.len(2));
+    }
+
+    // MOVE key db (the key stays on its shard: only the database changes)
+    public static void move(final Ctx c) {
+        final Request r = c.req;
+        if (!r.parseLong(2) || r.longValue < Integer.MIN_VALUE || r.longValue > Integer.MAX_VALUE) {
+            c.out.raw(Errors.NOT_INTEGER);
+            return;
+        }
+        if (r.longValue < 0 || r.longValue >= c.keyspace.databases()) {
+            c.out.raw(Errors.DB_OUT_OF_RANGE);
+            return;
+        }
+        final int dstDb = (int) r.longValue;
+        if (dstDb == c.dbIndex) {
+            c.out.raw(Errors.SAME_OBJECT);
+            return;
+        }
+        final long h = c.keyHash(1);
+        final long src = c.find(1, h);
+        if (src == 0) {
+            c.out.integer(0);
+            return;
+        }
+        final Db to = c.keyspace.db(dstDb);
+        if (to.find(r.buf(), r.off(1), r.len(1), h, c.now) != 0) {
+            c.out.integer(0);
+            return;
+        }
+        final Dump d = c.db.dump(src);
+        c.db.unlinkAndFree(src, h);
+        to.restore(r.buf(), r.off(1), r.len(1), h, d, true);
+        c.out.integer(1);
+    }
+
+    // ---- OBJECT --------------------------------------------------------------------------------
+
+    private static final byte[] LFU_SELECTED = Reply.err("ERR An LFU maxmemory policy is selected, idle time not tracked."
+            + " Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+    private static final byte[] LFU_NOT_SELECTED = Reply.err("ERR An LFU maxmemory policy is not selected, access frequency"
+            + " not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some"
+            + " time to adjust.");
+    /** Redis shares the integers 0..9999 and reports them with INT_MAX references. */
+    private static final long SHARED_REFCOUNT = Integer.MAX_VALUE;
+    private static final long SHARED_INTEGERS = 10000;
+
+    // OBJECT ENCODING key
+    public static void objectEncoding(final Ctx c) {
+        final long a = c.find(2, c.keyHash(2));
+        if (a == 0) {
+            c.out.nullBulk();
+        } else {
+            c.out.bulk(Strings.encoding(c.db, a));
+        }
+    }
+
+    // OBJECT REFCOUNT key
+    public static void objectRefcount(final Ctx c) {
+        final long a = c.find(2, c.keyHash(2));
+        if (a == 0) {
+            c.out.nullBulk();
+            return;
+        }
+        final String policy = c.server.config.maxmemoryPolicy;
+        final boolean sharingAllowed = c.server.config.maxmemory == 0
+                || !(policy.endsWith("lru") || policy.endsWith("lfu"));
+        if (sharingAllowed && Strings.isInt(c.db, a)) {
+            final long v = c.db.intValue(a);
+            if (v >= 0 && v < SHARED_INTEGERS) {
+                c.out.integer(SHARED_REFCOUNT);
+                return;
+            }
+        }
+        c.out.integer(1);
+    }
+
+    // OBJECT IDLETIME key
+    public static void objectIdletime(final Ctx c) {
+        final long a = c.find(2, c.keyHash(2));
+        if (a == 0) {
+            c.out.nullBulk();
+        } else if (c.server.config.maxmemoryPolicy.endsWith("lfu")) {
+            c.out.raw(LFU_SELECTED);
+        } else {
+            c.out.integer(c.keyspace.idleMillis(c.db.lru(a)) / 1000);
+        }
+    }
+
+    // OBJECT FREQ key
+    public static void objectFreq(final Ctx c) {
+        final long a = c.find(2, c.keyHash(2));
+        if (a == 0) {
+            c.out.nullBulk();
+        } else if (!c.server.config.maxmemoryPolicy.endsWith("lfu")) {
+            c.out.raw(LFU_NOT_SELECTED);
+        } else {
+            c.out.integer(c.keyspace.lfuDecayed(c.db.lru(a)));
+        }
+    }
+
+    // OBJECT HELP
+    public static void objectHelp(final Ctx c) {
+        Help.reply(c.out, "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "ENCODING <key>",
+                "    Return the kind of internal representation used to store the value of <key>.",
+                "FREQ <key>",
+                "    Return the access frequency index of <key> (needs an LFU maxmemory-policy).",
+                "IDLETIME <key>",
+                "    Return the seconds since <key> was last accessed (needs an LRU or no maxmemory-policy).",
+                "REFCOUNT <key>",
+                "    Return the number of references to the value of <key>.");
+    }
+
+    // MEMORY USAGE key [SAMPLES count]
+    public static void memoryUsage(final Ctx c) {
+        final Request r = c.req;
+        for (int j = 3; j < r.argc(); j++) {
+            if (r.argIs(j, SAMPLES) && j + 1 < r.argc()) {
+                if (!r.parseLong(j + 1)) {
+                    c.out.raw(Errors.NOT_INTEGER);
+                    return;
+                }
+                if (r.longValue < 0) {
+                    c.out.raw(Errors.SYNTAX);
+                    return;
+                }
+                j++;
+            } else {
+                c.out.raw(Errors.SYNTAX);
+                return;
+            }
+        }
+        final long a = c.find(2, c.keyHash(2));
+        if (a == 0) {
+            c.out.nullBulk();
+        } else {
+            c.out.integer(c.db.memoryUsage(a));
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.moon.server.config;
+
+import io.moon.storage.Glob;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server's configuration: every parameter Moon accepts, its current value, and typed copies
+ * of the values the data path reads.
+ *
+ * <p>Parameters are declared once in {@link Params} (name, default, kind, whether CONFIG SET may
+ * change it). The same declarations serve the config file, the command line, CONFIG GET and
+ * CONFIG SET, so the four can never disagree.
+ *
+ * <p>Thread contract: values are written only by {@link #set} (startup, or CONFIG SET on one
+ * connection's thread) and read from any thread. String values live in a concurrent map; the
+ * typed fields are volatile, so a shard sees a new value at its next read.
+ */
+public final class Config {
+    private final Map<String, Param> params = new LinkedHashMap<>();
+    private final Map<String, String> values = new ConcurrentHashMap<>();
+
+    // typed, hot-read copies (volatile: CONFIG SET on one thread, reads on all shards)
+    public volatile int port;
+    public volatile String bind;
+    public volatile String dir;
+    public volatile int databases;
+    public volatile String requirepass;
+    public volatile int shards;
+    public volatile String ioDriver;
+    public volatile long maxmemory;
+    public volatile String maxmemoryPolicy;
+    public volatile long protoMaxBulkLen;
+    public volatile long clientQueryBufferLimit;
+    public volatile int hz;
+    public volatile int maxclients;
+    public volatile long timeoutSeconds;
+    public volatile int tcpKeepalive;
+    public volatile int tcpBacklog;
+    public volatile String enableDebugCommand;
+    public volatile int lfuLogFactor;
+    public volatile int lfuDecayTime;
+    public volatile String loglevel;
+    public volatile String logfile;
+    public volatile boolean activeExpire = true;
+
+    public Config() {
+        for (final Param p : Params.ALL) {
+            params.put(p.name(), p);
+            for (final String a : p.aliases()) {
+                params.put(a, p);
+            }
+            values.put(p.name(), p.defaultValue());
+        }
+        try {
+            refresh();
+        } catch (final ConfigException e) {
+            throw new IllegalStateException("built-in defaults are invalid", e);
+        }
+    }
+
+    /** The declaration of a parameter (by name or alias, any case), or null. */
+    public Param param(final String name) {
+        return params.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public String get(final String name) {
+        final Param p = param(name);
+        return p == null ? null : values.get(p.name());
+    }
+
+    /**
+     * Sets a parameter from its text form, validating it as Redis would.
+     *
+     * @param startup true while reading the config file or command line (immutable ones allowed)
+     * @throws ConfigException with Redis's reason text when the value is refused
+     */
+    public void set(final String name, final String value, final boolean startup) throws ConfigException {
+        final Param p = param(name);
+        if (p == null) {
+            throw new ConfigException(ConfigException.Kind.UNKNOWN, name, "Unknown option or number of arguments");
+        }
+        if (!startup && !p.mutable()) {
+            throw new ConfigException(ConfigException.Kind.IMMUTABLE, p.name(), "can't set immutable config");
+        }
+        final String normalized = p.kind().normalize(p, value);
+        final String old = values.put(p.name(), normalized);
+        try {
+            refresh();
+        } catch (final ConfigException e) {
+            values.put(p.name(), old);
+            refresh();
+            throw e;
+        }
+    }
+
+    /** Every parameter whose name (or alias) matches the glob, with its value, in declaration order. */
+    public List<Map.Entry<String, String>> matching(final String pattern) {
+        final List<Map.Entry<String, String>> out = new ArrayList<>();
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        for (final Map.Entry<String, Param> e : params.entrySet()) {
+            final String n = e.getKey();
+            if (Glob.matches(pattern, n, true) && seen.add(n)) {
+                out.add(Map.entry(n, values.get(e.getValue().name())));
+            }
+        }
+        return out;
+    }
+
+    /** Every parameter, in declaration order (for --help and docs). */
+    public List<Param> declared() {
+        return List.of(Params.ALL);
+    }
+
+    /** Re-reads the typed copies from the values (after a change). */
+    private void refresh() throws ConfigException {
+        port = (int) num("port");
+        bind = values.get("bind");
+        dir = values.get("dir");
+        databases = (int) num("databases");
+        requirepass = values.get("requirepass");
+        final long s = num("shards");
+        shards = s <= 0 ? Runtime.getRuntime().availableProcessors() : (int) s;
+        ioDriver = values.get("io-driver");
+        maxmemory = num("maxmemory");
+        maxmemoryPolicy = values.get("maxmemory-policy");
+        protoMaxBulkLen = num("proto-max-bulk-len");
+        clientQueryBufferLimit = num("client-query-buffer-limit");
+        hz = (int) num("hz");
+        maxclients = (int) num("maxclients");
+        timeoutSeconds = num("timeout");
+        tcpKeepalive = (int) num("tcp-keepalive");
+        tcpBacklog = (int) num("tcp-backlog");
+        enableDebugCommand = values.get("enable-debug-command");
+        lfuLogFactor = (int) num("lfu-log-factor");
+        lfuDecayTime = (int) num("lfu-decay-time");
+        loglevel = values.get("loglevel");
+        logfile = values.get("logfile");
+    }
+
+    private long num(final String name) {
+        return Long.parseLong(values.get(name));
+    }
+}

@@ -1,0 +1,116 @@
+package io.moon.server.config;
+
+import java.util.Locale;
+
+/**
+ * Declaration of one configuration parameter.
+ *
+ * @param name      canonical name, as CONFIG GET prints it
+ * @param kind      how values are checked and normalized
+ * @param defaultValue the value when nothing sets it (normalized form)
+ * @param mutable   whether CONFIG SET may change it at run time
+ * @param min       smallest accepted number (numeric kinds)
+ * @param max       largest accepted number (numeric kinds)
+ * @param choices   accepted words (enum kind)
+ * @param aliases   other names (Redis keeps old names such as slave-read-only)
+ * @param help      one line for --help
+ */
+public record Param(String name, Kind kind, String defaultValue, boolean mutable, long min, long max,
+                    String[] choices, String[] aliases, String help) {
+
+    /** Value kinds, each with Redis's validation and error text. */
+    public enum Kind {
+        INT, MEMORY, BOOL, ENUM, STRING, SAVE;
+
+        String normalize(final Param p, final String v) throws ConfigException {
+            switch (this) {
+                case INT -> {
+                    final long n;
+                    try {
+                        n = Long.parseLong(v.trim());
+                    } catch (final NumberFormatException e) {
+                        throw bad(p, "argument couldn't be parsed into an integer");
+                    }
+                    return Long.toString(range(p, n));
+                }
+                case MEMORY -> {
+                    final long n = Memory.parse(v);
+                    if (n == Long.MIN_VALUE) {
+                        throw bad(p, "argument must be a memory value");
+                    }
+                    return Long.toString(range(p, n));
+                }
+                case BOOL -> {
+                    final String l = v.toLowerCase(Locale.ROOT);
+                    if (!l.equals("yes") && !l.equals("no")) {
+                        throw bad(p, "argument must be 'yes' or 'no'");
+                    }
+                    return l;
+                }
+                case ENUM -> {
+                    final String l = v.toLowerCase(Locale.ROOT);
+                    for (final String c : p.choices()) {
+                        if (c.equals(l)) {
+                            return l;
+                        }
+                    }
+                    throw bad(p, "argument(s) must be one of the following: " + String.join(", ", p.choices()));
+                }
+                case SAVE -> {
+                    final String[] parts = v.trim().isEmpty() ? new String[0] : v.trim().split("\\s+");
+                    if (parts.length % 2 != 0) {
+                        throw bad(p, "Invalid save parameters");
+                    }
+                    for (final String s : parts) {
+                        try {
+                            if (Long.parseLong(s) < 0) {
+                                throw bad(p, "Invalid save parameters");
+                            }
+                        } catch (final NumberFormatException e) {
+                            throw bad(p, "Invalid save parameters");
+                        }
+                    }
+                    return String.join(" ", parts);
+                }
+                default -> {
+                    return v;
+                }
+            }
+        }
+
+        private static long range(final Param p, final long n) throws ConfigException {
+            if (n < p.min() || n > p.max()) {
+                throw bad(p, "argument must be between " + p.min() + " and " + p.max() + " inclusive");
+            }
+            return n;
+        }
+
+        private static ConfigException bad(final Param p, final String reason) {
+            return new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(), reason);
+        }
+    }
+
+    static Param integer(final String name, final long def, final long min, final long max, final boolean mutable,
+                         final String help, final String... aliases) {
+        return new Param(name, Kind.INT, Long.toString(def), mutable, min, max, new String[0], aliases, help);
+    }
+
+    static Param memory(final String name, final long def, final long min, final long max, final boolean mutable,
+                        final String help) {
+        return new Param(name, Kind.MEMORY, Long.toString(def), mutable, min, max, new String[0], new String[0], help);
+    }
+
+    static Param bool(final String name, final boolean def, final boolean mutable, final String help,
+                      final String... aliases) {
+        return new Param(name, Kind.BOOL, def ? "yes" : "no", mutable, 0, 0, new String[0], aliases, help);
+    }
+
+    static Param choice(final String name, final String def, final boolean mutable, final String help,
+                        final String... choices) {
+        return new Param(name, Kind.ENUM, def, mutable, 0, 0, choices, new String[0], help);
+    }
+
+    static Param string(final String name, final String def, final boolean mutable, final String help) {
+        return new Param(name, Kind.STRING, def, mutable, 0, 0, new String[0], new String[0], help);
+    }
+}

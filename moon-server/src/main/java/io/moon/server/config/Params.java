@@ -1,0 +1,110 @@
+package io.moon.server.config;
+
+import static io.moon.server.config.Param.bool;
+import static io.moon.server.config.Param.choice;
+import static io.moon.server.config.Param.integer;
+import static io.moon.server.config.Param.memory;
+import static io.moon.server.config.Param.string;
+
+/**
+ * Every configuration parameter Moon accepts, with Redis's names and defaults where Redis has
+ * the parameter. Some are accepted now and take effect with later features (persistence,
+ * eviction, collections' encodings); they already answer CONFIG GET so that tools which read
+ * them (redis-benchmark reads save and appendonly) work.
+ */
+final class Params {
+    private Params() {
+    }
+
+    static final long INT_MAX = Integer.MAX_VALUE;
+    static final long LONG_MAX = Long.MAX_VALUE;
+    static final long MB = 1024L * 1024;
+
+    static final Param[] ALL = {
+        // network
+        integer("port", 6379, 0, 65535, false, "TCP port to listen on"),
+        string("bind", "127.0.0.1", false, "addresses to listen on, space separated"),
+        integer("tcp-backlog", 511, 0, INT_MAX, false, "listen backlog"),
+        integer("timeout", 0, 0, INT_MAX, true, "close idle clients after this many seconds (0 = never)"),
+        integer("tcp-keepalive", 300, 0, INT_MAX, true, "TCP keepalive interval in seconds"),
+        bool("protected-mode", true, true, "refuse non-loopback clients when no password is set"),
+        integer("maxclients", 10000, 1, INT_MAX, true, "maximum connected clients"),
+        string("unixsocket", "", false, "unix socket path (not supported yet)"),
+        integer("tls-port", 0, 0, 65535, false, "TLS port (later)"),
+        // moon's threading
+        integer("shards", 0, 0, 1024, false, "shard threads (0 = one per available processor)"),
+        choice("io-driver", "auto", false, "network driver", "auto", "io_uring", "epoll", "nio"),
+        integer("io-threads", 1, 1, 128, false, "accepted for compatibility; shards are Moon's threads"),
+        bool("io-threads-do-reads", false, true, "accepted for compatibility"),
+        // general
+        integer("databases", 16, 1, INT_MAX, false, "number of databases"),
+        string("dir", ".", false, "working directory for data files"),
+        choice("loglevel", "notice", true, "log level", "debug", "verbose", "notice", "warning", "nothing"),
+        string("logfile", "", false, "log file (empty = standard output)"),
+        bool("daemonize", false, false, "accepted for compatibility; Moon runs in the foreground"),
+        string("pidfile", "", false, "pid file"),
+        choice("supervised", "no", false, "accepted for compatibility", "no", "upstart", "systemd", "auto"),
+        integer("hz", 10, 1, 500, true, "background task frequency"),
+        bool("dynamic-hz", true, true, "accepted for compatibility"),
+        choice("enable-debug-command", "no", false, "allow DEBUG", "no", "yes", "local"),
+        choice("enable-protected-configs", "no", false, "allow changing protected configs", "no", "yes", "local"),
+        choice("enable-module-command", "no", false, "accepted for compatibility", "no", "yes", "local"),
+        // security
+        string("requirepass", "", true, "password of the default user"),
+        string("masterauth", "", true, "password for the primary (replication)"),
+        string("masteruser", "", true, "user for the primary (replication)"),
+        // limits
+        memory("proto-max-bulk-len", 512 * MB, 1024 * 1024, LONG_MAX, true, "largest bulk argument"),
+        memory("client-query-buffer-limit", 1024 * MB, 1024 * 1024, LONG_MAX, true, "largest query buffer"),
+        string("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+                true, "output buffer limits per client class"),
+        memory("maxmemory-clients", 0, 0, LONG_MAX, true, "memory for all clients (0 = no limit)"),
+        // memory and eviction (effect arrives with eviction)
+        memory("maxmemory", 0, 0, LONG_MAX, true, "memory limit (0 = none)"),
+        choice("maxmemory-policy", "noeviction", true, "eviction policy", "volatile-lru", "allkeys-lru",
+                "volatile-lfu", "allkeys-lfu", "volatile-random", "allkeys-random", "volatile-ttl", "noeviction"),
+        integer("maxmemory-samples", 5, 1, 64, true, "keys sampled per eviction"),
+        integer("maxmemory-eviction-tenacity", 10, 0, 100, true, "eviction effort"),
+        integer("lfu-log-factor", 10, 0, INT_MAX, true, "LFU counter logarithm factor"),
+        integer("lfu-decay-time", 1, 0, INT_MAX, true, "LFU counter decay period in minutes"),
+        integer("active-expire-effort", 1, 1, 10, true, "effort of the active expire cycle"),
+        bool("lazyfree-lazy-eviction", false, true, "accepted for compatibility"),
+        bool("lazyfree-lazy-expire", false, true, "accepted for compatibility"),
+        bool("lazyfree-lazy-server-del", false, true, "accepted for compatibility"),
+        bool("lazyfree-lazy-user-del", false, true, "accepted for compatibility"),
+        bool("lazyfree-lazy-user-flush", false, true, "accepted for compatibility"),
+        bool("activedefrag", false, true, "accepted for compatibility"),
+        // persistence (effect arrives with durability)
+        new Param("save", Param.Kind.SAVE, "3600 1 300 100 60 10000", true, 0, 0, new String[0], new String[0],
+                "snapshot points: seconds changes ..."),
+        bool("appendonly", false, true, "append-only file"),
+        choice("appendfsync", "everysec", true, "fsync policy", "always", "everysec", "no"),
+        string("appendfilename", "appendonly.aof", false, "append-only file name"),
+        string("appenddirname", "appendonlydir", false, "append-only directory"),
+        string("dbfilename", "dump.rdb", true, "snapshot file name"),
+        bool("rdbcompression", true, true, "compress snapshot strings"),
+        bool("rdbchecksum", true, true, "checksum snapshots"),
+        bool("stop-writes-on-bgsave-error", true, true, "refuse writes after a failed save"),
+        // replication (later)
+        bool("replica-read-only", true, true, "replicas refuse writes", "slave-read-only"),
+        string("replicaof", "", false, "primary to replicate"),
+        // monitoring
+        integer("slowlog-log-slower-than", 10000, -1, LONG_MAX, true, "slow log threshold in microseconds"),
+        integer("slowlog-max-len", 128, 0, LONG_MAX, true, "slow log length"),
+        integer("latency-monitor-threshold", 0, 0, LONG_MAX, true, "latency monitor threshold in ms"),
+        bool("latency-tracking", true, true, "per-command latency tracking"),
+        string("notify-keyspace-events", "", true, "keyspace notifications"),
+        integer("lua-time-limit", 5000, 0, LONG_MAX, true, "script time limit in ms", "busy-reply-threshold"),
+        bool("cluster-enabled", false, false, "accepted for compatibility; Moon is standalone"),
+        // encodings (effect arrives with collections)
+        integer("list-max-listpack-size", -2, Integer.MIN_VALUE, INT_MAX, true, "list node size", "list-max-ziplist-size"),
+        integer("list-compress-depth", 0, 0, INT_MAX, true, "list compression depth"),
+        integer("hash-max-listpack-entries", 128, 0, LONG_MAX, true, "packed hash entries", "hash-max-ziplist-entries"),
+        integer("hash-max-listpack-value", 64, 0, LONG_MAX, true, "packed hash value size", "hash-max-ziplist-value"),
+        integer("set-max-intset-entries", 512, 0, LONG_MAX, true, "intset entries"),
+        integer("set-max-listpack-entries", 128, 0, LONG_MAX, true, "packed set entries"),
+        integer("set-max-listpack-value", 64, 0, LONG_MAX, true, "packed set value size"),
+        integer("zset-max-listpack-entries", 128, 0, LONG_MAX, true, "packed sorted set entries", "zset-max-ziplist-entries"),
+        integer("zset-max-listpack-value", 64, 0, LONG_MAX, true, "packed sorted set value size", "zset-max-ziplist-value"),
+    };
+}

@@ -1,0 +1,45 @@
+package io.moon.server.net;
+
+import io.moon.server.command.CommandSpec;
+
+/**
+ * What a connection remembers between commands: selected database, protocol, authentication,
+ * names, reply mode and flags. Owned by the connection's thread; read by CLIENT LIST/INFO on that
+ * thread only (CLIENT LIST fans out to each shard for its own connections).
+ */
+public final class ClientState {
+    public int db;
+    public int proto = 2;
+    public boolean authenticated;
+    public String user = "default";
+    public String name = "";
+    public String libName = "";
+    public String libVer = "";
+    /** CLIENT REPLY OFF. */
+    public boolean replyOff;
+    /** CLIENT REPLY SKIP was the last command: the next command's reply is dropped. */
+    public boolean skipArmed;
+    /** The running command's reply is dropped (it follows CLIENT REPLY SKIP). */
+    public boolean skipCurrent;
+    public boolean noEvict;
+    public boolean noTouch;
+    public long createdMillis;
+    public long lastInteractionMillis;
+    public CommandSpec lastCommand;
+    public String addr = "";
+    public String laddr = "";
+
+    /** Back to a fresh connection's state (RESET). */
+    void reset(final boolean authRequired) {
+        db = 0;
+        proto = 2;
+        authenticated = !authRequired;
+        user = "default";
+        name = "";
+        replyOff = false;
+        skipArmed = false;
+        skipCurrent = false;
+        noEvict = false;
+        noTouch = false;
+    }
+}

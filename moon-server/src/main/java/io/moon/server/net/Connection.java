@@ -1,0 +1,403 @@
+package io.moon.server.net;
+
+import io.moon.protocol.Reply;
+import io.moon.protocol.Request;
+import io.moon.protocol.RespParser;
+import io.moon.server.Server;
+import io.moon.server.Shard;
+import io.moon.server.xshard.Coordinated;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client connection, on its home shard's event loop: reads bytes, parses commands, hands
+ * each to the {@link Dispatcher}, and writes replies in request order.
+ *
+ * <p>Input is parsed straight from the receive buffer into the reusable {@link Request}. Replies
+ * of one read batch accumulate in one output buffer and are flushed once when the batch is done.
+ * When a command must run elsewhere (another shard, a cross-shard operation, a CLIENT PAUSE) the
+ * connection waits: bytes that arrive meanwhile are kept in {@link #pending}, and parsing resumes
+ * when the reply is back, so replies always follow request order and a client's commands run one
+ * after another, as in Redis.
+ *
+ * <p>Slow readers: when the socket's outbound buffer passes its high-water mark, the connection
+ * stops reading until the client catches up, so a client that pipelines without reading costs
+ * bounded memory. Owned by its event-loop thread; not thread-safe.
+ */
+public final class Connection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+    private static final byte[] MAX_CLIENTS = Reply.err("ERR max number of clients reached");
+
+    final Server server;
+    final Shard home;
+    final long id;
+    final RespParser parser = new RespParser();
+    final Request req = new Request();
+    final Reply reply = new Reply();
+    final Call call = new Call(this);
+    final ClientState state = new ClientState();
+    private Channel ch;
+    private ChannelHandlerContext nctx;
+    private ByteBuf out;
+    private ByteBuf pending;
+    private boolean waiting;
+    private boolean closeAfterFlush;
+    private boolean closed;
+    private boolean admitted;
+    /** Position in {@link #out} where the current command's reply starts. */
+    int replyMark;
+
+    public Connection(final Server server, final Shard home) {
+        this.server = server;
+        this.home = home;
+        this.id = server.newClientId();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Shard home() {
+        return home;
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    public ClientState state() {
+        return state;
+    }
+
+    public int db() {
+        return state.db;
+    }
+
+    public int proto() {
+        return state.proto;
+    }
+
+    public boolean noTouch() {
+        return state.noTouch;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---- channel events ------------------------------------------------------------------------
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) {
+        this.nctx = ctx;
+        this.ch = ctx.channel();
+        home.stats.connectionsReceived++;
+        if (!server.admitConnection()) {
+            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(MAX_CLIENTS)).addListener(ChannelFutureListener.CLOSE);
+            closed = true;
+            return;
+        }
+        admitted = true;
+        final long now = System.currentTimeMillis();
+        state.createdMillis = now;
+        state.lastInteractionMillis = now;
+        state.authenticated = server.config.requirepass.isEmpty();
+        state.addr = address(ch.remoteAddress());
+        state.laddr = address(ch.localAddress());
+        home.register(this);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        closed = true;
+        if (admitted) {
+            admitted = false;
+            server.connectionClosed();
+            home.unregister(this);
+        }
+        releaseBuffers();
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        final ByteBuf in = (ByteBuf) msg;
+        try {
+            final int n = in.readableBytes();
+            home.stats.netInputBytes += n;
+            state.lastInteractionMillis = System.currentTimeMillis();
+            if (closed || closeAfterFlush) {
+                return;
+            }
+            if (waiting || (pending != null && pending.isReadable())) {
+                keepPending(in);
+                return;
+            }
+            process(in);
+            if (in.isReadable() && !closeAfterFlush) {
+                keepPending(in);
+            }
+        } finally {
+            in.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        // Backpressure for clients that do not read their replies: stop reading while the
+        // outbound buffer is above its high-water mark.
+        ch.config().setAutoRead(ch.isWritable());
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        if (!(cause instanceof java.io.IOException)) {
+            LOG.log(Level.WARNING, "connection " + id + " failed", cause);
+        }
+        ctx.close();
+    }
+
+    // ---- parsing and running -------------------------------------------------------------------
+
+    private void process(final ByteBuf in) {
+        final long limit = server.config.clientQueryBufferLimit;
+        parser.maxBulkBytes(Math.min(server.config.protoMaxBulkLen, RespParser.MAX_ARRAY_BULK));
+        while (!waiting && !closeAfterFlush && !closed) {
+            parser.authRequired(!state.authenticated);
+            final int r = parser.parse(in, req);
+            if (r == RespParser.NEED_MORE) {
+                if ((long) req.usedBytes() + parser.pendingBytes() > limit) {
+                    LOG.warning("closing client " + id + " that reached max query buffer length");
+                    close();
+                }
+                return;
+            }
+            ensureOut();
+            if (r == RespParser.ERROR) {
+                replyMark = out.writerIndex();
+                reply.error("ERR " + parser.error());
+                home.stats.countError(out, replyMark + 1);
+                closeAfterFlush = true;
+                return;
+            }
+            Dispatcher.dispatch(this);
+            if (!waiting) {
+                req.reset();
+            }
+        }
+    }
+
+    /** Keeps bytes that arrived while a command was out; they are parsed when it is back. */
+    private void keepPending(final ByteBuf in) {
+        if (pending == null) {
+            pending = nctx.alloc().buffer(Math.max(256, in.readableBytes()));
+        }
+        if ((long) pending.readableBytes() + in.readableBytes() + req.usedBytes() > server.config.clientQueryBufferLimit) {
+            LOG.warning("closing client " + id + " that reached max query buffer length");
+            close();
+            return;
+        }
+        pending.writeBytes(in);
+    }
+
+    /** After a command that waited: parse whatever arrived meanwhile, then flush. */
+    private void resume() {
+        if (pending != null && pending.isReadable() && !closed) {
+            process(pending);
+            if (!pending.isReadable()) {
+                pending.clear();
+                if (pending.capacity() > 64 * 1024) {
+                    pending.release();
+                    pending = null;
+                }
+            } else if (!waiting) {
+                pending.discardReadBytes();
+            }
+        }
+        flush();
+    }
+
+    // ---- replies -------------------------------------------------------------------------------
+
+    /** Makes sure there is an output buffer and binds the reply writer to it. */
+    void ensureOut() {
+        if (out == null) {
+            out = nctx.alloc().ioBuffer(256);
+        }
+        reply.bind(out, state.proto);
+    }
+
+    ByteBuf out() {
+        return out;
+    }
+
+    private void flush() {
+        if (out != null && out.isReadable() && !closed) {
+            home.stats.netOutputBytes += out.readableBytes();
+            final ByteBuf b = out;
+            out = null;
+            if (closeAfterFlush) {
+                nctx.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+                closed = true;
+                return;
+            }
+            nctx.writeAndFlush(b, nctx.voidPromise());
+        } else if (closeAfterFlush && !closed) {
+            close();
+        }
+    }
+
+    void setWaiting() {
+        waiting = true;
+    }
+
+    void clearWaiting() {
+        waiting = false;
+    }
+
+    /** A call to another shard came back (on this thread). */
+    void onCallDone(final Call c) {
+        waiting = false;
+        if (closed) {
+            c.replyBuffer().clear();
+            return;
+        }
+        ensureOut();
+        replyMark = out.writerIndex();
+        final ByteBuf r = c.replyBuffer();
+        out.writeBytes(r, r.readerIndex(), r.readableBytes());
+        if (r.capacity() > 64 * 1024) {
+            r.capacity(256);
+        }
+        r.clear();
+        Dispatcher.afterCommand(this);
+        req.reset();
+        resume();
+    }
+
+    /** A cross-shard operation finished (on this thread). */
+    public void onCoordinatedDone(final Coordinated op) {
+        waiting = false;
+        if (closed) {
+            op.replyBuffer().release();
+            return;
+        }
+        ensureOut();
+        replyMark = out.writerIndex();
+        final ByteBuf r = op.replyBuffer();
+        out.writeBytes(r, r.readerIndex(), r.readableBytes());
+        r.release();
+        Dispatcher.afterCommand(this);
+        req.reset();
+        resume();
+    }
+
+    /** CLIENT PAUSE ended or was lifted: try the held command again. */
+    public void retryPaused() {
+        waiting = false;
+        if (closed) {
+            return;
+        }
+        ensureOut();
+        Dispatcher.dispatch(this);
+        if (!waiting) {
+            req.reset();
+            resume();
+        }
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------
+
+    /** RESET: back to a fresh connection's state. */
+    public void resetState() {
+        state.reset(!server.config.requirepass.isEmpty());
+    }
+
+    /** Closes after the replies written so far are sent (QUIT, protocol errors). */
+    public void closeAfterReply() {
+        closeAfterFlush = true;
+    }
+
+    /** Closes now (CLIENT KILL, limits, timeouts). Must run on this connection's thread. */
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (ch != null) {
+                ch.close();
+            }
+        }
+    }
+
+    void closeIfIdleInternal(final long now, final long timeoutMillis) {
+        if (!waiting && now - state.lastInteractionMillis > timeoutMillis) {
+            LOG.fine("closing idle client " + id);
+            close();
+        }
+    }
+
+    /** Closes the connection when it has been idle longer than the timeout (shard cron). */
+    public void closeIfIdle(final long now, final long timeoutMillis) {
+        closeIfIdleInternal(now, timeoutMillis);
+    }
+
+    private void releaseBuffers() {
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+
+    /** Bytes of unparsed input held (CLIENT LIST qbuf). */
+    public int queryBufferBytes() {
+        return (pending == null ? 0 : pending.readableBytes()) + parser.pendingBytes();
+    }
+
+    /** Bytes of replies not yet handed to the socket plus what the socket still holds (omem). */
+    public long outputBufferBytes() {
+        final long queued = ch == null ? 0 : ch.unsafe().outboundBuffer() == null ? 0
+                : ch.unsafe().outboundBuffer().totalPendingWriteBytes();
+        return (out == null ? 0 : out.readableBytes()) + queued;
+    }
+
+    /** Bytes of the current command's arguments (CLIENT LIST argv-mem). */
+    public long argvBytes() {
+        return req.usedBytes();
+    }
+
+    /** Capacity of the argument arena (CLIENT LIST rbs). */
+    public long readBufferBytes() {
+        return req.capacityBytes();
+    }
+
+    public Channel channel() {
+        return ch;
+    }
+
+    public boolean isWaiting() {
+        return waiting;
+    }
+
+    private static String address(final SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            final String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
+        }
+        return a == null ? "" : a.toString();
+    }
+}

@@ -1,0 +1,167 @@
+package io.moon.server.net;
+
+import io.moon.protocol.Reply;
+import io.moon.protocol.Request;
+import io.moon.server.Ctx;
+import io.moon.server.Server;
+import io.moon.server.Shard;
+import io.moon.server.command.CommandSpec;
+import io.moon.server.command.CommandTable;
+import io.moon.server.command.Flags;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Admission and routing of one parsed command, on its connection's thread.
+ *
+ * <p>Admission is one flat list of checks in Redis's order (processCommand): the command exists,
+ * the arity fits, the client is authenticated, CLIENT PAUSE does not hold it. Handlers never
+ * repeat these checks.
+ *
+ * <p>Routing: a local command runs here; a keyed command runs on the shard owning its keys, here
+ * and at once when that is this shard and nothing is locked (the fast path: no hand-off, no
+ * allocation), otherwise as a {@link Call} to the owner; keys on several shards, and
+ * keyspace-wide commands, start the command's cross-shard operation.
+ */
+public final class Dispatcher {
+    private static final byte[] NOAUTH = Reply.err("NOAUTH Authentication required.");
+
+    private Dispatcher() {
+    }
+
+    static void dispatch(final Connection c) {
+        final Request req = c.req;
+        final ClientState st = c.state;
+        c.replyMark = c.out().writerIndex();
+        st.skipCurrent = st.skipArmed;
+        st.skipArmed = false;
+        final Server server = c.server;
+
+        CommandSpec spec = server.commands.lookup(req.buf(), req.off(0), req.len(0));
+        if (spec == null) {
+            rejectUnknown(c, req);
+            return;
+        }
+        if (spec.subcommands().length > 0 && req.argc() >= 2) {
+            final CommandSpec sub = CommandTable.subcommand(spec, req.buf(), req.off(1), req.len(1));
+            if (sub == null) {
+                reject(c, "ERR unknown subcommand '" + cString(req, 1, 128) + "'. Try "
+                        + spec.name().toUpperCase(java.util.Locale.ROOT) + " HELP.");
+                return;
+            }
+            spec = sub;
+        }
+        if (!spec.arityOk(req.argc()) || (spec.handler() == null && spec.multi() == null)) {
+            reject(c, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
+            return;
+        }
+        if (!st.authenticated && !spec.has(Flags.NO_AUTH)) {
+            c.reply.raw(NOAUTH);
+            c.home.stats.rejectedCalls++;
+            afterCommand(c);
+            return;
+        }
+        final long now = System.currentTimeMillis();
+        if (server.pause.holds(spec, now)) {
+            // Undo the skip bookkeeping: the command runs again when the pause ends.
+            st.skipArmed = st.skipCurrent;
+            c.setWaiting();
+            c.home.parkPaused(c, server.pause.untilMillis());
+            return;
+        }
+        st.lastCommand = spec;
+        run(c, spec);
+    }
+
+    private static void run(final Connection c, final CommandSpec spec) {
+        final Shard home = c.home;
+        final Request req = c.req;
+        switch (spec.route()) {
+            case LOCAL -> {
+                home.stats.commandsProcessed++;
+                spec.handler().run(home.localContext(c, req, c.reply, spec));
+                afterCommand(c);
+            }
+            case KEYED -> {
+                final Server server = c.server;
+                int target;
+                if (spec.router() != null) {
+                    target = spec.router().shardFor(req, server.shardCount());
+                    if (target < 0) {
+                        target = home.id; // the handler replies the argument error
+                    }
+                } else {
+                    final int first = spec.firstKey();
+                    final int last = spec.lastKeyIndex(req.argc());
+                    target = server.shardOf(req.buf(), req.off(first), req.len(first));
+                    for (int i = first + spec.keyStep(); i <= last; i += spec.keyStep()) {
+                        if (server.shardOf(req.buf(), req.off(i), req.len(i)) != target) {
+                            startCoordinated(c, spec);
+                            return;
+                        }
+                    }
+                }
+                if (target == home.id && Call.canRun(home.locks, spec, req, c.state.db)) {
+                    // Fast path: this shard owns the keys and nothing is locked against them.
+                    home.stats.commandsProcessed++;
+                    spec.handler().run(home.localContext(c, req, c.reply, spec));
+                    afterCommand(c);
+                    return;
+                }
+                c.setWaiting();
+                c.call.send(server.shard(target), spec, req, c.state.db, c.state.proto, c.state.noTouch);
+            }
+            case COORDINATED -> startCoordinated(c, spec);
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private static void startCoordinated(final Connection c, final CommandSpec spec) {
+        c.home.stats.commandsProcessed++;
+        c.setWaiting();
+        final Ctx ctx = c.home.localContext(c, c.req, c.reply, spec);
+        if (spec.multi().start(ctx) == null) {
+            // it replied at once (an argument error): no shard was involved
+            c.clearWaiting();
+            afterCommand(c);
+        }
+    }
+
+    /** After a command's reply is in the output buffer: reply modes and statistics. */
+    static void afterCommand(final Connection c) {
+        final ClientState st = c.state;
+        final ByteBuf out = c.out();
+        final int mark = c.replyMark;
+        if (out.writerIndex() > mark && out.getByte(mark) == '-') {
+            c.home.stats.countError(out, mark + 1);
+        }
+        if (st.replyOff || st.skipCurrent) {
+            out.writerIndex(mark);
+        }
+        st.skipCurrent = false;
+    }
+
+    private static void reject(final Connection c, final String message) {
+        c.reply.error(message);
+        c.home.stats.rejectedCalls++;
+        afterCommand(c);
+    }
+
+    private static void rejectUnknown(final Connection c, final Request req) {
+        final StringBuilder args = new StringBuilder();
+        for (int i = 1; i < req.argc() && args.length() < 128; i++) {
+            args.append('\'').append(cString(req, i, 128 - args.length())).append("' ");
+        }
+        reject(c, "ERR unknown command '" + cString(req, 0, 128) + "', with args beginning with: " + args);
+    }
+
+    /** Argument i as C's "%.{max}s" prints it: up to the first NUL byte, at most max bytes. */
+    public static String cString(final Request req, final int i, final int max) {
+        final byte[] b = req.buf();
+        final int off = req.off(i);
+        int n = 0;
+        while (n < req.len(i) && n < max && b[off + n] != 0) {
+            n++;
+        }
+        return new String(b, off, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,113 @@
+package io.moon.server.net;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.util.Locale;
+
+/**
+ * The network driver under the event loops. {@code auto} picks io_uring where the kernel and the
+ * environment allow it (seccomp filters in containers often forbid it), else epoll, else NIO.
+ * {@code local} is Netty's in-process transport, used by the test harness: the same pipeline and
+ * shard threads, without sockets.
+ */
+public enum Transport {
+    IO_URING("io_uring"), EPOLL("epoll"), NIO("nio"), LOCAL("local");
+
+    private final String label;
+
+    Transport(final String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** Resolves a --io-driver value; explains in the exception why a driver cannot be used. */
+    public static Transport select(final String driver) {
+        final String d = driver.toLowerCase(Locale.ROOT);
+        switch (d) {
+            case "auto" -> {
+                if (uringAvailable()) {
+                    return IO_URING;
+                }
+                if (Epoll.isAvailable()) {
+                    return EPOLL;
+                }
+                return NIO;
+            }
+            case "io_uring" -> {
+                if (!uringAvailable()) {
+                    throw new IllegalStateException("io_uring is not available here: " + IoUring.unavailabilityCause());
+                }
+                return IO_URING;
+            }
+            case "epoll" -> {
+                if (!Epoll.isAvailable()) {
+                    throw new IllegalStateException("epoll is not available here: " + Epoll.unavailabilityCause());
+                }
+                return EPOLL;
+            }
+            case "nio" -> {
+                return NIO;
+            }
+            case "local" -> {
+                return LOCAL;
+            }
+            default -> throw new IllegalArgumentException("unknown io-driver " + driver);
+        }
+    }
+
+    private static boolean uringAvailable() {
+        try {
+            return IoUring.isAvailable();
+        } catch (final Throwable t) {
+            return false;
+        }
+    }
+
+    /** Why auto did not pick the drivers above the one it chose, for the startup log. */
+    public static String whyNotBetter(final Transport chosen) {
+        final StringBuilder sb = new StringBuilder();
+        if (chosen != IO_URING && chosen != LOCAL) {
+            sb.append("io_uring unavailable (").append(IoUring.unavailabilityCause()).append(")");
+        }
+        if (chosen == NIO) {
+            sb.append("; epoll unavailable (").append(Epoll.unavailabilityCause()).append(")");
+        }
+        return sb.toString();
+    }
+
+    public EventLoopGroup newGroup(final int threads, final String name) {
+        final IoHandlerFactory f = switch (this) {
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+            case LOCAL -> LocalIoHandler.newFactory();
+        };
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, false), f);
+    }
+
+    public Class<? extends ServerChannel> serverChannel() {
+        return switch (this) {
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case EPOLL -> EpollServerSocketChannel.class;
+            case NIO -> NioServerSocketChannel.class;
+            case LOCAL -> LocalServerChannel.class;
+        };
+    }
+}

@@ -1,0 +1,297 @@
+package io.moon.server.xshard;
+
+import io.moon.protocol.Reply;
+import io.moon.protocol.Request;
+import io.moon.server.Ctx;
+import io.moon.server.Server;
+import io.moon.server.Shard;
+import io.moon.server.command.CommandSpec;
+import io.moon.server.net.Connection;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A command (or a MULTI/EXEC block, a script...) that touches more than one shard, made atomic
+ * and isolated as if the server had one thread. This is the one cross-shard mechanism; see
+ * docs/architecture.md for the design and the argument that it cannot deadlock.
+ *
+ * <p><b>Protocol.</b> The operation is driven from its connection's thread (the coordinator).
+ * <ol>
+ *   <li>Setup: the command says, per shard, which keys (read or write) or whole databases it
+ *       needs: one {@link Part} per shard involved, and only those shards.</li>
+ *   <li>Growing phase: the lock requests travel as messages through the involved shards in
+ *       ascending shard order. Each shard enqueues the whole request in its {@link LockTable} in
+ *       one step; once granted, it runs {@link #onLocked} (work that only needs this shard: reads,
+ *       or writes that cannot fail) and passes the request on to the next shard. The last one
+ *       tells the coordinator ({@link #onAllLocked}).</li>
+ *   <li>With every lock held, the command may run further steps on any of its shards
+ *       ({@link #step}), in parallel or in sequence, moving data between them through its
+ *       parts.</li>
+ *   <li>Shrinking phase: every part releases its locks ({@link #releaseAll}, or fused with a
+ *       last step), and the reply goes to the client.</li>
+ * </ol>
+ * Locks are held from the moment a shard grants them until the release, and no lock is released
+ * before all are acquired (two-phase locking), so the operation is serializable with every other
+ * command. Shards that the operation does not touch never hear of it.
+ *
+ * <p><b>Threads.</b> Setup, {@link #onAllLocked}, {@link #onStepsDone} and the reply run on the
+ * coordinator thread; {@link #onLocked} and {@link #onStep} run on the part's shard thread. All
+ * hand-offs go through the event loops' task queues, which order them (a task's writes happen
+ * before the next task that reads them), so the parts' fields need no other synchronisation.
+ *
+ * <p>One object per operation and one per shard involved: multi-shard commands allocate, the
+ * single-shard path does not.
+ */
+public abstract class Coordinated implements Runnable {
+    private static final Logger LOG = Logger.getLogger(Coordinated.class.getName());
+    private static final int EV_ALL_LOCKED = 1;
+
+    protected final Server server;
+    protected final Shard home;
+    protected final Connection conn;
+    protected final Request req;
+    protected final CommandSpec cmd;
+    protected final int dbIndex;
+    protected final int proto;
+    protected final boolean noTouch;
+    /** The reply to the client, written on the coordinator thread. */
+    protected final ByteBuf replyBuf = Unpooled.buffer(64);
+    protected final Reply reply = new Reply();
+
+    private Part[] parts = new Part[4];
+    private int partCount;
+    private int outstanding;
+    private boolean parallel;
+    private boolean released;
+    private boolean finished;
+    private Throwable failure;
+
+    protected Coordinated(final Ctx c) {
+        this.server = c.server;
+        this.home = c.shard;
+        this.conn = c.client;
+        this.req = c.req;
+        this.cmd = c.cmd;
+        this.dbIndex = c.dbIndex;
+        this.proto = c.proto;
+        this.noTouch = c.noTouch;
+        reply.bind(replyBuf, proto);
+    }
+
+    // ---- setup (coordinator thread) ------------------------------------------------------------
+
+    /** The part for a shard, created on first use. */
+    protected final Part part(final int shardId) {
+        for (int i = 0; i < partCount; i++) {
+            if (parts[i].shard.id == shardId) {
+                return parts[i];
+            }
+        }
+        if (partCount == parts.length) {
+            parts = Arrays.copyOf(parts, partCount << 1);
+        }
+        final Part p = new Part(this, server.shard(shardId), proto);
+        parts[partCount++] = p;
+        return p;
+    }
+
+    /** A part on every shard, each locking database {@code db} in the given mode (or nothing if db < 0). */
+    protected final void allShards(final int db, final boolean write) {
+        for (int s = 0; s < server.shardCount(); s++) {
+            final Part p = part(s);
+            if (db >= 0) {
+                p.lockDb(db, write);
+            }
+        }
+    }
+
+    protected final int partCount() {
+        return partCount;
+    }
+
+    protected final Part partAt(final int i) {
+        return parts[i];
+    }
+
+    /**
+     * Begins the growing phase. With {@code parallel} (allowed only when no part locks anything,
+     * e.g. INFO gathering counters) all shards are asked at once instead of in order.
+     */
+    public final void start(final boolean parallel) {
+        this.parallel = parallel;
+        Arrays.sort(parts, 0, partCount, Comparator.comparingInt(p -> p.shard.id));
+        for (int i = 0; i < partCount; i++) {
+            parts[i].index = i;
+            if (parallel && !parts[i].isEmpty()) {
+                throw new IllegalStateException("parallel start with locks");
+            }
+        }
+        if (partCount == 0) {
+            home.execute(this);
+            return;
+        }
+        if (parallel) {
+            outstanding = partCount;
+            for (int i = 0; i < partCount; i++) {
+                parts[i].post(Part.LOCK);
+            }
+        } else {
+            parts[0].post(Part.LOCK);
+        }
+    }
+
+    public final void start() {
+        start(false);
+    }
+
+    // ---- hooks ---------------------------------------------------------------------------------
+
+    /** On the part's shard, right after its locks are granted. */
+    protected void onLocked(final Part p, final Ctx c) {
+    }
+
+    /** On the coordinator, once every part holds its locks (and ran {@link #onLocked}). */
+    protected abstract void onAllLocked();
+
+    /** On the part's shard: the work of a {@link #step}. */
+    protected void onStep(final Part p, final Ctx c) {
+    }
+
+    /** On the coordinator, when every step started since the last call has finished. */
+    protected void onStepsDone() {
+    }
+
+    // ---- actions (coordinator thread) ----------------------------------------------------------
+
+    /** Runs {@link #onStep} on the part's shard. */
+    protected final void step(final Part p) {
+        outstanding++;
+        p.post(Part.STEP);
+    }
+
+    /** Runs {@link #onStep} on the part's shard and releases its locks right after. */
+    protected final void stepAndRelease(final Part p) {
+        outstanding++;
+        p.post(Part.STEP_RELEASE);
+    }
+
+    /** {@link #stepAndRelease} on every part, in parallel. */
+    protected final void stepAllAndRelease() {
+        released = true;
+        for (int i = 0; i < partCount; i++) {
+            stepAndRelease(parts[i]);
+        }
+    }
+
+    /** Lets go of every lock; nothing more may run on the parts after this. */
+    protected final void releaseAll() {
+        if (released) {
+            return;
+        }
+        released = true;
+        for (int i = 0; i < partCount; i++) {
+            if (!parts[i].isEmpty()) {
+                parts[i].post(Part.RELEASE);
+            }
+        }
+    }
+
+    /**
+     * Sends {@link #replyBuf} to the client and resumes its connection. Releases locks first if
+     * the command has not.
+     */
+    protected final void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        releaseAll();
+        if (failure != null) {
+            replyBuf.clear();
+            reply.error("ERR internal error in " + cmd.fullName() + ": " + failure);
+        }
+        if (conn != null) {
+            conn.onCoordinatedDone(this);
+        }
+    }
+
+    public final ByteBuf replyBuffer() {
+        return replyBuf;
+    }
+
+    /** True when a step threw; {@link #finish} then replies an error. */
+    protected final boolean failed() {
+        return failure != null;
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    /** Coordinator-thread events. */
+    @Override
+    public final void run() {
+        guard(this::onAllLockedGuarded);
+        if (failure != null) {
+            finish();
+        }
+    }
+
+    private void onAllLockedGuarded() {
+        if (failure != null) {
+            finish();
+            return;
+        }
+        onAllLocked();
+    }
+
+    /** Part p's locks were granted on its shard (its shard thread). */
+    final void locked(final Part p, final Ctx c) {
+        guard(() -> onLocked(p, c));
+        if (parallel) {
+            p.post(Part.LOCK_DONE);
+            return;
+        }
+        final int nextIndex = p.index + 1;
+        if (nextIndex < partCount) {
+            parts[nextIndex].post(Part.LOCK);
+        } else {
+            home.execute(this);
+        }
+    }
+
+    /** Back on the coordinator after a parallel lock-free visit. */
+    final void lockDone() {
+        if (--outstanding == 0) {
+            run();
+        }
+    }
+
+    final void stepped(final Part p, final Ctx c) {
+        guard(() -> onStep(p, c));
+    }
+
+    final void stepDone() {
+        if (--outstanding == 0) {
+            guard(this::onStepsDone);
+            if (failure != null) {
+                finish();
+            }
+        }
+    }
+
+    private void guard(final Runnable r) {
+        try {
+            r.run();
+        } catch (final Throwable t) {
+            LOG.log(Level.SEVERE, "cross-shard " + cmd.fullName() + " failed", t);
+            if (failure == null) {
+                failure = t;
+            }
+        }
+    }
+
+}

@@ -1,0 +1,78 @@
+package io.moon.server.xshard;
+
+import java.util.Arrays;
+
+/**
+ * What one operation needs locked on one shard: a set of (database, key) and whole-database
+ * resources, each in a mode. Built on the requesting thread, then acquired and released on the
+ * shard's own thread through its {@link LockTable}.
+ *
+ * <p>Adding the same resource twice keeps one node in the stronger mode (a request never waits
+ * for itself), and every key brings the matching intent mode on its database.
+ */
+public abstract class LockRequest {
+    LockTable.Node[] nodes = new LockTable.Node[4];
+    int count;
+    int pending;
+
+    /** Runs on the shard's thread once every resource is granted. */
+    protected abstract void onGranted();
+
+    /** Locks a key for reading ({@code write == false}, S) or writing (X). Copies the key bytes. */
+    public final void lockKey(final int db, final byte[] buf, final int off, final int len, final boolean write) {
+        add(new LockTable.ResKey(db, Arrays.copyOfRange(buf, off, off + len)), write ? LockTable.X : LockTable.S);
+        add(new LockTable.ResKey(db, null), write ? LockTable.IX : LockTable.IS);
+    }
+
+    /** Locks a whole database, shared (S) or exclusive (X). */
+    public final void lockDb(final int db, final boolean write) {
+        add(new LockTable.ResKey(db, null), write ? LockTable.X : LockTable.S);
+    }
+
+    public final boolean isEmpty() {
+        return count == 0;
+    }
+
+    /** Forgets all resources so the request can be filled again (a connection reuses one). */
+    public final void clearLocks() {
+        for (int i = 0; i < count; i++) {
+            nodes[i] = null;
+        }
+        count = 0;
+        pending = 0;
+    }
+
+    private void add(final LockTable.ResKey key, final int mode) {
+        for (int i = 0; i < count; i++) {
+            final LockTable.Node n = nodes[i];
+            if (n.key.equals(key)) {
+                if (stronger(mode, n.mode)) {
+                    nodes[i] = new LockTable.Node(n.key, join(mode, n.mode), this);
+                }
+                return;
+            }
+        }
+        if (count == nodes.length) {
+            nodes = Arrays.copyOf(nodes, count << 1);
+        }
+        nodes[count++] = new LockTable.Node(key, mode, this);
+    }
+
+    private static boolean stronger(final int a, final int b) {
+        return join(a, b) != b;
+    }
+
+    /** The weakest mode at least as strong as both (IS < IX, S < X; IX with S is X). */
+    private static int join(final int a, final int b) {
+        if (a == b) {
+            return a;
+        }
+        if (a == LockTable.X || b == LockTable.X) {
+            return LockTable.X;
+        }
+        if ((a == LockTable.IX && b == LockTable.S) || (a == LockTable.S && b == LockTable.IX)) {
+            return LockTable.X;
+        }
+        return Math.max(a, b);
+    }
+}
