@@ -133,10 +133,6 @@ public final class Server {
         final ServerBootstrap b = new ServerBootstrap()
                 .group(group, group)
                 .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, Math.max(1, config.tcpBacklog))
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepalive > 0)
                 .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -146,6 +142,12 @@ public final class Server {
                         ch.pipeline().addLast(new Connection(Server.this, home));
                     }
                 });
+        if (transport != Transport.LOCAL) {
+            b.option(ChannelOption.SO_BACKLOG, Math.max(1, config.tcpBacklog))
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepalive > 0);
+        }
         final Channel ch = b.bind(address).sync().channel();
         listeners.add(ch);
         return ch.localAddress();
