@@ -77,6 +77,20 @@ public final class Shard {
         return ctx;
     }
 
+    /**
+     * The shard's context bound for one command, for benchmarks and allocation tests that call
+     * handlers directly. Only valid while the shard's own thread runs nothing (a server built
+     * without background work and without connections): it breaks the ownership rule otherwise.
+     */
+    public Ctx directContext(final int db, final Request req, final Reply out, final CommandSpec cmd) {
+        ctx.bind(db, req, out, cmd);
+        ctx.client = null;
+        ctx.proto = out.proto();
+        ctx.noTouch = false;
+        ctx.inTransaction = false;
+        return ctx;
+    }
+
     // ---- single-shard commands from other shards (and commands that must queue) ---------------
 
     /** Runs a keyed command sent by a connection homed elsewhere (or queued behind a lock here). */
