@@ -9,7 +9,8 @@ package io.moon.protocol;
  *   <li>'single quotes' allow only \' as an escape;</li>
  *   <li>a quote may open in the middle of a word; a closing quote must be followed by a space or
  *       the end of the line, and an unterminated quote is an error;</li>
- *   <li>a NUL byte ends the line, as it ends the C string Redis works on.</li>
+ *   <li>a NUL byte ends the line, as it ends the C string Redis works on (RespParser never
+ *       passes one: Redis never finds the end of a line that holds a NUL, and neither does it).</li>
  * </ul>
  */
 final class InlineSplitter {

@@ -9,17 +9,85 @@ import java.nio.charset.StandardCharsets;
  * class ends at the end of the pattern. Bytes compare as C's signed chars do in ranges, and
  * "nocase" folds only ASCII letters, as in the C locale.
  *
- * <p>A star that failed to match the rest at every position makes the whole match fail at once
- * (Redis's skipLongerMatches), so patterns like "a*a*a*a*b" cannot take exponential time.
+ * <p>Redis recurses once per '*'; this is the same algorithm unrolled into a loop, so a pattern
+ * with many stars cannot overflow a shard thread's stack (a recursive port overflowed a Java
+ * stack at about 10 000 stars). Redis bounds the recursion too since CVE-2024-31228 (in 7.0.15 as
+ * shipped by Debian, and upstream): a match that has to go past {@link #MAX_STARS} stars fails,
+ * and so it does here. Only the latest star is ever retried, which is exactly what
+ * Redis's skipLongerMatches does: once the rest of the pattern failed after a star at every
+ * position, moving an earlier star cannot help. So a match takes at most about (pattern length
+ * x string length) steps, and "a*a*a*a*b" against a long run of a's is not exponential.
+ *
+ * <p>Quirks kept on purpose, because KEYS/SCAN answers must match Redis: an empty string
+ * matches only the empty pattern (so "*" does not match "", which is why KEYS special-cases
+ * "*", see {@link #isMatchAll}); "\x" inside a class compares case-sensitively even with nocase.
  */
 public final class Glob {
+    /**
+     * Star groups a match may go past (Redis's "nesting > 1000" guard: each star that is not the
+     * last byte of the pattern is one level). A final star still matches the rest.
+     */
+    static final int MAX_STARS = 1000;
+
     private Glob() {
     }
 
-    public static boolean matches(final byte[] p, final int po, final int pl, final byte[] s, final int so,
+    public static boolean matches(final byte[] pat, final int po, final int pl, final byte[] str, final int so,
                                   final int sl, final boolean nocase) {
-        final boolean[] skipLonger = new boolean[1];
-        return match(p, po, pl, s, so, sl, nocase, skipLonger);
+        if (sl == 0) {
+            return pl == 0; // Redis's loop never starts: stars do not match the empty string
+        }
+        final int pEnd = po + pl;
+        final int sEnd = so + sl;
+        int p = po;
+        int s = so;
+        // Where the pattern resumes after the latest star, and the string position it was tried at.
+        int starP = -1;
+        int starS = -1;
+        int stars = 0;
+        while (true) {
+            // invariant: s < sEnd
+            if (p < pEnd && pat[p] == '*') {
+                while (p + 1 < pEnd && pat[p + 1] == '*') {
+                    p++;
+                }
+                if (p + 1 == pEnd) {
+                    return true; // a final star takes the rest
+                }
+                if (++stars > MAX_STARS) {
+                    return false; // Redis gives up at this depth, whatever the string
+                }
+                starP = p + 1;
+                starS = s;
+                p = starP;
+                continue;
+            }
+            if (p < pEnd) {
+                final int next = matchOne(pat, p, pEnd, str[s], nocase);
+                if (next >= 0) {
+                    p = next;
+                    s++;
+                    if (s < sEnd) {
+                        continue;
+                    }
+                    // string used up: only trailing stars may remain
+                    while (p < pEnd && pat[p] == '*') {
+                        p++;
+                    }
+                    if (p == pEnd) {
+                        return true;
+                    }
+                }
+            }
+            // Mismatch: let the latest star take one more byte. Like Redis, the rest of the
+            // pattern is only ever tried against a non-empty rest of the string.
+            if (starP < 0 || starS + 1 >= sEnd) {
+                return false;
+            }
+            starS++;
+            s = starS;
+            p = starP;
+        }
     }
 
     /** Convenience for Strings (CONFIG GET); allocates. */
@@ -38,120 +106,75 @@ public final class Glob {
         return c >= 'A' && c <= 'Z' ? c + 32 : c;
     }
 
-    private static boolean match(final byte[] pat, int p, int pl, final byte[] str, int s, int sl,
-                                 final boolean nocase, final boolean[] skipLonger) {
-        while (pl > 0 && sl > 0) {
-            switch (pat[p]) {
-                case '*' -> {
-                    while (pl > 1 && pat[p + 1] == '*') {
-                        p++;
-                        pl--;
-                    }
-                    if (pl == 1) {
-                        return true;
-                    }
-                    while (sl > 0) {
-                        if (match(pat, p + 1, pl - 1, str, s, sl, nocase, skipLonger)) {
-                            return true;
-                        }
-                        if (skipLonger[0]) {
-                            return false;
-                        }
-                        s++;
-                        sl--;
-                    }
-                    skipLonger[0] = true;
-                    return false;
-                }
-                case '?' -> {
-                    s++;
-                    sl--;
-                }
-                case '[' -> {
+    /**
+     * Matches the one non-star token at pat[p] ('?', a class, an escape or a literal) against
+     * byte c. Returns the index after the token, or -1 when c does not match. Where a token ends
+     * never depends on c: a class is always read to its end.
+     */
+    private static int matchOne(final byte[] pat, int p, final int pEnd, final byte c, final boolean nocase) {
+        switch (pat[p]) {
+            case '?' -> {
+                return p + 1;
+            }
+            case '[' -> {
+                p++;
+                final boolean not = p < pEnd && pat[p] == '^';
+                if (not) {
                     p++;
-                    pl--;
-                    final boolean not = pl > 0 && pat[p] == '^';
-                    if (not) {
+                }
+                boolean matched = false;
+                while (true) {
+                    final int left = pEnd - p;
+                    if (left >= 2 && pat[p] == '\\') {
                         p++;
-                        pl--;
-                    }
-                    boolean matched = false;
-                    while (true) {
-                        if (pl >= 2 && pat[p] == '\\') {
-                            p++;
-                            pl--;
-                            if (pat[p] == str[s]) {
-                                matched = true;
-                            }
-                        } else if (pl > 0 && pat[p] == ']') {
-                            break;
-                        } else if (pl <= 0) {
-                            p--;
-                            pl++;
-                            break;
-                        } else if (pl >= 3 && pat[p + 1] == '-') {
-                            int start = pat[p];
-                            int end = pat[p + 2];
-                            int c = str[s];
-                            if (start > end) {
-                                final int t = start;
-                                start = end;
-                                end = t;
-                            }
-                            if (nocase) {
-                                start = lower(start);
-                                end = lower(end);
-                                c = lower(c);
-                            }
-                            p += 2;
-                            pl -= 2;
-                            if (c >= start && c <= end) {
-                                matched = true;
-                            }
-                        } else if (nocase ? lower(pat[p]) == lower(str[s]) : pat[p] == str[s]) {
+                        if (pat[p] == c) {
                             matched = true;
                         }
-                        p++;
-                        pl--;
+                    } else if (left > 0 && pat[p] == ']') {
+                        break;
+                    } else if (left <= 0) {
+                        // unterminated: the class is the rest of the pattern
+                        p--;
+                        break;
+                    } else if (left >= 3 && pat[p + 1] == '-') {
+                        // bytes compare as C's signed chars, so [a-\xff] is [\xff-a]
+                        int start = pat[p];
+                        int end = pat[p + 2];
+                        int ch = c;
+                        if (start > end) {
+                            final int t = start;
+                            start = end;
+                            end = t;
+                        }
+                        if (nocase) {
+                            start = lower(start);
+                            end = lower(end);
+                            ch = lower(ch);
+                        }
+                        p += 2;
+                        if (ch >= start && ch <= end) {
+                            matched = true;
+                        }
+                    } else if (nocase ? lower(pat[p]) == lower(c) : pat[p] == c) {
+                        matched = true;
                     }
-                    if (not) {
-                        matched = !matched;
-                    }
-                    if (!matched) {
-                        return false;
-                    }
-                    s++;
-                    sl--;
-                }
-                case '\\' -> {
-                    if (pl >= 2) {
-                        p++;
-                        pl--;
-                    }
-                    if (nocase ? lower(pat[p]) != lower(str[s]) : pat[p] != str[s]) {
-                        return false;
-                    }
-                    s++;
-                    sl--;
-                }
-                default -> {
-                    if (nocase ? lower(pat[p]) != lower(str[s]) : pat[p] != str[s]) {
-                        return false;
-                    }
-                    s++;
-                    sl--;
-                }
-            }
-            p++;
-            pl--;
-            if (sl == 0) {
-                while (pl > 0 && pat[p] == '*') {
                     p++;
-                    pl--;
                 }
-                break;
+                return matched != not ? p + 1 : -1;
+            }
+            case '\\' -> {
+                if (pEnd - p >= 2) {
+                    p++; // a trailing backslash is a literal backslash
+                }
+                return literal(pat[p], c, nocase) ? p + 1 : -1;
+            }
+            default -> {
+                return literal(pat[p], c, nocase) ? p + 1 : -1;
             }
         }
-        return pl == 0 && sl == 0;
+    }
+
+    private static boolean literal(final byte p, final byte c, final boolean nocase) {
+        return nocase ? lower(p) == lower(c) : p == c;
     }
 }
