@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
  * and exponent; hex ("0x") digits with an optional point and binary exponent. Results that
  * overflow, or underflow to zero from a non-zero input, are rejected (strtod reports ERANGE and
  * Redis refuses them). Conversion of the digits themselves is Java's correctly rounded parser,
- * which agrees with glibc. Cold path: allocates one String per call.
+ * which agrees with glibc, except where glibc up to at least 2.36 misrounds exact hex subnormals
+ * (it drops the half bit when denormalizing, so "0x1.00000000000008p-1075" reads as 0 there);
+ * later glibc rounds those correctly, as this does. Cold path: allocates one String per call.
  */
 final class Strtod {
     private Strtod() {
