@@ -68,7 +68,9 @@ jvm_opts=(
   -XX:+UseCompactObjectHeaders
   -XX:+UseStringDeduplication
   -XX:MaxRAMPercentage=75
-  -XX:InitialRAMPercentage=1
+  -Xms32m
+  -XX:MinHeapFreeRatio=10
+  -XX:MaxHeapFreeRatio=30
   -XX:G1PeriodicGCInterval=60000
   -XX:-UsePerfData
   -Xss512k
