@@ -41,6 +41,11 @@ public final class PauseState {
         }
     }
 
+    /** True while a pause may be in force; the dispatcher reads the clock only then. */
+    public boolean active() {
+        return mode != OFF;
+    }
+
     public long untilMillis() {
         return untilMillis;
     }

@@ -60,8 +60,7 @@ public final class Dispatcher {
             afterCommand(c);
             return;
         }
-        final long now = System.currentTimeMillis();
-        if (server.pause.holds(spec, now)) {
+        if (server.pause.active() && server.pause.holds(spec, System.currentTimeMillis())) {
             // Undo the skip bookkeeping: the command runs again when the pause ends.
             st.skipArmed = st.skipCurrent;
             c.setWaiting();
