@@ -81,14 +81,18 @@ public final class CommandTable {
                     .local(ConnectionCommands::reset),
             cmd("client", -2, "").subcommands(
                     cmd("id", 2, "noscript loading stale").acl("@connection").local(ClientCommands::id),
-                    cmd("setname", 3, "noscript loading stale").acl("@connection").local(ClientCommands::setname),
+                    cmd("setname", 3, "noscript loading stale").acl("@connection")
+                            .tips("request_policy:all_nodes", "response_policy:all_succeeded")
+                            .local(ClientCommands::setname),
                     cmd("getname", 2, "noscript loading stale").acl("@connection").local(ClientCommands::getname),
                     cmd("list", -2, "admin noscript loading stale").acl("@connection").tips("nondeterministic_output")
                             .coordinated(ClientCommands::list),
                     cmd("info", 2, "noscript loading stale").acl("@connection").tips("nondeterministic_output")
                             .local(ClientCommands::info),
                     cmd("kill", -3, "admin noscript loading stale").acl("@connection").coordinated(ClientCommands::kill),
-                    cmd("setinfo", 4, "noscript loading stale").acl("@connection").local(ClientCommands::setinfo),
+                    cmd("setinfo", 4, "noscript loading stale").acl("@connection")
+                            .tips("request_policy:all_nodes", "response_policy:all_succeeded")
+                            .local(ClientCommands::setinfo),
                     cmd("reply", 3, "noscript loading stale").acl("@connection").local(ClientCommands::reply),
                     cmd("pause", -3, "admin noscript loading stale").acl("@connection").local(ClientCommands::pause),
                     cmd("unpause", 2, "admin noscript loading stale").acl("@connection").local(ClientCommands::unpause),
@@ -112,7 +116,6 @@ public final class CommandTable {
                     .tips("request_policy:multi_shard", "response_policy:all_succeeded")
                     .keyed(StringCommands::mset, CrossShard::mset),
             cmd("msetnx", -3, "write denyoom").acl("@string").keys(1, -1, 2, "OW", "insert")
-                    .tips("request_policy:multi_shard", "response_policy:agg_min")
                     .keyed(StringCommands::msetnx, CrossShard::msetnx),
             cmd("setnx", 3, "write denyoom fast").acl("@string").keys(1, 1, 1, "OW", "insert")
                     .keyed(StringCommands::setnx),
@@ -198,9 +201,11 @@ public final class CommandTable {
             cmd("keys", 2, "readonly").acl("@keyspace @dangerous")
                     .tips("request_policy:all_shards", "nondeterministic_output_order")
                     .coordinated(KeyspaceCommands::keys),
-            cmd("scan", -2, "readonly").acl("@keyspace").tips("nondeterministic_output", "request_policy:special")
+            cmd("scan", -2, "readonly").acl("@keyspace")
+                    .tips("nondeterministic_output", "request_policy:special", "response_policy:special")
                     .routed(KeyspaceCommands::scanShard, KeyspaceCommands::scan),
-            cmd("randomkey", 1, "readonly").acl("@keyspace").tips("request_policy:all_shards", "nondeterministic_output")
+            cmd("randomkey", 1, "readonly").acl("@keyspace")
+                    .tips("request_policy:all_shards", "response_policy:special", "nondeterministic_output")
                     .coordinated(KeyspaceCommands::randomkey),
             cmd("dbsize", 1, "readonly fast").acl("@keyspace").tips("request_policy:all_shards", "response_policy:agg_sum")
                     .coordinated(KeyspaceCommands::dbsize),
@@ -221,8 +226,12 @@ public final class CommandTable {
                     cmd("get", -3, "admin noscript loading stale").local(ConfigCommands::get),
                     cmd("set", -4, "admin noscript loading stale")
                             .tips("request_policy:all_nodes", "response_policy:all_succeeded").local(ConfigCommands::set),
-                    cmd("resetstat", 2, "admin noscript loading stale").coordinated(ConfigCommands::resetstat),
-                    cmd("rewrite", 2, "admin noscript loading stale").local(ConfigCommands::rewrite),
+                    cmd("resetstat", 2, "admin noscript loading stale")
+                            .tips("request_policy:all_nodes", "response_policy:all_succeeded")
+                            .coordinated(ConfigCommands::resetstat),
+                    cmd("rewrite", 2, "admin noscript loading stale")
+                            .tips("request_policy:all_nodes", "response_policy:all_succeeded")
+                            .local(ConfigCommands::rewrite),
                     cmd("help", 2, "loading stale").local(ConfigCommands::help)),
             cmd("command", -1, "loading stale").acl("@connection").tips("nondeterministic_output_order")
                     .local(CommandCommands::command).subcommands(
@@ -233,8 +242,8 @@ public final class CommandTable {
                             .local(CommandCommands::docs),
                     cmd("list", -2, "loading stale").acl("@connection").tips("nondeterministic_output_order")
                             .local(CommandCommands::list),
-                    cmd("getkeys", -4, "loading stale").acl("@connection").local(CommandCommands::getkeys),
-                    cmd("getkeysandflags", -4, "loading stale").acl("@connection")
+                    cmd("getkeys", -3, "loading stale").acl("@connection").local(CommandCommands::getkeys),
+                    cmd("getkeysandflags", -3, "loading stale").acl("@connection")
                             .local(CommandCommands::getkeysandflags),
                     cmd("help", 2, "loading stale").acl("@connection").local(CommandCommands::help)),
             cmd("debug", -2, "admin noscript loading stale").coordinated(DebugCommands::debug),

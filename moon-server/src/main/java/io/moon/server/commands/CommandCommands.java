@@ -12,13 +12,18 @@ import io.moon.storage.Glob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * COMMAND and its subcommands, answered from the command table (clients such as Lettuce read
- * COMMAND at connect time). Replies have Redis 7's shapes: flags, categories and tips as sets of
- * status strings, key specs as maps.
+ * COMMAND at connect time). Replies have Redis 7.2's shapes, type for type, so RESP3 clients see
+ * the same sets and maps: flags and categories are sets of status strings, tips a set of bulk
+ * strings, key specs a set of maps, and a command without subcommands has an empty set of them.
  */
 public final class CommandCommands {
+    /** Flags Redis keeps to itself: COMMAND never shows them. */
+    private static final Set<String> HIDDEN_FLAGS = Set.of("may_replicate", "sentinel", "only_sentinel", "protected");
+
     private CommandCommands() {
     }
 
@@ -47,7 +52,7 @@ public final class CommandCommands {
         for (int i = 2; i < r.argc(); i++) {
             final CommandSpec s = c.server.commands.byFullName(r.argString(i));
             if (s == null) {
-                c.out.nullArray();
+                c.out.nullBulk(); // Redis's addReplyNull: "$-1" in RESP2
             } else {
                 info(c.out, s);
             }
@@ -59,7 +64,8 @@ public final class CommandCommands {
         o.arrayHeader(10);
         o.bulk(s.fullName());
         o.integer(s.arity());
-        final List<String> flags = Flags.flagNames(s.flags());
+        final List<String> flags = new ArrayList<>(Flags.flagNames(s.flags()));
+        flags.removeAll(HIDDEN_FLAGS);
         o.setHeader(flags.size());
         for (final String f : flags) {
             o.simple(f);
@@ -74,20 +80,29 @@ public final class CommandCommands {
         }
         o.setHeader(s.tips().length);
         for (final String t : s.tips()) {
-            o.simple(t);
+            o.bulk(t);
         }
-        o.arrayHeader(s.keySpecs().length);
-        for (final KeySpec k : s.keySpecs()) {
-            keySpec(o, k);
+        o.setHeader(s.keySpecs().length);
+        for (int i = 0; i < s.keySpecs().length; i++) {
+            keySpec(o, s.keySpecs()[i], CommandDocs.keySpecNote(s.fullName(), i));
         }
-        o.arrayHeader(s.subcommands().length);
+        if (s.subcommands().length == 0) {
+            o.setHeader(0);
+        } else {
+            o.arrayHeader(s.subcommands().length);
+        }
         for (final CommandSpec sub : s.subcommands()) {
             info(o, sub);
         }
     }
 
-    private static void keySpec(final Reply o, final KeySpec k) {
-        o.mapHeader(3);
+    /** One key spec map; {@code notes} (prose, kept with the docs) comes first when there is one. */
+    private static void keySpec(final Reply o, final KeySpec k, final String notes) {
+        o.mapHeader(notes == null ? 3 : 4);
+        if (notes != null) {
+            o.bulk("notes");
+            o.bulk(notes);
+        }
         o.bulk("flags");
         o.setHeader(k.flags().length);
         for (final String f : k.flags()) {
@@ -188,7 +203,10 @@ public final class CommandCommands {
         }
     }
 
-    /** The command whose keys COMMAND GETKEYS asks about, or null after replying the error. */
+    /**
+     * The command whose keys COMMAND GETKEYS asks about, or null after replying the error. The
+     * checks run in Redis's order: known command, has keys at all, then the command's arity.
+     */
     private static CommandSpec target(final Ctx c) {
         final Request r = c.req;
         CommandSpec s = c.server.commands.lookup(r.buf(), r.off(2), r.len(2));
@@ -200,12 +218,12 @@ public final class CommandCommands {
             c.out.error("ERR Invalid command specified");
             return null;
         }
-        if (!s.arityOk(argc)) {
-            c.out.error("ERR Invalid number of arguments specified for command");
+        if (s.firstKey() <= 0 && s.keySpecs().length == 0) {
+            c.out.error("ERR The command has no key arguments");
             return null;
         }
-        if (s.firstKey() <= 0) {
-            c.out.error("ERR The command has no key arguments");
+        if (!s.arityOk(argc)) {
+            c.out.error("ERR Invalid number of arguments specified for command");
             return null;
         }
         return s;
@@ -230,15 +248,19 @@ public final class CommandCommands {
         final int argc = r.argc() - 2;
         final int last = s.lastKeyIndex(argc);
         final List<Integer> idx = new ArrayList<>();
-        for (int i = s.firstKey(); i <= last; i += s.keyStep()) {
+        for (int i = s.firstKey(); i > 0 && i <= last; i += s.keyStep()) {
             idx.add(i);
+        }
+        if (idx.isEmpty() && !s.has(Flags.NO_MANDATORY_KEYS)) {
+            c.out.error("ERR Invalid arguments specified for command");
+            return;
         }
         c.out.arrayHeader(idx.size());
         for (final int i : idx) {
             if (withFlags) {
                 c.out.arrayHeader(2);
                 c.out.bulk(r.buf(), r.off(i + 2), r.len(i + 2));
-                final String[] f = flagsForKey(s, i);
+                final String[] f = flagsForKey(s, r, i);
                 c.out.setHeader(f.length);
                 for (final String x : f) {
                     c.out.simple(x);
@@ -249,8 +271,20 @@ public final class CommandCommands {
         }
     }
 
-    /** Key spec flags of the spec covering argument position i. */
-    private static String[] flagsForKey(final CommandSpec s, final int i) {
+    /**
+     * Key spec flags of the spec covering argument position i (counted from the command name,
+     * which is request argument 2). SET's spec has variable flags; like Redis's setGetKeys, the
+     * key is then RW when the GET option is present and OW otherwise.
+     */
+    private static String[] flagsForKey(final CommandSpec s, final Request r, final int i) {
+        if (s.fullName().equals("set")) {
+            for (int a = 5; a < r.argc(); a++) {
+                if (r.argString(a).equalsIgnoreCase("get")) {
+                    return new String[] {"RW", "access", "update"};
+                }
+            }
+            return new String[] {"OW", "update"};
+        }
         for (final KeySpec k : s.keySpecs()) {
             if (k.keynum()) {
                 return k.flags();
@@ -267,14 +301,19 @@ public final class CommandCommands {
     // COMMAND HELP
     public static void help(final Ctx c) {
         Help.reply(c.out, "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "(no subcommand)", "    Return details about all commands.",
-                "COUNT", "    Return the total number of commands in this server.",
-                "LIST", "    Return a list of all commands in this server.",
+                "(no subcommand)",
+                "    Describe every command: arity, flags, key positions, ACL categories, tips, key specs.",
+                "COUNT",
+                "    Reply with how many commands this server knows.",
+                "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+                "    Reply with the name of every command and subcommand, or of those the filter keeps.",
                 "INFO [<command-name> ...]",
-                "    Return details about the given commands, or all of them when none is given.",
+                "    Describe the named commands (null for an unknown name), or all when none is named.",
                 "DOCS [<command-name> ...]",
-                "    Return documentation details about the given commands, or all of them when none is given.",
-                "GETKEYS <full-command>", "    Return the keys from a full command.",
-                "GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full command.");
+                "    Reply with the documentation of the named commands, or of all when none is named.",
+                "GETKEYS <full-command>",
+                "    Reply with the key names in a complete command line.",
+                "GETKEYSANDFLAGS <full-command>",
+                "    Reply with the key names in a complete command line, each with its access flags.");
     }
 }

@@ -8,78 +8,176 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * COMMAND DOCS text: summary, since, group and complexity per command, kept out of the hot table
- * in the resource {@code command-docs.txt} and loaded on first use.
+ * COMMAND DOCS: what a command does, since when, how it scales and what arguments it takes, kept
+ * out of the hot command table in the resource {@code command-docs.txt} (its header describes
+ * the format) and read on first use. Replies have Redis 7.2's shape, which redis-cli 7 reads for
+ * its argument hints.
  *
- * <p>Resource format: a line with the command's full name ("get", "config|get"), then indented
- * "field: value" lines.
+ * <p>Loaded once by the first thread that asks (the holder idiom makes the load thread-safe);
+ * immutable afterwards.
  */
 final class CommandDocs {
+    static final String RESOURCE = "/io/moon/server/command-docs.txt";
+
     private CommandDocs() {
     }
 
-    private static volatile Map<String, Map<String, String>> docs;
-
-    static Map<String, String> of(final String fullName) {
-        Map<String, Map<String, String>> d = docs;
-        if (d == null) {
-            d = load();
-            docs = d;
-        }
-        return d.getOrDefault(fullName, Map.of());
+    /**
+     * One command's docs; {@code args} is null for a command that takes no arguments.
+     * {@code keySpecNotes} maps a key spec's index to the note COMMAND INFO shows with it.
+     */
+    record Doc(String summary, String since, String group, String complexity, List<String> docFlags,
+               String deprecatedSince, String replacedBy, List<String[]> history, List<DocArgs.Arg> args,
+               Map<Integer, String> keySpecNotes) {
     }
 
-    private static Map<String, Map<String, String>> load() {
-        final Map<String, Map<String, String>> out = new HashMap<>();
-        try (InputStream in = CommandDocs.class.getResourceAsStream("/io/moon/server/command-docs.txt")) {
+    private static final class Holder {
+        static final Map<String, Doc> DOCS = load();
+    }
+
+    /** Docs by full name ("get", "config|get"). */
+    static Map<String, Doc> all() {
+        return Holder.DOCS;
+    }
+
+    /** The docs of one command, or null. */
+    static Doc of(final String fullName) {
+        return Holder.DOCS.get(fullName);
+    }
+
+    /** The note on key spec {@code index} of a command, or null: COMMAND INFO prints it. */
+    static String keySpecNote(final String fullName, final int index) {
+        final Doc d = of(fullName);
+        return d == null ? null : d.keySpecNotes().get(index);
+    }
+
+    private static Map<String, Doc> load() {
+        try (InputStream in = CommandDocs.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                return out;
+                throw new IllegalStateException("missing resource " + RESOURCE);
             }
-            final BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            Map<String, String> cur = null;
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                if (!Character.isWhitespace(line.charAt(0))) {
-                    cur = new LinkedHashMap<>();
-                    out.put(line.trim().toLowerCase(java.util.Locale.ROOT), cur);
-                } else if (cur != null) {
-                    final String t = line.trim();
-                    final int colon = t.indexOf(':');
-                    if (colon > 0) {
-                        cur.put(t.substring(0, colon).trim(), t.substring(colon + 1).trim());
-                    }
-                }
-            }
+            return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
         } catch (final IOException e) {
-            throw new IllegalStateException("cannot read command docs", e);
+            throw new IllegalStateException("cannot read " + RESOURCE, e);
         }
-        return out;
     }
 
-    /** The docs map of one command (and its subcommands), as COMMAND DOCS replies it. */
-    static void reply(final Reply o, final CommandSpec s) {
-        final Map<String, String> d = of(s.fullName());
-        int fields = 0;
-        for (final String f : new String[] {"summary", "since", "group", "complexity"}) {
-            if (d.containsKey(f)) {
-                fields++;
+    /**
+     * Parses the file: a command's full name alone on a line, then its fields indented by four
+     * spaces as "field: value"; a line indented further continues the field above.
+     */
+    static Map<String, Doc> parse(final BufferedReader r) throws IOException {
+        final Map<String, Doc> out = new HashMap<>();
+        String name = null;
+        Map<String, List<String>> fields = null;
+        String lastField = null;
+        int lineNo = 0;
+        String line;
+        while ((line = r.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
             }
+            if (!line.startsWith(" ")) {
+                if (name != null) {
+                    out.put(name, doc(name, fields));
+                }
+                name = line.trim().toLowerCase(Locale.ROOT);
+                fields = new HashMap<>();
+                lastField = null;
+            } else if (line.startsWith("     ") && lastField != null) {
+                final List<String> values = fields.get(lastField);
+                values.set(values.size() - 1, values.get(values.size() - 1) + " " + line.trim());
+            } else {
+                final int colon = line.indexOf(':');
+                if (name == null || colon < 0) {
+                    throw new IllegalStateException(RESOURCE + ":" + lineNo + ": expected 'field: value'");
+                }
+                lastField = line.substring(0, colon).trim();
+                fields.computeIfAbsent(lastField, k -> new ArrayList<>()).add(line.substring(colon + 1).trim());
+            }
+        }
+        if (name != null) {
+            out.put(name, doc(name, fields));
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static Doc doc(final String name, final Map<String, List<String>> f) {
+        final List<String[]> history = new ArrayList<>();
+        for (final String h : f.getOrDefault("history", List.of())) {
+            final int space = h.indexOf(' ');
+            history.add(new String[] {h.substring(0, space), h.substring(space + 1)});
+        }
+        final Map<Integer, String> notes = new HashMap<>();
+        for (final String n : f.getOrDefault("key_spec_note", List.of())) {
+            final int space = n.indexOf(' ');
+            notes.put(Integer.parseInt(n.substring(0, space)), n.substring(space + 1));
+        }
+        final String flags = one(f, "doc_flags");
+        final String syntax = one(f, "args");
+        final List<DocArgs.Arg> args;
+        try {
+            args = syntax == null ? null : DocArgs.parse(syntax);
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalStateException(RESOURCE + ", " + name + ": " + e.getMessage(), e);
+        }
+        return new Doc(one(f, "summary"), one(f, "since"), one(f, "group"), one(f, "complexity"),
+                flags == null ? List.of() : List.of(flags.split(" ")), one(f, "deprecated_since"),
+                one(f, "replaced_by"), List.copyOf(history), args, Map.copyOf(notes));
+    }
+
+    private static String one(final Map<String, List<String>> f, final String field) {
+        final List<String> v = f.get(field);
+        return v == null ? null : v.get(v.size() - 1);
+    }
+
+    // ---- replies ---------------------------------------------------------------------------------
+
+    /** The docs map of one command and, nested, its subcommands' (Redis's addReplyCommandDocs). */
+    static void reply(final Reply o, final CommandSpec s) {
+        Doc d = of(s.fullName());
+        if (d == null) {
+            // Every row has docs (CommandDocsTest); this keeps the reply valid if one is missing.
+            d = new Doc(null, null, "generic", null, List.of(), null, null, List.of(), null, Map.of());
         }
         final boolean subs = s.subcommands().length > 0;
-        o.mapHeader(fields + (subs ? 1 : 0));
-        for (final String f : new String[] {"summary", "since", "group", "complexity"}) {
-            if (d.containsKey(f)) {
-                o.bulk(f);
-                o.bulk(d.get(f));
+        o.mapHeader(1 + count(d.summary) + count(d.since) + count(d.complexity) + (d.docFlags.isEmpty() ? 0 : 1)
+                + count(d.deprecatedSince) + count(d.replacedBy) + (d.history.isEmpty() ? 0 : 1)
+                + (d.args == null ? 0 : 1) + (subs ? 1 : 0));
+        field(o, "summary", d.summary);
+        field(o, "since", d.since);
+        field(o, "group", d.group);
+        field(o, "complexity", d.complexity);
+        if (!d.docFlags.isEmpty()) {
+            o.bulk("doc_flags");
+            o.setHeader(d.docFlags.size());
+            for (final String flag : d.docFlags) {
+                o.simple(flag);
             }
+        }
+        field(o, "deprecated_since", d.deprecatedSince);
+        field(o, "replaced_by", d.replacedBy);
+        if (!d.history.isEmpty()) {
+            o.bulk("history");
+            o.setHeader(d.history.size());
+            for (final String[] h : d.history) {
+                o.arrayHeader(2);
+                o.bulk(h[0]);
+                o.bulk(h[1]);
+            }
+        }
+        if (d.args != null) {
+            o.bulk("arguments");
+            args(o, d.args);
         }
         if (subs) {
             o.bulk("subcommands");
@@ -88,6 +186,57 @@ final class CommandDocs {
                 o.bulk(sub.fullName());
                 reply(o, sub);
             }
+        }
+    }
+
+    /** Redis's addReplyCommandArgList: a map per argument, fields in Redis's order. */
+    private static void args(final Reply o, final List<DocArgs.Arg> args) {
+        o.arrayHeader(args.size());
+        for (final DocArgs.Arg a : args) {
+            final int flags = (a.optional() ? 1 : 0) + (a.multiple() ? 1 : 0) + (a.multipleToken() ? 1 : 0);
+            // name, type, and display_text for a leaf or arguments for a group, then the optional ones
+            o.mapHeader(3 + (a.keySpecIndex() >= 0 ? 1 : 0) + count(a.token())
+                    + count(a.since()) + count(a.deprecatedSince()) + (flags > 0 ? 1 : 0));
+            field(o, "name", a.name());
+            field(o, "type", a.type());
+            if (!a.isGroup()) {
+                field(o, "display_text", a.displayText());
+            }
+            if (a.keySpecIndex() >= 0) {
+                o.bulk("key_spec_index");
+                o.integer(a.keySpecIndex());
+            }
+            field(o, "token", a.token());
+            field(o, "since", a.since());
+            field(o, "deprecated_since", a.deprecatedSince());
+            if (flags > 0) {
+                o.bulk("flags");
+                o.setHeader(flags);
+                if (a.optional()) {
+                    o.simple("optional");
+                }
+                if (a.multiple()) {
+                    o.simple("multiple");
+                }
+                if (a.multipleToken()) {
+                    o.simple("multiple_token");
+                }
+            }
+            if (a.isGroup()) {
+                o.bulk("arguments");
+                args(o, a.args());
+            }
+        }
+    }
+
+    private static int count(final String field) {
+        return field == null ? 0 : 1;
+    }
+
+    private static void field(final Reply o, final String name, final String value) {
+        if (value != null) {
+            o.bulk(name);
+            o.bulk(value);
         }
     }
 }
