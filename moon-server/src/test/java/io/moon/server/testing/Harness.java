@@ -145,6 +145,11 @@ public final class Harness implements AutoCloseable {
                         pos = d.position();
                     } catch (final Resp.Decoder.Incomplete e) {
                         break;
+                    } catch (final RuntimeException e) {
+                        // a malformed reply: report it instead of waiting for a reply that never comes
+                        replies.add(new AssertionError("malformed reply at byte " + pos + ": " + e.getMessage()
+                                + " in " + new String(all, java.nio.charset.StandardCharsets.ISO_8859_1)));
+                        pos = all.length;
                     }
                 }
                 pending.reset();
@@ -183,6 +188,9 @@ public final class Harness implements AutoCloseable {
                 final Object v = replies.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 if (v == null) {
                     fail("no reply within " + TIMEOUT_SECONDS + "s");
+                }
+                if (v instanceof AssertionError e) {
+                    throw e;
                 }
                 return v == NULL ? null : v;
             } catch (final InterruptedException e) {
