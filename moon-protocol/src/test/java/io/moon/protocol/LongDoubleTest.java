@@ -1,5 +1,6 @@
 package io.moon.protocol;
 
+import io.moon.testkit.Props;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

@@ -1,5 +1,6 @@
 package io.moon.protocol;
 
+import io.moon.testkit.Props;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;

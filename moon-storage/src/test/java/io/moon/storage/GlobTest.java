@@ -1,21 +1,18 @@
 package io.moon.storage;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import io.moon.testkit.Props;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,18 +25,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * free port: every expectation, the example tables included, is also asked of it (KEYS for
  * case-sensitive matching, CONFIG GET for nocase, which is how Redis itself uses nocase), so a
  * wrong expectation fails here instead of hiding a bug. Strings are ISO-8859-1, one char per
- * byte, so "\u00ff" is the byte 0xff.
+ * byte, so "\u00ff" is the byte 0xff. Random patterns are generated and run by {@link Props}.
  */
 class GlobTest {
     private static RedisOracle redis;
 
-    @BeforeContainer
+    @BeforeAll
     static void startRedis() {
         redis = RedisOracle.start();
         assertEquals("OK", redis.call("SELECT", "9"));
     }
 
-    @AfterContainer
+    @AfterAll
     static void stopRedis() {
         if (redis != null) {
             redis.close();
@@ -122,7 +119,7 @@ class GlobTest {
             {"A", "a", false}, {"[A-Z]", "a", false},
     };
 
-    @Example
+    @Test
     void shouldMatchLikeRedisKeysOnTheExampleTable() {
         for (final Object[] c : KEYS_CASES) {
             final String p = (String) c[0];
@@ -133,7 +130,7 @@ class GlobTest {
         }
     }
 
-    @Example
+    @Test
     void shouldLeaveTheEmptyKeyToTheStarShortcut() {
         // stringmatchlen("*", "") is false; KEYS * lists the empty key only because it skips matching
         assertFalse(glob("*", "", false));
@@ -160,7 +157,7 @@ class GlobTest {
             {"maxmemory", "maxmemory-policy", false},
     };
 
-    @Example
+    @Test
     @SuppressWarnings("unchecked")
     void shouldFoldCaseLikeRedisConfigGet() {
         for (final Object[] c : NOCASE_CASES) {
@@ -183,7 +180,7 @@ class GlobTest {
         assertTrue(glob("[A-C]", "b", true));
     }
 
-    @Example
+    @Test
     void shouldGiveUpFastOnPathologicalStars() {
         final String key = "a".repeat(100_000);
         final String pattern = "a*a*a*a*a*a*a*a*a*a*b";
@@ -210,7 +207,7 @@ class GlobTest {
             {"a*".repeat(30_000), false},
     };
 
-    @Example
+    @Test
     void shouldStopAtRedisStarNestingLimitWithoutOverflowingTheStack() {
         final String key = "a".repeat(3000);
         for (final Object[] c : STAR_LIMIT_CASES) {
@@ -225,38 +222,77 @@ class GlobTest {
 
     // ---- random patterns against Redis ---------------------------------------------------------
 
-    @Property(tries = 1500, seed = "1907414398446172345")
-    void shouldAgreeWithRedisKeysOnRandomPatternsAndKeys(
-            @ForAll("patterns") final byte[] pattern, @ForAll("keySets") final List<byte[]> keys) {
-        final Set<String> expected = new TreeSet<>();
-        for (final String k : redisKeys(pattern, keys)) {
-            expected.add(show(b(k)));
-        }
-        final Set<String> actual = new TreeSet<>();
-        final Set<String> port = new TreeSet<>();
-        for (final byte[] k : keys) {
-            if (keysWouldMatch(pattern, k)) {
-                actual.add(show(k));
+    /** Short patterns and keys every run tries first, before the generated ones. */
+    private static final String[] EDGE_PATTERNS = {"", "*", "?", "[", "[^", "[a-", "\\", "a\\", "[]", "[\\", "A"};
+    private static final String[] EDGE_KEYS = {"", "a", "A", "\\"};
+
+    record PatternAndKeys(byte[] pattern, List<byte[]> keys) {
+        @Override
+        public String toString() {
+            final StringBuilder sb = new StringBuilder("pattern ").append(show(pattern)).append(" keys [");
+            for (int i = 0; i < keys.size(); i++) {
+                sb.append(i > 0 ? ", \"" : "\"").append(show(keys.get(i))).append('"');
             }
-            if (Glob.isMatchAll(pattern, 0, pattern.length) || StringMatchLen.matches(pattern, k, false)) {
-                port.add(show(k));
-            }
+            return sb.append(']').toString();
         }
-        assertEquals(expected, port, () -> "the C transcription is wrong for pattern " + show(pattern));
-        assertEquals(expected, actual, () -> "pattern " + show(pattern));
+    }
+
+    @Test
+    void shouldAgreeWithRedisKeysOnRandomPatternsAndKeys() {
+        final List<PatternAndKeys> edges = new ArrayList<>();
+        final List<byte[]> edgeKeys = new ArrayList<>();
+        for (final String k : EDGE_KEYS) {
+            edgeKeys.add(b(k));
+        }
+        for (final String p : EDGE_PATTERNS) {
+            edges.add(new PatternAndKeys(b(p), edgeKeys));
+        }
+        Props.forAll("KEYS patterns", 1907414398446172345L, 1500, edges,
+                r -> new PatternAndKeys(patternsOver(r, PATTERN_BYTES), keySet(r)), in -> {
+                    final byte[] pattern = in.pattern();
+                    final List<byte[]> keys = in.keys();
+                    final Set<String> expected = new TreeSet<>();
+                    for (final String k : redisKeys(pattern, keys)) {
+                        expected.add(show(b(k)));
+                    }
+                    final Set<String> actual = new TreeSet<>();
+                    final Set<String> port = new TreeSet<>();
+                    for (final byte[] k : keys) {
+                        if (keysWouldMatch(pattern, k)) {
+                            actual.add(show(k));
+                        }
+                        if (Glob.isMatchAll(pattern, 0, pattern.length) || StringMatchLen.matches(pattern, k, false)) {
+                            port.add(show(k));
+                        }
+                    }
+                    assertEquals(expected, port, () -> "the C transcription is wrong for pattern " + show(pattern));
+                    assertEquals(expected, actual, () -> "pattern " + show(pattern));
+                });
+    }
+
+    record PatternKeyCase(byte[] pattern, byte[] key, boolean nocase) {
+        @Override
+        public String toString() {
+            return "pattern " + show(pattern) + " key " + show(key) + " nocase " + nocase;
+        }
     }
 
     /** nocase cannot be asked of KEYS; the transcription, checked against Redis above, stands in. */
-    @Property(tries = 5000, seed = "4350017751198390412")
-    void shouldAgreeWithTheCTranscriptionWithAndWithoutNocase(
-            @ForAll("widePatterns") final byte[] pattern, @ForAll("wideKeys") final byte[] key, @ForAll final boolean nocase) {
-        assertEquals(StringMatchLen.matches(pattern, key, nocase), Glob.matches(pattern, 0, pattern.length, key, 0, key.length, nocase),
-                () -> "pattern " + show(pattern) + " key " + show(key) + " nocase " + nocase);
-    }
-
-    @Provide
-    Arbitrary<byte[]> wideKeys() {
-        return bytesFrom("abAB-^[]\\*?zZ", "\u0000\u0080\u00ff\u00e9\u00c9`{@").array(byte[].class).ofMaxSize(8);
+    @Test
+    void shouldAgreeWithTheCTranscriptionWithAndWithoutNocase() {
+        final List<PatternKeyCase> edges = new ArrayList<>();
+        for (final String p : EDGE_PATTERNS) {
+            for (final String k : EDGE_KEYS) {
+                edges.add(new PatternKeyCase(b(p), b(k), false));
+                edges.add(new PatternKeyCase(b(p), b(k), true));
+            }
+        }
+        Props.forAll("nocase patterns", 4350017751198390412L, 5000, edges,
+                r -> new PatternKeyCase(patternsOver(r, WIDE_PATTERN_BYTES), Props.bytes(r, 0, 8, WIDE_KEY_BYTES),
+                        r.nextBoolean()),
+                c -> assertEquals(StringMatchLen.matches(c.pattern(), c.key(), c.nocase()),
+                        Glob.matches(c.pattern(), 0, c.pattern().length, c.key(), 0, c.key().length, c.nocase()),
+                        c::toString));
     }
 
     /** Printable ASCII as is, everything else as \\xHH, so failures show every byte. */
@@ -275,67 +311,68 @@ class GlobTest {
         return sb.toString();
     }
 
-    @Provide
-    Arbitrary<byte[]> patterns() {
-        return patternsOver(bytesFrom("ab*?[]^-\\", "A\u0080\u00ff"));
-    }
+    private static final Props.ByteGen PATTERN_BYTES = bytesFrom("ab*?[]^-\\", "A\u0080\u00ff");
+    private static final Props.ByteGen WIDE_PATTERN_BYTES = bytesFrom("abAB*?[]^-\\zZ", "\u0000\u0080\u00ff\u00e9\u00c9`{@");
+    private static final Props.ByteGen WIDE_KEY_BYTES = bytesFrom("abAB-^[]\\*?zZ", "\u0000\u0080\u00ff\u00e9\u00c9`{@");
+    private static final Props.ByteGen KEY_BYTES = bytesFrom("ab-^[]\\*?", "A\u0080\u00ff");
 
-    @Provide
-    Arbitrary<byte[]> widePatterns() {
-        return patternsOver(bytesFrom("abAB*?[]^-\\zZ", "\u0000\u0080\u00ff\u00e9\u00c9`{@"));
-    }
-
-    private static Arbitrary<byte[]> patternsOver(final Arbitrary<Byte> any) {
+    private static byte[] patternsOver(final SplittableRandom r, final Props.ByteGen any) {
         // raw soup finds the odd corners (stray ']', '-' and '\\'); tokens build real classes
-        final Arbitrary<byte[]> soup = any.array(byte[].class).ofMaxSize(10);
-        final Arbitrary<byte[]> tokens = token(any).list().ofMaxSize(5).map(GlobTest::concat);
-        return Arbitraries.oneOf(soup, tokens);
+        if (r.nextBoolean()) {
+            return Props.bytes(r, 0, 10, any);
+        }
+        return concat(Props.listOf(r, 0, 5, t -> token(t, any)));
     }
 
-    /** One glob token: a byte, '?', '*', an escape, or a class with members, ranges and escapes. */
-    private static Arbitrary<byte[]> token(final Arbitrary<Byte> any) {
-        final Arbitrary<byte[]> member = Arbitraries.oneOf(
-                any.map(x -> new byte[] {x}),
-                any.tuple2().map(t -> new byte[] {t.get1(), '-', t.get2()}),
-                any.map(x -> new byte[] {'\\', x}));
-        final Arbitrary<byte[]> klass = Arbitraries.oneOf(
-                        Arbitraries.just(new byte[] {'['}), Arbitraries.just(new byte[] {'[', '^'}))
-                .flatMap(open -> member.list().ofMaxSize(3).flatMap(members -> Arbitraries.of(true, true, true, false)
-                        .map(closed -> {
-                            final List<byte[]> parts = new ArrayList<>();
-                            parts.add(open);
-                            parts.addAll(members);
-                            if (closed) {
-                                parts.add(new byte[] {']'});
-                            }
-                            return concat(parts);
-                        })));
-        return Arbitraries.oneOf(any.map(x -> new byte[] {x}), Arbitraries.just(new byte[] {'?'}),
-                Arbitraries.just(new byte[] {'*'}), any.map(x -> new byte[] {'\\', x}), klass, klass);
+    /** One glob token: a byte, '?', '*', an escape, or a class (twice as likely) with members, ranges and escapes. */
+    private static byte[] token(final SplittableRandom r, final Props.ByteGen any) {
+        return switch (r.nextInt(6)) {
+            case 0 -> new byte[] {any.next(r)};
+            case 1 -> new byte[] {'?'};
+            case 2 -> new byte[] {'*'};
+            case 3 -> new byte[] {'\\', any.next(r)};
+            default -> klass(r, any);
+        };
+    }
+
+    /** '[' or "[^", up to 3 members, and a closing ']' 3 times in 4. */
+    private static byte[] klass(final SplittableRandom r, final Props.ByteGen any) {
+        final List<byte[]> parts = new ArrayList<>();
+        parts.add(r.nextBoolean() ? new byte[] {'['} : new byte[] {'[', '^'});
+        parts.addAll(Props.listOf(r, 0, 3, m -> member(m, any)));
+        if (Props.choose(r, true, true, true, false)) {
+            parts.add(new byte[] {']'});
+        }
+        return concat(parts);
+    }
+
+    /** A byte, a range or an escape. */
+    private static byte[] member(final SplittableRandom r, final Props.ByteGen any) {
+        return switch (r.nextInt(3)) {
+            case 0 -> new byte[] {any.next(r)};
+            case 1 -> new byte[] {any.next(r), '-', any.next(r)};
+            default -> new byte[] {'\\', any.next(r)};
+        };
     }
 
     private static byte[] concat(final List<byte[]> parts) {
-        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (final byte[] part : parts) {
             out.writeBytes(part);
         }
         return out.toByteArray();
     }
 
-    @Provide
-    Arbitrary<List<byte[]>> keySets() {
-        return bytesFrom("ab-^[]\\*?", "A\u0080\u00ff").array(byte[].class).ofMaxSize(6)
-                .list().ofMinSize(1).ofMaxSize(16)
-                .map(GlobTest::distinct);
+    /** 1..16 keys of up to 6 bytes, duplicates dropped. */
+    private static List<byte[]> keySet(final SplittableRandom r) {
+        return distinct(Props.listOf(r, 1, 16, k -> Props.bytes(k, 0, 6, KEY_BYTES)));
     }
 
-    /** Mostly the common alphabet, sometimes one of the rarer bytes. */
-    private static Arbitrary<Byte> bytesFrom(final String common, final String rare) {
+    /** Mostly the common alphabet (3 in 4), sometimes one of the rarer bytes. */
+    private static Props.ByteGen bytesFrom(final String common, final String rare) {
         final byte[] c = b(common);
-        final byte[] r = b(rare);
-        return Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.integers().between(0, c.length - 1).map(i -> c[i])),
-                Tuple.of(2, Arbitraries.integers().between(0, r.length - 1).map(i -> r[i])));
+        final byte[] x = b(rare);
+        return r -> Props.weighted(r, 6, 2) == 0 ? Props.chooseByte(r, c) : Props.chooseByte(r, x);
     }
 
     private static List<byte[]> distinct(final List<byte[]> keys) {
