@@ -172,7 +172,7 @@ public final class KeyCommands {
             to.unlinkAndFree(dst, hd);
         }
         final Dump d = c.db.dump(src);
-        to.restore(r.buf(), r.off(2), r.len(2), hd, d, false);
+        Strings.unshare(to, to.restore(r.buf(), r.off(2), r.len(2), hd, d, false));
         c.out.integer(1);
     }
 
@@ -222,7 +222,6 @@ public final class KeyCommands {
             + " time to adjust.");
     /** Redis shares the integers 0..9999 and reports them with INT_MAX references. */
     private static final long SHARED_REFCOUNT = Integer.MAX_VALUE;
-    private static final long SHARED_INTEGERS = 10000;
 
     // OBJECT ENCODING key
     public static void objectEncoding(final Ctx c) {
@@ -244,14 +243,7 @@ public final class KeyCommands {
         final String policy = c.server.config.maxmemoryPolicy;
         final boolean sharingAllowed = c.server.config.maxmemory == 0
                 || !(policy.endsWith("lru") || policy.endsWith("lfu"));
-        if (sharingAllowed && Strings.isInt(c.db, a)) {
-            final long v = c.db.intValue(a);
-            if (v >= 0 && v < SHARED_INTEGERS) {
-                c.out.integer(SHARED_REFCOUNT);
-                return;
-            }
-        }
-        c.out.integer(1);
+        c.out.integer(sharingAllowed && Strings.isSharedInt(c.db, a) ? SHARED_REFCOUNT : 1);
     }
 
     // OBJECT IDLETIME key
@@ -282,13 +274,17 @@ public final class KeyCommands {
     public static void objectHelp(final Ctx c) {
         Help.reply(c.out, "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "ENCODING <key>",
-                "    Return the kind of internal representation used to store the value of <key>.",
+                "    Return the kind of internal representation used in order to store the value",
+                "    associated with a <key>.",
                 "FREQ <key>",
-                "    Return the access frequency index of <key> (needs an LFU maxmemory-policy).",
+                "    Return the access frequency index of the <key>. The returned integer is",
+                "    proportional to the logarithm of the recent access frequency of the key.",
                 "IDLETIME <key>",
-                "    Return the seconds since <key> was last accessed (needs an LRU or no maxmemory-policy).",
+                "    Return the idle time of the <key>, that is the approximated number of",
+                "    seconds elapsed since the last access to the key.",
                 "REFCOUNT <key>",
-                "    Return the number of references to the value of <key>.");
+                "    Return the number of references of the value associated with the specified",
+                "    <key>.");
     }
 
     // MEMORY USAGE key [SAMPLES count]
@@ -310,7 +306,9 @@ public final class KeyCommands {
                 return;
             }
         }
-        final long a = c.find(2, c.keyHash(2));
+        // Redis looks in the table directly: a key past its expiry is still measured, not deleted
+        final Request q = c.req;
+        final long a = c.db.lookup(q.buf(), q.off(2), q.len(2), c.keyHash(2));
         if (a == 0) {
             c.out.nullBulk();
         } else {
