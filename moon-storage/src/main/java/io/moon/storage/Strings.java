@@ -156,7 +156,8 @@ public final class Strings {
 
     /**
      * APPEND: adds bytes at the end of the string and returns the new length. An existing value
-     * becomes "raw"; a new key is stored as SET stores it (int, embstr or raw), as Redis does.
+     * becomes "raw"; a new key is stored as {@link #set} stores it (int, embstr or raw), as Redis
+     * does.
      */
     public static long append(final Db db, final byte[] k, final int ko, final int kl, final long h,
                               final long existing, final byte[] v, final int vo, final int vl) {

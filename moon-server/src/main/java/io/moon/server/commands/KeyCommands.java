@@ -19,6 +19,9 @@ public final class KeyCommands {
     static final byte[] REPLACE = "REPLACE".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     static final byte[] DB = {'D', 'B'};
     static final byte[] SAMPLES = "SAMPLES".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Redis's getIntFromObjectOrReply for an integer outside int's range (MOVE's and COPY's DB). */
+    static final byte[] INT_OUT_OF_RANGE = Reply.err(
+            "ERR value is out of range, value must between -2147483648 and 2147483647");
     private static final byte[] TYPE_NONE = Reply.ascii("+none\r\n");
     private static final byte[] TYPE_STRING = Reply.ascii("+string\r\n");
 
@@ -125,12 +128,7 @@ public final class KeyCommands {
             if (r.argIs(j, REPLACE)) {
                 replace = true;
             } else if (r.argIs(j, DB) && j + 1 < r.argc()) {
-                if (!r.parseLong(j + 1) || r.longValue < Integer.MIN_VALUE || r.longValue > Integer.MAX_VALUE) {
-                    c.out.raw(Errors.NOT_INTEGER);
-                    return -1;
-                }
-                if (r.longValue < 0 || r.longValue >= c.keyspace.databases()) {
-                    c.out.raw(Errors.DB_OUT_OF_RANGE);
+                if (!parseDbIndex(c, j + 1)) {
                     return -1;
                 }
                 db = (int) r.longValue;
@@ -180,15 +178,31 @@ public final class KeyCommands {
         return java.util.Arrays.equals(r.buf(), r.off(1), r.off(1) + r.len(1), r.buf(), r.off(2), r.off(2) + r.len(2));
     }
 
-    // MOVE key db (the key stays on its shard: only the database changes)
-    public static void move(final Ctx c) {
+    /**
+     * A database index argument as MOVE and COPY read it (getIntFromObjectOrReply, then
+     * selectDb): leaves it in {@code c.req.longValue}, or replies the error and returns false.
+     */
+    static boolean parseDbIndex(final Ctx c, final int arg) {
         final Request r = c.req;
-        if (!r.parseLong(2) || r.longValue < Integer.MIN_VALUE || r.longValue > Integer.MAX_VALUE) {
+        if (!r.parseLong(arg)) {
             c.out.raw(Errors.NOT_INTEGER);
-            return;
+            return false;
+        }
+        if (r.longValue < Integer.MIN_VALUE || r.longValue > Integer.MAX_VALUE) {
+            c.out.raw(INT_OUT_OF_RANGE);
+            return false;
         }
         if (r.longValue < 0 || r.longValue >= c.keyspace.databases()) {
             c.out.raw(Errors.DB_OUT_OF_RANGE);
+            return false;
+        }
+        return true;
+    }
+
+    // MOVE key db (the key stays on its shard: only the database changes)
+    public static void move(final Ctx c) {
+        final Request r = c.req;
+        if (!parseDbIndex(c, 2)) {
             return;
         }
         final int dstDb = (int) r.longValue;
@@ -240,10 +254,7 @@ public final class KeyCommands {
             c.out.nullBulk();
             return;
         }
-        final String policy = c.server.config.maxmemoryPolicy;
-        final boolean sharingAllowed = c.server.config.maxmemory == 0
-                || !(policy.endsWith("lru") || policy.endsWith("lfu"));
-        c.out.integer(sharingAllowed && Strings.isSharedInt(c.db, a) ? SHARED_REFCOUNT : 1);
+        c.out.integer(Strings.isSharedInt(c.db, a) ? SHARED_REFCOUNT : 1);
     }
 
     // OBJECT IDLETIME key
