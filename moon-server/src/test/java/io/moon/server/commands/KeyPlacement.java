@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class KeyPlacement {
     /** An entry kind no string command accepts (the collections will bring real ones). */
-    private static final int FOREIGN_KIND = 2;
+    private static final int FOREIGN_KIND = 15;
 
     private KeyPlacement() {
     }
