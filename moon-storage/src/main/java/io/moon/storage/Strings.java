@@ -32,8 +32,8 @@ public final class Strings {
     /**
      * True when Redis would hold this value as one of its shared integer objects (0 to
      * {@value #SHARED_INTEGERS} - 1, OBJECT REFCOUNT INT_MAX): an int-encoded value in that range
-     * that is not an own copy. COPY makes own copies ({@link #unshare}); writing the value again
-     * (SET, INCR...) makes it shared again.
+     * that is not an own copy. COPY, and any store while maxmemory evicts by LRU or LFU, make own
+     * copies ({@link #unshare}); storing a value again (SET, INCR...) makes it shared again.
      */
     public static boolean isSharedInt(final Db db, final long addr) {
         if (db.kind(addr) != Entry.KIND_STR_INT || (db.meta(addr) & Entry.RAW) != 0) {
@@ -43,7 +43,7 @@ public final class Strings {
         return v >= 0 && v < SHARED_INTEGERS;
     }
 
-    /** Marks an int-encoded value as an own copy (COPY duplicates the object in Redis). */
+    /** Marks an int-encoded value as an own copy (Redis's COPY duplicates the object, for one). */
     public static void unshare(final Db db, final long addr) {
         if (db.kind(addr) == Entry.KIND_STR_INT) {
             db.page(addr)[(int) addr + Entry.META] |= Entry.RAW;

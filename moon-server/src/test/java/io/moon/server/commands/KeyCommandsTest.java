@@ -274,7 +274,7 @@ class KeyCommandsTest {
     @Test
     void shouldTrackFrequencyUnderAnLfuPolicy() {
         try (Harness lfu = Harness.start(3, "maxmemory-policy", "allkeys-lfu")) {
-            // the shards take the policy for new stamps from their first cron tick (hz 10)
+            // the shards take the policy for new stamps from their cron (hz 10), not at once
             sleep(300);
             assertOk(lfu.run("SET", "k", "v"));
             assertInt(5, lfu.run("OBJECT", "FREQ", "k"));
