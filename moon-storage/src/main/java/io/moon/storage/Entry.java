@@ -10,7 +10,9 @@ import java.nio.ByteOrder;
  * <pre>
  *  +0   long   next        address of the next entry in the same hash bucket, 0 at the end
  *  +8   byte   meta        bits 0-3 kind (how the value is stored), bit 4 HAS_EXPIRE,
- *                          bit 5 RAW (string reports "raw": made by APPEND/SETRANGE or too long)
+ *                          bit 5 RAW (bytes: reports "raw", made by APPEND/SETRANGE or too long;
+ *                          int: an own copy, not one of Redis's shared integers: made by COPY,
+ *                          or stored under an LRU/LFU maxmemory policy)
  *  +9   3 bytes lru        LRU clock (seconds, 24 bits) or LFU (16-bit minutes, 8-bit counter)
  *  +12  [HAS_EXPIRE] long expireAtMillis, int index in the database's expires array
  *  ...  varint keyLen, key bytes

@@ -14,6 +14,8 @@ import io.moon.protocol.Numbers;
  */
 public final class Strings {
     public static final int EMBSTR_MAX_BYTES = 44;
+    /** Redis's OBJ_SHARED_INTEGERS. */
+    public static final int SHARED_INTEGERS = 10000;
 
     private Strings() {
     }
@@ -25,6 +27,27 @@ public final class Strings {
 
     public static boolean isInt(final Db db, final long addr) {
         return db.kind(addr) == Entry.KIND_STR_INT;
+    }
+
+    /**
+     * True when Redis would hold this value as one of its shared integer objects (0 to
+     * {@value #SHARED_INTEGERS} - 1, OBJECT REFCOUNT INT_MAX): an int-encoded value in that range
+     * that is not an own copy. COPY, and any store while maxmemory evicts by LRU or LFU, make own
+     * copies ({@link #unshare}); storing a value again (SET, INCR...) makes it shared again.
+     */
+    public static boolean isSharedInt(final Db db, final long addr) {
+        if (db.kind(addr) != Entry.KIND_STR_INT || (db.meta(addr) & Entry.RAW) != 0) {
+            return false;
+        }
+        final long v = db.intValue(addr);
+        return v >= 0 && v < SHARED_INTEGERS;
+    }
+
+    /** Marks an int-encoded value as an own copy (Redis's COPY duplicates the object, for one). */
+    public static void unshare(final Db db, final long addr) {
+        if (db.kind(addr) == Entry.KIND_STR_INT) {
+            db.page(addr)[(int) addr + Entry.META] |= Entry.RAW;
+        }
     }
 
     /** OBJECT ENCODING of a string entry. */
@@ -84,10 +107,12 @@ public final class Strings {
     public static long setLong(final Db db, final byte[] k, final int ko, final int kl, final long h,
                                final long existing, final long value, final boolean keepTtl) {
         if (existing != 0 && db.kind(existing) == Entry.KIND_STR_INT) {
-            // The common INCR case: same shape, update the 8 bytes in place.
+            // The common INCR case: same shape, update the 8 bytes in place (a new value is a
+            // new object in Redis, so an own copy from COPY is shared again).
             if (!keepTtl) {
                 db.persist(existing);
             }
+            db.page(existing)[(int) existing + Entry.META] &= (byte) ~Entry.RAW;
             db.intValue(existing, value);
             db.touch(existing);
             return existing;
@@ -130,14 +155,14 @@ public final class Strings {
     }
 
     /**
-     * APPEND: adds bytes at the end of the string (creating it when {@code existing} is 0) and
-     * returns the new length. The result reports "raw", as in Redis.
+     * APPEND: adds bytes at the end of the string and returns the new length. An existing value
+     * becomes "raw"; a new key is stored as {@link #set} stores it (int, embstr or raw), as Redis
+     * does.
      */
     public static long append(final Db db, final byte[] k, final int ko, final int kl, final long h,
                               final long existing, final byte[] v, final int vo, final int vl) {
         if (existing == 0) {
-            final long a = prepare(db, k, ko, kl, h, 0, Entry.KIND_STR_BYTES, vl, false, true);
-            System.arraycopy(v, vo, db.page(a), db.valueOffset(a), vl);
+            set(db, k, ko, kl, h, 0, v, vo, vl, false);
             return vl;
         }
         final int oldLen = length(db, existing);

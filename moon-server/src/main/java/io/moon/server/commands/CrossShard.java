@@ -6,6 +6,7 @@ import io.moon.server.Ctx;
 import io.moon.server.command.Flags;
 import io.moon.server.xshard.Coordinated;
 import io.moon.server.xshard.Part;
+import io.moon.storage.Db;
 import io.moon.storage.Dump;
 import io.moon.storage.Strings;
 import io.netty.buffer.ByteBuf;
@@ -144,8 +145,8 @@ public final class CrossShard {
             return finished(c);
         }
         final Coordinated op = new Coordinated(c) {
-            private long existing;
-            private boolean writing;
+            /** Argument index of the first key that exists, in argument order; 0 when none does. */
+            private int firstLive;
 
             {
                 final Request r = c.req;
@@ -156,46 +157,61 @@ public final class CrossShard {
                 }
             }
 
+            /**
+             * Redis stops at the first key that exists, and only the keys before it have been
+             * looked up (expired ones among them deleted). So each shard only peeks here: the
+             * lowest argument index of a live key, in {@code n}.
+             */
             @Override
             protected void onLocked(final Part p, final Ctx x) {
-                long n = 0;
+                p.n = 0;
                 for (int a = 0; a < p.argCount; a++) {
-                    if (x.find(p.args[a], x.keyHash(p.args[a])) != 0) {
-                        n++;
+                    if (isLive(x.db, x, p.args[a])) {
+                        p.n = p.args[a];
+                        return;
                     }
                 }
-                p.n = n;
             }
 
             @Override
             protected void onAllLocked() {
                 for (int k = 0; k < partCount(); k++) {
-                    existing += partAt(k).n;
+                    final int i = (int) partAt(k).n;
+                    if (i != 0 && (firstLive == 0 || i < firstLive)) {
+                        firstLive = i;
+                    }
                 }
-                if (existing > 0) {
-                    reply.integer(0);
-                    finish();
-                    return;
-                }
-                writing = true;
                 stepAllAndRelease();
             }
 
+            /** Writes every pair, or (a key exists) looks up the keys before it, as Redis did. */
             @Override
             protected void onStep(final Part p, final Ctx x) {
                 for (int a = 0; a < p.argCount; a++) {
-                    StringCommands.setPair(x, p.args[a]);
+                    final int i = p.args[a];
+                    if (firstLive == 0) {
+                        StringCommands.setPair(x, i);
+                    } else if (i < firstLive) {
+                        x.find(i, x.keyHash(i));
+                    }
                 }
             }
 
             @Override
             protected void onStepsDone() {
-                reply.integer(writing ? 1 : 0);
+                reply.integer(firstLive == 0 ? 1 : 0);
                 finish();
             }
         };
         op.start();
         return op;
+    }
+
+    /** Whether argument i names a live key in db, without deleting it when it has expired. */
+    static boolean isLive(final Db db, final Ctx x, final int i) {
+        final Request r = x.req;
+        final long a = db.lookup(r.buf(), r.off(i), r.len(i), x.keyHash(i));
+        return a != 0 && !db.isExpired(a, x.now);
     }
 
     // RENAME / RENAMENX key newkey, with the keys on two shards
@@ -219,7 +235,9 @@ public final class CrossShard {
                     final long a = x.find(1, x.keyHash(1));
                     p.data = a == 0 ? null : x.db.dump(a);
                 } else {
-                    p.n = x.find(2, x.keyHash(2)) != 0 ? 1 : 0;
+                    // Redis looks at the destination only once the source exists: peek, and leave
+                    // an expired destination to the step
+                    p.n = isLive(x.db, x, 2) ? 1 : 0;
                 }
             }
 
@@ -286,8 +304,8 @@ public final class CrossShard {
                     final long a = x.findRead(1, x.keyHash(1));
                     p.data = a == 0 ? null : x.db.dump(a);
                 } else {
-                    final Request r = x.req;
-                    p.n = x.keyspace.db(dstDb).find(r.buf(), r.off(2), r.len(2), x.keyHash(2), x.now) != 0 ? 1 : 0;
+                    // peek, as for RENAME: Redis looks at the destination only once the source exists
+                    p.n = isLive(x.keyspace.db(dstDb), x, 2) ? 1 : 0;
                 }
             }
 
@@ -305,9 +323,9 @@ public final class CrossShard {
             protected void onStep(final Part p, final Ctx x) {
                 final Request r = x.req;
                 final long h = x.keyHash(2);
-                final io.moon.storage.Db to = x.keyspace.db(dstDb);
+                final Db to = x.keyspace.db(dstDb);
                 to.delete(r.buf(), r.off(2), r.len(2), h, x.now);
-                to.restore(r.buf(), r.off(2), r.len(2), h, (Dump) src.data, false);
+                Strings.unshare(to, to.restore(r.buf(), r.off(2), r.len(2), h, (Dump) src.data, false));
             }
 
             @Override

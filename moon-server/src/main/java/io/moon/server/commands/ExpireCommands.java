@@ -148,7 +148,8 @@ public final class ExpireCommands {
         if (t < 0) {
             t = 0;
         }
-        c.out.integer(ms ? t : (t + 500) / 1000);
+        // Rounded to the nearest second; unsigned, as Redis's reply for a time near 2^63 ms shows
+        c.out.integer(ms ? t : Long.divideUnsigned(t + 500, 1000));
     }
 
     // PERSIST key

@@ -19,6 +19,9 @@ public final class KeyCommands {
     static final byte[] REPLACE = "REPLACE".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     static final byte[] DB = {'D', 'B'};
     static final byte[] SAMPLES = "SAMPLES".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Redis's getIntFromObjectOrReply for an integer outside int's range (MOVE's and COPY's DB). */
+    static final byte[] INT_OUT_OF_RANGE = Reply.err(
+            "ERR value is out of range, value must between -2147483648 and 2147483647");
     private static final byte[] TYPE_NONE = Reply.ascii("+none\r\n");
     private static final byte[] TYPE_STRING = Reply.ascii("+string\r\n");
 
@@ -125,12 +128,7 @@ public final class KeyCommands {
             if (r.argIs(j, REPLACE)) {
                 replace = true;
             } else if (r.argIs(j, DB) && j + 1 < r.argc()) {
-                if (!r.parseLong(j + 1) || r.longValue < Integer.MIN_VALUE || r.longValue > Integer.MAX_VALUE) {
-                    c.out.raw(Errors.NOT_INTEGER);
-                    return -1;
-                }
-                if (r.longValue < 0 || r.longValue >= c.keyspace.databases()) {
-                    c.out.raw(Errors.DB_OUT_OF_RANGE);
+                if (!parseDbIndex(c, j + 1)) {
                     return -1;
                 }
                 db = (int) r.longValue;
@@ -172,7 +170,7 @@ public final class KeyCommands {
             to.unlinkAndFree(dst, hd);
         }
         final Dump d = c.db.dump(src);
-        to.restore(r.buf(), r.off(2), r.len(2), hd, d, false);
+        Strings.unshare(to, to.restore(r.buf(), r.off(2), r.len(2), hd, d, false));
         c.out.integer(1);
     }
 
@@ -180,15 +178,31 @@ public final class KeyCommands {
         return java.util.Arrays.equals(r.buf(), r.off(1), r.off(1) + r.len(1), r.buf(), r.off(2), r.off(2) + r.len(2));
     }
 
-    // MOVE key db (the key stays on its shard: only the database changes)
-    public static void move(final Ctx c) {
+    /**
+     * A database index argument as MOVE and COPY read it (getIntFromObjectOrReply, then
+     * selectDb): leaves it in {@code c.req.longValue}, or replies the error and returns false.
+     */
+    static boolean parseDbIndex(final Ctx c, final int arg) {
         final Request r = c.req;
-        if (!r.parseLong(2) || r.longValue < Integer.MIN_VALUE || r.longValue > Integer.MAX_VALUE) {
+        if (!r.parseLong(arg)) {
             c.out.raw(Errors.NOT_INTEGER);
-            return;
+            return false;
+        }
+        if (r.longValue < Integer.MIN_VALUE || r.longValue > Integer.MAX_VALUE) {
+            c.out.raw(INT_OUT_OF_RANGE);
+            return false;
         }
         if (r.longValue < 0 || r.longValue >= c.keyspace.databases()) {
             c.out.raw(Errors.DB_OUT_OF_RANGE);
+            return false;
+        }
+        return true;
+    }
+
+    // MOVE key db (the key stays on its shard: only the database changes)
+    public static void move(final Ctx c) {
+        final Request r = c.req;
+        if (!parseDbIndex(c, 2)) {
             return;
         }
         final int dstDb = (int) r.longValue;
@@ -222,7 +236,6 @@ public final class KeyCommands {
             + " time to adjust.");
     /** Redis shares the integers 0..9999 and reports them with INT_MAX references. */
     private static final long SHARED_REFCOUNT = Integer.MAX_VALUE;
-    private static final long SHARED_INTEGERS = 10000;
 
     // OBJECT ENCODING key
     public static void objectEncoding(final Ctx c) {
@@ -241,17 +254,7 @@ public final class KeyCommands {
             c.out.nullBulk();
             return;
         }
-        final String policy = c.server.config.maxmemoryPolicy;
-        final boolean sharingAllowed = c.server.config.maxmemory == 0
-                || !(policy.endsWith("lru") || policy.endsWith("lfu"));
-        if (sharingAllowed && Strings.isInt(c.db, a)) {
-            final long v = c.db.intValue(a);
-            if (v >= 0 && v < SHARED_INTEGERS) {
-                c.out.integer(SHARED_REFCOUNT);
-                return;
-            }
-        }
-        c.out.integer(1);
+        c.out.integer(Strings.isSharedInt(c.db, a) ? SHARED_REFCOUNT : 1);
     }
 
     // OBJECT IDLETIME key
@@ -282,13 +285,17 @@ public final class KeyCommands {
     public static void objectHelp(final Ctx c) {
         Help.reply(c.out, "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "ENCODING <key>",
-                "    Return the kind of internal representation used to store the value of <key>.",
+                "    Return the kind of internal representation used in order to store the value",
+                "    associated with a <key>.",
                 "FREQ <key>",
-                "    Return the access frequency index of <key> (needs an LFU maxmemory-policy).",
+                "    Return the access frequency index of the <key>. The returned integer is",
+                "    proportional to the logarithm of the recent access frequency of the key.",
                 "IDLETIME <key>",
-                "    Return the seconds since <key> was last accessed (needs an LRU or no maxmemory-policy).",
+                "    Return the idle time of the <key>, that is the approximated number of",
+                "    seconds elapsed since the last access to the key.",
                 "REFCOUNT <key>",
-                "    Return the number of references to the value of <key>.");
+                "    Return the number of references of the value associated with the specified",
+                "    <key>.");
     }
 
     // MEMORY USAGE key [SAMPLES count]
@@ -310,7 +317,9 @@ public final class KeyCommands {
                 return;
             }
         }
-        final long a = c.find(2, c.keyHash(2));
+        // Redis looks in the table directly: a key past its expiry is still measured, not deleted
+        final Request q = c.req;
+        final long a = c.db.lookup(q.buf(), q.off(2), q.len(2), c.keyHash(2));
         if (a == 0) {
             c.out.nullBulk();
         } else {

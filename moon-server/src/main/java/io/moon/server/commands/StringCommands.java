@@ -40,6 +40,22 @@ public final class StringCommands {
     /** Returned by the option parser when it already replied an error. */
     static final int PARSE_ERROR = -1;
 
+    /**
+     * Redis shares the integer objects 0 to 9999 between keys, unless maxmemory evicts by LRU or
+     * LFU (a shared object has no access stamp of its own); OBJECT REFCOUNT shows which. Whether a
+     * value is shared is decided when it is stored, so a value stored while sharing is off stays
+     * an own copy. Call after every store of a value that may be int-encoded; returns {@code a}.
+     */
+    static long stored(final Ctx c, final long a) {
+        if (c.server.config.maxmemory != 0) {
+            final String policy = c.server.config.maxmemoryPolicy;
+            if (policy.endsWith("lru") || policy.endsWith("lfu")) {
+                Strings.unshare(c.db, a);
+            }
+        }
+        return a;
+    }
+
     /** Writes a string entry's value as a bulk reply (an int-encoded value is printed in place). */
     static void replyValue(final Ctx c, final long a) {
         final Db db = c.db;
@@ -186,8 +202,8 @@ public final class StringCommands {
             return;
         }
         final byte[] b = r.buf();
-        a = Strings.set(db, b, r.off(keyArg), r.len(keyArg), h, a, b, r.off(valArg), r.len(valArg),
-                (flags & F_KEEPTTL) != 0);
+        a = stored(c, Strings.set(db, b, r.off(keyArg), r.len(keyArg), h, a, b, r.off(valArg), r.len(valArg),
+                (flags & F_KEEPTTL) != 0));
         if ((flags & F_ANY_EXPIRE) != 0) {
             db.setExpire(a, h, when);
         }
@@ -313,7 +329,7 @@ public final class StringCommands {
         final Request r = c.req;
         final long h = c.keyHash(i);
         final long a = c.find(i, h);
-        Strings.set(c.db, r.buf(), r.off(i), r.len(i), h, a, r.buf(), r.off(i + 1), r.len(i + 1), false);
+        stored(c, Strings.set(c.db, r.buf(), r.off(i), r.len(i), h, a, r.buf(), r.off(i + 1), r.len(i + 1), false));
     }
 
     // MSETNX key value [key value ...]
@@ -344,6 +360,12 @@ public final class StringCommands {
         }
         final long oldLen = a == 0 ? 0 : Strings.length(c.db, a);
         if (!lengthOk(c, oldLen, r.len(2))) {
+            return;
+        }
+        if (a == 0) {
+            // a new key is stored as SET stores it (Redis's tryObjectEncoding): int, embstr or raw
+            stored(c, Strings.set(c.db, r.buf(), r.off(1), r.len(1), h, 0, r.buf(), r.off(2), r.len(2), false));
+            c.out.integer(r.len(2));
             return;
         }
         c.out.integer(Strings.append(c.db, r.buf(), r.off(1), r.len(1), h, a, r.buf(), r.off(2), r.len(2)));
@@ -526,7 +548,7 @@ public final class StringCommands {
             return;
         }
         value += incr;
-        Strings.setLong(db, r.buf(), r.off(1), r.len(1), h, a, value, true);
+        stored(c, Strings.setLong(db, r.buf(), r.off(1), r.len(1), h, a, value, true));
         c.out.integer(value);
     }
 
