@@ -338,12 +338,20 @@ public final class Db {
      * {@code keepBytes}; returns the new address (the same one when the slot is big enough).
      */
     long ensureSlot(final long addr, final long h, final int newSize, final int keepBytes) {
+        return ensureSlot(addr, h, newSize, keepBytes, newSize);
+    }
+
+    /**
+     * As above; when the entry must move, its new slot has room for {@code allocSize} bytes (at
+     * least {@code newSize}), so a value that keeps growing (APPEND) is not copied every time.
+     */
+    long ensureSlot(final long addr, final long h, final int newSize, final int keepBytes, final int allocSize) {
         final int slot = slabs.slotSize(addr);
         // Stay when it fits, unless a value shrank so much that most of a big slot would be idle.
         if (newSize <= slot && (slot <= 64 || newSize >= slot >>> 1)) {
             return addr;
         }
-        final long n = slabs.alloc(newSize);
+        final long n = slabs.alloc(Math.max(newSize, allocSize));
         System.arraycopy(slabs.page(addr), (int) addr, slabs.page(n), (int) n, keepBytes);
         replaceLink(addr, n, h);
         final byte[] np = slabs.page(n);

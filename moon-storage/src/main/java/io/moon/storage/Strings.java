@@ -14,6 +14,8 @@ import io.moon.protocol.Numbers;
  */
 public final class Strings {
     public static final int EMBSTR_MAX_BYTES = 44;
+    /** Above this size a growing string gains 1 MB at a time instead of doubling (as sds does). */
+    static final int GREEDY_LIMIT_BYTES = 1024 * 1024;
     /** Redis's OBJ_SHARED_INTEGERS. */
     public static final int SHARED_INTEGERS = 10000;
 
@@ -195,7 +197,10 @@ public final class Strings {
         final int newHdr = Entry.varintSize(newLen);
         final int need = oldOff - oldHdr + newHdr + newLen;
         final int total = oldOff + oldLen;
-        final long a = db.ensureSlot(addr, h, need, total);
+        // Grow like Redis's sds for strings built piece by piece: double while small, then add
+        // 1 MB, so n APPENDs copy O(n) bytes in total instead of O(n^2).
+        final int greedy = need < GREEDY_LIMIT_BYTES ? need * 2 : (int) Math.min(Integer.MAX_VALUE - 64L, need + (long) GREEDY_LIMIT_BYTES);
+        final long a = db.ensureSlot(addr, h, need, total, greedy);
         final byte[] p = db.page(a);
         final int off = (int) a;
         if (newHdr != oldHdr) {

@@ -148,4 +148,25 @@ class DbTest {
         assertEquals("x".repeat(44) + "!", get("e"));
         assertEquals("raw", Strings.encoding(db, find("e")));
     }
+
+    @Test
+    void shouldNotCopyAGrowingStringOnEveryAppend() {
+        final byte[] k = b("log");
+        final long h = Db.hash(k, 0, 3);
+        final byte[] chunk = b("x".repeat(1000));
+        long addr = 0;
+        int moves = 0;
+        for (int i = 0; i < 2000; i++) {
+            final long before = db.find(k, 0, 3, h, 0);
+            Strings.append(db, k, 0, 3, h, before, chunk, 0, chunk.length);
+            final long after = db.find(k, 0, 3, h, 0);
+            if (after != addr) {
+                moves++;
+                addr = after;
+            }
+        }
+        assertEquals(2_000_000, Strings.length(db, addr));
+        // doubling to 1 MB then +1 MB: about 12 moves, not 2000
+        assertTrue(moves < 20, "moved " + moves + " times");
+    }
 }
