@@ -343,6 +343,14 @@ public final class InfoCommand {
         return String.format(Locale.ROOT, "%.2f", b == 0 ? 0.0 : (double) a / b);
     }
 
+    static long peakMemory() {
+        return peakMemory;
+    }
+
+    static long startupMemory() {
+        return STARTUP_MEMORY;
+    }
+
     /** Forgets the memory peak (CONFIG RESETSTAT). */
     static void resetPeak() {
         peakMemory = 0;
