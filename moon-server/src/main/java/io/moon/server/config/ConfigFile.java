@@ -115,7 +115,8 @@ public final class ConfigFile {
                 cfg.set("save", save.toString(), true);
                 continue;
             }
-            if (d.args().isEmpty() && p.kind() != Param.Kind.STRING) {
+            // one value, or several words for the multi-word ones (bind, client-output-buffer-limit)
+            if (d.args().isEmpty() || (d.args().size() > 1 && !p.multiArg())) {
                 throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(), "wrong number of arguments");
             }
             cfg.set(p.name(), String.join(" ", d.args()), true);
