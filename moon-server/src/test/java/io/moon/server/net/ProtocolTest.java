@@ -7,6 +7,7 @@ import io.moon.server.testing.Resp;
 import io.moon.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Redis's exact error and the connection closes where Redis closes it, the other clients carry
  * on; limits, pipelines, inline commands, clients that vanish mid-command or never read.
  */
+@Tag("sockets")
 class ProtocolTest {
     private static final java.util.concurrent.ExecutorService RUNNER =
             java.util.concurrent.Executors.newFixedThreadPool(16);
