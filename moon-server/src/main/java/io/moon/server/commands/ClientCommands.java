@@ -291,21 +291,28 @@ public final class ClientCommands {
 
             @Override
             protected void onLocked(final Part p, final Ctx x) {
-                final StringBuilder sb = new StringBuilder();
+                final java.util.Map<Long, String> lines = new java.util.HashMap<>();
                 final long now = System.currentTimeMillis();
                 for (final Connection conn : x.shard.clients()) {
                     if (only == null || only.contains(conn.id())) {
-                        sb.append(describe(conn, now));
+                        lines.put(conn.id(), describe(conn, now));
                     }
                 }
-                p.data = sb.toString();
+                p.data = lines;
             }
 
             @Override
+            @SuppressWarnings("unchecked")
             protected void onAllLocked() {
-                final StringBuilder all = new StringBuilder();
+                // Redis's order: the clients by age (id), or the ids in the order asked
+                final java.util.TreeMap<Long, String> lines = new java.util.TreeMap<>();
                 for (int k = 0; k < partCount(); k++) {
-                    all.append((String) partAt(k).data);
+                    lines.putAll((java.util.Map<Long, String>) partAt(k).data);
+                }
+                final StringBuilder all = new StringBuilder();
+                for (final String line : only == null ? lines.values()
+                        : only.stream().map(lines::get).filter(java.util.Objects::nonNull).toList()) {
+                    all.append(line);
                 }
                 reply.verbatim(all.toString());
                 finish();

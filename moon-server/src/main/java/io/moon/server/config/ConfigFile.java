@@ -170,6 +170,9 @@ public final class ConfigFile {
 
     /** One config-file line: multi-word values (save, bind...) as several words, others as one. */
     static String directive(final Param p, final String value) {
+        if (p.kind() == Param.Kind.MEMORY) {
+            return p.name() + " " + memory(Long.parseLong(value));
+        }
         if (!p.multiArg() || value.isBlank()) {
             return p.name() + " " + quote(value);
         }
@@ -178,6 +181,21 @@ public final class ConfigFile {
             sb.append(' ').append(quote(word));
         }
         return sb.toString();
+    }
+
+    /** Redis's rewriteConfigFormatMemory: the largest of gb, mb, kb that divides the value. */
+    static String memory(final long bytes) {
+        final long gb = 1024L * 1024 * 1024;
+        if (bytes != 0 && bytes % gb == 0) {
+            return bytes / gb + "gb";
+        }
+        if (bytes != 0 && bytes % (1024 * 1024) == 0) {
+            return bytes / (1024 * 1024) + "mb";
+        }
+        if (bytes != 0 && bytes % 1024 == 0) {
+            return bytes / 1024 + "kb";
+        }
+        return Long.toString(bytes);
     }
 
     private static String quote(final String v) {

@@ -98,9 +98,13 @@ class ClientCommandsTest {
             assertEquals(7, list(me.run("CLIENT", "LIST", "TYPE", "normal")).size());
             assertEquals("", me.run("CLIENT", "LIST", "TYPE", "pubsub"));
             assertEquals("", me.run("CLIENT", "LIST", "TYPE", "replica"));
+            // the ids in the order asked, unknown ones skipped
             final List<Map<String, String>> two = list(me.run("CLIENT", "LIST", "ID",
-                    ids.get(1).toString(), ids.get(4).toString(), "999999", "0", "-1"));
-            assertEquals(List.of("c1", "c4"), two.stream().map(f -> f.get("name")).sorted().toList());
+                    ids.get(4).toString(), "999999", ids.get(1).toString(), "0", "-1"));
+            assertEquals(List.of("c4", "c1"), two.stream().map(f -> f.get("name")).toList());
+            // everyone by age, as Redis lists them
+            final List<Long> listed = all.stream().map(f -> Long.parseLong(f.get("id"))).toList();
+            assertEquals(listed.stream().sorted().toList(), listed);
         }
     }
 

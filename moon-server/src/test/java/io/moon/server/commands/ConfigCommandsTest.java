@@ -263,7 +263,7 @@ class ConfigCommandsTest {
             assertEquals(List.of(
                     "# my settings",
                     "port 7777",
-                    "maxmemory 209715200",
+                    "maxmemory 200mb", // memory values in the largest unit that divides them, as Redis writes them
                     "replica-read-only no",
                     "unknown-directive 1",
                     "",
