@@ -237,6 +237,35 @@ class ConnectionCommandsTest {
         }
     }
 
+    @Test
+    void shouldRefuseClientsBeyondMaxclients() {
+        try (Harness h = Harness.start(3, "maxclients", "2")) {
+            final Harness.Client a = h.client();
+            final Harness.Client b = h.client();
+            assertEquals(new Resp.Simple("PONG"), a.run("PING"));
+            assertEquals(new Resp.Simple("PONG"), b.run("PING"));
+            final Harness.Client c = h.client();
+            assertErrorText("ERR max number of clients reached", c.read());
+            assertSame(Harness.Client.CLOSED, c.read());
+            assertEquals(new Resp.Simple("PONG"), a.run("PING"));
+        }
+    }
+
+    @Test
+    void shouldCloseIdleClientsAfterTheTimeout() throws Exception {
+        try (Harness h = Harness.start(3, "timeout", "1")) {
+            final Harness.Client idle = h.client();
+            final Harness.Client busy = h.client();
+            assertEquals(new Resp.Simple("PONG"), idle.run("PING"));
+            for (int i = 0; i < 8; i++) {
+                Thread.sleep(200);
+                assertEquals(new Resp.Simple("PONG"), busy.run("PING"));
+            }
+            assertSame(Harness.Client.CLOSED, idle.read());
+            assertEquals(new Resp.Simple("PONG"), busy.run("PING"));
+        }
+    }
+
     private static byte[] concat(final byte[] a, final byte[] b) {
         final byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
