@@ -27,31 +27,55 @@ public final class Main {
     }
 
     public static void main(final String[] args) {
-        final List<String> a = new ArrayList<>(Arrays.asList(args));
-        if (a.contains("--version") || a.contains("-v")) {
-            System.out.println("Moon server v=" + Version.MOON + " redis-compat=" + Version.REDIS_COMPAT
-                    + " java=" + Runtime.version());
+        final Launch launch = launch(args, System.out, System.err);
+        if (launch.config() == null) {
+            if (launch.exitCode() != 0) {
+                System.exit(launch.exitCode());
+            }
             return;
         }
+        start(launch.config());
+    }
+
+    /** What the command line asks for: a configuration to start with, or an exit code (after printing). */
+    record Launch(Config config, int exitCode) {
+    }
+
+    /**
+     * Reads the command line: prints the version, the usage or the configuration check and says
+     * to exit, or returns the configuration to start with. A problem is one line on {@code err}
+     * and exit code 1.
+     */
+    static Launch launch(final String[] args, final PrintStream out, final PrintStream err) {
+        final List<String> a = new ArrayList<>(Arrays.asList(args));
+        if (a.contains("--version") || a.contains("-v")) {
+            out.println("Moon server v=" + Version.MOON + " redis-compat=" + Version.REDIS_COMPAT
+                    + " java=" + Runtime.version());
+            return new Launch(null, 0);
+        }
         if (a.contains("--help") || a.contains("-h")) {
-            usage(System.out);
-            return;
+            usage(out);
+            return new Launch(null, 0);
         }
         final boolean checkOnly = a.remove("--check-config");
         final Config config;
         try {
             config = configure(a);
         } catch (final ConfigException e) {
-            fail(describe(e));
-            return;
+            err.println("moon: " + describe(e));
+            return new Launch(null, 1);
         } catch (final java.io.IOException e) {
-            fail("cannot read the configuration file: " + e.getMessage());
-            return;
+            err.println("moon: cannot read the configuration file: " + e.getMessage());
+            return new Launch(null, 1);
         }
         if (checkOnly) {
-            System.out.println("moon: configuration OK");
-            return;
+            out.println("moon: configuration OK");
+            return new Launch(null, 0);
         }
+        return new Launch(config, 0);
+    }
+
+    private static void start(final Config config) {
         Logging.setup(config);
         final Transport transport;
         try {
@@ -100,15 +124,11 @@ public final class Main {
                 throw new java.io.IOException(file + " is not a readable file");
             }
             ConfigFile.apply(config, ConfigFile.parseFile(file));
-            System.setProperty("moon.config", file.toAbsolutePath().toString());
+            config.file(file);
             i = 1;
         }
         ConfigFile.apply(config, ConfigFile.parseArgs(args.subList(i, args.size())));
-        final Path dir = Path.of(config.dir).toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) {
-            throw new ConfigException(ConfigException.Kind.BAD_VALUE, "dir", "no such directory: " + dir);
-        }
-        config.set("dir", dir.toString(), true);
+        config.set("dir", config.dir, true); // checks it and makes it absolute, as Redis's chdir does
         return config;
     }
 
@@ -117,7 +137,7 @@ public final class Main {
             case UNKNOWN -> e.reason().equals("unexpected argument")
                     ? "unexpected argument '" + e.param() + "' (options are --name value; see --help)"
                     : "unknown option '--" + e.param() + "' (see --help)";
-            case IMMUTABLE -> "option '" + e.param() + "' cannot be changed";
+            case IMMUTABLE, PROTECTED -> "option '" + e.param() + "' cannot be changed";
             case BAD_VALUE -> "bad value for '" + e.param() + "': " + e.reason();
         };
     }

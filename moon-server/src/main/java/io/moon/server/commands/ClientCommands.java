@@ -137,6 +137,22 @@ public final class ClientCommands {
     // CLIENT PAUSE timeout [WRITE | ALL]
     public static void pause(final Ctx c) {
         final Request r = c.req;
+        if (r.argc() > 4) {
+            c.out.error("ERR unknown subcommand or wrong number of arguments for '"
+                    + io.moon.server.net.Dispatcher.cString(r, 1, 128) + "'. Try CLIENT HELP.");
+            return;
+        }
+        int mode = PauseState.ALL;
+        if (r.argc() == 4) {
+            final String m = r.argString(3).toLowerCase(Locale.ROOT);
+            if (m.equals("write")) {
+                mode = PauseState.WRITE;
+            } else if (!m.equals("all")) {
+                c.out.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+                return;
+            }
+        }
+        // getTimeoutFromObjectOrReply, in milliseconds
         if (!r.parseLong(2)) {
             c.out.error("ERR timeout is not an integer or out of range");
             return;
@@ -153,19 +169,6 @@ public final class ClientCommands {
             }
             t += c.now;
         }
-        int mode = PauseState.ALL;
-        if (r.argc() == 4) {
-            final String m = r.argString(3).toLowerCase(Locale.ROOT);
-            if (m.equals("write")) {
-                mode = PauseState.WRITE;
-            } else if (!m.equals("all")) {
-                c.out.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
-                return;
-            }
-        } else if (r.argc() > 4) {
-            c.out.raw(Errors.SYNTAX);
-            return;
-        }
         c.server.pause.pause(t, mode);
         c.out.ok();
     }
@@ -176,25 +179,49 @@ public final class ClientCommands {
         c.out.ok();
     }
 
-    // CLIENT HELP
+    // CLIENT HELP: Redis 7.2's text, without the subcommands Moon does not have yet
     public static void help(final Ctx c) {
         Help.reply(c.out, "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "GETNAME", "    Return the name of the current connection.",
-                "ID", "    Return the ID of the current connection.",
-                "INFO", "    Return information about the current client connection.",
-                "KILL <ip:port>", "    Kill connection made from <ip:port>.",
+                "GETNAME",
+                "    Return the name of the current connection.",
+                "ID",
+                "    Return the ID of the current connection.",
+                "INFO",
+                "    Return information about the current client connection.",
+                "KILL <ip:port>",
+                "    Kill connection made from <ip:port>.",
                 "KILL <option> <value> [<option> <value> [...]]",
-                "    Kill connections. Options are: ID <client-id>, TYPE (normal|master|replica|pubsub),",
-                "    USER <username>, ADDR <ip:port>, LADDR <ip:port>, SKIPME (YES|NO), MAXAGE <seconds>.",
-                "LIST [options ...]", "    Return information about client connections. Options:",
-                "    TYPE (NORMAL|MASTER|REPLICA|PUBSUB) or ID <client-id> [<client-id> ...].",
-                "NO-EVICT (ON|OFF)", "    Protect the current client connection from eviction.",
-                "NO-TOUCH (ON|OFF)", "    Do not change keys' access time with this connection's commands.",
-                "PAUSE <timeout> [WRITE|ALL]", "    Hold back clients' commands (all, or writes) for <timeout> ms.",
-                "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
-                "SETNAME <name>", "    Assign the name <name> to the current connection.",
-                "SETINFO <LIB-NAME|LIB-VER> <value>", "    Record the client library's name or version.",
-                "UNPAUSE", "    Stop the current client pause, resuming traffic.");
+                "    Kill connections. Options are:",
+                "    * ADDR (<ip:port>|<unixsocket>:0)",
+                "      Kill connections made from the specified address",
+                "    * LADDR (<ip:port>|<unixsocket>:0)",
+                "      Kill connections made to specified local address",
+                "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                "      Kill connections by type.",
+                "    * USER <username>",
+                "      Kill connections authenticated by <username>.",
+                "    * SKIPME (YES|NO)",
+                "      Skip killing current connection (default: yes).",
+                "LIST [options ...]",
+                "    Return information about client connections. Options:",
+                "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                "      Return clients of specified type.",
+                "UNPAUSE",
+                "    Stop the current client pause, resuming traffic.",
+                "PAUSE <timeout> [WRITE|ALL]",
+                "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                "REPLY (ON|OFF|SKIP)",
+                "    Control the replies sent to the current connection.",
+                "SETNAME <name>",
+                "    Assign the name <name> to the current connection.",
+                "SETINFO <option> <value>",
+                "    Set client meta attr. Options are:",
+                "    * LIB-NAME: the client lib name.",
+                "    * LIB-VER: the client lib version.",
+                "NO-EVICT (ON|OFF)",
+                "    Protect current client connection from eviction.",
+                "NO-TOUCH (ON|OFF)",
+                "    Will not touch LRU/LFU stats when this mode is on.");
     }
 
     /** The CLIENT LIST / CLIENT INFO line of a connection (7.2 field set). On its thread. */
@@ -245,11 +272,11 @@ public final class ClientCommands {
             } else if (opt.equals("id") && r.argc() >= 4) {
                 ids = new ArrayList<>();
                 for (int j = 3; j < r.argc(); j++) {
-                    if (!r.parseLong(j) || r.longValue <= 0) {
+                    if (!r.parseLong(j)) {
                         c.out.error("ERR Invalid client ID");
                         return null;
                     }
-                    ids.add(r.longValue);
+                    ids.add(r.longValue); // ids that no client has match nothing, as in Redis
                 }
             } else {
                 c.out.raw(Errors.SYNTAX);
@@ -264,21 +291,28 @@ public final class ClientCommands {
 
             @Override
             protected void onLocked(final Part p, final Ctx x) {
-                final StringBuilder sb = new StringBuilder();
+                final java.util.Map<Long, String> lines = new java.util.HashMap<>();
                 final long now = System.currentTimeMillis();
                 for (final Connection conn : x.shard.clients()) {
                     if (only == null || only.contains(conn.id())) {
-                        sb.append(describe(conn, now));
+                        lines.put(conn.id(), describe(conn, now));
                     }
                 }
-                p.data = sb.toString();
+                p.data = lines;
             }
 
             @Override
+            @SuppressWarnings("unchecked")
             protected void onAllLocked() {
-                final StringBuilder all = new StringBuilder();
+                // Redis's order: the clients by age (id), or the ids in the order asked
+                final java.util.TreeMap<Long, String> lines = new java.util.TreeMap<>();
                 for (int k = 0; k < partCount(); k++) {
-                    all.append((String) partAt(k).data);
+                    lines.putAll((java.util.Map<Long, String>) partAt(k).data);
+                }
+                final StringBuilder all = new StringBuilder();
+                for (final String line : only == null ? lines.values()
+                        : only.stream().map(lines::get).filter(java.util.Objects::nonNull).toList()) {
+                    all.append(line);
                 }
                 reply.verbatim(all.toString());
                 finish();
@@ -290,8 +324,8 @@ public final class ClientCommands {
 
     /** A CLIENT KILL filter, evaluated on each connection's own thread. */
     private record KillFilter(long id, String addr, String laddr, String user, boolean skipMe, long callerId,
-                              long maxAgeSeconds, boolean noneType) {
-        boolean matches(final Connection conn, final long now) {
+                              boolean noneType) {
+        boolean matches(final Connection conn) {
             final ClientState st = conn.state();
             if (noneType) {
                 return false;
@@ -308,10 +342,7 @@ public final class ClientCommands {
             if (user != null && !user.equals(st.user)) {
                 return false;
             }
-            if (skipMe && conn.id() == callerId) {
-                return false;
-            }
-            return maxAgeSeconds <= 0 || (now - st.createdMillis) / 1000 >= maxAgeSeconds;
+            return !skipMe || conn.id() != callerId;
         }
     }
 
@@ -321,14 +352,13 @@ public final class ClientCommands {
         final KillFilter filter;
         final boolean oldStyle = r.argc() == 3;
         if (oldStyle) {
-            filter = new KillFilter(0, r.argString(2), null, null, false, c.client.id(), 0, false);
+            filter = new KillFilter(0, r.argString(2), null, null, false, c.client.id(), false);
         } else {
             long id = 0;
             String addr = null;
             String laddr = null;
             String user = null;
             boolean skipMe = true;
-            long maxAge = 0;
             boolean noneType = false;
             for (int i = 2; i < r.argc(); i += 2) {
                 if (i + 1 >= r.argc()) {
@@ -358,7 +388,13 @@ public final class ClientCommands {
                     }
                     case "addr" -> addr = val;
                     case "laddr" -> laddr = val;
-                    case "user" -> user = val;
+                    case "user" -> {
+                        if (!val.equals("default")) { // the only user until ACL users exist
+                            c.out.error("ERR No such user '" + val + "'");
+                            return null;
+                        }
+                        user = val;
+                    }
                     case "skipme" -> {
                         if (val.equalsIgnoreCase("yes")) {
                             skipMe = true;
@@ -369,20 +405,13 @@ public final class ClientCommands {
                             return null;
                         }
                     }
-                    case "maxage" -> {
-                        if (!r.parseLong(i + 1)) {
-                            c.out.raw(Errors.NOT_INTEGER);
-                            return null;
-                        }
-                        maxAge = r.longValue;
-                    }
                     default -> {
                         c.out.raw(Errors.SYNTAX);
                         return null;
                     }
                 }
             }
-            filter = new KillFilter(id, addr, laddr, user, skipMe, c.client.id(), maxAge, noneType);
+            filter = new KillFilter(id, addr, laddr, user, skipMe, c.client.id(), noneType);
         }
         final Connection caller = c.client;
         final Coordinated op = new Coordinated(c) {
@@ -392,10 +421,9 @@ public final class ClientCommands {
 
             @Override
             protected void onLocked(final Part p, final Ctx x) {
-                final long now = System.currentTimeMillis();
                 long killed = 0;
                 for (final Connection conn : x.shard.clients().toArray(new Connection[0])) {
-                    if (filter.matches(conn, now)) {
+                    if (filter.matches(conn)) {
                         killed++;
                         if (conn == caller) {
                             conn.closeAfterReply(); // the caller gets its reply first, as in Redis

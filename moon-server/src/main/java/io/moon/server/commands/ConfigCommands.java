@@ -1,19 +1,17 @@
 package io.moon.server.commands;
 
+import io.moon.protocol.Request;
 import io.moon.server.Ctx;
 import io.moon.server.config.Config;
 import io.moon.server.config.ConfigException;
 import io.moon.server.config.ConfigFile;
+import io.moon.server.config.Param;
 import io.moon.server.xshard.Coordinated;
 import io.moon.server.xshard.Part;
 
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** CONFIG GET / SET / RESETSTAT / REWRITE / HELP. */
 public final class ConfigCommands {
@@ -23,61 +21,104 @@ public final class ConfigCommands {
     // CONFIG GET parameter [parameter ...]
     public static void get(final Ctx c) {
         final Config cfg = c.server.config;
+        // name as replied -> canonical name; a plain name replies as typed, a pattern with the
+        // matching names and aliases (Redis's configGetCommand)
         final Map<String, String> out = new LinkedHashMap<>();
         for (int i = 2; i < c.req.argc(); i++) {
-            for (final Map.Entry<String, String> e : cfg.matching(c.req.argString(i))) {
-                out.putIfAbsent(e.getKey(), e.getValue());
+            final String pattern = c.req.argString(i);
+            if (!hasGlob(pattern)) {
+                final Param p = cfg.param(pattern);
+                if (p != null && !out.containsKey(pattern)) {
+                    out.put(pattern, p.name());
+                }
+                continue;
+            }
+            for (final Map.Entry<String, String> e : cfg.matching(pattern)) {
+                if (!out.containsKey(e.getKey())) {
+                    out.put(e.getKey(), cfg.param(e.getKey()).name());
+                }
             }
         }
         c.out.mapHeader(out.size());
         for (final Map.Entry<String, String> e : out.entrySet()) {
             c.out.bulk(e.getKey());
-            c.out.bulk(e.getValue());
+            c.out.bulk(cfg.get(e.getValue()));
         }
+    }
+
+    private static boolean hasGlob(final String s) {
+        return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0;
     }
 
     // CONFIG SET parameter value [parameter value ...]
     public static void set(final Ctx c) {
         final Config cfg = c.server.config;
-        if (c.req.argc() % 2 != 0) {
-            c.out.error("ERR wrong number of arguments for 'config|set' command");
+        final Request r = c.req;
+        if ((r.argc() & 1) != 0) {
+            c.out.raw(Errors.SYNTAX);
             return;
         }
-        final Set<String> seen = new HashSet<>();
-        final List<String[]> pairs = new ArrayList<>();
-        for (int i = 2; i < c.req.argc(); i += 2) {
-            final String name = c.req.argString(i);
-            final var p = cfg.param(name);
+        // Checks in Redis's order (configSetCommand); the first problem in argument order wins.
+        final int n = (r.argc() - 2) / 2;
+        final Param[] params = new Param[n];
+        final String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
+            final String typed = r.argString(2 + 2 * i);
+            final Param p = cfg.param(typed);
             if (p == null) {
-                c.out.error("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
+                c.out.error("ERR Unknown option or number of arguments for CONFIG SET - '" + typed + "'");
                 return;
             }
-            if (!seen.add(p.name())) {
-                c.out.error("ERR Duplicate parameter - '" + name + "'");
+            if (!p.mutable()) {
+                setFailed(c, typed, "can't set immutable config");
                 return;
             }
-            pairs.add(new String[] {name, c.req.argString(i + 1)});
+            if (p.protectedConfig() && !protectedAllowed(c)) {
+                setFailed(c, typed, "can't set protected config");
+                return;
+            }
+            // A name and its alias are two configs to Redis here: only the same name twice is a duplicate.
+            final String key = typed.toLowerCase(Locale.ROOT);
+            for (int j = 0; j < i; j++) {
+                if (names[j].equals(key)) {
+                    setFailed(c, typed, "duplicate parameter");
+                    return;
+                }
+            }
+            params[i] = p;
+            names[i] = key;
         }
         // all or nothing: remember the old values and put them back if one fails
-        final List<String[]> applied = new ArrayList<>();
-        for (final String[] p : pairs) {
-            final String old = cfg.get(p[0]);
+        final String[] old = new String[n];
+        for (int i = 0; i < n; i++) {
+            old[i] = cfg.get(params[i].name());
+        }
+        for (int i = 0; i < n; i++) {
             try {
-                cfg.set(p[0], p[1], false);
-                applied.add(new String[] {p[0], old});
+                cfg.set(names[i], r.argString(3 + 2 * i), true);
             } catch (final ConfigException e) {
-                for (int k = applied.size() - 1; k >= 0; k--) {
+                for (int k = i; k >= 0; k--) {
                     try {
-                        cfg.set(applied.get(k)[0], applied.get(k)[1], true);
+                        cfg.set(params[k].name(), old[k], true);
                     } catch (final ConfigException ignored) {
                         // the old value was valid when it was set
                     }
                 }
-                c.out.error("ERR CONFIG SET failed (possibly related to argument '" + p[0] + "') - " + e.reason());
+                setFailed(c, names[i], e.reason());
                 return;
             }
         }
         c.out.ok();
+    }
+
+    private static void setFailed(final Ctx c, final String name, final String reason) {
+        c.out.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + reason);
+    }
+
+    /** enable-protected-configs: yes, or local and the client is on a loopback or local connection. */
+    private static boolean protectedAllowed(final Ctx c) {
+        final String mode = c.server.config.get("enable-protected-configs");
+        return mode.equals("yes") || (mode.equals("local") && DebugCommands.isLocal(c.client));
     }
 
     // CONFIG RESETSTAT
@@ -95,6 +136,7 @@ public final class ConfigCommands {
 
             @Override
             protected void onAllLocked() {
+                InfoCommand.resetPeak();
                 reply.ok();
                 finish();
             }
@@ -105,13 +147,13 @@ public final class ConfigCommands {
 
     // CONFIG REWRITE
     public static void rewrite(final Ctx c) {
-        final String file = System.getProperty("moon.config", "");
-        if (file.isEmpty()) {
+        final java.nio.file.Path file = c.server.config.file();
+        if (file == null) {
             c.out.error("ERR The server is running without a config file");
             return;
         }
         try {
-            ConfigFile.rewrite(java.nio.file.Path.of(file), c.server.config);
+            ConfigFile.rewrite(file, c.server.config);
             c.out.ok();
         } catch (final java.io.IOException e) {
             c.out.error("ERR Rewriting config file: " + e.getMessage());

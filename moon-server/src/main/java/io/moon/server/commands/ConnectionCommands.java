@@ -20,6 +20,8 @@ public final class ConnectionCommands {
     private static final byte[] RESET = Reply.ascii("+RESET\r\n");
     private static final byte[] NOPASS = Reply.err("ERR AUTH <password> called without any password configured for"
             + " the default user. Are you sure your configuration is correct?");
+    private static final byte[] NOT_INT_RANGE =
+            Reply.err("ERR value is out of range, value must between -2147483648 and 2147483647");
     static final byte[] WRONGPASS = Reply.err("WRONGPASS invalid username-password pair or user is disabled.");
 
     // PING [message]
@@ -41,8 +43,12 @@ public final class ConnectionCommands {
     // SELECT index
     public static void select(final Ctx c) {
         final Request r = c.req;
-        if (!r.parseLong(1) || r.longValue < Integer.MIN_VALUE || r.longValue > Integer.MAX_VALUE) {
+        if (!r.parseLong(1)) {
             c.out.raw(Errors.NOT_INTEGER);
+            return;
+        }
+        if (r.longValue < Integer.MIN_VALUE || r.longValue > Integer.MAX_VALUE) {
+            c.out.raw(NOT_INT_RANGE); // getIntFromObjectOrReply
             return;
         }
         if (r.longValue < 0 || r.longValue >= c.keyspace.databases()) {

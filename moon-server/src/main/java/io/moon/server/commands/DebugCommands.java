@@ -24,6 +24,8 @@ public final class DebugCommands {
     private DebugCommands() {
     }
 
+    private static final byte[] NOT_POSITIVE = io.moon.protocol.Reply.err("ERR value is out of range, must be positive");
+
     // DEBUG <subcommand> [args]: replies at once (returns null) or starts a cross-shard operation
     public static Coordinated debug(final Ctx c) {
         if (!allowed(c.server, c.client)) {
@@ -34,42 +36,62 @@ public final class DebugCommands {
         }
         final Request r = c.req;
         final String sub = r.argString(1).toLowerCase(Locale.ROOT);
-        switch (sub) {
-            case "help" -> help(c);
-            case "sleep" -> {
-                if (r.argc() == 3) {
-                    return sleep(c);
-                }
-                wrongArgs(c);
-            }
-            case "populate" -> {
-                if (r.argc() >= 3 && r.argc() <= 5) {
-                    return populate(c);
-                }
-                wrongArgs(c);
-            }
-            case "object" -> {
-                if (r.argc() == 3) {
-                    return object(c);
-                }
-                wrongArgs(c);
-            }
-            case "set-active-expire" -> {
-                if (r.argc() == 3) {
-                    c.server.config.activeExpire = !r.argString(2).equals("0");
-                    c.out.ok();
-                } else {
-                    wrongArgs(c);
-                }
-            }
-            default -> c.out.error("ERR unknown subcommand '" + io.moon.server.net.Dispatcher.cString(r, 1, 128)
-                    + "'. Try DEBUG HELP.");
+        final int argc = r.argc();
+        if (sub.equals("help") && argc == 2) {
+            help(c);
+        } else if (sub.equals("sleep") && argc == 3) {
+            return sleep(c);
+        } else if (sub.equals("populate") && argc >= 3 && argc <= 5) {
+            return populate(c);
+        } else if (sub.equals("object") && argc == 3) {
+            return object(c);
+        } else if (sub.equals("set-active-expire") && argc == 3) {
+            c.server.config.activeExpire = atoi(r.argString(2)) != 0;
+            c.out.ok();
+        } else {
+            // Redis's addReplySubcommandSyntaxError
+            c.out.error("ERR unknown subcommand or wrong number of arguments for '"
+                    + io.moon.server.net.Dispatcher.cString(r, 1, 128) + "'. Try DEBUG HELP.");
         }
         return null;
     }
 
-    private static void wrongArgs(final Ctx c) {
-        c.out.error("ERR Unknown subcommand or wrong number of arguments for '" + c.req.argString(1) + "'. Try DEBUG HELP.");
+    /** C's atoi: leading spaces, an optional sign, then as many digits as there are (0 if none). */
+    static long atoi(final String s) {
+        int i = 0;
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+            negative = s.charAt(i) == '-';
+            i++;
+        }
+        long v = 0;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9' && v < Integer.MAX_VALUE) {
+            v = v * 10 + (s.charAt(i) - '0');
+            i++;
+        }
+        return negative ? -v : v;
+    }
+
+    /** C's strtod on the longest prefix that is a decimal number (0 if none), as DEBUG SLEEP reads it. */
+    static double strtodPrefix(final String s) {
+        final java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?").matcher(s);
+        if (!m.find()) {
+            return 0;
+        }
+        return Double.parseDouble(m.group().trim());
+    }
+
+    /** True on a loopback or in-process connection (enable-debug-command local and the like). */
+    static boolean isLocal(final Connection conn) {
+        if (conn == null) {
+            return false;
+        }
+        final String addr = conn.state().addr;
+        return addr.startsWith("127.") || addr.startsWith("[::1]") || addr.isEmpty() || addr.startsWith("local:");
     }
 
     static boolean allowed(final Server server, final Connection conn) {
@@ -77,11 +99,7 @@ public final class DebugCommands {
         if (mode.equals("yes")) {
             return true;
         }
-        if (mode.equals("local") && conn != null) {
-            final String addr = conn.state().addr;
-            return addr.startsWith("127.") || addr.startsWith("[::1]") || addr.isEmpty() || addr.startsWith("local:");
-        }
-        return false;
+        return mode.equals("local") && isLocal(conn);
     }
 
     private static void help(final Ctx c) {
@@ -96,13 +114,7 @@ public final class DebugCommands {
 
     // DEBUG SLEEP seconds
     private static Coordinated sleep(final Ctx c) {
-        final double seconds;
-        try {
-            seconds = Double.parseDouble(c.req.argString(2));
-        } catch (final NumberFormatException e) {
-            c.out.ok(); // strtod of garbage is 0 in Redis: no sleep
-            return null;
-        }
+        final double seconds = strtodPrefix(c.req.argString(2));
         final long micros = (long) (seconds * 1_000_000);
         final int dbs = c.keyspace.databases();
         final Coordinated op = new Coordinated(c) {
@@ -130,26 +142,19 @@ public final class DebugCommands {
     // DEBUG POPULATE count [prefix] [size]
     private static Coordinated populate(final Ctx c) {
         final Request r = c.req;
-        if (!r.parseLong(2)) {
-            c.out.raw(Errors.NOT_INTEGER);
+        // getPositiveLongFromObjectOrReply: one message for "not a number" and "negative"
+        if (!r.parseLong(2) || r.longValue < 0) {
+            c.out.raw(NOT_POSITIVE);
             return null;
         }
         final long count = r.longValue;
-        if (count < 0) {
-            c.out.error("ERR value is out of range, must be positive");
-            return null;
-        }
         long size = 0;
         if (r.argc() == 5) {
-            if (!r.parseLong(4)) {
-                c.out.raw(Errors.NOT_INTEGER);
+            if (!r.parseLong(4) || r.longValue < 0) {
+                c.out.raw(NOT_POSITIVE);
                 return null;
             }
             size = r.longValue;
-            if (size < 0) {
-                c.out.error("ERR value is out of range, must be positive");
-                return null;
-            }
         }
         final String prefix = r.argc() >= 4 ? r.argString(3) : "key";
         final long valueSize = size;

@@ -28,9 +28,14 @@ public final class InfoCommand {
     private InfoCommand() {
     }
 
-    private static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence",
-            "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
+    /** Sections in the order Redis prints them, whatever order they were asked in. */
+    private static final List<String> ORDER = List.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
+    /** What INFO and INFO default print (Redis's default sections Moon has). */
+    private static final List<String> DEFAULT_SECTIONS = ORDER;
     private static volatile long peakMemory;
+    /** What the process used when the first INFO was built, Redis's used_memory_startup (roughly). */
+    private static final long STARTUP_MEMORY = usedMemory();
 
     /** What one shard reports. */
     static final class Snapshot {
@@ -149,12 +154,13 @@ public final class InfoCommand {
 
     static String format(final Server server, final Set<String> sections, final boolean all, final Snapshot t) {
         final StringBuilder sb = new StringBuilder(4096);
-        for (final String s : sections) {
-            final int before = sb.length();
+        for (final String s : ORDER) {
+            if (!all && !sections.contains(s)) {
+                continue;
+            }
             if (!sb.isEmpty()) {
                 sb.append("\r\n");
             }
-            final int header = sb.length();
             switch (s) {
                 case "server" -> server(sb, server);
                 case "clients" -> clients(sb, server, t);
@@ -167,11 +173,7 @@ public final class InfoCommand {
                 case "errorstats" -> errorstats(sb, t);
                 case "cluster" -> sb.append("# Cluster\r\ncluster_enabled:0\r\n");
                 case "keyspace" -> keyspace(sb, t);
-                default -> {
-                }
-            }
-            if (sb.length() == header) {
-                sb.setLength(before); // unknown section: nothing, not even the separator
+                default -> throw new IllegalStateException(s);
             }
         }
         return sb.toString();
@@ -208,8 +210,13 @@ public final class InfoCommand {
         line(sb, "configured_hz", cfg.hz);
         line(sb, "lru_clock", (System.currentTimeMillis() / 1000) & 0xffffff);
         line(sb, "executable", System.getProperty("moon.executable", ""));
-        line(sb, "config_file", System.getProperty("moon.config", ""));
+        line(sb, "config_file", cfg.file() == null ? "" : cfg.file().toString());
         line(sb, "io_threads_active", 0);
+        sb.append("listener0:name=tcp");
+        for (final String b : cfg.bind.trim().split("\\s+")) {
+            sb.append(",bind=").append(b);
+        }
+        sb.append(",port=").append(cfg.port).append("\r\n");
         line(sb, "moon_version", Version.MOON);
         line(sb, "moon_shards", s.shardCount());
         line(sb, "java_version", Runtime.version());
@@ -225,6 +232,8 @@ public final class InfoCommand {
         line(sb, "blocked_clients", 0);
         line(sb, "tracking_clients", 0);
         line(sb, "clients_in_timeout_table", 0);
+        line(sb, "total_blocking_keys", 0);
+        line(sb, "total_blocking_keys_on_nokey", 0);
     }
 
     static long rssBytes() {
@@ -266,6 +275,7 @@ public final class InfoCommand {
         }
         final long rss = rssBytes();
         final MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        final long active = Math.max(used, heap.getCommitted());
         final long totalSystem = totalSystemMemory();
         sb.append("# Memory\r\n");
         line(sb, "used_memory", used);
@@ -274,23 +284,76 @@ public final class InfoCommand {
         line(sb, "used_memory_rss_human", human(rss));
         line(sb, "used_memory_peak", peakMemory);
         line(sb, "used_memory_peak_human", human(peakMemory));
-        line(sb, "used_memory_peak_perc", String.format(Locale.ROOT, "%.2f%%", peakMemory == 0 ? 0.0
-                : used * 100.0 / peakMemory));
+        line(sb, "used_memory_peak_perc", percent(peakMemory == 0 ? 0.0 : used * 100.0 / peakMemory));
         line(sb, "used_memory_overhead", Math.max(0, used - t.keyspaceBytes));
+        line(sb, "used_memory_startup", STARTUP_MEMORY);
         line(sb, "used_memory_dataset", t.keyspaceBytes);
-        line(sb, "used_memory_dataset_perc", String.format(Locale.ROOT, "%.2f%%", used == 0 ? 0.0
-                : t.keyspaceBytes * 100.0 / used));
+        line(sb, "used_memory_dataset_perc", percent(used == 0 ? 0.0 : t.keyspaceBytes * 100.0 / used));
+        line(sb, "allocator_allocated", used);
+        line(sb, "allocator_active", active);
+        line(sb, "allocator_resident", rss);
         line(sb, "total_system_memory", totalSystem);
         line(sb, "total_system_memory_human", human(totalSystem));
+        line(sb, "used_memory_lua", 0);
+        line(sb, "used_memory_vm_eval", 0);
+        line(sb, "used_memory_lua_human", "0B");
+        line(sb, "used_memory_scripts_eval", 0);
+        line(sb, "number_of_cached_scripts", 0);
+        line(sb, "number_of_functions", 0);
+        line(sb, "number_of_libraries", 0);
+        line(sb, "used_memory_vm_functions", 0);
+        line(sb, "used_memory_vm_total", 0);
+        line(sb, "used_memory_vm_total_human", "0B");
+        line(sb, "used_memory_functions", 0);
+        line(sb, "used_memory_scripts", 0);
+        line(sb, "used_memory_scripts_human", "0B");
         line(sb, "maxmemory", s.config.maxmemory);
         line(sb, "maxmemory_human", human(s.config.maxmemory));
         line(sb, "maxmemory_policy", s.config.maxmemoryPolicy);
-        line(sb, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
+        line(sb, "allocator_frag_ratio", ratio(active, used));
+        line(sb, "allocator_frag_bytes", active - used);
+        line(sb, "allocator_rss_ratio", ratio(rss, active));
+        line(sb, "allocator_rss_bytes", rss - active);
+        line(sb, "rss_overhead_ratio", "1.00");
+        line(sb, "rss_overhead_bytes", 0);
+        line(sb, "mem_fragmentation_ratio", ratio(rss, used));
+        line(sb, "mem_fragmentation_bytes", rss - used);
+        line(sb, "mem_not_counted_for_evict", 0);
+        line(sb, "mem_replication_backlog", 0);
+        line(sb, "mem_total_replication_buffers", 0);
+        line(sb, "mem_clients_slaves", 0);
+        line(sb, "mem_clients_normal", 0);
+        line(sb, "mem_cluster_links", 0);
+        line(sb, "mem_aof_buffer", 0);
         line(sb, "mem_allocator", "jvm-slabs");
+        line(sb, "active_defrag_running", 0);
+        line(sb, "lazyfree_pending_objects", 0);
+        line(sb, "lazyfreed_objects", 0);
         line(sb, "jvm_heap_used", heap.getUsed());
         line(sb, "jvm_heap_committed", heap.getCommitted());
         line(sb, "jvm_heap_max", heap.getMax());
         line(sb, "keyspace_bytes", t.keyspaceBytes);
+    }
+
+    private static String percent(final double v) {
+        return String.format(Locale.ROOT, "%.2f%%", v);
+    }
+
+    private static String ratio(final long a, final long b) {
+        return String.format(Locale.ROOT, "%.2f", b == 0 ? 0.0 : (double) a / b);
+    }
+
+    static long peakMemory() {
+        return peakMemory;
+    }
+
+    static long startupMemory() {
+        return STARTUP_MEMORY;
+    }
+
+    /** Forgets the memory peak (CONFIG RESETSTAT). */
+    static void resetPeak() {
+        peakMemory = 0;
     }
 
     static long totalSystemMemory() {
@@ -307,6 +370,7 @@ public final class InfoCommand {
         line(sb, "async_loading", 0);
         line(sb, "current_cow_peak", 0);
         line(sb, "current_cow_size", 0);
+        line(sb, "current_cow_size_age", 0);
         line(sb, "current_fork_perc", "0.00");
         line(sb, "current_save_keys_processed", 0);
         line(sb, "current_save_keys_total", 0);
@@ -316,13 +380,22 @@ public final class InfoCommand {
         line(sb, "rdb_last_bgsave_status", "ok");
         line(sb, "rdb_last_bgsave_time_sec", -1);
         line(sb, "rdb_current_bgsave_time_sec", -1);
+        line(sb, "rdb_saves", 0);
+        line(sb, "rdb_last_cow_size", 0);
+        line(sb, "rdb_last_load_keys_expired", 0);
+        line(sb, "rdb_last_load_keys_loaded", 0);
         line(sb, "aof_enabled", 0);
         line(sb, "aof_rewrite_in_progress", 0);
         line(sb, "aof_rewrite_scheduled", 0);
         line(sb, "aof_last_rewrite_time_sec", -1);
         line(sb, "aof_current_rewrite_time_sec", -1);
         line(sb, "aof_last_bgrewrite_status", "ok");
+        line(sb, "aof_rewrites", 0);
+        line(sb, "aof_rewrites_consecutive_failures", 0);
         line(sb, "aof_last_write_status", "ok");
+        line(sb, "aof_last_cow_size", 0);
+        line(sb, "module_fork_in_progress", 0);
+        line(sb, "module_fork_last_cow_size", 0);
     }
 
     private static void stats(final StringBuilder sb, final Server s, final Snapshot t) {
@@ -378,6 +451,15 @@ public final class InfoCommand {
         line(sb, "io_threaded_writes_processed", 0);
         line(sb, "reply_buffer_shrinks", 0);
         line(sb, "reply_buffer_expands", 0);
+        line(sb, "eventloop_cycles", 0);
+        line(sb, "eventloop_duration_sum", 0);
+        line(sb, "eventloop_duration_cmd_sum", 0);
+        line(sb, "instantaneous_eventloop_cycles_per_sec", 0);
+        line(sb, "instantaneous_eventloop_duration_usec", 0);
+        line(sb, "acl_access_denied_auth", 0);
+        line(sb, "acl_access_denied_cmd", 0);
+        line(sb, "acl_access_denied_key", 0);
+        line(sb, "acl_access_denied_channel", 0);
     }
 
     private static void replication(final StringBuilder sb) {

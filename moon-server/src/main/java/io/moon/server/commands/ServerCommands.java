@@ -23,8 +23,9 @@ public final class ServerCommands {
         c.out.ok();
     }
 
-    // MEMORY STATS
+    // MEMORY STATS: Redis's fields, in its order; the allocator figures are the JVM's heap and direct memory
     public static Coordinated memoryStats(final Ctx c) {
+        final int dbs = c.keyspace.databases();
         final Coordinated op = new Coordinated(c) {
             {
                 allShards(-1, false);
@@ -32,40 +33,86 @@ public final class ServerCommands {
 
             @Override
             protected void onLocked(final Part p, final Ctx x) {
-                p.n = x.keyspace.keys();
-                p.data = x.keyspace.memoryBytes();
+                final long[] keysPerDb = new long[dbs + 1]; // per database, then the dataset bytes
+                for (int d = 0; d < dbs; d++) {
+                    keysPerDb[d] = x.keyspace.db(d).size();
+                }
+                keysPerDb[dbs] = x.keyspace.memoryBytes();
+                p.data = keysPerDb;
             }
 
             @Override
             protected void onAllLocked() {
-                long keys = 0;
-                long dataset = 0;
+                final long[] sum = new long[dbs + 1];
                 for (int k = 0; k < partCount(); k++) {
-                    keys += partAt(k).n;
-                    dataset += (Long) partAt(k).data;
+                    final long[] part = (long[]) partAt(k).data;
+                    for (int d = 0; d <= dbs; d++) {
+                        sum[d] += part[d];
+                    }
                 }
+                long keys = 0;
+                int nonEmpty = 0;
+                for (int d = 0; d < dbs; d++) {
+                    keys += sum[d];
+                    nonEmpty += sum[d] > 0 ? 1 : 0;
+                }
+                final long dataset = sum[dbs];
                 final long used = InfoCommand.usedMemory();
+                final long peak = Math.max(used, InfoCommand.peakMemory());
                 final long rss = InfoCommand.rssBytes();
-                reply.mapHeader(9);
-                reply.bulk("peak.allocated");
-                reply.integer(Math.max(used, 0));
-                reply.bulk("total.allocated");
-                reply.integer(used);
-                reply.bulk("keys.count");
-                reply.integer(keys);
-                reply.bulk("keys.bytes-per-key");
-                reply.integer(keys == 0 ? 0 : dataset / keys);
-                reply.bulk("dataset.bytes");
-                reply.integer(dataset);
+                final long overhead = Math.max(0, used - dataset);
+                final java.lang.management.MemoryUsage heap =
+                        java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                final long active = Math.max(used, heap.getCommitted());
+                reply.mapHeader(27 + nonEmpty);
+                entry("peak.allocated", peak);
+                entry("total.allocated", used);
+                entry("startup.allocated", InfoCommand.startupMemory());
+                entry("replication.backlog", 0);
+                entry("clients.slaves", 0);
+                entry("clients.normal", 0);
+                entry("cluster.links", 0);
+                entry("aof.buffer", 0);
+                entry("lua.caches", 0);
+                entry("functions.caches", 0);
+                for (int d = 0; d < dbs; d++) {
+                    if (sum[d] > 0) {
+                        reply.bulk("db." + d);
+                        reply.mapHeader(3);
+                        entry("overhead.hashtable.main", 0);
+                        entry("overhead.hashtable.expires", 0);
+                        entry("overhead.hashtable.slot-to-keys", 0);
+                    }
+                }
+                entry("overhead.total", overhead);
+                entry("keys.count", keys);
+                entry("keys.bytes-per-key", keys == 0 ? 0 : dataset / keys);
+                entry("dataset.bytes", dataset);
                 reply.bulk("dataset.percentage");
                 reply.doubleValue(used == 0 ? 0 : dataset * 100.0 / used);
-                reply.bulk("overhead.total");
-                reply.integer(Math.max(0, used - dataset));
-                reply.bulk("rss-overhead.bytes");
-                reply.integer(rss - used);
-                reply.bulk("shards");
-                reply.integer(partCount());
+                reply.bulk("peak.percentage");
+                reply.doubleValue(peak == 0 ? 0 : used * 100.0 / peak);
+                entry("allocator.allocated", used);
+                entry("allocator.active", active);
+                entry("allocator.resident", rss);
+                reply.bulk("allocator-fragmentation.ratio");
+                reply.doubleValue(used == 0 ? 0 : (double) active / used);
+                entry("allocator-fragmentation.bytes", active - used);
+                reply.bulk("allocator-rss.ratio");
+                reply.doubleValue(active == 0 ? 0 : (double) rss / active);
+                entry("allocator-rss.bytes", rss - active);
+                reply.bulk("rss-overhead.ratio");
+                reply.doubleValue(1.0);
+                entry("rss-overhead.bytes", 0);
+                reply.bulk("fragmentation");
+                reply.doubleValue(used == 0 ? 0 : (double) rss / used);
+                entry("fragmentation.bytes", rss - used);
                 finish();
+            }
+
+            private void entry(final String name, final long value) {
+                reply.bulk(name);
+                reply.integer(value);
             }
         };
         op.start(true);

@@ -48,6 +48,8 @@ public final class Config {
     public volatile String loglevel;
     public volatile String logfile;
     public volatile boolean activeExpire = true;
+    /** The configuration file the server was started with (absolute), or null: CONFIG REWRITE, INFO. */
+    private volatile java.nio.file.Path file;
 
     public Config() {
         for (final Param p : Params.ALL) {
@@ -62,6 +64,15 @@ public final class Config {
         } catch (final ConfigException e) {
             throw new IllegalStateException("built-in defaults are invalid", e);
         }
+    }
+
+    /** The configuration file read at startup, or null when there was none. */
+    public java.nio.file.Path file() {
+        return file;
+    }
+
+    public void file(final java.nio.file.Path configFile) {
+        this.file = configFile == null ? null : configFile.toAbsolutePath();
     }
 
     /** The declaration of a parameter (by name or alias, any case), or null. */
@@ -88,7 +99,7 @@ public final class Config {
         if (!startup && !p.mutable()) {
             throw new ConfigException(ConfigException.Kind.IMMUTABLE, p.name(), "can't set immutable config");
         }
-        final String normalized = p.kind().normalize(p, value);
+        final String normalized = Params.adjust(p, p.kind().normalize(p, value));
         final String old = values.put(p.name(), normalized);
         try {
             refresh();
@@ -99,7 +110,10 @@ public final class Config {
         }
     }
 
-    /** Every parameter whose name (or alias) matches the glob, with its value, in declaration order. */
+    /**
+     * Every parameter whose name (or alias) matches the glob, with its value, in declaration order
+     * (Redis replies in hash order; clients read the reply as a map).
+     */
     public List<Map.Entry<String, String>> matching(final String pattern) {
         final List<Map.Entry<String, String>> out = new ArrayList<>();
         final java.util.Set<String> seen = new java.util.HashSet<>();
@@ -132,7 +146,7 @@ public final class Config {
         protoMaxBulkLen = num("proto-max-bulk-len");
         clientQueryBufferLimit = num("client-query-buffer-limit");
         hz = (int) num("hz");
-        maxclients = (int) num("maxclients");
+        maxclients = (int) Math.min(Integer.MAX_VALUE, num("maxclients"));
         timeoutSeconds = num("timeout");
         tcpKeepalive = (int) num("tcp-keepalive");
         tcpBacklog = (int) num("tcp-backlog");

@@ -2,8 +2,8 @@ package io.moon.server.config;
 
 /** A refused configuration value, with the parameter and Redis's reason text. */
 public final class ConfigException extends Exception {
-    /** Why: unknown name, immutable at run time, or a bad value. */
-    public enum Kind { UNKNOWN, IMMUTABLE, BAD_VALUE }
+    /** Why: unknown name, immutable at run time, protected (enable-protected-configs), or a bad value. */
+    public enum Kind { UNKNOWN, IMMUTABLE, PROTECTED, BAD_VALUE }
 
     private final Kind kind;
     private final String param;

@@ -2,25 +2,21 @@ package io.moon.server.config;
 
 import java.util.Locale;
 
-/** Redis's memory-size notation (memtoll): 1k = 1000, 1kb = 1024, likewise m/mb and g/gb. */
+/**
+ * Redis's memory-size notation (memtoull): 1k = 1000, 1kb = 1024, likewise m/mb and g/gb. As in
+ * Redis, no sign and no spaces are accepted, and a bare unit (or nothing) reads as 0.
+ */
 public final class Memory {
     private Memory() {
     }
 
     /** Bytes for the text, or Long.MIN_VALUE when it is not a memory value. */
     public static long parse(final String text) {
-        final String s = text.trim().toLowerCase(Locale.ROOT);
         int i = 0;
-        if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+        while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
             i++;
         }
-        while (i < s.length() && Character.isDigit(s.charAt(i))) {
-            i++;
-        }
-        if (i == 0 || (i == 1 && !Character.isDigit(s.charAt(0)))) {
-            return Long.MIN_VALUE;
-        }
-        final long mul = switch (s.substring(i)) {
+        final long mul = switch (text.substring(i).toLowerCase(Locale.ROOT)) {
             case "", "b" -> 1L;
             case "k" -> 1000L;
             case "kb" -> 1024L;
@@ -33,8 +29,11 @@ public final class Memory {
         if (mul == 0) {
             return Long.MIN_VALUE;
         }
+        if (i == 0) {
+            return 0; // strtoull of no digits
+        }
         try {
-            return Math.multiplyExact(Long.parseLong(s.substring(0, i)), mul);
+            return Math.multiplyExact(Long.parseLong(text.substring(0, i)), mul);
         } catch (final ArithmeticException | NumberFormatException e) {
             return Long.MIN_VALUE;
         }

@@ -18,6 +18,16 @@ import java.util.Locale;
 public record Param(String name, Kind kind, String defaultValue, boolean mutable, long min, long max,
                     String[] choices, String[] aliases, String help) {
 
+    /** CONFIG SET refuses it unless enable-protected-configs allows (Redis's PROTECTED_CONFIG). */
+    public boolean protectedConfig() {
+        return Params.PROTECTED.contains(name);
+    }
+
+    /** Its value is several words, written unquoted on one line by CONFIG REWRITE (MULTI_ARG_CONFIG). */
+    public boolean multiArg() {
+        return Params.MULTI_ARG.contains(name);
+    }
+
     /** Value kinds, each with Redis's validation and error text. */
     public enum Kind {
         INT, MEMORY, BOOL, ENUM, STRING, SAVE;
@@ -25,10 +35,8 @@ public record Param(String name, Kind kind, String defaultValue, boolean mutable
         String normalize(final Param p, final String v) throws ConfigException {
             switch (this) {
                 case INT -> {
-                    final long n;
-                    try {
-                        n = Long.parseLong(v.trim());
-                    } catch (final NumberFormatException e) {
+                    final long n = parseInteger(v);
+                    if (n == Long.MIN_VALUE && !v.equals(Long.toString(Long.MIN_VALUE))) {
                         throw bad(p, "argument couldn't be parsed into an integer");
                     }
                     return Long.toString(range(p, n));
@@ -78,6 +86,28 @@ public record Param(String name, Kind kind, String defaultValue, boolean mutable
             }
         }
 
+        /**
+         * Redis's string2ll: an optional '-', then digits without leading zeros or spaces; no '+'.
+         * Long.MIN_VALUE when the text is not such a number (or is exactly Long.MIN_VALUE).
+         */
+        static long parseInteger(final String v) {
+            final int n = v.length();
+            int i = v.startsWith("-") ? 1 : 0;
+            if (i == n || n - i > 19 || (v.charAt(i) == '0' && n - i > 1) || (i == 1 && v.charAt(1) == '0')) {
+                return Long.MIN_VALUE;
+            }
+            for (int k = i; k < n; k++) {
+                if (v.charAt(k) < '0' || v.charAt(k) > '9') {
+                    return Long.MIN_VALUE;
+                }
+            }
+            try {
+                return Long.parseLong(v);
+            } catch (final NumberFormatException e) {
+                return Long.MIN_VALUE;
+            }
+        }
+
         private static long range(final Param p, final long n) throws ConfigException {
             if (n < p.min() || n > p.max()) {
                 throw bad(p, "argument must be between " + p.min() + " and " + p.max() + " inclusive");
@@ -96,8 +126,8 @@ public record Param(String name, Kind kind, String defaultValue, boolean mutable
     }
 
     static Param memory(final String name, final long def, final long min, final long max, final boolean mutable,
-                        final String help) {
-        return new Param(name, Kind.MEMORY, Long.toString(def), mutable, min, max, new String[0], new String[0], help);
+                        final String help, final String... aliases) {
+        return new Param(name, Kind.MEMORY, Long.toString(def), mutable, min, max, new String[0], aliases, help);
     }
 
     static Param bool(final String name, final boolean def, final boolean mutable, final String help,
@@ -110,7 +140,8 @@ public record Param(String name, Kind kind, String defaultValue, boolean mutable
         return new Param(name, Kind.ENUM, def, mutable, 0, 0, choices, new String[0], help);
     }
 
-    static Param string(final String name, final String def, final boolean mutable, final String help) {
-        return new Param(name, Kind.STRING, def, mutable, 0, 0, new String[0], new String[0], help);
+    static Param string(final String name, final String def, final boolean mutable, final String help,
+                        final String... aliases) {
+        return new Param(name, Kind.STRING, def, mutable, 0, 0, new String[0], aliases, help);
     }
 }

@@ -18,6 +18,7 @@ final class Params {
 
     static final long INT_MAX = Integer.MAX_VALUE;
     static final long LONG_MAX = Long.MAX_VALUE;
+    static final long UINT_MAX = 0xffffffffL;
     static final long MB = 1024L * 1024;
 
     static final Param[] ALL = {
@@ -28,23 +29,23 @@ final class Params {
         integer("timeout", 0, 0, INT_MAX, true, "close idle clients after this many seconds (0 = never)"),
         integer("tcp-keepalive", 300, 0, INT_MAX, true, "TCP keepalive interval in seconds"),
         bool("protected-mode", true, true, "refuse non-loopback clients when no password is set"),
-        integer("maxclients", 10000, 1, INT_MAX, true, "maximum connected clients"),
+        integer("maxclients", 10000, 1, UINT_MAX, true, "maximum connected clients"),
         string("unixsocket", "", false, "unix socket path (not supported yet)"),
         integer("tls-port", 0, 0, 65535, false, "TLS port (later)"),
         // moon's threading
         integer("shards", 0, 0, 1024, false, "shard threads (0 = one per available processor)"),
         choice("io-driver", "auto", false, "network driver", "auto", "io_uring", "epoll", "nio"),
         integer("io-threads", 1, 1, 128, false, "accepted for compatibility; shards are Moon's threads"),
-        bool("io-threads-do-reads", false, true, "accepted for compatibility"),
+        bool("io-threads-do-reads", false, false, "accepted for compatibility"),
         // general
         integer("databases", 16, 1, INT_MAX, false, "number of databases"),
-        string("dir", ".", false, "working directory for data files"),
+        string("dir", ".", true, "working directory for data files (a protected config)"),
         choice("loglevel", "notice", true, "log level", "debug", "verbose", "notice", "warning", "nothing"),
         string("logfile", "", false, "log file (empty = standard output)"),
         bool("daemonize", false, false, "accepted for compatibility; Moon runs in the foreground"),
         string("pidfile", "", false, "pid file"),
-        choice("supervised", "no", false, "accepted for compatibility", "no", "upstart", "systemd", "auto"),
-        integer("hz", 10, 1, 500, true, "background task frequency"),
+        choice("supervised", "no", false, "accepted for compatibility", "upstart", "systemd", "auto", "no"),
+        integer("hz", 10, 0, INT_MAX, true, "background task frequency (kept within 1..500)"),
         bool("dynamic-hz", true, true, "accepted for compatibility"),
         choice("enable-debug-command", "no", false, "allow DEBUG", "no", "yes", "local"),
         choice("enable-protected-configs", "no", false, "allow changing protected configs", "no", "yes", "local"),
@@ -61,9 +62,9 @@ final class Params {
         memory("maxmemory-clients", 0, 0, LONG_MAX, true, "memory for all clients (0 = no limit)"),
         // memory and eviction (effect arrives with eviction)
         memory("maxmemory", 0, 0, LONG_MAX, true, "memory limit (0 = none)"),
-        choice("maxmemory-policy", "noeviction", true, "eviction policy", "volatile-lru", "allkeys-lru",
-                "volatile-lfu", "allkeys-lfu", "volatile-random", "allkeys-random", "volatile-ttl", "noeviction"),
-        integer("maxmemory-samples", 5, 1, 64, true, "keys sampled per eviction"),
+        choice("maxmemory-policy", "noeviction", true, "eviction policy", "volatile-lru", "volatile-lfu",
+                "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"),
+        integer("maxmemory-samples", 5, 1, INT_MAX, true, "keys sampled per eviction"),
         integer("maxmemory-eviction-tenacity", 10, 0, 100, true, "eviction effort"),
         integer("lfu-log-factor", 10, 0, INT_MAX, true, "LFU counter logarithm factor"),
         integer("lfu-decay-time", 1, 0, INT_MAX, true, "LFU counter decay period in minutes"),
@@ -78,33 +79,71 @@ final class Params {
         new Param("save", Param.Kind.SAVE, "3600 1 300 100 60 10000", true, 0, 0, new String[0], new String[0],
                 "snapshot points: seconds changes ..."),
         bool("appendonly", false, true, "append-only file"),
-        choice("appendfsync", "everysec", true, "fsync policy", "always", "everysec", "no"),
+        choice("appendfsync", "everysec", true, "fsync policy", "everysec", "always", "no"),
         string("appendfilename", "appendonly.aof", false, "append-only file name"),
         string("appenddirname", "appendonlydir", false, "append-only directory"),
-        string("dbfilename", "dump.rdb", true, "snapshot file name"),
+        string("dbfilename", "dump.rdb", true, "snapshot file name (a protected config)"),
         bool("rdbcompression", true, true, "compress snapshot strings"),
-        bool("rdbchecksum", true, true, "checksum snapshots"),
+        bool("rdbchecksum", true, false, "checksum snapshots"),
         bool("stop-writes-on-bgsave-error", true, true, "refuse writes after a failed save"),
         // replication (later)
         bool("replica-read-only", true, true, "replicas refuse writes", "slave-read-only"),
-        string("replicaof", "", false, "primary to replicate"),
+        string("replicaof", "", false, "primary to replicate", "slaveof"),
         // monitoring
         integer("slowlog-log-slower-than", 10000, -1, LONG_MAX, true, "slow log threshold in microseconds"),
         integer("slowlog-max-len", 128, 0, LONG_MAX, true, "slow log length"),
         integer("latency-monitor-threshold", 0, 0, LONG_MAX, true, "latency monitor threshold in ms"),
         bool("latency-tracking", true, true, "per-command latency tracking"),
         string("notify-keyspace-events", "", true, "keyspace notifications"),
-        integer("lua-time-limit", 5000, 0, LONG_MAX, true, "script time limit in ms", "busy-reply-threshold"),
+        integer("busy-reply-threshold", 5000, 0, LONG_MAX, true, "script time limit in ms", "lua-time-limit"),
         bool("cluster-enabled", false, false, "accepted for compatibility; Moon is standalone"),
         // encodings (effect arrives with collections)
         integer("list-max-listpack-size", -2, Integer.MIN_VALUE, INT_MAX, true, "list node size", "list-max-ziplist-size"),
         integer("list-compress-depth", 0, 0, INT_MAX, true, "list compression depth"),
-        integer("hash-max-listpack-entries", 128, 0, LONG_MAX, true, "packed hash entries", "hash-max-ziplist-entries"),
-        integer("hash-max-listpack-value", 64, 0, LONG_MAX, true, "packed hash value size", "hash-max-ziplist-value"),
+        integer("hash-max-listpack-entries", 512, 0, LONG_MAX, true, "packed hash entries", "hash-max-ziplist-entries"),
+        memory("hash-max-listpack-value", 64, 0, LONG_MAX, true, "packed hash value size", "hash-max-ziplist-value"),
         integer("set-max-intset-entries", 512, 0, LONG_MAX, true, "intset entries"),
         integer("set-max-listpack-entries", 128, 0, LONG_MAX, true, "packed set entries"),
         integer("set-max-listpack-value", 64, 0, LONG_MAX, true, "packed set value size"),
         integer("zset-max-listpack-entries", 128, 0, LONG_MAX, true, "packed sorted set entries", "zset-max-ziplist-entries"),
-        integer("zset-max-listpack-value", 64, 0, LONG_MAX, true, "packed sorted set value size", "zset-max-ziplist-value"),
+        memory("zset-max-listpack-value", 64, 0, LONG_MAX, true, "packed sorted set value size", "zset-max-ziplist-value"),
     };
+
+    /** Redis's PROTECTED_CONFIG: CONFIG SET needs enable-protected-configs. */
+    static final java.util.Set<String> PROTECTED = java.util.Set.of("dir", "dbfilename");
+
+    /** Redis's MULTI_ARG_CONFIG: values of several words. */
+    static final java.util.Set<String> MULTI_ARG = java.util.Set.of("save", "bind", "client-output-buffer-limit");
+
+    /** Redis's hz bounds (CONFIG_MIN_HZ, CONFIG_MAX_HZ): any value is accepted and kept within them. */
+    static final long MIN_HZ = 1;
+    static final long MAX_HZ = 500;
+
+    /**
+     * What Redis does with some values when it applies them: hz is kept within its bounds
+     * (updateHZ), dir must be an existing directory and reads back as an absolute path (chdir).
+     */
+    static String adjust(final Param p, final String normalized) throws ConfigException {
+        switch (p.name()) {
+            case "hz" -> {
+                final long hz = Long.parseLong(normalized);
+                return Long.toString(Math.max(MIN_HZ, Math.min(MAX_HZ, hz)));
+            }
+            case "dir" -> {
+                final java.nio.file.Path d;
+                try {
+                    d = java.nio.file.Path.of(normalized).toAbsolutePath().normalize();
+                } catch (final java.nio.file.InvalidPathException e) {
+                    throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(), "No such file or directory");
+                }
+                if (!java.nio.file.Files.isDirectory(d)) {
+                    throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(), "No such file or directory");
+                }
+                return d.toString();
+            }
+            default -> {
+                return normalized;
+            }
+        }
+    }
 }

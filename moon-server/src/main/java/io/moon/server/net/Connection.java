@@ -28,13 +28,20 @@ import java.util.logging.Logger;
  * when the reply is back, so replies always follow request order and a client's commands run one
  * after another, as in Redis.
  *
- * <p>Slow readers: when the socket's outbound buffer passes its high-water mark, the connection
- * stops reading until the client catches up, so a client that pipelines without reading costs
- * bounded memory. Owned by its event-loop thread; not thread-safe.
+ * <p>Flow control, so that a client costs bounded memory whatever it sends: a read batch hands
+ * its replies to the socket every {@value #OUT_CHUNK_BYTES} bytes, and when the socket's outbound
+ * buffer passes its high-water mark (a client that pipelines without reading) the connection
+ * stops parsing and stops reading until the client catches up. Likewise it stops reading while
+ * more than {@value #PENDING_PAUSE_BYTES} bytes of input wait behind a command that runs
+ * elsewhere. Owned by its event-loop thread; not thread-safe.
  */
 public final class Connection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final byte[] MAX_CLIENTS = Reply.err("ERR max number of clients reached");
+    /** Replies of one read batch beyond this go to the socket before the next command is parsed. */
+    static final int OUT_CHUNK_BYTES = 64 * 1024;
+    /** Unparsed input beyond this (behind a command that runs elsewhere) stops reading from the socket. */
+    static final int PENDING_PAUSE_BYTES = 64 * 1024;
 
     final Server server;
     final Shard home;
@@ -52,6 +59,12 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private boolean closeAfterFlush;
     private boolean closed;
     private boolean admitted;
+    /** Parsing stopped because the socket's outbound buffer is full; resumes when it drains. */
+    private boolean outputBlocked;
+    /** Reading from the socket is off (autoRead false): output blocked or too much pending input. */
+    private boolean inputPaused;
+    /** Resumes parsing once the socket is writable again; run as a task, never re-entrantly. */
+    private final Runnable onWritable = this::onWritable;
     /** Position in {@link #out} where the current command's reply starts. */
     int replyMark;
 
@@ -136,12 +149,12 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             if (closed || closeAfterFlush) {
                 return;
             }
-            if (waiting || (pending != null && pending.isReadable())) {
+            if (waiting || outputBlocked || (pending != null && pending.isReadable())) {
                 keepPending(in);
                 return;
             }
             process(in);
-            if (in.isReadable() && !closeAfterFlush) {
+            if (in.isReadable() && !closeAfterFlush && !closed) {
                 keepPending(in);
             }
         } finally {
@@ -157,8 +170,28 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
         // Backpressure for clients that do not read their replies: stop reading while the
-        // outbound buffer is above its high-water mark.
-        ch.config().setAutoRead(ch.isWritable());
+        // outbound buffer is above its high-water mark, and parse again once it drained.
+        if (ch.isWritable() && outputBlocked) {
+            outputBlocked = false;
+            ch.eventLoop().execute(onWritable);
+        }
+        updateAutoRead();
+    }
+
+    private void onWritable() {
+        if (!waiting && !outputBlocked && !closed) {
+            resume();
+        }
+    }
+
+    /** Reads from the socket only while replies can leave and little input is waiting. */
+    private void updateAutoRead() {
+        final boolean read = !outputBlocked && ch.isWritable()
+                && (pending == null || pending.readableBytes() < PENDING_PAUSE_BYTES);
+        if (read == inputPaused) {
+            inputPaused = !read;
+            ch.config().setAutoRead(read);
+        }
     }
 
     @Override
@@ -174,7 +207,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private void process(final ByteBuf in) {
         final long limit = server.config.clientQueryBufferLimit;
         parser.maxBulkBytes(Math.min(server.config.protoMaxBulkLen, RespParser.MAX_ARRAY_BULK));
-        while (!waiting && !closeAfterFlush && !closed) {
+        while (!waiting && !closeAfterFlush && !closed && !outputBlocked) {
             parser.authRequired(!state.authenticated);
             final int r = parser.parse(in, req);
             if (r == RespParser.NEED_MORE) {
@@ -196,6 +229,21 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             if (!waiting) {
                 req.reset();
             }
+            if (out != null && out.readableBytes() >= OUT_CHUNK_BYTES && !closed) {
+                flushChunk();
+            }
+        }
+    }
+
+    /** Hands a read batch's replies so far to the socket; stops parsing when the socket is full. */
+    private void flushChunk() {
+        home.stats.netOutputBytes += out.readableBytes();
+        final ByteBuf b = out;
+        out = null;
+        nctx.writeAndFlush(b, nctx.voidPromise());
+        if (!ch.isWritable()) {
+            outputBlocked = true;
+            updateAutoRead();
         }
     }
 
@@ -210,6 +258,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         pending.writeBytes(in);
+        if (!inputPaused && pending.readableBytes() >= PENDING_PAUSE_BYTES) {
+            updateAutoRead();
+        }
     }
 
     /** After a command that waited: parse whatever arrived meanwhile, then flush. */
@@ -227,6 +278,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             }
         }
         flush();
+        if (inputPaused && !closed) {
+            updateAutoRead();
+        }
     }
 
     // ---- replies -------------------------------------------------------------------------------
@@ -290,6 +344,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     /** A cross-shard operation finished (on this thread). */
     public void onCoordinatedDone(final Coordinated op) {
         waiting = false;
+        home.stats.commandsProcessed++; // counted once done, as Redis counts a command after it ran
         if (closed) {
             op.replyBuffer().release();
             return;

@@ -23,7 +23,10 @@ import io.netty.buffer.ByteBuf;
  * keyspace-wide commands, start the command's cross-shard operation.
  */
 public final class Dispatcher {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Dispatcher.class.getName());
     private static final byte[] NOAUTH = Reply.err("NOAUTH Authentication required.");
+    private static final byte[] POST = {'P', 'O', 'S', 'T'};
+    private static final byte[] HOST = {'H', 'O', 'S', 'T', ':'};
 
     private Dispatcher() {
     }
@@ -76,8 +79,8 @@ public final class Dispatcher {
         final Request req = c.req;
         switch (spec.route()) {
             case LOCAL -> {
-                home.stats.commandsProcessed++;
                 spec.handler().run(home.localContext(c, req, c.reply, spec));
+                home.stats.commandsProcessed++; // after it ran, as Redis counts (INFO does not count itself)
                 afterCommand(c);
             }
             case KEYED -> {
@@ -101,8 +104,8 @@ public final class Dispatcher {
                 }
                 if (target == home.id && Call.canRun(home.locks, spec, req, c.state.db)) {
                     // Fast path: this shard owns the keys and nothing is locked against them.
-                    home.stats.commandsProcessed++;
                     spec.handler().run(home.localContext(c, req, c.reply, spec));
+                    home.stats.commandsProcessed++;
                     afterCommand(c);
                     return;
                 }
@@ -114,13 +117,14 @@ public final class Dispatcher {
         }
     }
 
+    /** Starts a cross-shard operation; it is counted as processed when it is done (Connection.onCoordinatedDone). */
     private static void startCoordinated(final Connection c, final CommandSpec spec) {
-        c.home.stats.commandsProcessed++;
         c.setWaiting();
         final Ctx ctx = c.home.localContext(c, c.req, c.reply, spec);
         if (spec.multi().start(ctx) == null) {
             // it replied at once (an argument error): no shard was involved
             c.clearWaiting();
+            c.home.stats.commandsProcessed++;
             afterCommand(c);
         }
     }
@@ -146,6 +150,14 @@ public final class Dispatcher {
     }
 
     private static void rejectUnknown(final Connection c, final Request req) {
+        if (req.argIs(0, POST) || req.argIs(0, HOST)) {
+            // Redis's securityWarningCommand: an HTTP request, likely cross-protocol scripting. No reply.
+            LOG.warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands"
+                    + " to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to"
+                    + " compromise your Redis instance. Connection aborted.");
+            c.close();
+            return;
+        }
         final StringBuilder args = new StringBuilder();
         for (int i = 1; i < req.argc() && args.length() < 128; i++) {
             args.append('\'').append(cString(req, i, 128 - args.length())).append("' ");

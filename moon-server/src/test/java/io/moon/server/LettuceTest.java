@@ -1,0 +1,223 @@
+package io.moon.server;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.moon.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Lettuce 7 against Moon on a real socket with 4 shards: RESP3 by default, RESP2 on request. */
+@Tag("sockets")
+class LettuceTest {
+    private static TestServer server;
+    private static RedisClient client;
+    private static StatefulRedisConnection<String, String> connection;
+    private static RedisCommands<String, String> redis;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(4);
+        client = RedisClient.create(uri().build());
+        connection = client.connect();
+        redis = connection.sync();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (connection != null) {
+            connection.close();
+        }
+        if (client != null) {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+        server.close();
+    }
+
+    private static RedisURI.Builder uri() {
+        return RedisURI.builder().withHost("127.0.0.1").withPort(server.port).withTimeout(Duration.ofSeconds(10));
+    }
+
+    @BeforeEach
+    void flush() {
+        redis.flushall();
+    }
+
+    @Test
+    void shouldHandshakeWithHelloAndSetinfo() {
+        assertEquals("PONG", redis.ping());
+        final String me = redis.clientInfo();
+        assertTrue(me.contains(" resp=3 "), me); // HELLO 3 on connect
+        assertTrue(me.contains(" lib-name=Lettuce"), me); // CLIENT SETINFO on connect
+        assertTrue(redis.info("server").contains("redis_version:7.2.4"));
+        assertFalse(redis.commandCount() < 50);
+    }
+
+    @Test
+    void shouldRunStringAndKeyCommands() {
+        assertEquals("OK", redis.set("s", "hello"));
+        assertEquals("hello", redis.get("s"));
+        assertEquals(10, redis.append("s", "world"));
+        assertEquals("world", redis.getrange("s", 5, -1));
+        assertEquals(3L, redis.incrby("n", 3));
+        assertEquals(2L, redis.decr("n"));
+        assertFalse(redis.setnx("s", "x"));
+        assertEquals(2L, redis.exists("s", "n", "missing"));
+        assertEquals("string", redis.type("s"));
+        assertEquals("OK", redis.rename("s", "t"));
+        assertEquals(Set.of("t", "n"), new HashSet<>(redis.keys("*")));
+        assertEquals(2L, redis.del("t", "n", "missing"));
+        assertEquals(0L, redis.dbsize());
+        final RedisCommandExecutionException e =
+                assertThrows(RedisCommandExecutionException.class, () -> redis.rename("missing", "x"));
+        assertEquals("ERR no such key", e.getMessage());
+    }
+
+    @Test
+    void shouldExpireKeys() throws Exception {
+        redis.set("e", "v", SetArgs.Builder.px(150));
+        assertTrue(redis.pttl("e") > 0);
+        redis.set("f", "v");
+        assertTrue(redis.expire("f", 100));
+        assertTrue(redis.ttl("f") > 90);
+        assertTrue(redis.persist("f"));
+        assertEquals(-1L, redis.ttl("f"));
+        Thread.sleep(250);
+        assertNull(redis.get("e"));
+        assertEquals(-2L, redis.ttl("e"));
+    }
+
+    @Test
+    void shouldSetAndGetManyKeysOnDifferentShards() {
+        final Map<String, String> kv = new HashMap<>();
+        final List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            kv.put("m" + i, "value" + i);
+            keys.add("m" + i);
+        }
+        assertEquals("OK", redis.mset(kv));
+        final List<KeyValue<String, String>> got = redis.mget(keys.toArray(new String[0]));
+        for (int i = 0; i < 100; i++) {
+            assertEquals("m" + i, got.get(i).getKey());
+            assertEquals("value" + i, got.get(i).getValue());
+        }
+        final List<KeyValue<String, String>> some = redis.mget("m1", "missing");
+        assertFalse(some.get(1).hasValue());
+    }
+
+    @Test
+    void shouldPipelineWithoutAutoFlush() throws Exception {
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            final RedisAsyncCommands<String, String> async = c.async();
+            c.setAutoFlushCommands(false);
+            final List<RedisFuture<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                futures.add(async.set("p" + i, Integer.toString(i)));
+                futures.add(async.incr("p" + i));
+            }
+            final RedisFuture<List<KeyValue<String, String>>> all = async.mget("p0", "p1", "p999");
+            c.flushCommands();
+            assertTrue(LettuceFutures.awaitAll(Duration.ofSeconds(10), futures.toArray(new RedisFuture[0])));
+            for (int i = 0; i < 1000; i++) {
+                assertEquals((long) i + 1, futures.get(2 * i + 1).get());
+            }
+            assertEquals(List.of("1", "2", "1000"), all.get().stream().map(KeyValue::getValue).toList());
+            c.setAutoFlushCommands(true);
+        }
+    }
+
+    @Test
+    void shouldSpeakResp3AndResp2() {
+        // RESP3: CONFIG GET is a map on the wire
+        assertEquals(Map.of("databases", "16"), redis.configGet("databases"));
+        final RedisClient resp2 = RedisClient.create(uri().build());
+        resp2.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build());
+        try (StatefulRedisConnection<String, String> c = resp2.connect()) {
+            final RedisCommands<String, String> sync = c.sync();
+            assertTrue(sync.clientInfo().contains(" resp=2 "));
+            assertEquals(Map.of("databases", "16"), sync.configGet("databases"));
+            assertEquals("OK", sync.set("k", "v"));
+            assertEquals("v", redis.get("k"));
+        } finally {
+            resp2.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shouldSelectADatabase() {
+        redis.set("where", "db0");
+        try (StatefulRedisConnection<String, String> c = client.connect(uri().withDatabase(5).build())) {
+            assertNull(c.sync().get("where"));
+            c.sync().set("where", "db5");
+            assertEquals(1L, c.sync().dbsize());
+        }
+        assertEquals("db0", redis.get("where"));
+    }
+
+    @Test
+    void shouldAuthenticateWithRequirepass() {
+        try (TestServer secured = TestServer.start(4, "requirepass", "s3cret")) {
+            final RedisURI good = RedisURI.builder().withHost("127.0.0.1").withPort(secured.port)
+                    .withPassword("s3cret".toCharArray()).withTimeout(Duration.ofSeconds(10)).build();
+            final RedisClient c = RedisClient.create(good);
+            try (StatefulRedisConnection<String, String> conn = c.connect()) {
+                assertEquals("OK", conn.sync().set("a", "1"));
+                assertTrue(conn.sync().clientInfo().contains(" resp=3 "));
+            }
+            final RedisURI bad = RedisURI.builder().withHost("127.0.0.1").withPort(secured.port)
+                    .withPassword("wrong".toCharArray()).withTimeout(Duration.ofSeconds(10)).build();
+            final RedisConnectionException e = assertThrows(RedisConnectionException.class, () -> c.connect(bad));
+            Throwable t = e;
+            while (t.getCause() != null) {
+                t = t.getCause();
+            }
+            assertTrue(t.getMessage().contains("WRONGPASS"), t.toString());
+            c.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shouldScanEveryKeyOnce() {
+        final Map<String, String> kv = new HashMap<>();
+        for (int i = 0; i < 1500; i++) {
+            kv.put("scan:" + i, "v");
+        }
+        redis.mset(kv);
+        final Set<String> seen = new HashSet<>();
+        final ScanIterator<String> it = ScanIterator.scan(redis, ScanArgs.Builder.limit(100).match("scan:*"));
+        while (it.hasNext()) {
+            assertTrue(seen.add(it.next()), "each key once");
+        }
+        assertEquals(kv.keySet(), seen);
+    }
+}
