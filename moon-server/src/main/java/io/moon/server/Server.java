@@ -124,6 +124,11 @@ public final class Server {
         return rejectedConnections.get();
     }
 
+    /** CONFIG RESETSTAT. */
+    public void resetRejectedConnections() {
+        rejectedConnections.set(0);
+    }
+
     /** Called by a new connection; false when maxclients is reached. */
     public boolean admitConnection() {
         if (connected.incrementAndGet() > config.maxclients) {

@@ -152,9 +152,7 @@ public final class Shard {
     private void cron() {
         final long now = System.currentTimeMillis();
         keyspace.clock(now);
-        keyspace.activeExpire(server.config.activeExpire);
-        keyspace.lfu(server.config.maxmemoryPolicy.endsWith("lfu"), server.config.lfuLogFactor,
-                server.config.lfuDecayTime);
+        applyConfig();
         final int hz = Math.max(1, server.config.hz);
         final long budget = 1_000_000_000L / hz * EXPIRE_CYCLE_PERCENT / 100;
         keyspace.activeExpireCycle(now, budget);
@@ -167,6 +165,13 @@ public final class Shard {
             }
         }
         server.pause.onCron(this, now);
+    }
+
+    /** Takes in configuration the keyspace keeps its own copy of (access-stamp policy, expiry). */
+    public void applyConfig() {
+        keyspace.activeExpire(server.config.activeExpire);
+        keyspace.lfu(server.config.maxmemoryPolicy.endsWith("lfu"), server.config.lfuLogFactor,
+                server.config.lfuDecayTime);
     }
 
     // ---- CLIENT PAUSE --------------------------------------------------------------------------
@@ -189,5 +194,6 @@ public final class Shard {
         paused.clear();
         for (final Connection c : waiting) {
             c.retryPaused();
-        }    }
+        }
+    }
 }

@@ -246,7 +246,7 @@ public final class CommandTable {
                     cmd("getkeysandflags", -3, "loading stale").acl("@connection")
                             .local(CommandCommands::getkeysandflags),
                     cmd("help", 2, "loading stale").acl("@connection").local(CommandCommands::help)),
-            cmd("debug", -2, "admin noscript loading stale").coordinated(DebugCommands::debug),
+            cmd("debug", -2, "admin noscript loading stale protected").coordinated(DebugCommands::debug),
             cmd("memory", -2, "").subcommands(
                     cmd("usage", -3, "readonly").keys(2, 2, 1, "RO").keyed(KeyCommands::memoryUsage),
                     cmd("purge", 2, "").tips("request_policy:all_shards", "response_policy:all_succeeded")

@@ -31,6 +31,8 @@ public final class Flags {
     public static final long STALE = bit("stale");
     public static final long FAST = bit("fast");
     public static final long NO_AUTH = bit("no_auth");
+    /** Refused unless enable-debug-command allows it (DEBUG); COMMAND INFO does not show it. */
+    public static final long PROTECTED = bit("protected");
     public static final long MAY_REPLICATE = bit("may_replicate");
     public static final long NO_MANDATORY_KEYS = bit("no_mandatory_keys");
     public static final long NO_MULTI = bit("no_multi");

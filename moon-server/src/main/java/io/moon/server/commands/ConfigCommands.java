@@ -108,6 +108,11 @@ public final class ConfigCommands {
                 return;
             }
         }
+        // shards keep a copy of some settings (the access-stamp policy): hand them the new values
+        for (int s = 0; s < c.server.shardCount(); s++) {
+            final io.moon.server.Shard shard = c.server.shard(s);
+            shard.execute(shard::applyConfig);
+        }
         c.out.ok();
     }
 
@@ -137,6 +142,7 @@ public final class ConfigCommands {
             @Override
             protected void onAllLocked() {
                 InfoCommand.resetPeak();
+                server.resetRejectedConnections();
                 reply.ok();
                 finish();
             }
@@ -163,14 +169,14 @@ public final class ConfigCommands {
     // CONFIG HELP
     public static void help(final Ctx c) {
         Help.reply(c.out, "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "GET <pattern>",
-                "    Return parameters matching the glob-like <pattern> and their values.",
-                "SET <directive> <value>",
-                "    Set the configuration <directive> to <value>.",
+                "GET <pattern> [<pattern> ...]",
+                "    Reply with every parameter whose name matches a glob <pattern>, and its value.",
+                "SET <parameter> <value> [<parameter> <value> ...]",
+                "    Change parameters at run time; all of them change, or none does.",
                 "RESETSTAT",
-                "    Reset statistics reported by the INFO command.",
+                "    Zero the counters INFO shows (commands, connections, hits, errors...).",
                 "REWRITE",
-                "    Rewrite the configuration file.");
+                "    Write the running configuration back into the file the server was started with.");
     }
 
     static String lower(final String s) {

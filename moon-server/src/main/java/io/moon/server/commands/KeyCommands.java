@@ -285,17 +285,14 @@ public final class KeyCommands {
     public static void objectHelp(final Ctx c) {
         Help.reply(c.out, "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "ENCODING <key>",
-                "    Return the kind of internal representation used in order to store the value",
-                "    associated with a <key>.",
+                "    Reply with how the value of <key> is stored (int, embstr, raw...).",
                 "FREQ <key>",
-                "    Return the access frequency index of the <key>. The returned integer is",
-                "    proportional to the logarithm of the recent access frequency of the key.",
+                "    Reply with the logarithmic access counter of <key> (needs an LFU maxmemory-policy).",
                 "IDLETIME <key>",
-                "    Return the idle time of the <key>, that is the approximated number of",
-                "    seconds elapsed since the last access to the key.",
+                "    Reply with the seconds since <key> was last read or written (not under LFU).",
                 "REFCOUNT <key>",
-                "    Return the number of references of the value associated with the specified",
-                "    <key>.");
+                "    Reply with how many references the value of <key> has (shared small integers",
+                "    report a very large count).");
     }
 
     // MEMORY USAGE key [SAMPLES count]

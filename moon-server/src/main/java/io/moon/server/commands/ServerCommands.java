@@ -134,12 +134,12 @@ public final class ServerCommands {
     // MEMORY HELP
     public static void memoryHelp(final Ctx c) {
         Help.reply(c.out, "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "DOCTOR", "    Return memory problems reports.",
-                "MALLOC-STATS", "    Return internal statistics report from the memory allocator.",
-                "PURGE", "    Collect garbage and return unused memory to the operating system.",
-                "STATS", "    Return information about the memory usage of the server.",
+                "DOCTOR", "    Look for memory problems and describe any found.",
+                "MALLOC-STATS", "    Describe the allocator behind the data (JVM heap slab pages here).",
+                "PURGE", "    Run a full garbage collection and hand unused heap back to the OS.",
+                "STATS", "    Reply with a map of memory figures: totals, overheads, dataset, per database.",
                 "USAGE <key> [SAMPLES <count>]",
-                "    Return memory in bytes used by <key> and its value. Nested values are",
-                "    sampled up to <count> times (default: 5, 0 means sample all).");
+                "    Reply with the bytes <key> and its value take. SAMPLES is accepted for",
+                "    compatibility: Moon measures strings exactly.");
     }
 }

@@ -21,12 +21,17 @@ final class KeyUse {
             return (req.longValue << 32) | 1;
         }
         if (n.equals("copy")) {
-            for (int i = 3; i + 1 < req.argc(); i++) {
-                if (req.argIs(i, DB) && req.parseLong(i + 1) && req.longValue >= 0
-                        && req.longValue <= Integer.MAX_VALUE) {
-                    return (req.longValue << 32) | 2;
+            // the last DB option wins, as in COPY itself; REPLACE takes no value
+            long found = -1;
+            for (int i = 3; i < req.argc(); i++) {
+                if (req.argIs(i, DB) && i + 1 < req.argc()) {
+                    if (req.parseLong(i + 1) && req.longValue >= 0 && req.longValue <= Integer.MAX_VALUE) {
+                        found = (req.longValue << 32) | 2;
+                    }
+                    i++;
                 }
             }
+            return found;
         }
         return -1;
     }
