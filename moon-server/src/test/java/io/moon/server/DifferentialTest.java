@@ -4,22 +4,18 @@ import io.moon.server.testing.RawClient;
 import io.moon.server.testing.RedisServer;
 import io.moon.server.testing.Resp;
 import io.moon.server.testing.TestServer;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import io.moon.testkit.Props;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -31,8 +27,11 @@ import java.util.TreeSet;
  * <p>The sequences draw from a small key space (plain keys that land on different shards, and
  * hash-tagged keys that share one), so keys collide, change encoding, expire and move
  * between shards. Arguments mix valid and invalid values: bad numbers, overflow, unknown options,
- * wrong arity. A failure prints the whole sequence with both servers' replies, and jqwik prints
- * its seed; put it in {@code @Property(seed = "...")} to run the same sequences again.
+ * wrong arity. The sequences come from {@link Props} with a fixed seed, so every build runs the
+ * same {@value #TRIES} sequences of 10 to 40 commands, RESP2 and RESP3 in turn;
+ * {@code -Dmoon.props.seed=N} explores others. A failure prints the whole
+ * sequence with both servers' replies up to the difference, and Props adds the seed and the
+ * try, which replay it.
  *
  * <p><b>Nondeterminism, handled explicitly</b> (see {@link #compare}):
  * <ul>
@@ -64,6 +63,8 @@ import java.util.TreeSet;
 @Tag("differential")
 class DifferentialTest {
     private static final int SHARDS = 3;
+    private static final long SEED = 7245086323153489201L;
+    private static final int TRIES = 500;
     private static final long TTL_TOLERANCE_SECONDS = 2;
     private static final long TTL_TOLERANCE_MILLIS = 1500;
 
@@ -106,7 +107,7 @@ class DifferentialTest {
 
     // ---- lifecycle -----------------------------------------------------------------------------
 
-    @BeforeContainer
+    @BeforeAll
     static void startServers() throws Exception {
         redisServer = RedisServer.start();
         moonServer = TestServer.start(SHARDS);
@@ -118,7 +119,7 @@ class DifferentialTest {
         startNanos = System.nanoTime();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stopServers() throws IOException {
         final long ms = (System.nanoTime() - startNanos) / 1_000_000;
         final StringBuilder sb = new StringBuilder("DifferentialTest: ").append(commandsRun)
@@ -147,50 +148,87 @@ class DifferentialTest {
 
     // ---- the property --------------------------------------------------------------------------
 
-    @Property(tries = 500)
-    void shouldReplyLikeRedis(@ForAll("sequences") final List<List<String>> sequence, @ForAll final boolean resp3)
-            throws IOException {
+    /** One try: the protocol both connections speak and the commands to run. */
+    record Sequence(boolean resp3, List<List<String>> commands) {
+        /** Short: the failure message prints the commands themselves, with the replies. */
+        @Override
+        public String toString() {
+            return (resp3 ? "RESP3" : "RESP2") + ", " + commands.size() + " commands";
+        }
+    }
+
+    @Test
+    void shouldReplyLikeRedis() {
+        // tries alternate between RESP2 (even) and RESP3 (odd); Props draws them in order
+        final int[] drawn = {0};
+        Props.forAll("Moon replies like Redis", SEED, TRIES,
+                r -> new Sequence(drawn[0]++ % 2 == 1, Props.listOf(r, 10, 40, DifferentialTest::command)),
+                DifferentialTest::runOnBoth);
+    }
+
+    private static void runOnBoth(final Sequence sequence) throws IOException {
         for (final RawClient c : List.of(redis, moon)) {
             // HELLO's reply describes the server: not compared
-            final Object hello = c.run("HELLO", resp3 ? "3" : "2");
+            final Object hello = c.run("HELLO", sequence.resp3() ? "3" : "2");
             if (hello instanceof Resp.Err) {
                 throw new IllegalStateException("HELLO failed: " + hello);
             }
             expectOk(c.run("SELECT", "0"));
             expectOk(c.run("FLUSHALL"));
         }
-        final StringBuilder log = new StringBuilder(resp3 ? "(RESP3)\n" : "(RESP2)\n");
-        for (int i = 0; i < sequence.size(); i++) {
-            final List<String> cmd = sequence.get(i);
-            final String[] args = cmd.toArray(new String[0]);
-            pace(cmd);
-            final Object r;
-            final Object m;
-            final String name = statName(cmd);
-            if (is(cmd, "SCAN")) {
-                r = scanAll(redis, args);
-                m = scanAll(moon, args);
-            } else {
-                if (is(cmd, "RANDOMKEY")) {
-                    scanAll(redis, new String[] {"SCAN", "0"});
-                    scanAll(moon, new String[] {"SCAN", "0"});
-                }
-                r = redis.run(args);
-                m = moon.run(args);
+        final List<List<String>> commands = sequence.commands();
+        final StringBuilder log = new StringBuilder(sequence.resp3() ? "(RESP3)\n" : "(RESP2)\n");
+        for (int i = 0; i < commands.size(); i++) {
+            final List<String> cmd = commands.get(i);
+            final String why;
+            try {
+                why = runOne(cmd, i, log);
+            } catch (final IOException | RuntimeException e) {
+                throw failure(i, "threw " + e, log, commands, e);
             }
-            lastCommandNanos = System.nanoTime();
-            commandsRun++;
-            final long[] st = STATS.computeIfAbsent(name, k -> new long[2]);
-            st[0]++;
-            if (r instanceof Resp.Err) {
-                st[1]++;
-            }
-            log.append(String.format("%3d %s%n      redis: %s%n      moon:  %s%n", i, show(cmd), show(r), show(m)));
-            final String why = compare(cmd, r, m);
-            if (why != null && !allowed(cmd, r, m)) {
-                throw new AssertionError("Moon differs from Redis at command " + i + " (" + why + "):\n" + log);
+            if (why != null) {
+                throw failure(i, why, log, commands, null);
             }
         }
+    }
+
+    /** Runs one command on both servers and logs it: null when they agree, else what differs. */
+    private static String runOne(final List<String> cmd, final int i, final StringBuilder log) throws IOException {
+        final String[] args = cmd.toArray(new String[0]);
+        pace(cmd);
+        final Object r;
+        final Object m;
+        if (is(cmd, "SCAN")) {
+            r = scanAll(redis, args);
+            m = scanAll(moon, args);
+        } else {
+            if (is(cmd, "RANDOMKEY")) {
+                scanAll(redis, new String[] {"SCAN", "0"});
+                scanAll(moon, new String[] {"SCAN", "0"});
+            }
+            r = redis.run(args);
+            m = moon.run(args);
+        }
+        lastCommandNanos = System.nanoTime();
+        commandsRun++;
+        final long[] st = STATS.computeIfAbsent(statName(cmd), k -> new long[2]);
+        st[0]++;
+        if (r instanceof Resp.Err) {
+            st[1]++;
+        }
+        log.append(String.format("%3d %s%n      redis: %s%n      moon:  %s%n", i, show(cmd), show(r), show(m)));
+        final String why = compare(cmd, r, m);
+        return why == null || allowed(cmd, r, m) ? null : why;
+    }
+
+    /** The whole sequence: the commands run with both replies, then the ones not run. */
+    private static AssertionError failure(final int at, final String why, final StringBuilder log,
+                                          final List<List<String>> commands, final Throwable cause) {
+        for (int i = at + 1; i < commands.size(); i++) {
+            log.append(String.format("%3d %s%n", i, show(commands.get(i))));
+        }
+        return new AssertionError("Moon differs from Redis at command " + at + " (" + why + "); commands after "
+                + at + " not run:\n" + log, cause);
     }
 
     /** An EXPIRE with GT or LT waits until the clock moved past the previous command's millisecond. */
@@ -369,103 +407,143 @@ class DifferentialTest {
     private static final String FUTURE_SECONDS = Long.toString(NOW_MILLIS / 1000 + 1_000_000);
     private static final String FUTURE_MILLIS = Long.toString(NOW_MILLIS + 3_000_000_000L);
 
+    // Generators are plain methods over the property's random stream. Each frequency choice keeps
+    // its weights beside its alternatives; lists and strings have uniform sizes.
+
     /** Plain keys spread over the three shards, and hash-tagged keys that share one. */
-    private static Arbitrary<String> key() {
-        return Arbitraries.of("a", "b", "c", "d", "num", "{t}a", "{t}b");
+    private static final String[] KEYS = {"a", "b", "c", "d", "num", "{t}a", "{t}b"};
+    /** Fixed values at the edges of the encodings. */
+    private static final String[] VALUES = {"", "0", "1", "-1", "42", "9999", "10000", "-10", "9223372036854775807",
+            "-9223372036854775808", "9223372036854775808", "12345678901234567890", "-0", "00", "abc", "hello world",
+            "1.5", " 1", "01", "+1", "x".repeat(44), "y".repeat(45), "a\u0000b", "\u00ff\u00fe", "hallo", "ohell"};
+    /** Lengths around the entry's varint widths (127/128, 16383/16384 bytes). */
+    private static final String[] LONG_VALUES = {"z".repeat(127), "w".repeat(128), "v".repeat(16_383)};
+
+    private static String key(final SplittableRandom r) {
+        return Props.choose(r, KEYS);
     }
 
-    /** Fixed values at the edges of the encodings, and short strings over a small alphabet (for LCS). */
-    private static Arbitrary<String> value() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.of("", "0", "1", "-1", "42", "9999", "10000", "-10", "9223372036854775807",
-                        "-9223372036854775808", "9223372036854775808", "12345678901234567890", "-0", "00", "abc",
-                        "hello world", "1.5", " 1", "01", "+1", "x".repeat(44), "y".repeat(45), "a\u0000b",
-                        "\u00ff\u00fe", "hallo", "ohell")),
-                Tuple.of(1, Arbitraries.strings().withChars("abcd").ofMaxLength(24)),
-                // lengths around the entry's varint widths (127/128, 16383/16384 bytes)
-                Tuple.of(1, Arbitraries.of("z".repeat(127), "w".repeat(128), "v".repeat(16_383))));
+    /** Fixed values, short strings over a small alphabet (for LCS), long values: 4, 1, 1. */
+    private static String value(final SplittableRandom r) {
+        return switch (Props.weighted(r, 4, 1, 1)) {
+            case 0 -> Props.choose(r, VALUES);
+            case 1 -> string(r, "abcd", 24);
+            default -> Props.choose(r, LONG_VALUES);
+        };
+    }
+
+    /** 0 to {@code maxLength} chars of {@code alphabet}. */
+    private static String string(final SplittableRandom r, final String alphabet, final int maxLength) {
+        final char[] s = new char[r.nextInt(maxLength + 1)];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = alphabet.charAt(r.nextInt(alphabet.length()));
+        }
+        return new String(s);
     }
 
     /** Mostly valid values, sometimes invalid ones (one in six). */
-    private static Arbitrary<String> mostly(final String[] valid, final String... invalid) {
-        return Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.of(valid)), Tuple.of(1, Arbitraries.of(invalid)));
+    private static String mostly(final SplittableRandom r, final String[] valid, final String... invalid) {
+        return Props.weighted(r, 5, 1) == 0 ? Props.choose(r, valid) : Props.choose(r, invalid);
     }
 
-    private static Arbitrary<String> integer() {
-        return mostly(new String[] {"0", "1", "-1", "2", "3", "5", "10", "-5", "100", "-100"},
+    private static String integer(final SplittableRandom r) {
+        return mostly(r, new String[] {"0", "1", "-1", "2", "3", "5", "10", "-5", "100", "-100"},
                 "9223372036854775807", "-9223372036854775808", "9223372036854775808", "abc", "", "1.5", "+1", "01",
                 " 1");
     }
 
-    private static Arbitrary<String> seconds() {
-        return mostly(new String[] {"100", "1000", "100000"},
+    private static String seconds(final SplittableRandom r) {
+        return mostly(r, new String[] {"100", "1000", "100000"},
                 "0", "-1", "9223372036854775807", "9223372036854775", "abc", "1.5");
     }
 
-    private static Arbitrary<String> millis() {
-        return mostly(new String[] {"150000", "2500000"}, "0", "-1", "9223372036854775807", "abc");
+    private static String millis(final SplittableRandom r) {
+        return mostly(r, new String[] {"150000", "2500000"}, "0", "-1", "9223372036854775807", "abc");
     }
 
-    private static Arbitrary<String> unixSeconds() {
-        return mostly(new String[] {"1", "1000", FUTURE_SECONDS, FUTURE_SECONDS},
+    private static String unixSeconds(final SplittableRandom r) {
+        return mostly(r, new String[] {"1", "1000", FUTURE_SECONDS, FUTURE_SECONDS},
                 "0", "-1", "9223372036854775", "-9223372036854775808");
     }
 
-    private static Arbitrary<String> unixMillis() {
-        return mostly(new String[] {"1", FUTURE_MILLIS, FUTURE_MILLIS}, "9223372036854775807", "abc");
+    private static String unixMillis(final SplittableRandom r) {
+        return mostly(r, new String[] {"1", FUTURE_MILLIS, FUTURE_MILLIS}, "9223372036854775807", "abc");
     }
 
-    private static Arbitrary<String> db() {
-        return Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.of("0", "1")),
-                Tuple.of(1, Arbitraries.of("15", "16", "-1", "abc", "4294967296", "-2147483649")));
+    private static String db(final SplittableRandom r) {
+        return Props.weighted(r, 6, 1) == 0 ? Props.choose(r, "0", "1")
+                : Props.choose(r, "15", "16", "-1", "abc", "4294967296", "-2147483649");
     }
 
-    private static Arbitrary<String> pattern() {
-        return Arbitraries.of("*", "a*", "{t}*", "?", "[ab]", "*b*", "\\{t\\}a", "[^a]*", "nomatch", "n?m", "*[");
+    private static String pattern(final SplittableRandom r) {
+        return Props.choose(r, "*", "a*", "{t}*", "?", "[ab]", "*b*", "\\{t\\}a", "[^a]*", "nomatch", "n?m", "*[");
+    }
+
+    /** SCAN's cursor: 0 (eight in nine), else an invalid or stale one. */
+    private static String cursor(final SplittableRandom r) {
+        return Props.weighted(r, 8, 1) == 0 ? "0" : Props.choose(r, "", "abc", "-1", " 0", "18446744073709551616", "7");
     }
 
     /** A word in upper, lower or mixed case. */
-    private static Arbitrary<String> word(final String w) {
-        return Arbitraries.of(w, w.toLowerCase(), w.charAt(0) + w.substring(1).toLowerCase());
+    private static String word(final SplittableRandom r, final String w) {
+        return Props.choose(r, w, w.toLowerCase(), w.charAt(0) + w.substring(1).toLowerCase());
     }
 
-    /** A command from literal words, string arbitraries and list arbitraries, in order. */
-    @SuppressWarnings("unchecked")
-    private static Arbitrary<List<String>> cmd(final Object... parts) {
-        final List<Arbitrary<List<String>>> as = new ArrayList<>();
+    /** An option group: the word in any case. */
+    private static Props.Gen<List<String>> flag(final String w) {
+        return r -> List.of(word(r, w));
+    }
+
+    /** An option group: the word in any case and its argument. */
+    private static Props.Gen<List<String>> flag(final String w, final Props.Gen<String> argument) {
+        return r -> List.of(word(r, w), argument.next(r));
+    }
+
+    /** An option group: exactly these words. */
+    private static Props.Gen<List<String>> exactly(final String... words) {
+        return r -> List.of(words);
+    }
+
+    /** A command from words and lists of words, in order (a new, mutable list). */
+    private static List<String> cmd(final Object... parts) {
+        final List<String> out = new ArrayList<>();
         for (final Object p : parts) {
-            if (p instanceof String s) {
-                as.add(Arbitraries.just(List.of(s)));
+            if (p instanceof List<?> l) {
+                for (final Object w : l) {
+                    out.add((String) w);
+                }
             } else {
-                as.add(((Arbitrary<Object>) p).map(v -> v instanceof List<?> l ? (List<String>) l : List.of((String) v)));
+                out.add((String) p);
             }
         }
-        return Combinators.combine(as).as(DifferentialTest::flatten);
+        return out;
     }
 
     /** Up to {@code max} option groups, each drawn from the choices (repeats and conflicts included). */
     @SafeVarargs
-    private static Arbitrary<List<String>> options(final int max, final Arbitrary<List<String>>... choices) {
-        return Arbitraries.oneOf(List.of(choices)).list().ofMaxSize(max).map(DifferentialTest::flatten);
+    private static List<String> options(final SplittableRandom r, final int max,
+                                        final Props.Gen<List<String>>... choices) {
+        return flatten(Props.listOf(r, 0, max, c -> Props.choose(c, choices).next(c)));
     }
 
     /** Like {@link #options}, but an unknown option only in one case of eight. */
     @SafeVarargs
-    private static Arbitrary<List<String>> optionsOrJunk(final int max, final Arbitrary<List<String>>... choices) {
-        return Arbitraries.frequencyOf(Tuple.of(7, options(max, choices)),
-                Tuple.of(1, options(max, choices).map(l -> {
-                    final List<String> junk = new ArrayList<>(l);
-                    junk.add(junk.size() / 2, "FOO");
-                    return junk;
-                })));
+    private static List<String> optionsOrJunk(final SplittableRandom r, final int max,
+                                              final Props.Gen<List<String>>... choices) {
+        final boolean junk = Props.weighted(r, 7, 1) == 1;
+        final List<String> l = options(r, max, choices);
+        if (junk) {
+            l.add(l.size() / 2, "FOO");
+        }
+        return l;
     }
 
-    private static Arbitrary<List<String>> keys(final int max) {
-        return key().list().ofMinSize(1).ofMaxSize(max);
+    private static List<String> keys(final SplittableRandom r, final int max) {
+        return Props.listOf(r, 1, max, DifferentialTest::key);
     }
 
-    private static Arbitrary<List<String>> pairs(final int max) {
-        return cmd(key(), value()).list().ofMinSize(1).ofMaxSize(max).map(DifferentialTest::flatten);
+    private static List<String> pairs(final SplittableRandom r, final int max) {
+        return flatten(Props.listOf(r, 1, max, p -> cmd(key(p), value(p))));
     }
 
     private static List<String> flatten(final List<List<String>> ls) {
@@ -476,103 +554,113 @@ class DifferentialTest {
         return out;
     }
 
-    private static Arbitrary<List<String>> setOptions() {
-        final Arbitrary<List<String>> condition = options(1, cmd(word("NX")), cmd(word("XX")), cmd(word("GET")));
-        final Arbitrary<List<String>> expiry = options(1, cmd(word("KEEPTTL")), cmd(word("EX"), seconds()),
-                cmd(word("PX"), millis()), cmd(word("EXAT"), unixSeconds()), cmd(word("PXAT"), unixMillis()));
-        return Arbitraries.frequencyOf(
-                Tuple.of(8, Combinators.combine(condition, expiry).as((a, b) -> flatten(List.of(a, b)))),
-                Tuple.of(1, optionsOrJunk(3, cmd(word("NX")), cmd(word("XX")), cmd(word("GET")), cmd(word("KEEPTTL")),
-                        cmd(word("EX"), seconds()), cmd(word("PX"), millis()), cmd(word("EXAT"), unixSeconds()),
-                        cmd(word("PXAT"), unixMillis()))));
+    private static List<String> setOptions(final SplittableRandom r) {
+        if (Props.weighted(r, 8, 1) == 0) {
+            final List<String> condition = options(r, 1, flag("NX"), flag("XX"), flag("GET"));
+            final List<String> expiry = options(r, 1, flag("KEEPTTL"), flag("EX", DifferentialTest::seconds),
+                    flag("PX", DifferentialTest::millis), flag("EXAT", DifferentialTest::unixSeconds),
+                    flag("PXAT", DifferentialTest::unixMillis));
+            return cmd(condition, expiry);
+        }
+        return optionsOrJunk(r, 3, flag("NX"), flag("XX"), flag("GET"), flag("KEEPTTL"),
+                flag("EX", DifferentialTest::seconds), flag("PX", DifferentialTest::millis),
+                flag("EXAT", DifferentialTest::unixSeconds), flag("PXAT", DifferentialTest::unixMillis));
     }
 
-    private static Arbitrary<List<String>> getexOptions() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(6, options(1, cmd(word("EX"), seconds()), cmd(word("PX"), millis()),
-                        cmd(word("EXAT"), unixSeconds()), cmd(word("PXAT"), unixMillis()), cmd(word("PERSIST")))),
-                Tuple.of(1, options(2, cmd(word("EX"), seconds()), cmd(word("PERSIST")), cmd("NX"), cmd("KEEPTTL"),
-                        cmd("FOO"))));
+    private static List<String> getexOptions(final SplittableRandom r) {
+        if (Props.weighted(r, 6, 1) == 0) {
+            return options(r, 1, flag("EX", DifferentialTest::seconds), flag("PX", DifferentialTest::millis),
+                    flag("EXAT", DifferentialTest::unixSeconds), flag("PXAT", DifferentialTest::unixMillis),
+                    flag("PERSIST"));
+        }
+        return options(r, 2, flag("EX", DifferentialTest::seconds), flag("PERSIST"), exactly("NX"),
+                exactly("KEEPTTL"), exactly("FOO"));
     }
 
-    private static Arbitrary<List<String>> expireFlags() {
-        return optionsOrJunk(2, cmd(word("NX")), cmd(word("XX")), cmd(word("GT")), cmd(word("LT")));
+    private static List<String> expireFlags(final SplittableRandom r) {
+        return optionsOrJunk(r, 2, flag("NX"), flag("XX"), flag("GT"), flag("LT"));
     }
 
-    private static Arbitrary<List<String>> lcsOptions() {
-        return optionsOrJunk(3, cmd(word("LEN")), cmd(word("IDX")), cmd(word("WITHMATCHLEN")),
-                cmd(word("MINMATCHLEN"), integer()));
+    private static List<String> lcsOptions(final SplittableRandom r) {
+        return optionsOrJunk(r, 3, flag("LEN"), flag("IDX"), flag("WITHMATCHLEN"),
+                flag("MINMATCHLEN", DifferentialTest::integer));
     }
 
-    private static Arbitrary<List<String>> scanOptions() {
-        return optionsOrJunk(3, cmd(word("MATCH"), pattern()),
-                cmd(word("COUNT"), mostly(new String[] {"1", "2", "5", "100"}, "0", "-1", "abc")),
-                cmd(word("TYPE"), Arbitraries.of("string", "STRING", "list", "hash", "none", "foo")));
+    private static List<String> scanOptions(final SplittableRandom r) {
+        return optionsOrJunk(r, 3, flag("MATCH", DifferentialTest::pattern),
+                flag("COUNT", c -> mostly(c, new String[] {"1", "2", "5", "100"}, "0", "-1", "abc")),
+                flag("TYPE", t -> Props.choose(t, "string", "STRING", "list", "hash", "none", "foo")));
     }
 
-    private static Arbitrary<List<String>> oneCommand() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(10, cmd("SET", key(), value(), setOptions())),
-                Tuple.of(5, cmd("GET", key())),
-                Tuple.of(3, cmd("GETEX", key(), getexOptions())),
-                Tuple.of(2, cmd("GETDEL", key())),
-                Tuple.of(2, cmd("GETSET", key(), value())),
-                Tuple.of(3, cmd("MGET", keys(4))),
-                Tuple.of(4, cmd("MSET", pairs(3))),
-                Tuple.of(3, cmd("MSETNX", pairs(3))),
-                Tuple.of(2, cmd("SETNX", key(), value())),
-                Tuple.of(2, cmd(Arbitraries.of("SETEX", "setex"), key(), seconds(), value())),
-                Tuple.of(2, cmd("PSETEX", key(), millis(), value())),
-                Tuple.of(3, cmd("APPEND", key(), value())),
-                Tuple.of(2, cmd("STRLEN", key())),
-                Tuple.of(3, cmd(Arbitraries.of("GETRANGE", "SUBSTR"), key(), integer(), integer())),
-                Tuple.of(3, cmd("SETRANGE", key(), mostly(new String[] {"0", "1", "3", "10", "126", "16380"}, "-1", "abc", "536870912"),
-                        value())),
-                Tuple.of(4, cmd(Arbitraries.of("INCR", "DECR"), key())),
-                Tuple.of(3, cmd(Arbitraries.of("INCRBY", "DECRBY"), key(), integer())),
-                Tuple.of(3, cmd("LCS", key(), key(), lcsOptions())),
-                Tuple.of(4, cmd(Arbitraries.of("DEL", "UNLINK", "EXISTS", "TOUCH"), keys(4))),
-                Tuple.of(2, cmd("TYPE", key())),
-                Tuple.of(3, cmd(Arbitraries.of("RENAME", "RENAMENX"), key(), key())),
-                Tuple.of(3, cmd("COPY", key(), key(), optionsOrJunk(2, cmd(word("DB"), db()), cmd(word("REPLACE"))))),
-                Tuple.of(2, cmd("MOVE", key(), db())),
-                Tuple.of(3, cmd("OBJECT", Arbitraries.of("ENCODING", "encoding", "REFCOUNT", "IDLETIME", "FREQ"),
-                        key())),
-                Tuple.of(1, cmd("OBJECT", Arbitraries.of("HELP", "FOO"))),
-                Tuple.of(1, cmd("MEMORY", "USAGE", key(), options(1, cmd("SAMPLES", integer()), cmd("FOO")))),
-                Tuple.of(3, cmd(Arbitraries.of("EXPIRE", "PEXPIRE"), key(), seconds(), expireFlags())),
-                Tuple.of(2, cmd("EXPIREAT", key(), unixSeconds(), expireFlags())),
-                Tuple.of(2, cmd("PEXPIREAT", key(), unixMillis(), expireFlags())),
-                Tuple.of(4, cmd(Arbitraries.of("TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME", "PERSIST"), key())),
-                Tuple.of(2, cmd("KEYS", pattern())),
-                Tuple.of(2, cmd("SCAN", Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just("0")),
-                        Tuple.of(1, Arbitraries.of("", "abc", "-1", " 0", "18446744073709551616", "7"))), scanOptions())),
-                Tuple.of(1, cmd("RANDOMKEY")),
-                Tuple.of(2, cmd("DBSIZE")),
-                Tuple.of(1, cmd("FLUSHDB", options(1, cmd(word("ASYNC")), cmd(word("SYNC")), cmd("FOO")))),
-                Tuple.of(1, cmd("FLUSHALL", options(1, cmd(word("ASYNC")), cmd(word("SYNC"))))),
-                Tuple.of(1, cmd("SWAPDB", db(), db())),
-                Tuple.of(2, cmd("SELECT", db())));
+    /** A command and its weight in the frequency choice. */
+    private record Weighted(int weight, Props.Gen<List<String>> command) {
+    }
+
+    private static final List<Weighted> COMMANDS = List.of(
+            new Weighted(10, r -> cmd("SET", key(r), value(r), setOptions(r))),
+            new Weighted(5, r -> cmd("GET", key(r))),
+            new Weighted(3, r -> cmd("GETEX", key(r), getexOptions(r))),
+            new Weighted(2, r -> cmd("GETDEL", key(r))),
+            new Weighted(2, r -> cmd("GETSET", key(r), value(r))),
+            new Weighted(3, r -> cmd("MGET", keys(r, 4))),
+            new Weighted(4, r -> cmd("MSET", pairs(r, 3))),
+            new Weighted(3, r -> cmd("MSETNX", pairs(r, 3))),
+            new Weighted(2, r -> cmd("SETNX", key(r), value(r))),
+            new Weighted(2, r -> cmd(Props.choose(r, "SETEX", "setex"), key(r), seconds(r), value(r))),
+            new Weighted(2, r -> cmd("PSETEX", key(r), millis(r), value(r))),
+            new Weighted(3, r -> cmd("APPEND", key(r), value(r))),
+            new Weighted(2, r -> cmd("STRLEN", key(r))),
+            new Weighted(3, r -> cmd(Props.choose(r, "GETRANGE", "SUBSTR"), key(r), integer(r), integer(r))),
+            new Weighted(3, r -> cmd("SETRANGE", key(r),
+                    mostly(r, new String[] {"0", "1", "3", "10", "126", "16380"}, "-1", "abc", "536870912"),
+                    value(r))),
+            new Weighted(4, r -> cmd(Props.choose(r, "INCR", "DECR"), key(r))),
+            new Weighted(3, r -> cmd(Props.choose(r, "INCRBY", "DECRBY"), key(r), integer(r))),
+            new Weighted(3, r -> cmd("LCS", key(r), key(r), lcsOptions(r))),
+            new Weighted(4, r -> cmd(Props.choose(r, "DEL", "UNLINK", "EXISTS", "TOUCH"), keys(r, 4))),
+            new Weighted(2, r -> cmd("TYPE", key(r))),
+            new Weighted(3, r -> cmd(Props.choose(r, "RENAME", "RENAMENX"), key(r), key(r))),
+            new Weighted(3, r -> cmd("COPY", key(r), key(r),
+                    optionsOrJunk(r, 2, flag("DB", DifferentialTest::db), flag("REPLACE")))),
+            new Weighted(2, r -> cmd("MOVE", key(r), db(r))),
+            new Weighted(3, r -> cmd("OBJECT", Props.choose(r, "ENCODING", "encoding", "REFCOUNT", "IDLETIME", "FREQ"),
+                    key(r))),
+            new Weighted(1, r -> cmd("OBJECT", Props.choose(r, "HELP", "FOO"))),
+            new Weighted(1, r -> cmd("MEMORY", "USAGE", key(r),
+                    options(r, 1, s -> List.of("SAMPLES", integer(s)), exactly("FOO")))),
+            new Weighted(3, r -> cmd(Props.choose(r, "EXPIRE", "PEXPIRE"), key(r), seconds(r), expireFlags(r))),
+            new Weighted(2, r -> cmd("EXPIREAT", key(r), unixSeconds(r), expireFlags(r))),
+            new Weighted(2, r -> cmd("PEXPIREAT", key(r), unixMillis(r), expireFlags(r))),
+            new Weighted(4, r -> cmd(Props.choose(r, "TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME", "PERSIST"), key(r))),
+            new Weighted(2, r -> cmd("KEYS", pattern(r))),
+            new Weighted(2, r -> cmd("SCAN", cursor(r), scanOptions(r))),
+            new Weighted(1, r -> cmd("RANDOMKEY")),
+            new Weighted(2, r -> cmd("DBSIZE")),
+            new Weighted(1, r -> cmd("FLUSHDB", options(r, 1, flag("ASYNC"), flag("SYNC"), exactly("FOO")))),
+            new Weighted(1, r -> cmd("FLUSHALL", options(r, 1, flag("ASYNC"), flag("SYNC")))),
+            new Weighted(1, r -> cmd("SWAPDB", db(r), db(r))),
+            new Weighted(2, r -> cmd("SELECT", db(r))));
+
+    private static final int[] COMMAND_WEIGHTS = weights(COMMANDS);
+
+    private static int[] weights(final List<Weighted> choices) {
+        final int[] w = new int[choices.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = choices.get(i).weight();
+        }
+        return w;
     }
 
     /** A command, now and then with an argument too few or too many (arity errors). */
-    private static Arbitrary<List<String>> command() {
-        // the dice shrink towards 0, the command as generated
-        return Combinators.combine(oneCommand().withoutEdgeCases(), Arbitraries.integers().between(0, 99)).as((c, dice) -> {
-            if (dice >= 97 && c.size() > 1) {
-                return c.subList(0, c.size() - 1);
-            }
-            if (dice >= 95) {
-                final List<String> more = new ArrayList<>(c);
-                more.add("extra");
-                return more;
-            }
-            return c;
-        });
-    }
-
-    @Provide
-    Arbitrary<List<List<String>>> sequences() {
-        return command().list().ofMinSize(10).ofMaxSize(40);
+    private static List<String> command(final SplittableRandom r) {
+        final List<String> c = COMMANDS.get(Props.weighted(r, COMMAND_WEIGHTS)).command().next(r);
+        final int dice = r.nextInt(100);
+        if (dice >= 97 && c.size() > 1) {
+            return c.subList(0, c.size() - 1);
+        }
+        if (dice >= 95) {
+            c.add("extra");
+        }
+        return c;
     }
 }
