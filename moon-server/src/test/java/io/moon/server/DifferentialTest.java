@@ -90,15 +90,10 @@ class DifferentialTest {
 
     /** Every difference this test accepts, with its reason. Keep it short. */
     static final List<Allowed> ALLOWED = List.of(
-            new Allowed("OBJECT HELP: the shared HELP footer (commands/Help.java, outside the string family) says"
-                    + " '    Print this help.' where Redis says '    Prints this help.'; the command's own lines match",
-                    (cmd, r, m) -> is(cmd, "OBJECT", "HELP") && sameExceptLast(r, m)),
-            new Allowed("SELECT with an index outside int's range: ConnectionCommands.select (outside this family)"
-                    + " replies 'value is not an integer or out of range' where Redis says 'value is out of range,"
-                    + " value must between -2147483648 and 2147483647'",
-                    (cmd, r, m) -> is(cmd, "SELECT") && r instanceof Resp.Err re
-                            && re.text().startsWith("ERR value is out of range, value must between")
-                            && m instanceof Resp.Err me && me.text().equals("ERR value is not an integer or out of range")),
+            new Allowed("OBJECT HELP: Moon writes HELP prose in its own words (docs/differences.md); the layout"
+                    + " (header line, one entry per subcommand, HELP last) is the same, so compare only the header",
+                    (cmd, r, m) -> is(cmd, "OBJECT", "HELP") && r instanceof List<?> rl && m instanceof List<?> ml
+                            && !rl.isEmpty() && !ml.isEmpty() && rl.get(0).equals(ml.get(0))),
             new Allowed("SCAN ... TYPE none: Redis 7.0 returns keys past their expiry (its type check deletes them,"
                     + " and the missing key's type is 'none'); 7.2 (Moon's target) filters them, and has no type"
                     + " 'none', so the reply is empty",
@@ -370,11 +365,6 @@ class DifferentialTest {
         return v;
     }
 
-    private static boolean sameExceptLast(final Object r, final Object m) {
-        return r instanceof List<?> a && m instanceof List<?> b && a.size() == b.size() && !a.isEmpty()
-                && a.subList(0, a.size() - 1).equals(b.subList(0, b.size() - 1));
-    }
-
     private static String show(final Object o) {
         if (o instanceof List<?> l) {
             final StringBuilder sb = new StringBuilder("[");
@@ -444,6 +434,16 @@ class DifferentialTest {
     /** Mostly valid values, sometimes invalid ones (one in six). */
     private static String mostly(final SplittableRandom r, final String[] valid, final String... invalid) {
         return Props.weighted(r, 5, 1) == 0 ? Props.choose(r, valid) : Props.choose(r, invalid);
+    }
+
+    /** Increments for INCRBYFLOAT: decimals, exponents, hex, infinities, and junk. */
+    private static String floating(final SplittableRandom r) {
+        return switch (Props.weighted(r, 6, 2, 1)) {
+            case 0 -> Props.choose(r, "0.1", "-0.1", "1.5", "10.5", "3.0e-3", "1e3", "-2.5e2", "0", "-0", "5",
+                    "0.30000000000000004", "1e-20", "123456789012345678", "0x10", ".5", "5.");
+            case 1 -> Props.choose(r, "1e308", "-1e308", "1e4000", "inf", "-inf", "nan", "1e-4000");
+            default -> Props.choose(r, "", "abc", " 1", "1 ", "1e", "0x", "+", "--1");
+        };
     }
 
     private static String integer(final SplittableRandom r) {
@@ -616,6 +616,7 @@ class DifferentialTest {
                     value(r))),
             new Weighted(4, r -> cmd(Props.choose(r, "INCR", "DECR"), key(r))),
             new Weighted(3, r -> cmd(Props.choose(r, "INCRBY", "DECRBY"), key(r), integer(r))),
+            new Weighted(3, r -> cmd("INCRBYFLOAT", key(r), floating(r))),
             new Weighted(3, r -> cmd("LCS", key(r), key(r), lcsOptions(r))),
             new Weighted(4, r -> cmd(Props.choose(r, "DEL", "UNLINK", "EXISTS", "TOUCH"), keys(r, 4))),
             new Weighted(2, r -> cmd("TYPE", key(r))),

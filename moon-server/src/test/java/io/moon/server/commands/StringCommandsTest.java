@@ -464,4 +464,38 @@ class StringCommandsTest {
         assertOk(run("SET", "o", "v"));
         assertEquals("v", run("GET", "o"));
     }
+
+    @Test
+    void shouldIncrementByFloatWithRedisLongDoubleDigits() {
+        try (Harness h = Harness.start()) {
+            assertOk(h.run("SET", "f", "10.5"));
+            assertEquals("10.6", h.run("INCRBYFLOAT", "f", "0.1"));
+            // Redis adds in x87 long double and prints 17 decimals: the tail shows
+            assertEquals("1010.59999999999999998", h.run("INCRBYFLOAT", "f", "1e3"));
+            assertEquals("embstr", h.run("OBJECT", "ENCODING", "f"));
+            assertEquals("3.5", h.run("INCRBYFLOAT", "new", "3.5"));
+            assertOk(h.run("SET", "i", "5"));
+            assertEquals("6.5", h.run("INCRBYFLOAT", "i", "1.5"));
+            assertEquals("5", h.run("INCRBYFLOAT", "i", "-1.5"));
+            assertEquals("0.003", h.run("INCRBYFLOAT", "small", "3.0e-3"));
+            assertEquals("16", h.run("INCRBYFLOAT", "hex", "0x10"));
+        }
+    }
+
+    @Test
+    void shouldRejectBadFloatsAndKeepTheTtl() {
+        try (Harness h = Harness.start()) {
+            assertErrorText("ERR value is not a valid float", h.run("INCRBYFLOAT", "k", "abc"));
+            assertErrorText("ERR value is not a valid float", h.run("INCRBYFLOAT", "k", " 1"));
+            assertErrorText("ERR increment would produce NaN or Infinity", h.run("INCRBYFLOAT", "k", "inf"));
+            assertEquals(0L, h.run("EXISTS", "k"));
+            assertOk(h.run("SET", "s", "hello"));
+            assertErrorText("ERR value is not a valid float", h.run("INCRBYFLOAT", "s", "1"));
+            assertOk(h.run("SET", "t", "1", "EX", "100"));
+            assertEquals("2.5", h.run("INCRBYFLOAT", "t", "1.5"));
+            final long ttl = (Long) h.run("TTL", "t");
+            assertEquals(true, ttl > 90 && ttl <= 100, "TTL kept: " + ttl);
+            assertErrorText("ERR wrong number of arguments for 'incrbyfloat' command", h.run("INCRBYFLOAT", "t"));
+        }
+    }
 }
