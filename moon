@@ -78,6 +78,7 @@ jvm_opts=(
   --enable-native-access=ALL-UNNAMED
   --sun-misc-unsafe-memory-access=allow
   -Dio.netty.tryReflectionSetAccessible=true
+  -Dio.netty.leakDetection.level=disabled
   -Dmoon.executable="$here/moon"
 )
 # shellcheck disable=SC2086

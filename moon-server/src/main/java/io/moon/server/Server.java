@@ -160,6 +160,9 @@ public final class Server {
                         ch.pipeline().addLast(new Connection(Server.this, home));
                     }
                 });
+        if (transport.usesBufferRing()) {
+            b.childOption(io.netty.channel.uring.IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, Transport.RECV_BUFFER_GROUP);
+        }
         if (transport != Transport.LOCAL) {
             b.option(ChannelOption.SO_BACKLOG, Math.max(1, config.tcpBacklog))
                     .option(ChannelOption.SO_REUSEADDR, true)

@@ -252,7 +252,12 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         if (pending == null) {
             pending = nctx.alloc().buffer(Math.max(256, in.readableBytes()));
         }
-        if ((long) pending.readableBytes() + in.readableBytes() + req.usedBytes() > server.config.clientQueryBufferLimit) {
+        // Once reading is paused, bytes the kernel had already taken in are still delivered (with
+        // io_uring's multishot recv, until the cancellation lands: at most a receive ring's worth).
+        // The client did nothing wrong, so they may exceed the limit by that much.
+        final long limit = server.config.clientQueryBufferLimit
+                + (inputPaused && server.transport().usesBufferRing() ? Transport.RECV_RING_BYTES : 0);
+        if ((long) pending.readableBytes() + in.readableBytes() + req.usedBytes() > limit) {
             LOG.warning("closing client " + id + " that reached max query buffer length");
             close();
             return;

@@ -12,7 +12,10 @@ import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringBufferRingConfig;
+import io.netty.channel.uring.IoUringFixedBufferRingAllocator;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -92,9 +95,35 @@ public enum Transport {
         return sb.toString();
     }
 
+    /** Buffer group id of the provided-buffer ring each io_uring shard registers. */
+    public static final short RECV_BUFFER_GROUP = 1;
+    /**
+     * Provided buffers let the kernel pick a receive buffer when data arrives, so one multishot
+     * recv serves a connection for its whole life instead of a recv re-armed per read (measured:
+     * less kernel time per request at pipeline depth 1). -Dmoon.uring.bufferRing=false turns it off.
+     */
+    static final boolean BUFFER_RING = Boolean.parseBoolean(System.getProperty("moon.uring.bufferRing", "true"));
+    private static final short RECV_BUFFERS = 256;
+    private static final int RECV_BUFFER_BYTES = 8 * 1024;
+    /**
+     * Bytes a shard's receive ring holds. After a connection stops reading, its multishot recv
+     * may still deliver this much before the cancellation lands.
+     */
+    public static final int RECV_RING_BYTES = RECV_BUFFERS * RECV_BUFFER_BYTES;
+
+    /** Whether accepted connections should name {@link #RECV_BUFFER_GROUP}. */
+    public boolean usesBufferRing() {
+        return this == IO_URING && BUFFER_RING;
+    }
+
     public EventLoopGroup newGroup(final int threads, final String name) {
         final IoHandlerFactory f = switch (this) {
-            case IO_URING -> IoUringIoHandler.newFactory();
+            case IO_URING -> usesBufferRing()
+                    ? IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setBufferRingConfig(
+                            IoUringBufferRingConfig.builder().bufferGroupId(RECV_BUFFER_GROUP)
+                                    .bufferRingSize(RECV_BUFFERS).batchSize(RECV_BUFFERS / 4)
+                                    .allocator(new IoUringFixedBufferRingAllocator(RECV_BUFFER_BYTES)).build()))
+                    : IoUringIoHandler.newFactory();
             case EPOLL -> EpollIoHandler.newFactory();
             case NIO -> NioIoHandler.newFactory();
             case LOCAL -> LocalIoHandler.newFactory();
