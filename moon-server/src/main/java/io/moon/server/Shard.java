@@ -43,6 +43,13 @@ public final class Shard {
         this.ctx = new Ctx(this);
     }
 
+    /** The time at the last cron tick (every 1/hz s), for coarse bookkeeping such as idle times. */
+    private long cronMillis = System.currentTimeMillis();
+
+    public long cronMillis() {
+        return cronMillis;
+    }
+
     /** Posts a task to this shard's thread (the only way other threads reach a shard). */
     public void execute(final Runnable task) {
         loop.execute(task);
@@ -151,6 +158,7 @@ public final class Shard {
      */
     private void cron() {
         final long now = System.currentTimeMillis();
+        cronMillis = now;
         keyspace.clock(now);
         applyConfig();
         final int hz = Math.max(1, server.config.hz);

@@ -145,7 +145,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         try {
             final int n = in.readableBytes();
             home.stats.netInputBytes += n;
-            state.lastInteractionMillis = System.currentTimeMillis();
+            // idle time is reported and enforced in seconds: the cron's clock is precise enough
+            state.lastInteractionMillis = home.cronMillis();
             if (closed || closeAfterFlush) {
                 return;
             }
