@@ -38,9 +38,7 @@ public final class CrossShard {
             final boolean write = c.cmd.has(Flags.WRITE);
             final Request r = c.req;
             for (int i = 1; i < r.argc(); i += stride) {
-                final Part p = part(c.server.shardOf(r.buf(), r.off(i), r.len(i)));
-                p.lockKey(c.dbIndex, r.buf(), r.off(i), r.len(i), write);
-                p.addArg(i);
+                keyPart(i, c.dbIndex, write).addArg(i);
             }
             for (int k = 0; k < partCount(); k++) {
                 final Part p = partAt(k);
@@ -149,11 +147,8 @@ public final class CrossShard {
             private int firstLive;
 
             {
-                final Request r = c.req;
-                for (int i = 1; i < r.argc(); i += 2) {
-                    final Part p = part(c.server.shardOf(r.buf(), r.off(i), r.len(i)));
-                    p.lockKey(c.dbIndex, r.buf(), r.off(i), r.len(i), true);
-                    p.addArg(i);
+                for (int i = 1; i < c.req.argc(); i += 2) {
+                    keyPart(i, c.dbIndex, true).addArg(i);
                 }
             }
 
@@ -222,11 +217,8 @@ public final class CrossShard {
             private final Part dst;
 
             {
-                final Request r = c.req;
-                src = part(c.server.shardOf(r.buf(), r.off(1), r.len(1)));
-                src.lockKey(c.dbIndex, r.buf(), r.off(1), r.len(1), true);
-                dst = part(c.server.shardOf(r.buf(), r.off(2), r.len(2)));
-                dst.lockKey(c.dbIndex, r.buf(), r.off(2), r.len(2), true);
+                src = keyPart(1, c.dbIndex, true);
+                dst = keyPart(2, c.dbIndex, true);
             }
 
             @Override
@@ -291,11 +283,8 @@ public final class CrossShard {
             private final Part dst;
 
             {
-                final Request r = c.req;
-                src = part(c.server.shardOf(r.buf(), r.off(1), r.len(1)));
-                src.lockKey(c.dbIndex, r.buf(), r.off(1), r.len(1), false);
-                dst = part(c.server.shardOf(r.buf(), r.off(2), r.len(2)));
-                dst.lockKey(dstDb, r.buf(), r.off(2), r.len(2), true);
+                src = keyPart(1, c.dbIndex, false);
+                dst = keyPart(2, dstDb, true);
             }
 
             @Override
@@ -346,11 +335,8 @@ public final class CrossShard {
             private final Part second;
 
             {
-                final Request r = c.req;
-                first = part(c.server.shardOf(r.buf(), r.off(1), r.len(1)));
-                first.lockKey(c.dbIndex, r.buf(), r.off(1), r.len(1), false);
-                second = part(c.server.shardOf(r.buf(), r.off(2), r.len(2)));
-                second.lockKey(c.dbIndex, r.buf(), r.off(2), r.len(2), false);
+                first = keyPart(1, c.dbIndex, false);
+                second = keyPart(2, c.dbIndex, false);
             }
 
             @Override

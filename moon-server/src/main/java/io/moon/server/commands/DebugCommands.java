@@ -110,15 +110,9 @@ public final class DebugCommands {
     private static Coordinated sleep(final Ctx c) {
         final double seconds = strtodPrefix(c.req.argString(2));
         final long micros = (long) (seconds * 1_000_000);
-        final int dbs = c.keyspace.databases();
         final Coordinated op = new Coordinated(c) {
             {
-                for (int s = 0; s < c.server.shardCount(); s++) {
-                    final Part p = part(s);
-                    for (int d = 0; d < dbs; d++) {
-                        p.lockDb(d, true);
-                    }
-                }
+                allDatabases(true);
             }
 
             @Override
@@ -199,8 +193,7 @@ public final class DebugCommands {
     private static Coordinated object(final Ctx c) {
         final Coordinated op = new Coordinated(c) {
             {
-                final Request r = c.req;
-                part(c.server.shardOf(r.buf(), r.off(2), r.len(2))).lockKey(c.dbIndex, r.buf(), r.off(2), r.len(2), false);
+                keyPart(2, c.dbIndex, false);
             }
 
             @Override

@@ -355,12 +355,7 @@ public final class KeyspaceCommands {
         final int dbs = c.keyspace.databases();
         final Coordinated op = new Coordinated(c) {
             {
-                for (int s = 0; s < c.server.shardCount(); s++) {
-                    final Part p = part(s);
-                    for (int d = 0; d < dbs; d++) {
-                        p.lockDb(d, true);
-                    }
-                }
+                allDatabases(true);
             }
 
             @Override

@@ -110,6 +110,27 @@ public abstract class Coordinated implements Runnable {
         }
     }
 
+    /**
+     * The part on the shard owning the request's argument {@code arg}, with that key locked in
+     * database {@code db} (for reading, or for writing when {@code write}).
+     */
+    protected final Part keyPart(final int arg, final int db, final boolean write) {
+        final Part p = part(server.shardOf(req.buf(), req.off(arg), req.len(arg)));
+        p.lockKey(db, req.buf(), req.off(arg), req.len(arg), write);
+        return p;
+    }
+
+    /** A part on every shard, each locking every database (FLUSHALL, DEBUG SLEEP). */
+    protected final void allDatabases(final boolean write) {
+        final int dbs = home.keyspace.databases();
+        for (int s = 0; s < server.shardCount(); s++) {
+            final Part p = part(s);
+            for (int d = 0; d < dbs; d++) {
+                p.lockDb(d, write);
+            }
+        }
+    }
+
     protected final int partCount() {
         return partCount;
     }
