@@ -18,6 +18,8 @@ import io.moon.storage.Keyspace;
  * ({@link #dbIndex}, {@link #proto}, {@link #noTouch}).
  */
 public final class Ctx {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Ctx.class.getName());
+
     public final Shard shard;
     public final Keyspace keyspace;
     public final Server server;
@@ -50,6 +52,23 @@ public final class Ctx {
         this.cmd = cmd;
         this.now = System.currentTimeMillis();
         return this;
+    }
+
+    /**
+     * Runs the bound command's handler. Should a handler fail (a bug), whatever it wrote is
+     * dropped and the client gets an error reply, so its connection neither hangs (the reply may
+     * be awaited on another shard) nor loses its place in the reply stream; the server goes on.
+     */
+    public void runCommand() {
+        final io.netty.buffer.ByteBuf o = out.out();
+        final int mark = o.writerIndex();
+        try {
+            cmd.handler().run(this);
+        } catch (final RuntimeException | StackOverflowError e) {
+            o.writerIndex(mark);
+            LOG.log(java.util.logging.Level.SEVERE, "command " + cmd.fullName() + " failed on shard " + shard.id, e);
+            out.error("ERR internal error in '" + cmd.fullName() + "': " + e.getClass().getSimpleName());
+        }
     }
 
     /** Bytes of argument i, for handlers: {@code c.buf()}, {@code c.off(i)}, {@code c.len(i)}. */

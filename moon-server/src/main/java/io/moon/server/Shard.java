@@ -125,7 +125,7 @@ public final class Shard {
         c.noTouch = call.noTouch();
         c.inTransaction = false;
         stats.commandsProcessed++;
-        call.spec().handler().run(c);
+        c.runCommand();
     }
 
     // ---- connections homed here ----------------------------------------------------------------

@@ -17,6 +17,13 @@ public final class ShardStats {
     public long failedCalls;
     public long totalErrorReplies;
     public long unexpectedErrorReplies;
+    /** Commands sent to another shard one at a time (a Call each). */
+    public long remoteCalls;
+    /** Cross-shard operations started by connections homed here (multi-key, keyspace-wide). */
+    public long crossShardOps;
+    /** Pipeline batches started here, and the commands they carried. */
+    public long pipelineBatches;
+    public long pipelineBatchCommands;
 
     /** Error replies by their first word (INFO errorstats); touched only when an error is sent. */
     public final java.util.TreeMap<String, long[]> errorCounts = new java.util.TreeMap<>();
@@ -87,5 +94,9 @@ public final class ShardStats {
         failedCalls = 0;
         totalErrorReplies = 0;
         unexpectedErrorReplies = 0;
+        remoteCalls = 0;
+        crossShardOps = 0;
+        pipelineBatches = 0;
+        pipelineBatchCommands = 0;
     }
 }

@@ -49,6 +49,10 @@ public final class InfoCommand {
         long outPerSec;
         long rejectedCalls;
         long errorReplies;
+        long remoteCalls;
+        long crossShardOps;
+        long pipelineBatches;
+        long pipelineBatchCommands;
         long keyspaceBytes;
         final java.util.TreeMap<String, Long> errors = new java.util.TreeMap<>();
         long[] keys;
@@ -95,6 +99,10 @@ public final class InfoCommand {
                 s.outPerSec = st.instantaneousOutputBytes();
                 s.rejectedCalls = st.rejectedCalls;
                 s.errorReplies = st.totalErrorReplies;
+                s.remoteCalls = st.remoteCalls;
+                s.crossShardOps = st.crossShardOps;
+                s.pipelineBatches = st.pipelineBatches;
+                s.pipelineBatchCommands = st.pipelineBatchCommands;
                 s.keyspaceBytes = x.keyspace.memoryBytes();
                 final int dbs = x.keyspace.databases();
                 s.keys = new long[dbs];
@@ -131,6 +139,10 @@ public final class InfoCommand {
                     total.outPerSec += s.outPerSec;
                     total.rejectedCalls += s.rejectedCalls;
                     total.errorReplies += s.errorReplies;
+                    total.remoteCalls += s.remoteCalls;
+                    total.crossShardOps += s.crossShardOps;
+                    total.pipelineBatches += s.pipelineBatches;
+                    total.pipelineBatchCommands += s.pipelineBatchCommands;
                     total.keyspaceBytes += s.keyspaceBytes;
                     total.clients += s.clients;
                     s.errors.forEach((e, n) -> total.errors.merge(e, n, Long::sum));
@@ -460,6 +472,11 @@ public final class InfoCommand {
         line(sb, "acl_access_denied_cmd", 0);
         line(sb, "acl_access_denied_key", 0);
         line(sb, "acl_access_denied_channel", 0);
+        // Moon's shards: how often commands left their connection's shard, and how
+        line(sb, "moon_remote_calls", t.remoteCalls);
+        line(sb, "moon_cross_shard_ops", t.crossShardOps);
+        line(sb, "moon_pipeline_batches", t.pipelineBatches);
+        line(sb, "moon_pipeline_batch_commands", t.pipelineBatchCommands);
     }
 
     private static void replication(final StringBuilder sb) {

@@ -47,7 +47,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     final Shard home;
     final long id;
     final RespParser parser = new RespParser();
-    final Request req = new Request();
+    /** The request the parser fills and the dispatcher runs; batches swap it (see tryBatch). */
+    Request req = new Request();
     final Reply reply = new Reply();
     final Call call = new Call(this);
     final ClientState state = new ClientState();
@@ -67,6 +68,29 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private final Runnable onWritable = this::onWritable;
     /** Position in {@link #out} where the current command's reply starts. */
     int replyMark;
+
+    // ---- pipeline batches (see PipelineBatch) ----
+    /** The buffer being parsed, so a batch can take the commands that follow. */
+    private ByteBuf currentIn;
+    /** Requests not in use, reused for batches. */
+    private Request[] spares = new Request[0];
+    private int spareCount;
+    private final Request[] batchReqs = new Request[PipelineBatch.MAX_COMMANDS];
+    private final io.moon.server.command.CommandSpec[] batchSpecs =
+            new io.moon.server.command.CommandSpec[PipelineBatch.MAX_COMMANDS];
+    private int batchCount;
+    /** A whole command parsed ahead that could not join the batch: it runs next. */
+    private Request held;
+    /** A half-received command met while gathering: the parser goes on filling it. */
+    private Request partial;
+    /** A protocol error met while gathering: replied after the batch, then the connection closes. */
+    private String heldError;
+    /**
+     * Average reply size of this connection's recent batched commands (moving average). Batches are
+     * sized so their replies stay near {@link PipelineBatch#TARGET_REPLY_BYTES}: a client reading
+     * large values gets small batches, and output flow control keeps working.
+     */
+    private int avgReplyBytes;
 
     public Connection(final Server server, final Shard home) {
         this.server = server;
@@ -206,6 +230,15 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     // ---- parsing and running -------------------------------------------------------------------
 
     private void process(final ByteBuf in) {
+        currentIn = in;
+        try {
+            parseAndRun(in);
+        } finally {
+            currentIn = null;
+        }
+    }
+
+    private void parseAndRun(final ByteBuf in) {
         final long limit = server.config.clientQueryBufferLimit;
         parser.maxBulkBytes(Math.min(server.config.protoMaxBulkLen, RespParser.MAX_ARRAY_BULK));
         while (!waiting && !closeAfterFlush && !closed && !outputBlocked) {
@@ -343,13 +376,16 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         }
         r.clear();
         Dispatcher.afterCommand(this);
-        req.reset();
-        resume();
+        afterWaiting();
     }
 
     /** A cross-shard operation finished (on this thread). */
     public void onCoordinatedDone(final Coordinated op) {
         waiting = false;
+        if (op instanceof PipelineBatch b) {
+            onBatchDone(b);
+            return;
+        }
         home.stats.commandsProcessed++; // counted once done, as Redis counts a command after it ran
         if (closed) {
             op.replyBuffer().release();
@@ -361,11 +397,152 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         out.writeBytes(r, r.readerIndex(), r.readableBytes());
         r.release();
         Dispatcher.afterCommand(this);
-        req.reset();
+        afterWaiting();
+    }
+
+    // ---- pipeline batches ----------------------------------------------------------------------
+
+    /**
+     * Called instead of sending a single command elsewhere: when the commands after it are already
+     * received, gathers those that can join (single-shard, keyed, admitted) and runs them all as one
+     * {@link PipelineBatch}. Returns false when there is nothing to gather; any command parsed ahead
+     * is then remembered and runs after this one.
+     */
+    boolean tryBatch(final io.moon.server.command.CommandSpec first) {
+        final ByteBuf in = currentIn;
+        if (in == null || !in.isReadable() || held != null || partial != null || heldError != null
+                || outputBlocked || !ch.isWritable()) {
+            return false;
+        }
+        final int maxCommands = Math.max(1, Math.min(PipelineBatch.MAX_COMMANDS,
+                PipelineBatch.TARGET_REPLY_BYTES / Math.max(1, avgReplyBytes)));
+        batchReqs[0] = req;
+        batchSpecs[0] = first;
+        int n = 1;
+        long bytes = req.usedBytes();
+        while (n < maxCommands && bytes < PipelineBatch.MAX_BYTES && in.isReadable()) {
+            final Request next = takeSpare();
+            final int r = parser.parse(in, next);
+            if (r == RespParser.NEED_MORE) {
+                partial = next;
+                break;
+            }
+            if (r == RespParser.ERROR) {
+                heldError = parser.error();
+                giveSpare(next);
+                break;
+            }
+            final io.moon.server.command.CommandSpec s = Dispatcher.batchable(this, next);
+            if (s == null) {
+                held = next;
+                break;
+            }
+            batchReqs[n] = next;
+            batchSpecs[n] = s;
+            n++;
+            bytes += next.usedBytes();
+        }
+        batchCount = n;
+        if (n == 1) {
+            return false;
+        }
+        state.lastCommand = batchSpecs[n - 1];
+        home.stats.pipelineBatches++;
+        home.stats.pipelineBatchCommands += n;
+        waiting = true;
+        new PipelineBatch(home.localContext(this, req, reply, first), batchReqs, batchSpecs, n).start();
+        return true;
+    }
+
+    private Request takeSpare() {
+        if (spareCount == 0) {
+            return new Request(); // grows the pool once, then reused
+        }
+        final Request r = spares[--spareCount];
+        spares[spareCount] = null;
+        return r;
+    }
+
+    private void giveSpare(final Request r) {
+        r.reset();
+        if (spareCount == spares.length) {
+            spares = java.util.Arrays.copyOf(spares, Math.max(4, spareCount * 2));
+        }
+        spares[spareCount++] = r;
+    }
+
+    /** A batch finished: its replies, in request order, with the connection's reply rules. */
+    private void onBatchDone(final PipelineBatch b) {
+        long replyBytes = 0;
+        if (!closed) {
+            ensureOut();
+            for (int i = 0; i < b.count(); i++) {
+                final int start = b.replyStart(i);
+                final int end = b.replyEnd(i);
+                final ByteBuf r = b.replyOf(i);
+                replyBytes += end - start;
+                if (end > start && r.getByte(start) == '-') {
+                    home.stats.countError(r, start + 1);
+                }
+                // CLIENT REPLY: SKIP drops the first command's reply, OFF drops them all
+                if (!state.replyOff && !(i == 0 && state.skipCurrent)) {
+                    out.writeBytes(r, start, end - start);
+                }
+            }
+            state.skipCurrent = false;
+            avgReplyBytes = (int) Math.min(Integer.MAX_VALUE, (avgReplyBytes + replyBytes / b.count()) / 2);
+            if (out.readableBytes() >= OUT_CHUNK_BYTES) {
+                flushChunk(); // and stop parsing if the socket is full (flow control)
+            }
+        }
+        b.replyBuffer().release();
+        // the first request is the connection's own; the others go back to the pool
+        for (int i = 1; i < batchCount; i++) {
+            giveSpare(batchReqs[i]);
+            batchReqs[i] = null;
+        }
+        batchCount = 0;
+        afterWaiting();
+    }
+
+    /**
+     * After a command that waited (a call, a cross-shard operation, a batch): the parser goes on
+     * with a half-received command if gathering met one, a command parsed ahead runs now, then
+     * whatever arrived meanwhile is parsed.
+     */
+    private void afterWaiting() {
+        if (closed) {
+            return;
+        }
+        if (partial != null) {
+            giveSpare(req);
+            req = partial;
+            partial = null;
+        } else if (held != null) {
+            giveSpare(req);
+            req = held;
+            held = null;
+            ensureOut();
+            Dispatcher.dispatch(this);
+            if (waiting) {
+                return; // it went elsewhere too; this runs again when it is back
+            }
+            req.reset();
+        } else {
+            req.reset();
+        }
+        if (heldError != null) {
+            ensureOut();
+            replyMark = out.writerIndex();
+            reply.error("ERR " + heldError);
+            home.stats.countError(out, replyMark + 1);
+            heldError = null;
+            closeAfterFlush = true;
+        }
         resume();
     }
 
-    /** CLIENT PAUSE ended or was lifted: try the held command again. */
+    /** CLIENT PAUSE ended or was lifted: try the held-back command again. */
     public void retryPaused() {
         waiting = false;
         if (closed) {
@@ -374,8 +551,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         ensureOut();
         Dispatcher.dispatch(this);
         if (!waiting) {
-            req.reset();
-            resume();
+            afterWaiting();
         }
     }
 

@@ -85,7 +85,7 @@ public final class Dispatcher {
         final Request req = c.req;
         switch (spec.route()) {
             case LOCAL -> {
-                spec.handler().run(home.localContext(c, req, c.reply, spec));
+                home.localContext(c, req, c.reply, spec).runCommand();
                 home.stats.commandsProcessed++; // after it ran, as Redis counts (INFO does not count itself)
                 afterCommand(c);
             }
@@ -110,12 +110,16 @@ public final class Dispatcher {
                 }
                 if (target == home.id && Call.canRun(home.locks, spec, req, c.state.db)) {
                     // Fast path: this shard owns the keys and nothing is locked against them.
-                    spec.handler().run(home.localContext(c, req, c.reply, spec));
+                    home.localContext(c, req, c.reply, spec).runCommand();
                     home.stats.commandsProcessed++;
                     afterCommand(c);
                     return;
                 }
+                if (c.tryBatch(spec)) {
+                    return; // it runs with the pipelined commands after it, as one operation
+                }
                 c.setWaiting();
+                home.stats.remoteCalls++;
                 c.call.send(server.shard(target), spec, req, c.state.db, c.state.proto, c.state.noTouch);
             }
             case COORDINATED -> startCoordinated(c, spec);
@@ -125,6 +129,7 @@ public final class Dispatcher {
 
     /** Starts a cross-shard operation; it is counted as processed when it is done (Connection.onCoordinatedDone). */
     private static void startCoordinated(final Connection c, final CommandSpec spec) {
+        c.home.stats.crossShardOps++;
         c.setWaiting();
         final Ctx ctx = c.home.localContext(c, c.req, c.reply, spec);
         if (spec.multi().start(ctx) == null) {
@@ -133,6 +138,44 @@ public final class Dispatcher {
             c.home.stats.commandsProcessed++;
             afterCommand(c);
         }
+    }
+
+    /**
+     * The command's row when it may join a pipeline batch: a keyed command with all its keys on one
+     * shard, that admission would let through now (so nothing is replied here). Null otherwise;
+     * the command then runs on its own after the batch, with the normal admission.
+     */
+    static CommandSpec batchable(final Connection c, final Request r) {
+        final Server server = c.server;
+        if (r.argc() == 0 || !c.state.authenticated || server.pause.active()) {
+            return null;
+        }
+        CommandSpec spec = server.commands.lookup(r.buf(), r.off(0), r.len(0));
+        if (spec == null) {
+            return null;
+        }
+        if (spec.subcommands().length > 0) {
+            if (r.argc() < 2) {
+                return null;
+            }
+            spec = CommandTable.subcommand(spec, r.buf(), r.off(1), r.len(1));
+            if (spec == null) {
+                return null;
+            }
+        }
+        if (spec.route() != CommandSpec.Route.KEYED || spec.router() != null || spec.handler() == null
+                || !spec.arityOk(r.argc()) || spec.has(Flags.PROTECTED | Flags.BLOCKING)) {
+            return null;
+        }
+        final int first = spec.firstKey();
+        final int last = spec.lastKeyIndex(r.argc());
+        final int target = server.shardOf(r.buf(), r.off(first), r.len(first));
+        for (int i = first + spec.keyStep(); i <= last; i += spec.keyStep()) {
+            if (server.shardOf(r.buf(), r.off(i), r.len(i)) != target) {
+                return null;
+            }
+        }
+        return spec;
     }
 
     /** After a command's reply is in the output buffer: reply modes and statistics. */

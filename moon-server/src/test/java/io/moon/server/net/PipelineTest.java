@@ -1,0 +1,204 @@
+package io.moon.server.net;
+
+import io.moon.server.testing.Harness;
+import io.moon.server.testing.RawClient;
+import io.moon.server.testing.RedisServer;
+import io.moon.server.testing.Resp;
+import io.moon.server.testing.TestServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Pipelines whose commands go to several shards run as batches (PipelineBatch): replies in order,
+ * the same replies as Redis, commands that cannot join a batch run after it, a command cut in two
+ * by the network is finished afterwards, and write order stays visible to other clients.
+ */
+class PipelineTest {
+    private static byte[] pipeline(final List<String[]> commands) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (final String[] c : commands) {
+            out.writeBytes(Resp.command(c));
+        }
+        return out.toByteArray();
+    }
+
+    private static long infoField(final RawClient c, final String field) throws Exception {
+        final Object info = c.run("INFO", "stats");
+        final String text = info instanceof Resp.Verbatim v ? v.text() : (String) info;
+        for (final String line : text.split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1));
+            }
+        }
+        throw new AssertionError(field + " missing from INFO stats");
+    }
+
+    @Test
+    void shouldAnswerAMixedPipelineLikeRedisAndUseBatches() throws Exception {
+        final List<String[]> cmds = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            final String k = "k" + (i % 37);
+            switch (i % 9) {
+                case 0 -> cmds.add(new String[] {"SET", k, "v" + i});
+                case 1 -> cmds.add(new String[] {"GET", k});
+                case 2 -> cmds.add(new String[] {"INCR", "n" + (i % 11)});
+                case 3 -> cmds.add(new String[] {"APPEND", k, "x"});
+                case 4 -> cmds.add(new String[] {"MGET", k, "k1", "k2"}); // several shards: runs on its own
+                case 5 -> cmds.add(new String[] {"SELECT", i % 2 == 0 ? "0" : "1"}); // connection state
+                case 6 -> cmds.add(new String[] {"EXPIRE", k, "100"});
+                case 7 -> cmds.add(new String[] {"NOSUCHCOMMAND", k}); // an admission error
+                default -> cmds.add(new String[] {"STRLEN", k});
+            }
+        }
+        final byte[] bytes = pipeline(cmds);
+        try (TestServer moon = TestServer.start(4);
+             RedisServer redis = RedisServer.start();
+             RawClient m = new RawClient(moon.port);
+             RawClient r = new RawClient(redis.port)) {
+            m.send(bytes);
+            r.send(bytes);
+            for (int i = 0; i < cmds.size(); i++) {
+                assertEquals(r.read(), m.read(), "reply " + i + " to " + String.join(" ", cmds.get(i)));
+            }
+            assertTrue(infoField(m, "moon_pipeline_batches") > 0, "pipelined commands ran as batches");
+        }
+    }
+
+    @Test
+    void shouldFinishACommandCutInTwoAfterABatch() throws Exception {
+        try (Harness h = Harness.start(4)) {
+            final Harness.Client c = h.client();
+            final List<String[]> cmds = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                cmds.add(new String[] {"SET", "key" + i, "value" + i});
+            }
+            final byte[] whole = pipeline(cmds);
+            final byte[] last = Resp.command("GET", "key7");
+            final byte[] first = new byte[whole.length + last.length / 2];
+            System.arraycopy(whole, 0, first, 0, whole.length);
+            System.arraycopy(last, 0, first, whole.length, last.length / 2);
+            c.send(first);
+            Thread.sleep(50);
+            c.send(java.util.Arrays.copyOfRange(last, last.length / 2, last.length));
+            for (int i = 0; i < 40; i++) {
+                assertEquals(new Resp.Simple("OK"), c.read(), "reply " + i);
+            }
+            assertEquals("value7", c.read());
+        }
+    }
+
+    @Test
+    void shouldReplyToTheBatchThenTheProtocolErrorAndClose() throws Exception {
+        try (Harness h = Harness.start(4)) {
+            final Harness.Client c = h.client();
+            final List<String[]> cmds = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                cmds.add(new String[] {"SET", "key" + i, "v"});
+            }
+            final byte[] good = pipeline(cmds);
+            final byte[] bad = "*1\r\nxx\r\n".getBytes(StandardCharsets.US_ASCII);
+            final byte[] all = new byte[good.length + bad.length];
+            System.arraycopy(good, 0, all, 0, good.length);
+            System.arraycopy(bad, 0, all, good.length, bad.length);
+            c.send(all);
+            for (int i = 0; i < 20; i++) {
+                assertEquals(new Resp.Simple("OK"), c.read(), "reply " + i);
+            }
+            assertEquals(new Resp.Err("ERR Protocol error: expected '$', got 'x'"), c.read());
+            assertEquals(Harness.Client.CLOSED, c.read());
+        }
+    }
+
+    @Test
+    void shouldSkipOnlyTheFirstReplyAfterClientReplySkip() throws Exception {
+        try (Harness h = Harness.start(4)) {
+            final Harness.Client c = h.client();
+            final List<String[]> cmds = new ArrayList<>();
+            cmds.add(new String[] {"CLIENT", "REPLY", "SKIP"});
+            for (int i = 0; i < 10; i++) {
+                cmds.add(new String[] {"INCR", "counter" + i});
+            }
+            cmds.add(new String[] {"PING"});
+            c.send(pipeline(cmds));
+            for (int i = 1; i < 10; i++) {
+                assertEquals(1L, c.read(), "INCR counter" + i);
+            }
+            assertEquals(new Resp.Simple("PONG"), c.read());
+            assertEquals(1L, h.run("EXISTS", "counter0"), "the skipped command still ran");
+        }
+    }
+
+    /**
+     * A writer pipelines SET a i, then SET b i (a and b on different shards); readers read b, then
+     * a. Since a was written before b, a reader that sees b = i must see a >= i: batches must never
+     * let a later write of a pipeline be seen before an earlier one.
+     */
+    @Test
+    void shouldKeepAPipelinesWriteOrderVisibleAcrossShards() throws Exception {
+        try (TestServer moon = TestServer.start(4)) {
+            final String a = "order:{0}a";
+            final String b = "order:{1}b";
+            try (RawClient probe = new RawClient(moon.port)) {
+                assertTrue(moon.server.shardOf(a.getBytes(StandardCharsets.US_ASCII), 0, a.length())
+                        != moon.server.shardOf(b.getBytes(StandardCharsets.US_ASCII), 0, b.length()), "keys on different shards");
+                probe.run("MSET", a, "0", b, "0");
+            }
+            final AtomicBoolean stop = new AtomicBoolean();
+            final AtomicReference<String> violation = new AtomicReference<>();
+            final AtomicLong reads = new AtomicLong();
+            final List<Thread> readers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                final Thread reader = new Thread(() -> {
+                    try (RawClient c = new RawClient(moon.port)) {
+                        while (!stop.get() && violation.get() == null) {
+                            final long vb = Long.parseLong((String) c.run("GET", b));
+                            final long va = Long.parseLong((String) c.run("GET", a));
+                            reads.incrementAndGet();
+                            if (va < vb) {
+                                violation.set("read b=" + vb + " then a=" + va);
+                            }
+                        }
+                    } catch (final Exception e) {
+                        violation.compareAndSet(null, "reader failed: " + e);
+                    }
+                });
+                reader.start();
+                readers.add(reader);
+            }
+            try (RawClient w = new RawClient(moon.port)) {
+                final long deadline = System.nanoTime() + 3_000_000_000L;
+                long i = 1;
+                while (System.nanoTime() < deadline && violation.get() == null && i < 200_000) {
+                    final List<String[]> cmds = new ArrayList<>();
+                    for (int k = 0; k < 32; k++, i++) {
+                        cmds.add(new String[] {"SET", a, Long.toString(i)});
+                        cmds.add(new String[] {"SET", b, Long.toString(i)});
+                    }
+                    w.send(pipeline(cmds));
+                    for (int k = 0; k < cmds.size(); k++) {
+                        assertEquals(new Resp.Simple("OK"), w.read());
+                    }
+                }
+                assertTrue(infoField(w, "moon_pipeline_batches") > 0, "the writer's pipelines ran as batches");
+            } finally {
+                stop.set(true);
+                for (final Thread t : readers) {
+                    t.join(5_000);
+                }
+            }
+            assertNull(violation.get());
+            assertTrue(reads.get() > 100, "readers ran: " + reads.get());
+        }
+    }
+}
