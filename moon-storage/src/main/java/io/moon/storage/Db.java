@@ -4,16 +4,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * One numbered database of one shard: a chained hash table of {@link Entry entries} on its own
- * {@link Slabs}, plus the index of entries that carry an expiry.
- *
- * <p><b>Table.</b> Buckets are a {@code long[]} of entry addresses; each entry links to the next
- * in its bucket through its own {@code next} field, so a key costs one bucket slot (at most 16
- * bytes at the lowest fill) on top of its entry. The table doubles when it holds as many keys as
- * buckets and halves below 10% fill; like Redis, it moves to the new size incrementally (one
- * bucket per operation plus time-boxed steps from the shard's cron), so no command pays for a
- * whole resize. SCAN uses Redis's reverse-binary cursor, which returns every key present for the
- * whole scan at least once across resizes and rehashing.
+ * One numbered database of one shard: its {@link Entry entries} on its own {@link Slabs}, the
+ * {@link KeyTable} that finds them by key (chained buckets, incremental resizing, Redis's SCAN
+ * cursor), and the index of entries that carry an expiry.
  *
  * <p><b>Expiry.</b> Entries with a TTL are also listed in a dense array; each such entry stores its
  * index there, so adding, removing and uniform sampling (the active expire cycle) are O(1).
@@ -21,16 +14,11 @@ import java.util.SplittableRandom;
  * <p>Owned by its shard thread; not thread-safe.
  */
 public final class Db {
-    private static final int INITIAL_BUCKETS = 4;
-    /** Shrink when fewer than one key per 10 buckets (Redis's HT_MIN_FILL). */
-    private static final int MIN_FILL_PERCENT = 10;
 
     private final Keyspace keyspace;
     private final int index;
     private Slabs slabs = new Slabs();
-    private long[] t0 = new long[INITIAL_BUCKETS];
-    private long[] t1;
-    private int rehashIdx = -1;
+    private final KeyTable table = new KeyTable(this);
     private long size;
     private long[] expAddr = new long[16];
     private int expCount;
@@ -69,9 +57,7 @@ public final class Db {
     /** Drops every key; the pages go to the collector in one piece. */
     public void clear() {
         slabs = new Slabs();
-        t0 = new long[INITIAL_BUCKETS];
-        t1 = null;
-        rehashIdx = -1;
+        table.clear();
         size = 0;
         expAddr = new long[16];
         expCount = 0;
@@ -205,25 +191,7 @@ public final class Db {
 
     /** The entry for the key, expired or not, or 0. */
     public long lookup(final byte[] k, final int ko, final int kl, final long h) {
-        if (rehashIdx >= 0) {
-            rehash(1);
-        }
-        long a = chainFind(t0, (int) h & (t0.length - 1), k, ko, kl);
-        if (a == 0 && t1 != null) {
-            a = chainFind(t1, (int) h & (t1.length - 1), k, ko, kl);
-        }
-        return a;
-    }
-
-    private long chainFind(final long[] t, final int b, final byte[] k, final int ko, final int kl) {
-        long a = t[b];
-        while (a != 0) {
-            if (keyEquals(a, k, ko, kl)) {
-                return a;
-            }
-            a = Entry.getLong(slabs.page(a), (int) a + Entry.NEXT);
-        }
-        return 0;
+        return table.find(k, ko, kl, h);
     }
 
     /**
@@ -258,11 +226,7 @@ public final class Db {
      * header and key, and returns its address; the caller writes the value.
      */
     long insert(final byte[] k, final int ko, final int kl, final long h, final int size, final int meta) {
-        if (rehashIdx < 0 && this.size >= t0.length) {
-            startRehash(t0.length << 1);
-        } else if (rehashIdx >= 0) {
-            rehash(1);
-        }
+        table.beforeInsert(this.size);
         final long a = slabs.alloc(size);
         final byte[] p = slabs.page(a);
         final int off = (int) a;
@@ -271,10 +235,7 @@ public final class Db {
         int pos = off + Entry.HEADER + ((meta & Entry.HAS_EXPIRE) != 0 ? Entry.EXPIRE_BYTES : 0);
         pos = Entry.putVarint(p, pos, kl);
         System.arraycopy(k, ko, p, pos, kl);
-        final long[] t = t1 != null ? t1 : t0;
-        final int b = (int) h & (t.length - 1);
-        Entry.putLong(p, off + Entry.NEXT, t[b]);
-        t[b] = a;
+        table.link(a, h);
         this.size++;
         return a;
     }
@@ -299,38 +260,9 @@ public final class Db {
             removeFromExpires(addr);
         }
         final long next = Entry.getLong(slabs.page(addr), (int) addr + Entry.NEXT);
-        replaceLink(addr, next, h);
+        table.replace(addr, next, h);
         slabs.free(addr);
         size--;
-    }
-
-    /** Makes whatever linked to {@code from} (bucket head or predecessor) link to {@code to}. */
-    private void replaceLink(final long from, final long to, final long h) {
-        if (relink(t0, (int) h & (t0.length - 1), from, to)) {
-            return;
-        }
-        if (t1 != null && relink(t1, (int) h & (t1.length - 1), from, to)) {
-            return;
-        }
-        throw new IllegalStateException("entry not in its bucket");
-    }
-
-    private boolean relink(final long[] t, final int b, final long from, final long to) {
-        long a = t[b];
-        if (a == from) {
-            t[b] = to;
-            return true;
-        }
-        while (a != 0) {
-            final byte[] p = slabs.page(a);
-            final long next = Entry.getLong(p, (int) a + Entry.NEXT);
-            if (next == from) {
-                Entry.putLong(p, (int) a + Entry.NEXT, to);
-                return true;
-            }
-            a = next;
-        }
-        return false;
     }
 
     /**
@@ -353,7 +285,7 @@ public final class Db {
         }
         final long n = slabs.alloc(Math.max(newSize, allocSize));
         System.arraycopy(slabs.page(addr), (int) addr, slabs.page(n), (int) n, keepBytes);
-        replaceLink(addr, n, h);
+        table.replace(addr, n, h);
         final byte[] np = slabs.page(n);
         if (Entry.hasExpire(np, (int) n)) {
             expAddr[Entry.getInt(np, (int) n + Entry.HEADER + 8)] = n;
@@ -451,84 +383,25 @@ public final class Db {
         return expAddr[i];
     }
 
-    // ---- rehashing -----------------------------------------------------------------------------
+    // ---- table maintenance and iteration (see KeyTable) ----------------------------------------
 
     public boolean isRehashing() {
-        return rehashIdx >= 0;
+        return table.isRehashing();
     }
 
     public int buckets() {
-        return t0.length + (t1 == null ? 0 : t1.length);
-    }
-
-    private void startRehash(final int buckets) {
-        t1 = new long[buckets];
-        rehashIdx = 0;
+        return table.buckets();
     }
 
     /** Shrinks the table when it is mostly empty; called from the shard's cron. */
     public void maybeShrink() {
-        if (rehashIdx >= 0 || t0.length <= INITIAL_BUCKETS) {
-            return;
-        }
-        if (size * 100 / t0.length < MIN_FILL_PERCENT) {
-            int n = INITIAL_BUCKETS;
-            while (n < size) {
-                n <<= 1;
-            }
-            if (n < t0.length) {
-                startRehash(n);
-            }
-        }
+        table.maybeShrink(size);
     }
 
-    /**
-     * Moves up to {@code steps} non-empty buckets (visiting at most 10 empty ones per step) from
-     * the old table to the new. Returns true while more remains.
-     */
-    public boolean rehash(int steps) {
-        if (rehashIdx < 0) {
-            return false;
-        }
-        int emptyVisits = steps * 10;
-        final long[] from = t0;
-        final long[] to = t1;
-        final int mask = to.length - 1;
-        while (steps-- > 0 && rehashIdx < from.length) {
-            while (rehashIdx < from.length && from[rehashIdx] == 0) {
-                rehashIdx++;
-                if (--emptyVisits == 0) {
-                    return finishIfDone();
-                }
-            }
-            if (rehashIdx == from.length) {
-                break;
-            }
-            long a = from[rehashIdx];
-            while (a != 0) {
-                final byte[] p = slabs.page(a);
-                final long next = Entry.getLong(p, (int) a + Entry.NEXT);
-                final int b = (int) hashOf(a) & mask;
-                Entry.putLong(p, (int) a + Entry.NEXT, to[b]);
-                to[b] = a;
-                a = next;
-            }
-            from[rehashIdx++] = 0;
-        }
-        return finishIfDone();
+    /** Moves up to {@code steps} buckets to the resized table; true while more remains. */
+    public boolean rehash(final int steps) {
+        return table.rehash(steps);
     }
-
-    private boolean finishIfDone() {
-        if (rehashIdx >= t0.length) {
-            t0 = t1;
-            t1 = null;
-            rehashIdx = -1;
-            return false;
-        }
-        return true;
-    }
-
-    // ---- iteration -----------------------------------------------------------------------------
 
     /** Receives entry addresses during scans. */
     @FunctionalInterface
@@ -536,99 +409,19 @@ public final class Db {
         void visit(long addr);
     }
 
-    /**
-     * One step of Redis's reverse-binary-cursor scan: visits the entries of the bucket(s) the
-     * cursor names and returns the next cursor (0 when the scan is complete). The visitor must not
-     * change the table; collect addresses and act after.
-     */
-    public long scan(long v, final Visitor fn) {
-        if (size == 0) {
-            return 0;
-        }
-        if (t1 == null) {
-            final int m0 = t0.length - 1;
-            visitChain(t0[(int) (v & m0)], fn);
-            v |= ~(long) m0;
-            v = Long.reverse(Long.reverse(v) + 1);
-            return v;
-        }
-        long[] small = t0;
-        long[] large = t1;
-        if (small.length > large.length) {
-            small = t1;
-            large = t0;
-        }
-        final long m0 = small.length - 1;
-        final long m1 = large.length - 1;
-        visitChain(small[(int) (v & m0)], fn);
-        do {
-            visitChain(large[(int) (v & m1)], fn);
-            v |= ~m1;
-            v = Long.reverse(Long.reverse(v) + 1);
-        } while ((v & (m0 ^ m1)) != 0);
-        return v;
-    }
-
-    private void visitChain(long a, final Visitor fn) {
-        while (a != 0) {
-            final long next = Entry.getLong(slabs.page(a), (int) a + Entry.NEXT);
-            fn.visit(a);
-            a = next;
-        }
+    /** One SCAN step from cursor v; see {@link KeyTable#scan}. */
+    public long scan(final long v, final Visitor fn) {
+        return size == 0 ? 0 : table.scan(v, fn);
     }
 
     /** Visits every entry; the visitor must not change the table. */
     public void forEach(final Visitor fn) {
-        for (final long a : t0) {
-            visitChain(a, fn);
-        }
-        if (t1 != null) {
-            for (final long a : t1) {
-                visitChain(a, fn);
-            }
-        }
+        table.forEach(fn);
     }
 
     /** A uniformly chosen bucket's random entry, or 0 when empty (Redis's dictGetFairRandomKey). */
     public long randomEntry(final SplittableRandom rnd) {
-        if (size == 0) {
-            return 0;
-        }
-        long head = 0;
-        for (int tries = 0; head == 0 && tries < 10_000; tries++) {
-            head = randomBucket(rnd);
-        }
-        if (head == 0) {
-            // a very sparse table between shrinks: fall back to a walk from a random point
-            final int start = rnd.nextInt(t0.length);
-            for (int i = 0; i < t0.length && head == 0; i++) {
-                head = t0[(start + i) & (t0.length - 1)];
-            }
-            if (head == 0 && t1 != null) {
-                for (int i = 0; i < t1.length && head == 0; i++) {
-                    head = t1[i];
-                }
-            }
-        }
-        int n = 0;
-        for (long a = head; a != 0; a = Entry.getLong(slabs.page(a), (int) a + Entry.NEXT)) {
-            n++;
-        }
-        int pick = rnd.nextInt(n);
-        long a = head;
-        while (pick-- > 0) {
-            a = Entry.getLong(slabs.page(a), (int) a + Entry.NEXT);
-        }
-        return a;
-    }
-
-    private long randomBucket(final SplittableRandom rnd) {
-        if (t1 == null) {
-            return t0[rnd.nextInt(t0.length)];
-        }
-        final int span = t0.length - rehashIdx + t1.length;
-        final int i = rnd.nextInt(span);
-        return i < t1.length ? t1[i] : t0[rehashIdx + i - t1.length];
+        return size == 0 ? 0 : table.randomEntry(rnd);
     }
 
     // ---- moving values between keys ------------------------------------------------------------
