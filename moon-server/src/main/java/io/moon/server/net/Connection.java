@@ -72,25 +72,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     // ---- pipeline batches (see PipelineBatch) ----
     /** The buffer being parsed, so a batch can take the commands that follow. */
     private ByteBuf currentIn;
-    /** Requests not in use, reused for batches. */
-    private Request[] spares = new Request[0];
-    private int spareCount;
-    private final Request[] batchReqs = new Request[PipelineBatch.MAX_COMMANDS];
-    private final io.moon.server.command.CommandSpec[] batchSpecs =
-            new io.moon.server.command.CommandSpec[PipelineBatch.MAX_COMMANDS];
-    private int batchCount;
-    /** A whole command parsed ahead that could not join the batch: it runs next. */
-    private Request held;
-    /** A half-received command met while gathering: the parser goes on filling it. */
-    private Request partial;
-    /** A protocol error met while gathering: replied after the batch, then the connection closes. */
-    private String heldError;
-    /**
-     * Average reply size of this connection's recent batched commands (moving average). Batches are
-     * sized so their replies stay near {@link PipelineBatch#TARGET_REPLY_BYTES}: a client reading
-     * large values gets small batches, and output flow control keeps working.
-     */
-    private int avgReplyBytes;
+    /** Commands parsed ahead for pipeline batches. */
+    private final Lookahead ahead = new Lookahead();
 
     public Connection(final Server server, final Shard home) {
         this.server = server;
@@ -410,65 +393,19 @@ public final class Connection extends ChannelInboundHandlerAdapter {
      */
     boolean tryBatch(final io.moon.server.command.CommandSpec first) {
         final ByteBuf in = currentIn;
-        if (in == null || !in.isReadable() || held != null || partial != null || heldError != null
-                || outputBlocked || !ch.isWritable()) {
+        if (in == null || !in.isReadable() || ahead.busy() || outputBlocked || !ch.isWritable()) {
             return false;
         }
-        final int maxCommands = Math.max(1, Math.min(PipelineBatch.MAX_COMMANDS,
-                PipelineBatch.TARGET_REPLY_BYTES / Math.max(1, avgReplyBytes)));
-        batchReqs[0] = req;
-        batchSpecs[0] = first;
-        int n = 1;
-        long bytes = req.usedBytes();
-        while (n < maxCommands && bytes < PipelineBatch.MAX_BYTES && in.isReadable()) {
-            final Request next = takeSpare();
-            final int r = parser.parse(in, next);
-            if (r == RespParser.NEED_MORE) {
-                partial = next;
-                break;
-            }
-            if (r == RespParser.ERROR) {
-                heldError = parser.error();
-                giveSpare(next);
-                break;
-            }
-            final io.moon.server.command.CommandSpec s = Dispatcher.batchable(this, next);
-            if (s == null) {
-                held = next;
-                break;
-            }
-            batchReqs[n] = next;
-            batchSpecs[n] = s;
-            n++;
-            bytes += next.usedBytes();
-        }
-        batchCount = n;
+        final int n = ahead.gather(this, req, first, in, parser);
         if (n == 1) {
             return false;
         }
-        state.lastCommand = batchSpecs[n - 1];
+        state.lastCommand = ahead.specs[n - 1];
         home.stats.pipelineBatches++;
         home.stats.pipelineBatchCommands += n;
         waiting = true;
-        new PipelineBatch(home.localContext(this, req, reply, first), batchReqs, batchSpecs, n).start();
+        new PipelineBatch(home.localContext(this, req, reply, first), ahead.reqs, ahead.specs, n).start();
         return true;
-    }
-
-    private Request takeSpare() {
-        if (spareCount == 0) {
-            return new Request(); // grows the pool once, then reused
-        }
-        final Request r = spares[--spareCount];
-        spares[spareCount] = null;
-        return r;
-    }
-
-    private void giveSpare(final Request r) {
-        r.reset();
-        if (spareCount == spares.length) {
-            spares = java.util.Arrays.copyOf(spares, Math.max(4, spareCount * 2));
-        }
-        spares[spareCount++] = r;
     }
 
     /** A batch finished: its replies, in request order, with the connection's reply rules. */
@@ -490,18 +427,12 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                 }
             }
             state.skipCurrent = false;
-            avgReplyBytes = (int) Math.min(Integer.MAX_VALUE, (avgReplyBytes + replyBytes / b.count()) / 2);
             if (out.readableBytes() >= OUT_CHUNK_BYTES) {
                 flushChunk(); // and stop parsing if the socket is full (flow control)
             }
         }
         b.replyBuffer().release();
-        // the first request is the connection's own; the others go back to the pool
-        for (int i = 1; i < batchCount; i++) {
-            giveSpare(batchReqs[i]);
-            batchReqs[i] = null;
-        }
-        batchCount = 0;
+        ahead.batchDone(replyBytes); // the first request is the connection's own; the others go back
         afterWaiting();
     }
 
@@ -514,14 +445,14 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         if (closed) {
             return;
         }
-        if (partial != null) {
-            giveSpare(req);
-            req = partial;
-            partial = null;
-        } else if (held != null) {
-            giveSpare(req);
-            req = held;
-            held = null;
+        if (ahead.partial != null) {
+            ahead.give(req);
+            req = ahead.partial;
+            ahead.partial = null;
+        } else if (ahead.held != null) {
+            ahead.give(req);
+            req = ahead.held;
+            ahead.held = null;
             ensureOut();
             Dispatcher.dispatch(this);
             if (waiting) {
@@ -531,12 +462,12 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         } else {
             req.reset();
         }
-        if (heldError != null) {
+        if (ahead.heldError != null) {
             ensureOut();
             replyMark = out.writerIndex();
-            reply.error("ERR " + heldError);
+            reply.error("ERR " + ahead.heldError);
             home.stats.countError(out, replyMark + 1);
-            heldError = null;
+            ahead.heldError = null;
             closeAfterFlush = true;
         }
         resume();
