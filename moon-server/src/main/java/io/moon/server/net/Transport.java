@@ -113,7 +113,16 @@ public enum Transport {
 
     /** Whether accepted connections should name {@link #RECV_BUFFER_GROUP}. */
     public boolean usesBufferRing() {
-        return this == IO_URING && BUFFER_RING;
+        return this == IO_URING && BUFFER_RING && bufferRingSupported();
+    }
+
+    /** Provided-buffer rings need Linux 5.19+; older kernels get ordinary recvs. */
+    private static boolean bufferRingSupported() {
+        try {
+            return IoUring.isRegisterBufferRingSupported() && IoUring.isRecvMultishotEnabled();
+        } catch (final Throwable t) {
+            return false;
+        }
     }
 
     public EventLoopGroup newGroup(final int threads, final String name) {
