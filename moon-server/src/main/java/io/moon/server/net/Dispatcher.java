@@ -201,9 +201,8 @@ public final class Dispatcher {
     private static void rejectUnknown(final Connection c, final Request req) {
         if (req.argIs(0, POST) || req.argIs(0, HOST)) {
             // Redis's securityWarningCommand: an HTTP request, likely cross-protocol scripting. No reply.
-            LOG.warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands"
-                    + " to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to"
-                    + " compromise your Redis instance. Connection aborted.");
+            LOG.warning("Closed connection " + c.id + " from " + c.state.addr + ": it sent an HTTP request (POST or"
+                    + " Host:), which is how cross-protocol attacks from web pages reach a data server.");
             c.close();
             return;
         }
