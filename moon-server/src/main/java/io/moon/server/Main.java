@@ -85,6 +85,11 @@ public final class Main {
             return;
         }
         final Server server = new Server(config, transport);
+        server.onShutdownCommand(() -> {
+            LOG.info("User requested shutdown, stopping");
+            server.shutdown();
+            System.exit(0);
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Received shutdown signal, stopping");
             server.shutdown();

@@ -174,8 +174,29 @@ public final class Server {
         return ch.localAddress();
     }
 
-    /** Closes listeners and connections and stops the shard threads. */
+    /**
+     * What SHUTDOWN does once it is accepted, on a thread of its own (shard threads cannot wait for
+     * themselves to stop). The launcher makes it exit the process; embedded servers only stop.
+     */
+    private volatile Runnable onShutdownCommand = this::shutdown;
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+
+    public void onShutdownCommand(final Runnable action) {
+        this.onShutdownCommand = action;
+    }
+
+    /** SHUTDOWN: stops the server (and, under the launcher, the process) from another thread. */
+    public void requestShutdown() {
+        final Thread t = new Thread(onShutdownCommand, "moon-shutdown-command");
+        t.setDaemon(false);
+        t.start();
+    }
+
+    /** Closes listeners and connections and stops the shard threads. Idempotent. */
     public void shutdown() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         for (final Channel ch : listeners) {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }

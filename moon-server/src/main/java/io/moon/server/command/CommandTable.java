@@ -219,6 +219,7 @@ public final class CommandTable {
 
             // ---- server --------------------------------------------------------------------
             cmd("time", 1, "loading stale fast").tips("nondeterministic_output").local(ServerCommands::time),
+            cmd("shutdown", -1, "admin noscript loading stale no_multi allow_busy").local(ServerCommands::shutdown),
             cmd("info", -1, "loading stale").acl("@dangerous")
                     .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
                     .coordinated(InfoCommand::info),

@@ -105,4 +105,29 @@ class ServerCommandsTest {
             assertEquals(new Resp.Simple("USAGE <key> [SAMPLES <count>]"), help.get(9));
         }
     }
+
+    @Test
+    void shouldRefuseBadShutdownArguments() {
+        try (Harness h = Harness.start()) {
+            assertErrorText("ERR syntax error", h.run("SHUTDOWN", "foo"));
+            assertErrorText("ERR syntax error", h.run("SHUTDOWN", "NOSAVE", "SAVE"));
+            assertErrorText("ERR syntax error", h.run("SHUTDOWN", "ABORT", "NOW"));
+            assertErrorText("ERR No shutdown in progress.", h.run("SHUTDOWN", "ABORT"));
+            // no snapshots yet: SAVE is refused instead of pretending
+            assertErrorText("ERR Errors trying to SHUTDOWN. Check logs.", h.run("SHUTDOWN", "SAVE"));
+            assertEquals(new io.moon.server.testing.Resp.Simple("PONG"), h.run("PING"));
+        }
+    }
+
+    @Test
+    void shouldStopTheServerOnShutdown() throws Exception {
+        try (Harness h = Harness.start()) {
+            final Harness.Client other = h.client();
+            assertEquals(new io.moon.server.testing.Resp.Simple("PONG"), other.run("PING"));
+            final Harness.Client c = h.client();
+            c.send(io.moon.server.testing.Resp.command("SHUTDOWN", "NOSAVE"));
+            assertEquals(Harness.Client.CLOSED, c.read(), "no reply: the connection closes");
+            assertEquals(Harness.Client.CLOSED, other.read(), "every connection closes as the server stops");
+        }
+    }
 }
