@@ -1,9 +1,7 @@
 package io.moon.server.commands;
 
 import io.moon.server.testing.Harness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.moon.server.testing.SharedHarnessTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,31 +19,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * EXPIRETIME, PEXPIRETIME and PERSIST; millisecond precision; keys deleted lazily when read, and
  * actively when nobody reads them.
  */
-class ExpireCommandsTest {
+class ExpireCommandsTest extends SharedHarnessTest {
     /** 2100-01-01T00:00:00Z in ms: an absolute time that stays in the future. */
     private static final long Y2100_MILLIS = 4_102_444_800_000L;
-
-    private static Harness h;
-
-    @BeforeAll
-    static void start() {
-        h = Harness.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        assertOk(h.run("DEBUG", "SET-ACTIVE-EXPIRE", "1"));
-        assertOk(h.run("FLUSHALL"));
-    }
-
-    private static Object run(final String... args) {
-        return h.run(args);
-    }
 
     private static long pttl(final String key) {
         return (Long) run("PTTL", key);

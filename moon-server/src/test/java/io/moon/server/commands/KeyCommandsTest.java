@@ -1,10 +1,8 @@
 package io.moon.server.commands;
 
 import io.moon.server.testing.Harness;
+import io.moon.server.testing.SharedHarnessTest;
 import io.moon.server.testing.Resp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -24,30 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * COPY, MOVE, OBJECT and MEMORY USAGE. Every two-key command runs twice, with its keys on one
  * shard (hash-tagged) and on two, and must give the same replies and carry the TTL the same way.
  */
-class KeyCommandsTest {
+class KeyCommandsTest extends SharedHarnessTest {
     private static final String NOT_INTEGER = "ERR value is not an integer or out of range";
-
-    private static Harness h;
-
-    @BeforeAll
-    static void start() {
-        h = Harness.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        assertOk(h.run("SELECT", "0"));
-        assertOk(h.run("FLUSHALL"));
-    }
-
-    private static Object run(final String... args) {
-        return h.run(args);
-    }
 
     /** Two keys on one shard, then two keys on different shards. */
     private static List<String[]> pairs() {

@@ -1,9 +1,7 @@
 package io.moon.server.commands;
 
 import io.moon.server.testing.Harness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.moon.server.testing.SharedHarnessTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,30 +24,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * database while keys come and go: every key present for the whole scan is returned at least
  * once, and the cursor comes back to 0.
  */
-class KeyspaceCommandsTest {
+class KeyspaceCommandsTest extends SharedHarnessTest {
     private static final String SYNTAX = "ERR syntax error";
-
-    private static Harness h;
-
-    @BeforeAll
-    static void start() {
-        h = Harness.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        assertOk(h.run("SELECT", "0"));
-        assertOk(h.run("FLUSHALL"));
-    }
-
-    private static Object run(final String... args) {
-        return h.run(args);
-    }
 
     private static Set<String> keys(final String pattern) {
         return new TreeSet<>(strings(run("KEYS", pattern)));

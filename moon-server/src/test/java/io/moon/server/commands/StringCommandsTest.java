@@ -1,9 +1,7 @@
 package io.moon.server.commands;
 
 import io.moon.server.testing.Harness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.moon.server.testing.SharedHarnessTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -22,31 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * against redis-server 7.0), encodings, and the multi-key commands with keys on one shard and on
  * several, which must reply the same.
  */
-class StringCommandsTest {
+class StringCommandsTest extends SharedHarnessTest {
     private static final String WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
     private static final String NOT_INTEGER = "ERR value is not an integer or out of range";
     private static final String SYNTAX = "ERR syntax error";
-
-    private static Harness h;
-
-    @BeforeAll
-    static void start() {
-        h = Harness.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        assertOk(h.run("FLUSHALL"));
-    }
-
-    private static Object run(final String... args) {
-        return h.run(args);
-    }
 
     private static List<Object> list(final Object... items) {
         return Arrays.asList(items);
