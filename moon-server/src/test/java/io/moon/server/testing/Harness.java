@@ -64,16 +64,7 @@ public final class Harness implements AutoCloseable {
 
     /** Starts with the given shard count and extra config directives ("name", "value", ...). */
     public static Harness start(final int shards, final String... config) {
-        final Config cfg = new Config();
-        try {
-            cfg.set("shards", Integer.toString(shards), true);
-            cfg.set("enable-debug-command", "yes", true);
-            for (int i = 0; i + 1 < config.length; i += 2) {
-                cfg.set(config[i], config[i + 1], true);
-            }
-        } catch (final Exception e) {
-            throw new IllegalArgumentException(e);
-        }
+        final Config cfg = TestServer.testConfig(shards, config);
         final Server s = new Server(cfg, Transport.LOCAL);
         final LocalAddress addr = new LocalAddress("moon-" + UUID.randomUUID());
         try {

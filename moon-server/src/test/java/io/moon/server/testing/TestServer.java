@@ -22,6 +22,23 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts with the given shard count and extra config directives ("name", "value", ...). */
     public static TestServer start(final int shards, final String... config) {
+        final Config cfg = testConfig(shards, config);
+        final Server s = new Server(cfg, Transport.select(cfg.ioDriver));
+        try {
+            final InetSocketAddress bound = (InetSocketAddress) s.listen(new InetSocketAddress("127.0.0.1", 0));
+            return new TestServer(s, bound.getPort());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            s.shutdown();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A configuration for test servers: the shard count, DEBUG allowed, then the given directives
+     * ("name", "value", ...). Shared with {@link Harness}.
+     */
+    static Config testConfig(final int shards, final String... config) {
         final Config cfg = new Config();
         try {
             cfg.set("shards", Integer.toString(shards), true);
@@ -32,15 +49,7 @@ public final class TestServer implements AutoCloseable {
         } catch (final Exception e) {
             throw new IllegalArgumentException(e);
         }
-        final Server s = new Server(cfg, Transport.select(cfg.ioDriver));
-        try {
-            final InetSocketAddress bound = (InetSocketAddress) s.listen(new InetSocketAddress("127.0.0.1", 0));
-            return new TestServer(s, bound.getPort());
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            s.shutdown();
-            throw new IllegalStateException(e);
-        }
+        return cfg;
     }
 
     @Override
