@@ -22,6 +22,11 @@ public final class Db {
     private long size;
     private long[] expAddr = new long[16];
     private int expCount;
+    /** Values of full-encoded collections; entries hold their index. Freed slots are reused. */
+    private Object[] objects = new Object[16];
+    private int objectTop;
+    private int[] freeObject = new int[16];
+    private int freeObjects;
     /** Running estimate of the TTL of keys with an expiry, as Redis keeps for INFO keyspace. */
     long avgTtlMillis;
 
@@ -62,6 +67,10 @@ public final class Db {
         expAddr = new long[16];
         expCount = 0;
         avgTtlMillis = 0;
+        objects = new Object[16];
+        objectTop = 0;
+        freeObject = new int[16];
+        freeObjects = 0;
     }
 
     // ---- entry access --------------------------------------------------------------------------
@@ -107,23 +116,51 @@ public final class Db {
         return klo + Entry.varintSize(kl) + kl;
     }
 
-    /** Start of the value bytes (for byte-valued kinds). */
+    /** Bytes of the value's representation that starts at vp (after the key). */
+    private static int reprLength(final byte[] p, final int off, final int vp) {
+        final int kind = Entry.kind(p, off);
+        if (kind == Entry.KIND_STR_INT) {
+            return 8;
+        }
+        if (Entry.isPackedKind(kind)) {
+            return Entry.packedLength(p, vp, kind);
+        }
+        if (Entry.isObjectKind(kind)) {
+            return 4;
+        }
+        final int vl = Entry.getVarint(p, vp);
+        return Entry.varintSize(vl) + vl;
+    }
+
+    /**
+     * Start of the value: the bytes of a string, the 8 bytes of an int, the blob of a packed
+     * collection.
+     */
     public int valueOffset(final long addr) {
         final byte[] p = slabs.page(addr);
         final int vp = valuePos(p, (int) addr);
-        if (Entry.kind(p, (int) addr) == Entry.KIND_STR_INT) {
+        if (Entry.kind(p, (int) addr) != Entry.KIND_STR_BYTES) {
             return vp;
         }
         return vp + Entry.varintSize(Entry.getVarint(p, vp));
     }
 
-    /** Length of the value bytes (8 for an int-encoded string). */
+    /** Length of the value bytes (8 for an int-encoded string, the blob's size for a packed collection). */
     public int valueLength(final long addr) {
         final byte[] p = slabs.page(addr);
-        if (Entry.kind(p, (int) addr) == Entry.KIND_STR_INT) {
+        final int off = (int) addr;
+        final int kind = Entry.kind(p, off);
+        if (kind == Entry.KIND_STR_INT) {
             return 8;
         }
-        return Entry.getVarint(p, valuePos(p, (int) addr));
+        final int vp = valuePos(p, off);
+        if (Entry.isPackedKind(kind)) {
+            return Entry.packedLength(p, vp, kind);
+        }
+        if (Entry.isObjectKind(kind)) {
+            return 4;
+        }
+        return Entry.getVarint(p, vp);
     }
 
     /** The long held by an int-encoded string. */
@@ -142,16 +179,13 @@ public final class Db {
         final byte[] p = slabs.page(addr);
         final int off = (int) addr;
         final int vp = valuePos(p, off);
-        if (Entry.kind(p, off) == Entry.KIND_STR_INT) {
-            return vp + 8 - off;
-        }
-        final int vl = Entry.getVarint(p, vp);
-        return vp + Entry.varintSize(vl) + vl - off;
+        return vp + reprLength(p, off, vp) - off;
     }
 
-    /** Bytes the entry costs: its slot plus its share of the bucket array. */
-    public int memoryUsage(final long addr) {
-        return slabs.slotSize(addr) + 8 + (hasExpire(addr) ? 8 : 0);
+    /** Bytes the entry costs: its slot plus its share of the bucket array, plus its object if any. */
+    public long memoryUsage(final long addr) {
+        final long own = slabs.slotSize(addr) + 8 + (hasExpire(addr) ? 8 : 0);
+        return Entry.isObjectKind(kind(addr)) ? own + 4 + object(addr).memoryBytes() : own;
     }
 
     public boolean keyEquals(final long addr, final byte[] k, final int ko, final int kl) {
@@ -256,8 +290,12 @@ public final class Db {
 
     /** Removes the entry at addr (whose key hashes to h) from the table and frees its slot. */
     public void unlinkAndFree(final long addr, final long h) {
-        if (Entry.hasExpire(slabs.page(addr), (int) addr)) {
+        final byte[] p = slabs.page(addr);
+        if (Entry.hasExpire(p, (int) addr)) {
             removeFromExpires(addr);
+        }
+        if (Entry.isObjectKind(Entry.kind(p, (int) addr))) {
+            freeObject(Entry.getInt(p, valuePos(p, (int) addr)));
         }
         final long next = Entry.getLong(slabs.page(addr), (int) addr + Entry.NEXT);
         table.replace(addr, next, h);
@@ -303,6 +341,9 @@ public final class Db {
         final byte[] p0 = slabs.page(addr);
         final int off0 = (int) addr;
         final int vp0 = valuePos(p0, off0);
+        if (Entry.isObjectKind(Entry.kind(p0, off0))) {
+            freeObject(Entry.getInt(p0, vp0));
+        }
         final int headBytes = vp0 - off0;
         final int need = headBytes + (kind == Entry.KIND_STR_INT ? 8 : Entry.varintSize(valueLen) + valueLen);
         final long a = ensureSlot(addr, h, need, headBytes);
@@ -426,37 +467,168 @@ public final class Db {
 
     // ---- moving values between keys ------------------------------------------------------------
 
-    /** Copies the entry's value (with its expiry and access stamp) out of the table. */
-    public Dump dump(final long addr) {
+    /**
+     * Copies the entry's value (with its expiry and access stamp) out of the table. An object
+     * value travels as the object itself when {@code moveObject} (the source key is about to be
+     * deleted: RENAME, MOVE), or as a deep copy (COPY).
+     */
+    public Dump dump(final long addr, final boolean moveObject) {
         final byte[] p = slabs.page(addr);
         final int off = (int) addr;
         final int vp = valuePos(p, off);
+        final int meta = Entry.meta(p, off) & ~Entry.HAS_EXPIRE;
+        if (Entry.isObjectKind(Entry.kind(p, off))) {
+            final ValueObject o = (ValueObject) objects[Entry.getInt(p, vp)];
+            return new Dump(meta, null, moveObject ? o : o.copy(), expireAt(addr), Entry.lru(p, off));
+        }
         final int end = off + entryLength(addr);
-        return new Dump(Entry.meta(p, off) & ~Entry.HAS_EXPIRE, Arrays.copyOfRange(p, vp, end), expireAt(addr),
-                Entry.lru(p, off));
+        return new Dump(meta, Arrays.copyOfRange(p, vp, end), null, expireAt(addr), Entry.lru(p, off));
+    }
+
+    /** {@link #dump(long, boolean)} with a deep copy of an object value. */
+    public Dump dump(final long addr) {
+        return dump(addr, false);
     }
 
     /**
      * Stores a dumped value under a key that must not exist here; keeps the dump's expiry, and its
      * access stamp when {@code keepStamp} (RENAME and MOVE keep the object, COPY makes a new one).
+     * A dump carrying an object is consumed: restore it once.
      */
     public long restore(final byte[] k, final int ko, final int kl, final long h, final Dump d, final boolean keepStamp) {
         final boolean expire = d.expireAtMillis() >= 0;
-        final int size = Entry.HEADER + (expire ? Entry.EXPIRE_BYTES : 0) + Entry.varintSize(kl) + kl + d.repr().length;
+        final int reprLen = d.object() != null ? 4 : d.repr().length;
+        final int size = Entry.HEADER + (expire ? Entry.EXPIRE_BYTES : 0) + Entry.varintSize(kl) + kl + reprLen;
         final long a = insert(k, ko, kl, h, size, d.meta());
         final byte[] p = slabs.page(a);
-        System.arraycopy(d.repr(), 0, p, valuePos(p, (int) a), d.repr().length);
+        if (d.object() != null) {
+            Entry.putInt(p, valuePos(p, (int) a), addObject(d.object()));
+        } else {
+            System.arraycopy(d.repr(), 0, p, valuePos(p, (int) a), reprLen);
+        }
         if (keepStamp) {
             Entry.lru(p, (int) a, d.stamp());
         }
         return expire ? setExpire(a, h, d.expireAtMillis()) : a;
     }
 
+    // ---- collections: packed blobs inline, objects in a side table ------------------------------
+
+    /**
+     * Inserts a new entry (the key must not exist) holding a packed collection of the given kind:
+     * a copy of the {@code len} bytes of the blob at {@code src[so]}. Returns its address; the blob
+     * is at {@link #valueOffset}.
+     */
+    public long insertPacked(final byte[] k, final int ko, final int kl, final long h, final int kind,
+                             final byte[] src, final int so, final int len) {
+        final long a = insert(k, ko, kl, h, Entry.sizeFor(kl, kind, len, false), kind);
+        final byte[] p = slabs.page(a);
+        System.arraycopy(src, so, p, valuePos(p, (int) a), len);
+        return a;
+    }
+
+    /**
+     * Makes room for the packed value of the entry to become {@code newLen} bytes, keeping its
+     * current bytes (up to {@code newLen}). Returns the (possibly new) address; the caller then
+     * edits the blob in place at {@link #valueOffset} and must leave it {@code newLen} bytes long.
+     * A blob that shrinks to under half its slot moves to a smaller one.
+     */
+    public long resizePacked(final long addr, final long h, final int newLen) {
+        final byte[] p = slabs.page(addr);
+        final int off = (int) addr;
+        final int vp = valuePos(p, off);
+        final int head = vp - off;
+        final int keep = head + Math.min(newLen, reprLength(p, off, vp));
+        return ensureSlot(addr, h, head + newLen, keep);
+    }
+
+    /** Inserts a new entry (the key must not exist) whose value is the object {@code o} of kind {@code kind}. */
+    public long insertObject(final byte[] k, final int ko, final int kl, final long h, final int kind,
+                             final ValueObject o) {
+        final long a = insert(k, ko, kl, h, Entry.sizeFor(kl, kind, 0, false), kind);
+        final byte[] p = slabs.page(a);
+        Entry.putInt(p, valuePos(p, (int) a), addObject(o));
+        return a;
+    }
+
+    /**
+     * Changes an entry's representation to another kind in place of its current value: to a packed
+     * blob (a copy of {@code len} bytes of {@code src}) or, when {@code o} is not null, to an
+     * object. Keeps the key, expiry and access stamp. Returns the (possibly new) address.
+     */
+    public long convert(final long addr, final long h, final int kind, final ValueObject o,
+                        final byte[] src, final int so, final int len) {
+        byte[] p = slabs.page(addr);
+        int off = (int) addr;
+        final int vp0 = valuePos(p, off);
+        if (Entry.isObjectKind(Entry.kind(p, off))) {
+            freeObject(Entry.getInt(p, vp0));
+        }
+        final int head = vp0 - off;
+        final long a = ensureSlot(addr, h, head + (o != null ? 4 : len), head);
+        p = slabs.page(a);
+        off = (int) a;
+        p[off + Entry.META] = (byte) ((p[off + Entry.META] & ~(Entry.KIND_MASK | Entry.RAW)) | kind);
+        if (o != null) {
+            Entry.putInt(p, off + head, addObject(o));
+        } else {
+            System.arraycopy(src, so, p, off + head, len);
+        }
+        return a;
+    }
+
+    /** The object value of an entry of an object kind. */
+    public ValueObject object(final long addr) {
+        final byte[] p = slabs.page(addr);
+        return (ValueObject) objects[Entry.getInt(p, valuePos(p, (int) addr))];
+    }
+
+    private int addObject(final ValueObject o) {
+        final int i;
+        if (freeObjects > 0) {
+            i = freeObject[--freeObjects];
+        } else {
+            if (objectTop == objects.length) {
+                objects = Arrays.copyOf(objects, objects.length << 1);
+            }
+            i = objectTop++;
+        }
+        objects[i] = o;
+        return i;
+    }
+
+    private void freeObject(final int i) {
+        objects[i] = null;
+        if (freeObjects == freeObject.length) {
+            freeObject = Arrays.copyOf(freeObject, freeObject.length << 1);
+        }
+        freeObject[freeObjects++] = i;
+    }
+
+    /** Number of live object values (full-encoded collections) in this database. */
+    public int objectCount() {
+        return objectTop - freeObjects;
+    }
+
     // ---- memory --------------------------------------------------------------------------------
 
     /** Bytes this database holds: pages, bucket arrays and the expires index. */
     public long memoryBytes() {
-        return slabs.pageBytes() + slabs.overheadBytes() + 8L * buckets() + 8L * expAddr.length;
+        return slabs.pageBytes() + slabs.overheadBytes() + 8L * buckets() + 8L * expAddr.length + objectBytes();
+    }
+
+    /**
+     * Bytes held by object values and their table. Walks the live objects: there is one per
+     * full-encoded collection, each already big, so this stays far smaller than the key count.
+     */
+    public long objectBytes() {
+        long n = 4L * objects.length + 4L * freeObject.length;
+        for (int i = 0; i < objectTop; i++) {
+            if (objects[i] != null) {
+                n += ((ValueObject) objects[i]).memoryBytes();
+            }
+        }
+        return n;
     }
 
     Slabs slabs() {

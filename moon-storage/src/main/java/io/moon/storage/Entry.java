@@ -16,7 +16,10 @@ import java.nio.ByteOrder;
  *  +9   3 bytes lru        LRU clock (seconds, 24 bits) or LFU (16-bit minutes, 8-bit counter)
  *  +12  [HAS_EXPIRE] long expireAtMillis, int index in the database's expires array
  *  ...  varint keyLen, key bytes
- *  ...  value, by kind:  STR_BYTES: varint length, bytes;  STR_INT: 8-byte long
+ *  ...  value, by kind:  STR_BYTES: varint length, bytes;  STR_INT: 8-byte long;
+ *                          packed collections (listpack, intset): the blob itself, which knows
+ *                          its own length;  full collections: 4-byte index in the database's
+ *                          object table
  * </pre>
  *
  * A key of 10 bytes with a 16-byte value takes 12 + 1 + 10 + 1 + 16 = 40 bytes, where Redis
@@ -36,9 +39,49 @@ public final class Entry {
     static final int HEADER = 12;
     static final int EXPIRE_BYTES = 12;
 
-    /** Kinds: how the value is laid out. Collections add kinds with their own issue. */
+    /** Kinds: how the value is laid out (the type follows from it; see {@link ValueType}). */
     public static final int KIND_STR_BYTES = 0;
     public static final int KIND_STR_INT = 1;
+    /** A list packed in one listpack, inline. */
+    public static final int KIND_LIST_LP = 2;
+    /** A list as a quicklist object. */
+    public static final int KIND_LIST_QL = 3;
+    /** A hash packed in one listpack of field, value pairs, inline. */
+    public static final int KIND_HASH_LP = 4;
+    /** A hash as a hash table object. */
+    public static final int KIND_HASH_HT = 5;
+    /** A set of integers packed in an intset, inline. */
+    public static final int KIND_SET_INTSET = 6;
+    /** A set packed in one listpack of members, inline. */
+    public static final int KIND_SET_LP = 7;
+    /** A set as a hash table object. */
+    public static final int KIND_SET_HT = 8;
+    /** A sorted set packed in one listpack of member, score pairs (by score, then member), inline. */
+    public static final int KIND_ZSET_LP = 9;
+    /** A sorted set as a skiplist-and-dict object. */
+    public static final int KIND_ZSET_SL = 10;
+    /** A hash with per-field expiry, as an object (Redis 7.4's listpackex / hashtable with TTLs). */
+    public static final int KIND_HASH_EX = 11;
+
+    /** True when the value is an object in the database's object table. */
+    public static boolean isObjectKind(final int kind) {
+        return kind == KIND_LIST_QL || kind == KIND_HASH_HT || kind == KIND_SET_HT || kind == KIND_ZSET_SL
+                || kind == KIND_HASH_EX;
+    }
+
+    /** True when the value is a packed blob (listpack or intset) laid out inline in the entry. */
+    public static boolean isPackedKind(final int kind) {
+        return kind == KIND_LIST_LP || kind == KIND_HASH_LP || kind == KIND_SET_INTSET || kind == KIND_SET_LP
+                || kind == KIND_ZSET_LP;
+    }
+
+    /** Length of a packed blob at off: a listpack's total-bytes header, or an intset's size. */
+    static int packedLength(final byte[] p, final int off, final int kind) {
+        if (kind == KIND_SET_INTSET) {
+            return 8 + getInt(p, off) * getInt(p, off + 4);
+        }
+        return getInt(p, off);
+    }
 
     static final int KIND_MASK = 0x0f;
     static final int HAS_EXPIRE = 0x10;
@@ -136,6 +179,10 @@ public final class Entry {
         int n = HEADER + (expire ? EXPIRE_BYTES : 0) + varintSize(keyLen) + keyLen;
         if (kind == KIND_STR_INT) {
             n += 8;
+        } else if (isObjectKind(kind)) {
+            n += 4;
+        } else if (isPackedKind(kind)) {
+            n += valueLen;
         } else {
             n += varintSize(valueLen) + valueLen;
         }

@@ -225,7 +225,7 @@ public final class CrossShard {
             protected void onLocked(final Part p, final Ctx x) {
                 if (p == src) {
                     final long a = x.find(1, x.keyHash(1));
-                    p.data = a == 0 ? null : x.db.dump(a);
+                    p.data = a == 0 ? null : x.db.dump(a, true); // the source is deleted once it moves
                 } else {
                     // Redis looks at the destination only once the source exists: peek, and leave
                     // an expired destination to the step

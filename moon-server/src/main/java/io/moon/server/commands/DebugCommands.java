@@ -203,7 +203,7 @@ public final class DebugCommands {
                     return;
                 }
                 final Db d = x.db;
-                final String enc = Strings.encoding(d, a);
+                final String enc = io.moon.storage.ValueType.encoding(d, a);
                 final long serialized = serializedLength(d, a);
                 final int lru = d.lru(a);
                 p.data = "Value at:0x" + Long.toHexString(a) + " refcount:" + (Strings.isSharedInt(d, a) ? Integer.MAX_VALUE : 1) + " encoding:" + enc

@@ -6,6 +6,7 @@ import io.moon.server.Ctx;
 import io.moon.storage.Db;
 import io.moon.storage.Dump;
 import io.moon.storage.Strings;
+import io.moon.storage.ValueType;
 
 /**
  * Generic key commands on the shard owning the key(s): DEL/UNLINK, EXISTS, TOUCH, TYPE, RENAME,
@@ -23,7 +24,9 @@ public final class KeyCommands {
     static final byte[] INT_OUT_OF_RANGE = Reply.err(
             "ERR value is out of range, value must between -2147483648 and 2147483647");
     private static final byte[] TYPE_NONE = Reply.ascii("+none\r\n");
-    private static final byte[] TYPE_STRING = Reply.ascii("+string\r\n");
+    /** TYPE's replies, indexed by {@link ValueType}. */
+    private static final byte[][] TYPE_REPLIES = {Reply.ascii("+string\r\n"), Reply.ascii("+list\r\n"),
+        Reply.ascii("+hash\r\n"), Reply.ascii("+set\r\n"), Reply.ascii("+zset\r\n")};
 
     // DEL key [key ...] (and UNLINK: memory goes back at once either way)
     public static void del(final Ctx c) {
@@ -74,12 +77,12 @@ public final class KeyCommands {
     }
 
     static byte[] typeReply(final Db db, final long a) {
-        return TYPE_STRING; // collections bring their types with their issue
+        return TYPE_REPLIES[ValueType.of(db, a)];
     }
 
     /** The type name SCAN TYPE compares with. */
     static String typeName(final Db db, final long a) {
-        return Strings.isString(db, a) ? "string" : "unknown";
+        return ValueType.name(ValueType.of(db, a));
     }
 
     // RENAME key newkey (both keys on this shard)
@@ -113,7 +116,7 @@ public final class KeyCommands {
             }
             c.db.unlinkAndFree(dst, hd);
         }
-        final Dump d = c.db.dump(src);
+        final Dump d = c.db.dump(src, true);
         c.db.unlinkAndFree(src, hs);
         c.db.restore(r.buf(), r.off(2), r.len(2), hd, d, true);
         c.out.raw(nx ? Reply.ONE : Reply.OK);
@@ -221,7 +224,7 @@ public final class KeyCommands {
             c.out.integer(0);
             return;
         }
-        final Dump d = c.db.dump(src);
+        final Dump d = c.db.dump(src, true);
         c.db.unlinkAndFree(src, h);
         to.restore(r.buf(), r.off(1), r.len(1), h, d, true);
         c.out.integer(1);
@@ -243,7 +246,7 @@ public final class KeyCommands {
         if (a == 0) {
             c.out.nullBulk();
         } else {
-            c.out.bulk(Strings.encoding(c.db, a));
+            c.out.bulk(ValueType.encoding(c.db, a));
         }
     }
 

@@ -71,7 +71,7 @@ final class KeyPlacement {
                     db.unlinkAndFree(old, hash);
                 }
                 // the value: an empty byte run (varint length 0), which every entry walk can skip
-                db.restore(k, 0, k.length, hash, new Dump(FOREIGN_KIND, new byte[] {0}, -1, 0), false);
+                db.restore(k, 0, k.length, hash, new Dump(FOREIGN_KIND, new byte[] {0}, null, -1, 0), false);
                 done.complete(null);
             } catch (final Throwable t) {
                 done.completeExceptionally(t);
