@@ -48,6 +48,15 @@ public final class Config {
     public volatile String loglevel;
     public volatile String logfile;
     public volatile boolean activeExpire = true;
+    // conversion thresholds of the packed collection encodings
+    public volatile int listMaxListpackSize;
+    public volatile long hashMaxListpackEntries;
+    public volatile long hashMaxListpackValue;
+    public volatile long setMaxIntsetEntries;
+    public volatile long setMaxListpackEntries;
+    public volatile long setMaxListpackValue;
+    public volatile long zsetMaxListpackEntries;
+    public volatile long zsetMaxListpackValue;
     /** The configuration file the server was started with (absolute), or null: CONFIG REWRITE, INFO. */
     private volatile java.nio.file.Path file;
 
@@ -155,6 +164,14 @@ public final class Config {
         lfuDecayTime = (int) num("lfu-decay-time");
         loglevel = values.get("loglevel");
         logfile = values.get("logfile");
+        listMaxListpackSize = (int) num("list-max-listpack-size");
+        hashMaxListpackEntries = num("hash-max-listpack-entries");
+        hashMaxListpackValue = num("hash-max-listpack-value");
+        setMaxIntsetEntries = num("set-max-intset-entries");
+        setMaxListpackEntries = num("set-max-listpack-entries");
+        setMaxListpackValue = num("set-max-listpack-value");
+        zsetMaxListpackEntries = num("zset-max-listpack-entries");
+        zsetMaxListpackValue = num("zset-max-listpack-value");
     }
 
     private long num(final String name) {
