@@ -38,8 +38,16 @@ public final class Ctx {
     public boolean inTransaction;
 
     Ctx(final Shard shard) {
+        this(shard, shard.keyspace);
+    }
+
+    /**
+     * A context over another keyspace than the shard's own: the scratch keyspace in which a
+     * cross-shard operation runs a handler over copies of its keys (see CrossShard.gather).
+     */
+    public Ctx(final Shard shard, final Keyspace keyspace) {
         this.shard = shard;
-        this.keyspace = shard.keyspace;
+        this.keyspace = keyspace;
         this.server = shard.server;
     }
 

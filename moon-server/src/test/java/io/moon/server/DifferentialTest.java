@@ -330,6 +330,13 @@ class DifferentialTest {
                 return true;
             }
         }
+        for (final Family f : FAMILIES) {
+            for (final Allowed a : f.allowed()) {
+                if (a.applies().test(cmd, r, m)) {
+                    return true;
+                }
+            }
+        }
         return false;
     }
 
@@ -339,6 +346,14 @@ class DifferentialTest {
     static String compare(final List<String> cmd, final Object r, final Object m) throws IOException {
         if (r instanceof Resp.Err || m instanceof Resp.Err) {
             return Objects.equals(r, m) ? null : "error replies differ";
+        }
+        for (final Family f : FAMILIES) {
+            if (f.compare() != null) {
+                final String why = f.compare().compare(cmd, r, m, redis, moon);
+                if (why != null) {
+                    return why.isEmpty() ? null : why;
+                }
+            }
         }
         if (is(cmd, "KEYS") && r instanceof java.util.Collection<?> rl && m instanceof java.util.Collection<?> ml) {
             return sorted(rl).equals(sorted(ml)) ? null : "KEYS sets differ";
@@ -476,20 +491,20 @@ class DifferentialTest {
     // its weights beside its alternatives; lists and strings have uniform sizes.
 
     /** Plain keys spread over the three shards, and hash-tagged keys that share one. */
-    private static final String[] KEYS = {"a", "b", "c", "d", "num", "{t}a", "{t}b"};
+    static final String[] KEYS = {"a", "b", "c", "d", "num", "{t}a", "{t}b"};
     /** Fixed values at the edges of the encodings. */
-    private static final String[] VALUES = {"", "0", "1", "-1", "42", "9999", "10000", "-10", "9223372036854775807",
+    static final String[] VALUES = {"", "0", "1", "-1", "42", "9999", "10000", "-10", "9223372036854775807",
             "-9223372036854775808", "9223372036854775808", "12345678901234567890", "-0", "00", "abc", "hello world",
             "1.5", " 1", "01", "+1", "x".repeat(44), "y".repeat(45), "a\u0000b", "\u00ff\u00fe", "hallo", "ohell"};
     /** Lengths around the entry's varint widths (127/128, 16383/16384 bytes). */
     private static final String[] LONG_VALUES = {"z".repeat(127), "w".repeat(128), "v".repeat(16_383)};
 
-    private static String key(final SplittableRandom r) {
+    static String key(final SplittableRandom r) {
         return Props.choose(r, KEYS);
     }
 
     /** Fixed values, short strings over a small alphabet (for LCS), long values: 4, 1, 1. */
-    private static String value(final SplittableRandom r) {
+    static String value(final SplittableRandom r) {
         return switch (Props.weighted(r, 4, 1, 1)) {
             case 0 -> Props.choose(r, VALUES);
             case 1 -> string(r, "abcd", 24);
@@ -498,7 +513,7 @@ class DifferentialTest {
     }
 
     /** 0 to {@code maxLength} chars of {@code alphabet}. */
-    private static String string(final SplittableRandom r, final String alphabet, final int maxLength) {
+    static String string(final SplittableRandom r, final String alphabet, final int maxLength) {
         final char[] s = new char[r.nextInt(maxLength + 1)];
         for (int i = 0; i < s.length; i++) {
             s[i] = alphabet.charAt(r.nextInt(alphabet.length()));
@@ -507,12 +522,12 @@ class DifferentialTest {
     }
 
     /** Mostly valid values, sometimes invalid ones (one in six). */
-    private static String mostly(final SplittableRandom r, final String[] valid, final String... invalid) {
+    static String mostly(final SplittableRandom r, final String[] valid, final String... invalid) {
         return Props.weighted(r, 5, 1) == 0 ? Props.choose(r, valid) : Props.choose(r, invalid);
     }
 
     /** Increments for INCRBYFLOAT: decimals, exponents, hex, infinities, and junk. */
-    private static String floating(final SplittableRandom r) {
+    static String floating(final SplittableRandom r) {
         return switch (Props.weighted(r, 6, 2, 1)) {
             case 0 -> Props.choose(r, "0.1", "-0.1", "1.5", "10.5", "3.0e-3", "1e3", "-2.5e2", "0", "-0", "5",
                     "0.30000000000000004", "1e-20", "123456789012345678", "0x10", ".5", "5.");
@@ -521,66 +536,66 @@ class DifferentialTest {
         };
     }
 
-    private static String integer(final SplittableRandom r) {
+    static String integer(final SplittableRandom r) {
         return mostly(r, new String[] {"0", "1", "-1", "2", "3", "5", "10", "-5", "100", "-100"},
                 "9223372036854775807", "-9223372036854775808", "9223372036854775808", "abc", "", "1.5", "+1", "01",
                 " 1");
     }
 
-    private static String seconds(final SplittableRandom r) {
+    static String seconds(final SplittableRandom r) {
         return mostly(r, new String[] {"100", "1000", "100000"},
                 "0", "-1", "9223372036854775807", "9223372036854775", "abc", "1.5");
     }
 
-    private static String millis(final SplittableRandom r) {
+    static String millis(final SplittableRandom r) {
         return mostly(r, new String[] {"150000", "2500000"}, "0", "-1", "9223372036854775807", "abc");
     }
 
-    private static String unixSeconds(final SplittableRandom r) {
+    static String unixSeconds(final SplittableRandom r) {
         return mostly(r, new String[] {"1", "1000", FUTURE_SECONDS, FUTURE_SECONDS},
                 "0", "-1", "9223372036854775", "-9223372036854775808");
     }
 
-    private static String unixMillis(final SplittableRandom r) {
+    static String unixMillis(final SplittableRandom r) {
         return mostly(r, new String[] {"1", FUTURE_MILLIS, FUTURE_MILLIS}, "9223372036854775807", "abc");
     }
 
-    private static String db(final SplittableRandom r) {
+    static String db(final SplittableRandom r) {
         return Props.weighted(r, 6, 1) == 0 ? Props.choose(r, "0", "1")
                 : Props.choose(r, "15", "16", "-1", "abc", "4294967296", "-2147483649");
     }
 
-    private static String pattern(final SplittableRandom r) {
+    static String pattern(final SplittableRandom r) {
         return Props.choose(r, "*", "a*", "{t}*", "?", "[ab]", "*b*", "\\{t\\}a", "[^a]*", "nomatch", "n?m", "*[");
     }
 
     /** SCAN's cursor: 0 (eight in nine), else an invalid or stale one. */
-    private static String cursor(final SplittableRandom r) {
+    static String cursor(final SplittableRandom r) {
         return Props.weighted(r, 8, 1) == 0 ? "0" : Props.choose(r, "", "abc", "-1", " 0", "18446744073709551616", "7");
     }
 
     /** A word in upper, lower or mixed case. */
-    private static String word(final SplittableRandom r, final String w) {
+    static String word(final SplittableRandom r, final String w) {
         return Props.choose(r, w, w.toLowerCase(), w.charAt(0) + w.substring(1).toLowerCase());
     }
 
     /** An option group: the word in any case. */
-    private static Props.Gen<List<String>> flag(final String w) {
+    static Props.Gen<List<String>> flag(final String w) {
         return r -> List.of(word(r, w));
     }
 
     /** An option group: the word in any case and its argument. */
-    private static Props.Gen<List<String>> flag(final String w, final Props.Gen<String> argument) {
+    static Props.Gen<List<String>> flag(final String w, final Props.Gen<String> argument) {
         return r -> List.of(word(r, w), argument.next(r));
     }
 
     /** An option group: exactly these words. */
-    private static Props.Gen<List<String>> exactly(final String... words) {
+    static Props.Gen<List<String>> exactly(final String... words) {
         return r -> List.of(words);
     }
 
     /** A command from words and lists of words, in order (a new, mutable list). */
-    private static List<String> cmd(final Object... parts) {
+    static List<String> cmd(final Object... parts) {
         final List<String> out = new ArrayList<>();
         for (final Object p : parts) {
             if (p instanceof List<?> l) {
@@ -596,14 +611,14 @@ class DifferentialTest {
 
     /** Up to {@code max} option groups, each drawn from the choices (repeats and conflicts included). */
     @SafeVarargs
-    private static List<String> options(final SplittableRandom r, final int max,
+    static List<String> options(final SplittableRandom r, final int max,
                                         final Props.Gen<List<String>>... choices) {
         return flatten(Props.listOf(r, 0, max, c -> Props.choose(c, choices).next(c)));
     }
 
     /** Like {@link #options}, but an unknown option only in one case of eight. */
     @SafeVarargs
-    private static List<String> optionsOrJunk(final SplittableRandom r, final int max,
+    static List<String> optionsOrJunk(final SplittableRandom r, final int max,
                                               final Props.Gen<List<String>>... choices) {
         final boolean junk = Props.weighted(r, 7, 1) == 1;
         final List<String> l = options(r, max, choices);
@@ -613,15 +628,15 @@ class DifferentialTest {
         return l;
     }
 
-    private static List<String> keys(final SplittableRandom r, final int max) {
+    static List<String> keys(final SplittableRandom r, final int max) {
         return Props.listOf(r, 1, max, DifferentialTest::key);
     }
 
-    private static List<String> pairs(final SplittableRandom r, final int max) {
+    static List<String> pairs(final SplittableRandom r, final int max) {
         return flatten(Props.listOf(r, 1, max, p -> cmd(key(p), value(p))));
     }
 
-    private static List<String> flatten(final List<List<String>> ls) {
+    static List<String> flatten(final List<List<String>> ls) {
         final List<String> out = new ArrayList<>();
         for (final List<String> l : ls) {
             out.addAll(l);
@@ -629,7 +644,7 @@ class DifferentialTest {
         return out;
     }
 
-    private static List<String> setOptions(final SplittableRandom r) {
+    static List<String> setOptions(final SplittableRandom r) {
         if (Props.weighted(r, 8, 1) == 0) {
             final List<String> condition = options(r, 1, flag("NX"), flag("XX"), flag("GET"));
             final List<String> expiry = options(r, 1, flag("KEEPTTL"), flag("EX", DifferentialTest::seconds),
@@ -642,7 +657,7 @@ class DifferentialTest {
                 flag("EXAT", DifferentialTest::unixSeconds), flag("PXAT", DifferentialTest::unixMillis));
     }
 
-    private static List<String> getexOptions(final SplittableRandom r) {
+    static List<String> getexOptions(final SplittableRandom r) {
         if (Props.weighted(r, 6, 1) == 0) {
             return options(r, 1, flag("EX", DifferentialTest::seconds), flag("PX", DifferentialTest::millis),
                     flag("EXAT", DifferentialTest::unixSeconds), flag("PXAT", DifferentialTest::unixMillis),
@@ -652,23 +667,23 @@ class DifferentialTest {
                 exactly("KEEPTTL"), exactly("FOO"));
     }
 
-    private static List<String> expireFlags(final SplittableRandom r) {
+    static List<String> expireFlags(final SplittableRandom r) {
         return optionsOrJunk(r, 2, flag("NX"), flag("XX"), flag("GT"), flag("LT"));
     }
 
-    private static List<String> lcsOptions(final SplittableRandom r) {
+    static List<String> lcsOptions(final SplittableRandom r) {
         return optionsOrJunk(r, 3, flag("LEN"), flag("IDX"), flag("WITHMATCHLEN"),
                 flag("MINMATCHLEN", DifferentialTest::integer));
     }
 
-    private static List<String> scanOptions(final SplittableRandom r) {
+    static List<String> scanOptions(final SplittableRandom r) {
         return optionsOrJunk(r, 3, flag("MATCH", DifferentialTest::pattern),
                 flag("COUNT", c -> mostly(c, new String[] {"1", "2", "5", "100"}, "0", "-1", "abc")),
                 flag("TYPE", t -> Props.choose(t, "string", "STRING", "list", "hash", "none", "foo")));
     }
 
     /** A command and its weight in the frequency choice. */
-    private record Weighted(int weight, Props.Gen<List<String>> command) {
+    record Weighted(int weight, Props.Gen<List<String>> command) {
     }
 
     private static final List<Weighted> COMMANDS = List.of(
@@ -717,9 +732,7 @@ class DifferentialTest {
             new Weighted(1, r -> cmd("SWAPDB", db(r), db(r))),
             new Weighted(2, r -> cmd("SELECT", db(r))));
 
-    private static final int[] COMMAND_WEIGHTS = weights(COMMANDS);
-
-    private static int[] weights(final List<Weighted> choices) {
+    static int[] weights(final List<Weighted> choices) {
         final int[] w = new int[choices.size()];
         for (int i = 0; i < w.length; i++) {
             w[i] = choices.get(i).weight();
@@ -727,9 +740,41 @@ class DifferentialTest {
         return w;
     }
 
+    /**
+     * A family of commands and how to compare their replies: its generators, a comparison for
+     * replies that are legitimately not byte-identical (random picks, hash-table order), and its
+     * accepted differences. The families' commands mix in one sequence over the same keys, so
+     * every family also meets the others' types (WRONGTYPE) and the cross-shard paths.
+     *
+     * @param compare null when it has no opinion on any command (the exact comparison applies)
+     */
+    record Family(String name, int weight, List<Weighted> commands, Compare compare, List<Allowed> allowed) {
+        int[] weights() {
+            return DifferentialTest.weights(commands);
+        }
+    }
+
+    /** A family's own comparison: null to leave it to the default, "" when the replies agree, else why not. */
+    @FunctionalInterface
+    interface Compare {
+        String compare(List<String> cmd, Object redisReply, Object moonReply, RawClient redis, RawClient moon)
+                throws IOException;
+    }
+
+    /** The strings, keys, expiry and keyspace commands this class generates itself. */
+    private static final Family CORE = new Family("core", 10, COMMANDS, null, List.of());
+
+    /** Every family in the test, with its share of the commands. */
+    static final List<Family> FAMILIES = List.of(CORE);
+
+    private static final int[] FAMILY_WEIGHTS = FAMILIES.stream().mapToInt(Family::weight).toArray();
+    private static final List<int[]> FAMILY_COMMAND_WEIGHTS = FAMILIES.stream().map(Family::weights).toList();
+
     /** A command, now and then with an argument too few or too many (arity errors). */
-    private static List<String> command(final SplittableRandom r) {
-        final List<String> c = COMMANDS.get(Props.weighted(r, COMMAND_WEIGHTS)).command().next(r);
+    static List<String> command(final SplittableRandom r) {
+        final int f = Props.weighted(r, FAMILY_WEIGHTS);
+        final List<String> c = FAMILIES.get(f).commands().get(Props.weighted(r, FAMILY_COMMAND_WEIGHTS.get(f)))
+                .command().next(r);
         final int dice = r.nextInt(100);
         if (dice >= 97 && c.size() > 1) {
             return c.subList(0, c.size() - 1);

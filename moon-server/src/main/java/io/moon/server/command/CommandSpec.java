@@ -1,5 +1,7 @@
 package io.moon.server.command;
 
+import io.moon.protocol.Request;
+
 import java.util.Locale;
 
 /**
@@ -35,6 +37,8 @@ public final class CommandSpec {
     final Handler handler;
     final MultiShard multi;
     final KeyRouter router;
+    /** Finds the keys when their positions depend on the arguments; null for a fixed range. */
+    final KeyFinder finder;
     final CommandSpec parent;
     CommandSpec[] subcommands = new CommandSpec[0];
     /** Index in the table, for per-command statistics. Never persisted. */
@@ -57,6 +61,16 @@ public final class CommandSpec {
         this.handler = b.handler;
         this.multi = b.multi;
         this.router = b.router;
+        KeyFinder f = b.finder;
+        if (f == null) {
+            for (final KeySpec k : b.keySpecs) {
+                if (k.keynum()) {
+                    f = new KeyFinder.FromSpecs(b.keySpecs);
+                    break;
+                }
+            }
+        }
+        this.finder = f;
     }
 
     public String name() {
@@ -137,6 +151,53 @@ public final class CommandSpec {
         return arity > 0 ? argc == arity : argc >= -arity;
     }
 
+    /** Number of keys in the request (from the fixed range, or the key finder for movable keys). */
+    public int keyCount(final Request r) {
+        if (finder != null) {
+            return finder.keyCount(r);
+        }
+        if (firstKey <= 0) {
+            return 0;
+        }
+        final int last = lastKeyIndex(r.argc());
+        return last < firstKey ? 0 : (last - firstKey) / keyStep + 1;
+    }
+
+    /** Argument index of the request's n-th key (0 <= n < {@link #keyCount}). */
+    public int keyArg(final Request r, final int n) {
+        return finder != null ? finder.keyArg(r, n) : firstKey + n * keyStep;
+    }
+
+    /** True when key positions depend on the arguments (Redis's movablekeys). */
+    public boolean movableKeys() {
+        return finder != null;
+    }
+
+    /**
+     * Whether the command writes the key at argument {@code arg}: the flags of the key spec that
+     * covers it (RW, OW, RM), or the command's WRITE flag when it declares no key specs.
+     */
+    public boolean writesKeyAt(final Request r, final int arg) {
+        if (keySpecs.length == 0) {
+            return has(Flags.WRITE);
+        }
+        for (final KeySpec s : keySpecs) {
+            final KeyFinder one = new KeyFinder.FromSpecs(new KeySpec[] {s});
+            final int n = one.keyCount(r);
+            for (int i = 0; i < n; i++) {
+                if (one.keyArg(r, i) == arg) {
+                    for (final String f : s.flags()) {
+                        if (f.equals("RW") || f.equals("OW") || f.equals("RM")) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+            }
+        }
+        return has(Flags.WRITE);
+    }
+
     /** Index of the last key for a request of argc arguments, or -1 when there are no keys. */
     public int lastKeyIndex(final int argc) {
         if (firstKey <= 0) {
@@ -173,6 +234,7 @@ public final class CommandSpec {
         Handler handler;
         MultiShard multi;
         KeyRouter router;
+        KeyFinder finder;
         Builder[] subs = new Builder[0];
 
         Builder(final String name, final int arity, final long flags) {
@@ -204,6 +266,12 @@ public final class CommandSpec {
         /** Explicit key specs for COMMAND INFO/DOCS when the simple range form is not enough. */
         public Builder keySpecs(final KeySpec... specs) {
             this.keySpecs = specs;
+            return this;
+        }
+
+        /** A custom key finder (SORT's STORE); keynum key specs get one without this. */
+        public Builder finder(final KeyFinder f) {
+            this.finder = f;
             return this;
         }
 

@@ -245,11 +245,15 @@ public final class CommandCommands {
             return;
         }
         final Request r = c.req;
-        final int argc = r.argc() - 2;
-        final int last = s.lastKeyIndex(argc);
+        // the command being asked about, as its own request (arguments from index 2 on)
+        final Request sub = new Request();
+        for (int i = 2; i < r.argc(); i++) {
+            sub.add(r.buf(), r.off(i), r.len(i));
+        }
         final List<Integer> idx = new ArrayList<>();
-        for (int i = s.firstKey(); i > 0 && i <= last; i += s.keyStep()) {
-            idx.add(i);
+        final int keys = s.keyCount(sub);
+        for (int n = 0; n < keys; n++) {
+            idx.add(s.keyArg(sub, n));
         }
         if (idx.isEmpty() && !s.has(Flags.NO_MANDATORY_KEYS)) {
             c.out.error("ERR Invalid arguments specified for command");

@@ -367,6 +367,16 @@ public final class CrossShard {
         return op;
     }
 
+    /**
+     * Any keyed command whose keys span shards: its handler runs over copies of the keys on the
+     * coordinator, and the keys it writes go back to their owners (see {@link Gather}).
+     */
+    public static Coordinated gather(final Ctx c) {
+        final Gather op = new Gather(c);
+        op.start();
+        return op;
+    }
+
     /** The command already replied (an argument error): no operation, no shard involved. */
     static Coordinated finished(final Ctx c) {
         return null;

@@ -102,8 +102,9 @@ public final class Call extends LockRequest implements Runnable {
     public void prepareLocks() {
         clearLocks();
         final boolean write = spec.has(Flags.WRITE);
-        final int last = spec.lastKeyIndex(req.argc());
-        for (int i = spec.firstKey(); i > 0 && i <= last; i += spec.keyStep()) {
+        final int keys = spec.keyCount(req);
+        for (int n = 0; n < keys; n++) {
+            final int i = spec.keyArg(req, n);
             lockKey(db, req.buf(), req.off(i), req.len(i), write);
         }
         final long other = KeyUse.otherDbKey(spec, req);
@@ -118,8 +119,9 @@ public final class Call extends LockRequest implements Runnable {
             return true;
         }
         final int mode = spec.has(Flags.WRITE) ? LockTable.X : LockTable.S;
-        final int last = spec.lastKeyIndex(req.argc());
-        for (int i = spec.firstKey(); i > 0 && i <= last; i += spec.keyStep()) {
+        final int keys = spec.keyCount(req);
+        for (int n = 0; n < keys; n++) {
+            final int i = spec.keyArg(req, n);
             if (!locks.canRunNow(db, req.buf(), req.off(i), req.len(i), mode)) {
                 return false;
             }

@@ -98,13 +98,18 @@ public final class Dispatcher {
                         target = home.id; // the handler replies the argument error
                     }
                 } else {
-                    final int first = spec.firstKey();
-                    final int last = spec.lastKeyIndex(req.argc());
-                    target = server.shardOf(req.buf(), req.off(first), req.len(first));
-                    for (int i = first + spec.keyStep(); i <= last; i += spec.keyStep()) {
-                        if (server.shardOf(req.buf(), req.off(i), req.len(i)) != target) {
-                            startCoordinated(c, spec);
-                            return;
+                    final int keys = spec.keyCount(req);
+                    if (keys == 0) {
+                        target = home.id; // malformed numkeys: the handler replies the error
+                    } else {
+                        final int first = spec.keyArg(req, 0);
+                        target = server.shardOf(req.buf(), req.off(first), req.len(first));
+                        for (int n = 1; n < keys; n++) {
+                            final int i = spec.keyArg(req, n);
+                            if (server.shardOf(req.buf(), req.off(i), req.len(i)) != target) {
+                                startCoordinated(c, spec);
+                                return;
+                            }
                         }
                     }
                 }
@@ -167,10 +172,14 @@ public final class Dispatcher {
                 || !spec.arityOk(r.argc()) || spec.has(Flags.PROTECTED | Flags.BLOCKING)) {
             return null;
         }
-        final int first = spec.firstKey();
-        final int last = spec.lastKeyIndex(r.argc());
+        final int keys = spec.keyCount(r);
+        if (keys == 0) {
+            return null;
+        }
+        final int first = spec.keyArg(r, 0);
         final int target = server.shardOf(r.buf(), r.off(first), r.len(first));
-        for (int i = first + spec.keyStep(); i <= last; i += spec.keyStep()) {
+        for (int n = 1; n < keys; n++) {
+            final int i = spec.keyArg(r, n);
             if (server.shardOf(r.buf(), r.off(i), r.len(i)) != target) {
                 return null;
             }

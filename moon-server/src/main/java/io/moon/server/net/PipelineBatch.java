@@ -56,10 +56,11 @@ final class PipelineBatch extends Coordinated {
             final Request r = reqs[i];
             final CommandSpec s = specs[i];
             final boolean write = s.has(Flags.WRITE);
-            final int first = s.firstKey();
+            final int first = s.keyArg(r, 0);
             final Part p = part(server.shardOf(r.buf(), r.off(first), r.len(first)));
-            final int last = s.lastKeyIndex(r.argc());
-            for (int k = first; k <= last; k += s.keyStep()) {
+            final int keys = s.keyCount(r);
+            for (int n = 0; n < keys; n++) {
+                final int k = s.keyArg(r, n);
                 p.lockKey(dbIndex, r.buf(), r.off(k), r.len(k), write);
             }
             final long other = KeyUse.otherDbKey(s, r);

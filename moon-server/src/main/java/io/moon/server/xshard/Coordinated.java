@@ -209,6 +209,21 @@ public abstract class Coordinated implements Runnable {
         }
     }
 
+    /**
+     * Ends the operation's work: {@link #stepAndRelease} on the parts for which {@code stepped}
+     * holds, plain release on the others. Nothing more may run on the parts after this.
+     */
+    protected final void stepSomeAndReleaseAll(final java.util.function.Predicate<Part> stepped) {
+        released = true;
+        for (int i = 0; i < partCount; i++) {
+            if (stepped.test(parts[i])) {
+                stepAndRelease(parts[i]);
+            } else if (!parts[i].isEmpty()) {
+                parts[i].post(Part.RELEASE);
+            }
+        }
+    }
+
     /** Lets go of every lock; nothing more may run on the parts after this. */
     protected final void releaseAll() {
         if (released) {

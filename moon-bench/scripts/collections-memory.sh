@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Resident memory per small collection, Moon against a real Redis on this machine.
+#
+# Loads N collections of each kind into both servers through redis-cli --pipe and reports the
+# growth of the resident set (VmRSS) per collection, after MEMORY PURGE on both (Redis: jemalloc
+# purge; Moon: a full collection that hands free heap back). Kinds (the issue's shapes):
+#   hash   10 fields of 6-7 bytes with values of 6-7 bytes      (HSET h:i f0 v0 ... f9 v9)
+#   list   10 elements of 6-7 bytes                              (RPUSH l:i item0 ... item9)
+#   set    10 integers                                          (SADD s:i i*10 ... i*10+9)
+#   zset   10 members of 6-7 bytes with small integer scores    (ZADD z:i 0 m0 ... 9 m9)
+#
+# Usage (from the project root): moon-bench/scripts/collections-memory.sh [--count N] [--shards S]
+# Environment: REDIS_SERVER (default: redis-server on PATH).
+set -u
+COUNT=100000 SHARDS=1
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --count) COUNT=$2; shift 2;;
+    --shards) SHARDS=$2; shift 2;;
+    *) echo "unknown option $1" >&2; exit 2;;
+  esac
+done
+REDIS_SERVER=${REDIS_SERVER:-$(command -v redis-server)}
+work=$(mktemp -d -t moon-collmem.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 0.5; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { local p; for p in $(shuf -i 20000-60000 -n 50); do ss -ltn "sport = :$p" | grep -q LISTEN || { echo "$p"; return; }; done; }
+pid_on_port() { ss -ltnpH "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1; }
+wait_up() { local i; for i in $(seq 1 600); do [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == PONG ]] && return 0; sleep 0.2; done; return 1; }
+rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
+
+rport=$(free_port); mkdir -p "$work/redis"
+"$REDIS_SERVER" --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --dir "$work/redis" >"$work/redis.log" 2>&1 &
+pids+=($!)
+mport=$(free_port); mkdir -p "$work/moon"
+./moon --port "$mport" --dir "$work/moon" --shards "$SHARDS" --save '' --appendonly no >"$work/moon.log" 2>&1 &
+pids+=($!)
+wait_up "$rport" || { echo "redis did not start" >&2; exit 1; }
+wait_up "$mport" || { echo "moon did not start; its log:" >&2; tail -20 "$work/moon.log" >&2; exit 1; }
+rpid=$(pid_on_port "$rport"); mpid=$(pid_on_port "$mport")
+
+# RESP for one command per line of space-separated words (no spaces inside words)
+resp() { awk '{ printf "*%d\r\n", NF; for (i = 1; i <= NF; i++) printf "$%d\r\n%s\r\n", length($i), $i }'; }
+gen() { # kind -> file
+  local kind=$1 f="$work/$1.resp"
+  case $kind in
+    hash) awk -v n="$COUNT" 'BEGIN{ for(i=0;i<n;i++){ s="HSET h:" i; for(j=0;j<10;j++) s=s " field" j " value" j; print s } }';;
+    list) awk -v n="$COUNT" 'BEGIN{ for(i=0;i<n;i++){ s="RPUSH l:" i; for(j=0;j<10;j++) s=s " item-" j; print s } }';;
+    set)  awk -v n="$COUNT" 'BEGIN{ for(i=0;i<n;i++){ s="SADD s:" i; for(j=0;j<10;j++) s=s " " (i*10+j); print s } }';;
+    zset) awk -v n="$COUNT" 'BEGIN{ for(i=0;i<n;i++){ s="ZADD z:" i; for(j=0;j<10;j++) s=s " " j " member" j; print s } }';;
+  esac | resp >"$f"
+  echo "$f"
+}
+mem() { # port pid file -> "bytes-per-collection encoding"
+  local port=$1 pid=$2 file=$3 before after n enc
+  redis-cli -p "$port" flushall >/dev/null; redis-cli -p "$port" memory purge >/dev/null 2>&1; sleep 2
+  before=$(rss_kb "$pid")
+  timeout 300 redis-cli -p "$port" --pipe <"$file" >/dev/null 2>&1
+  redis-cli -p "$port" memory purge >/dev/null 2>&1; sleep 3
+  after=$(rss_kb "$pid"); n=$(redis-cli -p "$port" dbsize)
+  enc=$(redis-cli -p "$port" --scan --count 10 | head -1 | xargs -r redis-cli -p "$port" object encoding)
+  [[ "$n" == "$COUNT" ]] || { echo "0 dbsize=$n"; return; }
+  awk -v a="$after" -v b="$before" -v n="$n" -v e="$enc" 'BEGIN{printf "%.1f %s\n", (a-b)*1024/n, e}'
+}
+echo "redis $("$REDIS_SERVER" --version | awk '{print $3}') pid $rpid; moon pid $mpid (--shards $SHARDS); $COUNT collections per kind"
+printf "%-6s %14s %-12s %14s %-12s %8s\n" kind redis_B/coll encoding moon_B/coll encoding ratio
+worst=""
+for kind in hash list set zset; do
+  f=$(gen "$kind")
+  read -r rb re <<<"$(mem "$rport" "$rpid" "$f")"
+  read -r mb me <<<"$(mem "$mport" "$mpid" "$f")"
+  ratio=$(awk -v r="$rb" -v m="$mb" 'BEGIN{ if (m>0) printf "%.2f", r/m; else print 0 }')
+  printf "%-6s %14s %-12s %14s %-12s %8s\n" "$kind" "$rb" "$re" "$mb" "$me" "$ratio"
+  worst+="$kind x$ratio "
+done
+echo "summary: redis/moon bytes per collection: $worst(>1 means Moon uses less)"

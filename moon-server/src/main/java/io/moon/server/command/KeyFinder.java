@@ -1,0 +1,84 @@
+package io.moon.server.command;
+
+import io.moon.protocol.Request;
+
+/**
+ * Where a command's keys are in its arguments, for commands whose key positions depend on the
+ * arguments (Redis's "movablekeys": ZUNIONSTORE's numkeys, SORT's STORE). Commands with a fixed
+ * (first, last, step) range need none. Implementations allocate nothing: the dispatcher asks
+ * them for every such command.
+ */
+public interface KeyFinder {
+    /** Number of keys in the request (0 when the arguments are malformed: the handler then replies). */
+    int keyCount(Request r);
+
+    /** Argument index of the n-th key (0 <= n < keyCount). */
+    int keyArg(Request r, int n);
+
+    /**
+     * Keys found from Redis 7 key specs, as Redis's getKeysUsingKeySpecs does: each spec gives a
+     * range or a count read from a numkeys argument; a spec whose numkeys is not a positive number
+     * that fits in the arguments contributes nothing.
+     */
+    final class FromSpecs implements KeyFinder {
+        private final KeySpec[] specs;
+
+        FromSpecs(final KeySpec[] specs) {
+            this.specs = specs;
+        }
+
+        /** Keys spec s yields for r: start in the low 32 bits, count in the next 16, step above. */
+        private static long span(final KeySpec s, final Request r) {
+            final int argc = r.argc();
+            final int begin = s.beginIndex();
+            if (begin <= 0 || begin >= argc) {
+                return 0;
+            }
+            final int step = Math.max(1, s.keyStep());
+            if (s.keynum()) {
+                final int numIdx = begin + s.lastKeyOrKeynumIdx();
+                if (numIdx >= argc || !r.parseLong(numIdx)) {
+                    return 0;
+                }
+                final long n = r.longValue;
+                final int first = begin + s.limitOrFirstKey();
+                if (n <= 0 || first + (n - 1) * step >= argc) {
+                    return 0;
+                }
+                return first | n << 32 | (long) step << 48;
+            }
+            final int rel = s.lastKeyOrKeynumIdx();
+            final int last = rel >= 0 ? Math.min(begin + rel, argc - 1) : argc + rel;
+            if (last < begin) {
+                return 0;
+            }
+            return begin | (long) ((last - begin) / step + 1) << 32 | (long) step << 48;
+        }
+
+        private static int count(final long span) {
+            return (int) (span >>> 32) & 0xffff;
+        }
+
+        @Override
+        public int keyCount(final Request r) {
+            int n = 0;
+            for (final KeySpec s : specs) {
+                n += count(span(s, r));
+            }
+            return n;
+        }
+
+        @Override
+        public int keyArg(final Request r, int n) {
+            for (final KeySpec s : specs) {
+                final long span = span(s, r);
+                final int c = count(span);
+                if (n < c) {
+                    return (int) span + n * (int) (span >>> 48);
+                }
+                n -= c;
+            }
+            throw new IndexOutOfBoundsException("key " + n);
+        }
+    }
+}
