@@ -110,8 +110,7 @@ public final class SetBuilder {
             final long v = io.moon.protocol.Numbers.parseLong(b, off, len, Long.MIN_VALUE);
             return (v != Long.MIN_VALUE || io.moon.protocol.Numbers.isLongMin(b, off, len)) && IntSet.remove(blob, 0, v);
         }
-        final int first = Listpack.first(blob, 0);
-        final int at = first < 0 ? -1 : Listpack.find(blob, 0, first, b, off, len, 0);
+        final int at = Listpack.find(blob, Listpack.first(blob, 0), b, off, len, 0);
         if (at < 0) {
             return false;
         }
@@ -149,6 +148,19 @@ public final class SetBuilder {
     /** Walks the members being built. */
     public SetIter iter(final SetIter it) {
         return it.reset(kind, blob, 0, set);
+    }
+
+    /**
+     * Makes the set the value of the existing entry at addr in place of what it holds (keeping
+     * the key's expiry) and returns the entry's address; the builder is spent.
+     */
+    public long replace(final Db db, final long addr, final long h) {
+        if (set != null) {
+            final MemberSet s = set;
+            set = null;
+            return db.convert(addr, h, Entry.KIND_SET_HT, s, null, 0, 0);
+        }
+        return db.convert(addr, h, kind, null, blob, 0, packedBytes());
     }
 
     /** Inserts the set under the key (which must not exist) and returns its address; the builder is spent. */

@@ -76,8 +76,7 @@ public final class SetValues {
             final long v = Numbers.parseLong(b, off, len, Long.MIN_VALUE);
             return (v != Long.MIN_VALUE || Numbers.isLongMin(b, off, len)) && IntSet.contains(p, base, v);
         }
-        final int first = Listpack.first(p, base);
-        return first >= 0 && Listpack.find(p, base, first, b, off, len, 0) >= 0;
+        return Listpack.find(p, Listpack.first(p, base), b, off, len, 0) >= 0;
     }
 
     // ---- creating --------------------------------------------------------------------------------
@@ -142,8 +141,7 @@ public final class SetValues {
             return n < lim.listpackEntries() && ml <= lim.listpackValue() && widest <= lim.listpackValue()
                     ? TO_LISTPACK : TO_HT;
         }
-        final int first = Listpack.first(p, base);
-        if (first >= 0 && Listpack.find(p, base, first, m, mo, ml, 0) >= 0) {
+        if (Listpack.find(p, Listpack.first(p, base), m, mo, ml, 0) >= 0) {
             return PRESENT;
         }
         return Listpack.count(p, base) < lim.listpackEntries() && ml <= lim.listpackValue() ? ADD : TO_HT;
@@ -212,8 +210,7 @@ public final class SetValues {
             }
             return addr;
         }
-        final int first = Listpack.first(p, base);
-        final int at = first < 0 ? -1 : Listpack.find(p, base, first, b, off, len, 0);
+        final int at = Listpack.find(p, Listpack.first(p, base), b, off, len, 0);
         if (at < 0) {
             return addr;
         }
