@@ -513,4 +513,38 @@ class SetCommandsTest extends SharedHarnessTest {
         assertEquals(set("m99", "m990", "m991", "m992", "m993", "m994", "m995", "m996", "m997", "m998", "m999"),
                 new HashSet<>((List<?>) matched.get(1)));
     }
+
+    // ---- large sets ----------------------------------------------------------------------------
+
+    @Test
+    void shouldHandleAMillionMembers() {
+        final int n = 1_000_000;
+        final int batch = 10_000;
+        final long t0 = System.nanoTime();
+        for (int from = 0; from < n; from += batch) {
+            assertInt(batch, run(numbers("SADD", "big", "member:", from, from + batch)));
+        }
+        final long added = System.nanoTime();
+        assertInt(n, run("SCARD", "big"));
+        assertEquals("hashtable", encoding("big"));
+        for (int i = 0; i < 1000; i++) {
+            assertInt(1, run("SISMEMBER", "big", "member:" + (i * 997)));
+        }
+        assertInt(0, run("SISMEMBER", "big", "member:" + n));
+        assertEquals(100, members(run("SRANDMEMBER", "big", "100")).size());
+        assertEquals(1000, ((List<?>) run("SRANDMEMBER", "big", "-1000")).size());
+        assertEquals(1000, members(run("SPOP", "big", "1000")).size());
+        @SuppressWarnings("unchecked")
+        final List<Object> scan = (List<Object>) run("SSCAN", "big", "0", "COUNT", "100");
+        assertTrue(((List<?>) scan.get(1)).size() >= 100);
+        final long read = System.nanoTime();
+        for (int from = 0; from < n; from += batch) {
+            run(numbers("SREM", "big", "member:", from, from + batch));
+        }
+        final long removed = System.nanoTime();
+        assertInt(0, run("EXISTS", "big"));
+        System.out.printf("SetCommandsTest: 1M members: SADD %d ms, reads %d ms, SREM %d ms%n",
+                (added - t0) / 1_000_000, (read - added) / 1_000_000, (removed - read) / 1_000_000);
+        assertTrue(removed - t0 < 120_000_000_000L, "a million members within two minutes");
+    }
 }
