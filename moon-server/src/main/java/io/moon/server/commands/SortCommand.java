@@ -7,6 +7,8 @@ import io.moon.server.Ctx;
 import io.moon.server.command.KeyFinder;
 import io.moon.storage.Db;
 import io.moon.storage.Entry;
+import io.moon.storage.ListCursor;
+import io.moon.storage.ListValues;
 import io.moon.storage.Listpack;
 import io.moon.storage.SetIter;
 import io.moon.storage.SetValues;
@@ -23,8 +25,8 @@ import java.util.List;
  * with "->"), sort numerically or by bytes (ALPHA), cut to LIMIT, and reply each element or the
  * values GET patterns name ("#" is the element), or STORE them as a list.
  *
- * <p>Sources and lookups read what this branch's storage can read: sets in every encoding, and
- * lists, sorted sets and hashes while they are packed (listpack). BY/GET patterns are looked up
+ * <p>Sources: sets and lists in every encoding, sorted sets while packed (listpack); "->field"
+ * lookups read hashes while packed. BY/GET patterns are looked up
  * on the shard that runs the command, so their keys must live there (a hash tag shared with the
  * sorted key does it); a pattern key owned by another shard is refused with an error rather than
  * read as missing.
@@ -271,16 +273,16 @@ public final class SortCommand {
         final long h = c.keyHash(storeArg);
         c.db.delete(r.buf(), r.off(storeArg), r.len(storeArg), h, c.now);
         if (!out.isEmpty()) {
-            storeList(c.db, r.buf(), r.off(storeArg), r.len(storeArg), h, out);
+            storeList(c, r.buf(), r.off(storeArg), r.len(storeArg), h, out);
         }
         c.out.integer(out.size());
     }
 
-    /** Stores the elements as a list packed in one listpack (what Redis makes of a short result). */
-    private static void storeList(final Db db, final byte[] k, final int ko, final int kl, final long h,
+    /** Stores the elements as a list, packed when one listpack holds them (Redis's LIST_CONV_AUTO). */
+    private static void storeList(final Ctx c, final byte[] k, final int ko, final int kl, final long h,
                                   final List<byte[]> elements) {
-        final byte[] lp = Listpack.of(elements.toArray(new byte[0][]));
-        db.insertPacked(k, ko, kl, h, Entry.KIND_LIST_LP, lp, 0, lp.length);
+        ListValues.store(c.db, k, ko, kl, h, elements.toArray(new byte[0][]), elements.size(),
+                c.server.config.listMaxListpackSize);
     }
 
     // ---- reading values ------------------------------------------------------------------------
@@ -295,8 +297,20 @@ public final class SortCommand {
             }
             return out;
         }
+        if (type == ValueType.LIST) {
+            final long n = ListValues.length(db, a);
+            final byte[][] out = new byte[(int) n][];
+            if (n > 0) {
+                final ListCursor cur = new ListCursor().seek(db, a, 0);
+                for (int i = 0; i < n; i++) {
+                    out[i] = cur.toBytes();
+                    cur.next();
+                }
+            }
+            return out;
+        }
         final int kind = db.kind(a);
-        if (kind != Entry.KIND_LIST_LP && kind != Entry.KIND_ZSET_LP) {
+        if (kind != Entry.KIND_ZSET_LP) {
             return null;
         }
         final byte[] p = db.page(a);

@@ -106,4 +106,26 @@ class SortCommandsTest extends SharedHarnessTest {
         assertErrorText("ERR SORT BY/GET pattern names a key on another shard; give the pattern the sorted key's hash"
                 + " tag", run("SORT", "{d}s", "GET", "{d}w*", "STORE", far));
     }
+
+    @Test
+    void shouldSortListsAndKeepTheirOrderUnsorted() {
+        run("RPUSH", "l", "3", "1", "2");
+        assertEquals(list("1", "2", "3"), run("SORT", "l"));
+        assertEquals(list("3", "2", "1"), run("SORT", "l", "ALPHA", "DESC"));
+        assertEquals(list("3", "1", "2"), run("SORT", "l", "BY", "nosort"));
+        assertEquals(list("1", "3"), run("SORT", "l", "BY", "nosort", "DESC", "LIMIT", "1", "5"));
+        assertInt(3, run("SORT", "l", "BY", "nosort", "STORE", "l2"));
+        assertEquals(list("3", "1", "2"), run("LRANGE", "l2", "0", "-1"));
+        // a result too big for one listpack is stored as a quicklist
+        final String[] big = new String[1002];
+        big[0] = "RPUSH";
+        big[1] = "big";
+        for (int i = 0; i < 1000; i++) {
+            big[i + 2] = String.format("e%04d", 999 - i) + "x".repeat(20);
+        }
+        run(big);
+        assertInt(1000, run("SORT", "big", "ALPHA", "STORE", "sorted"));
+        assertEquals(list("e0000" + "x".repeat(20), "e0001" + "x".repeat(20)), run("LRANGE", "sorted", "0", "1"));
+        assertEquals("quicklist", run("OBJECT", "ENCODING", "sorted"));
+    }
 }
