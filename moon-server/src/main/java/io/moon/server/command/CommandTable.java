@@ -19,6 +19,7 @@ import io.moon.server.commands.ServerCommands;
 import io.moon.server.commands.SetAlgebra;
 import io.moon.server.commands.SetCommands;
 import io.moon.server.commands.SetRandom;
+import io.moon.server.commands.SortCommand;
 import io.moon.server.commands.StringCommands;
 
 import java.util.ArrayList;
@@ -318,6 +319,14 @@ public final class CommandTable {
                     .keyed(SetAlgebra::sdiffstore, CrossShard::gather),
             cmd("sscan", -3, "readonly").acl("@set").keys(1, 1, 1, "RO", "access").tips("nondeterministic_output")
                     .keyed(SetCommands::sscan),
+
+            cmd("sort", -2, "write denyoom movablekeys").acl("@set @sortedset @list @dangerous").keys(1, 1, 1)
+                    .keySpecs(KeySpec.range(1, 0, 1, 0, "RO", "access"), KeySpec.unknown("RO", "access"),
+                            KeySpec.unknown("OW", "update"))
+                    .finder(SortCommand.KEYS).keyed(SortCommand::sort, CrossShard::gather),
+            cmd("sort_ro", -2, "readonly movablekeys").acl("@set @sortedset @list @dangerous").keys(1, 1, 1)
+                    .keySpecs(KeySpec.range(1, 0, 1, 0, "RO", "access"), KeySpec.unknown("RO", "access"))
+                    .keyed(SortCommand::sortRo),
 
             // ---- keyspace-wide -------------------------------------------------------------
             cmd("keys", 2, "readonly").acl("@keyspace @dangerous")
