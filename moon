@@ -68,9 +68,11 @@ jvm_opts=(
   -XX:+UseCompactObjectHeaders
   -XX:+UseStringDeduplication
   -XX:MaxRAMPercentage=75
-  -Xms32m
+  -Xms8m
+  -XX:G1HeapRegionSize=2m
   -XX:MinHeapFreeRatio=10
-  -XX:MaxHeapFreeRatio=30
+  -XX:MaxHeapFreeRatio=20
+  -XX:TrimNativeHeapInterval=5000
   -XX:G1PeriodicGCInterval=60000
   -XX:-UsePerfData
   -Xss512k

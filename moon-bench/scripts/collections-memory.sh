@@ -2,7 +2,7 @@
 # Resident memory per small collection, Moon against a real Redis on this machine.
 #
 # Loads N collections of each kind into both servers through redis-cli --pipe and reports the
-# growth of the resident set (VmRSS) per collection, after MEMORY PURGE on both (Redis: jemalloc
+# growth of the resident set (VmRSS) per collection, after MEMORY PURGE on both, twice 3 s apart (Redis: jemalloc
 # purge; Moon: a full collection that hands free heap back). Kinds (the issue's shapes):
 #   hash   10 fields of 6-7 bytes with values of 6-7 bytes      (HSET h:i f0 v0 ... f9 v9)
 #   list   10 elements of 6-7 bytes                              (RPUSH l:i item0 ... item9)
@@ -65,6 +65,8 @@ mem() { # port pid file -> "bytes-per-collection encoding"
   redis-cli -p "$port" flushall >/dev/null; redis-cli -p "$port" memory purge >/dev/null 2>&1; sleep 2
   before=$(rss_kb "$pid")
   timeout 300 redis-cli -p "$port" --pipe <"$file" >/dev/null 2>&1
+  # steady state: the JVM's compiler threads hold native memory for a few seconds after a burst
+  redis-cli -p "$port" memory purge >/dev/null 2>&1; sleep 3
   redis-cli -p "$port" memory purge >/dev/null 2>&1; sleep 3
   after=$(rss_kb "$pid"); n=$(redis-cli -p "$port" dbsize)
   enc=$(redis-cli -p "$port" object encoding "$(redis-cli -p "$port" randomkey)")

@@ -56,9 +56,11 @@ public final class ServerCommands {
         c.server.requestShutdown();
     }
 
-    // MEMORY PURGE: a full collection, which also gives unused heap back to the OS
+    // MEMORY PURGE: a full collection, which also gives unused heap back to the OS, then the
+    // native heap's free memory back too
     public static void memoryPurge(final Ctx c) {
         System.gc();
+        io.moon.server.NativeHeap.trim();
         c.out.ok();
     }
 
