@@ -139,6 +139,37 @@ final class RedisOracle implements AutoCloseable {
         return call(b);
     }
 
+    /**
+     * The encoded value inside DUMP's payload (listpack, intset...), after checking its RDB type
+     * byte; null when the key does not exist. Needs {@code CONFIG SET rdbcompression no}, or a
+     * value over 20 bytes may come LZF-compressed.
+     */
+    byte[] dumpedBlob(final String key, final int rdbType) {
+        final byte[] d = (byte[]) call("DUMP", key);
+        if (d == null) {
+            return null;
+        }
+        if (d[0] != rdbType) {
+            throw new AssertionError("DUMP of " + key + " has RDB type " + d[0] + ", not " + rdbType);
+        }
+        final int c = d[1] & 0xff;
+        final int off;
+        final int len;
+        if (c >> 6 == 0) {
+            off = 2;
+            len = c & 0x3f;
+        } else if (c >> 6 == 1) {
+            off = 3;
+            len = (c & 0x3f) << 8 | (d[2] & 0xff);
+        } else if (c == 0x80) {
+            off = 6;
+            len = (d[2] & 0xff) << 24 | (d[3] & 0xff) << 16 | (d[4] & 0xff) << 8 | (d[5] & 0xff);
+        } else {
+            throw new AssertionError("DUMP of " + key + " has a compressed or unexpected length 0x" + Integer.toHexString(c));
+        }
+        return java.util.Arrays.copyOfRange(d, off, off + len);
+    }
+
     private Object read() throws IOException {
         final int type = in.read();
         final String line = readLine();
