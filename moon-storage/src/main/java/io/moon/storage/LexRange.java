@@ -94,4 +94,22 @@ public final class LexRange {
     public boolean contains(final byte[] m, final int off, final int len) {
         return aboveMin(m, off, len) && belowMax(m, off, len);
     }
+
+    /** {@link #aboveMin(byte[], int, int)} for the listpack element at p of page b. */
+    boolean aboveMin(final byte[] b, final int p) {
+        if (minKind != VALUE) {
+            return minKind == NEG_INF;
+        }
+        final int c = Listpack.compare(b, p, buf, minOff, minLen);
+        return minExclusive ? c > 0 : c >= 0;
+    }
+
+    /** {@link #belowMax(byte[], int, int)} for the listpack element at p of page b. */
+    boolean belowMax(final byte[] b, final int p) {
+        if (maxKind != VALUE) {
+            return maxKind == POS_INF;
+        }
+        final int c = Listpack.compare(b, p, buf, maxOff, maxLen);
+        return maxExclusive ? c < 0 : c <= 0;
+    }
 }

@@ -580,9 +580,14 @@ public final class SortedSet implements ValueObject {
     }
 
     /**
-     * Appends a member that sorts after every member already here (building from sorted input):
-     * O(1) per member instead of a search.
+     * Appends a member (the set keeps the array) that sorts after every member already here, when
+     * building a set from sorted input: O(1) per member instead of a search. Only while building:
+     * no other change may come between the first append and the last.
      */
+    void append(final byte[] member, final double score) {
+        appendOwned(member, score, hashOf(member, 0, member.length));
+    }
+
     private void appendOwned(final byte[] member, final double score, final int hash) {
         final Node x = new Node(member, score, randomLevel(), hash);
         final int lvl = x.level();
