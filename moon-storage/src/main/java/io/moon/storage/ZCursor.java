@@ -80,6 +80,18 @@ public final class ZCursor {
         }
     }
 
+    boolean packed() {
+        return packed;
+    }
+
+    boolean reverse() {
+        return reverse;
+    }
+
+    SortedSet.Node node() {
+        return node;
+    }
+
     public boolean valid() {
         return packed ? p >= 0 : node != null;
     }
@@ -102,6 +114,18 @@ public final class ZCursor {
             scoreKnown = true;
         }
         return score;
+    }
+
+    /**
+     * The score as ZSCAN prints it, at dst[0..] (32 bytes of room); returns the length. A listpack
+     * gives its stored form (an integer's digits or the text Redis wrote), a skiplist %.17g, as
+     * Redis's scan does.
+     */
+    public int scoreText(final byte[] dst) {
+        if (packed) {
+            return Listpack.copyTo(page, p + Listpack.entrySize(page, p), dst, 0);
+        }
+        return io.moon.protocol.DoubleFormat.formatG17(node.score, dst, 0);
     }
 
     /** Steps to the next member in the walk's direction. */

@@ -429,6 +429,20 @@ public final class Zsets {
         c.startNode(reverse ? z.lastInRange(r) : z.firstInRange(r), reverse);
     }
 
+    /**
+     * Moves a positioned cursor n members on in its direction: O(log N) on a skiplist (through
+     * ranks), a walk on a listpack. Past the end it is no longer valid.
+     */
+    public static void advance(final Db db, final long a, final ZCursor c, final long n) {
+        if (c.packed()) {
+            c.skip(n);
+            return;
+        }
+        final SortedSet z = object(db, a);
+        final long r = z.rank(c.node()) + (c.reverse() ? -n : n);
+        c.startNode(r >= 0 && r < z.size() ? z.byRank(r) : null, c.reverse());
+    }
+
     /** A uniformly random 0-based rank of a non-empty set. */
     public static long randomRank(final Db db, final long a, final SplittableRandom rnd) {
         return rnd.nextLong(card(db, a));
