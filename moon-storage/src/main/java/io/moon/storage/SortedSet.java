@@ -13,7 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * nodes that link jumps over (its span). Summing spans along a search gives a node's rank, and
  * following them finds the node of a rank, both in O(log N); score and member ranges start with
  * the same O(log N) descent and then walk level 0, forwards or backwards. Level-0 spans are always
- * 1 and not stored; a level-1 node (three in four) carries no arrays at all, which keeps a node at
+ * 1 and not stored; levels 1 and 2 are fields of the node, so most steps of a search read one
+ * object, and only a node of level 4 or more (one in 64) carries arrays for the rest. A node stays
  * about the size of Redis's.
  *
  * <p><b>Dict.</b> Nodes are also chained through their own {@code chain} field into a power-of-two
@@ -27,8 +28,10 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class SortedSet implements ValueObject {
     public static final int MAX_LEVEL = 32;
     private static final int MIN_BUCKETS = 4;
+    /** Levels whose links live in the node's own fields; higher ones in arrays. */
+    static final int INLINE_LEVELS = 3;
     /** Object header, fields and padding of a node (compressed references). */
-    private static final int NODE_BYTES = 48;
+    private static final int NODE_BYTES = 72;
     private static final int SET_BYTES = 64 + 2 * (16 + 4 * MAX_LEVEL);
 
     /** One member and its score; a node of the skip list and of a dict chain. */
@@ -36,22 +39,29 @@ public final class SortedSet implements ValueObject {
         final byte[] member;
         double score;
         Node backward;
-        /** Forward link at level 0. */
+        /** Forward link at level 0 (whose span is always 1). */
         Node next;
-        /** Forward links at levels 1..level-1, or null for a level-1 node. */
+        /** Forward links and spans at levels 1 and 2, inline: most steps of a search are there. */
+        Node next1;
+        int span1;
+        Node next2;
+        int span2;
+        /** Forward links at levels 3..level-1, or null for a node of level 3 or less. */
         Node[] up;
         /** Spans of the links in {@link #up}. */
         int[] upSpan;
         final int hash;
         Node chain;
+        private final byte level;
 
         Node(final byte[] member, final double score, final int level, final int hash) {
             this.member = member;
             this.score = score;
             this.hash = hash;
-            if (level > 1) {
-                up = new Node[level - 1];
-                upSpan = new int[level - 1];
+            this.level = (byte) level;
+            if (level > INLINE_LEVELS) {
+                up = new Node[level - INLINE_LEVELS];
+                upSpan = new int[level - INLINE_LEVELS];
             }
         }
 
@@ -75,28 +85,43 @@ public final class SortedSet implements ValueObject {
         }
 
         int level() {
-            return up == null ? 1 : up.length + 1;
+            return level;
         }
 
         Node forward(final int i) {
-            return i == 0 ? next : up[i - 1];
+            return switch (i) {
+                case 0 -> next;
+                case 1 -> next1;
+                case 2 -> next2;
+                default -> up[i - INLINE_LEVELS];
+            };
         }
 
         void forward(final int i, final Node n) {
-            if (i == 0) {
-                next = n;
-            } else {
-                up[i - 1] = n;
+            switch (i) {
+                case 0 -> next = n;
+                case 1 -> next1 = n;
+                case 2 -> next2 = n;
+                default -> up[i - INLINE_LEVELS] = n;
             }
         }
 
         int span(final int i) {
-            return i == 0 ? 1 : upSpan[i - 1];
+            return switch (i) {
+                case 0 -> 1;
+                case 1 -> span1;
+                case 2 -> span2;
+                default -> upSpan[i - INLINE_LEVELS];
+            };
         }
 
         void span(final int i, final int s) {
-            if (i > 0) {
-                upSpan[i - 1] = s;
+            switch (i) {
+                case 0 -> {
+                }
+                case 1 -> span1 = s;
+                case 2 -> span2 = s;
+                default -> upSpan[i - INLINE_LEVELS] = s;
             }
         }
     }
@@ -639,7 +664,7 @@ public final class SortedSet implements ValueObject {
 
     private static long nodeBytes(final Node x) {
         final int lvl = x.level();
-        final long levels = lvl > 1 ? 2 * arrayBytes(4L * (lvl - 1)) : 0;
+        final long levels = lvl > INLINE_LEVELS ? 2 * arrayBytes(4L * (lvl - INLINE_LEVELS)) : 0;
         return NODE_BYTES + arrayBytes(x.member.length) + levels;
     }
 
