@@ -6,6 +6,7 @@ import io.moon.server.command.CommandSpec;
 import io.moon.server.net.Connection;
 import io.moon.storage.Db;
 import io.moon.storage.Keyspace;
+import io.moon.storage.ListCursor;
 
 /**
  * Everything a handler needs while it runs: the shard it runs on, the selected database there,
@@ -36,6 +37,8 @@ public final class Ctx {
     public Connection client;
     /** Set when the command runs inside a cross-shard operation's step. */
     public boolean inTransaction;
+    /** Reused by the list commands to read elements without allocating (one per thread, like this). */
+    public final ListCursor listCursor = new ListCursor();
 
     Ctx(final Shard shard) {
         this(shard, shard.keyspace);

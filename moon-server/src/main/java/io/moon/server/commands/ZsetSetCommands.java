@@ -1,13 +1,12 @@
 package io.moon.server.commands;
 
-import io.moon.protocol.Numbers;
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
 import io.moon.storage.Db;
 import io.moon.storage.Entry;
-import io.moon.storage.IntSet;
-import io.moon.storage.Listpack;
+import io.moon.storage.SetIter;
+import io.moon.storage.SetValues;
 import io.moon.storage.ZCursor;
 import io.moon.storage.ZsetBuilder;
 import io.moon.storage.ZsetScratch;
@@ -113,12 +112,12 @@ public final class ZsetSetCommands {
             s.addr = c.findRead(j, c.keyHash(j));
             if (s.addr != 0) {
                 s.kind = db.kind(s.addr);
-                if (!Zsets.isZset(db, s.addr) && !isSet(s.kind)) {
+                if (!Zsets.isZset(db, s.addr) && !SetValues.isSetKind(s.kind)) {
                     c.out.raw(Errors.WRONGTYPE);
                     return;
                 }
                 s.size = s.kind == Entry.KIND_ZSET_LP || s.kind == Entry.KIND_ZSET_SL ? Zsets.card(db, s.addr)
-                        : setSize(db, s.addr, s.kind);
+                        : SetValues.size(db, s.addr);
             }
             src[i] = s;
         }
@@ -219,24 +218,10 @@ public final class ZsetSetCommands {
             }
             return;
         }
-        final byte[] b = db.page(s.addr);
-        final int base = db.valueOffset(s.addr);
-        if (s.kind == Entry.KIND_SET_INTSET) {
-            final byte[] num = new byte[Numbers.MAX_LONG_CHARS];
-            for (int i = 0, len = IntSet.length(b, base); i < len; i++) {
-                v.visit(num, 0, Numbers.formatLong(IntSet.get(b, base, i), num, 0), 1);
-            }
-        } else if (s.kind == Entry.KIND_SET_LP) {
-            final byte[] num = new byte[Numbers.MAX_LONG_CHARS];
-            for (int p = Listpack.first(b, base); p >= 0; p = Listpack.next(b, p)) {
-                if (Listpack.isInt(b, p)) {
-                    v.visit(num, 0, Numbers.formatLong(Listpack.intValue(b, p), num, 0), 1);
-                } else {
-                    v.visit(b, Listpack.strOffset(b, p), Listpack.strLength(b, p), 1);
-                }
-            }
-        } else {
-            throw new UnsupportedOperationException("hash-table sets as sorted-set inputs arrive with the sets family");
+        final SetIter it = new SetIter().reset(db, s.addr);
+        while (it.next()) {
+            it.bytes();
+            v.visit(it.buf, it.off, it.len, 1);
         }
     }
 
@@ -248,31 +233,7 @@ public final class ZsetSetCommands {
         if (s.kind == Entry.KIND_ZSET_LP || s.kind == Entry.KIND_ZSET_SL) {
             return Zsets.score(db, s.addr, m, mo, ml);
         }
-        final byte[] b = db.page(s.addr);
-        final int base = db.valueOffset(s.addr);
-        if (s.kind == Entry.KIND_SET_INTSET) {
-            final long v = Numbers.parseLong(m, mo, ml, Long.MIN_VALUE);
-            final boolean isLong = v != Long.MIN_VALUE || Numbers.isLongMin(m, mo, ml);
-            return isLong && IntSet.contains(b, base, v) ? 1 : Double.NaN;
-        }
-        if (s.kind == Entry.KIND_SET_LP) {
-            return Listpack.find(b, Listpack.first(b, base), m, mo, ml, 0) >= 0 ? 1 : Double.NaN;
-        }
-        throw new UnsupportedOperationException("hash-table sets as sorted-set inputs arrive with the sets family");
-    }
-
-    private static boolean isSet(final int kind) {
-        return kind == Entry.KIND_SET_INTSET || kind == Entry.KIND_SET_LP || kind == Entry.KIND_SET_HT;
-    }
-
-    private static long setSize(final Db db, final long a, final int kind) {
-        if (kind == Entry.KIND_SET_INTSET) {
-            return IntSet.length(db.page(a), db.valueOffset(a));
-        }
-        if (kind == Entry.KIND_SET_LP) {
-            return Listpack.count(db.page(a), db.valueOffset(a));
-        }
-        throw new UnsupportedOperationException("hash-table sets as sorted-set inputs arrive with the sets family");
+        return SetValues.contains(db, s.addr, m, mo, ml) ? 1 : Double.NaN;
     }
 
     private static void union(final Ctx c, final Source[] src, final int how, final ZsetBuilder out) {

@@ -172,8 +172,8 @@ class CommandDocsTest {
                 deprecated.add(e.getKey());
             }
         }
-        assertEquals(Set.of("getset", "substr", "setnx", "setex", "psetex", "quit", "zrevrange", "zrangebyscore",
-                "zrevrangebyscore", "zrangebylex", "zrevrangebylex"), deprecated);
+        assertEquals(Set.of("getset", "substr", "setnx", "setex", "psetex", "quit", "rpoplpush", "zrevrange",
+                "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex"), deprecated);
         assertEquals("2.6.12", CommandDocs.of("setnx").deprecatedSince());
         assertEquals(List.of("syscmd"), CommandDocs.of("debug").docFlags());
     }
@@ -209,6 +209,8 @@ class CommandDocsTest {
         // 7.2 adds ZRANK's and ZREVRANK's WITHSCORE option (an argument and a history entry).
         CHANGED_IN_7_2.put("zrank", "arguments history");
         CHANGED_IN_7_2.put("zrevrank", "arguments history");
+        // 7.2 drops a doubled period at the end of SSCAN's complexity.
+        CHANGED_IN_7_2.put("sscan", "complexity");
     }
 
     @Test

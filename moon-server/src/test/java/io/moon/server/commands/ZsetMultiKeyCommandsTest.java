@@ -73,6 +73,8 @@ class ZsetMultiKeyCommandsTest extends SharedHarnessTest {
         run("ZADD", k[1], "10", "y", "20", "z", "30", "w");
         run("SADD", k[2], "y", "w", "q");
         assertEquals(list("x", "1", "y", "12", "z", "23", "w", "30"), run("ZUNION", "2", k[0], k[1], "WITHSCORES"));
+        assertEquals(list("q", "1", "x", "1", "y", "13", "z", "23", "w", "31"),
+                run("ZUNION", "3", k[0], k[1], k[2], "WITHSCORES"));
         assertEquals(list("y", "12", "z", "23"), run("ZINTER", "2", k[0], k[1], "withscores"));
         assertEquals(list("y", "30", "z", "60"),
                 run("ZINTER", "2", k[0], k[1], "WEIGHTS", "2", "3", "AGGREGATE", "MAX", "WITHSCORES"));
@@ -102,10 +104,14 @@ class ZsetMultiKeyCommandsTest extends SharedHarnessTest {
         run("ZADD", k[0], "1", "x", "2", "y", "3", "z");
         run("SADD", k[1], "1", "2", "3");
         run("ZADD", k[2], "5", "1", "6", "2");
-        if ("listpack".equals(run("OBJECT", "ENCODING", k[1])) || "intset".equals(run("OBJECT", "ENCODING", k[1]))) {
-            assertEquals(list("3", "1", "1", "6", "2", "7"), run("ZUNION", "2", k[2], k[1], "WITHSCORES"));
-            assertEquals(list("1", "6", "2", "7"), run("ZINTER", "2", k[2], k[1], "WITHSCORES"));
-        }
+        assertEquals("intset", run("OBJECT", "ENCODING", k[1]));
+        assertEquals(list("3", "1", "1", "6", "2", "7"), run("ZUNION", "2", k[2], k[1], "WITHSCORES"));
+        assertEquals(list("1", "6", "2", "7"), run("ZINTER", "2", k[2], k[1], "WITHSCORES"));
+        run("SADD", k[1], "x".repeat(100));
+        assertEquals("hashtable", run("OBJECT", "ENCODING", k[1]));
+        assertEquals(list("1", "6", "2", "7"), run("ZINTER", "2", k[2], k[1], "WITHSCORES"));
+        assertEquals(list("x", "y", "z"), run("ZDIFF", "2", k[0], k[1]));
+        assertInt(2, run("ZINTERCARD", "2", k[1], k[2]));
     }
 
     @Test
