@@ -31,15 +31,22 @@ pid_on_port() { ss -ltnpH "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\)
 wait_up() { local i; for i in $(seq 1 600); do [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == PONG ]] && return 0; sleep 0.2; done; return 1; }
 rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 
-rport=$(free_port); mkdir -p "$work/redis"
-"$REDIS_SERVER" --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --dir "$work/redis" >"$work/redis.log" 2>&1 &
-pids+=($!)
-mport=$(free_port); mkdir -p "$work/moon"
-./moon --port "$mport" --dir "$work/moon" --shards "$SHARDS" --save '' --appendonly no >"$work/moon.log" 2>&1 &
-pids+=($!)
-wait_up "$rport" || { echo "redis did not start" >&2; exit 1; }
-wait_up "$mport" || { echo "moon did not start; its log:" >&2; tail -20 "$work/moon.log" >&2; exit 1; }
-rpid=$(pid_on_port "$rport"); mpid=$(pid_on_port "$mport")
+# Each kind gets freshly started servers: a heap or an allocator that already grew for one kind
+# would hide the next kind's cost.
+start_servers() {
+  rport=$(free_port); rm -rf "$work/redis"; mkdir -p "$work/redis"
+  "$REDIS_SERVER" --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --dir "$work/redis" >"$work/redis.log" 2>&1 &
+  pids+=($!); rlaunch=$!
+  mport=$(free_port); rm -rf "$work/moon"; mkdir -p "$work/moon"
+  ./moon --port "$mport" --dir "$work/moon" --shards "$SHARDS" --save '' --appendonly no >"$work/moon.log" 2>&1 &
+  pids+=($!); mlaunch=$!
+  wait_up "$rport" || { echo "redis did not start" >&2; exit 1; }
+  wait_up "$mport" || { echo "moon did not start; its log:" >&2; tail -20 "$work/moon.log" >&2; exit 1; }
+  rpid=$(pid_on_port "$rport"); mpid=$(pid_on_port "$mport")
+}
+stop_servers() {
+  kill "$rlaunch" "$mlaunch" 2>/dev/null; sleep 1
+}
 
 # RESP for one command per line of space-separated words (no spaces inside words)
 resp() { awk '{ printf "*%d\r\n", NF; for (i = 1; i <= NF; i++) printf "$%d\r\n%s\r\n", length($i), $i }'; }
@@ -64,15 +71,17 @@ mem() { # port pid file -> "bytes-per-collection encoding"
   [[ "$n" == "$COUNT" ]] || { echo "0 dbsize=$n"; return; }
   awk -v a="$after" -v b="$before" -v n="$n" -v e="$enc" 'BEGIN{printf "%.1f %s\n", (a-b)*1024/n, e}'
 }
-echo "redis $("$REDIS_SERVER" --version | awk '{print $3}') pid $rpid; moon pid $mpid (--shards $SHARDS); $COUNT collections per kind"
+echo "redis $("$REDIS_SERVER" --version | awk '{print $3}'); moon --shards $SHARDS; $COUNT collections per kind, fresh servers per kind"
 printf "%-6s %14s %-12s %14s %-12s %8s\n" kind redis_B/coll encoding moon_B/coll encoding ratio
 worst=""
 for kind in hash list set zset; do
   f=$(gen "$kind")
+  start_servers
   read -r rb re <<<"$(mem "$rport" "$rpid" "$f")"
   read -r mb me <<<"$(mem "$mport" "$mpid" "$f")"
   ratio=$(awk -v r="$rb" -v m="$mb" 'BEGIN{ if (m>0) printf "%.2f", r/m; else print 0 }')
   printf "%-6s %14s %-12s %14s %-12s %8s\n" "$kind" "$rb" "$re" "$mb" "$me" "$ratio"
   worst+="$kind x$ratio "
+  stop_servers
 done
 echo "summary: redis/moon bytes per collection: $worst(>1 means Moon uses less)"

@@ -27,7 +27,10 @@ public interface KeyFinder {
             this.specs = specs;
         }
 
-        /** Keys spec s yields for r: start in the low 32 bits, count in the next 16, step above. */
+        /**
+         * Keys spec s yields for r, packed in 21-bit fields: start, count, step (a request has at
+         * most 1M arguments, Redis's multibulk limit, so each fits).
+         */
         private static long span(final KeySpec s, final Request r) {
             final int argc = r.argc();
             final int begin = s.beginIndex();
@@ -45,18 +48,20 @@ public interface KeyFinder {
                 if (n <= 0 || n >= argc || first + (n - 1) * step >= argc) {
                     return 0;
                 }
-                return first | n << 32 | (long) step << 48;
+                return first | n << 21 | (long) step << 42;
             }
             final int rel = s.lastKeyOrKeynumIdx();
             final int last = rel >= 0 ? Math.min(begin + rel, argc - 1) : argc + rel;
             if (last < begin) {
                 return 0;
             }
-            return begin | (long) ((last - begin) / step + 1) << 32 | (long) step << 48;
+            return begin | (long) ((last - begin) / step + 1) << 21 | (long) step << 42;
         }
 
+        private static final int FIELD = (1 << 21) - 1;
+
         private static int count(final long span) {
-            return (int) (span >>> 32) & 0xffff;
+            return (int) (span >>> 21) & FIELD;
         }
 
         @Override
@@ -74,7 +79,7 @@ public interface KeyFinder {
                 final long span = span(s, r);
                 final int c = count(span);
                 if (n < c) {
-                    return (int) span + n * (int) (span >>> 48);
+                    return ((int) span & FIELD) + n * (int) (span >>> 42);
                 }
                 n -= c;
             }

@@ -26,4 +26,17 @@ public record KeySpec(String[] flags, int beginIndex, boolean keynum, int lastKe
                                  final String... flags) {
         return new KeySpec(flags, begin, true, keynumIdx, keyStep, firstKey);
     }
+
+    /**
+     * A spec whose keys cannot be found from the arguments' positions (SORT's BY/GET patterns,
+     * its STORE anywhere in the arguments): COMMAND INFO shows "unknown" for both searches.
+     */
+    public static KeySpec unknown(final String... flags) {
+        return new KeySpec(flags, 0, false, 0, 0, 0);
+    }
+
+    /** True for an {@link #unknown} spec. */
+    public boolean isUnknown() {
+        return beginIndex == 0;
+    }
 }

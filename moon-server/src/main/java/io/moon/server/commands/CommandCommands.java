@@ -111,6 +111,18 @@ public final class CommandCommands {
         o.bulk("begin_search");
         o.mapHeader(2);
         o.bulk("type");
+        if (k.isUnknown()) {
+            o.bulk("unknown");
+            o.bulk("spec");
+            o.mapHeader(0);
+            o.bulk("find_keys");
+            o.mapHeader(2);
+            o.bulk("type");
+            o.bulk("unknown");
+            o.bulk("spec");
+            o.mapHeader(0);
+            return;
+        }
         o.bulk("index");
         o.bulk("spec");
         o.mapHeader(1);

@@ -59,4 +59,19 @@ class KeyFinderTest {
         assertEquals(List.of(1, 2, 3), keys(blpop, req("BLPOP", "a", "b", "c", "0")));
         assertEquals(List.of(), keys(blpop, req("BLPOP", "0")));
     }
+
+    @Test
+    void shouldCountMoreKeysThanSixteenBitsHold() {
+        final int n = 70_000;
+        final String[] args = new String[n + 2];
+        args[0] = "SINTERCARD";
+        args[1] = Integer.toString(n);
+        for (int i = 0; i < n; i++) {
+            args[i + 2] = "k" + i;
+        }
+        final KeyFinder f = new KeyFinder.FromSpecs(new KeySpec[] {KeySpec.keynum(1, 0, 1, 1, "RO", "access")});
+        final Request r = req(args);
+        assertEquals(n, f.keyCount(r));
+        assertEquals(n + 1, f.keyArg(r, n - 1));
+    }
 }
