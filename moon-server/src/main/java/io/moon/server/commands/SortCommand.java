@@ -12,6 +12,8 @@ import io.moon.storage.ListValues;
 import io.moon.storage.Listpack;
 import io.moon.storage.SetIter;
 import io.moon.storage.SetValues;
+import io.moon.storage.ZCursor;
+import io.moon.storage.Zsets;
 import io.moon.storage.Strings;
 import io.moon.storage.ValueType;
 
@@ -309,20 +311,14 @@ public final class SortCommand {
             }
             return out;
         }
-        final int kind = db.kind(a);
-        if (kind != Entry.KIND_ZSET_LP) {
-            return null;
+        // a sorted set, either encoding, in (score, member) order
+        final byte[][] out = new byte[(int) Zsets.card(db, a)][];
+        final ZCursor cur = new ZCursor();
+        Zsets.seekRank(db, a, 0, false, cur);
+        for (int i = 0; cur.valid(); i++, cur.next()) {
+            out[i] = java.util.Arrays.copyOfRange(cur.buf(), cur.off(), cur.off() + cur.len());
         }
-        final byte[] p = db.page(a);
-        final int base = db.valueOffset(a);
-        final List<byte[]> out = new ArrayList<>();
-        for (int e = Listpack.first(p, base); e >= 0; e = Listpack.next(p, e)) {
-            out.add(Listpack.toBytes(p, e));
-            if (kind == Entry.KIND_ZSET_LP) {
-                e = Listpack.next(p, e); // skip the score
-            }
-        }
-        return out.toArray(new byte[0][]);
+        return out;
     }
 
     /**

@@ -64,6 +64,9 @@ class CommandTableTest {
         // check reports "Invalid number of arguments specified for command".
         allow("command|getkeys arity", "-3");
         allow("command|getkeysandflags arity", "-3");
+        // 7.2: ZRANK and ZREVRANK take an optional WITHSCORE.
+        allow("zrank arity", "-3");
+        allow("zrevrank arity", "-3");
         // New in 7.4: hash field expiration. Rows as Redis 7.4.0's command JSON declares them
         // (src/commands/h*expire*.json, httl.json...); 8.0 later dropped HEXPIRE's denyoom.
         for (final String c : new String[] {"hexpire", "hpexpire", "hexpireat", "hpexpireat"}) {
