@@ -6,6 +6,7 @@ import io.moon.server.command.CommandSpec;
 import io.moon.server.net.Connection;
 import io.moon.storage.Db;
 import io.moon.storage.Keyspace;
+import io.moon.storage.ListCursor;
 
 /**
  * Everything a handler needs while it runs: the shard it runs on, the selected database there,
@@ -45,6 +46,8 @@ public final class Ctx {
     public Connection blockFor;
     /** Set by a blocking command that blocked instead of replying; read right after the handler. */
     public io.moon.server.blocking.SharedWaiter waiter;
+    /** Reused by the list commands to read elements without allocating (one per thread, like this). */
+    public final ListCursor listCursor = new ListCursor();
 
     Ctx(final Shard shard) {
         this(shard, shard.keyspace);

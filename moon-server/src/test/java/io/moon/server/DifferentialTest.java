@@ -380,6 +380,26 @@ class DifferentialTest {
         return Objects.equals(r, m) ? null : "replies differ";
     }
 
+    /**
+     * Compares two replies to one command with the families' own comparisons, else exactly: null
+     * when they agree. For comparing two Moon servers (EncodingEquivalenceTest).
+     */
+    static String compareFamilies(final List<String> cmd, final Object a, final Object b, final RawClient ca,
+                                  final RawClient cb) throws IOException {
+        if (a instanceof Resp.Err || b instanceof Resp.Err) {
+            return Objects.equals(a, b) ? null : "error replies differ";
+        }
+        for (final Family f : FAMILIES) {
+            if (f.compare() != null) {
+                final String why = f.compare().compare(cmd, a, b, ca, cb);
+                if (why != null) {
+                    return why.isEmpty() ? null : why;
+                }
+            }
+        }
+        return Objects.equals(a, b) ? null : "replies differ";
+    }
+
     /** -2 / -1 exactly; non-negative times within the tolerance. */
     private static boolean closeTimes(final Object r, final Object m, final long tolerance) {
         if (!(r instanceof Long a) || !(m instanceof Long b)) {

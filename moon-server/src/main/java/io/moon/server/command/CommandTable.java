@@ -10,6 +10,8 @@ import io.moon.server.commands.ExpireCommands;
 import io.moon.server.commands.InfoCommand;
 import io.moon.server.commands.KeyCommands;
 import io.moon.server.commands.KeyspaceCommands;
+import io.moon.server.commands.ListCommands;
+import io.moon.server.commands.ListMoves;
 import io.moon.server.commands.ServerCommands;
 import io.moon.server.commands.StringCommands;
 
@@ -142,6 +144,38 @@ public final class CommandTable {
                     .keyed(StringCommands::decrby),
             cmd("lcs", -3, "readonly").acl("@string").keys(1, 2, 1, "RO", "access")
                     .keyed(StringCommands::lcs, CrossShard::lcs),
+
+            // ---- lists ---------------------------------------------------------------------
+            cmd("lpush", -3, "write denyoom fast").acl("@list").keys(1, 1, 1, "RW", "insert")
+                    .keyed(ListCommands::lpush),
+            cmd("rpush", -3, "write denyoom fast").acl("@list").keys(1, 1, 1, "RW", "insert")
+                    .keyed(ListCommands::rpush),
+            cmd("lpushx", -3, "write denyoom fast").acl("@list").keys(1, 1, 1, "RW", "insert")
+                    .keyed(ListCommands::lpushx),
+            cmd("rpushx", -3, "write denyoom fast").acl("@list").keys(1, 1, 1, "RW", "insert")
+                    .keyed(ListCommands::rpushx),
+            cmd("lpop", -2, "write fast").acl("@list").keys(1, 1, 1, "RW", "access", "delete")
+                    .keyed(ListCommands::lpop),
+            cmd("rpop", -2, "write fast").acl("@list").keys(1, 1, 1, "RW", "access", "delete")
+                    .keyed(ListCommands::rpop),
+            cmd("llen", 2, "readonly fast").acl("@list").keys(1, 1, 1, "RO").keyed(ListCommands::llen),
+            cmd("lindex", 3, "readonly").acl("@list").keys(1, 1, 1, "RO", "access").keyed(ListCommands::lindex),
+            cmd("lrange", 4, "readonly").acl("@list").keys(1, 1, 1, "RO", "access").keyed(ListCommands::lrange),
+            cmd("lpos", -3, "readonly").acl("@list").keys(1, 1, 1, "RO", "access").keyed(ListCommands::lpos),
+            cmd("lset", 4, "write denyoom").acl("@list").keys(1, 1, 1, "RW", "update").keyed(ListCommands::lset),
+            cmd("linsert", 5, "write denyoom").acl("@list").keys(1, 1, 1, "RW", "insert")
+                    .keyed(ListCommands::linsert),
+            cmd("lrem", 4, "write").acl("@list").keys(1, 1, 1, "RW", "delete").keyed(ListCommands::lrem),
+            cmd("ltrim", 4, "write").acl("@list").keys(1, 1, 1, "RW", "delete").keyed(ListCommands::ltrim),
+            cmd("lmove", 5, "write denyoom").acl("@list").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "RW", "insert"))
+                    .keyed(ListMoves::lmove, ListMoves::lmoveAcross),
+            cmd("rpoplpush", 3, "write denyoom").acl("@list").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "RW", "insert"))
+                    .keyed(ListMoves::rpoplpush, ListMoves::lmoveAcross),
+            cmd("lmpop", -4, "write movablekeys").acl("@list").keys(0, 0, 0)
+                    .keySpecs(KeySpec.keynum(1, 0, 1, 1, "RW", "access", "delete"))
+                    .keyed(ListMoves::lmpop, ListMoves::lmpopAcross),
 
             // ---- keys ----------------------------------------------------------------------
             cmd("del", -2, "write").acl("@keyspace").keys(1, -1, 1, "RM", "delete")

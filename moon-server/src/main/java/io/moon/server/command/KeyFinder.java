@@ -42,7 +42,7 @@ public interface KeyFinder {
                 }
                 final long n = r.longValue;
                 final int first = begin + s.limitOrFirstKey();
-                if (n <= 0 || first + (n - 1) * step >= argc) {
+                if (n <= 0 || n >= argc || first + (n - 1) * step >= argc) {
                     return 0;
                 }
                 return first | n << 32 | (long) step << 48;

@@ -197,7 +197,7 @@ class StringCommandsTest extends SharedHarnessTest {
         assertOk(run("SET", k[0], "v", "EX", "100"));
         assertOk(run("MSET", k[0], "w", k[1], "x"));
         assertInt(-1, run("TTL", k[0]));
-        KeyPlacement.plantForeign(h, k[2]);
+        KeyPlacement.plantList(h, k[2]);
         assertEquals(list("w", "x", null), run("MGET", k[0], k[1], k[2]));
         assertInt(0, run("MSETNX", k[2], "v", "other", "v"));
     }
@@ -401,7 +401,7 @@ class StringCommandsTest extends SharedHarnessTest {
             assertErrorText(SYNTAX, run("LCS", k[0], k[1], "FOO"));
             assertErrorText(SYNTAX, run("LCS", k[0], k[1], "MINMATCHLEN"));
             assertErrorText(NOT_INTEGER, run("LCS", k[0], k[1], "MINMATCHLEN", "x"));
-            KeyPlacement.plantForeign(h, k[1]);
+            KeyPlacement.plantList(h, k[1]);
             assertErrorText("ERR The specified keys must contain string values", run("LCS", k[0], k[1], "FOO"));
         }
     }
@@ -420,7 +420,7 @@ class StringCommandsTest extends SharedHarnessTest {
 
     @Test
     void shouldRefuseKeysOfAnotherType() {
-        KeyPlacement.plantForeign(h, "o");
+        KeyPlacement.plantList(h, "o");
         for (final String[] cmd : List.of(new String[] {"GET", "o"}, new String[] {"SET", "o", "v", "GET"},
                 new String[] {"SET", "o", "v", "NX", "GET"}, new String[] {"GETEX", "o", "EX", "abc"},
                 new String[] {"GETDEL", "o"}, new String[] {"GETSET", "o", "v"}, new String[] {"APPEND", "o", "v"},
