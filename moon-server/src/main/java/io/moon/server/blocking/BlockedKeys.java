@@ -193,7 +193,8 @@ public final class BlockedKeys implements Keyspace.Creations {
     }
 
     private void serveOne(final SharedWaiter w, final int keyArg, final long a, final long h) {
-        if (w.pop == null) {
+        if (w.pop == null || (w.alsoWrites != 0 && !shard.locks.idle() && !shard.locks.canRunNow(w.db,
+                w.req.buf(), w.req.off(w.alsoWrites), w.req.len(w.alsoWrites), LockTable.X))) {
             // The pop needs more than this shard (BLMOVE to another shard's key): the client's
             // home runs the command again, which moves the element atomically or blocks again.
             if (w.claim()) {

@@ -87,14 +87,47 @@ public final class Blocking {
      */
     public static void block(final Ctx c, final BlockedPop pop, final int type, final long arg, final long deadline,
                              final int firstKey, final int lastKey) {
+        block(c, pop, type, arg, deadline, firstKey, lastKey, 0);
+    }
+
+    /**
+     * As above; {@code alsoWrites} (when not 0) is the argument of another key of this shard the
+     * pop writes (BLMOVE's destination): should a cross-shard operation hold it locked when the
+     * client is served, the home runs the command again instead.
+     */
+    public static void block(final Ctx c, final BlockedPop pop, final int type, final long arg, final long deadline,
+                             final int firstKey, final int lastKey, final int alsoWrites) {
         final SharedWaiter w = new SharedWaiter(c.blockFor, copy(c.req), c.cmd, c.dbIndex, c.proto, c.noTouch, pop,
                 type, arg, deadline, 1);
+        w.alsoWrites = alsoWrites;
         final Registration r = w.registration(c.shard);
         for (int i = firstKey; i <= lastKey; i++) {
             addKey(r, w.req, i);
         }
         c.shard.blocked.add(r);
         c.waiter = w;
+    }
+
+    /**
+     * For cross-shard operations of blocking commands: a waiter for the operation's client, with
+     * its registrations to be filled by {@link #registerKey} (on the coordinator, before the
+     * steps) and made live by {@link #activate} (on each shard, while its locks hold).
+     */
+    public static SharedWaiter waiter(final io.moon.server.net.Connection conn, final Request req,
+                                      final io.moon.server.command.CommandSpec cmd, final int db, final int proto,
+                                      final boolean noTouch, final BlockedPop pop, final int type, final long arg,
+                                      final long deadline, final int shards) {
+        return new SharedWaiter(conn, copy(req), cmd, db, proto, noTouch, pop, type, arg, deadline, shards);
+    }
+
+    /** Adds the key at argument i (of the waiter's request) to its registration on shard s. */
+    public static void registerKey(final SharedWaiter w, final io.moon.server.Shard s, final int i) {
+        addKey(w.registration(s), w.req, i);
+    }
+
+    /** On shard s: links the waiter's registration there into the key FIFOs. */
+    public static void activate(final SharedWaiter w, final io.moon.server.Shard s) {
+        s.blocked.add(w.registration(s));
     }
 
     /** Adds argument i to the registration unless the same key is already there (BLPOP k k 0). */

@@ -13,7 +13,7 @@ import io.moon.storage.ValueType;
  * hold, so no push can be missed between the look and the registration; then the locks go and
  * the connection waits ({@link io.moon.server.net.Connection#onCoordinatedDone}).
  */
-public final class BlockingOp extends Coordinated {
+public final class BlockingOp extends Coordinated implements BlockingOutcome {
     private static final byte[] WRONGTYPE =
             io.moon.protocol.Reply.err("WRONGTYPE Operation against a key holding the wrong kind of value");
 
@@ -48,7 +48,7 @@ public final class BlockingOp extends Coordinated {
         }
     }
 
-    /** The waiter when the command blocked; null when it replied. */
+    @Override
     public SharedWaiter waiter() {
         return waiter;
     }

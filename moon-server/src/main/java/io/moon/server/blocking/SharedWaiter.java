@@ -59,12 +59,14 @@ public final class SharedWaiter implements Runnable {
     public final int db;
     public final int proto;
     public final boolean noTouch;
-    /** What the client waits for, and how a shard serves it. */
+    /** What the client waits for, and how a shard serves it; null: the home runs the command again. */
     final BlockedPop pop;
     /** {@link io.moon.storage.ValueType} the keys must hold for {@link #pop} to serve them. */
     final int type;
     /** Command-specific: the side(s) and count the pop uses. */
     public final long arg;
+    /** Argument of a second key the pop writes on the serving shard (BLMOVE's destination), or 0. */
+    int alsoWrites;
     /** The reply, written by whoever ends the wait (see the contract). */
     public final ByteBuf reply = Unpooled.buffer(64);
     final Registration[] regs;

@@ -1,5 +1,6 @@
 package io.moon.server.command;
 
+import io.moon.server.commands.BlockingCommands;
 import io.moon.server.commands.ClientCommands;
 import io.moon.server.commands.CommandCommands;
 import io.moon.server.commands.ConfigCommands;
@@ -92,6 +93,8 @@ public final class CommandTable {
                     cmd("info", 2, "noscript loading stale").acl("@connection").tips("nondeterministic_output")
                             .local(ClientCommands::info),
                     cmd("kill", -3, "admin noscript loading stale").acl("@connection").coordinated(ClientCommands::kill),
+                    cmd("unblock", -3, "admin noscript loading stale").acl("@connection")
+                            .coordinated(ClientCommands::unblock),
                     cmd("setinfo", 4, "noscript loading stale").acl("@connection")
                             .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                             .local(ClientCommands::setinfo),
@@ -176,6 +179,19 @@ public final class CommandTable {
             cmd("lmpop", -4, "write movablekeys").acl("@list").keys(0, 0, 0)
                     .keySpecs(KeySpec.keynum(1, 0, 1, 1, "RW", "access", "delete"))
                     .keyed(ListMoves::lmpop, ListMoves::lmpopAcross),
+            cmd("blpop", -3, "write noscript blocking").acl("@list").keys(1, -2, 1, "RW", "access", "delete")
+                    .keyed(BlockingCommands::blpop, BlockingCommands::bpopAcross),
+            cmd("brpop", -3, "write noscript blocking").acl("@list").keys(1, -2, 1, "RW", "access", "delete")
+                    .keyed(BlockingCommands::brpop, BlockingCommands::bpopAcross),
+            cmd("blmove", 6, "write denyoom noscript blocking").acl("@list").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "RW", "insert"))
+                    .keyed(BlockingCommands::blmove, BlockingCommands::bmoveAcross),
+            cmd("brpoplpush", 4, "write denyoom noscript blocking").acl("@list").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "RW", "insert"))
+                    .keyed(BlockingCommands::brpoplpush, BlockingCommands::bmoveAcross),
+            cmd("blmpop", -5, "write blocking movablekeys").acl("@list").keys(0, 0, 0)
+                    .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "delete"))
+                    .keyed(BlockingCommands::blmpop, BlockingCommands::blmpopAcross),
 
             // ---- keys ----------------------------------------------------------------------
             cmd("del", -2, "write").acl("@keyspace").keys(1, -1, 1, "RM", "delete")

@@ -5,7 +5,7 @@ import io.moon.protocol.Request;
 import io.moon.protocol.RespParser;
 import io.moon.server.Server;
 import io.moon.server.Shard;
-import io.moon.server.blocking.BlockingOp;
+import io.moon.server.blocking.BlockingOutcome;
 import io.moon.server.blocking.Blocking;
 import io.moon.server.blocking.SharedWaiter;
 import io.moon.server.xshard.Coordinated;
@@ -380,7 +380,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** A cross-shard operation finished (on this thread). */
     public void onCoordinatedDone(final Coordinated op) {
-        if (op instanceof BlockingOp b && b.waiter() != null) {
+        if (op instanceof BlockingOutcome b && b.waiter() != null) {
             op.replyBuffer().release();
             enterBlocked(b.waiter());
             return;
