@@ -60,7 +60,7 @@ mem() { # port pid file -> "bytes-per-collection encoding"
   timeout 300 redis-cli -p "$port" --pipe <"$file" >/dev/null 2>&1
   redis-cli -p "$port" memory purge >/dev/null 2>&1; sleep 3
   after=$(rss_kb "$pid"); n=$(redis-cli -p "$port" dbsize)
-  enc=$(redis-cli -p "$port" --scan --count 10 | head -1 | xargs -r redis-cli -p "$port" object encoding)
+  enc=$(redis-cli -p "$port" object encoding "$(redis-cli -p "$port" randomkey)")
   [[ "$n" == "$COUNT" ]] || { echo "0 dbsize=$n"; return; }
   awk -v a="$after" -v b="$before" -v n="$n" -v e="$enc" 'BEGIN{printf "%.1f %s\n", (a-b)*1024/n, e}'
 }

@@ -14,6 +14,9 @@ import io.moon.server.commands.KeyspaceCommands;
 import io.moon.server.commands.ListCommands;
 import io.moon.server.commands.ListMoves;
 import io.moon.server.commands.ServerCommands;
+import io.moon.server.commands.SetAlgebra;
+import io.moon.server.commands.SetCommands;
+import io.moon.server.commands.SetRandom;
 import io.moon.server.commands.StringCommands;
 
 import java.util.ArrayList;
@@ -246,6 +249,43 @@ public final class CommandTable {
                     cmd("freq", 3, "readonly").acl("@keyspace").keys(2, 2, 1, "RO")
                             .tips("nondeterministic_output").keyed(KeyCommands::objectFreq),
                     cmd("help", 2, "loading stale").acl("@keyspace").local(KeyCommands::objectHelp)),
+
+            // ---- sets ----------------------------------------------------------------------
+            cmd("sadd", -3, "write denyoom fast").acl("@set").keys(1, 1, 1, "RW", "insert").keyed(SetCommands::sadd),
+            cmd("srem", -3, "write fast").acl("@set").keys(1, 1, 1, "RW", "delete").keyed(SetCommands::srem),
+            cmd("scard", 2, "readonly fast").acl("@set").keys(1, 1, 1, "RO").keyed(SetCommands::scard),
+            cmd("sismember", 3, "readonly fast").acl("@set").keys(1, 1, 1, "RO").keyed(SetCommands::sismember),
+            cmd("smismember", -3, "readonly fast").acl("@set").keys(1, 1, 1, "RO", "access")
+                    .keyed(SetCommands::smismember),
+            cmd("smembers", 2, "readonly").acl("@set").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output_order").keyed(SetCommands::smembers),
+            cmd("srandmember", -2, "readonly").acl("@set").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output").keyed(SetRandom::srandmember),
+            cmd("spop", -2, "write fast").acl("@set").keys(1, 1, 1, "RW", "access", "delete")
+                    .tips("nondeterministic_output").keyed(SetRandom::spop),
+            cmd("smove", 4, "write fast").acl("@set").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "RW", "insert"))
+                    .keyed(SetCommands::smove, SetCommands::smoveAcrossShards),
+            cmd("sinter", -2, "readonly").acl("@set").keys(1, -1, 1, "RO", "access")
+                    .tips("nondeterministic_output_order").keyed(SetAlgebra::sinter, CrossShard::gather),
+            cmd("sintercard", -3, "readonly movablekeys").acl("@set").keys(0, 0, 0)
+                    .keySpecs(KeySpec.keynum(1, 0, 1, 1, "RO", "access"))
+                    .keyed(SetAlgebra::sintercard, CrossShard::gather),
+            cmd("sinterstore", -3, "write denyoom").acl("@set").keys(1, -1, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RW", "update"), KeySpec.range(2, -1, 1, 0, "RO", "access"))
+                    .keyed(SetAlgebra::sinterstore, CrossShard::gather),
+            cmd("sunion", -2, "readonly").acl("@set").keys(1, -1, 1, "RO", "access")
+                    .tips("nondeterministic_output_order").keyed(SetAlgebra::sunion, CrossShard::gather),
+            cmd("sunionstore", -3, "write denyoom").acl("@set").keys(1, -1, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "OW", "update"), KeySpec.range(2, -1, 1, 0, "RO", "access"))
+                    .keyed(SetAlgebra::sunionstore, CrossShard::gather),
+            cmd("sdiff", -2, "readonly").acl("@set").keys(1, -1, 1, "RO", "access")
+                    .tips("nondeterministic_output_order").keyed(SetAlgebra::sdiff, CrossShard::gather),
+            cmd("sdiffstore", -3, "write denyoom").acl("@set").keys(1, -1, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "OW", "update"), KeySpec.range(2, -1, 1, 0, "RO", "access"))
+                    .keyed(SetAlgebra::sdiffstore, CrossShard::gather),
+            cmd("sscan", -3, "readonly").acl("@set").keys(1, 1, 1, "RO", "access").tips("nondeterministic_output")
+                    .keyed(SetCommands::sscan),
 
             // ---- keyspace-wide -------------------------------------------------------------
             cmd("keys", 2, "readonly").acl("@keyspace @dangerous")

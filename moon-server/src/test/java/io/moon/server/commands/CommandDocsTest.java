@@ -206,6 +206,8 @@ class CommandDocsTest {
         }
         // 7.2 corrects CLIENT PAUSE's first version from 2.9.50 (a pre-release) to 3.0.0.
         CHANGED_IN_7_2.put("client|pause", "since");
+        // 7.2 drops a doubled period at the end of SSCAN's complexity.
+        CHANGED_IN_7_2.put("sscan", "complexity");
     }
 
     @Test
