@@ -166,11 +166,73 @@ public final class Numbers {
         if (len == 0 || isSpace(b[off])) {
             return Double.NaN;
         }
+        if (len <= 16) {
+            final double fast = smallInteger(b, off, len);
+            if (!Double.isNaN(fast)) {
+                return fast;
+            }
+        }
         final double d = Strtod.parse(b, off, len);
         if (Double.isNaN(d)) {
             return Double.NaN;
         }
         return d;
+    }
+
+    /**
+     * C's strtod over a C string, as Redis uses it for score range bounds (zslParseRange): the text
+     * ends at its first NUL byte; leading blanks are skipped; the rest must be one number;
+     * overflow gives an infinity and underflow zero (ERANGE is not checked); text with no number
+     * at all is 0 only when it is empty. Returns NaN when strtod would stop short or reads NaN.
+     */
+    public static double strtod(final byte[] b, final int off, final int len) {
+        int end = off;
+        while (end < off + len && b[end] != 0) {
+            end++;
+        }
+        if (end == off) {
+            return 0;
+        }
+        int p = off;
+        while (p < end && isSpace(b[p])) {
+            p++;
+        }
+        if (p == end) {
+            return Double.NaN; // no number: strtod's end pointer stays on the first blank
+        }
+        final int n = end - p;
+        if (n <= 15 && b[p] != '+') {
+            final double fast = smallInteger(b, p, n);
+            if (!Double.isNaN(fast)) {
+                return fast;
+            }
+        }
+        return Strtod.parse(b, p, n, false);
+    }
+
+    /**
+     * The value of a plain decimal integer of at most 15 digits with an optional '-' (exact in a
+     * double, so no rounding question), or NaN when the text is anything else. The common score.
+     */
+    public static double smallInteger(final byte[] b, final int off, final int len) {
+        int p = off;
+        final int end = off + len;
+        final boolean neg = p < end && b[p] == '-';
+        if (neg) {
+            p++;
+        }
+        if (p == end || end - p > 15) {
+            return Double.NaN;
+        }
+        long v = 0;
+        for (; p < end; p++) {
+            final int d = b[p] - '0';
+            if (d < 0 || d > 9) {
+                return Double.NaN;
+            }
+            v = v * 10 + d;
+        }
+        return neg ? (v == 0 ? -0.0 : -v) : v;
     }
 
     static boolean isSpace(final byte c) {

@@ -205,6 +205,18 @@ public final class Reply {
      * ("inf"/"-inf" for infinities).
      */
     public void doubleValue(final double d) {
+        if (d == (long) d && Math.abs(d) < 0x1p53 && (d != 0 || Double.doubleToRawLongBits(d) == 0)) {
+            // an integer below 2^53 prints as its digits in %.17g: no formatting, no allocation
+            final long v = (long) d;
+            if (proto >= 3) {
+                out.writeByte(',');
+                Numbers.writeLong(out, v);
+                out.writeBytes(CRLF);
+            } else {
+                bulkLong(v);
+            }
+            return;
+        }
         final int n = DoubleFormat.formatG17(d, scratch, 0);
         if (proto >= 3) {
             out.writeByte(',');

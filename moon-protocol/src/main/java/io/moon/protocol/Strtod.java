@@ -20,6 +20,14 @@ final class Strtod {
 
     /** Returns the value, or NaN when the bytes are not entirely a valid number. */
     static double parse(final byte[] b, final int off, final int len) {
+        return parse(b, off, len, true);
+    }
+
+    /**
+     * As {@link #parse(byte[], int, int)}; without {@code rangeChecked}, overflow gives an
+     * infinity and underflow gives zero, as strtod returns them when the caller ignores ERANGE.
+     */
+    static double parse(final byte[] b, final int off, final int len, final boolean rangeChecked) {
         final int end = off + len;
         int p = off;
         boolean negative = false;
@@ -41,7 +49,7 @@ final class Strtod {
             return Double.NaN; // "nan" parses, but Redis rejects NaN
         }
         if (b[p] == '0' && p + 1 < end && lower(b[p + 1]) == 'x') {
-            return parseHex(b, off, p + 2, end);
+            return parseHex(b, off, p + 2, end, rangeChecked);
         }
         // decimal: digits [. digits] [e [sign] digits]
         int q = p;
@@ -80,10 +88,11 @@ final class Strtod {
             return Double.NaN;
         }
         final double d = Double.parseDouble(new String(b, off, len, StandardCharsets.US_ASCII));
-        return checkRange(d, nonZero);
+        return rangeChecked ? checkRange(d, nonZero) : d;
     }
 
-    private static double parseHex(final byte[] b, final int off, final int digitsStart, final int end) {
+    private static double parseHex(final byte[] b, final int off, final int digitsStart, final int end,
+                                   final boolean rangeChecked) {
         int q = digitsStart;
         boolean anyDigit = false;
         boolean nonZero = false;
@@ -125,7 +134,8 @@ final class Strtod {
         if (!hasExponent) {
             s = s + "p0"; // Java requires the binary exponent; strtod does not
         }
-        return checkRange(Double.parseDouble(s), nonZero);
+        final double d = Double.parseDouble(s);
+        return rangeChecked ? checkRange(d, nonZero) : d;
     }
 
     private static double checkRange(final double d, final boolean nonZero) {

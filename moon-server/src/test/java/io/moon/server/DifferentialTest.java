@@ -785,7 +785,7 @@ class DifferentialTest {
     private static final Family CORE = new Family("core", 10, COMMANDS, null, List.of());
 
     /** Every family in the test, with its share of the commands. */
-    static final List<Family> FAMILIES = List.of(CORE, ListDiff.FAMILY, SetDiff.FAMILY);
+    static final List<Family> FAMILIES = List.of(CORE, ListDiff.FAMILY, SetDiff.FAMILY, ZsetDiff.FAMILY);
 
     private static final int[] FAMILY_WEIGHTS = FAMILIES.stream().mapToInt(Family::weight).toArray();
     private static final List<int[]> FAMILY_COMMAND_WEIGHTS = FAMILIES.stream().map(Family::weights).toList();

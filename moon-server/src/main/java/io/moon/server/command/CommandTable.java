@@ -18,6 +18,10 @@ import io.moon.server.commands.SetAlgebra;
 import io.moon.server.commands.SetCommands;
 import io.moon.server.commands.SetRandom;
 import io.moon.server.commands.StringCommands;
+import io.moon.server.commands.ZsetCommands;
+import io.moon.server.commands.ZsetPopCommands;
+import io.moon.server.commands.ZsetRangeCommands;
+import io.moon.server.commands.ZsetSetCommands;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -195,6 +199,78 @@ public final class CommandTable {
             cmd("blmpop", -5, "write blocking movablekeys").acl("@list").keys(0, 0, 0)
                     .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "delete"))
                     .keyed(BlockingCommands::blmpop, BlockingCommands::blmpopAcross),
+            // ---- sorted sets ---------------------------------------------------------------
+            cmd("zadd", -4, "write denyoom fast").acl("@sortedset").keys(1, 1, 1, "RW", "update")
+                    .keyed(ZsetCommands::zadd),
+            cmd("zincrby", 4, "write denyoom fast").acl("@sortedset").keys(1, 1, 1, "RW", "access", "update")
+                    .keyed(ZsetCommands::zincrby),
+            cmd("zrem", -3, "write fast").acl("@sortedset").keys(1, 1, 1, "RW", "delete").keyed(ZsetCommands::zrem),
+            cmd("zcard", 2, "readonly fast").acl("@sortedset").keys(1, 1, 1, "RO").keyed(ZsetCommands::zcard),
+            cmd("zscore", 3, "readonly fast").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .keyed(ZsetCommands::zscore),
+            cmd("zmscore", -3, "readonly fast").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .keyed(ZsetCommands::zmscore),
+            cmd("zrank", -3, "readonly fast").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .keyed(ZsetCommands::zrank),
+            cmd("zrevrank", -3, "readonly fast").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .keyed(ZsetCommands::zrevrank),
+            cmd("zcount", 4, "readonly fast").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .keyed(ZsetCommands::zcount),
+            cmd("zlexcount", 4, "readonly fast").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .keyed(ZsetCommands::zlexcount),
+            cmd("zremrangebyrank", 4, "write").acl("@sortedset").keys(1, 1, 1, "RW", "delete")
+                    .keyed(ZsetCommands::zremrangebyrank),
+            cmd("zremrangebyscore", 4, "write").acl("@sortedset").keys(1, 1, 1, "RW", "delete")
+                    .keyed(ZsetCommands::zremrangebyscore),
+            cmd("zremrangebylex", 4, "write").acl("@sortedset").keys(1, 1, 1, "RW", "delete")
+                    .keyed(ZsetCommands::zremrangebylex),
+            cmd("zrange", -4, "readonly").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .keyed(ZsetRangeCommands::zrange),
+            cmd("zrangestore", -5, "write denyoom").acl("@sortedset").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "OW", "update"), KeySpec.range(2, 0, 1, 0, "RO", "access"))
+                    .keyed(ZsetRangeCommands::zrangestore, CrossShard::gather),
+            cmd("zrevrange", -4, "readonly").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .keyed(ZsetRangeCommands::zrevrange),
+            cmd("zrangebyscore", -4, "readonly").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .keyed(ZsetRangeCommands::zrangebyscore),
+            cmd("zrevrangebyscore", -4, "readonly").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .keyed(ZsetRangeCommands::zrevrangebyscore),
+            cmd("zrangebylex", -4, "readonly").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .keyed(ZsetRangeCommands::zrangebylex),
+            cmd("zrevrangebylex", -4, "readonly").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .keyed(ZsetRangeCommands::zrevrangebylex),
+            cmd("zpopmin", -2, "write fast").acl("@sortedset").keys(1, 1, 1, "RW", "access", "delete")
+                    .keyed(ZsetPopCommands::zpopmin),
+            cmd("zpopmax", -2, "write fast").acl("@sortedset").keys(1, 1, 1, "RW", "access", "delete")
+                    .keyed(ZsetPopCommands::zpopmax),
+            cmd("zmpop", -4, "write movablekeys").acl("@sortedset")
+                    .keySpecs(KeySpec.keynum(1, 0, 1, 1, "RW", "access", "delete"))
+                    .keyed(ZsetPopCommands::zmpop, CrossShard::gather),
+            cmd("zrandmember", -2, "readonly").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output").keyed(ZsetPopCommands::zrandmember),
+            cmd("zscan", -3, "readonly").acl("@sortedset").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output").keyed(ZsetPopCommands::zscan),
+            cmd("zunion", -3, "readonly movablekeys").acl("@sortedset")
+                    .keySpecs(KeySpec.keynum(1, 0, 1, 1, "RO", "access"))
+                    .keyed(ZsetSetCommands::zunion, CrossShard::gather),
+            cmd("zinter", -3, "readonly movablekeys").acl("@sortedset")
+                    .keySpecs(KeySpec.keynum(1, 0, 1, 1, "RO", "access"))
+                    .keyed(ZsetSetCommands::zinter, CrossShard::gather),
+            cmd("zdiff", -3, "readonly movablekeys").acl("@sortedset")
+                    .keySpecs(KeySpec.keynum(1, 0, 1, 1, "RO", "access"))
+                    .keyed(ZsetSetCommands::zdiff, CrossShard::gather),
+            cmd("zintercard", -3, "readonly movablekeys").acl("@sortedset")
+                    .keySpecs(KeySpec.keynum(1, 0, 1, 1, "RO", "access"))
+                    .keyed(ZsetSetCommands::zintercard, CrossShard::gather),
+            cmd("zunionstore", -4, "write denyoom movablekeys").acl("@sortedset").keys(1, 1, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "OW", "update"), KeySpec.keynum(2, 0, 1, 1, "RO", "access"))
+                    .keyed(ZsetSetCommands::zunionstore, CrossShard::gather),
+            cmd("zinterstore", -4, "write denyoom movablekeys").acl("@sortedset").keys(1, 1, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "OW", "update"), KeySpec.keynum(2, 0, 1, 1, "RO", "access"))
+                    .keyed(ZsetSetCommands::zinterstore, CrossShard::gather),
+            cmd("zdiffstore", -4, "write denyoom movablekeys").acl("@sortedset").keys(1, 1, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "OW", "update"), KeySpec.keynum(2, 0, 1, 1, "RO", "access"))
+                    .keyed(ZsetSetCommands::zdiffstore, CrossShard::gather),
 
             // ---- keys ----------------------------------------------------------------------
             cmd("del", -2, "write").acl("@keyspace").keys(1, -1, 1, "RM", "delete")

@@ -64,6 +64,9 @@ class CommandTableTest {
         // check reports "Invalid number of arguments specified for command".
         allow("command|getkeys arity", "-3");
         allow("command|getkeysandflags arity", "-3");
+        // 7.2: ZRANK and ZREVRANK take an optional WITHSCORE.
+        allow("zrank arity", "-3");
+        allow("zrevrank arity", "-3");
     }
 
     private static void allow(final String key, final String value72) {

@@ -1,0 +1,696 @@
+package io.moon.storage;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A sorted set past the listpack thresholds: Redis's "skiplist" encoding, a skip list ordered by
+ * (score, member bytes) plus a hash table from member to node.
+ *
+ * <p><b>Skip list.</b> Each node has a random level (1 with probability 3/4, each further level
+ * with 1/4, at most 32) and, at every level above the first, a forward link and the number of
+ * nodes that link jumps over (its span). Summing spans along a search gives a node's rank, and
+ * following them finds the node of a rank, both in O(log N); score and member ranges start with
+ * the same O(log N) descent and then walk level 0, forwards or backwards. Level-0 spans are always
+ * 1 and not stored; a level-1 node (three in four) carries no arrays at all, which keeps a node at
+ * about the size of Redis's.
+ *
+ * <p><b>Dict.</b> Nodes are also chained through their own {@code chain} field into a power-of-two
+ * bucket array keyed by the member's hash, so a member's score is O(1). The table doubles when it
+ * holds as many members as buckets and halves below one in ten; it resizes at once (Redis spreads
+ * it over later operations). ZSCAN walks it with Redis's reverse-binary cursor.
+ *
+ * <p>Member arrays are never changed once in a set, so {@link #copy()} shares them. The set keeps
+ * a running estimate of its heap bytes for MEMORY USAGE. Owned by its shard thread; not thread-safe.
+ */
+public final class SortedSet implements ValueObject {
+    public static final int MAX_LEVEL = 32;
+    private static final int MIN_BUCKETS = 4;
+    /** Object header, fields and padding of a node (compressed references). */
+    private static final int NODE_BYTES = 48;
+    private static final int SET_BYTES = 64 + 2 * (16 + 4 * MAX_LEVEL);
+
+    /** One member and its score; a node of the skip list and of a dict chain. */
+    public static final class Node {
+        final byte[] member;
+        double score;
+        Node backward;
+        /** Forward link at level 0. */
+        Node next;
+        /** Forward links at levels 1..level-1, or null for a level-1 node. */
+        Node[] up;
+        /** Spans of the links in {@link #up}. */
+        int[] upSpan;
+        final int hash;
+        Node chain;
+
+        Node(final byte[] member, final double score, final int level, final int hash) {
+            this.member = member;
+            this.score = score;
+            this.hash = hash;
+            if (level > 1) {
+                up = new Node[level - 1];
+                upSpan = new int[level - 1];
+            }
+        }
+
+        /** The member's bytes; the caller must not change them. */
+        public byte[] member() {
+            return member;
+        }
+
+        public double score() {
+            return score;
+        }
+
+        /** The next node in (score, member) order, or null after the last. */
+        public Node next() {
+            return next;
+        }
+
+        /** The previous node, or null before the first. */
+        public Node prev() {
+            return backward;
+        }
+
+        int level() {
+            return up == null ? 1 : up.length + 1;
+        }
+
+        Node forward(final int i) {
+            return i == 0 ? next : up[i - 1];
+        }
+
+        void forward(final int i, final Node n) {
+            if (i == 0) {
+                next = n;
+            } else {
+                up[i - 1] = n;
+            }
+        }
+
+        int span(final int i) {
+            return i == 0 ? 1 : upSpan[i - 1];
+        }
+
+        void span(final int i, final int s) {
+            if (i > 0) {
+                upSpan[i - 1] = s;
+            }
+        }
+    }
+
+    private final Node head = new Node(null, 0, MAX_LEVEL, 0);
+    private Node tail;
+    private int level = 1;
+    private int size;
+    private Node[] buckets;
+    private long memberBytes;
+    /** Scratch for searches: the last node before the target at each level, and its rank. */
+    private final Node[] update = new Node[MAX_LEVEL];
+    private final int[] rank = new int[MAX_LEVEL];
+
+    public SortedSet() {
+        this(MIN_BUCKETS);
+    }
+
+    /** An empty set whose dict is sized for about {@code expected} members. */
+    public SortedSet(final int expected) {
+        buckets = new Node[bucketsFor(expected)];
+    }
+
+    private static int bucketsFor(final int n) {
+        return Math.max(MIN_BUCKETS, Integer.highestOneBit(Math.max(1, n) - 1) << 1);
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The node with the lowest (score, member), or null when empty. */
+    public Node first() {
+        return head.next;
+    }
+
+    /** The node with the highest (score, member), or null when empty. */
+    public Node last() {
+        return tail;
+    }
+
+    static int hashOf(final byte[] b, final int off, final int len) {
+        final long h = Hashing.hash(b, off, len);
+        return (int) (h ^ (h >>> 32));
+    }
+
+    /** Compares (score, member) of node x with (s, b[off, off+len)) in set order. */
+    private static int compare(final Node x, final double s, final byte[] b, final int off, final int len) {
+        if (x.score < s) {
+            return -1;
+        }
+        if (x.score > s) {
+            return 1;
+        }
+        return Arrays.compareUnsigned(x.member, 0, x.member.length, b, off, off + len);
+    }
+
+    // ---- dict ----------------------------------------------------------------------------------
+
+    /** The node of member b[off, off+len), or null. O(1). */
+    public Node get(final byte[] b, final int off, final int len) {
+        final int h = hashOf(b, off, len);
+        for (Node n = buckets[h & (buckets.length - 1)]; n != null; n = n.chain) {
+            if (n.hash == h && Arrays.equals(n.member, 0, n.member.length, b, off, off + len)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private void dictAdd(final Node x) {
+        if (size >= buckets.length) {
+            rehash(buckets.length << 1);
+        }
+        final int i = x.hash & (buckets.length - 1);
+        x.chain = buckets[i];
+        buckets[i] = x;
+    }
+
+    private void dictRemove(final Node x) {
+        final int i = x.hash & (buckets.length - 1);
+        Node n = buckets[i];
+        if (n == x) {
+            buckets[i] = x.chain;
+        } else {
+            while (n.chain != x) {
+                n = n.chain;
+            }
+            n.chain = x.chain;
+        }
+        x.chain = null;
+    }
+
+    /** Halves the table while it is below one member in ten buckets (after removals). */
+    private void maybeShrink() {
+        if (buckets.length > MIN_BUCKETS && size * 10L < buckets.length) {
+            rehash(bucketsFor(size));
+        }
+    }
+
+    private void rehash(final int n) {
+        final Node[] old = buckets;
+        final Node[] nb = new Node[n];
+        final int mask = n - 1;
+        for (Node b : old) {
+            while (b != null) {
+                final Node next = b.chain;
+                final int i = b.hash & mask;
+                b.chain = nb[i];
+                nb[i] = b;
+                b = next;
+            }
+        }
+        buckets = nb;
+    }
+
+    // ---- skip list -----------------------------------------------------------------------------
+
+    /** Redis's zslRandomLevel: each level above the first with probability 1/4, at most 32. */
+    private static int randomLevel() {
+        final long r = ThreadLocalRandom.current().nextLong();
+        return Math.min(MAX_LEVEL, 1 + (Long.numberOfTrailingZeros(r) >>> 1));
+    }
+
+    /**
+     * Adds member b[off, off+len) (a copy) with the given score; the member must not be in the set.
+     * Returns its node. O(log N).
+     */
+    public Node add(final byte[] b, final int off, final int len, final double score) {
+        final Node x = new Node(Arrays.copyOfRange(b, off, off + len), score, randomLevel(), hashOf(b, off, len));
+        link(x);
+        dictAdd(x);
+        size++;
+        memberBytes += nodeBytes(x);
+        return x;
+    }
+
+    /** Adds a member whose array the set may keep (the caller gives it up). */
+    public Node addOwned(final byte[] member, final double score) {
+        final Node x = new Node(member, score, randomLevel(), hashOf(member, 0, member.length));
+        link(x);
+        dictAdd(x);
+        size++;
+        memberBytes += nodeBytes(x);
+        return x;
+    }
+
+    /** Fills {@link #update} and {@link #rank} with the last nodes before (s, member) at each level. */
+    private void search(final double s, final byte[] b, final int off, final int len) {
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            rank[i] = i == level - 1 ? 0 : rank[i + 1];
+            Node f;
+            while ((f = x.forward(i)) != null && compare(f, s, b, off, len) < 0) {
+                rank[i] += x.span(i);
+                x = f;
+            }
+            update[i] = x;
+        }
+    }
+
+    /** Links node x (not in the list) at its place; x's level arrays are reused. */
+    private void link(final Node x) {
+        search(x.score, x.member, 0, x.member.length);
+        final int lvl = x.level();
+        if (lvl > level) {
+            for (int i = level; i < lvl; i++) {
+                rank[i] = 0;
+                update[i] = head;
+                head.span(i, size);
+            }
+            level = lvl;
+        }
+        for (int i = 0; i < lvl; i++) {
+            final Node u = update[i];
+            x.forward(i, u.forward(i));
+            u.forward(i, x);
+            if (i > 0) {
+                x.span(i, u.span(i) - (rank[0] - rank[i]));
+                u.span(i, rank[0] - rank[i] + 1);
+            }
+        }
+        for (int i = lvl; i < level; i++) {
+            update[i].span(i, update[i].span(i) + 1);
+        }
+        x.backward = update[0] == head ? null : update[0];
+        if (x.next != null) {
+            x.next.backward = x;
+        } else {
+            tail = x;
+        }
+    }
+
+    /** Unlinks x given {@link #update} filled for it (Redis's zslDeleteNode). */
+    private void unlink(final Node x) {
+        for (int i = 0; i < level; i++) {
+            final Node u = update[i];
+            if (u.forward(i) == x) {
+                if (i > 0) {
+                    u.span(i, u.span(i) + x.span(i) - 1);
+                }
+                u.forward(i, x.forward(i));
+            } else if (i > 0) {
+                u.span(i, u.span(i) - 1);
+            }
+        }
+        if (x.next != null) {
+            x.next.backward = x.backward;
+        } else {
+            tail = x.backward;
+        }
+        while (level > 1 && head.forward(level - 1) == null) {
+            level--;
+        }
+    }
+
+    /** Removes node x (which must be in this set). O(log N). */
+    public void remove(final Node x) {
+        search(x.score, x.member, 0, x.member.length);
+        unlink(x);
+        dropNode(x);
+        maybeShrink();
+    }
+
+    private void dropNode(final Node x) {
+        dictRemove(x);
+        size--;
+        memberBytes -= nodeBytes(x);
+    }
+
+    /** Removes member b[off, off+len); false when it is not in the set. */
+    public boolean remove(final byte[] b, final int off, final int len) {
+        final Node x = get(b, off, len);
+        if (x == null) {
+            return false;
+        }
+        remove(x);
+        return true;
+    }
+
+    /**
+     * Gives node x a new score and moves it to its new place: in place when the order does not
+     * change (Redis's zslUpdateScore), else unlinked and linked again. O(log N).
+     */
+    public void setScore(final Node x, final double score) {
+        final Node prev = x.backward;
+        final Node next = x.next;
+        if ((prev == null || prev.score < score) && (next == null || next.score > score)) {
+            x.score = score;
+            return;
+        }
+        search(x.score, x.member, 0, x.member.length);
+        unlink(x);
+        x.score = score;
+        x.backward = null;
+        link(x);
+    }
+
+    /** 0-based rank of node x in ascending order. O(log N). */
+    public long rank(final Node x) {
+        long r = 0;
+        Node n = head;
+        final byte[] m = x.member;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = n.forward(i)) != null && compare(f, x.score, m, 0, m.length) <= 0) {
+                r += n.span(i);
+                n = f;
+            }
+            if (n == x) {
+                return r - 1;
+            }
+        }
+        throw new IllegalStateException("node not in set");
+    }
+
+    /** The node of 0-based rank r (0 <= r < size), ascending. O(log N). */
+    public Node byRank(final long r) {
+        final long target = r + 1;
+        long traversed = 0;
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = x.forward(i)) != null && traversed + x.span(i) <= target) {
+                traversed += x.span(i);
+                x = f;
+            }
+            if (traversed == target) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    // ---- ranges --------------------------------------------------------------------------------
+
+    /** The lowest node whose score is in the range, or null. O(log N). */
+    public Node firstInRange(final ScoreRange range) {
+        if (range.isEmpty() || tail == null || !range.aboveMin(tail.score) || !range.belowMax(head.next.score)) {
+            return null;
+        }
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = x.forward(i)) != null && !range.aboveMin(f.score)) {
+                x = f;
+            }
+        }
+        x = x.next;
+        return x != null && range.belowMax(x.score) ? x : null;
+    }
+
+    /** The highest node whose score is in the range, or null. O(log N). */
+    public Node lastInRange(final ScoreRange range) {
+        if (range.isEmpty() || tail == null || !range.aboveMin(tail.score) || !range.belowMax(head.next.score)) {
+            return null;
+        }
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = x.forward(i)) != null && range.belowMax(f.score)) {
+                x = f;
+            }
+        }
+        return x != head && range.aboveMin(x.score) ? x : null;
+    }
+
+    /** The lowest node whose member is in the range, or null. O(log N). */
+    public Node firstInRange(final LexRange range) {
+        if (!lexOverlaps(range)) {
+            return null;
+        }
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = x.forward(i)) != null && !range.aboveMin(f.member, 0, f.member.length)) {
+                x = f;
+            }
+        }
+        x = x.next;
+        return x != null && range.belowMax(x.member, 0, x.member.length) ? x : null;
+    }
+
+    /** The highest node whose member is in the range, or null. O(log N). */
+    public Node lastInRange(final LexRange range) {
+        if (!lexOverlaps(range)) {
+            return null;
+        }
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = x.forward(i)) != null && range.belowMax(f.member, 0, f.member.length)) {
+                x = f;
+            }
+        }
+        return x != head && range.aboveMin(x.member, 0, x.member.length) ? x : null;
+    }
+
+    private boolean lexOverlaps(final LexRange range) {
+        return !range.isEmpty() && tail != null && range.aboveMin(tail.member, 0, tail.member.length)
+                && range.belowMax(head.next.member, 0, head.next.member.length);
+    }
+
+    /** Removes the nodes of 0-based ranks start..end (inclusive, within bounds); returns how many. */
+    public long removeRangeByRank(final long start, final long end) {
+        long traversed = 0;
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = x.forward(i)) != null && traversed + x.span(i) < start + 1) {
+                traversed += x.span(i);
+                x = f;
+            }
+            update[i] = x;
+        }
+        traversed++;
+        x = x.next;
+        long removed = 0;
+        while (x != null && traversed <= end + 1) {
+            final Node next = x.next;
+            unlink(x);
+            dropNode(x);
+            removed++;
+            traversed++;
+            x = next;
+        }
+        maybeShrink();
+        return removed;
+    }
+
+    /** Removes every node whose score is in the range; returns how many. */
+    public long removeRange(final ScoreRange range) {
+        if (range.isEmpty()) {
+            return 0;
+        }
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = x.forward(i)) != null && !range.aboveMin(f.score)) {
+                x = f;
+            }
+            update[i] = x;
+        }
+        x = x.next;
+        long removed = 0;
+        while (x != null && range.belowMax(x.score)) {
+            final Node next = x.next;
+            unlink(x);
+            dropNode(x);
+            removed++;
+            x = next;
+        }
+        maybeShrink();
+        return removed;
+    }
+
+    /** Removes every node whose member is in the range; returns how many. */
+    public long removeRange(final LexRange range) {
+        if (range.isEmpty()) {
+            return 0;
+        }
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = x.forward(i)) != null && !range.aboveMin(f.member, 0, f.member.length)) {
+                x = f;
+            }
+            update[i] = x;
+        }
+        x = x.next;
+        long removed = 0;
+        while (x != null && range.belowMax(x.member, 0, x.member.length)) {
+            final Node next = x.next;
+            unlink(x);
+            dropNode(x);
+            removed++;
+            x = next;
+        }
+        maybeShrink();
+        return removed;
+    }
+
+    /** A uniformly random node of a non-empty set. O(log N). */
+    public Node random(final SplittableRandom rnd) {
+        return byRank(rnd.nextInt(size));
+    }
+
+    // ---- scan ----------------------------------------------------------------------------------
+
+    /** Receives nodes during a scan. */
+    @FunctionalInterface
+    public interface Visitor {
+        void visit(Node n);
+    }
+
+    /**
+     * One ZSCAN step from cursor v: visits one bucket's nodes and returns the next cursor (0 when
+     * done). The reverse-binary cursor is Redis's: every member present for the whole scan is
+     * visited at least once, even if the table is resized between calls.
+     */
+    public long scan(long v, final Visitor fn) {
+        final long mask = buckets.length - 1;
+        for (Node n = buckets[(int) (v & mask)]; n != null; n = n.chain) {
+            fn.visit(n);
+        }
+        v |= ~mask;
+        v = Long.reverse(v);
+        v++;
+        return Long.reverse(v);
+    }
+
+    // ---- ValueObject ---------------------------------------------------------------------------
+
+    @Override
+    public SortedSet copy() {
+        final SortedSet c = new SortedSet(size);
+        for (Node n = head.next; n != null; n = n.next) {
+            c.appendOwned(n.member, n.score, n.hash);
+        }
+        return c;
+    }
+
+    /**
+     * Appends a member (the set keeps the array) that sorts after every member already here, when
+     * building a set from sorted input: O(1) per member instead of a search. Only while building:
+     * no other change may come between the first append and the last.
+     */
+    void append(final byte[] member, final double score) {
+        appendOwned(member, score, hashOf(member, 0, member.length));
+    }
+
+    private void appendOwned(final byte[] member, final double score, final int hash) {
+        final Node x = new Node(member, score, randomLevel(), hash);
+        final int lvl = x.level();
+        if (size == 0) {
+            for (int i = 0; i < MAX_LEVEL; i++) {
+                update[i] = head;
+                rank[i] = 0;
+            }
+        }
+        if (lvl > level) {
+            for (int i = level; i < lvl; i++) {
+                head.span(i, size);
+            }
+            level = lvl;
+        }
+        // update[i] holds the last node reaching level i, rank[i] its rank (kept across appends).
+        for (int i = 0; i < lvl; i++) {
+            final Node u = update[i];
+            u.forward(i, x);
+            u.span(i, size + 1 - rank[i]);
+            update[i] = x;
+            rank[i] = size + 1;
+        }
+        x.backward = tail;
+        tail = x;
+        dictAdd(x);
+        size++;
+        memberBytes += nodeBytes(x);
+        for (int i = lvl; i < level; i++) {
+            update[i].span(i, size - rank[i]);
+        }
+    }
+
+    /**
+     * Builds a set from members already in ascending (score, member) order, keeping the arrays.
+     * O(N).
+     */
+    public static SortedSet ofSorted(final byte[][] members, final double[] scores, final int n) {
+        final SortedSet s = new SortedSet(n);
+        for (int i = 0; i < n; i++) {
+            s.appendOwned(members[i], scores[i], hashOf(members[i], 0, members[i].length));
+        }
+        return s;
+    }
+
+    private static long arrayBytes(final long payload) {
+        return (16 + payload + 7) & ~7L;
+    }
+
+    private static long nodeBytes(final Node x) {
+        final int lvl = x.level();
+        final long levels = lvl > 1 ? 2 * arrayBytes(4L * (lvl - 1)) : 0;
+        return NODE_BYTES + arrayBytes(x.member.length) + levels;
+    }
+
+    @Override
+    public long memoryBytes() {
+        return SET_BYTES + arrayBytes(4L * buckets.length) + memberBytes;
+    }
+
+    /** Checks every invariant (order, spans, backward links, dict); for tests. O(N log N). */
+    void check() {
+        long n = 0;
+        Node prev = null;
+        for (Node x = head.next; x != null; x = x.next) {
+            if (x.backward != prev) {
+                throw new IllegalStateException("backward link at " + n);
+            }
+            if (prev != null && compare(prev, x.score, x.member, 0, x.member.length) >= 0) {
+                throw new IllegalStateException("order at " + n);
+            }
+            if (get(x.member, 0, x.member.length) != x) {
+                throw new IllegalStateException("dict at " + n);
+            }
+            if (rank(x) != n || byRank(n) != x) {
+                throw new IllegalStateException("rank at " + n);
+            }
+            prev = x;
+            n++;
+        }
+        if (n != size || tail != prev) {
+            throw new IllegalStateException("size " + size + " vs " + n);
+        }
+        for (int i = 1; i < level; i++) {
+            long pos = 0;
+            Node x = head;
+            while (x != null) {
+                final Node f = x.forward(i);
+                if (f == null) {
+                    break;
+                }
+                long steps = 0;
+                Node y = x;
+                while (y != f) {
+                    y = y.next;
+                    steps++;
+                }
+                if (steps != x.span(i)) {
+                    throw new IllegalStateException("span at level " + i + " pos " + pos);
+                }
+                pos += steps;
+                x = f;
+            }
+        }
+    }
+}
