@@ -199,6 +199,15 @@ public final class CommandTable {
             cmd("blmpop", -5, "write blocking movablekeys").acl("@list").keys(0, 0, 0)
                     .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "delete"))
                     .keyed(BlockingCommands::blmpop, BlockingCommands::blmpopAcross),
+            cmd("bzpopmin", -3, "write noscript blocking fast").acl("@sortedset")
+                    .keys(1, -2, 1, "RW", "access", "delete")
+                    .keyed(BlockingCommands::bzpopmin, BlockingCommands::bzpopAcross),
+            cmd("bzpopmax", -3, "write noscript blocking fast").acl("@sortedset")
+                    .keys(1, -2, 1, "RW", "access", "delete")
+                    .keyed(BlockingCommands::bzpopmax, BlockingCommands::bzpopAcross),
+            cmd("bzmpop", -5, "write blocking movablekeys").acl("@sortedset").keys(0, 0, 0)
+                    .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "delete"))
+                    .keyed(BlockingCommands::bzmpop, BlockingCommands::bzmpopAcross),
             // ---- sorted sets ---------------------------------------------------------------
             cmd("zadd", -4, "write denyoom fast").acl("@sortedset").keys(1, 1, 1, "RW", "update")
                     .keyed(ZsetCommands::zadd),

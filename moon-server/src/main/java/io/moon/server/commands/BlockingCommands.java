@@ -9,8 +9,9 @@ import io.moon.storage.ListValues;
 import io.moon.storage.ValueType;
 
 /**
- * The blocking list pops: BLPOP, BRPOP, BLMPOP, BLMOVE, BRPOPLPUSH. Each first does what its
- * non-blocking twin does (the pop logic is the list family's); when every key is missing it
+ * The blocking pops: BLPOP, BRPOP, BLMPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN, BZPOPMAX, BZMPOP. Each
+ * first does what its
+ * non-blocking twin does (the pop logic is the list or sorted-set family's); when every key is missing it
  * blocks (see {@link Blocking} and docs/architecture.md, "Blocking commands"), unless it runs
  * inside MULTI/EXEC or a script, where it answers as on a timeout.
  *
@@ -183,6 +184,146 @@ public final class BlockingCommands {
             return CrossShard.finished(c);
         }
         final Coordinated op = new BlockingMove(c, arg, deadline);
+        op.start();
+        return op;
+    }
+
+    // ---- sorted sets ---------------------------------------------------------------------------
+
+    private static final byte[] MIN = {'M', 'I', 'N'};
+    private static final byte[] MAX = {'M', 'A', 'X'};
+    private static final byte[] COUNT = {'C', 'O', 'U', 'N', 'T'};
+    private static final byte[] NUMKEYS = io.moon.protocol.Reply.err("ERR numkeys should be greater than 0");
+    private static final byte[] COUNT_POSITIVE = io.moon.protocol.Reply.err("ERR count should be greater than 0");
+
+    /** A served BZPOPMIN/BZPOPMAX ([key, member, score]) or BZMPOP ([key, [[member, score]...]]). */
+    static final BlockedPop ZSET_POP = (c, arg, i, a, h) -> {
+        final long count = arg >> 1;
+        ZsetPopCommands.pop(c, i, a, h, (arg & 1) != 0, count, count != -1, true);
+    };
+
+    // BZPOPMIN key [key ...] timeout
+    public static void bzpopmin(final Ctx c) {
+        bzpop(c, false);
+    }
+
+    // BZPOPMAX key [key ...] timeout
+    public static void bzpopmax(final Ctx c) {
+        bzpop(c, true);
+    }
+
+    private static void bzpop(final Ctx c, final boolean max) {
+        final long deadline = Blocking.deadline(c, c.argc() - 1);
+        if (deadline < 0) {
+            return;
+        }
+        zpopOrBlock(c, 1, c.argc() - 2, -1L << 1 | (max ? 1 : 0), deadline);
+    }
+
+    private static void zpopOrBlock(final Ctx c, final int firstKey, final int lastKey, final long arg,
+                                    final long deadline) {
+        for (int i = firstKey; i <= lastKey; i++) {
+            final long h = c.keyHash(i);
+            final long a = c.find(i, h);
+            if (a == 0) {
+                continue;
+            }
+            if (ValueType.of(c.db, a) != ValueType.ZSET) {
+                c.out.raw(Errors.WRONGTYPE);
+                return;
+            }
+            ZSET_POP.serve(c, arg, i, a, h);
+            return;
+        }
+        if (!Blocking.mayBlock(c)) {
+            c.out.nullArray();
+            return;
+        }
+        Blocking.block(c, ZSET_POP, ValueType.ZSET, arg, deadline, firstKey, lastKey);
+    }
+
+    // BZPOPMIN / BZPOPMAX with keys on several shards
+    public static Coordinated bzpopAcross(final Ctx c) {
+        final long deadline = Blocking.deadline(c, c.argc() - 1);
+        if (deadline < 0) {
+            return CrossShard.finished(c);
+        }
+        final boolean max = c.cmd.name().equals("bzpopmax");
+        final BlockingOp op = new BlockingOp(c, ZSET_POP, ValueType.ZSET, -1L << 1 | (max ? 1 : 0), deadline, 1,
+                c.argc() - 2);
+        op.start();
+        return op;
+    }
+
+    /**
+     * BZMPOP's arguments after the timeout: numkeys, MIN|MAX, COUNT. Returns {@code count << 1 | max},
+     * or -1 after replying Redis's error (checked before the timeout, as Redis does).
+     */
+    private static long zmpopArgs(final Ctx c) {
+        final io.moon.protocol.Request r = c.req;
+        if (!r.parseLong(2) || r.longValue < 1) {
+            c.out.raw(NUMKEYS);
+            return -1;
+        }
+        final long whereArg = 3 + r.longValue;
+        if (whereArg >= r.argc()) {
+            c.out.raw(Errors.SYNTAX);
+            return -1;
+        }
+        final int w = (int) whereArg;
+        final boolean max;
+        if (r.argIs(w, MIN)) {
+            max = false;
+        } else if (r.argIs(w, MAX)) {
+            max = true;
+        } else {
+            c.out.raw(Errors.SYNTAX);
+            return -1;
+        }
+        long count = -1;
+        for (int j = w + 1; j < r.argc(); j++) {
+            if (count == -1 && r.argIs(j, COUNT) && j + 1 < r.argc()) {
+                j++;
+                if (!r.parseLong(j) || r.longValue < 1) {
+                    c.out.raw(COUNT_POSITIVE);
+                    return -1;
+                }
+                count = r.longValue;
+            } else {
+                c.out.raw(Errors.SYNTAX);
+                return -1;
+            }
+        }
+        return (count == -1 ? 1 : count) << 1 | (max ? 1 : 0);
+    }
+
+    // BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
+    public static void bzmpop(final Ctx c) {
+        final long args = zmpopArgs(c);
+        if (args < 0) {
+            return;
+        }
+        final long deadline = Blocking.deadline(c, 1);
+        if (deadline < 0) {
+            return;
+        }
+        c.req.parseLong(2);
+        zpopOrBlock(c, 3, 2 + (int) c.req.longValue, args, deadline);
+    }
+
+    // BZMPOP with keys on several shards
+    public static Coordinated bzmpopAcross(final Ctx c) {
+        final long args = zmpopArgs(c);
+        if (args < 0) {
+            return CrossShard.finished(c);
+        }
+        final long deadline = Blocking.deadline(c, 1);
+        if (deadline < 0) {
+            return CrossShard.finished(c);
+        }
+        c.req.parseLong(2);
+        final BlockingOp op = new BlockingOp(c, ZSET_POP, ValueType.ZSET, args, deadline, 3,
+                2 + (int) c.req.longValue);
         op.start();
         return op;
     }

@@ -367,4 +367,121 @@ class BlockingCommandsTest extends SharedHarnessTest {
         assertEquals(new Resp.Simple("PONG"), w.read());
         w.close();
     }
+
+    // ---- sorted sets ---------------------------------------------------------------------------
+
+    @Test
+    void shouldPopSortedSetsAtOnceOrWhenFed() {
+        final String[] k = KeyPlacement.onDistinctShards(h, "zs", 3);
+        assertInt(2, run("ZADD", k[1], "1", "a", "2", "b"));
+        assertEquals(list(k[1], "a", "1"), run("BZPOPMIN", k[0], k[1], "0"));
+        assertEquals(list(k[1], "b", "2"), run("BZPOPMAX", k[1], "0"));
+        assertNil(run("BZPOPMIN", k[0], k[2], "0.02"));
+        assertNil(run("BZMPOP", "0.02", "2", k[0], k[2], "MIN"));
+        assertErrorText("ERR syntax error", run("BZMPOP", "0", "1", k[0], "MID"));
+        assertErrorText("ERR count should be greater than 0", run("BZMPOP", "0", "1", k[0], "MIN", "COUNT", "0"));
+        assertErrorText("ERR numkeys should be greater than 0", run("BZMPOP", "0", "0", k[0], "MIN"));
+        assertErrorText("ERR timeout is negative", run("BZPOPMAX", k[0], "-1"));
+        final Harness.Client w = client();
+        send(w, "BZPOPMAX", k[0], k[1], k[2], "0");
+        awaitBlocked(1);
+        assertInt(1, run("RPUSH", k[2], "not-a-zset"));
+        assertTrue(silent(w));
+        assertInt(2, run("ZADD", k[0], "5", "x", "7", "y"));
+        assertEquals(list(k[0], "y", "7"), w.read());
+        send(w, "BZMPOP", "0", "2", "zs-none", k[1], "MIN", "COUNT", "5");
+        awaitBlocked(1);
+        assertInt(2, run("ZADD", k[1], "3", "p", "4", "q"));
+        assertEquals(list(k[1], list(list("p", "3"), list("q", "4"))), w.read());
+        assertErrorText(WRONGTYPE, run("BZPOPMIN", k[2], "0"));
+        awaitNoLeftovers();
+    }
+
+    private static boolean silent(final Harness.Client c) {
+        try {
+            return c.silentFor(100);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ---- many clients --------------------------------------------------------------------------
+
+    /**
+     * Four shards, 8 clients blocking on keys of every shard, 4 pushers on other connections: every
+     * element pushed is popped by exactly one client, none is lost, none twice.
+     */
+    @Test
+    void shouldDeliverEveryElementExactlyOnceUnderConcurrency() throws Exception {
+        final int consumers = 8;
+        final int pushers = 4;
+        final int perPusher = 500;
+        try (Harness h4 = Harness.start(4)) {
+            final String[] keys = KeyPlacement.onDistinctShards(h4, "cc", 4);
+            final java.util.concurrent.ConcurrentHashMap<String, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
+            final java.util.concurrent.atomic.AtomicInteger duplicates = new java.util.concurrent.atomic.AtomicInteger();
+            final java.util.concurrent.atomic.AtomicBoolean pushing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                    consumers + pushers);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            final java.util.List<java.util.concurrent.Future<?>> tasks = new java.util.ArrayList<>();
+            for (int i = 0; i < consumers; i++) {
+                final Harness.Client c = h4.client();
+                final int me = i;
+                tasks.add(pool.submit(() -> {
+                    final String[] args = new String[keys.length + 2];
+                    args[0] = me % 2 == 0 ? "BLPOP" : "BRPOP";
+                    for (int k = 0; k < keys.length; k++) {
+                        args[1 + k] = keys[(k + me) % keys.length];
+                    }
+                    args[args.length - 1] = "0.2";
+                    while (System.nanoTime() < deadline) {
+                        final Object r = c.run(args);
+                        if (r == null) {
+                            if (!pushing.get()) {
+                                return;
+                            }
+                            continue;
+                        }
+                        final String v = (String) ((List<?>) r).get(1);
+                        if (seen.put(v, me) != null) {
+                            duplicates.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            final java.util.List<java.util.concurrent.Future<?>> pushes = new java.util.ArrayList<>();
+            for (int p = 0; p < pushers; p++) {
+                final Harness.Client c = h4.client();
+                final int me = p;
+                pushes.add(pool.submit(() -> {
+                    final java.util.Random rnd = new java.util.Random(me);
+                    for (int i = 0; i < perPusher; i++) {
+                        final String key = keys[rnd.nextInt(keys.length)];
+                        c.run(rnd.nextBoolean() ? "LPUSH" : "RPUSH", key, me + ":" + i);
+                    }
+                }));
+            }
+            for (final java.util.concurrent.Future<?> f : pushes) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            // let the consumers drain what is left, then stop
+            final long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (seen.size() < pushers * perPusher && System.nanoTime() < drainEnd) {
+                Thread.sleep(10);
+            }
+            pushing.set(false);
+            for (final java.util.concurrent.Future<?> f : tasks) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdownNow();
+            assertEquals(0, duplicates.get(), "elements popped twice");
+            assertEquals(pushers * perPusher, seen.size(), "elements lost");
+            for (final String key : keys) {
+                assertInt(0, h4.run("EXISTS", key));
+            }
+            assertEquals(0, leftovers(h4));
+        }
+    }
 }
