@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -75,6 +76,53 @@ class HotPathAllocationTest {
         final long allocated = mx.getCurrentThreadAllocatedBytes() - before;
         final double perOp = (double) allocated / MEASURED;
         assertTrue(perOp < 0.05, name + " allocated " + perOp + " bytes per command (" + allocated + " in total)");
+        out.release();
+        set.release();
+        in.release();
+    }
+
+    /** RESP for one command. */
+    private static void resp(final StringBuilder sb, final String... args) {
+        sb.append('*').append(args.length).append("\r\n");
+        for (final String a : args) {
+            sb.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        }
+    }
+
+    /**
+     * The list commands' common paths allocate nothing either: on lists of ten short elements
+     * (packed in their entries), LPUSH then RPOP keep each list's length steady while LINDEX,
+     * LRANGE, LLEN and LPOS read it.
+     */
+    @Test
+    void shouldNotAllocatePerListCommand() {
+        final Shard shard = server.shard(0);
+        final RespParser parser = new RespParser();
+        final Request req = new Request();
+        final Reply reply = new Reply();
+        final ByteBuf out = Unpooled.wrappedBuffer(new byte[1 << 16]).clear();
+        final StringBuilder setup = new StringBuilder();
+        final StringBuilder ops = new StringBuilder();
+        for (int i = 0; i < KEYS; i++) {
+            final String key = "list:" + (100000 + i);
+            resp(setup, "RPUSH", key, "a", "b", "c", "12", "345", "e", "f", "g", "h", "i");
+            resp(ops, "LPUSH", key, "head-value");
+            resp(ops, "LINDEX", key, "-1");
+            resp(ops, "LRANGE", key, "0", "-1");
+            resp(ops, "RPOP", key);
+            resp(ops, "LLEN", key);
+            resp(ops, "LPOS", key, "e");
+        }
+        final ByteBuf set = Unpooled.wrappedBuffer(setup.toString().getBytes(StandardCharsets.US_ASCII));
+        final ByteBuf in = Unpooled.wrappedBuffer(ops.toString().getBytes(StandardCharsets.US_ASCII));
+        run(shard, parser, req, reply, out, set, KEYS);
+        run(shard, parser, req, reply, out, in, WARMUP);
+        final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        final long before = mx.getCurrentThreadAllocatedBytes();
+        run(shard, parser, req, reply, out, in, MEASURED);
+        final long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        final double perOp = (double) allocated / MEASURED;
+        assertTrue(perOp < 0.05, "list commands allocated " + perOp + " bytes per command (" + allocated + " in total)");
         out.release();
         set.release();
         in.release();

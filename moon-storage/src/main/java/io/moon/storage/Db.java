@@ -28,6 +28,8 @@ public final class Db {
     private int objectTop;
     private int[] freeObject = new int[16];
     private int freeObjects;
+    /** Hashes with field TTLs, by soonest expiry, for the active expire cycle. */
+    final FieldExpiry fieldExpiry = new FieldExpiry(this);
     /** Running estimate of the TTL of keys with an expiry, as Redis keeps for INFO keyspace. */
     long avgTtlMillis;
 
@@ -76,6 +78,7 @@ public final class Db {
         objectTop = 0;
         freeObject = new int[16];
         freeObjects = 0;
+        fieldExpiry.clear();
     }
 
     // ---- entry access --------------------------------------------------------------------------
@@ -488,6 +491,10 @@ public final class Db {
         final int meta = Entry.meta(p, off) & ~Entry.HAS_EXPIRE;
         if (Entry.isObjectKind(Entry.kind(p, off))) {
             final ValueObject o = (ValueObject) objects[Entry.getInt(p, vp)];
+            if (moveObject) {
+                // the object is leaving (maybe for another shard's thread): stop sweeping it here
+                fieldExpiry.forget(Entry.getInt(p, vp));
+            }
             return new Dump(meta, null, moveObject ? o : o.copy(), expireAt(addr), Entry.lru(p, off));
         }
         final int end = off + entryLength(addr);
@@ -517,6 +524,9 @@ public final class Db {
         }
         if (keepStamp) {
             Entry.lru(p, (int) a, d.stamp());
+        }
+        if (d.object() != null) {
+            adopt(a);
         }
         return expire ? setExpire(a, h, d.expireAtMillis()) : a;
     }
@@ -557,6 +567,7 @@ public final class Db {
         final long a = insert(k, ko, kl, h, Entry.sizeFor(kl, kind, 0, false), kind);
         final byte[] p = slabs.page(a);
         Entry.putInt(p, valuePos(p, (int) a), addObject(o));
+        adopt(a);
         return a;
     }
 
@@ -580,6 +591,7 @@ public final class Db {
         p[off + Entry.META] = (byte) ((p[off + Entry.META] & ~(Entry.KIND_MASK | Entry.RAW)) | kind);
         if (o != null) {
             Entry.putInt(p, off + head, addObject(o));
+            adopt(a);
         } else {
             System.arraycopy(src, so, p, off + head, len);
         }
@@ -590,6 +602,47 @@ public final class Db {
     public ValueObject object(final long addr) {
         final byte[] p = slabs.page(addr);
         return (ValueObject) objects[Entry.getInt(p, valuePos(p, (int) addr))];
+    }
+
+    /** Index in the object table of an object-kind entry's value. */
+    int objectIndex(final long addr) {
+        final byte[] p = slabs.page(addr);
+        return Entry.getInt(p, valuePos(p, (int) addr));
+    }
+
+    /** The object at an object-table index. */
+    Object objectAt(final int i) {
+        return objects[i];
+    }
+
+    /** Starts sweeping the new object of the entry at addr when it is a hash with field TTLs. */
+    private void adopt(final long addr) {
+        if (object(addr) instanceof HashTable t && t.ttlCount() > 0) {
+            fieldExpiry.track(objectIndex(addr), keyBytes(addr), t.minExpireAt());
+        }
+    }
+
+    /**
+     * Call after setting field TTLs on the hash at addr (a {@link HashTable} value): the active
+     * expire cycle learns its new soonest expiry. Lowering is all it needs to hear about; a hash
+     * whose TTLs went away is dropped when the cycle next looks at it.
+     */
+    public void fieldTtlChanged(final long addr) {
+        final HashTable t = (HashTable) object(addr);
+        if (t.ttlCount() > 0) {
+            fieldExpiry.track(objectIndex(addr), fieldExpiry.tracked(objectIndex(addr)) ? null : keyBytes(addr),
+                    t.minExpireAt());
+        }
+    }
+
+    /** Hashes with field TTLs the active expire cycle watches in this database. */
+    public int fieldExpiryHashes() {
+        return fieldExpiry.count();
+    }
+
+    /** Hash fields the active expire cycle deleted in this database. */
+    public long expiredFields() {
+        return fieldExpiry.expiredFields;
     }
 
     private int addObject(final ValueObject o) {
@@ -607,6 +660,7 @@ public final class Db {
     }
 
     private void freeObject(final int i) {
+        fieldExpiry.forget(i);
         objects[i] = null;
         if (freeObjects == freeObject.length) {
             freeObject = Arrays.copyOf(freeObject, freeObject.length << 1);
@@ -623,7 +677,8 @@ public final class Db {
 
     /** Bytes this database holds: pages, bucket arrays and the expires index. */
     public long memoryBytes() {
-        return slabs.pageBytes() + slabs.overheadBytes() + 8L * buckets() + 8L * expAddr.length + objectBytes();
+        return slabs.pageBytes() + slabs.overheadBytes() + 8L * buckets() + 8L * expAddr.length + objectBytes()
+                + fieldExpiry.memoryBytes();
     }
 
     /**

@@ -173,7 +173,8 @@ public final class Keyspace {
      * Redis's slow active expire cycle: for each database with expiring keys, examine
      * {@value #EXPIRE_KEYS_PER_LOOP} of them at a time and delete those past their time, and go
      * on while more than {@value #EXPIRE_ACCEPTABLE_STALE_PERCENT}% of a round had expired, until
-     * {@code budgetNanos} is spent. Keys nobody reads still free their memory this way.
+     * {@code budgetNanos} is spent. Keys nobody reads still free their memory this way. Hash fields
+     * past their TTL go the same way, soonest first, in what remains of the budget.
      *
      * @return keys deleted
      */
@@ -228,6 +229,12 @@ public final class Keyspace {
                 if (sampled == 0 || expired * 100 / sampled <= EXPIRE_ACCEPTABLE_STALE_PERCENT) {
                     break;
                 }
+            }
+        }
+        // hash fields with TTLs (Redis 7.4): whatever the keys left of the budget
+        for (int n = 0; n < dbs.length && System.nanoTime() - start < budgetNanos; n++) {
+            if (dbs[n].fieldExpiry.count() > 0) {
+                dbs[n].fieldExpiry.sweep(nowMillis, start + budgetNanos);
             }
         }
         stats.expireCycleNanos += System.nanoTime() - start;

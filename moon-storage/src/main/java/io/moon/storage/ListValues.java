@@ -59,17 +59,19 @@ public final class ListValues {
      */
     public static long push(final Db db, long a, final byte[] k, final int ko, final int kl, final long h,
                             final boolean left, final Request r, final int from, final int to, final int fill) {
+        final byte[] src = r.buf();
         long rawBytes = 0;
+        long growth = 0;
         for (int i = from; i <= to; i++) {
             rawBytes += r.len(i);
+            growth += Listpack.encodedSize(src, r.off(i), r.len(i));
         }
         final int n = to - from + 1;
         if (a == 0) {
-            a = create(db, k, ko, kl, h, rawBytes, n, fill);
+            a = create(db, k, ko, kl, h, rawBytes, n, growth, fill);
         } else {
             a = convertForGrowth(db, a, h, rawBytes, n, fill);
         }
-        final byte[] src = r.buf();
         if (db.kind(a) == Entry.KIND_LIST_QL) {
             final QuickList ql = (QuickList) db.object(a);
             for (int i = from; i <= to; i++) {
@@ -80,10 +82,6 @@ public final class ListValues {
                 }
             }
             return a;
-        }
-        long growth = 0;
-        for (int i = from; i <= to; i++) {
-            growth += Listpack.encodedSize(src, r.off(i), r.len(i));
         }
         a = db.resizePacked(a, h, Math.toIntExact(db.valueLength(a) + growth));
         final byte[] b = db.page(a);
@@ -104,8 +102,9 @@ public final class ListValues {
     public static long pushOne(final Db db, long a, final byte[] k, final int ko, final int kl, final long h,
                                final boolean left, final byte[] e, final int eo, final int el, final long rawBytes,
                                final int fill) {
+        final int size = Listpack.encodedSize(e, eo, el);
         if (a == 0) {
-            a = create(db, k, ko, kl, h, rawBytes, 1, fill);
+            a = create(db, k, ko, kl, h, rawBytes, 1, size, fill);
         } else {
             a = convertForGrowth(db, a, h, rawBytes, 1, fill);
         }
@@ -118,7 +117,7 @@ public final class ListValues {
             }
             return a;
         }
-        a = db.resizePacked(a, h, db.valueLength(a) + Listpack.encodedSize(e, eo, el));
+        a = db.resizePacked(a, h, db.valueLength(a) + size);
         final byte[] b = db.page(a);
         final int base = db.valueOffset(a);
         Listpack.insert(b, base, left ? base + Listpack.HEADER_BYTES : Listpack.eofOffset(b, base), e, eo, el);
@@ -128,14 +127,16 @@ public final class ListValues {
     /**
      * A new, empty list under the key, in the encoding it needs to take {@code n} elements of
      * {@code rawBytes} in all: Redis creates a listpack and converts it before the push when the
-     * batch is already too big. A packed one gets its slot sized for the batch at once.
+     * batch is already too big. A packed one gets a slot with room for the batch's
+     * {@code packedGrowth} bytes, so filling it does not move the entry.
      */
     private static long create(final Db db, final byte[] k, final int ko, final int kl, final long h,
-                               final long rawBytes, final int n, final int fill) {
+                               final long rawBytes, final int n, final long packedGrowth, final int fill) {
         if (QuickList.exceedsLimit(fill, Listpack.EMPTY_BYTES + rawBytes, n)) {
             return db.insertObject(k, ko, kl, h, Entry.KIND_LIST_QL, new QuickList(fill));
         }
-        final long a = db.insert(k, ko, kl, h, Entry.sizeFor(kl, Entry.KIND_LIST_LP, Listpack.EMPTY_BYTES, false),
+        final long a = db.insert(k, ko, kl, h,
+                Entry.sizeFor(kl, Entry.KIND_LIST_LP, Math.toIntExact(Listpack.EMPTY_BYTES + packedGrowth), false),
                 Entry.KIND_LIST_LP);
         Listpack.init(db.page(a), db.valueOffset(a));
         return a;

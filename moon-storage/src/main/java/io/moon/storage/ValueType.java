@@ -43,7 +43,9 @@ public final class ValueType {
             case Entry.KIND_STR_BYTES, Entry.KIND_STR_INT -> Strings.encoding(db, addr);
             case Entry.KIND_LIST_LP, Entry.KIND_HASH_LP, Entry.KIND_SET_LP, Entry.KIND_ZSET_LP -> "listpack";
             case Entry.KIND_LIST_QL -> "quicklist";
-            case Entry.KIND_HASH_HT, Entry.KIND_SET_HT, Entry.KIND_HASH_EX -> "hashtable";
+            case Entry.KIND_HASH_HT, Entry.KIND_SET_HT -> "hashtable";
+            // Redis 7.4: a small hash with field TTLs is a "listpackex" until it outgrows the limits
+            case Entry.KIND_HASH_EX -> ((HashTable) db.object(addr)).listpackEx() ? "listpackex" : "hashtable";
             case Entry.KIND_SET_INTSET -> "intset";
             case Entry.KIND_ZSET_SL -> "skiplist";
             default -> throw new IllegalStateException("kind " + db.kind(addr));

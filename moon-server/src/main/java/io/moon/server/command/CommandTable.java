@@ -8,6 +8,9 @@ import io.moon.server.commands.ConnectionCommands;
 import io.moon.server.commands.CrossShard;
 import io.moon.server.commands.DebugCommands;
 import io.moon.server.commands.ExpireCommands;
+import io.moon.server.commands.HashCommands;
+import io.moon.server.commands.HashExpireCommands;
+import io.moon.server.commands.HashReadCommands;
 import io.moon.server.commands.InfoCommand;
 import io.moon.server.commands.KeyCommands;
 import io.moon.server.commands.KeyspaceCommands;
@@ -280,6 +283,51 @@ public final class CommandTable {
             cmd("zdiffstore", -4, "write denyoom movablekeys").acl("@sortedset").keys(1, 1, 1).keySpecs(
                     KeySpec.range(1, 0, 1, 0, "OW", "update"), KeySpec.keynum(2, 0, 1, 1, "RO", "access"))
                     .keyed(ZsetSetCommands::zdiffstore, CrossShard::gather),
+            // ---- hashes --------------------------------------------------------------------
+            cmd("hset", -4, "write denyoom fast").acl("@hash").keys(1, 1, 1, "RW", "update").keyed(HashCommands::hset),
+            cmd("hsetnx", 4, "write denyoom fast").acl("@hash").keys(1, 1, 1, "RW", "insert")
+                    .keyed(HashCommands::hsetnx),
+            cmd("hmset", -4, "write denyoom fast").acl("@hash").keys(1, 1, 1, "RW", "update")
+                    .keyed(HashCommands::hmset),
+            cmd("hget", 3, "readonly fast").acl("@hash").keys(1, 1, 1, "RO", "access").keyed(HashCommands::hget),
+            cmd("hmget", -3, "readonly fast").acl("@hash").keys(1, 1, 1, "RO", "access").keyed(HashCommands::hmget),
+            cmd("hdel", -3, "write fast").acl("@hash").keys(1, 1, 1, "RW", "delete").keyed(HashCommands::hdel),
+            cmd("hlen", 2, "readonly fast").acl("@hash").keys(1, 1, 1, "RO").keyed(HashCommands::hlen),
+            cmd("hstrlen", 3, "readonly fast").acl("@hash").keys(1, 1, 1, "RO").keyed(HashCommands::hstrlen),
+            cmd("hexists", 3, "readonly fast").acl("@hash").keys(1, 1, 1, "RO").keyed(HashCommands::hexists),
+            cmd("hincrby", 4, "write denyoom fast").acl("@hash").keys(1, 1, 1, "RW", "access", "update")
+                    .keyed(HashCommands::hincrby),
+            cmd("hincrbyfloat", 4, "write denyoom fast").acl("@hash").keys(1, 1, 1, "RW", "access", "update")
+                    .keyed(HashCommands::hincrbyfloat),
+            cmd("hgetall", 2, "readonly").acl("@hash").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output_order").keyed(HashReadCommands::hgetall),
+            cmd("hkeys", 2, "readonly").acl("@hash").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output_order").keyed(HashReadCommands::hkeys),
+            cmd("hvals", 2, "readonly").acl("@hash").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output_order").keyed(HashReadCommands::hvals),
+            cmd("hrandfield", -2, "readonly").acl("@hash").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output").keyed(HashReadCommands::hrandfield),
+            cmd("hscan", -3, "readonly").acl("@hash").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output").keyed(HashReadCommands::hscan),
+            // field expiration (Redis 7.4)
+            cmd("hexpire", -6, "write denyoom fast").acl("@hash").keys(1, 1, 1, "RW", "update")
+                    .keyed(HashExpireCommands::hexpire),
+            cmd("hpexpire", -6, "write denyoom fast").acl("@hash").keys(1, 1, 1, "RW", "update")
+                    .keyed(HashExpireCommands::hpexpire),
+            cmd("hexpireat", -6, "write denyoom fast").acl("@hash").keys(1, 1, 1, "RW", "update")
+                    .keyed(HashExpireCommands::hexpireat),
+            cmd("hpexpireat", -6, "write denyoom fast").acl("@hash").keys(1, 1, 1, "RW", "update")
+                    .keyed(HashExpireCommands::hpexpireat),
+            cmd("httl", -5, "readonly fast").acl("@hash").keys(1, 1, 1, "RO", "access")
+                    .keyed(HashExpireCommands::httl),
+            cmd("hpttl", -5, "readonly fast").acl("@hash").keys(1, 1, 1, "RO", "access")
+                    .keyed(HashExpireCommands::hpttl),
+            cmd("hexpiretime", -5, "readonly fast").acl("@hash").keys(1, 1, 1, "RO", "access")
+                    .keyed(HashExpireCommands::hexpiretime),
+            cmd("hpexpiretime", -5, "readonly fast").acl("@hash").keys(1, 1, 1, "RO", "access")
+                    .keyed(HashExpireCommands::hpexpiretime),
+            cmd("hpersist", -5, "write fast").acl("@hash").keys(1, 1, 1, "RW", "update")
+                    .keyed(HashExpireCommands::hpersist),
 
             // ---- keys ----------------------------------------------------------------------
             cmd("del", -2, "write").acl("@keyspace").keys(1, -1, 1, "RM", "delete")

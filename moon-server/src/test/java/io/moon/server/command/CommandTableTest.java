@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CommandTableTest {
     /**
      * Redis 7.2 values where the 7.0.15 golden differs, from Redis 7.2's command definitions
-     * (src/commands/*.json at tag 7.2.6). Key: "name field" (a field of {@link CommandInfoLines}),
+     * (src/commands/*.json at tag 7.2.6), and the hash field expiration commands of 7.4. Key: "name field" (a field of {@link CommandInfoLines}),
      * or "name" alone for a command 7.0 does not have, whose value is then the whole line.
      */
     private static final Map<String, String> REDIS_7_2 = new LinkedHashMap<>();
@@ -67,6 +67,18 @@ class CommandTableTest {
         // 7.2: ZRANK and ZREVRANK take an optional WITHSCORE.
         allow("zrank arity", "-3");
         allow("zrevrank arity", "-3");
+        // New in 7.4: hash field expiration. Rows as Redis 7.4.0's command JSON declares them
+        // (src/commands/h*expire*.json, httl.json...); 8.0 later dropped HEXPIRE's denyoom.
+        for (final String c : new String[] {"hexpire", "hpexpire", "hexpireat", "hpexpireat"}) {
+            allow(c, c + " arity=-6 flags=write,denyoom,fast keys=1,1,1 acl=@write,@hash,@fast tips=-"
+                    + " specs=RW,update/index:1/range:0,1,0");
+        }
+        for (final String c : new String[] {"httl", "hpttl", "hexpiretime", "hpexpiretime"}) {
+            allow(c, c + " arity=-5 flags=readonly,fast keys=1,1,1 acl=@read,@hash,@fast tips=-"
+                    + " specs=RO,access/index:1/range:0,1,0");
+        }
+        allow("hpersist", "hpersist arity=-5 flags=write,fast keys=1,1,1 acl=@write,@hash,@fast tips=-"
+                + " specs=RW,update/index:1/range:0,1,0");
     }
 
     private static void allow(final String key, final String value72) {

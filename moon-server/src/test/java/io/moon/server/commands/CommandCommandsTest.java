@@ -223,8 +223,8 @@ class CommandCommandsTest {
     void shouldFilterListByPatternIgnoringCase() {
         assertEquals(List.of("client|list"), h.run("COMMAND", "LIST", "FILTERBY", "PATTERN", "CLIENT|L*"));
         final List<?> expires = (List<?>) h.run("COMMAND", "LIST", "FILTERBY", "PATTERN", "*expire*");
-        assertEquals(Set.of("expire", "pexpire", "expireat", "pexpireat", "expiretime", "pexpiretime"),
-                Set.copyOf(expires));
+        assertEquals(Set.of("expire", "pexpire", "expireat", "pexpireat", "expiretime", "pexpiretime", "hexpire",
+                "hpexpire", "hexpireat", "hpexpireat", "hexpiretime", "hpexpiretime"), Set.copyOf(expires));
     }
 
     @Test

@@ -331,6 +331,9 @@ class ListCommandsTest extends SharedHarnessTest {
             assertErrorText(WRONGTYPE, run("LMPOP", "3", keys[0], keys[1], keys[2], "LEFT"));
             assertEquals(list(keys[2], list("y")), run("LMPOP", "2", keys[2], keys[1], "LEFT"));
             run("DEL", keys[1]);
+            run("RPUSH", keys[1], "z");
+            assertEquals(list(keys[1], list("z")), run("LMPOP", "4", keys[0], keys[1], keys[0], keys[1], "LEFT"));
+            assertNil(run("LMPOP", "3", keys[2], keys[0], keys[2], "RIGHT"));
         }
     }
 
