@@ -154,6 +154,43 @@ public final class LongDouble {
         return new LongDouble(neg, sig, (int) target, FINITE);
     }
 
+    // ---- timeouts ------------------------------------------------------------------------------
+
+    /** {@link #secondsToMillis} of a value above LLONG_MAX milliseconds. */
+    public static final long OUT_OF_RANGE = Long.MIN_VALUE;
+
+    /**
+     * A timeout in seconds as Redis 7.2's getTimeoutFromObjectOrReply turns it into milliseconds:
+     * the product by 1000 rounded as a long double, then {@code ceill}. Returns the milliseconds
+     * (0 or more; "-0.0001" gives 0, which waits forever as in Redis), -1 when negative, or
+     * {@link #OUT_OF_RANGE} when above LLONG_MAX (infinity included). Cold path: allocates.
+     */
+    public long secondsToMillis() {
+        if (kind == NAN_KIND) {
+            return OUT_OF_RANGE;
+        }
+        if (kind == INFINITE) {
+            return negative ? -1 : OUT_OF_RANGE;
+        }
+        if (significand == 0) {
+            return 0;
+        }
+        final LongDouble ms = round(negative, unsigned(significand).multiply(BigInteger.valueOf(1000)), exponent,
+                false);
+        if (ms.kind == INFINITE) {
+            return negative ? -1 : OUT_OF_RANGE;
+        }
+        if (ms.significand == 0) {
+            return 0;
+        }
+        final BigDecimal exact = ms.toBigDecimal();
+        if (exact.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            return OUT_OF_RANGE;
+        }
+        final BigDecimal up = exact.setScale(0, java.math.RoundingMode.CEILING);
+        return up.signum() < 0 ? -1 : up.longValueExact();
+    }
+
     // ---- arithmetic ----------------------------------------------------------------------------
 
     /**

@@ -35,8 +35,17 @@ public final class Ctx {
     public boolean noTouch;
     /** The connection, when running on its thread; null on other shards. */
     public Connection client;
-    /** Set when the command runs inside a cross-shard operation's step. */
+    /** Set when the command runs inside a cross-shard operation's step (or MULTI/EXEC, a script). */
     public boolean inTransaction;
+    /**
+     * The connection a blocking command (BLPOP...) would block, on whichever shard the command
+     * runs; null when it must not block (cross-shard steps, direct calls). Only its identity and
+     * home are used off its thread: the waiter's reply is posted there. MULTI/EXEC and scripts
+     * set {@link #inTransaction}, which makes blocking commands answer as on a timeout.
+     */
+    public Connection blockFor;
+    /** Set by a blocking command that blocked instead of replying; read right after the handler. */
+    public io.moon.server.blocking.SharedWaiter waiter;
     /** Reused by the list commands to read elements without allocating (one per thread, like this). */
     public final ListCursor listCursor = new ListCursor();
 
@@ -62,6 +71,7 @@ public final class Ctx {
         this.out = out;
         this.cmd = cmd;
         this.now = System.currentTimeMillis();
+        this.waiter = null;
         return this;
     }
 
@@ -79,6 +89,10 @@ public final class Ctx {
             o.writerIndex(mark);
             LOG.log(java.util.logging.Level.SEVERE, "command " + cmd.fullName() + " failed on shard " + shard.id, e);
             out.error("ERR internal error in '" + cmd.fullName() + "': " + e.getClass().getSimpleName());
+        }
+        if (shard.blocked.hasReady()) {
+            // Redis serves blocked clients right after the command that fed their keys
+            shard.blocked.serveReady();
         }
     }
 

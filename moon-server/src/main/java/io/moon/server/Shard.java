@@ -31,6 +31,8 @@ public final class Shard {
     public final Keyspace keyspace;
     public final LockTable locks = new LockTable();
     public final ShardStats stats = new ShardStats();
+    /** Clients blocked on this shard's keys (BLPOP...). */
+    public final io.moon.server.blocking.BlockedKeys blocked = new io.moon.server.blocking.BlockedKeys(this);
     private final EventLoop loop;
     private final Ctx ctx;
     private final List<Connection> clients = new ArrayList<>();
@@ -67,6 +69,7 @@ public final class Shard {
     public Ctx localContext(final Connection c, final Request req, final Reply out, final CommandSpec cmd) {
         ctx.bind(c.db(), req, out, cmd);
         ctx.client = c;
+        ctx.blockFor = c;
         ctx.proto = c.proto();
         ctx.noTouch = c.noTouch();
         ctx.inTransaction = false;
@@ -78,6 +81,7 @@ public final class Shard {
                            final boolean noTouch) {
         ctx.bind(db, req, out, cmd);
         ctx.client = null;
+        ctx.blockFor = null;
         ctx.proto = out.proto();
         ctx.noTouch = noTouch;
         ctx.inTransaction = true;
@@ -92,6 +96,7 @@ public final class Shard {
     public Ctx directContext(final int db, final Request req, final Reply out, final CommandSpec cmd) {
         ctx.bind(db, req, out, cmd);
         ctx.client = null;
+        ctx.blockFor = null;
         ctx.proto = out.proto();
         ctx.noTouch = false;
         ctx.inTransaction = false;
@@ -121,11 +126,19 @@ public final class Shard {
     private void runCall(final Call call) {
         final Ctx c = ctx.bind(call.db(), call.request(), call.out(), call.spec());
         c.client = null;
+        c.blockFor = call.connection();
         c.proto = call.out().proto();
         c.noTouch = call.noTouch();
         c.inTransaction = false;
         stats.commandsProcessed++;
         c.runCommand();
+        call.waiter = c.waiter; // it blocked: the connection learns so with the (empty) reply
+        c.waiter = null;
+    }
+
+    /** A second context for this thread (serving blocked clients right after a command). */
+    public Ctx newContext() {
+        return new Ctx(this);
     }
 
     // ---- connections homed here ----------------------------------------------------------------

@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
 public final class Db {
 
     private final Keyspace keyspace;
-    private final int index;
+    /** This database's number; SWAPDB exchanges the numbers with the contents (see Keyspace.swap). */
+    private int index;
     private Slabs slabs = new Slabs();
     private final KeyTable table = new KeyTable(this);
     private long size;
@@ -39,6 +40,10 @@ public final class Db {
 
     public int index() {
         return index;
+    }
+
+    void index(final int i) {
+        index = i;
     }
 
     public long size() {
@@ -274,6 +279,10 @@ public final class Db {
         System.arraycopy(k, ko, p, pos, kl);
         table.link(a, h);
         this.size++;
+        final Keyspace.Creations watcher = keyspace.creations;
+        if (watcher != null && Keyspace.awaitable(meta & Entry.KIND_MASK)) {
+            watcher.created(index, k, ko, kl);
+        }
         return a;
     }
 

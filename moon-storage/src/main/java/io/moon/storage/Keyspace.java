@@ -57,6 +57,34 @@ public final class Keyspace {
         final Db x = dbs[a];
         dbs[a] = dbs[b];
         dbs[b] = x;
+        dbs[a].index(a);
+        dbs[b].index(b);
+    }
+
+    // ---- keys that clients wait for (blocking pops) ---------------------------------------------
+
+    /**
+     * Told, on the shard thread, each time a list or sorted set is created under some key (a push
+     * or ZADD on a missing key, RENAME, MOVE, RESTORE...) while {@link #watchCreations watching}.
+     * Creation is the only moment a blocked client can become servable: Redis has no empty
+     * collections, and clients block only on keys that hold none.
+     */
+    public interface Creations {
+        void created(int db, byte[] k, int ko, int kl);
+    }
+
+    /** Null unless someone waits: then every insert of an awaitable kind is reported. */
+    Creations creations;
+
+    /** Starts (non-null) or stops (null) reporting creations of lists and sorted sets. */
+    public void watchCreations(final Creations watcher) {
+        this.creations = watcher;
+    }
+
+    /** Kinds a blocking pop waits for: lists and sorted sets, in either encoding. */
+    static boolean awaitable(final int kind) {
+        return kind == Entry.KIND_LIST_LP || kind == Entry.KIND_LIST_QL || kind == Entry.KIND_ZSET_LP
+                || kind == Entry.KIND_ZSET_SL;
     }
 
     public long keys() {

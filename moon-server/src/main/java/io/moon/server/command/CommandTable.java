@@ -1,5 +1,6 @@
 package io.moon.server.command;
 
+import io.moon.server.commands.BlockingCommands;
 import io.moon.server.commands.ClientCommands;
 import io.moon.server.commands.CommandCommands;
 import io.moon.server.commands.ConfigCommands;
@@ -103,6 +104,8 @@ public final class CommandTable {
                     cmd("info", 2, "noscript loading stale").acl("@connection").tips("nondeterministic_output")
                             .local(ClientCommands::info),
                     cmd("kill", -3, "admin noscript loading stale").acl("@connection").coordinated(ClientCommands::kill),
+                    cmd("unblock", -3, "admin noscript loading stale").acl("@connection")
+                            .coordinated(ClientCommands::unblock),
                     cmd("setinfo", 4, "noscript loading stale").acl("@connection")
                             .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                             .local(ClientCommands::setinfo),
@@ -156,6 +159,59 @@ public final class CommandTable {
             cmd("lcs", -3, "readonly").acl("@string").keys(1, 2, 1, "RO", "access")
                     .keyed(StringCommands::lcs, CrossShard::lcs),
 
+            // ---- lists ---------------------------------------------------------------------
+            cmd("lpush", -3, "write denyoom fast").acl("@list").keys(1, 1, 1, "RW", "insert")
+                    .keyed(ListCommands::lpush),
+            cmd("rpush", -3, "write denyoom fast").acl("@list").keys(1, 1, 1, "RW", "insert")
+                    .keyed(ListCommands::rpush),
+            cmd("lpushx", -3, "write denyoom fast").acl("@list").keys(1, 1, 1, "RW", "insert")
+                    .keyed(ListCommands::lpushx),
+            cmd("rpushx", -3, "write denyoom fast").acl("@list").keys(1, 1, 1, "RW", "insert")
+                    .keyed(ListCommands::rpushx),
+            cmd("lpop", -2, "write fast").acl("@list").keys(1, 1, 1, "RW", "access", "delete")
+                    .keyed(ListCommands::lpop),
+            cmd("rpop", -2, "write fast").acl("@list").keys(1, 1, 1, "RW", "access", "delete")
+                    .keyed(ListCommands::rpop),
+            cmd("llen", 2, "readonly fast").acl("@list").keys(1, 1, 1, "RO").keyed(ListCommands::llen),
+            cmd("lindex", 3, "readonly").acl("@list").keys(1, 1, 1, "RO", "access").keyed(ListCommands::lindex),
+            cmd("lrange", 4, "readonly").acl("@list").keys(1, 1, 1, "RO", "access").keyed(ListCommands::lrange),
+            cmd("lpos", -3, "readonly").acl("@list").keys(1, 1, 1, "RO", "access").keyed(ListCommands::lpos),
+            cmd("lset", 4, "write denyoom").acl("@list").keys(1, 1, 1, "RW", "update").keyed(ListCommands::lset),
+            cmd("linsert", 5, "write denyoom").acl("@list").keys(1, 1, 1, "RW", "insert")
+                    .keyed(ListCommands::linsert),
+            cmd("lrem", 4, "write").acl("@list").keys(1, 1, 1, "RW", "delete").keyed(ListCommands::lrem),
+            cmd("ltrim", 4, "write").acl("@list").keys(1, 1, 1, "RW", "delete").keyed(ListCommands::ltrim),
+            cmd("lmove", 5, "write denyoom").acl("@list").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "RW", "insert"))
+                    .keyed(ListMoves::lmove, ListMoves::lmoveAcross),
+            cmd("rpoplpush", 3, "write denyoom").acl("@list").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "RW", "insert"))
+                    .keyed(ListMoves::rpoplpush, ListMoves::lmoveAcross),
+            cmd("lmpop", -4, "write movablekeys").acl("@list").keys(0, 0, 0)
+                    .keySpecs(KeySpec.keynum(1, 0, 1, 1, "RW", "access", "delete"))
+                    .keyed(ListMoves::lmpop, ListMoves::lmpopAcross),
+            cmd("blpop", -3, "write noscript blocking").acl("@list").keys(1, -2, 1, "RW", "access", "delete")
+                    .keyed(BlockingCommands::blpop, BlockingCommands::bpopAcross),
+            cmd("brpop", -3, "write noscript blocking").acl("@list").keys(1, -2, 1, "RW", "access", "delete")
+                    .keyed(BlockingCommands::brpop, BlockingCommands::bpopAcross),
+            cmd("blmove", 6, "write denyoom noscript blocking").acl("@list").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "RW", "insert"))
+                    .keyed(BlockingCommands::blmove, BlockingCommands::bmoveAcross),
+            cmd("brpoplpush", 4, "write denyoom noscript blocking").acl("@list").keys(1, 2, 1).keySpecs(
+                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "RW", "insert"))
+                    .keyed(BlockingCommands::brpoplpush, BlockingCommands::bmoveAcross),
+            cmd("blmpop", -5, "write blocking movablekeys").acl("@list").keys(0, 0, 0)
+                    .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "delete"))
+                    .keyed(BlockingCommands::blmpop, BlockingCommands::blmpopAcross),
+            cmd("bzpopmin", -3, "write noscript blocking fast").acl("@sortedset")
+                    .keys(1, -2, 1, "RW", "access", "delete")
+                    .keyed(BlockingCommands::bzpopmin, BlockingCommands::bzpopAcross),
+            cmd("bzpopmax", -3, "write noscript blocking fast").acl("@sortedset")
+                    .keys(1, -2, 1, "RW", "access", "delete")
+                    .keyed(BlockingCommands::bzpopmax, BlockingCommands::bzpopAcross),
+            cmd("bzmpop", -5, "write blocking movablekeys").acl("@sortedset").keys(0, 0, 0)
+                    .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "delete"))
+                    .keyed(BlockingCommands::bzmpop, BlockingCommands::bzmpopAcross),
             // ---- sorted sets ---------------------------------------------------------------
             cmd("zadd", -4, "write denyoom fast").acl("@sortedset").keys(1, 1, 1, "RW", "update")
                     .keyed(ZsetCommands::zadd),
@@ -228,38 +284,6 @@ public final class CommandTable {
             cmd("zdiffstore", -4, "write denyoom movablekeys").acl("@sortedset").keys(1, 1, 1).keySpecs(
                     KeySpec.range(1, 0, 1, 0, "OW", "update"), KeySpec.keynum(2, 0, 1, 1, "RO", "access"))
                     .keyed(ZsetSetCommands::zdiffstore, CrossShard::gather),
-
-            // ---- lists ---------------------------------------------------------------------
-            cmd("lpush", -3, "write denyoom fast").acl("@list").keys(1, 1, 1, "RW", "insert")
-                    .keyed(ListCommands::lpush),
-            cmd("rpush", -3, "write denyoom fast").acl("@list").keys(1, 1, 1, "RW", "insert")
-                    .keyed(ListCommands::rpush),
-            cmd("lpushx", -3, "write denyoom fast").acl("@list").keys(1, 1, 1, "RW", "insert")
-                    .keyed(ListCommands::lpushx),
-            cmd("rpushx", -3, "write denyoom fast").acl("@list").keys(1, 1, 1, "RW", "insert")
-                    .keyed(ListCommands::rpushx),
-            cmd("lpop", -2, "write fast").acl("@list").keys(1, 1, 1, "RW", "access", "delete")
-                    .keyed(ListCommands::lpop),
-            cmd("rpop", -2, "write fast").acl("@list").keys(1, 1, 1, "RW", "access", "delete")
-                    .keyed(ListCommands::rpop),
-            cmd("llen", 2, "readonly fast").acl("@list").keys(1, 1, 1, "RO").keyed(ListCommands::llen),
-            cmd("lindex", 3, "readonly").acl("@list").keys(1, 1, 1, "RO", "access").keyed(ListCommands::lindex),
-            cmd("lrange", 4, "readonly").acl("@list").keys(1, 1, 1, "RO", "access").keyed(ListCommands::lrange),
-            cmd("lpos", -3, "readonly").acl("@list").keys(1, 1, 1, "RO", "access").keyed(ListCommands::lpos),
-            cmd("lset", 4, "write denyoom").acl("@list").keys(1, 1, 1, "RW", "update").keyed(ListCommands::lset),
-            cmd("linsert", 5, "write denyoom").acl("@list").keys(1, 1, 1, "RW", "insert")
-                    .keyed(ListCommands::linsert),
-            cmd("lrem", 4, "write").acl("@list").keys(1, 1, 1, "RW", "delete").keyed(ListCommands::lrem),
-            cmd("ltrim", 4, "write").acl("@list").keys(1, 1, 1, "RW", "delete").keyed(ListCommands::ltrim),
-            cmd("lmove", 5, "write denyoom").acl("@list").keys(1, 2, 1).keySpecs(
-                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "RW", "insert"))
-                    .keyed(ListMoves::lmove, ListMoves::lmoveAcross),
-            cmd("rpoplpush", 3, "write denyoom").acl("@list").keys(1, 2, 1).keySpecs(
-                    KeySpec.range(1, 0, 1, 0, "RW", "access", "delete"), KeySpec.range(2, 0, 1, 0, "RW", "insert"))
-                    .keyed(ListMoves::rpoplpush, ListMoves::lmoveAcross),
-            cmd("lmpop", -4, "write movablekeys").acl("@list").keys(0, 0, 0)
-                    .keySpecs(KeySpec.keynum(1, 0, 1, 1, "RW", "access", "delete"))
-                    .keyed(ListMoves::lmpop, ListMoves::lmpopAcross),
             // ---- hashes --------------------------------------------------------------------
             cmd("hset", -4, "write denyoom fast").acl("@hash").keys(1, 1, 1, "RW", "update").keyed(HashCommands::hset),
             cmd("hsetnx", 4, "write denyoom fast").acl("@hash").keys(1, 1, 1, "RW", "insert")

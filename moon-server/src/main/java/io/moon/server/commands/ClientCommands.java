@@ -214,6 +214,8 @@ public final class ClientCommands {
                 "    Name this connection (empty removes the name).",
                 "SETINFO (LIB-NAME|LIB-VER) <value>",
                 "    Record the client library's name or version, shown by CLIENT LIST.",
+                "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                "    End a blocked client's wait, as if it timed out or with an UNBLOCKED error.",
                 "NO-EVICT (ON|OFF)",
                 "    Keep this connection out of client eviction.",
                 "NO-TOUCH (ON|OFF)",
@@ -224,6 +226,9 @@ public final class ClientCommands {
     static String describe(final Connection conn, final long now) {
         final ClientState st = conn.state();
         final StringBuilder flags = new StringBuilder();
+        if (conn.isBlocked()) {
+            flags.append('b'); // Redis's order: b before e and T
+        }
         if (st.noEvict) {
             flags.append('e');
         }
@@ -446,6 +451,59 @@ public final class ClientCommands {
                 } else {
                     reply.integer(total);
                 }
+                finish();
+            }
+        };
+        op.start(true);
+        return op;
+    }
+
+    // CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
+    public static Coordinated unblock(final Ctx c) {
+        final Request r = c.req;
+        if (r.argc() > 4) {
+            c.out.error("ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+            return null;
+        }
+        boolean error = false;
+        if (r.argc() == 4) {
+            final String how = r.argString(3).toLowerCase(Locale.ROOT);
+            if (how.equals("error")) {
+                error = true;
+            } else if (!how.equals("timeout")) {
+                c.out.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                return null;
+            }
+        }
+        if (!r.parseLong(2)) {
+            c.out.raw(Errors.NOT_INTEGER);
+            return null;
+        }
+        final long id = r.longValue;
+        final boolean asError = error;
+        // the client lives on one shard: visit them all (nothing locked), its own shard unblocks it
+        final Coordinated op = new Coordinated(c) {
+            {
+                allShards(-1, false);
+            }
+
+            @Override
+            protected void onLocked(final Part p, final Ctx x) {
+                p.n = 0;
+                for (final Connection conn : x.shard.clients()) {
+                    if (conn.id() == id && conn.unblock(asError)) {
+                        p.n = 1;
+                    }
+                }
+            }
+
+            @Override
+            protected void onAllLocked() {
+                long n = 0;
+                for (int k = 0; k < partCount(); k++) {
+                    n += partAt(k).n;
+                }
+                reply.integer(n);
                 finish();
             }
         };

@@ -59,6 +59,9 @@ public final class InfoCommand {
         long[] expires;
         long[] avgTtl;
         int clients;
+        long blockedClients;
+        long blockedWithTimeout;
+        long blockingKeys;
     }
 
     // INFO [section [section ...]]
@@ -115,6 +118,9 @@ public final class InfoCommand {
                     s.avgTtl[d] = db.avgTtlMillis();
                 }
                 s.clients = x.shard.clients().size();
+                s.blockedClients = x.shard.blocked.blockedClients;
+                s.blockedWithTimeout = x.shard.blocked.blockedWithTimeout;
+                s.blockingKeys = x.shard.blocked.keyCount();
                 x.shard.stats.errorCounts.forEach((k, v) -> s.errors.put(k, v[0]));
                 p.data = s;
             }
@@ -145,6 +151,9 @@ public final class InfoCommand {
                     total.pipelineBatchCommands += s.pipelineBatchCommands;
                     total.keyspaceBytes += s.keyspaceBytes;
                     total.clients += s.clients;
+                    total.blockedClients += s.blockedClients;
+                    total.blockedWithTimeout += s.blockedWithTimeout;
+                    total.blockingKeys += s.blockingKeys;
                     s.errors.forEach((e, n) -> total.errors.merge(e, n, Long::sum));
                     for (int d = 0; d < dbs; d++) {
                         total.keys[d] += s.keys[d];
@@ -241,10 +250,10 @@ public final class InfoCommand {
         line(sb, "maxclients", s.config.maxclients);
         line(sb, "client_recent_max_input_buffer", 0);
         line(sb, "client_recent_max_output_buffer", 0);
-        line(sb, "blocked_clients", 0);
+        line(sb, "blocked_clients", t.blockedClients);
         line(sb, "tracking_clients", 0);
-        line(sb, "clients_in_timeout_table", 0);
-        line(sb, "total_blocking_keys", 0);
+        line(sb, "clients_in_timeout_table", t.blockedWithTimeout);
+        line(sb, "total_blocking_keys", t.blockingKeys);
         line(sb, "total_blocking_keys_on_nokey", 0);
     }
 

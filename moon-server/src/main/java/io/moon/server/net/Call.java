@@ -32,6 +32,8 @@ public final class Call extends LockRequest implements Runnable {
     private int db;
     private boolean noTouch;
     private boolean done;
+    /** Set on the target when the command blocked (BLPOP on an empty list) instead of replying. */
+    public io.moon.server.blocking.SharedWaiter waiter;
 
     Call(final Connection conn) {
         this.conn = conn;
@@ -47,6 +49,11 @@ public final class Call extends LockRequest implements Runnable {
         this.done = false;
         out.bind(replyBuf, proto);
         target.execute(this);
+    }
+
+    /** The connection the call runs for (identity only off its thread). */
+    public Connection connection() {
+        return conn;
     }
 
     public CommandSpec spec() {

@@ -5,6 +5,9 @@ import io.moon.protocol.Request;
 import io.moon.protocol.RespParser;
 import io.moon.server.Server;
 import io.moon.server.Shard;
+import io.moon.server.blocking.BlockingOutcome;
+import io.moon.server.blocking.Blocking;
+import io.moon.server.blocking.SharedWaiter;
 import io.moon.server.xshard.Coordinated;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -14,6 +17,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -66,6 +70,10 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private boolean inputPaused;
     /** Resumes parsing once the socket is writable again; run as a task, never re-entrantly. */
     private final Runnable onWritable = this::onWritable;
+    /** The waiter while blocked (home-only). */
+    private SharedWaiter blocked;
+    /** While a served BLMOVE runs again: the deadline its new wait keeps, else -1. */
+    private long rerunDeadlineMillis = -1;
     /** Position in {@link #out} where the current command's reply starts. */
     int replyMark;
 
@@ -138,6 +146,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
         closed = true;
+        dropBlocked();
         if (admitted) {
             admitted = false;
             server.connectionClosed();
@@ -345,6 +354,13 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** A call to another shard came back (on this thread). */
     void onCallDone(final Call c) {
+        if (c.waiter != null) {
+            final SharedWaiter w = c.waiter;
+            c.waiter = null;
+            c.replyBuffer().clear();
+            enterBlocked(w);
+            return;
+        }
         waiting = false;
         if (closed) {
             c.replyBuffer().clear();
@@ -364,6 +380,11 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** A cross-shard operation finished (on this thread). */
     public void onCoordinatedDone(final Coordinated op) {
+        if (op instanceof BlockingOutcome b && b.waiter() != null) {
+            op.replyBuffer().release();
+            enterBlocked(b.waiter());
+            return;
+        }
         waiting = false;
         if (op instanceof PipelineBatch b) {
             onBatchDone(b);
@@ -381,6 +402,141 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         r.release();
         Dispatcher.afterCommand(this);
         afterWaiting();
+    }
+
+    // ---- blocked (BLPOP, BZPOPMIN, BLMOVE... on empty keys) -------------------------------------
+
+    /**
+     * The command blocked: its waiter is registered on every shard owning its keys. No reply yet
+     * and no further input is parsed until the waiter ends ({@link #onWaiterDone}): served by a
+     * shard, timed out here, CLIENT UNBLOCK, or this connection closing.
+     */
+    void enterBlocked(final SharedWaiter w) {
+        waiting = true;
+        if (rerunDeadlineMillis >= 0) {
+            w.deadlineMillis = rerunDeadlineMillis; // a re-run keeps the first timeout, as in Redis
+            rerunDeadlineMillis = -1;
+        }
+        w.entered = true;
+        if (closed) {
+            if (w.cancel()) {
+                w.unregister(home);
+                w.reply.release();
+            } else if (w.servedEarly) {
+                w.reply.release();
+            } // else a shard claimed it: onWaiterDone releases the reply when it arrives
+            return;
+        }
+        blocked = w;
+        home.blocked.blockedClients++;
+        if (w.deadlineMillis > 0) {
+            home.blocked.blockedWithTimeout++;
+        }
+        if (w.servedEarly) {
+            deliver(w);
+            return;
+        }
+        if (w.deadlineMillis > 0) {
+            final long delay = Math.max(0, w.deadlineMillis - System.currentTimeMillis());
+            w.timer = ch.eventLoop().schedule(() -> onBlockTimeout(w), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public boolean isBlocked() {
+        return blocked != null;
+    }
+
+    /** A shard served the waiter (its reply is in the waiter) or asked for a re-run. On this thread. */
+    public void onWaiterDone(final SharedWaiter w) {
+        if (!w.entered) {
+            w.servedEarly = true; // the blocking command's own completion is still on its way
+            return;
+        }
+        if (blocked != w) {
+            w.reply.release();
+            return; // closed meanwhile
+        }
+        deliver(w);
+    }
+
+    private void onBlockTimeout(final SharedWaiter w) {
+        if (blocked != w || !w.cancel()) {
+            return; // served meanwhile: the reply is on its way
+        }
+        w.unregister(home);
+        w.reply.clear();
+        Blocking.timeoutReply(w);
+        deliver(w);
+    }
+
+    /** CLIENT UNBLOCK: ends the wait as a timeout or with the UNBLOCKED error. On this thread. */
+    public boolean unblock(final boolean error) {
+        final SharedWaiter w = blocked;
+        if (w == null || !w.cancel()) {
+            return false;
+        }
+        w.unregister(home);
+        w.reply.clear();
+        if (error) {
+            w.reply.writeBytes(Blocking.UNBLOCKED);
+        } else {
+            Blocking.timeoutReply(w);
+        }
+        deliver(w);
+        return true;
+    }
+
+    /** The wait is over: the waiter's reply goes out (or the command runs again), input resumes. */
+    private void deliver(final SharedWaiter w) {
+        clearBlocked(w);
+        waiting = false;
+        if (closed) {
+            w.reply.release();
+            return;
+        }
+        ensureOut();
+        if (w.rerun) {
+            w.reply.release();
+            rerunDeadlineMillis = w.deadlineMillis;
+            Dispatcher.dispatch(this);
+            rerunDeadlineMillis = -1;
+            if (!waiting) {
+                afterWaiting();
+            }
+            return;
+        }
+        home.stats.commandsProcessed++;
+        replyMark = out.writerIndex();
+        out.writeBytes(w.reply, w.reply.readerIndex(), w.reply.readableBytes());
+        w.reply.release();
+        Dispatcher.afterCommand(this);
+        afterWaiting();
+    }
+
+    /** On close: a blocked client leaves nothing behind on any shard. */
+    private void dropBlocked() {
+        final SharedWaiter w = blocked;
+        if (w == null) {
+            return;
+        }
+        if (w.cancel()) {
+            w.unregister(home);
+            deliver(w); // closed: only the bookkeeping and the buffer
+        } else {
+            clearBlocked(w); // a shard claimed it: onWaiterDone releases the reply when it arrives
+        }
+    }
+
+    private void clearBlocked(final SharedWaiter w) {
+        blocked = null;
+        home.blocked.blockedClients--;
+        if (w.timer != null) {
+            w.timer.cancel(false);
+            w.timer = null;
+        }
+        if (w.deadlineMillis > 0) {
+            home.blocked.blockedWithTimeout--;
+        }
     }
 
     // ---- pipeline batches ----------------------------------------------------------------------

@@ -115,7 +115,13 @@ public final class Dispatcher {
                 }
                 if (target == home.id && Call.canRun(home.locks, spec, req, c.state.db)) {
                     // Fast path: this shard owns the keys and nothing is locked against them.
-                    home.localContext(c, req, c.reply, spec).runCommand();
+                    final Ctx x = home.localContext(c, req, c.reply, spec);
+                    x.runCommand();
+                    if (x.waiter != null) {
+                        c.enterBlocked(x.waiter); // a blocking command found nothing: no reply yet
+                        x.waiter = null;
+                        return;
+                    }
                     home.stats.commandsProcessed++;
                     afterCommand(c);
                     return;

@@ -172,8 +172,8 @@ class CommandDocsTest {
                 deprecated.add(e.getKey());
             }
         }
-        assertEquals(Set.of("getset", "substr", "setnx", "setex", "psetex", "quit", "rpoplpush", "hmset", "zrevrange",
-                "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex"), deprecated);
+        assertEquals(Set.of("getset", "substr", "setnx", "setex", "psetex", "quit", "rpoplpush", "brpoplpush",
+                "hmset", "zrevrange", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex"), deprecated);
         assertEquals("2.6.12", CommandDocs.of("setnx").deprecatedSince());
         assertEquals(List.of("syscmd"), CommandDocs.of("debug").docFlags());
     }
