@@ -85,7 +85,9 @@ public final class Ctx {
         final int mark = o.writerIndex();
         try {
             cmd.handler().run(this);
-        } catch (final RuntimeException | StackOverflowError e) {
+        } catch (final RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+            // a bug (or a class that failed to load) answers this command with an error; only
+            // errors of the JVM itself (out of memory) are left to end the process
             o.writerIndex(mark);
             LOG.log(java.util.logging.Level.SEVERE, "command " + cmd.fullName() + " failed on shard " + shard.id, e);
             out.error("ERR internal error in '" + cmd.fullName() + "': " + e.getClass().getSimpleName());
