@@ -67,8 +67,9 @@ class RedisToolsTest {
     @Test
     void shouldServeRedisBenchmarkTests() throws Exception {
         final String out = run(List.of(tool("redis-benchmark"), "-p", Integer.toString(moon.port), "-t",
-                "ping_inline,ping_mbulk,set,get,incr,mset", "-n", "3000", "-c", "8", "-r", "1000", "-P", "4",
-                "--csv"), null);
+                "ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,"
+                + "lrange_100,lrange_600",
+                "-n", "3000", "-c", "8", "-r", "1000", "-P", "4", "--csv"), null);
         // one CSV line per test with a positive requests-per-second figure; errors would print instead
         final List<String> lines = new ArrayList<>();
         for (final String l : out.split("\n")) {
@@ -76,7 +77,8 @@ class RedisToolsTest {
                 lines.add(l);
             }
         }
-        assertEquals(6, lines.size(), out);
+        // the LRANGE tests add an LPUSH run of their own
+        assertEquals(18, lines.size(), out);
         for (final String l : lines) {
             final double rps = Double.parseDouble(l.split(",")[1].replace("\"", ""));
             assertTrue(rps > 0, l);
