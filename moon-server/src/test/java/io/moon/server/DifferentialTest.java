@@ -206,7 +206,7 @@ class DifferentialTest {
 
     /** Commands that can go in a pipeline: their replies compare one for one. */
     private static boolean pipelinable(final List<String> cmd) {
-        if (is(cmd, "SCAN") || is(cmd, "RANDOMKEY") || SetDiff.alone(cmd)) {
+        if (is(cmd, "SCAN") || is(cmd, "RANDOMKEY") || SetDiff.alone(cmd) || HashDiff.alone(cmd)) {
             return false;
         }
         final String c = cmd.get(0).toUpperCase();
@@ -785,7 +785,8 @@ class DifferentialTest {
     private static final Family CORE = new Family("core", 10, COMMANDS, null, List.of());
 
     /** Every family in the test, with its share of the commands. */
-    static final List<Family> FAMILIES = List.of(CORE, ListDiff.FAMILY, SetDiff.FAMILY, ZsetDiff.FAMILY);
+    static final List<Family> FAMILIES = List.of(CORE, ListDiff.FAMILY, SetDiff.FAMILY, ZsetDiff.FAMILY,
+            HashDiff.FAMILY);
 
     private static final int[] FAMILY_WEIGHTS = FAMILIES.stream().mapToInt(Family::weight).toArray();
     private static final List<int[]> FAMILY_COMMAND_WEIGHTS = FAMILIES.stream().map(Family::weights).toList();

@@ -101,10 +101,73 @@ public final class HashValues {
      */
     public static long create(final Db db, final byte[] k, final int ko, final int kl, final long h, final long pairs,
                               final Limits lim) {
+        return create(db, k, ko, kl, h, pairs, 0, lim);
+    }
+
+    /**
+     * {@link #create}, with the packed hash's slot sized for {@code reserveBytes} more bytes of
+     * listpack, so that filling it (see {@link #setAll}) does not move the entry from slot to
+     * slot, leaving a freed slot of every size on the way.
+     */
+    public static long create(final Db db, final byte[] k, final int ko, final int kl, final long h, final long pairs,
+                              final long reserveBytes, final Limits lim) {
         if (pairs > lim.maxEntries()) {
             return db.insertObject(k, ko, kl, h, Entry.KIND_HASH_HT, new HashTable((int) Math.min(pairs, 1 << 20)));
         }
-        return db.insertPacked(k, ko, kl, h, Entry.KIND_HASH_LP, EMPTY_LISTPACK, 0, EMPTY_LISTPACK.length);
+        if (reserveBytes <= 0 || reserveBytes > LISTPACK_MAX_SAFETY_SIZE) {
+            return db.insertPacked(k, ko, kl, h, Entry.KIND_HASH_LP, EMPTY_LISTPACK, 0, EMPTY_LISTPACK.length);
+        }
+        final long a = db.insert(k, ko, kl, h,
+                Entry.sizeFor(kl, Entry.KIND_HASH_LP, Math.toIntExact(Listpack.EMPTY_BYTES + reserveBytes), false),
+                Entry.KIND_HASH_LP);
+        Listpack.init(db.page(a), db.valueOffset(a));
+        return a;
+    }
+
+    /** Listpack bytes the pairs in arguments [from, argc) of r would add at most (no field repeated). */
+    public static long packedSize(final io.moon.protocol.Request r, final int from) {
+        long n = 0;
+        for (int i = from; i < r.argc(); i++) {
+            n += Listpack.encodedSize(r.buf(), r.off(i), r.len(i));
+        }
+        return n;
+    }
+
+    /**
+     * HSET's loop over the field, value pairs in arguments [from, argc) of r, after
+     * {@link #beforeWrite}: each pair replaces its field's value (and TTL) or adds it. A packed
+     * hash grows its slot once for the whole batch and converts at the end if it then holds too
+     * many fields (the same hash as converting after the pair that crossed the limit). Returns the
+     * entry's address.
+     */
+    public static long setAll(final Db db, long a, final long h, final io.moon.protocol.Request r, final int from,
+                              final Limits lim) {
+        final byte[] b = r.buf();
+        if (db.kind(a) == Entry.KIND_HASH_LP) {
+            final int total = Listpack.totalBytes(db.page(a), db.valueOffset(a));
+            a = db.resizePacked(a, h, Math.toIntExact(total + packedSize(r, from)));
+            final byte[] p = db.page(a);
+            final int base = db.valueOffset(a);
+            for (int i = from; i + 1 < r.argc(); i += 2) {
+                final int f = Listpack.find(p, Listpack.first(p, base), b, r.off(i), r.len(i), 1);
+                if (f >= 0) {
+                    Listpack.replace(p, base, Listpack.next(p, f), b, r.off(i + 1), r.len(i + 1));
+                } else {
+                    Listpack.insert(p, base, Listpack.eofOffset(p, base), b, r.off(i), r.len(i));
+                    Listpack.insert(p, base, Listpack.eofOffset(p, base), b, r.off(i + 1), r.len(i + 1));
+                }
+            }
+            a = db.resizePacked(a, h, Listpack.totalBytes(p, base));
+            if (length(db, a) > lim.maxEntries()) {
+                a = convert(db, a, h, 0);
+            }
+            return a;
+        }
+        for (int i = from; i + 1 < r.argc(); i += 2) {
+            final int ref = find(db, a, b, r.off(i), r.len(i));
+            a = set(db, a, h, ref, b, r.off(i), r.len(i), b, r.off(i + 1), r.len(i + 1), false, lim);
+        }
+        return a;
     }
 
     /**

@@ -27,13 +27,19 @@ class HashValuesPropsTest {
     private static final HashValues.Limits TABLE = new HashValues.Limits(0, 0);
     private static final HashValues.Limits DEFAULT = new HashValues.Limits(128, 64);
 
-    private record Op(int kind, byte[] field, byte[] value, long number) {
+    /** SET, DEL, INCRBY, or (kind 3) one HSET of pairs: field, value, then {@code more}. */
+    private record Op(int kind, byte[] field, byte[] value, long number, List<byte[]> more) {
+        Op(final int kind, final byte[] field, final byte[] value, final long number) {
+            this(kind, field, value, number, List.of());
+        }
+
         @Override
         public String toString() {
             return switch (kind) {
                 case 0 -> "SET " + Props.describe(field) + " " + Props.describe(value);
                 case 1 -> "DEL " + Props.describe(field);
-                default -> "INCRBY " + Props.describe(field) + " " + number;
+                case 2 -> "INCRBY " + Props.describe(field) + " " + number;
+                default -> "HSET " + Props.describe(field) + " " + Props.describe(value) + " " + Props.describe(more);
             };
         }
     }
@@ -52,8 +58,13 @@ class HashValuesPropsTest {
         final List<Op> ops = new ArrayList<>();
         final int n = 1 + r.nextInt(300);
         for (int i = 0; i < n; i++) {
-            final int kind = Props.weighted(r, 6, 2, 1);
-            ops.add(new Op(kind, element(r), element(r), r.nextInt(2000) - 1000));
+            final int kind = Props.weighted(r, 6, 2, 1, 1);
+            final List<byte[]> more = new ArrayList<>();
+            for (int k = kind == 3 ? r.nextInt(4) : 0; k > 0; k--) {
+                more.add(element(r));
+                more.add(element(r));
+            }
+            ops.add(new Op(kind, element(r), element(r), r.nextInt(2000) - 1000, more));
         }
         return ops;
     }
@@ -87,6 +98,31 @@ class HashValuesPropsTest {
                     final int ref = HashValues.find(db, a, f, 0, f.length);
                     HashValues.set(db, a, h, ref, f, 0, f.length, op.value(), 0, op.value().length, false, lim);
                     return ref < 0 ? 1 : 0;
+                }
+                case 3 -> {
+                    final io.moon.protocol.Request req = io.moon.protocol.Request.of();
+                    req.add("HSET".getBytes(StandardCharsets.ISO_8859_1));
+                    req.add(key);
+                    req.add(f);
+                    req.add(op.value());
+                    long longest = Math.max(f.length, op.value().length);
+                    long sum = f.length + op.value().length;
+                    for (final byte[] m : op.more()) {
+                        req.add(m);
+                        longest = Math.max(longest, m.length);
+                        sum += m.length;
+                    }
+                    final long pairs = (req.argc() - 2) / 2;
+                    final int before;
+                    if (a == 0) {
+                        a = HashValues.create(db, key, 0, 1, h, pairs, HashValues.packedSize(req, 2), lim);
+                        before = 0;
+                    } else {
+                        before = HashValues.length(db, a);
+                    }
+                    a = HashValues.beforeWrite(db, a, h, pairs, longest, sum, lim);
+                    a = HashValues.setAll(db, a, h, req, 2, lim);
+                    return HashValues.length(db, a) - before;
                 }
                 case 1 -> {
                     final int ref = a == 0 ? -1 : HashValues.find(db, a, f, 0, f.length);
@@ -161,9 +197,13 @@ class HashValuesPropsTest {
                 final Object want = packed.apply(op);
                 assertEquals(want, table.apply(op), op.toString());
                 assertEquals(want, converting.apply(op), op.toString());
-                if (op.kind() == 0) {
+                if (op.kind() == 0 || op.kind() == 3) {
                     model.put(new String(op.field(), StandardCharsets.ISO_8859_1),
                             new String(op.value(), StandardCharsets.ISO_8859_1));
+                    for (int k = 0; k < op.more().size(); k += 2) {
+                        model.put(new String(op.more().get(k), StandardCharsets.ISO_8859_1),
+                                new String(op.more().get(k + 1), StandardCharsets.ISO_8859_1));
+                    }
                 } else if (op.kind() == 1) {
                     model.remove(new String(op.field(), StandardCharsets.ISO_8859_1));
                 } else if (want instanceof Long v) {
@@ -184,7 +224,8 @@ class HashValuesPropsTest {
             if (ca != 0) {
                 // converted exactly when Redis would have: more than 128 fields, or a long field or value seen
                 final boolean longSeen = ops.stream().anyMatch(o -> o.kind() != 1
-                        && (o.field().length > 64 || o.kind() == 0 && o.value().length > 64));
+                        && (o.field().length > 64 || o.kind() != 2 && o.value().length > 64
+                        || o.more().stream().anyMatch(m -> m.length > 64)));
                 if (!longSeen && largest <= 128) {
                     assertTrue(HashValues.isPacked(converting.db, ca), "converted too early");
                 }

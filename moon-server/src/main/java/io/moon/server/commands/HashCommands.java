@@ -112,8 +112,12 @@ public final class HashCommands {
         final Db db = c.db;
         final HashValues.Limits lim = limits(c);
         final long pairs = (argc - 2) >>> 1;
+        final int before;
         if (a == 0) {
-            a = HashValues.create(db, r.buf(), r.off(1), r.len(1), h, pairs, lim);
+            a = HashValues.create(db, r.buf(), r.off(1), r.len(1), h, pairs, HashValues.packedSize(r, 2), lim);
+            before = 0;
+        } else {
+            before = HashValues.length(db, a);
         }
         long longest = 0;
         long sum = 0;
@@ -122,15 +126,8 @@ public final class HashCommands {
             sum += r.len(i);
         }
         a = HashValues.beforeWrite(db, a, h, pairs, longest, sum, lim);
-        final byte[] b = r.buf();
-        int created = 0;
-        for (int i = 2; i < argc; i += 2) {
-            final int ref = HashValues.find(db, a, b, r.off(i), r.len(i));
-            if (ref < 0) {
-                created++;
-            }
-            a = HashValues.set(db, a, h, ref, b, r.off(i), r.len(i), b, r.off(i + 1), r.len(i + 1), false, lim);
-        }
+        a = HashValues.setAll(db, a, h, r, 2, lim);
+        final int created = HashValues.length(db, a) - before;
         if (okReply) {
             c.out.ok();
         } else {

@@ -4,6 +4,7 @@ import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
 import io.moon.storage.Db;
+import io.moon.storage.Entry;
 import io.moon.storage.HashTable;
 import io.moon.storage.HashValues;
 
@@ -18,7 +19,7 @@ import static io.moon.server.commands.HashCommands.lookup;
  * per field: -2 no such field (or no such key), and then per command: 0 condition not met, 1 set,
  * 2 deleted because the time is not in the future; -1 no TTL; 1 TTL removed.
  *
- * <p>A hash that gets its first TTL becomes {@link io.moon.storage.Entry#KIND_HASH_EX}: a table
+ * <p>A hash that gets its first TTL becomes {@link Entry#KIND_HASH_EX}: a table
  * that still reports "listpackex" while small (7.4's name) and "hashtable" once large. Expired
  * fields are deleted by every command that looks the hash up, and by the shard's active expire
  * cycle; a hash whose last field expires is deleted. Checks run in Redis's order: the key's type,
@@ -135,7 +136,7 @@ public final class HashExpireCommands {
                 c.out.integer(NO_FIELD);
                 continue;
             }
-            final long prev = db.kind(a) == io.moon.storage.Entry.KIND_HASH_EX ? HashValues.table(db, a).expireAt(ref) : 0;
+            final long prev = db.kind(a) == Entry.KIND_HASH_EX ? HashValues.table(db, a).expireAt(ref) : 0;
             if (prev == 0 ? cond == COND_XX || cond == COND_GT
                     : cond == COND_NX || (cond == COND_GT && prev >= at) || (cond == COND_LT && prev <= at)) {
                 c.out.integer(NOT_MET);
@@ -146,7 +147,7 @@ public final class HashExpireCommands {
                 c.out.integer(DELETED);
                 continue;
             }
-            if (db.kind(a) != io.moon.storage.Entry.KIND_HASH_EX) {
+            if (db.kind(a) != Entry.KIND_HASH_EX) {
                 a = HashValues.makeVolatile(db, a, h);
                 ref = HashValues.find(db, a, r.buf(), r.off(i), r.len(i));
             }
@@ -229,7 +230,7 @@ public final class HashExpireCommands {
                 c.out.integer(NO_FIELD);
                 continue;
             }
-            final long at = db.kind(a) == io.moon.storage.Entry.KIND_HASH_EX ? HashValues.table(db, a).expireAt(ref) : 0;
+            final long at = db.kind(a) == Entry.KIND_HASH_EX ? HashValues.table(db, a).expireAt(ref) : 0;
             if (at == 0) {
                 c.out.raw(Reply.MINUS_ONE);
                 continue;
@@ -256,7 +257,7 @@ public final class HashExpireCommands {
         }
         final Db db = c.db;
         c.out.arrayHeader(n);
-        final HashTable t = a != 0 && db.kind(a) == io.moon.storage.Entry.KIND_HASH_EX ? HashValues.table(db, a) : null;
+        final HashTable t = a != 0 && db.kind(a) == Entry.KIND_HASH_EX ? HashValues.table(db, a) : null;
         for (int i = 4; i < 4 + n; i++) {
             final int ref = a == 0 ? -1 : HashValues.find(db, a, r.buf(), r.off(i), r.len(i));
             if (ref < 0) {

@@ -7,6 +7,7 @@ import io.moon.server.Ctx;
 import io.moon.server.command.KeyFinder;
 import io.moon.storage.Db;
 import io.moon.storage.Entry;
+import io.moon.storage.HashValues;
 import io.moon.storage.ListCursor;
 import io.moon.storage.ListValues;
 import io.moon.storage.Listpack;
@@ -369,13 +370,13 @@ public final class SortCommand {
         if (arrow < 0) {
             return Strings.isString(db, a) ? Strings.valueBytes(db, a) : null;
         }
-        if (db.kind(a) != Entry.KIND_HASH_LP) {
+        if (!HashValues.isHash(db, a)) {
             return null;
         }
-        final byte[] p = db.page(a);
-        final int base = db.valueOffset(a);
-        final int f = Listpack.find(p, Listpack.first(p, base), b, arrow + 2, po + pl - arrow - 2, 1);
-        return f < 0 ? null : Listpack.toBytes(p, Listpack.next(p, f));
+        // any encoding; fields past their TTL are dropped first, as every hash read does
+        final long live = HashValues.purgeExpired(db, a, h, c.now);
+        final int ref = live == 0 ? -1 : HashValues.find(db, live, b, arrow + 2, po + pl - arrow - 2);
+        return ref < 0 ? null : HashValues.valueBytes(db, live, ref);
     }
 
     private static int indexOf(final byte[] b, final int off, final int len, final byte x) {

@@ -459,6 +459,20 @@ class HashCommandsTest extends SharedHarnessTest {
     }
 
     @Test
+    void shouldFeedSortByAndGetFromHashesInEveryEncoding() {
+        assertInt(3, run("RPUSH", "{s}ids", "1", "2", "3"));
+        assertInt(2, run("HSET", "{s}w_1", "weight", "30", "name", "one"));
+        assertInt(3, run("HSET", "{s}w_2", "weight", "10", "name", "two", "long", "x".repeat(100)));
+        assertEquals("hashtable", encoding("{s}w_2"));
+        assertInt(2, run("HSET", "{s}w_3", "weight", "20", "name", "three"));
+        assertEquals(list(1L), run("HEXPIRE", "{s}w_3", "100", "FIELDS", "1", "name"));
+        assertEquals("listpackex", encoding("{s}w_3"));
+        assertEquals(list("two", "three", "one"), run("SORT", "{s}ids", "BY", "{s}w_*->weight", "GET", "{s}w_*->name"));
+        assertEquals(list("1", "3", "2"), run("SORT", "{s}ids", "BY", "{s}w_*->weight", "DESC"));
+        assertEquals(list("1", null, "2", null), run("SORT", "{s}ids", "LIMIT", "0", "2", "GET", "#", "GET", "{s}w_*->missing"));
+    }
+
+    @Test
     void shouldHoldAMillionFields() {
         final long t0 = System.nanoTime();
         final int n = 1_000_000;
