@@ -26,7 +26,7 @@ import java.util.List;
  */
 class EncodingEquivalenceTest {
     private static final long SEED = 0x656E636F64696E67L;
-    private static final int TRIES = 300;
+    private static final int TRIES = 600;
 
     private static TestServer packed;
     private static TestServer full;
