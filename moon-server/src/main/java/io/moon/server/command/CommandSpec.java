@@ -151,6 +151,11 @@ public final class CommandSpec {
         return arity > 0 ? argc == arity : argc >= -arity;
     }
 
+    /** See {@link KeyFinder#reachesOtherKeys}. */
+    public boolean reachesOtherKeys(final Request r) {
+        return finder != null && finder.reachesOtherKeys(r);
+    }
+
     /** Number of keys in the request (from the fixed range, or the key finder for movable keys). */
     public int keyCount(final Request r) {
         if (finder != null) {

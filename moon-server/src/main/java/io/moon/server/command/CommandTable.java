@@ -20,6 +20,7 @@ import io.moon.server.commands.ServerCommands;
 import io.moon.server.commands.SetAlgebra;
 import io.moon.server.commands.SetCommands;
 import io.moon.server.commands.SetRandom;
+import io.moon.server.commands.SortAcross;
 import io.moon.server.commands.SortCommand;
 import io.moon.server.commands.StringCommands;
 import io.moon.server.commands.ZsetCommands;
@@ -424,10 +425,10 @@ public final class CommandTable {
             cmd("sort", -2, "write denyoom movablekeys").acl("@set @sortedset @list @dangerous").keys(1, 1, 1)
                     .keySpecs(KeySpec.range(1, 0, 1, 0, "RO", "access"), KeySpec.unknown("RO", "access"),
                             KeySpec.unknown("OW", "update"))
-                    .finder(SortCommand.KEYS).keyed(SortCommand::sort, CrossShard::gather),
+                    .finder(SortCommand.KEYS).keyed(SortCommand::sort, SortAcross::start),
             cmd("sort_ro", -2, "readonly movablekeys").acl("@set @sortedset @list @dangerous").keys(1, 1, 1)
                     .keySpecs(KeySpec.range(1, 0, 1, 0, "RO", "access"), KeySpec.unknown("RO", "access"))
-                    .keyed(SortCommand::sortRo),
+                    .finder(SortCommand.KEYS_RO).keyed(SortCommand::sortRo, SortAcross::start),
 
             // ---- keyspace-wide -------------------------------------------------------------
             cmd("keys", 2, "readonly").acl("@keyspace @dangerous")

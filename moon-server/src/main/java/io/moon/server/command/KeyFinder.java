@@ -16,6 +16,15 @@ public interface KeyFinder {
     int keyArg(Request r, int n);
 
     /**
+     * True when the command reads keys its arguments do not name as keys (SORT's BY/GET patterns)
+     * and those may live on another shard: it then runs as its cross-shard operation even when
+     * its named keys share one shard.
+     */
+    default boolean reachesOtherKeys(final Request r) {
+        return false;
+    }
+
+    /**
      * Keys found from Redis 7 key specs, as Redis's getKeysUsingKeySpecs does: each spec gives a
      * range or a count read from a numkeys argument; a spec whose numkeys is not a positive number
      * that fits in the arguments contributes nothing.

@@ -1,5 +1,6 @@
 package io.moon.server.commands;
 
+import io.moon.protocol.HashSlot;
 import io.moon.protocol.Numbers;
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
@@ -28,24 +29,24 @@ import java.util.List;
  * with "->"), sort numerically or by bytes (ALPHA), cut to LIMIT, and reply each element or the
  * values GET patterns name ("#" is the element), or STORE them as a list.
  *
- * <p>Sources: sets and lists in every encoding, sorted sets while packed (listpack); "->field"
- * lookups read hashes while packed. BY/GET patterns are looked up
- * on the shard that runs the command, so their keys must live there (a hash tag shared with the
- * sorted key does it); a pattern key owned by another shard is refused with an error rather than
- * read as missing.
+ * <p>Sources: sets, lists and sorted sets in every encoding; "->field" lookups read hashes in
+ * every encoding. When a BY/GET pattern may name keys on another shard, or a pattern meets a
+ * STORE destination elsewhere, the dispatcher runs {@link SortAcross} instead (see
+ * {@link #reachesOtherKeys}); this handler then only sees patterns in the sorted key's slot, and
+ * refuses a key elsewhere with an error as a safety net rather than reading it as missing.
  */
 public final class SortCommand {
     private SortCommand() {
     }
 
-    private static final byte[] ASC = {'A', 'S', 'C'};
-    private static final byte[] DESC = {'D', 'E', 'S', 'C'};
-    private static final byte[] ALPHA = {'A', 'L', 'P', 'H', 'A'};
-    private static final byte[] LIMIT = {'L', 'I', 'M', 'I', 'T'};
-    private static final byte[] STORE = {'S', 'T', 'O', 'R', 'E'};
-    private static final byte[] BY = {'B', 'Y'};
-    private static final byte[] GET = {'G', 'E', 'T'};
-    private static final byte[] NOT_DOUBLE = Reply.err("ERR One or more scores can't be converted into double");
+    static final byte[] ASC = {'A', 'S', 'C'};
+    static final byte[] DESC = {'D', 'E', 'S', 'C'};
+    static final byte[] ALPHA = {'A', 'L', 'P', 'H', 'A'};
+    static final byte[] LIMIT = {'L', 'I', 'M', 'I', 'T'};
+    static final byte[] STORE = {'S', 'T', 'O', 'R', 'E'};
+    static final byte[] BY = {'B', 'Y'};
+    static final byte[] GET = {'G', 'E', 'T'};
+    static final byte[] NOT_DOUBLE = Reply.err("ERR One or more scores can't be converted into double");
     private static final byte[] OTHER_SHARD = Reply.err("ERR SORT BY/GET pattern names a key on another shard;"
             + " give the pattern the sorted key's hash tag");
     private static final byte[] UNREADABLE = Reply.err("ERR SORT of this encoding is not supported yet");
@@ -65,7 +66,87 @@ public final class SortCommand {
         public int keyArg(final Request r, final int n) {
             return n == 0 ? 1 : store(r);
         }
+
+        @Override
+        public boolean reachesOtherKeys(final Request r) {
+            return SortCommand.reachesOtherKeys(r);
+        }
     };
+
+    /** SORT_RO's keys: the sorted key only; its patterns may still reach other shards. */
+    public static final KeyFinder KEYS_RO = new KeyFinder() {
+        @Override
+        public int keyCount(final Request r) {
+            return 1;
+        }
+
+        @Override
+        public int keyArg(final Request r, final int n) {
+            return 1;
+        }
+
+        @Override
+        public boolean reachesOtherKeys(final Request r) {
+            return SortCommand.reachesOtherKeys(r);
+        }
+    };
+
+    /**
+     * Whether some BY or GET pattern looks keys up (BY with a '*', GET other than "#" with a
+     * '*'); the cross-shard form runs those lookups wherever the keys live.
+     */
+    static boolean hasLookups(final Request r) {
+        for (int i = 2; i < r.argc(); i++) {
+            if (r.argIs(i, LIMIT)) {
+                i += 2;
+            } else if ((r.argIs(i, GET) || r.argIs(i, BY)) && i + 1 < r.argc()) {
+                i++;
+                if (looksUp(r, i)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** True unless every looking-up pattern provably names keys in the sorted key's hash slot. */
+    static boolean reachesOtherKeys(final Request r) {
+        if (r.argc() < 2) {
+            return false;
+        }
+        final int slot = HashSlot.slot(r.buf(), r.off(1), r.len(1));
+        for (int i = 2; i < r.argc(); i++) {
+            if (r.argIs(i, LIMIT)) {
+                i += 2;
+            } else if ((r.argIs(i, GET) || r.argIs(i, BY)) && i + 1 < r.argc()) {
+                i++;
+                if (looksUp(r, i) && !fixedSlot(r, i, slot)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean looksUp(final Request r, final int i) {
+        final byte[] b = r.buf();
+        final int po = r.off(i);
+        final int pl = r.len(i);
+        return !(pl == 1 && b[po] == '#') && indexOf(b, po, pl, (byte) '*') >= 0;
+    }
+
+    /** The pattern's hash tag closes before its '*', so every key it names is in that tag's slot. */
+    private static boolean fixedSlot(final Request r, final int i, final int slot) {
+        final byte[] b = r.buf();
+        final int po = r.off(i);
+        final int star = indexOf(b, po, r.len(i), (byte) '*');
+        final int open = indexOf(b, po, star - po, (byte) '{');
+        if (open < 0) {
+            return false;
+        }
+        final int close = indexOf(b, open + 1, star - open - 1, (byte) '}');
+        return close > open + 1 && HashSlot.slot(b, po, star - po) == slot;
+    }
 
     /** Argument index of the last STORE destination, skipping LIMIT/GET/BY arguments; 0 when none. */
     static int store(final Request r) {
@@ -83,7 +164,7 @@ public final class SortCommand {
     }
 
     /** One element to sort: its bytes, its weight, or what ALPHA BY compares. */
-    private static final class Item {
+    static final class Item {
         final byte[] obj;
         double score;
         byte[] by;
@@ -103,48 +184,83 @@ public final class SortCommand {
         run(c, true);
     }
 
+    /** SORT's parsed options. */
+    static final class Opts {
+        boolean desc;
+        boolean alpha;
+        boolean dontsort;
+        long limitStart;
+        long limitCount = -1;
+        int by;
+        int storeArg;
+        final List<Integer> gets = new ArrayList<>();
+
+        /** Parses the options; on an error replies it to out and returns null. */
+        static Opts parse(final Request r, final boolean readonly, final Reply out) {
+            final Opts o = new Opts();
+            for (int j = 2; j < r.argc(); j++) {
+                final int left = r.argc() - j - 1;
+                if (r.argIs(j, ASC)) {
+                    o.desc = false;
+                } else if (r.argIs(j, DESC)) {
+                    o.desc = true;
+                } else if (r.argIs(j, ALPHA)) {
+                    o.alpha = true;
+                } else if (r.argIs(j, LIMIT) && left >= 2) {
+                    if (!r.parseLong(j + 1)) {
+                        out.raw(Errors.NOT_INTEGER);
+                        return null;
+                    }
+                    o.limitStart = r.longValue;
+                    if (!r.parseLong(j + 2)) {
+                        out.raw(Errors.NOT_INTEGER);
+                        return null;
+                    }
+                    o.limitCount = r.longValue;
+                    j += 2;
+                } else if (!readonly && r.argIs(j, STORE) && left >= 1) {
+                    o.storeArg = ++j;
+                } else if (r.argIs(j, BY) && left >= 1) {
+                    o.by = ++j;
+                    o.dontsort = indexOf(r.buf(), r.off(o.by), r.len(o.by), (byte) '*') < 0;
+                } else if (r.argIs(j, GET) && left >= 1) {
+                    o.gets.add(++j);
+                } else {
+                    out.raw(Errors.SYNTAX);
+                    return null;
+                }
+            }
+            return o;
+        }
+
+        /** LIMIT clamped to n elements as sort.c does: {start, end} inclusive (end < start: nothing). */
+        int[] range(final int n) {
+            int start = (int) Math.min(Math.max(limitStart, 0), n);
+            final long count = Math.min(Math.max(limitCount, -1), n);
+            int end = count < 0 ? n - 1 : (int) (start + count - 1);
+            if (start >= n) {
+                start = n - 1;
+                end = n - 2;
+            }
+            if (end >= n) {
+                end = n - 1;
+            }
+            return new int[] {start, end};
+        }
+    }
+
     private static void run(final Ctx c, final boolean readonly) {
         final Request r = c.req;
-        boolean desc = false;
-        boolean alpha = false;
-        boolean dontsort = false;
-        long limitStart = 0;
-        long limitCount = -1;
-        int by = 0;
-        int storeArg = 0;
-        final List<Integer> gets = new ArrayList<>();
-        for (int j = 2; j < r.argc(); j++) {
-            final int left = r.argc() - j - 1;
-            if (r.argIs(j, ASC)) {
-                desc = false;
-            } else if (r.argIs(j, DESC)) {
-                desc = true;
-            } else if (r.argIs(j, ALPHA)) {
-                alpha = true;
-            } else if (r.argIs(j, LIMIT) && left >= 2) {
-                if (!r.parseLong(j + 1)) {
-                    c.out.raw(Errors.NOT_INTEGER);
-                    return;
-                }
-                limitStart = r.longValue;
-                if (!r.parseLong(j + 2)) {
-                    c.out.raw(Errors.NOT_INTEGER);
-                    return;
-                }
-                limitCount = r.longValue;
-                j += 2;
-            } else if (!readonly && r.argIs(j, STORE) && left >= 1) {
-                storeArg = ++j;
-            } else if (r.argIs(j, BY) && left >= 1) {
-                by = ++j;
-                dontsort = indexOf(r.buf(), r.off(by), r.len(by), (byte) '*') < 0;
-            } else if (r.argIs(j, GET) && left >= 1) {
-                gets.add(++j);
-            } else {
-                c.out.raw(Errors.SYNTAX);
-                return;
-            }
+        final Opts o = Opts.parse(r, readonly, c.out);
+        if (o == null) {
+            return;
         }
+        boolean desc = o.desc;
+        boolean alpha = o.alpha;
+        boolean dontsort = o.dontsort;
+        int by = o.by;
+        final int storeArg = o.storeArg;
+        final List<Integer> gets = o.gets;
         final Db db = c.db;
         final long a = c.findRead(1, c.keyHash(1));
         final int type = a == 0 ? ValueType.LIST : ValueType.of(db, a);
@@ -164,16 +280,9 @@ public final class SortCommand {
             return;
         }
         final int n = elements.length;
-        int start = (int) Math.min(Math.max(limitStart, 0), n);
-        final long count = Math.min(Math.max(limitCount, -1), n);
-        int end = count < 0 ? n - 1 : (int) (start + count - 1);
-        if (start >= n) {
-            start = n - 1;
-            end = n - 2;
-        }
-        if (end >= n) {
-            end = n - 1;
-        }
+        final int[] range = o.range(n);
+        final int start = range[0];
+        final int end = range[1];
         final Item[] items = new Item[n];
         for (int i = 0; i < n; i++) {
             // a list or sorted set left unsorted keeps its order, reversed by DESC
@@ -217,7 +326,7 @@ public final class SortCommand {
     }
 
     /** C's strtod over a whole string: leading spaces allowed, "" is 0; NaN when invalid, NaN or out of range. */
-    private static double strtod(final byte[] w) {
+    static double strtod(final byte[] w) {
         if (w.length == 0) {
             return 0;
         }
@@ -228,7 +337,7 @@ public final class SortCommand {
         return p == w.length ? Double.NaN : Numbers.parseDouble(w, p, w.length - p);
     }
 
-    private static void sortItems(final Item[] items, final boolean alpha, final boolean byPattern,
+    static void sortItems(final Item[] items, final boolean alpha, final boolean byPattern,
                                   final boolean store, final boolean desc) {
         Arrays.sort(items, (x, y) -> {
             int cmp;
@@ -291,7 +400,7 @@ public final class SortCommand {
     // ---- reading values ------------------------------------------------------------------------
 
     /** The elements of the value at a: a set in walking order, a list in order, a sorted set by score; null if unreadable. */
-    private static byte[][] load(final Db db, final long a, final int type) {
+    static byte[][] load(final Db db, final long a, final int type) {
         if (type == ValueType.SET) {
             final byte[][] out = new byte[SetValues.size(db, a)][];
             final SetIter it = new SetIter().reset(db, a);
@@ -335,6 +444,46 @@ public final class SortCommand {
         if (pl == 1 && b[po] == '#') {
             return subst;
         }
+        final byte[][] kf = patternKey(b, po, pl, subst);
+        if (kf == null) {
+            return null;
+        }
+        final byte[] key = kf[0];
+        // a scratch keyspace (keys gathered from several shards) holds only the command's own keys
+        if (c.keyspace != c.shard.keyspace
+                || c.server.shardCount() > 1 && c.server.shardOf(key, 0, key.length) != c.shard.id) {
+            throw ELSEWHERE;
+        }
+        return read(c, key, kf[1]);
+    }
+
+    /** A string's value, or with a field that hash field's value; null when missing or of another type. */
+    static byte[] read(final Ctx c, final byte[] key, final byte[] field) {
+        final Db db = c.db;
+        final long h = Db.hash(key, 0, key.length);
+        final long a = db.find(key, 0, key.length, h, c.now);
+        if (a == 0) {
+            c.keyspace.stats.keyspaceMisses++;
+            return null;
+        }
+        c.keyspace.stats.keyspaceHits++;
+        if (field == null) {
+            return Strings.isString(db, a) ? Strings.valueBytes(db, a) : null;
+        }
+        if (!HashValues.isHash(db, a)) {
+            return null;
+        }
+        // any encoding; fields past their TTL are dropped first, as every hash read does
+        final long live = HashValues.purgeExpired(db, a, h, c.now);
+        final int ref = live == 0 ? -1 : HashValues.find(db, live, field, 0, field.length);
+        return ref < 0 ? null : HashValues.valueBytes(db, live, ref);
+    }
+
+    /**
+     * The key and field (null for a string) a looking-up pattern names for an element: the first
+     * '*' replaced by it, "->field" when something follows the arrow. Null when there is no '*'.
+     */
+    static byte[][] patternKey(final byte[] b, final int po, final int pl, final byte[] subst) {
         final int star = indexOf(b, po, pl, (byte) '*');
         if (star < 0) {
             return null;
@@ -347,39 +496,17 @@ public final class SortCommand {
             }
         }
         if (arrow >= 0 && arrow + 2 == po + pl) {
-            arrow = -1; // "->" at the very end names no field
+            arrow = -1;
         }
         final int keyEnd = arrow >= 0 ? arrow : po + pl;
         final byte[] key = new byte[star - po + subst.length + keyEnd - star - 1];
         System.arraycopy(b, po, key, 0, star - po);
         System.arraycopy(subst, 0, key, star - po, subst.length);
         System.arraycopy(b, star + 1, key, star - po + subst.length, keyEnd - star - 1);
-        // a scratch keyspace (keys gathered from several shards) holds only the command's own keys
-        if (c.keyspace != c.shard.keyspace
-                || c.server.shardCount() > 1 && c.server.shardOf(key, 0, key.length) != c.shard.id) {
-            throw ELSEWHERE;
-        }
-        final Db db = c.db;
-        final long h = Db.hash(key, 0, key.length);
-        final long a = db.find(key, 0, key.length, h, c.now);
-        if (a == 0) {
-            c.keyspace.stats.keyspaceMisses++;
-            return null;
-        }
-        c.keyspace.stats.keyspaceHits++;
-        if (arrow < 0) {
-            return Strings.isString(db, a) ? Strings.valueBytes(db, a) : null;
-        }
-        if (!HashValues.isHash(db, a)) {
-            return null;
-        }
-        // any encoding; fields past their TTL are dropped first, as every hash read does
-        final long live = HashValues.purgeExpired(db, a, h, c.now);
-        final int ref = live == 0 ? -1 : HashValues.find(db, live, b, arrow + 2, po + pl - arrow - 2);
-        return ref < 0 ? null : HashValues.valueBytes(db, live, ref);
+        return new byte[][] {key, arrow < 0 ? null : Arrays.copyOfRange(b, arrow + 2, po + pl)};
     }
 
-    private static int indexOf(final byte[] b, final int off, final int len, final byte x) {
+    static int indexOf(final byte[] b, final int off, final int len, final byte x) {
         for (int i = off; i < off + len; i++) {
             if (b[i] == x) {
                 return i;

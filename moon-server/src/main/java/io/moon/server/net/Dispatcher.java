@@ -111,6 +111,10 @@ public final class Dispatcher {
                                 return;
                             }
                         }
+                        if (server.shardCount() > 1 && spec.reachesOtherKeys(req)) {
+                            startCoordinated(c, spec);
+                            return;
+                        }
                     }
                 }
                 if (target == home.id && Call.canRun(home.locks, spec, req, c.state.db)) {
@@ -190,7 +194,7 @@ public final class Dispatcher {
                 return null;
             }
         }
-        return spec;
+        return server.shardCount() > 1 && spec.reachesOtherKeys(r) ? null : spec;
     }
 
     /** After a command's reply is in the output buffer: reply modes and statistics. */

@@ -84,10 +84,9 @@ class SortCommandsTest extends SharedHarnessTest {
         assertOk(run("MSET", "{p}wa_a", "x", "{p}wa_b", ""));
         assertEquals(list("c", "b", "a"), run("SORT", "{p}t", "BY", "{p}wa_*", "ALPHA"),
                 "a missing weight sorts first, then by bytes");
-        // pattern keys must live on the sorted key's shard
+        // a pattern naming keys on another shard is looked up there (missing weights: all 0)
         final String other = KeyPlacement.elsewhere(h, "{p}s", "w");
-        assertErrorText("ERR SORT BY/GET pattern names a key on another shard; give the pattern the sorted key's hash"
-                + " tag", run("SORT", "{p}s", "BY", other + "_*"));
+        assertEquals(list("-5", "1", "10", "2", "3"), run("SORT", "{p}s", "BY", other + "_*"));
     }
 
     @Test
@@ -103,8 +102,9 @@ class SortCommandsTest extends SharedHarnessTest {
         assertInt(3, run("SORT", "{d}s", "GET", "#", "STORE", far));
         assertEquals("list", ((io.moon.server.testing.Resp.Simple) run("TYPE", far)).text());
         assertInt(3, run("SORT", "{d}s", "STORE", "a", "STORE", far), "the last STORE wins");
-        assertErrorText("ERR SORT BY/GET pattern names a key on another shard; give the pattern the sorted key's hash"
-                + " tag", run("SORT", "{d}s", "GET", "{d}w*", "STORE", far));
+        assertOk(run("MSET", "{d}w1", "a", "{d}w2", "b", "{d}w3", "c"));
+        assertInt(3, run("SORT", "{d}s", "GET", "{d}w*", "STORE", far), "patterns with the sorted key's tag");
+        assertEquals(list("a", "b", "c"), run("LRANGE", far, "0", "-1"));
     }
 
     @Test
@@ -127,5 +127,86 @@ class SortCommandsTest extends SharedHarnessTest {
         assertInt(1000, run("SORT", "big", "ALPHA", "STORE", "sorted"));
         assertEquals(list("e0000" + "x".repeat(20), "e0001" + "x".repeat(20)), run("LRANGE", "sorted", "0", "1"));
         assertEquals("quicklist", run("OBJECT", "ENCODING", "sorted"));
+    }
+
+    // ---- patterns naming keys on other shards (replies checked against redis-server 7.0) --------
+
+    /** Three elements whose "w_" keys sit on the three shards: "w_" + element is each key. */
+    private String[] spread() {
+        final String[] keys = KeyPlacement.onDistinctShards(h, "w_", 3);
+        final String[] elements = new String[3];
+        for (int i = 0; i < 3; i++) {
+            elements[i] = keys[i].substring(2);
+        }
+        return elements;
+    }
+
+    @Test
+    void shouldWeighAndGetByKeysOnEveryShard() {
+        final String[] e = spread();
+        run("RPUSH", "xl", e[0], e[1], e[2]);
+        assertOk(run("MSET", "w_" + e[0], "30", "w_" + e[1], "10", "w_" + e[2], "20"));
+        assertOk(run("MSET", "g_" + e[0], "A", "g_" + e[1], "B"));
+        assertEquals(list(e[1], e[2], e[0]), run("SORT", "xl", "BY", "w_*"));
+        assertEquals(list(e[0], e[2], e[1]), run("SORT_RO", "xl", "BY", "w_*", "DESC"));
+        assertEquals(list(e[1], "B", "10", e[2], null, "20", e[0], "A", "30"),
+                run("SORT", "xl", "BY", "w_*", "GET", "#", "GET", "g_*", "GET", "w_*"));
+        assertEquals(list("30", "10", "20"), run("SORT", "xl", "BY", "nosort", "GET", "w_*"), "nosort keeps list order");
+        assertEquals(list("20", "10", "30"), run("SORT", "xl", "BY", "nosort", "GET", "w_*", "DESC"));
+        // ALPHA compares the weights' bytes: "10" < "20" < "30" as well; LIMIT after sorting
+        assertOk(run("MSET", "w_" + e[0], "b", "w_" + e[1], "c", "w_" + e[2], "a"));
+        assertEquals(list(e[2], e[0], e[1]), run("SORT", "xl", "BY", "w_*", "ALPHA"));
+        assertEquals(list(e[0], e[2]), run("SORT", "xl", "BY", "w_*", "ALPHA", "DESC", "LIMIT", "1", "5"));
+        assertEquals(list("A"), run("SORT", "xl", "BY", "w_*", "ALPHA", "LIMIT", "1", "1", "GET", "g_*"));
+        assertErrorText("ERR One or more scores can't be converted into double", run("SORT", "xl", "BY", "w_*"));
+        // a weight key of another type counts as missing: weight 0, ties by the element's bytes
+        run("DEL", "w_" + e[0], "w_" + e[1], "w_" + e[2]);
+        run("RPUSH", "w_" + e[1], "x");
+        final String[] sorted = e.clone();
+        Arrays.sort(sorted);
+        assertEquals(list((Object[]) sorted), run("SORT", "xl", "BY", "w_*"));
+        assertOk(run("SET", "xstr", "v"));
+        assertErrorText("WRONGTYPE Operation against a key holding the wrong kind of value",
+                run("SORT", "xstr", "BY", "w_*"));
+        assertEquals(list(), run("SORT", "nokey", "BY", "w_*", "GET", "g_*"));
+        assertErrorText(SYNTAX, run("SORT", "xl", "BY", "w_*", "BOGUS"));
+    }
+
+    @Test
+    void shouldReadHashFieldsOnEveryShard() {
+        final String[] keys = KeyPlacement.onDistinctShards(h, "h_", 3);
+        final String[] e = new String[3];
+        for (int i = 0; i < 3; i++) {
+            e[i] = keys[i].substring(2);
+        }
+        run("SADD", "hs", e[0], e[1], e[2]);
+        run("HSET", "h_" + e[0], "w", "3", "name", "zero");
+        run("HSET", "h_" + e[1], "w", "1", "name", "one");
+        // a hash table encoding: a value longer than hash-max-listpack-value
+        final String longName = "n".repeat(100);
+        run("HSET", "h_" + e[2], "w", "2", "name", longName);
+        assertEquals("hashtable", run("OBJECT", "ENCODING", "h_" + e[2]));
+        assertEquals(list("one", longName, "zero"), run("SORT", "hs", "BY", "h_*->w", "GET", "h_*->name"));
+        assertEquals(list(null, null, null), run("SORT", "hs", "GET", "h_*->nofield"));
+        assertEquals(list(null, null, null), run("SORT", "hs", "GET", "h_*->"), "an empty field names a string key");
+    }
+
+    @Test
+    void shouldStoreToAnotherShardWithPatternsElsewhere() {
+        final String[] e = spread();
+        run("SADD", "{q}s", e[0], e[1], e[2]);
+        assertOk(run("MSET", "w_" + e[0], "3", "w_" + e[1], "1", "w_" + e[2], "2"));
+        final String far = KeyPlacement.elsewhere(h, "{q}s", "out");
+        assertInt(3, run("SORT", "{q}s", "BY", "w_*", "GET", "w_*", "STORE", far));
+        assertEquals(list("1", "2", "3"), run("LRANGE", far, "0", "-1"));
+        assertInt(2, run("SORT", "{q}s", "BY", "w_*", "GET", "nope_*", "LIMIT", "0", "2", "STORE", far));
+        assertEquals(list("", ""), run("LRANGE", far, "0", "-1"), "a missing GET stores an empty string");
+        assertInt(0, run("SORT", "{q}s", "BY", "w_*", "LIMIT", "9", "1", "STORE", far));
+        assertInt(0, run("EXISTS", far), "an empty result deletes the destination");
+        assertOk(run("SET", "w_" + e[0], "x"));
+        assertOk(run("SET", far, "kept"));
+        assertErrorText("ERR One or more scores can't be converted into double",
+                run("SORT", "{q}s", "BY", "w_*", "STORE", far));
+        assertEquals("kept", run("GET", far), "an error stores nothing");
     }
 }
