@@ -347,29 +347,11 @@ public final class ListValues {
      * LTRIM: keeps elements start..stop (inclusive; negative counts from the tail), deleting the
      * key when nothing is left. Returns the address, or 0 when the key was deleted.
      */
-    public static long trim(final Db db, long a, final long h, long start, long stop, final int fill) {
+    public static long trim(final Db db, long a, final long h, final long start, final long stop, final int fill) {
         final long len = length(db, a);
-        if (start < 0) {
-            start += len;
-        }
-        if (stop < 0) {
-            stop += len;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        final long left;
-        final long right;
-        if (start > stop || start >= len) {
-            left = len;
-            right = 0;
-        } else {
-            if (stop >= len) {
-                stop = len - 1;
-            }
-            left = start;
-            right = len - stop - 1;
-        }
+        final long keep = Ranks.count(start, stop, len);
+        final long left = keep == 0 ? len : Ranks.first(start, len);
+        final long right = keep == 0 ? 0 : len - left - keep;
         if (left > 0) {
             a = deleteRange(db, a, 0, left);
         }

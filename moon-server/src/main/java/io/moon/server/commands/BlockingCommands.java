@@ -47,41 +47,48 @@ public final class BlockingCommands {
         if (deadline < 0) {
             return;
         }
-        popOrBlock(c, 1, c.argc() - 2, -1L << 1 | (left ? 1 : 0), deadline);
+        popOrBlock(c, LIST_POP, ValueType.LIST, 1, c.argc() - 2, -1L << 1 | (left ? 1 : 0), deadline);
     }
 
-    /** The first existing key of firstKey..lastKey (all on this shard) is popped; none: block. */
-    private static void popOrBlock(final Ctx c, final int firstKey, final int lastKey, final long arg,
-                                   final long deadline) {
+    /**
+     * The first existing key of firstKey..lastKey (all on this shard) is popped by {@code pop};
+     * none: block on them all. A key of another type than {@code type} is WRONGTYPE.
+     */
+    private static void popOrBlock(final Ctx c, final BlockedPop pop, final int type, final int firstKey,
+                                   final int lastKey, final long arg, final long deadline) {
         for (int i = firstKey; i <= lastKey; i++) {
             final long h = c.keyHash(i);
-            final long a = ListCommands.findWrite(c, i, h);
+            // lists are looked up as LPOP does (touching the key); sorted sets as ZPOPMIN does
+            final long a = type == ValueType.LIST ? ListCommands.findWrite(c, i, h) : c.find(i, h);
             if (a == 0) {
                 continue;
             }
-            if (!ListValues.isList(c.db, a)) {
+            if (ValueType.of(c.db, a) != type) {
                 c.out.raw(Errors.WRONGTYPE);
                 return;
             }
-            LIST_POP.serve(c, arg, i, a, h);
+            pop.serve(c, arg, i, a, h);
             return;
         }
         if (!Blocking.mayBlock(c)) {
             c.out.nullArray();
             return;
         }
-        Blocking.block(c, LIST_POP, ValueType.LIST, arg, deadline, firstKey, lastKey);
+        Blocking.block(c, pop, type, arg, deadline, firstKey, lastKey);
     }
 
     // BLPOP / BRPOP with keys on several shards
     public static Coordinated bpopAcross(final Ctx c) {
+        return popAcross(c, LIST_POP, ValueType.LIST, c.cmd.name().equals("blpop"));
+    }
+
+    /** key [key ...] timeout, with the keys on several shards; {@code flag} is left (lists) or max (zsets). */
+    private static Coordinated popAcross(final Ctx c, final BlockedPop pop, final int type, final boolean flag) {
         final long deadline = Blocking.deadline(c, c.argc() - 1);
         if (deadline < 0) {
             return CrossShard.finished(c);
         }
-        final boolean left = c.cmd.name().equals("blpop");
-        final BlockingOp op = new BlockingOp(c, LIST_POP, ValueType.LIST, -1L << 1 | (left ? 1 : 0), deadline, 1,
-                c.argc() - 2);
+        final BlockingOp op = new BlockingOp(c, pop, type, -1L << 1 | (flag ? 1 : 0), deadline, 1, c.argc() - 2);
         op.start();
         return op;
     }
@@ -97,7 +104,7 @@ public final class BlockingCommands {
             return;
         }
         c.req.parseLong(2);
-        popOrBlock(c, 3, 2 + (int) c.req.longValue, args, deadline);
+        popOrBlock(c, LIST_POP, ValueType.LIST, 3, 2 + (int) c.req.longValue, args, deadline);
     }
 
     // BLMPOP with keys on several shards
@@ -217,42 +224,13 @@ public final class BlockingCommands {
         if (deadline < 0) {
             return;
         }
-        zpopOrBlock(c, 1, c.argc() - 2, -1L << 1 | (max ? 1 : 0), deadline);
+        popOrBlock(c, ZSET_POP, ValueType.ZSET, 1, c.argc() - 2, -1L << 1 | (max ? 1 : 0), deadline);
     }
 
-    private static void zpopOrBlock(final Ctx c, final int firstKey, final int lastKey, final long arg,
-                                    final long deadline) {
-        for (int i = firstKey; i <= lastKey; i++) {
-            final long h = c.keyHash(i);
-            final long a = c.find(i, h);
-            if (a == 0) {
-                continue;
-            }
-            if (ValueType.of(c.db, a) != ValueType.ZSET) {
-                c.out.raw(Errors.WRONGTYPE);
-                return;
-            }
-            ZSET_POP.serve(c, arg, i, a, h);
-            return;
-        }
-        if (!Blocking.mayBlock(c)) {
-            c.out.nullArray();
-            return;
-        }
-        Blocking.block(c, ZSET_POP, ValueType.ZSET, arg, deadline, firstKey, lastKey);
-    }
 
     // BZPOPMIN / BZPOPMAX with keys on several shards
     public static Coordinated bzpopAcross(final Ctx c) {
-        final long deadline = Blocking.deadline(c, c.argc() - 1);
-        if (deadline < 0) {
-            return CrossShard.finished(c);
-        }
-        final boolean max = c.cmd.name().equals("bzpopmax");
-        final BlockingOp op = new BlockingOp(c, ZSET_POP, ValueType.ZSET, -1L << 1 | (max ? 1 : 0), deadline, 1,
-                c.argc() - 2);
-        op.start();
-        return op;
+        return popAcross(c, ZSET_POP, ValueType.ZSET, c.cmd.name().equals("bzpopmax"));
     }
 
     /**
@@ -308,7 +286,7 @@ public final class BlockingCommands {
             return;
         }
         c.req.parseLong(2);
-        zpopOrBlock(c, 3, 2 + (int) c.req.longValue, args, deadline);
+        popOrBlock(c, ZSET_POP, ValueType.ZSET, 3, 2 + (int) c.req.longValue, args, deadline);
     }
 
     // BZMPOP with keys on several shards

@@ -7,6 +7,7 @@ import io.moon.storage.Db;
 import io.moon.storage.ListCursor;
 import io.moon.storage.ListValues;
 import io.moon.storage.Listpack;
+import io.moon.storage.Ranks;
 
 import static io.moon.protocol.Reply.err;
 
@@ -251,23 +252,12 @@ public final class ListCommands {
             return;
         }
         final long len = ListValues.length(c.db, a);
-        if (start < 0) {
-            start += len;
-        }
-        if (end < 0) {
-            end += len;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        if (start > end || start >= len) {
+        final long n = Ranks.count(start, end, len);
+        if (n == 0) {
             c.out.raw(Reply.EMPTY_ARRAY);
             return;
         }
-        if (end >= len) {
-            end = len - 1;
-        }
-        range(c, a, start, end - start + 1, false);
+        range(c, a, Ranks.first(start, len), n, false);
     }
 
     // LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]

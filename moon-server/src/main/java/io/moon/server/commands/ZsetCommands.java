@@ -5,6 +5,7 @@ import io.moon.protocol.Request;
 import io.moon.server.Ctx;
 import io.moon.storage.Db;
 import io.moon.storage.LexRange;
+import io.moon.storage.Ranks;
 import io.moon.storage.ScoreRange;
 import io.moon.storage.ZsetScratch;
 import io.moon.storage.Zsets;
@@ -378,24 +379,14 @@ public final class ZsetCommands {
         if (wrongType(c, a)) {
             return;
         }
-        final long n = Zsets.card(c.db, a);
-        if (start < 0) {
-            start += n;
-        }
-        if (end < 0) {
-            end += n;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        if (start > end || start >= n) {
+        final long card = Zsets.card(c.db, a);
+        final long n = Ranks.count(start, end, card);
+        if (n == 0) {
             c.out.raw(Reply.ZERO);
             return;
         }
-        if (end >= n) {
-            end = n - 1;
-        }
-        c.out.integer(Zsets.removeRangeByRank(c.db, a, h, start, end, ZsetScratch.get()));
+        final long first = Ranks.first(start, card);
+        c.out.integer(Zsets.removeRangeByRank(c.db, a, h, first, first + n - 1, ZsetScratch.get()));
     }
 
     // ZREMRANGEBYSCORE key min max

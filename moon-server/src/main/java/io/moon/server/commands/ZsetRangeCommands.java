@@ -5,6 +5,7 @@ import io.moon.protocol.Request;
 import io.moon.server.Ctx;
 import io.moon.storage.Db;
 import io.moon.storage.LexRange;
+import io.moon.storage.Ranks;
 import io.moon.storage.ScoreRange;
 import io.moon.storage.ZCursor;
 import io.moon.storage.ZsetBuilder;
@@ -180,26 +181,14 @@ public final class ZsetRangeCommands {
     }
 
     /** Positions the cursor for ranks start..end (Redis's sanitizing); returns how many to take. */
-    private static long seekRank(final Db db, final long a, long start, long end, final boolean reverse,
+    private static long seekRank(final Db db, final long a, final long start, final long end, final boolean reverse,
                                  final ZCursor cur) {
         final long size = Zsets.card(db, a);
-        if (start < 0) {
-            start += size;
+        final long n = Ranks.count(start, end, size);
+        if (n != 0) {
+            Zsets.seekRank(db, a, Ranks.first(start, size), reverse, cur);
         }
-        if (end < 0) {
-            end += size;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        if (start > end || start >= size) {
-            return 0;
-        }
-        if (end >= size) {
-            end = size - 1;
-        }
-        Zsets.seekRank(db, a, start, reverse, cur);
-        return end - start + 1;
+        return n;
     }
 
     /**
