@@ -257,6 +257,10 @@ public final class Db {
 
     /** Deletes an entry that has expired and counts it. */
     void expireNow(final long addr, final long h) {
+        final Keyspace.KeyEvents events = keyspace.keyEvents;
+        if (events != null) {
+            events.expired(index, page(addr), keyOffset(addr), keyLength(addr));
+        }
         unlinkAndFree(addr, h);
         keyspace.stats.expiredKeys++;
     }

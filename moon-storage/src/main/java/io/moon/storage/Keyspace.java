@@ -81,6 +81,27 @@ public final class Keyspace {
         this.creations = watcher;
     }
 
+    /**
+     * Told, on the shard thread, when a key leaves the keyspace by itself: its TTL passed (lazy or
+     * active expiry) or eviction chose it. Keyspace notifications, WATCH and the write-ahead log
+     * all need these moments, which no command names. Null when nobody listens.
+     */
+    public interface KeyEvents {
+        /** The key (bytes {@code k[ko, ko+kl)}, valid only during the call) expired in database {@code db}. */
+        void expired(int db, byte[] k, int ko, int kl);
+
+        /** The key was evicted to respect maxmemory. */
+        default void evicted(final int db, final byte[] k, final int ko, final int kl) {
+        }
+    }
+
+    KeyEvents keyEvents;
+
+    /** Sets (or clears, with null) the listener of expirations and evictions. */
+    public void keyEvents(final KeyEvents listener) {
+        this.keyEvents = listener;
+    }
+
     /** Kinds a blocking pop waits for: lists and sorted sets, in either encoding. */
     static boolean awaitable(final int kind) {
         return kind == Entry.KIND_LIST_LP || kind == Entry.KIND_LIST_QL || kind == Entry.KIND_ZSET_LP

@@ -115,6 +115,25 @@ class DbTest {
     }
 
     @Test
+    void shouldReportEveryExpirationLazyOrActiveToTheKeyEventsListener() {
+        final Set<String> seen = new HashSet<>();
+        ks.keyEvents((dbi, k, ko, kl) -> seen.add(dbi + ":" + new String(k, ko, kl, StandardCharsets.UTF_8)));
+        final long now = System.currentTimeMillis();
+        for (int i = 0; i < 50; i++) {
+            set("x" + i, "v");
+            final byte[] k = b("x" + i);
+            db.setExpire(find("x" + i), Db.hash(k, 0, k.length), now - 1);
+        }
+        assertEquals(null, get("x7")); // lazy
+        for (int i = 0; i < 100 && db.expiresCount() > 0; i++) {
+            ks.activeExpireCycle(now, 50_000_000);
+        }
+        assertEquals(50, seen.size());
+        assertTrue(seen.contains("0:x7") && seen.contains("0:x49"));
+        ks.keyEvents(null);
+    }
+
+    @Test
     void shouldExpireKeysActively() {
         final long now = System.currentTimeMillis();
         for (int i = 0; i < 1000; i++) {
