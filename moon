@@ -62,6 +62,10 @@ if needs_build; then
 fi
 
 # JVM settings, explained in docs/jvm.md.
+# One malloc arena: the data path allocates on the Java heap, so native allocations (JIT
+# compiler, Netty chunks) are rare and uncontended; per-thread arenas kept megabytes of freed
+# native memory resident after a burst of writes.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1}
 jvm_opts=(
   -XX:+UseG1GC
   -XX:MaxGCPauseMillis=10
@@ -69,9 +73,9 @@ jvm_opts=(
   -XX:+UseStringDeduplication
   -XX:MaxRAMPercentage=75
   -Xms8m
-  -XX:G1HeapRegionSize=2m
-  -XX:MinHeapFreeRatio=10
-  -XX:MaxHeapFreeRatio=20
+  -XX:G1HeapRegionSize=1m
+  -XX:MinHeapFreeRatio=5
+  -XX:MaxHeapFreeRatio=10
   -XX:TrimNativeHeapInterval=5000
   -XX:G1PeriodicGCInterval=60000
   -XX:-UsePerfData
@@ -83,6 +87,30 @@ jvm_opts=(
   -Dio.netty.leakDetection.level=disabled
   -Dmoon.executable="$here/moon"
 )
+# With maxmemory set (command line or config file), the heap is sized from it: the limit, not the
+# JVM, must be what stops growth (maxmemory x1.5 + 256 MB, as MemoryLimit.heapNeeded checks).
+# An explicit -Xmx in MOON_JAVA_OPTS wins.
+to_bytes() { # redis.conf memory value -> bytes
+  awk -v v="$1" 'BEGIN{ v=tolower(v); n=v+0; u=v; sub(/^[0-9.]+/, "", u);
+    m=1; if(u=="k")m=1000; else if(u=="kb")m=1024; else if(u=="m")m=1000000; else if(u=="mb")m=1048576;
+    else if(u=="g")m=1000000000; else if(u=="gb")m=1073741824; printf "%.0f", n*m }'
+}
+maxmemory=""
+if [[ $# -gt 0 && "$1" != --* && -r "$1" ]]; then
+  maxmemory=$(awk 'tolower($1)=="maxmemory"{v=$2} END{print v}' "$1" | tr -d '"')
+fi
+prev=""
+for a in "$@"; do
+  [[ "$prev" == "--maxmemory" ]] && maxmemory=$a
+  prev=$a
+done
+if [[ -n "$maxmemory" && " ${MOON_JAVA_OPTS:-} " != *" -Xmx"* ]]; then
+  mm=$(to_bytes "$maxmemory")
+  if [[ "$mm" =~ ^[0-9]+$ && "$mm" -gt 0 ]]; then
+    jvm_opts+=("-Xmx$(( (mm + mm / 2 + (256 << 20)) >> 20 ))m")
+  fi
+fi
+
 # shellcheck disable=SC2086
 exec "$JAVA_HOME/bin/java" "${jvm_opts[@]}" ${MOON_JAVA_OPTS:-} \
   -cp "$jar:$lib/*" io.moon.server.Main "$@"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Resident memory per small collection, Moon against a real Redis on this machine.
 #
-# Loads N collections of each kind into both servers through redis-cli --pipe and reports the
-# growth of the resident set (VmRSS) per collection, after MEMORY PURGE on both, twice 3 s apart (Redis: jemalloc
+# Warms each server up with N/10 collections of the kind on other keys (then FLUSHALL), as
+# compare-redis.sh measures memory on servers that already ran its benchmarks; then loads N
+# collections of each kind into both servers through redis-cli --pipe and reports the
+# growth of the resident set (VmRSS) per collection, after MEMORY PURGE on both, twice 5 s apart (Redis: jemalloc
 # purge; Moon: a full collection that hands free heap back). Kinds (the issue's shapes):
 #   hash   10 fields of 6-7 bytes with values of 6-7 bytes      (HSET h:i f0 v0 ... f9 v9)
 #   list   10 elements of 6-7 bytes                              (RPUSH l:i item0 ... item9)
@@ -10,7 +12,7 @@
 #   zset   10 members of 6-7 bytes with small integer scores    (ZADD z:i 0 m0 ... 9 m9)
 #
 # Usage (from the project root): moon-bench/scripts/collections-memory.sh [--count N] [--shards S]
-# Environment: REDIS_SERVER (default: redis-server on PATH).
+# Environment: REDIS_SERVER (default: redis-server on PATH), KINDS (default: "hash list set zset").
 set -u
 COUNT=100000 SHARDS=1
 while [[ $# -gt 0 ]]; do
@@ -50,25 +52,29 @@ stop_servers() {
 
 # RESP for one command per line of space-separated words (no spaces inside words)
 resp() { awk '{ printf "*%d\r\n", NF; for (i = 1; i <= NF; i++) printf "$%d\r\n%s\r\n", length($i), $i }'; }
-gen() { # kind -> file
-  local kind=$1 f="$work/$1.resp"
+gen() { # kind [count prefix] -> file
+  local kind=$1 n=${2:-$COUNT} pre=${3:-} f="$work/$1${3:-}.resp"
   case $kind in
-    hash) awk -v n="$COUNT" 'BEGIN{ for(i=0;i<n;i++){ s="HSET h:" i; for(j=0;j<10;j++) s=s " field" j " value" j; print s } }';;
-    list) awk -v n="$COUNT" 'BEGIN{ for(i=0;i<n;i++){ s="RPUSH l:" i; for(j=0;j<10;j++) s=s " item-" j; print s } }';;
-    set)  awk -v n="$COUNT" 'BEGIN{ for(i=0;i<n;i++){ s="SADD s:" i; for(j=0;j<10;j++) s=s " " (i*10+j); print s } }';;
-    zset) awk -v n="$COUNT" 'BEGIN{ for(i=0;i<n;i++){ s="ZADD z:" i; for(j=0;j<10;j++) s=s " " j " member" j; print s } }';;
+    hash) awk -v n="$n" -v p="$pre" 'BEGIN{ for(i=0;i<n;i++){ s="HSET " p "h:" i; for(j=0;j<10;j++) s=s " field" j " value" j; print s } }';;
+    list) awk -v n="$n" -v p="$pre" 'BEGIN{ for(i=0;i<n;i++){ s="RPUSH " p "l:" i; for(j=0;j<10;j++) s=s " item-" j; print s } }';;
+    set)  awk -v n="$n" -v p="$pre" 'BEGIN{ for(i=0;i<n;i++){ s="SADD " p "s:" i; for(j=0;j<10;j++) s=s " " (i*10+j); print s } }';;
+    zset) awk -v n="$n" -v p="$pre" 'BEGIN{ for(i=0;i<n;i++){ s="ZADD " p "z:" i; for(j=0;j<10;j++) s=s " " j " member" j; print s } }';;
   esac | resp >"$f"
   echo "$f"
 }
-mem() { # port pid file -> "bytes-per-collection encoding"
-  local port=$1 pid=$2 file=$3 before after n enc
+mem() { # port pid file warmfile -> "bytes-per-collection encoding"
+  local port=$1 pid=$2 file=$3 warm=$4 before after n enc
+  # warm-up, as compare-redis.sh measures memory after its throughput runs: the same commands on
+  # other keys, then everything deleted. What a running server has already paid (compiled code,
+  # grown buffer pools) is not a cost of the collections measured next.
+  timeout 300 redis-cli -p "$port" --pipe <"$warm" >/dev/null 2>&1
   redis-cli -p "$port" flushall >/dev/null; redis-cli -p "$port" memory purge >/dev/null 2>&1; sleep 2
-  before=$(rss_kb "$pid")
+  before=$(rss_kb "$pid"); [[ -n "${MEM_DEBUG:-}" ]] && cp "/proc/$pid/smaps" "$MEM_DEBUG/$port.before"
   timeout 300 redis-cli -p "$port" --pipe <"$file" >/dev/null 2>&1
   # steady state: the JVM's compiler threads hold native memory for a few seconds after a burst
-  redis-cli -p "$port" memory purge >/dev/null 2>&1; sleep 3
-  redis-cli -p "$port" memory purge >/dev/null 2>&1; sleep 3
-  after=$(rss_kb "$pid"); n=$(redis-cli -p "$port" dbsize)
+  redis-cli -p "$port" memory purge >/dev/null 2>&1; sleep 5
+  redis-cli -p "$port" memory purge >/dev/null 2>&1; sleep 5
+  after=$(rss_kb "$pid"); n=$(redis-cli -p "$port" dbsize); [[ -n "${MEM_DEBUG:-}" ]] && cp "/proc/$pid/smaps" "$MEM_DEBUG/$port.after"
   enc=$(redis-cli -p "$port" object encoding "$(redis-cli -p "$port" randomkey)")
   [[ "$n" == "$COUNT" ]] || { echo "0 dbsize=$n"; return; }
   awk -v a="$after" -v b="$before" -v n="$n" -v e="$enc" 'BEGIN{printf "%.1f %s\n", (a-b)*1024/n, e}'
@@ -76,11 +82,11 @@ mem() { # port pid file -> "bytes-per-collection encoding"
 echo "redis $("$REDIS_SERVER" --version | awk '{print $3}'); moon --shards $SHARDS; $COUNT collections per kind, fresh servers per kind"
 printf "%-6s %14s %-12s %14s %-12s %8s\n" kind redis_B/coll encoding moon_B/coll encoding ratio
 worst=""
-for kind in hash list set zset; do
-  f=$(gen "$kind")
+for kind in ${KINDS:-hash list set zset}; do
+  f=$(gen "$kind"); w=$(gen "$kind" $((COUNT / 10 + 1)) warm)
   start_servers
-  read -r rb re <<<"$(mem "$rport" "$rpid" "$f")"
-  read -r mb me <<<"$(mem "$mport" "$mpid" "$f")"
+  read -r rb re <<<"$(mem "$rport" "$rpid" "$f" "$w")"
+  read -r mb me <<<"$(mem "$mport" "$mpid" "$f" "$w")"
   ratio=$(awk -v r="$rb" -v m="$mb" 'BEGIN{ if (m>0) printf "%.2f", r/m; else print 0 }')
   printf "%-6s %14s %-12s %14s %-12s %8s\n" "$kind" "$rb" "$re" "$mb" "$me" "$ratio"
   worst+="$kind x$ratio "
