@@ -92,6 +92,11 @@ public final class Ctx {
             LOG.log(java.util.logging.Level.SEVERE, "command " + cmd.fullName() + " failed on shard " + shard.id, e);
             out.error("ERR internal error in '" + cmd.fullName() + "': " + e.getClass().getSimpleName());
         }
+        if (server.config.maxmemory != 0 && keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
+            // writes that arrive from other shards' connections must count at once too, or admission
+            // elsewhere would judge the limit by stale figures
+            shard.memory.refresh();
+        }
         if (shard.blocked.hasReady()) {
             // Redis serves blocked clients right after the command that fed their keys
             shard.blocked.serveReady();

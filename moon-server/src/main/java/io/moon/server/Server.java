@@ -41,6 +41,8 @@ public final class Server {
     public final Config config;
     public final CommandTable commands;
     public final PauseState pause = new PauseState();
+    /** Every shard's data bytes, for maxmemory and used_memory. */
+    public final io.moon.server.memory.MemoryLimit memoryLimit;
     public final long startMillis = System.currentTimeMillis();
     public final long startNanos = System.nanoTime();
     /** Process-wide run id for INFO (40 hex chars like Redis's). */
@@ -69,6 +71,7 @@ public final class Server {
         this.transport = transport;
         this.commands = CommandTable.instance();
         final int n = config.shards;
+        this.memoryLimit = new io.moon.server.memory.MemoryLimit(n);
         this.group = transport.newGroup(n, "moon-shard");
         this.shards = new Shard[n];
         int i = 0;

@@ -33,6 +33,8 @@ public final class Shard {
     public final ShardStats stats = new ShardStats();
     /** Clients blocked on this shard's keys (BLPOP...). */
     public final io.moon.server.blocking.BlockedKeys blocked = new io.moon.server.blocking.BlockedKeys(this);
+    /** This shard's side of maxmemory: accounting and eviction of its own keys. */
+    public final io.moon.server.memory.ShardMemory memory;
     private final EventLoop loop;
     private final Ctx ctx;
     private final List<Connection> clients = new ArrayList<>();
@@ -43,6 +45,7 @@ public final class Shard {
         this.loop = loop;
         this.keyspace = new Keyspace(databases, seed);
         this.ctx = new Ctx(this);
+        this.memory = new io.moon.server.memory.ShardMemory(this, server.memoryLimit);
     }
 
     /** The time at the last cron tick (every 1/hz s), for coarse bookkeeping such as idle times. */
@@ -178,6 +181,12 @@ public final class Shard {
         final long budget = 1_000_000_000L / hz * EXPIRE_CYCLE_PERCENT / 100;
         keyspace.activeExpireCycle(now, budget);
         keyspace.tableCron(1_000_000L);
+        long buffered = 0;
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            final Connection c = clients.get(i);
+            buffered += c.queryBufferBytes() + c.outputBufferBytes();
+        }
+        memory.cron(buffered);
         stats.sample(now);
         final long timeout = server.config.timeoutSeconds;
         if (timeout > 0 && !clients.isEmpty()) {

@@ -311,7 +311,9 @@ public final class Db {
             removeFromExpires(addr);
         }
         if (Entry.isObjectKind(Entry.kind(p, (int) addr))) {
-            freeObject(Entry.getInt(p, valuePos(p, (int) addr)));
+            final int i = Entry.getInt(p, valuePos(p, (int) addr));
+            objectBytesSeen -= ((ValueObject) objects[i]).memoryBytes();
+            freeObject(i);
         }
         final long next = Entry.getLong(slabs.page(addr), (int) addr + Entry.NEXT);
         table.replace(addr, next, h);
@@ -433,6 +435,11 @@ public final class Db {
         if (expCount == 0) {
             avgTtlMillis = 0;
         }
+    }
+
+    /** A uniformly chosen entry among those with an expiry, or 0 when none (volatile-* eviction). */
+    public long randomExpiring(final SplittableRandom rnd) {
+        return expCount == 0 ? 0 : expAddr[rnd.nextInt(expCount)];
     }
 
     /** The i-th entry with an expiry (0 <= i < expiresCount), for sampling. */
@@ -682,6 +689,24 @@ public final class Db {
     /** Bytes this database holds: pages, bucket arrays and the expires index. */
     public long memoryBytes() {
         return slabs.pageBytes() + slabs.overheadBytes() + 8L * buckets() + 8L * expAddr.length + objectBytes()
+                + fieldExpiry.memoryBytes();
+    }
+
+    /** {@link #objectBytes()} as of the last {@link #refreshObjectBytes()}, less what was deleted since. */
+    private long objectBytesSeen;
+
+    /** Walks the objects again (the shard's cron does, so the eviction check stays O(1)). */
+    public void refreshObjectBytes() {
+        objectBytesSeen = objectBytes();
+    }
+
+    /**
+     * Bytes the data holds, for maxmemory: live slots (not the free room on their pages), bucket
+     * arrays, the expires index, and objects as of the last refresh. O(1): it runs before commands
+     * while a memory limit is set.
+     */
+    public long usedBytes() {
+        return slabs.slotBytes() + 8L * buckets() + 8L * expAddr.length + Math.max(0, objectBytesSeen)
                 + fieldExpiry.memoryBytes();
     }
 

@@ -38,10 +38,22 @@ public final class Keyspace {
         expireCursor = new int[databases];
         rnd = new SplittableRandom(seed);
         clock(System.currentTimeMillis());
+        evictor = new Evictor(this);
+    }
+
+    private final Evictor evictor;
+
+    /** Chooses and deletes keys when maxmemory is reached. */
+    public Evictor evictor() {
+        return evictor;
     }
 
     public Db db(final int i) {
         return dbs[i];
+    }
+
+    Db[] dbs() {
+        return dbs;
     }
 
     public int databases() {
@@ -114,6 +126,27 @@ public final class Keyspace {
             n += d.size();
         }
         return n;
+    }
+
+    /** Bytes the data holds, as maxmemory counts them (see {@link Db#usedBytes()}); O(databases). */
+    public long usedBytes() {
+        long n = 0;
+        for (final Db d : dbs) {
+            n += d.usedBytes();
+        }
+        return n;
+    }
+
+    /** Re-walks the object values of every database for {@link #usedBytes()}. */
+    public void refreshObjectBytes() {
+        for (final Db d : dbs) {
+            d.refreshObjectBytes();
+        }
+    }
+
+    /** The access clock in seconds, 24 bits, as LRU stamps hold it. */
+    int lruClock() {
+        return lruClock;
     }
 
     public long memoryBytes() {

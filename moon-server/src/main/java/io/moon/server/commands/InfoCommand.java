@@ -107,6 +107,7 @@ public final class InfoCommand {
                 s.pipelineBatches = st.pipelineBatches;
                 s.pipelineBatchCommands = st.pipelineBatchCommands;
                 s.keyspaceBytes = x.keyspace.memoryBytes();
+                x.shard.memory.refresh(); // publishes this shard's bytes: used_memory is their sum
                 final int dbs = x.keyspace.databases();
                 s.keys = new long[dbs];
                 s.expires = new long[dbs];
@@ -290,7 +291,7 @@ public final class InfoCommand {
     }
 
     private static void memory(final StringBuilder sb, final Server s, final Snapshot t) {
-        final long used = usedMemory();
+        final long used = s.memoryLimit.total(); // Moon's own accounting: data and buffers
         if (used > peakMemory) {
             peakMemory = used;
         }

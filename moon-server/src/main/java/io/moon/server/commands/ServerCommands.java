@@ -79,6 +79,7 @@ public final class ServerCommands {
                     keysPerDb[d] = x.keyspace.db(d).size();
                 }
                 keysPerDb[dbs] = x.keyspace.memoryBytes();
+                x.shard.memory.refresh();
                 p.data = keysPerDb;
             }
 
@@ -98,7 +99,7 @@ public final class ServerCommands {
                     nonEmpty += sum[d] > 0 ? 1 : 0;
                 }
                 final long dataset = sum[dbs];
-                final long used = InfoCommand.usedMemory();
+                final long used = c.server.memoryLimit.total();
                 final long peak = Math.max(used, InfoCommand.peakMemory());
                 final long rss = InfoCommand.rssBytes();
                 final long overhead = Math.max(0, used - dataset);

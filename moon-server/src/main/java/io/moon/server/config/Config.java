@@ -43,6 +43,7 @@ public final class Config {
     public volatile int tcpKeepalive;
     public volatile int tcpBacklog;
     public volatile String enableDebugCommand;
+    public volatile int maxmemorySamples;
     public volatile int lfuLogFactor;
     public volatile int lfuDecayTime;
     public volatile String loglevel;
@@ -150,7 +151,17 @@ public final class Config {
         final long s = num("shards");
         shards = s <= 0 ? Runtime.getRuntime().availableProcessors() : (int) s;
         ioDriver = values.get("io-driver");
-        maxmemory = num("maxmemory");
+        final long limit = num("maxmemory");
+        if (limit > 0 && io.moon.server.memory.MemoryLimit.heapNeeded(limit) > Runtime.getRuntime().maxMemory()) {
+            // the limit must bind before the JVM's own: a heap smaller than the data would end in
+            // OutOfMemoryError instead of eviction or OOM replies
+            throw new ConfigException(ConfigException.Kind.BAD_VALUE, "maxmemory",
+                    "maxmemory is more than this server's heap can hold (max heap "
+                            + (Runtime.getRuntime().maxMemory() >> 20) + " MB; it needs maxmemory x1.5 + 256 MB:"
+                            + " start Moon with a larger -Xmx in MOON_JAVA_OPTS)");
+        }
+        maxmemory = limit;
+        maxmemorySamples = (int) num("maxmemory-samples");
         maxmemoryPolicy = values.get("maxmemory-policy");
         protoMaxBulkLen = num("proto-max-bulk-len");
         clientQueryBufferLimit = num("client-query-buffer-limit");

@@ -25,6 +25,7 @@ import io.netty.buffer.ByteBuf;
 public final class Dispatcher {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Dispatcher.class.getName());
     private static final byte[] NOAUTH = Reply.err("NOAUTH Authentication required.");
+    private static final byte[] OOM = Reply.err("OOM command not allowed when used memory > 'maxmemory'.");
     private static final byte[] POST = {'P', 'O', 'S', 'T'};
     private static final byte[] HOST = {'H', 'O', 'S', 'T', ':'};
 
@@ -74,6 +75,12 @@ public final class Dispatcher {
             st.skipArmed = st.skipCurrent;
             c.setWaiting();
             c.home.parkPaused(c, server.pause.untilMillis());
+            return;
+        }
+        if (server.config.maxmemory != 0 && !c.home.memory.admit(spec)) {
+            c.reply.raw(OOM);
+            c.home.stats.rejectedCalls++;
+            afterCommand(c);
             return;
         }
         st.lastCommand = spec;
