@@ -109,7 +109,10 @@ public final class Config {
         if (!startup && !p.mutable()) {
             throw new ConfigException(ConfigException.Kind.IMMUTABLE, p.name(), "can't set immutable config");
         }
-        final String normalized = Params.adjust(p, p.kind().normalize(p, value));
+        String normalized = Params.adjust(p, p.kind().normalize(p, value));
+        if (p.name().equals("client-output-buffer-limit")) { // classes not named keep their limits, as in Redis
+            normalized = io.moon.server.pubsub.OutputLimits.merge(values.get(p.name()), normalized);
+        }
         final String old = values.put(p.name(), normalized);
         try {
             refresh();
