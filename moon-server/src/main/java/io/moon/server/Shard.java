@@ -38,12 +38,16 @@ public final class Shard {
     private final EventLoop loop;
     private final Ctx ctx;
     private final List<Connection> clients = new ArrayList<>();
+    /** Every listener of this keyspace's expirations and evictions (see KeyEventFanout). */
+    public final KeyEventFanout keyEvents = new KeyEventFanout();
 
     Shard(final Server server, final int id, final EventLoop loop, final int databases, final long seed) {
         this.server = server;
         this.id = id;
         this.loop = loop;
         this.keyspace = new Keyspace(databases, seed);
+        keyspace.keyEvents(keyEvents);
+        keyEvents.add(new io.moon.server.pubsub.ExpiryNotifier(server, id));
         this.ctx = new Ctx(this);
         this.memory = new io.moon.server.memory.ShardMemory(this, server.memoryLimit);
     }

@@ -1,5 +1,7 @@
 package io.moon.server.commands;
 
+import io.moon.server.pubsub.Notify;
+
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
@@ -105,8 +107,10 @@ public final class ExpireCommands {
         }
         if (when <= c.now) {
             c.db.unlinkAndFree(a, h);
+            Notify.event(c, Notify.GENERIC, "del", 1);
         } else {
             c.db.setExpire(a, h, when);
+            Notify.event(c, Notify.GENERIC, "expire", 1);
         }
         c.out.integer(1);
     }

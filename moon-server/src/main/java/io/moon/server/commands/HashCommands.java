@@ -1,5 +1,7 @@
 package io.moon.server.commands;
 
+import io.moon.server.pubsub.Notify;
+
 import io.moon.protocol.LongDouble;
 import io.moon.protocol.Numbers;
 import io.moon.protocol.Reply;
@@ -127,6 +129,7 @@ public final class HashCommands {
         }
         a = HashValues.beforeWrite(db, a, h, pairs, longest, sum, lim);
         a = HashValues.setAll(db, a, h, r, 2, lim);
+        Notify.event(c, Notify.HASH, "hset", 1);
         final int created = HashValues.length(db, a) - before;
         if (okReply) {
             c.out.ok();

@@ -1,5 +1,7 @@
 package io.moon.server.commands;
 
+import io.moon.server.pubsub.Notify;
+
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
@@ -99,6 +101,9 @@ public final class SetCommands {
         final int before = SetValues.size(db, a);
         for (int i = 2; i < r.argc(); i++) {
             a = SetValues.add(db, a, h, r.buf(), r.off(i), r.len(i), lim);
+        }
+        if (SetValues.size(db, a) > before) {
+            Notify.event(c, Notify.SET, "sadd", 1);
         }
         c.out.integer(SetValues.size(db, a) - before);
     }

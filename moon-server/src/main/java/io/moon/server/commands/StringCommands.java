@@ -1,5 +1,7 @@
 package io.moon.server.commands;
 
+import io.moon.server.pubsub.Notify;
+
 import io.moon.protocol.Numbers;
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
@@ -206,6 +208,10 @@ public final class StringCommands {
                 (flags & F_KEEPTTL) != 0));
         if ((flags & F_ANY_EXPIRE) != 0) {
             db.setExpire(a, h, when);
+        }
+        Notify.event(c, Notify.STRING, "set", keyArg);
+        if ((flags & F_ANY_EXPIRE) != 0) {
+            Notify.event(c, Notify.GENERIC, "expire", keyArg);
         }
         if ((flags & F_GET) == 0) {
             c.out.raw(okReply != null ? okReply : Reply.OK);
@@ -549,6 +555,7 @@ public final class StringCommands {
         }
         value += incr;
         stored(c, Strings.setLong(db, r.buf(), r.off(1), r.len(1), h, a, value, true));
+        Notify.event(c, Notify.STRING, "incrby", 1);
         c.out.integer(value);
     }
 

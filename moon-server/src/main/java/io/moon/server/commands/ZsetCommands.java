@@ -1,5 +1,7 @@
 package io.moon.server.commands;
 
+import io.moon.server.pubsub.Notify;
+
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
@@ -188,6 +190,9 @@ public final class ZsetCommands {
             }
         }
         deleteIfEmpty(db, a, h);
+        if (added + updated > 0) {
+            Notify.event(c, Notify.ZSET, incr ? "zincr" : "zadd", 1);
+        }
         if (incr) {
             if (processed > 0) {
                 c.out.doubleValue(score);
