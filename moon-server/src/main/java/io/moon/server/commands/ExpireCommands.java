@@ -159,6 +159,10 @@ public final class ExpireCommands {
     // PERSIST key
     public static void persist(final Ctx c) {
         final long a = c.find(1, c.keyHash(1));
-        c.out.integer(a != 0 && c.db.persist(a) ? 1 : 0);
+        final boolean done = a != 0 && c.db.persist(a);
+        if (done) {
+            Notify.event(c, Notify.GENERIC, "persist", 1);
+        }
+        c.out.integer(done ? 1 : 0);
     }
 }

@@ -157,6 +157,7 @@ public final class HashCommands {
         }
         a = HashValues.beforeWrite(db, a, h, 1, Math.max(r.len(2), r.len(3)), (long) r.len(2) + r.len(3), lim);
         HashValues.set(db, a, h, -1, r.buf(), r.off(2), r.len(2), r.buf(), r.off(3), r.len(3), false, lim);
+        Notify.event(c, Notify.HASH, "hset", 1);
         c.out.raw(Reply.ONE);
     }
 
@@ -174,6 +175,12 @@ public final class HashCommands {
             if (ref >= 0) {
                 a = HashValues.delete(c.db, a, h, ref);
                 deleted++;
+            }
+        }
+        if (deleted > 0) {
+            Notify.event(c, Notify.HASH, "hdel", 1);
+            if (a == 0) {
+                Notify.event(c, Notify.GENERIC, "del", 1);
             }
         }
         c.out.integer(deleted);

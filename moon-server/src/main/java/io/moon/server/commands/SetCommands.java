@@ -131,6 +131,12 @@ public final class SetCommands {
         if (size == 0) {
             db.unlinkAndFree(a, h);
         }
+        if (size < before) {
+            Notify.event(c, Notify.SET, "srem", 1);
+            if (size == 0) {
+                Notify.event(c, Notify.GENERIC, "del", 1);
+            }
+        }
         c.out.integer(before - size);
     }
 

@@ -233,6 +233,12 @@ public final class ZsetCommands {
             }
             a = s.addr;
         }
+        if (deleted > 0) {
+            Notify.event(c, Notify.ZSET, "zrem", 1);
+            if (a == 0) {
+                Notify.event(c, Notify.GENERIC, "del", 1);
+            }
+        }
         c.out.integer(deleted);
     }
 
