@@ -43,6 +43,8 @@ public final class Server {
     public final PauseState pause = new PauseState();
     /** Every shard's data bytes, for maxmemory and used_memory. */
     public final io.moon.server.memory.MemoryLimit memoryLimit;
+    /** Pub/Sub subscriptions and delivery across shards. */
+    public final io.moon.server.pubsub.PubSub pubsub;
     public final long startMillis = System.currentTimeMillis();
     public final long startNanos = System.nanoTime();
     /** Process-wide run id for INFO (40 hex chars like Redis's). */
@@ -74,6 +76,7 @@ public final class Server {
         this.memoryLimit = new io.moon.server.memory.MemoryLimit(n);
         this.group = transport.newGroup(n, "moon-shard");
         this.shards = new Shard[n];
+        this.pubsub = new io.moon.server.pubsub.PubSub(this, n);
         int i = 0;
         final java.util.SplittableRandom seeds = new java.util.SplittableRandom();
         for (final EventExecutor e : group) {
