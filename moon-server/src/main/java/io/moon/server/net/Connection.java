@@ -40,6 +40,9 @@ import java.util.logging.Logger;
  * elsewhere. Owned by its event-loop thread; not thread-safe.
  */
 public final class Connection extends ChannelInboundHandlerAdapter {
+    /** MULTI/EXEC and WATCH state. */
+    public final io.moon.server.tx.TxState tx = new io.moon.server.tx.TxState();
+
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final byte[] MAX_CLIENTS = Reply.err("ERR max number of clients reached");
     /** Replies of one read batch beyond this go to the socket before the next command is parsed. */
@@ -150,6 +153,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         closed = true;
         dropBlocked();
         server.pubsub.dropAll(this);
+        io.moon.server.tx.TransactionCommands.unwatchAll(this);
         if (admitted) {
             admitted = false;
             server.connectionClosed();
@@ -687,6 +691,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** RESET: back to a fresh connection's state. */
     public void resetState() {
+        tx.discard();
+        io.moon.server.tx.TransactionCommands.unwatchAll(this);
         state.reset(!server.config.requirepass.isEmpty());
     }
 
