@@ -152,8 +152,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     public void channelInactive(final ChannelHandlerContext ctx) {
         closed = true;
         dropBlocked();
-        server.pubsub.dropAll(this);
         io.moon.server.tx.TransactionCommands.unwatchAll(this);
+        server.pubsub.dropAll(this);
         if (admitted) {
             admitted = false;
             server.connectionClosed();
