@@ -38,6 +38,12 @@ public final class Ctx {
     /** Set when the command runs inside a cross-shard operation's step (or MULTI/EXEC, a script). */
     public boolean inTransaction;
     /**
+     * Set (on a context of its own) when a keyspace-wide command runs inside a held session that
+     * already holds every database: its cross-shard operation then takes no lock and reports to
+     * the session (see xshard.HeldSession).
+     */
+    public io.moon.server.xshard.HeldSession heldBy;
+    /**
      * The connection a blocking command (BLPOP...) would block, on whichever shard the command
      * runs; null when it must not block (cross-shard steps, direct calls). Only its identity and
      * home are used off its thread: the waiter's reply is posted there. MULTI/EXEC and scripts

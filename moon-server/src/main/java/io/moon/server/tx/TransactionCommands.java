@@ -157,6 +157,9 @@ public final class TransactionCommands {
             runHere(c, conn, queued);
             return null;
         }
+        if (HeldExec.needed(queued)) {
+            return HeldExec.start(c, conn, queued);
+        }
         final ExecOp op = new ExecOp(c, conn, queued);
         op.start();
         return op;

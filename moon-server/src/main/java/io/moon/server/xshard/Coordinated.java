@@ -70,6 +70,8 @@ public abstract class Coordinated implements Runnable {
     private boolean released;
     private boolean finished;
     private Throwable failure;
+    /** The session this operation runs nested in (it then holds our locks already), or null. */
+    private final HeldSession enclosing;
 
     protected Coordinated(final Ctx c) {
         this.server = c.server;
@@ -80,6 +82,7 @@ public abstract class Coordinated implements Runnable {
         this.dbIndex = c.dbIndex;
         this.proto = c.proto;
         this.noTouch = c.noTouch;
+        this.enclosing = c.heldBy;
         reply.bind(replyBuf, proto);
     }
 
@@ -251,7 +254,9 @@ public abstract class Coordinated implements Runnable {
             replyBuf.clear();
             reply.error("ERR internal error in " + cmd.fullName() + ": " + failure);
         }
-        if (conn != null) {
+        if (enclosing != null) {
+            enclosing.nestedDone(this);
+        } else if (conn != null) {
             conn.onCoordinatedDone(this);
         }
     }
@@ -266,6 +271,11 @@ public abstract class Coordinated implements Runnable {
     }
 
     // ---- plumbing ------------------------------------------------------------------------------
+
+    /** Whether the locks this operation asks for are already held by its enclosing session. */
+    final boolean lockFree() {
+        return enclosing != null;
+    }
 
     /** Coordinator-thread events. */
     @Override

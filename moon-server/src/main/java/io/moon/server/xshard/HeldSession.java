@@ -62,6 +62,7 @@ public final class HeldSession extends Coordinated {
     private static final int RUN = 1;
     private static final int COPY = 2;
     private static final int INSTALL = 3;
+    private static final int NESTED = 4;
 
     /** A session for the command bound in {@code c} (EVAL...), on its connection's thread. Nothing is locked yet. */
     public HeldSession(final Ctx c) {
@@ -134,8 +135,12 @@ public final class HeldSession extends Coordinated {
         this.curDb = db;
         this.curProto = proto;
         if (spec.route() == Route.COORDINATED) {
-            deliver(("-ERR '" + spec.fullName() + "' cannot run inside a script or transaction that holds locks\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            if (!allHeld) {
+                deliver(("-ERR '" + spec.fullName() + "' needs every shard held (a script or transaction over declared keys cannot run it)\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            runNested();
             return;
         }
         if (spec.route() == Route.LOCAL) {
@@ -192,6 +197,48 @@ public final class HeldSession extends Coordinated {
         finish();
     }
 
+    /**
+     * A keyspace-wide command, under a session that holds every database of every shard: its own
+     * cross-shard operation runs without taking locks (they are ours) and reports back here.
+     */
+    private void runNested() {
+        final io.moon.protocol.Reply out = new io.moon.protocol.Reply();
+        final ByteBuf b = io.netty.buffer.Unpooled.buffer(32);
+        out.bind(b, curProto);
+        final Ctx x = new Ctx(home, home.keyspace);
+        x.bind(curDb, cur, out, curSpec);
+        x.proto = curProto;
+        x.inTransaction = true;
+        x.heldBy = this;
+        stage = NESTED;
+        final Coordinated op = curSpec.multi().start(x);
+        if (op == null) {
+            // it answered at once (an argument error)
+            final byte[] bytes = new byte[b.readableBytes()];
+            b.readBytes(bytes);
+            b.release();
+            deliver(bytes);
+            return;
+        }
+        b.release();
+    }
+
+    /** A nested keyspace-wide operation finished (coordinator thread): its reply is the command's. */
+    void nestedDone(final Coordinated op) {
+        final ByteBuf r = op.replyBuffer();
+        final byte[] bytes = new byte[r.readableBytes()];
+        r.readBytes(bytes);
+        r.release();
+        deliver(bytes);
+    }
+
+    /** LOCAL commands (SELECT...) run with this connection, as in a transaction; null for scripts. */
+    public void localClient(final io.moon.server.net.Connection c) {
+        this.localClient = c;
+    }
+
+    private io.moon.server.net.Connection localClient;
+
     private void runOn(final Part p) {
         if (p == null) {
             // a keyless command while no part runs on this thread: it touches no key, run it here
@@ -202,6 +249,7 @@ public final class HeldSession extends Coordinated {
             x.bind(curDb, cur, out, curSpec);
             x.proto = curProto;
             x.inTransaction = true;
+            x.client = localClient;
             x.runCommand();
             final byte[] bytes = new byte[b.readableBytes()];
             b.readBytes(bytes);

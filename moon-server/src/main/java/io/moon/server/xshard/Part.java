@@ -61,15 +61,25 @@ public final class Part extends LockRequest implements Runnable {
     @Override
     public void run() {
         switch (phase) {
-            case LOCK -> shard.locks.acquire(this);
+            case LOCK -> {
+                if (op.lockFree()) {
+                    onGranted(); // nested in a session that holds every database of this shard
+                } else {
+                    shard.locks.acquire(this);
+                }
+            }
             case STEP, STEP_RELEASE -> {
                 op.stepped(this, context());
-                if (phase == STEP_RELEASE) {
+                if (phase == STEP_RELEASE && !op.lockFree()) {
                     shard.locks.release(this);
                 }
                 post(STEP_DONE);
             }
-            case RELEASE -> shard.locks.release(this);
+            case RELEASE -> {
+                if (!op.lockFree()) {
+                    shard.locks.release(this);
+                }
+            }
             case STEP_DONE -> op.stepDone();
             case LOCK_DONE -> op.lockDone();
             default -> throw new IllegalStateException("part phase " + phase);
