@@ -20,6 +20,8 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class RdbDigest {
     private static final byte[] EXPIRE = "!!expire!!".getBytes(StandardCharsets.US_ASCII);
+    /** Redis's OBJ_* number of each {@link ValueType} (string, list, hash, set, zset). */
+    private static final int[] REDIS_TYPE = {0, 1, 4, 2, 3};
 
     private RdbDigest() {
     }
@@ -57,7 +59,7 @@ public final class RdbDigest {
 
     /** Mixes the value's type and contents into {@code digest} (xorObjectDigest). */
     public static void value(final byte[] digest, final RdbObject v) {
-        mix(digest, int32(v.type()));
+        mix(digest, int32(REDIS_TYPE[v.type()]));
         switch (v.type()) {
             case ValueType.STRING -> mix(digest, v.string());
             case ValueType.LIST -> {
