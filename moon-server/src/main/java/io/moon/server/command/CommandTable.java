@@ -7,6 +7,7 @@ import io.moon.server.commands.ConfigCommands;
 import io.moon.server.commands.ConnectionCommands;
 import io.moon.server.commands.CrossShard;
 import io.moon.server.commands.DebugCommands;
+import io.moon.server.commands.DumpCommands;
 import io.moon.server.commands.ExpireCommands;
 import io.moon.server.commands.HashCommands;
 import io.moon.server.commands.HashExpireCommands;
@@ -512,6 +513,11 @@ public final class CommandTable {
                             .local(CommandCommands::getkeysandflags),
                     cmd("help", 2, "loading stale").acl("@connection").local(CommandCommands::help)),
             cmd("debug", -2, "admin noscript loading stale protected").coordinated(DebugCommands::debug),
+            // ---- rdb: DUMP / RESTORE
+            cmd("dump", 2, "readonly").acl("@keyspace").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output").keyed(DumpCommands::dump),
+            cmd("restore", -4, "write denyoom").acl("@keyspace @dangerous").keys(1, 1, 1, "OW", "update")
+                    .keyed(DumpCommands::restore),
             cmd("memory", -2, "").subcommands(
                     cmd("usage", -3, "readonly").keys(2, 2, 1, "RO").keyed(KeyCommands::memoryUsage),
                     cmd("purge", 2, "").tips("request_policy:all_shards", "response_policy:all_succeeded")

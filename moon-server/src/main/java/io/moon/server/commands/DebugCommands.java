@@ -39,6 +39,10 @@ public final class DebugCommands {
             return populate(c);
         } else if (sub.equals("object") && argc == 3) {
             return object(c);
+        } else if (sub.equals("digest") && argc == 2) {
+            return DigestCommands.digest(c);
+        } else if (sub.equals("digest-value") && argc >= 2) {
+            return DigestCommands.digestValue(c);
         } else if (sub.equals("set-active-expire") && argc == 3) {
             c.server.config.activeExpire = atoi(r.argString(2)) != 0;
             c.out.ok();
@@ -98,6 +102,8 @@ public final class DebugCommands {
 
     private static void help(final Ctx c) {
         Help.reply(c.out, "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "DIGEST", "    Output a hex signature representing the current DB content.",
+                "DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.",
                 "OBJECT <key>", "    Show low-level information about the key.",
                 "POPULATE <count> [<prefix>] [<size>]",
                 "    Create <count> string keys named key:<num> (or <prefix>:<num>) holding value:<num>,",

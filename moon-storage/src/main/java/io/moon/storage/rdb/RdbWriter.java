@@ -1,0 +1,131 @@
+package io.moon.storage.rdb;
+
+import io.moon.storage.Db;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes an RDB version 10 file as Redis 7.0 does: {@link #header}, {@link #aux} fields,
+ * then per database {@link #selectDb}, {@link #resizeDb} and its {@link #entry entries}, then
+ * {@link #eof} (the terminator and the CRC-64, or zeros when checksums are off). Encodes into a
+ * buffer and flushes it to the stream every 64 KB; not thread-safe, one writer per file.
+ * {@link #entry(byte[], long, int, byte[], int, int)} takes a value encoded earlier (by
+ * {@link RdbValue#encode}, e.g. on the owning shard's thread) so the file can be written elsewhere.
+ */
+public final class RdbWriter {
+    private static final int FLUSH_AT = 1 << 16;
+
+    private final OutputStream os;
+    private final boolean checksum;
+    private final RdbOut out;
+    private long crc;
+    private long written;
+
+    public RdbWriter(final OutputStream os, final boolean compress, final boolean checksum) {
+        this.os = os;
+        this.checksum = checksum;
+        this.out = new RdbOut(compress);
+    }
+
+    /** "REDIS0010". */
+    public RdbWriter header() throws IOException {
+        final byte[] magic = String.format("REDIS%04d", Rdb.VERSION).getBytes(StandardCharsets.US_ASCII);
+        out.write(magic, 0, magic.length);
+        return maybeFlush();
+    }
+
+    public RdbWriter aux(final String key, final String value) throws IOException {
+        out.writeByte(Rdb.OP_AUX);
+        out.writeString(key.getBytes(StandardCharsets.UTF_8));
+        out.writeString(value.getBytes(StandardCharsets.UTF_8));
+        return maybeFlush();
+    }
+
+    /** The aux fields Redis 7.0 writes: redis-ver, redis-bits, ctime, used-mem, aof-base. */
+    public RdbWriter standardAux(final String version, final long usedMem, final boolean aofBase) throws IOException {
+        aux("redis-ver", version);
+        aux("redis-bits", "64");
+        aux("ctime", Long.toString(System.currentTimeMillis() / 1000));
+        aux("used-mem", Long.toString(usedMem));
+        return aux("aof-base", aofBase ? "1" : "0");
+    }
+
+    public RdbWriter selectDb(final int db) throws IOException {
+        out.writeByte(Rdb.OP_SELECTDB);
+        out.writeLength(db);
+        return maybeFlush();
+    }
+
+    public RdbWriter resizeDb(final long keys, final long expires) throws IOException {
+        out.writeByte(Rdb.OP_RESIZEDB);
+        out.writeLength(keys);
+        out.writeLength(expires);
+        return maybeFlush();
+    }
+
+    /**
+     * The entry at addr: its expiry (EXPIRETIME_MS), the LRU idle seconds or LFU counter when
+     * {@code idleSeconds} / {@code freq} are not negative, its type, key and value.
+     */
+    public RdbWriter entry(final Db db, final long addr, final long idleSeconds, final int freq) throws IOException {
+        prefix(db.hasExpire(addr) ? db.expireAt(addr) : -1, idleSeconds, freq);
+        RdbValueWriter.write(out, db, addr, db.keyBytes(addr));
+        return maybeFlush();
+    }
+
+    /** An entry whose value was encoded earlier: {@code enc[off, off+len)} is type byte plus value. */
+    public RdbWriter entry(final byte[] key, final long expireAtMillis, final int unused, final byte[] enc,
+                           final int off, final int len) throws IOException {
+        prefix(expireAtMillis, -1, -1);
+        out.writeByte(enc[off]);
+        out.writeString(key);
+        out.write(enc, off + 1, len - 1);
+        return maybeFlush();
+    }
+
+    private void prefix(final long expireAt, final long idleSeconds, final int freq) {
+        if (expireAt >= 0) {
+            out.writeByte(Rdb.OP_EXPIRETIME_MS);
+            out.writeLongLE(expireAt);
+        }
+        if (idleSeconds >= 0) {
+            out.writeByte(Rdb.OP_IDLE);
+            out.writeLength(idleSeconds);
+        }
+        if (freq >= 0) {
+            out.writeByte(Rdb.OP_FREQ);
+            out.writeByte(freq);
+        }
+    }
+
+    /** The terminator and the checksum; flushes (the caller fsyncs and closes). */
+    public void eof() throws IOException {
+        out.writeByte(Rdb.OP_EOF);
+        flush();
+        out.writeLongLE(checksum ? crc : 0);
+        os.write(out.array(), 0, 8);
+        written += 8;
+        out.reset();
+        os.flush();
+    }
+
+    /** Bytes handed to the stream so far. */
+    public long written() {
+        return written + out.length();
+    }
+
+    private RdbWriter maybeFlush() throws IOException {
+        if (out.length() >= FLUSH_AT) {
+            flush();
+        }
+        return this;
+    }
+
+    private void flush() throws IOException {
+        crc = Crc64.update(crc, out.array(), 0, out.length());
+        os.write(out.array(), 0, out.length());
+        written += out.length();
+        out.reset();
+    }
+}
