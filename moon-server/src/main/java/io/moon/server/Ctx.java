@@ -92,6 +92,9 @@ public final class Ctx {
             LOG.log(java.util.logging.Level.SEVERE, "command " + cmd.fullName() + " failed on shard " + shard.id, e);
             out.error("ERR internal error in '" + cmd.fullName() + "': " + e.getClass().getSimpleName());
         }
+        if (keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
+            shard.changes.lazySet(shard.changes.get() + 1);
+        }
         if (server.config.maxmemory != 0 && keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
             // writes that arrive from other shards' connections must count at once too, or admission
             // elsewhere would judge the limit by stale figures

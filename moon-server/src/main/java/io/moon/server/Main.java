@@ -84,6 +84,7 @@ public final class Main {
             fail(e.getMessage());
             return;
         }
+        io.moon.server.persist.Snapshots.removeLeftovers(config.dir);
         final Server server = new Server(config, transport);
         server.onShutdownCommand(() -> {
             LOG.info("User requested shutdown, stopping");

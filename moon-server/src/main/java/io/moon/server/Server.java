@@ -43,6 +43,8 @@ public final class Server {
     public final PauseState pause = new PauseState();
     /** Every shard's data bytes, for maxmemory and used_memory. */
     public final io.moon.server.memory.MemoryLimit memoryLimit;
+    /** SAVE/BGSAVE state and the snapshot writer (persist package). */
+    public final io.moon.server.persist.Snapshots snapshots = new io.moon.server.persist.Snapshots(this);
     public final long startMillis = System.currentTimeMillis();
     public final long startNanos = System.nanoTime();
     /** Process-wide run id for INFO (40 hex chars like Redis's). */

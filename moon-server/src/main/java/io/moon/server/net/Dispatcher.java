@@ -83,6 +83,12 @@ public final class Dispatcher {
             afterCommand(c);
             return;
         }
+        if (spec.has(Flags.WRITE) && server.snapshots.refuseWrites()) {
+            c.reply.raw(io.moon.server.persist.SnapshotCommands.MISCONF);
+            c.home.stats.rejectedCalls++;
+            afterCommand(c);
+            return;
+        }
         st.lastCommand = spec;
         run(c, spec);
     }

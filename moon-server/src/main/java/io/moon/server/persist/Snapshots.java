@@ -1,0 +1,265 @@
+package io.moon.server.persist;
+
+import io.moon.server.Ctx;
+import io.moon.server.Server;
+import io.moon.server.xshard.Coordinated;
+import io.moon.server.xshard.Part;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The server's snapshot state (last save, BGSAVE in progress, last status) and the save itself.
+ *
+ * <p>A save is one {@link Coordinated} operation that read-locks every database on every shard:
+ * with all locks held no cross-shard operation is half applied, so the shards' contents together
+ * are one point in time. Each shard encodes its entries into its own {@link RdbChunk} under
+ * those locks; a background thread then writes header, chunks, EOF and CRC-64 to
+ * {@code temp-<pid>.rdb}, fsyncs it, renames it over {@code dbfilename} and fsyncs the directory,
+ * so a failed save never touches the previous snapshot.
+ *
+ * <p>Thread contract: the fields are written by whichever thread finishes a save and read by any
+ * connection thread, hence volatile / atomic.
+ */
+public final class Snapshots {
+    private static final Logger LOG = Logger.getLogger(Snapshots.class.getName());
+
+    private final Server server;
+    private final AtomicBoolean inProgress = new AtomicBoolean();
+    private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
+    private volatile boolean lastBgsaveOk = true;
+    private volatile long lastBgsaveSeconds = -1;
+    private volatile long currentStartMillis;
+    private volatile long saves;
+
+    public Snapshots(final Server server) {
+        this.server = server;
+    }
+
+    public long lastSaveSeconds() {
+        return lastSaveSeconds;
+    }
+
+    public boolean inProgress() {
+        return inProgress.get();
+    }
+
+    public boolean lastBgsaveOk() {
+        return lastBgsaveOk;
+    }
+
+    /** Write commands since the last successful save, summed over the shards (approximate while they run). */
+    public long changesSinceLastSave() {
+        long n = 0;
+        for (int s = 0; s < server.shardCount(); s++) {
+            n += server.shard(s).changes.get();
+        }
+        return n - changesAtLastSave;
+    }
+
+    private volatile long changesAtLastSave;
+
+    /** The INFO persistence lines this class owns. */
+    public void info(final StringBuilder sb) {
+        sb.append("rdb_changes_since_last_save:").append(changesSinceLastSave()).append("\r\n");
+        sb.append("rdb_bgsave_in_progress:").append(inProgress() ? 1 : 0).append("\r\n");
+        sb.append("rdb_last_save_time:").append(lastSaveSeconds).append("\r\n");
+        sb.append("rdb_last_bgsave_status:").append(lastBgsaveOk ? "ok" : "err").append("\r\n");
+        sb.append("rdb_last_bgsave_time_sec:").append(lastBgsaveSeconds).append("\r\n");
+        sb.append("rdb_current_bgsave_time_sec:")
+                .append(inProgress() ? (System.currentTimeMillis() - currentStartMillis) / 1000 : -1).append("\r\n");
+        sb.append("rdb_saves:").append(saves).append("\r\n");
+    }
+
+    /**
+     * Starts a save from a command's context. {@code replyFn} writes the command's reply, on the
+     * coordinator thread, with null or the failure's message: for a background save right after
+     * the cut (the file is written afterwards), otherwise once the file is in place. Returns the
+     * operation, or null when a save is already running (nothing started, nothing replied).
+     */
+    public Coordinated start(final Ctx c, final boolean background,
+                             final BiConsumer<io.moon.protocol.Reply, String> replyFn) {
+        if (!inProgress.compareAndSet(false, true)) {
+            return null;
+        }
+        currentStartMillis = System.currentTimeMillis();
+        final int dbs = c.keyspace.databases();
+        final Coordinated op = new Coordinated(c) {
+            {
+                allDatabases(false);
+            }
+
+            @Override
+            protected void onLocked(final Part p, final Ctx x) {
+                final RdbChunk chunk = new RdbChunk();
+                try {
+                    for (int d = 0; d < dbs; d++) {
+                        final io.moon.storage.Db db = x.keyspace.db(d);
+                        if (db.size() == 0) {
+                            continue;
+                        }
+                        chunk.selectDb(d);
+                        db.forEach(addr -> chunk.entry(db, addr));
+                    }
+                    p.data = new Object[] {chunk, x.shard.changes.get()};
+                } catch (final RuntimeException e) {
+                    // an error here must still end the save (and clear inProgress), so it is data
+                    p.data = String.valueOf(e.getMessage());
+                }
+            }
+
+            @Override
+            protected void onAllLocked() {
+                final RdbChunk[] chunks = new RdbChunk[partCount()];
+                long changes = 0;
+                String encodeError = null;
+                for (int i = 0; i < partCount(); i++) {
+                    if (partAt(i).data instanceof final String e) {
+                        encodeError = e;
+                        continue;
+                    }
+                    final Object[] d = (Object[]) partAt(i).data;
+                    chunks[i] = (RdbChunk) d[0];
+                    changes += (Long) d[1];
+                    partAt(i).data = null;
+                }
+                releaseAll();
+                if (encodeError != null) {
+                    LOG.warning("Failed saving the snapshot: " + encodeError);
+                    finished(encodeError, background, 0);
+                    replyFn.accept(reply, encodeError);
+                    finish();
+                    return;
+                }
+                if (background) {
+                    replyFn.accept(reply, null);
+                    finish();
+                }
+                final long cutChanges = changes;
+                final Thread t = new Thread(() -> {
+                    final String err = writeFile(chunks);
+                    finished(err, background, cutChanges);
+                    if (!background) {
+                        home.execute(() -> {
+                            replyFn.accept(reply, err);
+                            finish();
+                        });
+                    }
+                }, "moon-snapshot-writer");
+                t.setDaemon(true);
+                t.start();
+            }
+        };
+        op.start();
+        return op;
+    }
+
+    private void finished(final String err, final boolean background, final long cutChanges) {
+        final long now = System.currentTimeMillis();
+        if (err == null) {
+            lastSaveSeconds = now / 1000;
+            changesAtLastSave = cutChanges;
+            saves++;
+        }
+        if (background) {
+            lastBgsaveOk = err == null;
+            lastBgsaveSeconds = (now - currentStartMillis + 999) / 1000;
+        }
+        inProgress.set(false);
+    }
+
+    /** Writes the stream; returns null on success or why it failed (and logs it). */
+    private String writeFile(final RdbChunk[] chunks) {
+        final Path dir = Path.of(server.config.dir == null ? "." : server.config.dir);
+        final Path tmp = dir.resolve("temp-" + ProcessHandle.current().pid() + ".rdb");
+        final Path target = dir.resolve(server.config.get("dbfilename"));
+        final boolean checksum = !"no".equals(server.config.get("rdbchecksum"));
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            final RdbChunk head = new RdbChunk();
+            head.put("REDIS0010".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 9);
+            head.aux("redis-ver", "7.0.15");
+            head.aux("redis-bits", "64");
+            head.aux("ctime", Long.toString(System.currentTimeMillis() / 1000));
+            head.aux("used-mem", Long.toString(server.memoryLimit.total()));
+            head.aux("aof-base", "0");
+            long crc = write(ch, head, 0, checksum);
+            for (final RdbChunk c : chunks) {
+                crc = write(ch, c, crc, checksum);
+            }
+            final RdbChunk tail = new RdbChunk();
+            tail.put(RdbChunk.OP_EOF);
+            crc = checksum ? Crc64.update(crc, tail.array(), 0, 1) : 0;
+            tail.putLongLE(crc);
+            write(ch, tail, 0, false);
+            ch.force(true);
+        } catch (final IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Failed saving the snapshot: " + e.getMessage());
+            try {
+                if (Files.isRegularFile(tmp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(tmp);
+                }
+            } catch (final IOException ignored) {
+                // the temp file is removed at the next startup anyway
+            }
+            return e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
+        } catch (final IOException e) {
+            LOG.log(Level.WARNING, "Failed renaming the snapshot into place: " + e.getMessage());
+            return e.getMessage();
+        }
+        LOG.info("DB saved on disk");
+        return null;
+    }
+
+    private static long write(final FileChannel ch, final RdbChunk c, final long crc, final boolean checksum)
+            throws IOException {
+        final ByteBuffer b = ByteBuffer.wrap(c.array(), 0, c.length());
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+        return checksum ? Crc64.update(crc, c.array(), 0, c.length()) : 0;
+    }
+
+    /**
+     * True when writes must be refused with MISCONF: the last BGSAVE failed, save points are
+     * configured and stop-writes-on-bgsave-error is yes (Redis's writeCommandsDeniedByDiskError).
+     * One volatile read while saves succeed.
+     */
+    public boolean refuseWrites() {
+        if (lastBgsaveOk) {
+            return false;
+        }
+        final String points = server.config.get("save");
+        return points != null && !points.isBlank() && "yes".equals(server.config.get("stop-writes-on-bgsave-error"));
+    }
+
+    /** Removes temp files a crashed save left in the directory (startup). */
+    public static void removeLeftovers(final String dir) {
+        try (var s = Files.newDirectoryStream(Path.of(dir == null ? "." : dir), "temp-*.rdb")) {
+            for (final Path p : s) {
+                if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                Files.delete(p);
+                LOG.info("Removed the leftover of an interrupted save: " + p.getFileName());
+            }
+        } catch (final IOException e) {
+            LOG.warning("Could not look for leftover temp files: " + e.getMessage());
+        }
+    }
+}
