@@ -83,6 +83,9 @@ public final class Ctx {
     public void runCommand() {
         final io.netty.buffer.ByteBuf o = out.out();
         final int mark = o.writerIndex();
+        final boolean watched = !shard.watches.isEmpty() && keyspace == shard.keyspace
+                && cmd.has(io.moon.server.command.Flags.WRITE);
+        final long existedBefore = watched ? existing() : 0;
         try {
             cmd.handler().run(this);
         } catch (final RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
@@ -91,6 +94,9 @@ public final class Ctx {
             o.writerIndex(mark);
             LOG.log(java.util.logging.Level.SEVERE, "command " + cmd.fullName() + " failed on shard " + shard.id, e);
             out.error("ERR internal error in '" + cmd.fullName() + "': " + e.getClass().getSimpleName());
+        }
+        if (watched) {
+            touchWatchedKeys(existedBefore);
         }
         if (keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
             shard.changes.lazySet(shard.changes.get() + 1);
@@ -104,6 +110,37 @@ public final class Ctx {
             // Redis serves blocked clients right after the command that fed their keys
             shard.blocked.serveReady();
         }
+    }
+
+    /**
+     * A write command ran on this shard's keyspace: its keys may have changed, so clients
+     * watching them fail their next EXEC. Redis touches only keys a command actually changed; here
+     * a key missing before and after counts as unchanged, but a write that changed nothing in an
+     * existing key (SETNX on it, SADD of a present member) still counts (docs/differences.md).
+     */
+    private void touchWatchedKeys(final long existedBefore) {
+        final long existsAfter = existing();
+        final int keys = cmd.keyCount(req);
+        for (int n = 0; n < keys; n++) {
+            // a key missing before and after did not change (DEL or a pop of a missing key)
+            if (n >= 64 || ((existedBefore | existsAfter) & (1L << n)) != 0) {
+                final int i = cmd.keyArg(req, n);
+                shard.watches.touch(dbIndex, req.buf(), req.off(i), req.len(i));
+            }
+        }
+    }
+
+    /** Bit n set when the command's n-th key (of the first 64) is in the table now. */
+    private long existing() {
+        long bits = 0;
+        final int keys = Math.min(64, cmd.keyCount(req));
+        for (int n = 0; n < keys; n++) {
+            final int i = cmd.keyArg(req, n);
+            if (db.lookup(req.buf(), req.off(i), req.len(i), keyHash(i)) != 0) {
+                bits |= 1L << n;
+            }
+        }
+        return bits;
     }
 
     /** Bytes of argument i, for handlers: {@code c.buf()}, {@code c.off(i)}, {@code c.len(i)}. */

@@ -31,6 +31,8 @@ public final class Shard {
     public final Keyspace keyspace;
     public final LockTable locks = new LockTable();
     public final ShardStats stats = new ShardStats();
+    /** Keys clients WATCH on this shard. */
+    public final io.moon.server.tx.WatchRegistry watches = new io.moon.server.tx.WatchRegistry();
     /** Clients blocked on this shard's keys (BLPOP...). */
     public final io.moon.server.blocking.BlockedKeys blocked = new io.moon.server.blocking.BlockedKeys(this);
     /** This shard's side of maxmemory: accounting and eviction of its own keys. */
@@ -51,6 +53,17 @@ public final class Shard {
         this.keyspace = new Keyspace(databases, seed);
         this.ctx = new Ctx(this);
         this.memory = new io.moon.server.memory.ShardMemory(this, server.memoryLimit);
+        this.keyspace.keyEvents(new io.moon.storage.Keyspace.KeyEvents() {
+            @Override
+            public void expired(final int db, final byte[] k, final int ko, final int kl) {
+                watches.touch(db, k, ko, kl);
+            }
+
+            @Override
+            public void evicted(final int db, final byte[] k, final int ko, final int kl) {
+                watches.touch(db, k, ko, kl);
+            }
+        });
     }
 
     /** The time at the last cron tick (every 1/hz s), for coarse bookkeeping such as idle times. */

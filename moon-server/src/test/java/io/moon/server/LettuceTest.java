@@ -84,6 +84,31 @@ class LettuceTest {
     }
 
     @Test
+    void shouldRunTransactionsAcrossShardsAndHonourWatch() {
+        assertEquals("OK", redis.multi());
+        redis.set("tx:a", "1");
+        redis.incr("tx:b");
+        redis.mget("tx:a", "tx:b");
+        final io.lettuce.core.TransactionResult r = redis.exec();
+        assertFalse(r.wasDiscarded());
+        assertEquals(3, r.size());
+        assertEquals("OK", r.get(0));
+        assertEquals(1L, (Long) r.get(1));
+        try (StatefulRedisConnection<String, String> other = client.connect()) {
+            assertEquals("OK", redis.watch("tx:a"));
+            other.sync().set("tx:a", "changed");
+            assertEquals("OK", redis.multi());
+            redis.set("tx:a", "mine");
+            assertTrue(redis.exec().wasDiscarded());
+            assertEquals("changed", redis.get("tx:a"));
+        }
+        assertEquals("OK", redis.multi());
+        redis.set("tx:c", "1");
+        assertEquals("OK", redis.discard());
+        assertEquals(0L, redis.exists("tx:c"));
+    }
+
+    @Test
     void shouldRunStringAndKeyCommands() {
         assertEquals("OK", redis.set("s", "hello"));
         assertEquals("hello", redis.get("s"));

@@ -94,6 +94,17 @@ public final class CommandTable {
                     .local(ConnectionCommands::quit),
             cmd("reset", 1, "noscript loading stale fast no_auth allow_busy").acl("@connection")
                     .local(ConnectionCommands::reset),
+            // ---- transactions --------------------------------------------------------------
+            cmd("multi", 1, "noscript loading stale fast allow_busy").acl("@transaction")
+                    .local(io.moon.server.tx.TransactionCommands::multi),
+            cmd("exec", 1, "noscript loading stale skip_slowlog").acl("@transaction")
+                    .coordinated(io.moon.server.tx.TransactionCommands::exec),
+            cmd("discard", 1, "noscript loading stale fast allow_busy").acl("@transaction")
+                    .local(io.moon.server.tx.TransactionCommands::discard),
+            cmd("watch", -2, "noscript loading stale fast allow_busy").acl("@transaction").keys(1, -1, 1, "RO")
+                    .coordinated(io.moon.server.tx.TransactionCommands::watch),
+            cmd("unwatch", 1, "noscript loading stale fast allow_busy").acl("@transaction")
+                    .local(io.moon.server.tx.TransactionCommands::unwatch),
             cmd("client", -2, "").subcommands(
                     cmd("id", 2, "noscript loading stale").acl("@connection").local(ClientCommands::id),
                     cmd("setname", 3, "noscript loading stale").acl("@connection")

@@ -51,6 +51,11 @@ final class Gather extends Coordinated {
         }
     }
 
+    @Override
+    protected boolean writesWhenLocked() {
+        return false; // it only copies there; the write-back steps are what change keys
+    }
+
     /** On each owner: copies of its keys' live values (null for a missing key), by key number. */
     @Override
     protected void onLocked(final Part p, final Ctx x) {

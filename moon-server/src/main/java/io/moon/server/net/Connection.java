@@ -40,6 +40,9 @@ import java.util.logging.Logger;
  * elsewhere. Owned by its event-loop thread; not thread-safe.
  */
 public final class Connection extends ChannelInboundHandlerAdapter {
+    /** MULTI/EXEC and WATCH state. */
+    public final io.moon.server.tx.TxState tx = new io.moon.server.tx.TxState();
+
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final byte[] MAX_CLIENTS = Reply.err("ERR max number of clients reached");
     /** Replies of one read batch beyond this go to the socket before the next command is parsed. */
@@ -147,6 +150,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     public void channelInactive(final ChannelHandlerContext ctx) {
         closed = true;
         dropBlocked();
+        io.moon.server.tx.TransactionCommands.unwatchAll(this);
         if (admitted) {
             admitted = false;
             server.connectionClosed();
@@ -646,6 +650,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** RESET: back to a fresh connection's state. */
     public void resetState() {
+        tx.discard();
+        io.moon.server.tx.TransactionCommands.unwatchAll(this);
         state.reset(!server.config.requirepass.isEmpty());
     }
 

@@ -80,6 +80,12 @@ public final class Dispatcher {
         if (server.config.maxmemory != 0 && !c.home.memory.admit(spec)) {
             c.reply.raw(OOM);
             c.home.stats.rejectedCalls++;
+            c.tx.aborted |= c.tx.inMulti;
+            afterCommand(c);
+            return;
+        }
+        if (c.tx.inMulti && !io.moon.server.tx.TransactionCommands.runsInsideMulti(spec)) {
+            io.moon.server.tx.TransactionCommands.enqueue(c.tx, spec, req, c.reply);
             afterCommand(c);
             return;
         }
@@ -225,12 +231,14 @@ public final class Dispatcher {
     }
 
     private static void reject(final Connection c, final String message) {
+        c.tx.aborted |= c.tx.inMulti; // Redis's flagTransaction: EXEC will answer EXECABORT
         c.reply.error(message);
         c.home.stats.rejectedCalls++;
         afterCommand(c);
     }
 
     private static void rejectUnknown(final Connection c, final Request req) {
+        c.tx.aborted |= c.tx.inMulti;
         if (req.argIs(0, POST) || req.argIs(0, HOST)) {
             // Redis's securityWarningCommand: an HTTP request, likely cross-protocol scripting. No reply.
             LOG.warning("Closed connection " + c.id + " from " + c.state.addr + ": it sent an HTTP request (POST or"

@@ -284,9 +284,25 @@ public abstract class Coordinated implements Runnable {
         onAllLocked();
     }
 
+    /** Whether the operation may change what it write-locks (WATCH must hear of it). */
+    protected boolean writes() {
+        return cmd.has(io.moon.server.command.Flags.WRITE);
+    }
+
+    /** Whether {@link #onLocked} itself may write (MSET does; a gathering operation only reads there). */
+    protected boolean writesWhenLocked() {
+        return writes();
+    }
+
     /** Part p's locks were granted on its shard (its shard thread). */
     final void locked(final Part p, final Ctx c) {
-        guard(() -> onLocked(p, c));
+        if (writesWhenLocked() && !p.shard.watches.isEmpty()) {
+            final long before = p.watchedBefore(p.shard.watches, p.shard.keyspace);
+            guard(() -> onLocked(p, c));
+            p.touchWatched(p.shard.watches, p.shard.keyspace, before);
+        } else {
+            guard(() -> onLocked(p, c));
+        }
         if (parallel) {
             p.post(Part.LOCK_DONE);
             return;
@@ -307,7 +323,13 @@ public abstract class Coordinated implements Runnable {
     }
 
     final void stepped(final Part p, final Ctx c) {
-        guard(() -> onStep(p, c));
+        if (writes() && !p.shard.watches.isEmpty()) {
+            final long before = p.watchedBefore(p.shard.watches, p.shard.keyspace);
+            guard(() -> onStep(p, c));
+            p.touchWatched(p.shard.watches, p.shard.keyspace, before);
+        } else {
+            guard(() -> onStep(p, c));
+        }
     }
 
     final void stepDone() {

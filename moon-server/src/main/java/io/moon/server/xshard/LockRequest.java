@@ -29,6 +29,47 @@ public abstract class LockRequest {
         add(new LockTable.ResKey(db, null), write ? LockTable.X : LockTable.S);
     }
 
+    /**
+     * Before the operation's work on this shard: which write-locked keys exist (bit i for the
+     * i-th node), and, for databases locked exclusively (FLUSHDB, SWAPDB), tells the WATCH registry
+     * now that their existing keys change. Called on the shard's thread while the locks are held,
+     * so no EXEC can run between this, the writes and {@link #touchWatched}.
+     */
+    public final long watchedBefore(final io.moon.server.tx.WatchRegistry watches, final io.moon.storage.Keyspace ks) {
+        long bits = 0;
+        for (int i = 0; i < count; i++) {
+            final LockTable.Node n = nodes[i];
+            if (n.mode != LockTable.X) {
+                continue;
+            }
+            if (n.key.key != null) {
+                if (i < 64 && exists(ks, n.key)) {
+                    bits |= 1L << i;
+                }
+            } else {
+                final io.moon.storage.Db db = ks.db(n.key.db);
+                watches.touchDb(n.key.db, k -> db.lookup(k, 0, k.length, io.moon.storage.Db.hash(k, 0, k.length)) != 0);
+            }
+        }
+        return bits;
+    }
+
+    /** After the work: touches the write-locked keys that existed before or exist now. */
+    public final void touchWatched(final io.moon.server.tx.WatchRegistry watches, final io.moon.storage.Keyspace ks,
+            final long before) {
+        for (int i = 0; i < count; i++) {
+            final LockTable.Node n = nodes[i];
+            if (n.mode == LockTable.X && n.key.key != null
+                    && (i >= 64 || (before & (1L << i)) != 0 || exists(ks, n.key))) {
+                watches.touch(n.key.db, n.key.key, n.key.off, n.key.len);
+            }
+        }
+    }
+
+    private static boolean exists(final io.moon.storage.Keyspace ks, final LockTable.ResKey k) {
+        return ks.db(k.db).lookup(k.key, k.off, k.len, io.moon.storage.Db.hash(k.key, k.off, k.len)) != 0;
+    }
+
     public final boolean isEmpty() {
         return count == 0;
     }

@@ -1,0 +1,244 @@
+package io.moon.server.tx;
+
+import io.moon.protocol.Request;
+import io.moon.server.Ctx;
+import io.moon.server.command.CommandSpec;
+import io.moon.server.command.Flags;
+import io.moon.server.command.CommandSpec.Route;
+import io.moon.server.net.Connection;
+import io.moon.server.xshard.Coordinated;
+import io.moon.server.xshard.LockTable;
+import io.moon.server.xshard.Part;
+import io.moon.storage.Db;
+import io.moon.storage.Dump;
+import io.moon.storage.Keyspace;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * EXEC over keys on several shards: the generic gather form (see commands.Gather) for a whole
+ * transaction. Every key any queued command names is locked (written keys exclusively, the others
+ * and the watched keys shared), their values are copied from their owners, the commands run in
+ * order over the copies in a scratch keyspace on the coordinator, and the keys the commands may
+ * have written go back to their owners before any lock is released. So no client sees part of the
+ * transaction, and the WATCH check, made once every lock is held, cannot be overtaken by a write.
+ *
+ * <p>Keyspace-wide commands (DBSIZE, KEYS, FLUSHALL, SCAN...) cannot run over copies: inside a
+ * transaction that spans shards they answer an error of their own (docs/differences.md).
+ */
+final class ExecOp extends Coordinated {
+    /** One key a queued command names: which command, which argument, which database. */
+    private record KeyUse(int command, int arg, int db, boolean written) {
+    }
+
+    private final Connection client;
+    private final List<TxState.Queued> queued;
+    private final List<KeyUse> uses = new ArrayList<>();
+    private final int[] dbAt;
+
+    ExecOp(final Ctx c, final Connection client, final List<TxState.Queued> queued) {
+        super(c);
+        this.client = client;
+        this.queued = queued;
+        this.dbAt = new int[queued.size()];
+        int db = client.db();
+        final int databases = c.keyspace.databases();
+        for (int q = 0; q < queued.size(); q++) {
+            final CommandSpec s = queued.get(q).spec();
+            final Request r = queued.get(q).req();
+            dbAt[q] = db;
+            if (s.name().equals("select")) {
+                db = selected(r, db, databases);
+                continue;
+            }
+            if (s.route() != Route.KEYED) {
+                continue;
+            }
+            final boolean writeCmd = s.has(Flags.WRITE);
+            final int keys = s.keyCount(r);
+            for (int n = 0; n < keys; n++) {
+                final int i = s.keyArg(r, n);
+                final boolean written = writeCmd && s.writesKeyAt(r, i);
+                final Part p = part(server.shardOf(r.buf(), r.off(i), r.len(i)));
+                p.lockKey(db, r.buf(), r.off(i), r.len(i), written);
+                uses.add(new KeyUse(q, i, db, written));
+                p.addArg(uses.size() - 1);
+            }
+        }
+        for (final TxState.Watched w : client.tx.watched) {
+            part(w.shard()).lockKey(w.db(), w.key(), 0, w.key().length, false);
+        }
+        if (partCount() == 0) {
+            part(home.id); // nothing keyed: still one (empty) part so the operation runs
+        }
+    }
+
+    /** The database a queued SELECT switches to (unchanged when its argument is invalid: it then fails). */
+    static int selected(final Request r, final int current, final int databases) {
+        if (r.argc() == 2 && r.parseLong(1) && r.longValue >= 0 && r.longValue < databases) {
+            return (int) r.longValue;
+        }
+        return current;
+    }
+
+    /** Whether a single-shard command could run on this shard now, given its locks. */
+    static boolean free(final io.moon.server.Shard shard, final CommandSpec s, final Request r, final int db) {
+        final int mode = s.has(Flags.WRITE) ? LockTable.X : LockTable.S;
+        final int keys = s.keyCount(r);
+        for (int n = 0; n < keys; n++) {
+            final int i = s.keyArg(r, n);
+            if (!shard.locks.canRunNow(db, r.buf(), r.off(i), r.len(i), mode)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    protected boolean writes() {
+        for (final KeyUse u : uses) {
+            if (u.written) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    protected boolean writesWhenLocked() {
+        return false; // it only copies there; its own watches are checked once everything is locked
+    }
+
+    private Request reqOf(final KeyUse u) {
+        return queued.get(u.command).req();
+    }
+
+    /** On each owner: copies of its keys' live values (null for a missing key). */
+    @Override
+    protected void onLocked(final Part p, final Ctx x) {
+        final Dump[] copies = new Dump[p.argCount];
+        for (int a = 0; a < p.argCount; a++) {
+            final KeyUse u = uses.get(p.args[a]);
+            final Request r = reqOf(u);
+            final Db db = x.keyspace.db(u.db);
+            final long h = Db.hash(r.buf(), r.off(u.arg), r.len(u.arg));
+            final long addr = db.find(r.buf(), r.off(u.arg), r.len(u.arg), h, x.now);
+            copies[a] = addr == 0 ? null : db.dump(addr, false);
+        }
+        p.data = copies;
+    }
+
+    @Override
+    protected void onAllLocked() {
+        final TxState tx = client.tx;
+        if (tx.dirty()) {
+            TransactionCommands.unwatchAll(client);
+            reply.nullArray();
+            finish();
+            return;
+        }
+        TransactionCommands.unwatchAll(client);
+        final Keyspace scratch = new Keyspace(home.keyspace.databases(), System.nanoTime());
+        scratch.lfu(server.config.maxmemoryPolicy.endsWith("lfu"), server.config.lfuLogFactor,
+                server.config.lfuDecayTime);
+        for (int pi = 0; pi < partCount(); pi++) {
+            final Part p = partAt(pi);
+            final Dump[] copies = (Dump[]) p.data;
+            for (int a = 0; copies != null && a < p.argCount; a++) {
+                final KeyUse u = uses.get(p.args[a]);
+                final Request r = reqOf(u);
+                final Db db = scratch.db(u.db);
+                final long h = Db.hash(r.buf(), r.off(u.arg), r.len(u.arg));
+                if (copies[a] != null && db.lookup(r.buf(), r.off(u.arg), r.len(u.arg), h) == 0) {
+                    db.restore(r.buf(), r.off(u.arg), r.len(u.arg), h, copies[a], true);
+                }
+            }
+            p.data = null;
+        }
+        reply.arrayHeader(queued.size());
+        for (int q = 0; q < queued.size(); q++) {
+            final TxState.Queued item = queued.get(q);
+            final CommandSpec s = item.spec();
+            if (s.route() == Route.COORDINATED) {
+                reply.error("ERR '" + s.fullName() + "' cannot run inside a transaction whose keys span shards");
+                continue;
+            }
+            final Ctx x = new Ctx(home, scratch);
+            x.bind(dbAt[q], item.req(), reply, s);
+            x.proto = proto;
+            x.noTouch = noTouch;
+            x.client = s.route() == Route.LOCAL ? client : null;
+            x.inTransaction = true;
+            x.runCommand();
+        }
+        // written keys go back to their owners: their state after the whole transaction
+        boolean anyWrite = false;
+        for (int pi = 0; pi < partCount(); pi++) {
+            final Part p = partAt(pi);
+            final Dump[] result = new Dump[p.argCount];
+            boolean writes = false;
+            for (int a = 0; a < p.argCount; a++) {
+                final KeyUse u = uses.get(p.args[a]);
+                if (!u.written || installedBefore(p, a)) {
+                    continue;
+                }
+                writes = true;
+                final Request r = reqOf(u);
+                final Db db = scratch.db(u.db);
+                final long h = Db.hash(r.buf(), r.off(u.arg), r.len(u.arg));
+                final long addr = db.find(r.buf(), r.off(u.arg), r.len(u.arg), h, System.currentTimeMillis());
+                result[a] = addr == 0 ? null : db.dump(addr, true);
+            }
+            if (writes) {
+                p.data = result;
+                p.n = 1;
+                anyWrite = true;
+            }
+        }
+        if (!anyWrite) {
+            finish();
+            return;
+        }
+        stepSomeAndReleaseAll(p -> p.n == 1);
+    }
+
+    /** True when an earlier written use on this part names the same key (it carries the state). */
+    private boolean installedBefore(final Part p, final int a) {
+        final KeyUse u = uses.get(p.args[a]);
+        final Request r = reqOf(u);
+        for (int b = 0; b < a; b++) {
+            final KeyUse o = uses.get(p.args[b]);
+            final Request ro = reqOf(o);
+            if (o.written && o.db == u.db && java.util.Arrays.equals(ro.buf(), ro.off(o.arg), ro.off(o.arg) + ro.len(o.arg),
+                    r.buf(), r.off(u.arg), r.off(u.arg) + r.len(u.arg))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** On each owner of written keys: install their state after the transaction. */
+    @Override
+    protected void onStep(final Part p, final Ctx x) {
+        final Dump[] result = (Dump[]) p.data;
+        for (int a = 0; a < p.argCount; a++) {
+            final KeyUse u = uses.get(p.args[a]);
+            if (!u.written || installedBefore(p, a)) {
+                continue;
+            }
+            final Request r = reqOf(u);
+            final Db db = x.keyspace.db(u.db);
+            final long h = Db.hash(r.buf(), r.off(u.arg), r.len(u.arg));
+            db.delete(r.buf(), r.off(u.arg), r.len(u.arg), h, x.now);
+            if (result[a] != null) {
+                db.restore(r.buf(), r.off(u.arg), r.len(u.arg), h, result[a], true);
+            }
+        }
+    }
+
+    @Override
+    protected void onStepsDone() {
+        finish();
+    }
+}

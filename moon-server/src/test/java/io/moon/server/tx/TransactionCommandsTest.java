@@ -1,0 +1,203 @@
+package io.moon.server.tx;
+
+import io.moon.server.testing.Harness;
+import io.moon.server.testing.Resp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.moon.server.testing.Harness.assertErrorText;
+import static io.moon.server.testing.Harness.assertNil;
+import static io.moon.server.testing.Harness.assertOk;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** MULTI, EXEC, DISCARD, WATCH, UNWATCH over 3 shards. */
+class TransactionCommandsTest {
+    private static final Resp.Simple QUEUED = new Resp.Simple("QUEUED");
+    private static Harness h;
+    private static List<String> keys;
+
+    @BeforeAll
+    static void start() {
+        h = Harness.start(3);
+        keys = onDistinctShards("tx", 3);
+    }
+
+    /** {@code n} keys, each on a different shard. */
+    static List<String> onDistinctShards(final String prefix, final int n) {
+        final List<String> out = new java.util.ArrayList<>();
+        final boolean[] used = new boolean[h.server.shardCount()];
+        for (int i = 0; out.size() < n; i++) {
+            final byte[] k = (prefix + i).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            final int s = h.server.shardOf(k, 0, k.length);
+            if (!used[s]) {
+                used[s] = true;
+                out.add(prefix + i);
+            }
+        }
+        return out;
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    @BeforeEach
+    void flush() {
+        h.run("FLUSHALL");
+    }
+
+    @Test
+    void shouldQueueAndRunInOrderWithRuntimeErrorsInPlace() {
+        final String a = keys.get(0);
+        assertOk(h.run("MULTI"));
+        assertEquals(QUEUED, h.run("SET", a, "v"));
+        assertEquals(QUEUED, h.run("LPUSH", a, "x"));
+        assertEquals(QUEUED, h.run("APPEND", a, "w"));
+        assertEquals(QUEUED, h.run("GET", a));
+        final List<?> r = (List<?>) h.run("EXEC");
+        assertEquals(4, r.size());
+        assertOk(r.get(0));
+        assertEquals(new Resp.Err("WRONGTYPE Operation against a key holding the wrong kind of value"), r.get(1));
+        assertEquals(2L, r.get(2));
+        assertEquals("vw", r.get(3));
+    }
+
+    @Test
+    void shouldRunAtomicallyAcrossShards() {
+        final String a = keys.get(0);
+        final String b = keys.get(1);
+        final String c = keys.get(2);
+        h.run("SET", a, "10");
+        assertOk(h.run("MULTI"));
+        h.run("DECRBY", a, "3");
+        h.run("INCRBY", b, "3");
+        h.run("MSET", c, "x", b + "-copy", "y");
+        h.run("RENAME", c, c + "-renamed");
+        h.run("MGET", a, b, c, c + "-renamed");
+        final List<?> r = (List<?>) h.run("EXEC");
+        assertEquals(List.of(7L, 3L, new Resp.Simple("OK"), new Resp.Simple("OK"), java.util.Arrays.asList("7", "3", null, "x")), r);
+        assertEquals("7", h.run("GET", a));
+        assertEquals("3", h.run("GET", b));
+        assertEquals("x", h.run("GET", c + "-renamed"));
+        assertEquals(0L, h.run("EXISTS", c));
+    }
+
+    @Test
+    void shouldAbortOnQueueTimeErrorsWithRedisTexts() {
+        assertErrorText("ERR EXEC without MULTI", h.run("EXEC"));
+        assertErrorText("ERR DISCARD without MULTI", h.run("DISCARD"));
+        assertOk(h.run("MULTI"));
+        assertErrorText("ERR MULTI calls can not be nested", h.run("MULTI"));
+        assertErrorText("ERR WATCH inside MULTI is not allowed", h.run("WATCH", "k"));
+        assertEquals(QUEUED, h.run("SET", "k", "1"));
+        // errors of MULTI and WATCH themselves do not abort the transaction (as in Redis)
+        assertEquals(List.of(new Resp.Simple("OK")), h.run("EXEC"));
+    }
+
+    @Test
+    void shouldDiscardEverythingQueued() {
+        assertOk(h.run("MULTI"));
+        h.run("SET", "d", "1");
+        assertOk(h.run("DISCARD"));
+        assertNil(h.run("GET", "d"));
+        assertOk(h.run("MULTI"));
+        h.run("NOSUCHCOMMAND");
+        h.run("SET", "d", "1");
+        assertErrorText("EXECABORT Transaction discarded because of previous errors.", h.run("EXEC"));
+        assertNil(h.run("GET", "d"));
+        assertOk(h.run("MULTI"));
+        assertErrorText("ERR wrong number of arguments for 'get' command", h.run("GET"));
+        assertErrorText("EXECABORT Transaction discarded because of previous errors.", h.run("EXEC"));
+    }
+
+    @Test
+    void shouldFailExecWhenAWatchedKeyChangesOnAnyShard() {
+        final Harness.Client other = h.client();
+        for (final String k : keys) {
+            assertOk(h.run("WATCH", keys.get(0), keys.get(1), keys.get(2)));
+            assertOk(other.run("SET", k, "changed"));
+            assertOk(h.run("MULTI"));
+            h.run("SET", "result", "1");
+            assertNil(h.run("EXEC"));
+            assertNil(h.run("GET", "result"));
+        }
+        // untouched: EXEC goes through, and the watch ends with it
+        assertOk(h.run("WATCH", keys.get(0)));
+        assertOk(h.run("MULTI"));
+        h.run("SET", "result", "2");
+        assertEquals(List.of(new Resp.Simple("OK")), h.run("EXEC"));
+        assertOk(other.run("SET", keys.get(0), "later"));
+        assertOk(h.run("MULTI"));
+        h.run("SET", "result", "3");
+        assertEquals(List.of(new Resp.Simple("OK")), h.run("EXEC"));
+    }
+
+    @Test
+    void shouldFailExecAfterDeleteExpiryFlushOrOwnWriteButNotAfterUnwatch() throws InterruptedException {
+        final Harness.Client other = h.client();
+        final String k = keys.get(1);
+        h.run("SET", k, "v");
+        // delete
+        assertOk(h.run("WATCH", k));
+        assertEquals(1L, other.run("DEL", k));
+        assertOk(h.run("MULTI"));
+        h.run("PING");
+        assertNil(h.run("EXEC"));
+        // expiry
+        h.run("SET", k, "v", "PX", "20");
+        assertOk(h.run("WATCH", k));
+        Thread.sleep(60);
+        assertEquals(0L, other.run("EXISTS", k)); // lazy expiry on access
+        assertOk(h.run("MULTI"));
+        h.run("PING");
+        assertNil(h.run("EXEC"));
+        // FLUSHALL of an existing key
+        h.run("SET", k, "v");
+        assertOk(h.run("WATCH", k));
+        assertOk(other.run("FLUSHALL"));
+        assertOk(h.run("MULTI"));
+        h.run("PING");
+        assertNil(h.run("EXEC"));
+        // the client's own write
+        assertOk(h.run("WATCH", k));
+        h.run("SET", k, "mine");
+        assertOk(h.run("MULTI"));
+        h.run("PING");
+        assertNil(h.run("EXEC"));
+        // UNWATCH forgets
+        assertOk(h.run("WATCH", k));
+        assertOk(h.run("UNWATCH"));
+        other.run("SET", k, "x");
+        assertOk(h.run("MULTI"));
+        h.run("PING");
+        assertEquals(List.of(new Resp.Simple("PONG")), h.run("EXEC"));
+        // DISCARD forgets too
+        assertOk(h.run("WATCH", k));
+        assertOk(h.run("MULTI"));
+        assertOk(h.run("DISCARD"));
+        other.run("SET", k, "y");
+        assertOk(h.run("MULTI"));
+        h.run("PING");
+        assertEquals(List.of(new Resp.Simple("PONG")), h.run("EXEC"));
+    }
+
+    @Test
+    void shouldNotBlockInsideExecAndFollowSelect() {
+        assertOk(h.run("MULTI"));
+        h.run("BLPOP", "nolist", "0");
+        h.run("SELECT", "3");
+        h.run("SET", "in3", "x");
+        h.run("SELECT", "0");
+        h.run("GET", "in3");
+        final List<?> r = (List<?>) h.run("EXEC");
+        assertEquals(java.util.Arrays.asList(null, new Resp.Simple("OK"), new Resp.Simple("OK"), new Resp.Simple("OK"), null), r);
+        h.run("SELECT", "3");
+        assertEquals("x", h.run("GET", "in3"));
+        h.run("SELECT", "0");
+    }
+}
