@@ -86,6 +86,9 @@ public final class Main {
         }
         io.moon.server.persist.Snapshots.removeLeftovers(config.dir);
         final Server server = new Server(config, transport);
+        if (!"yes".equals(config.get("appendonly"))) {
+            server.snapshots.loadAtStartup(null); // with appendonly yes the log's recovery loads the base snapshot
+        }
         server.onShutdownCommand(() -> {
             LOG.info("User requested shutdown, stopping");
             server.shutdown();

@@ -213,6 +213,9 @@ public final class Shard {
             }
         }
         server.pause.onCron(this, now);
+        if (id == 0) {
+            server.snapshots.cron(this, now); // save points
+        }
     }
 
     /** Takes in configuration the keyspace keeps its own copy of (access-stamp policy, expiry). */

@@ -388,7 +388,7 @@ public final class InfoCommand {
 
     private static void persistence(final StringBuilder sb, final Server s) {
         sb.append("# Persistence\r\n");
-        line(sb, "loading", 0);
+        line(sb, "loading", s.snapshots.loading() ? 1 : 0);
         line(sb, "async_loading", 0);
         line(sb, "current_cow_peak", 0);
         line(sb, "current_cow_size", 0);
@@ -396,13 +396,7 @@ public final class InfoCommand {
         line(sb, "current_fork_perc", "0.00");
         line(sb, "current_save_keys_processed", 0);
         line(sb, "current_save_keys_total", 0);
-        line(sb, "rdb_changes_since_last_save", 0);
-        line(sb, "rdb_bgsave_in_progress", 0);
-        line(sb, "rdb_last_save_time", s.startMillis / 1000);
-        line(sb, "rdb_last_bgsave_status", "ok");
-        line(sb, "rdb_last_bgsave_time_sec", -1);
-        line(sb, "rdb_current_bgsave_time_sec", -1);
-        line(sb, "rdb_saves", 0);
+        s.snapshots.info(sb); // rdb_changes_since_last_save .. rdb_saves
         line(sb, "rdb_last_cow_size", 0);
         line(sb, "rdb_last_load_keys_expired", 0);
         line(sb, "rdb_last_load_keys_loaded", 0);
@@ -418,6 +412,7 @@ public final class InfoCommand {
         line(sb, "aof_last_cow_size", 0);
         line(sb, "module_fork_in_progress", 0);
         line(sb, "module_fork_last_cow_size", 0);
+        s.snapshots.loadingInfo(sb); // loading_* while loading
     }
 
     private static void stats(final StringBuilder sb, final Server s, final Snapshot t) {

@@ -89,8 +89,10 @@ public final class Dispatcher {
             afterCommand(c);
             return;
         }
-        if (spec.has(Flags.WRITE) && server.snapshots.refuseWrites()) {
-            c.reply.raw(io.moon.server.persist.SnapshotCommands.MISCONF);
+        if ((spec.has(Flags.WRITE) && server.snapshots.refuseWrites())
+                || (server.snapshots.loading() && !spec.has(Flags.LOADING))) {
+            c.reply.raw(server.snapshots.loading() ? io.moon.server.persist.SnapshotCommands.LOADING
+                    : io.moon.server.persist.SnapshotCommands.MISCONF);
             c.home.stats.rejectedCalls++;
             afterCommand(c);
             return;

@@ -17,6 +17,8 @@ public final class SnapshotCommands {
             + " currently unable to persist to disk. Commands that may modify the data set are disabled, because"
             + " this instance is configured to report errors during writes if RDB snapshotting fails"
             + " (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.");
+    /** The reply to commands without the loading flag while the dataset loads. */
+    public static final byte[] LOADING = Reply.err("LOADING Redis is loading the dataset in memory");
     private static final String IN_PROGRESS = "ERR Background save already in progress";
 
     private SnapshotCommands() {

@@ -6,6 +6,7 @@ import io.moon.server.xshard.Coordinated;
 import io.moon.server.xshard.Part;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -246,6 +248,151 @@ public final class Snapshots {
         }
         final String points = server.config.get("save");
         return points != null && !points.isBlank() && "yes".equals(server.config.get("stop-writes-on-bgsave-error"));
+    }
+
+    // ---- loading -------------------------------------------------------------------------------
+
+    private volatile boolean loading;
+    private volatile long loadingStartMillis;
+    private volatile long loadingTotalBytes;
+    private volatile long loadingLoadedBytes;
+
+    public boolean loading() {
+        return loading;
+    }
+
+    void loadedBytes(final long n) {
+        loadingLoadedBytes = n;
+    }
+
+    long loadingPercent() {
+        final long total = loadingTotalBytes;
+        return total == 0 ? 0 : loadingLoadedBytes * 100 / total;
+    }
+
+    /** Redis's loading_* INFO lines, present only while loading. */
+    public void loadingInfo(final StringBuilder sb) {
+        if (!loading) {
+            return;
+        }
+        final long total = loadingTotalBytes;
+        final long done = loadingLoadedBytes;
+        final double perc = total == 0 ? 0 : done * 100.0 / total;
+        final long elapsed = Math.max(1, (System.currentTimeMillis() - loadingStartMillis) / 1000);
+        final long eta = done == 0 ? 1 : (long) ((total - done) / (done / (double) elapsed));
+        sb.append("loading_start_time:").append(loadingStartMillis / 1000).append("\r\n");
+        sb.append("loading_total_bytes:").append(total).append("\r\n");
+        sb.append("loading_rdb_used_mem:0\r\n");
+        sb.append("loading_loaded_bytes:").append(done).append("\r\n");
+        sb.append("loading_loaded_perc:").append(String.format(java.util.Locale.ROOT, "%.2f", perc)).append("\r\n");
+        sb.append("loading_eta_seconds:").append(eta).append("\r\n");
+    }
+
+    /**
+     * Marks the server loading (commands without the {@code loading} flag get -LOADING) and
+     * loads {@code dir/dbfilename} on a thread of its own, if the file exists. Call before
+     * listening so no command runs against a half-loaded dataset. {@code then} runs after the
+     * load (success or failure), for the write-ahead log to replay its tail.
+     */
+    public void loadAtStartup(final Runnable then) {
+        final Path file = Path.of(server.config.dir == null ? "." : server.config.dir)
+                .resolve(server.config.get("dbfilename"));
+        if (!Files.isRegularFile(file)) {
+            if (then != null) {
+                then.run();
+            }
+            return;
+        }
+        final InputStream in;
+        final long size;
+        try {
+            size = Files.size(file);
+            in = Files.newInputStream(file);
+        } catch (final IOException e) {
+            LOG.severe("Cannot open the RDB file " + file + ": " + e.getMessage() + ". Exiting.");
+            failedLoad.accept(e);
+            return;
+        }
+        startLoad(in, size, file.toString(), then);
+    }
+
+    /** Loads a stream of {@code size} bytes on a loader thread; the server answers -LOADING meanwhile. */
+    void startLoad(final InputStream in, final long size, final String name, final Runnable then) {
+        loadingStartMillis = System.currentTimeMillis();
+        loadingTotalBytes = size;
+        loadingLoadedBytes = 0;
+        loading = true;
+        final Thread t = new Thread(() -> {
+            try (in) {
+                final long t0 = System.nanoTime();
+                final long keys = new RdbLoader(server, this, in).run();
+                LOG.info(String.format(java.util.Locale.ROOT, "DB loaded from disk: %.3f seconds (%d keys)",
+                        (System.nanoTime() - t0) / 1e9, keys));
+                loading = false;
+                if (then != null) {
+                    then.run();
+                }
+            } catch (final IOException | RuntimeException e) {
+                LOG.severe("Failed loading the RDB file " + name + ": " + e.getMessage() + ". Exiting.");
+                loading = false;
+                failedLoad.accept(e);
+            }
+        }, "moon-rdb-loader");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private volatile Consumer<Exception> failedLoad = e -> Runtime.getRuntime().halt(1);
+
+    /** What happens when the startup load fails (the process exits 1 by default; tests observe it). */
+    public void onFailedLoad(final Consumer<Exception> action) {
+        failedLoad = action;
+    }
+
+    /** Waits for a running load to end (tests, DEBUG RELOAD). */
+    public boolean awaitLoaded(final long timeoutMillis) throws InterruptedException {
+        final long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (loading && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        return !loading;
+    }
+
+    // ---- save points ---------------------------------------------------------------------------
+
+    private volatile long lastBgsaveTryMillis;
+
+    /**
+     * Redis's save-point check, from shard 0's cron: a BGSAVE starts when some point's seconds
+     * have passed since the last save with at least its count of changes, and after a failure
+     * only every 5 seconds.
+     */
+    public void cron(final io.moon.server.Shard shard0, final long now) {
+        if (loading || inProgress()) {
+            return;
+        }
+        final String points = server.config.get("save");
+        if (points == null || points.isBlank()) {
+            return;
+        }
+        if (!lastBgsaveOk && now - lastBgsaveTryMillis < 5000) {
+            return;
+        }
+        final String[] f = points.trim().split("\\s+");
+        final long changes = changesSinceLastSave();
+        final long since = now / 1000 - lastSaveSeconds;
+        for (int i = 0; i + 1 < f.length; i += 2) {
+            final long secs = Long.parseLong(f[i]);
+            final long count = Long.parseLong(f[i + 1]);
+            if (changes >= count && since > secs) {
+                LOG.info(count + " changes in " + secs + " seconds. Saving...");
+                lastBgsaveTryMillis = now;
+                final Ctx c = shard0.newContext();
+                c.bind(0, null, null, server.commands.byFullName("bgsave"));
+                start(c, true, (r, err) -> { });
+                return;
+            }
+        }
     }
 
     /** Removes temp files a crashed save left in the directory (startup). */
