@@ -94,12 +94,16 @@ public final class SnapshotCommands {
         final String points = c.server.config.get("save");
         final boolean wantSave = save || (!nosave && points != null && !points.isBlank());
         if (!wantSave) {
+            c.server.snapshots.exitDecided();
+            c.server.snapshots.runShutdownSteps();
             stop(c);
             return null;
         }
         final boolean forced = force;
+        c.server.snapshots.runShutdownSteps();
         final Coordinated op = c.server.snapshots.start(c, false, (r, err) -> {
             if (err == null || forced) {
+                c.server.snapshots.exitDecided();
                 if (err != null) {
                     LOG.warning("Error trying to save the DB, exiting anyway (FORCE)");
                 }

@@ -395,6 +395,79 @@ public final class Snapshots {
         }
     }
 
+    // ---- shutdown --------------------------------------------------------------------------------
+
+    private final java.util.List<Runnable> shutdownSteps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean exitDecided;
+
+    /**
+     * A step run before the server stops, after in-flight saves and before the final snapshot
+     * (the write-ahead log flushes and fsyncs its segments here). Steps run on the thread that
+     * stops the server, in the order added.
+     */
+    public void addShutdownStep(final Runnable step) {
+        shutdownSteps.add(step);
+    }
+
+    /** Runs the shutdown steps; a failing step is logged and the others still run. */
+    public void runShutdownSteps() {
+        for (final Runnable r : shutdownSteps) {
+            try {
+                r.run();
+            } catch (final RuntimeException e) {
+                LOG.log(Level.WARNING, "shutdown step failed", e);
+            }
+        }
+    }
+
+    /** SHUTDOWN decided what to save; the signal handler must not save again. */
+    void exitDecided() {
+        exitDecided = true;
+    }
+
+    /**
+     * SIGTERM (the JVM's shutdown hook): unless a SHUTDOWN command already handled it, runs the
+     * shutdown steps and saves when save points are configured, waiting at most
+     * {@code timeoutMillis}. Returns false when a save was wanted and failed.
+     */
+    public boolean onSignal(final long timeoutMillis) {
+        if (exitDecided) {
+            return true;
+        }
+        exitDecided = true;
+        runShutdownSteps();
+        final String points = server.config.get("save");
+        if (points == null || points.isBlank() || loading) {
+            return true;
+        }
+        LOG.info("Saving the final RDB snapshot before exiting.");
+        final long deadline = System.currentTimeMillis() + timeoutMillis;
+        try {
+            while (inProgress() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            final java.util.concurrent.CompletableFuture<String> result = new java.util.concurrent.CompletableFuture<>();
+            final io.moon.server.Shard s0 = server.shard(0);
+            s0.execute(() -> {
+                final Ctx c = s0.newContext();
+                c.bind(0, null, null, server.commands.byFullName("save"));
+                if (start(c, false, (r, err) -> result.complete(err)) == null) {
+                    result.complete("a save is already running");
+                }
+            });
+            final String err = result.get(Math.max(1, deadline - System.currentTimeMillis()),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (err != null) {
+                LOG.warning("Error trying to save the DB: " + err);
+                return false;
+            }
+            return true;
+        } catch (final Exception e) {
+            LOG.warning("Error trying to save the DB: " + e);
+            return false;
+        }
+    }
+
     /** Removes temp files a crashed save left in the directory (startup). */
     public static void removeLeftovers(final String dir) {
         try (var s = Files.newDirectoryStream(Path.of(dir == null ? "." : dir), "temp-*.rdb")) {
