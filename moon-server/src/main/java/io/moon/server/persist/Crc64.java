@@ -22,6 +22,11 @@ public final class Crc64 {
     private Crc64() {
     }
 
+    /** The checksum continued by one byte. */
+    static long update(final long crc, final int b) {
+        return TABLE[(int) ((crc ^ b) & 0xff)] ^ (crc >>> 8);
+    }
+
     /** The checksum of {@code len} bytes continuing from {@code crc} (0 to start). */
     public static long update(long crc, final byte[] b, final int off, final int len) {
         for (int i = off, end = off + len; i < end; i++) {

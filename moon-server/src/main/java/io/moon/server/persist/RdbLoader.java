@@ -66,6 +66,18 @@ final class RdbLoader {
             final int type = in.u8();
             switch (type) {
                 case 0xff -> {
+                    if (version >= 5) {
+                        final long computed = in.crc();
+                        final byte[] c = in.bytes(8);
+                        long stored = 0;
+                        for (int i = 0; i < 8; i++) {
+                            stored |= (c[i] & 0xffL) << (8 * i);
+                        }
+                        if (stored != 0 && stored != computed) {
+                            throw new IOException("Wrong RDB checksum expected: (" + Long.toHexString(stored)
+                                    + ") got: (" + Long.toHexString(computed) + ")");
+                        }
+                    }
                     flushAll();
                     return loaded;
                 }
@@ -183,6 +195,7 @@ final class RdbLoader {
         private final InputStream in;
         private final Snapshots state;
         private long count;
+        private long crc;
 
         CountingInput(final InputStream in, final Snapshots state) {
             this.in = in;
@@ -194,6 +207,7 @@ final class RdbLoader {
             if (b < 0) {
                 throw new EOFException("Short read or OOM loading DB. Unrecoverable error, aborting now.");
             }
+            crc = Crc64.update(crc, b);
             if ((++count & 0xffff) == 0) {
                 state.loadedBytes(count);
             }
@@ -211,8 +225,13 @@ final class RdbLoader {
                 got += r;
             }
             count += n;
+            crc = Crc64.update(crc, b, 0, n);
             state.loadedBytes(count);
             return b;
+        }
+
+        long crc() {
+            return crc;
         }
 
         /** A length; for the special string encodings, -1 - (encoding) is returned. */

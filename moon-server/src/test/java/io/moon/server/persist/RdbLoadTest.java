@@ -149,6 +149,25 @@ final class RdbLoadTest {
         }
     }
 
+    @Test
+    void aWrongChecksumStopsTheLoad() throws Exception {
+        try (Harness a = Harness.start(1, "dir", dir.toString())) {
+            assertOk(a.run("SET", "k", "v"));
+            assertOk(a.run("SAVE"));
+        }
+        final Path f = dir.resolve("dump.rdb");
+        final byte[] b = Files.readAllBytes(f);
+        b[b.length - 10] ^= 1; // the last byte of the value
+        Files.write(f, b);
+        try (Harness h = Harness.start(1, "dir", dir.toString())) {
+            final java.util.concurrent.CompletableFuture<Exception> failed = new java.util.concurrent.CompletableFuture<>();
+            h.server.snapshots.onFailedLoad(failed::complete);
+            h.server.snapshots.loadAtStartup(null);
+            final Exception e = failed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(e.getMessage().startsWith("Wrong RDB checksum"), e.getMessage());
+        }
+    }
+
     private static void check(final Harness h, final Map<String, String> m) {
         Harness.assertInt(m.size() + 1, h.run("DBSIZE"));
         for (final var e : m.entrySet()) {
