@@ -175,6 +175,7 @@ public final class Ctx {
         final long a = db.find(req.buf(), req.off(i), req.len(i), h, now);
         if (a == 0) {
             keyspace.stats.keyspaceMisses++;
+            io.moon.server.pubsub.Notify.event(this, io.moon.server.pubsub.Notify.KEY_MISS, "keymiss", i);
         } else {
             keyspace.stats.keyspaceHits++;
             if (!noTouch) {

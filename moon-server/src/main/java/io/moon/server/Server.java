@@ -45,6 +45,8 @@ public final class Server {
     public final io.moon.server.memory.MemoryLimit memoryLimit;
     /** SAVE/BGSAVE state and the snapshot writer (persist package). */
     public final io.moon.server.persist.Snapshots snapshots = new io.moon.server.persist.Snapshots(this);
+    /** Pub/Sub subscriptions and delivery across shards. */
+    public final io.moon.server.pubsub.PubSub pubsub;
     public final long startMillis = System.currentTimeMillis();
     public final long startNanos = System.nanoTime();
     /** Process-wide run id for INFO (40 hex chars like Redis's). */
@@ -76,6 +78,7 @@ public final class Server {
         this.memoryLimit = new io.moon.server.memory.MemoryLimit(n);
         this.group = transport.newGroup(n, "moon-shard");
         this.shards = new Shard[n];
+        this.pubsub = new io.moon.server.pubsub.PubSub(this, n);
         int i = 0;
         final java.util.SplittableRandom seeds = new java.util.SplittableRandom();
         for (final EventExecutor e : group) {

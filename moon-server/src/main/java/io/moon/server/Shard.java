@@ -45,15 +45,19 @@ public final class Shard {
     private final EventLoop loop;
     private final Ctx ctx;
     private final List<Connection> clients = new ArrayList<>();
+    /** Every listener of this keyspace's expirations and evictions (see KeyEventFanout). */
+    public final KeyEventFanout keyEvents = new KeyEventFanout();
 
     Shard(final Server server, final int id, final EventLoop loop, final int databases, final long seed) {
         this.server = server;
         this.id = id;
         this.loop = loop;
         this.keyspace = new Keyspace(databases, seed);
+        keyspace.keyEvents(keyEvents);
+        keyEvents.add(new io.moon.server.pubsub.ExpiryNotifier(server, id));
         this.ctx = new Ctx(this);
         this.memory = new io.moon.server.memory.ShardMemory(this, server.memoryLimit);
-        this.keyspace.keyEvents(new io.moon.storage.Keyspace.KeyEvents() {
+        keyEvents.add(new io.moon.storage.Keyspace.KeyEvents() {
             @Override
             public void expired(final int db, final byte[] k, final int ko, final int kl) {
                 watches.touch(db, k, ko, kl);

@@ -27,6 +27,7 @@ import io.moon.server.commands.ZsetCommands;
 import io.moon.server.commands.ZsetPopCommands;
 import io.moon.server.commands.ZsetRangeCommands;
 import io.moon.server.commands.ZsetSetCommands;
+import io.moon.server.pubsub.PubSubCommands;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -127,6 +128,25 @@ public final class CommandTable {
                     cmd("no-evict", 3, "admin noscript loading stale").acl("@connection").local(ClientCommands::noEvict),
                     cmd("no-touch", 3, "noscript loading stale").acl("@connection").local(ClientCommands::noTouch),
                     cmd("help", 2, "loading stale").acl("@connection").local(ClientCommands::help)),
+
+            // ---- pub/sub -------------------------------------------------------------------
+            cmd("subscribe", -2, "pubsub noscript loading stale").local(PubSubCommands::subscribe),
+            cmd("unsubscribe", -1, "pubsub noscript loading stale").local(PubSubCommands::unsubscribe),
+            cmd("psubscribe", -2, "pubsub noscript loading stale").local(PubSubCommands::psubscribe),
+            cmd("punsubscribe", -1, "pubsub noscript loading stale").local(PubSubCommands::punsubscribe),
+            cmd("ssubscribe", -2, "pubsub noscript loading stale").keys(1, -1, 1, "not_key")
+                    .local(PubSubCommands::ssubscribe),
+            cmd("sunsubscribe", -1, "pubsub noscript loading stale").keys(1, -1, 1, "not_key")
+                    .local(PubSubCommands::sunsubscribe),
+            cmd("publish", 3, "pubsub loading stale fast").local(PubSubCommands::publish),
+            cmd("spublish", 3, "pubsub loading stale fast").keys(1, 1, 1, "not_key").local(PubSubCommands::spublish),
+            cmd("pubsub", -2, "").subcommands(
+                    cmd("channels", -2, "pubsub loading stale").local(PubSubCommands::channels),
+                    cmd("numsub", -2, "pubsub loading stale").local(PubSubCommands::numsub),
+                    cmd("numpat", 2, "pubsub loading stale").local(PubSubCommands::numpat),
+                    cmd("shardchannels", -2, "pubsub loading stale").local(PubSubCommands::shardchannels),
+                    cmd("shardnumsub", -2, "pubsub loading stale").local(PubSubCommands::shardnumsub),
+                    cmd("help", 2, "loading stale").local(PubSubCommands::help)),
 
             // ---- strings -------------------------------------------------------------------
             cmd("get", 2, "readonly fast").acl("@string").keys(1, 1, 1, "RO", "access").keyed(StringCommands::get),

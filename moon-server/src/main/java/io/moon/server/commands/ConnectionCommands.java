@@ -28,6 +28,8 @@ public final class ConnectionCommands {
     public static void ping(final Ctx c) {
         if (c.req.argc() > 2) {
             c.out.error("ERR wrong number of arguments for 'ping' command");
+        } else if (io.moon.server.pubsub.PubSubCommands.subscribedPing(c)) {
+            return;
         } else if (c.req.argc() == 1) {
             c.out.raw(Reply.PONG);
         } else {
@@ -189,6 +191,7 @@ public final class ConnectionCommands {
     public static void reset(final Ctx c) {
         final Connection conn = c.client;
         conn.resetState();
+        c.server.pubsub.dropAll(conn);
         c.out.bind(c.out.out(), 2);
         c.out.raw(RESET);
     }

@@ -1,5 +1,7 @@
 package io.moon.server.commands;
 
+import io.moon.server.pubsub.Notify;
+
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
@@ -105,8 +107,10 @@ public final class ExpireCommands {
         }
         if (when <= c.now) {
             c.db.unlinkAndFree(a, h);
+            Notify.event(c, Notify.GENERIC, "del", 1);
         } else {
             c.db.setExpire(a, h, when);
+            Notify.event(c, Notify.GENERIC, "expire", 1);
         }
         c.out.integer(1);
     }
@@ -155,6 +159,10 @@ public final class ExpireCommands {
     // PERSIST key
     public static void persist(final Ctx c) {
         final long a = c.find(1, c.keyHash(1));
-        c.out.integer(a != 0 && c.db.persist(a) ? 1 : 0);
+        final boolean done = a != 0 && c.db.persist(a);
+        if (done) {
+            Notify.event(c, Notify.GENERIC, "persist", 1);
+        }
+        c.out.integer(done ? 1 : 0);
     }
 }

@@ -1,5 +1,7 @@
 package io.moon.server.commands;
 
+import io.moon.server.pubsub.Notify;
+
 import io.moon.protocol.LongDouble;
 import io.moon.protocol.Numbers;
 import io.moon.protocol.Reply;
@@ -127,6 +129,7 @@ public final class HashCommands {
         }
         a = HashValues.beforeWrite(db, a, h, pairs, longest, sum, lim);
         a = HashValues.setAll(db, a, h, r, 2, lim);
+        Notify.event(c, Notify.HASH, "hset", 1);
         final int created = HashValues.length(db, a) - before;
         if (okReply) {
             c.out.ok();
@@ -154,6 +157,7 @@ public final class HashCommands {
         }
         a = HashValues.beforeWrite(db, a, h, 1, Math.max(r.len(2), r.len(3)), (long) r.len(2) + r.len(3), lim);
         HashValues.set(db, a, h, -1, r.buf(), r.off(2), r.len(2), r.buf(), r.off(3), r.len(3), false, lim);
+        Notify.event(c, Notify.HASH, "hset", 1);
         c.out.raw(Reply.ONE);
     }
 
@@ -171,6 +175,12 @@ public final class HashCommands {
             if (ref >= 0) {
                 a = HashValues.delete(c.db, a, h, ref);
                 deleted++;
+            }
+        }
+        if (deleted > 0) {
+            Notify.event(c, Notify.HASH, "hdel", 1);
+            if (a == 0) {
+                Notify.event(c, Notify.GENERIC, "del", 1);
             }
         }
         c.out.integer(deleted);

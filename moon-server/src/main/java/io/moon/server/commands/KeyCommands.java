@@ -1,5 +1,7 @@
 package io.moon.server.commands;
 
+import io.moon.server.pubsub.Notify;
+
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
@@ -35,6 +37,7 @@ public final class KeyCommands {
         for (int i = 1; i < r.argc(); i++) {
             if (c.db.delete(r.buf(), r.off(i), r.len(i), c.keyHash(i), c.now)) {
                 n++;
+                Notify.event(c, Notify.GENERIC, "del", i);
             }
         }
         c.out.integer(n);

@@ -1,5 +1,7 @@
 package io.moon.server.commands;
 
+import io.moon.server.pubsub.Notify;
+
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
@@ -141,6 +143,7 @@ public final class ListCommands {
             return;
         }
         a = ListValues.push(c.db, a, c.buf(), c.off(1), c.len(1), h, left, c.req, 2, c.argc() - 1, fill(c));
+        Notify.event(c, Notify.LIST, left ? "lpush" : "rpush", 1);
         c.out.integer(ListValues.length(c.db, a));
     }
 
@@ -189,6 +192,10 @@ public final class ListCommands {
             return;
         }
         popAndReply(c, a, h, left, count);
+        Notify.event(c, Notify.LIST, left ? "lpop" : "rpop", 1);
+        if (c.find(1, h) == 0) {
+            Notify.event(c, Notify.GENERIC, "del", 1);
+        }
     }
 
     // ---- reading -------------------------------------------------------------------------------

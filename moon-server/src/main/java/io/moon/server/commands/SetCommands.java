@@ -1,5 +1,7 @@
 package io.moon.server.commands;
 
+import io.moon.server.pubsub.Notify;
+
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
@@ -100,6 +102,9 @@ public final class SetCommands {
         for (int i = 2; i < r.argc(); i++) {
             a = SetValues.add(db, a, h, r.buf(), r.off(i), r.len(i), lim);
         }
+        if (SetValues.size(db, a) > before) {
+            Notify.event(c, Notify.SET, "sadd", 1);
+        }
         c.out.integer(SetValues.size(db, a) - before);
     }
 
@@ -125,6 +130,12 @@ public final class SetCommands {
         }
         if (size == 0) {
             db.unlinkAndFree(a, h);
+        }
+        if (size < before) {
+            Notify.event(c, Notify.SET, "srem", 1);
+            if (size == 0) {
+                Notify.event(c, Notify.GENERIC, "del", 1);
+            }
         }
         c.out.integer(before - size);
     }

@@ -1,5 +1,7 @@
 package io.moon.server.commands;
 
+import io.moon.server.pubsub.Notify;
+
 import io.moon.protocol.Numbers;
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
@@ -207,6 +209,10 @@ public final class StringCommands {
         if ((flags & F_ANY_EXPIRE) != 0) {
             db.setExpire(a, h, when);
         }
+        Notify.event(c, Notify.STRING, "set", keyArg);
+        if ((flags & F_ANY_EXPIRE) != 0) {
+            Notify.event(c, Notify.GENERIC, "expire", keyArg);
+        }
         if ((flags & F_GET) == 0) {
             c.out.raw(okReply != null ? okReply : Reply.OK);
         }
@@ -277,6 +283,7 @@ public final class StringCommands {
         } else {
             replyValue(c, a);
             c.db.unlinkAndFree(a, h);
+            Notify.event(c, Notify.GENERIC, "del", 1);
         }
     }
 
@@ -330,6 +337,7 @@ public final class StringCommands {
         final long h = c.keyHash(i);
         final long a = c.find(i, h);
         stored(c, Strings.set(c.db, r.buf(), r.off(i), r.len(i), h, a, r.buf(), r.off(i + 1), r.len(i + 1), false));
+        Notify.event(c, Notify.STRING, "set", i);
     }
 
     // MSETNX key value [key value ...]
@@ -365,10 +373,12 @@ public final class StringCommands {
         if (a == 0) {
             // a new key is stored as SET stores it (Redis's tryObjectEncoding): int, embstr or raw
             stored(c, Strings.set(c.db, r.buf(), r.off(1), r.len(1), h, 0, r.buf(), r.off(2), r.len(2), false));
+            Notify.event(c, Notify.STRING, "append", 1);
             c.out.integer(r.len(2));
             return;
         }
         c.out.integer(Strings.append(c.db, r.buf(), r.off(1), r.len(1), h, a, r.buf(), r.off(2), r.len(2)));
+        Notify.event(c, Notify.STRING, "append", 1);
     }
 
     /** Redis's checkStringLength: the result must fit proto-max-bulk-len (and a Java array). */
@@ -549,6 +559,7 @@ public final class StringCommands {
         }
         value += incr;
         stored(c, Strings.setLong(db, r.buf(), r.off(1), r.len(1), h, a, value, true));
+        Notify.event(c, Notify.STRING, "incrby", 1);
         c.out.integer(value);
     }
 

@@ -1,5 +1,7 @@
 package io.moon.server.commands;
 
+import io.moon.server.pubsub.Notify;
+
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
@@ -188,6 +190,9 @@ public final class ZsetCommands {
             }
         }
         deleteIfEmpty(db, a, h);
+        if (added + updated > 0) {
+            Notify.event(c, Notify.ZSET, incr ? "zincr" : "zadd", 1);
+        }
         if (incr) {
             if (processed > 0) {
                 c.out.doubleValue(score);
@@ -227,6 +232,12 @@ public final class ZsetCommands {
                 deleted++;
             }
             a = s.addr;
+        }
+        if (deleted > 0) {
+            Notify.event(c, Notify.ZSET, "zrem", 1);
+            if (a == 0) {
+                Notify.event(c, Notify.GENERIC, "del", 1);
+            }
         }
         c.out.integer(deleted);
     }

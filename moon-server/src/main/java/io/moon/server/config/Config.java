@@ -37,6 +37,8 @@ public final class Config {
     public volatile String maxmemoryPolicy;
     public volatile long protoMaxBulkLen;
     public volatile long clientQueryBufferLimit;
+    /** notify-keyspace-events as pubsub.Notify's class bits; 0 when off. */
+    public volatile int notifyKeyspaceEvents;
     public volatile int hz;
     public volatile int maxclients;
     public volatile long timeoutSeconds;
@@ -109,7 +111,10 @@ public final class Config {
         if (!startup && !p.mutable()) {
             throw new ConfigException(ConfigException.Kind.IMMUTABLE, p.name(), "can't set immutable config");
         }
-        final String normalized = Params.adjust(p, p.kind().normalize(p, value));
+        String normalized = Params.adjust(p, p.kind().normalize(p, value));
+        if (p.name().equals("client-output-buffer-limit")) { // classes not named keep their limits, as in Redis
+            normalized = io.moon.server.pubsub.OutputLimits.merge(values.get(p.name()), normalized);
+        }
         final String old = values.put(p.name(), normalized);
         try {
             refresh();
@@ -165,6 +170,7 @@ public final class Config {
         maxmemoryPolicy = values.get("maxmemory-policy");
         protoMaxBulkLen = num("proto-max-bulk-len");
         clientQueryBufferLimit = num("client-query-buffer-limit");
+        notifyKeyspaceEvents = io.moon.server.pubsub.Notify.parse(values.get("notify-keyspace-events"));
         hz = (int) num("hz");
         maxclients = (int) Math.min(Integer.MAX_VALUE, num("maxclients"));
         timeoutSeconds = num("timeout");

@@ -125,6 +125,9 @@ final class Params {
      */
     static String adjust(final Param p, final String normalized) throws ConfigException {
         switch (p.name()) {
+            case "notify-keyspace-events" -> {
+                return io.moon.server.pubsub.Notify.normalize(normalized);
+            }
             case "hz" -> {
                 final long hz = Long.parseLong(normalized);
                 return Long.toString(Math.max(MIN_HZ, Math.min(MAX_HZ, hz)));

@@ -59,6 +59,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     final Reply reply = new Reply();
     final Call call = new Call(this);
     final ClientState state = new ClientState();
+    /** Pub/Sub: this connection's subscriptions (see io.moon.server.pubsub). */
+    final io.moon.server.pubsub.Subscriptions subs = new io.moon.server.pubsub.Subscriptions();
     private Channel ch;
     private ChannelHandlerContext nctx;
     private ByteBuf out;
@@ -151,6 +153,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         closed = true;
         dropBlocked();
         io.moon.server.tx.TransactionCommands.unwatchAll(this);
+        server.pubsub.dropAll(this);
         if (admitted) {
             admitted = false;
             server.connectionClosed();
@@ -645,6 +648,44 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             afterWaiting();
         }
     }
+
+    // ---- pub/sub pushes ------------------------------------------------------------------------
+
+    public io.moon.server.pubsub.Subscriptions subscriptions() {
+        return subs;
+    }
+
+    /** Where a pushed message is written (on this thread), or null when the connection is closed. */
+    public Reply pushStart() {
+        if (closed || nctx == null) {
+            return null;
+        }
+        ensureOut();
+        return reply;
+    }
+
+    /**
+     * A pushed message is written: it leaves with the next flush (a task, so a command running on
+     * this connection keeps its reply buffer), unless the output buffer limit closes the connection.
+     */
+    public void pushEnd() {
+        if (io.moon.server.pubsub.OutputLimits.exceeded(this, subs)) {
+            close();
+            return;
+        }
+        if (!pushFlushQueued) {
+            pushFlushQueued = true;
+            ch.eventLoop().execute(pushFlush);
+        }
+    }
+
+    private boolean pushFlushQueued;
+    private final Runnable pushFlush = () -> {
+        pushFlushQueued = false;
+        if (!waiting) {
+            flush();
+        }
+    };
 
     // ---- lifecycle -----------------------------------------------------------------------------
 

@@ -97,6 +97,13 @@ public final class Dispatcher {
             afterCommand(c);
             return;
         }
+        if (c.subs.active()) {
+            final String refused = io.moon.server.pubsub.PubSubCommands.refusal(c, spec);
+            if (refused != null) {
+                reject(c, refused);
+                return;
+            }
+        }
         st.lastCommand = spec;
         run(c, spec);
     }

@@ -1,0 +1,25 @@
+package io.moon.server.pubsub;
+
+import java.util.LinkedHashSet;
+
+/**
+ * One connection's subscriptions, in the order they were made (UNSUBSCRIBE without arguments
+ * leaves them in that order). Owned by the connection's home thread, like the connection.
+ */
+public final class Subscriptions {
+    final LinkedHashSet<Name> channels = new LinkedHashSet<>();
+    final LinkedHashSet<Name> patterns = new LinkedHashSet<>();
+    final LinkedHashSet<Name> shardChannels = new LinkedHashSet<>();
+    /** When the output buffer first went past the soft limit, or 0 (client-output-buffer-limit). */
+    long softLimitSinceMillis;
+
+    /** Channels plus patterns: the count SUBSCRIBE and PSUBSCRIBE report (Redis 7.0). */
+    int count() {
+        return channels.size() + patterns.size();
+    }
+
+    /** RESP2 subscribed mode: only the (un)subscribe family, PING, QUIT and RESET are accepted. */
+    public boolean active() {
+        return !channels.isEmpty() || !patterns.isEmpty() || !shardChannels.isEmpty();
+    }
+}

@@ -1,0 +1,174 @@
+package io.moon.server.pubsub;
+
+import io.moon.server.testing.RawClient;
+import io.moon.server.testing.RedisServer;
+import io.moon.server.testing.Resp;
+import io.moon.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Keyspace notifications and subscriber streams compared with the real redis-server 7.0: a
+ * subscriber on each server listens to {@code __key*@*__:*} (and to plain channels), the same
+ * commands run against both, and the messages each subscriber receives must be identical. Moon
+ * runs 3 shards, so the events come from several shards; a final PUBLISH on a marker channel ends
+ * each stream (per-pair order makes it arrive last).
+ *
+ * <p>Multi-key commands use keys of one hash tag here: the events of a command whose keys span
+ * shards come from each shard's step and may interleave differently from Redis's (known gap).
+ */
+class NotificationDiffTest {
+    private static RedisServer redis;
+    private static TestServer moon;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        moon = TestServer.start(3);
+    }
+
+    @AfterAll
+    static void stop() {
+        moon.close();
+        redis.close();
+    }
+
+    /** Runs the commands on one server with a subscriber attached; returns what the subscriber got. */
+    private static List<Object> stream(final int port, final String flags, final String[][] commands)
+            throws Exception {
+        try (RawClient sub = new RawClient(port); RawClient cmd = new RawClient(port)) {
+            cmd.run("FLUSHALL");
+            assertEquals(new Resp.Simple("OK"), cmd.run("CONFIG", "SET", "notify-keyspace-events", flags));
+            sub.send(Resp.command("PSUBSCRIBE", "__key*@*__:*"));
+            final List<Object> got = new ArrayList<>();
+            got.add(sub.read());
+            got.add(sub.run("SUBSCRIBE", "plain", "end"));
+            got.add(sub.read());
+            final List<Object> replies = new ArrayList<>();
+            for (final String[] c : commands) {
+                replies.add(cmd.run(c));
+            }
+            cmd.run("CONFIG", "SET", "notify-keyspace-events", "");
+            cmd.run("PUBLISH", "end", "x");
+            for (int i = 0; i < 10_000; i++) {
+                final Object m = sub.read();
+                got.add(m);
+                if (m instanceof List<?> l && l.size() == 3 && "end".equals(l.get(1))) {
+                    break;
+                }
+            }
+            got.add(replies);
+            return got;
+        }
+    }
+
+    private static void compare(final String flags, final String[]... commands) throws Exception {
+        final List<Object> want = stream(redis.port, flags, commands);
+        // the stream holds the three confirmations, the events, the marker and the replies
+        org.junit.jupiter.api.Assertions.assertTrue(flags.isEmpty() || want.size() > 6, want.toString());
+        assertEquals(want, stream(moon.port, flags, commands), flags);
+    }
+
+    private static String[] c(final String... a) {
+        return a;
+    }
+
+    @Test
+    void shouldNotifyStringsAndGenericEventsAsRedis() throws Exception {
+        final String[][] cmds = {
+            c("SET", "a", "1"), c("SET", "b", "2", "EX", "100"), c("SETNX", "a", "3"), c("SETNX", "n", "3"),
+            c("INCR", "a"), c("DECRBY", "a", "5"), c("INCRBY", "a", "x"), c("EXPIRE", "a", "100"),
+            c("PEXPIRE", "a", "-1"), c("DEL", "a", "b", "zz"), c("SETEX", "s", "10", "v"),
+            c("PUBLISH", "plain", "hello"), c("GETSET", "s", "w"), c("MSET", "{m}1", "a", "{m}2", "b"),
+            c("MSETNX", "{m}1", "x", "{m}3", "y"), c("MSETNX", "{m}4", "x", "{m}5", "y"), c("APPEND", "m1", "z"),
+            c("APPEND", "new", "z"), c("GETDEL", "new"), c("GETDEL", "new"), c("PERSIST", "s"),
+            c("EXPIRE", "m1", "100"), c("PERSIST", "m1"), c("PERSIST", "m1"), c("GET", "missing"),
+            c("SET", "a", "1", "NX"), c("SET", "a", "1", "XX", "PX", "100000"),
+        };
+        compare("KEA", cmds);
+        compare("K$", cmds);
+        compare("Eg", cmds);
+        compare("Km", cmds);
+        compare("KEA", cmds);
+        compare("", cmds);
+    }
+
+    @Test
+    void shouldNotifyCollectionEventsAsRedis() throws Exception {
+        final String[][] cmds = {
+            c("LPUSH", "l", "a", "b"), c("RPUSH", "l", "c"), c("LPOP", "l"), c("RPOP", "l", "5"), c("LPOP", "l"),
+            c("HSET", "h", "f", "v"), c("HSET", "h", "f", "v"), c("SADD", "s", "m"), c("SADD", "s", "m"),
+            c("ZADD", "z", "1", "m"), c("ZADD", "z", "1", "m"), c("ZADD", "z", "INCR", "2", "m"),
+            c("ZADD", "z", "NX", "2", "m"), c("HSETNX", "h", "f", "v"), c("HSETNX", "h", "g", "v"),
+            c("HDEL", "h", "zz"), c("HDEL", "h", "f", "g"), c("SADD", "s", "a"), c("SREM", "s", "zz"),
+            c("SREM", "s", "m"), c("SREM", "s", "a"), c("ZREM", "z", "zz"), c("ZREM", "z", "m"),
+            c("ZINCRBY", "z", "2", "q"),
+        };
+        compare("KEA", cmds);
+        compare("Elshz", cmds);
+        compare("Kl", cmds);
+    }
+
+    @Test
+    void shouldNormalizeTheFlagsAsRedis() throws Exception {
+        for (final String f : new String[] {"KEA", "Ex", "gK$", "A", "EnA", "Km", "Et", "Ed", "ndtexzhsl$gKEm", "",
+            "xyz"}) {
+            try (RawClient r = new RawClient(redis.port); RawClient m = new RawClient(moon.port)) {
+                assertEquals(r.run("CONFIG", "SET", "notify-keyspace-events", f),
+                        m.run("CONFIG", "SET", "notify-keyspace-events", f), f);
+                assertEquals(r.run("CONFIG", "GET", "notify-keyspace-events"),
+                        m.run("CONFIG", "GET", "notify-keyspace-events"), f);
+            }
+        }
+    }
+
+    @Test
+    void shouldNotifyExpiredKeysAsRedis() throws Exception {
+        for (final int port : new int[] {redis.port, moon.port}) {
+            try (RawClient sub = new RawClient(port); RawClient cmd = new RawClient(port)) {
+                cmd.run("CONFIG", "SET", "notify-keyspace-events", "Ex");
+                assertEquals(List.of("subscribe", "__keyevent@0__:expired", 1L),
+                        sub.run("SUBSCRIBE", "__keyevent@0__:expired"));
+                cmd.run("SET", "gone", "v", "PX", "1");
+                // active expiry, or a lookup after the deadline, deletes it: either way "expired" once
+                for (int i = 0; i < 200 && !Long.valueOf(0).equals(cmd.run("EXISTS", "gone")); i++) {
+                    Thread.sleep(5);
+                }
+                assertEquals(List.of("message", "__keyevent@0__:expired", "gone"), sub.read());
+                cmd.run("CONFIG", "SET", "notify-keyspace-events", "");
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseCommandsInSubscribedModeAsRedis() throws Exception {
+        final List<List<Object>> both = new ArrayList<>();
+        for (final int port : new int[] {redis.port, moon.port}) {
+            try (RawClient c = new RawClient(port)) {
+                final List<Object> got = new ArrayList<>();
+                got.add(c.run("UNSUBSCRIBE"));
+                got.add(c.run("SUBSCRIBE", "x"));
+                got.add(c.run("GET", "k"));
+                got.add(c.run("CONFIG", "GET", "port"));
+                got.add(c.run("PING"));
+                got.add(c.run("PING", "m"));
+                got.add(c.run("PSUBSCRIBE", "y*"));
+                got.add(c.run("PUNSUBSCRIBE", "zz"));
+                got.add(c.run("SSUBSCRIBE", "s"));
+                got.add(c.run("SUNSUBSCRIBE"));
+                got.add(c.run("PUNSUBSCRIBE"));
+                got.add(c.run("UNSUBSCRIBE"));
+                got.add(c.run("PUBSUB", "NUMPAT"));
+                got.add(c.run("RESET"));
+                both.add(got);
+            }
+        }
+        assertEquals(both.get(0), both.get(1));
+    }
+}
