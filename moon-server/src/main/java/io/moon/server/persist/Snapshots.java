@@ -39,6 +39,10 @@ public final class Snapshots {
     private final AtomicBoolean inProgress = new AtomicBoolean();
     private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
     private volatile boolean lastBgsaveOk = true;
+    /** The last BGSAVE failed writing the file: MISCONF applies (not when encoding failed). */
+    private volatile boolean diskError;
+    /** The last BGSAVE failed encoding a value this writer cannot encode: save points back off. */
+    private volatile boolean encodeFailed;
     private volatile long lastBgsaveSeconds = -1;
     private volatile long currentStartMillis;
     private volatile long saves;
@@ -137,7 +141,7 @@ public final class Snapshots {
                 releaseAll();
                 if (encodeError != null) {
                     LOG.warning("Failed saving the snapshot: " + encodeError);
-                    finished(encodeError, background, 0);
+                    finished(encodeError, background, 0, false);
                     replyFn.accept(reply, encodeError);
                     finish();
                     return;
@@ -149,7 +153,7 @@ public final class Snapshots {
                 final long cutChanges = changes;
                 final Thread t = new Thread(() -> {
                     final String err = writeFile(chunks);
-                    finished(err, background, cutChanges);
+                    finished(err, background, cutChanges, true);
                     if (!background) {
                         home.execute(() -> {
                             replyFn.accept(reply, err);
@@ -165,7 +169,7 @@ public final class Snapshots {
         return op;
     }
 
-    private void finished(final String err, final boolean background, final long cutChanges) {
+    private void finished(final String err, final boolean background, final long cutChanges, final boolean ioStage) {
         final long now = System.currentTimeMillis();
         if (err == null) {
             lastSaveSeconds = now / 1000;
@@ -174,6 +178,8 @@ public final class Snapshots {
         }
         if (background) {
             lastBgsaveOk = err == null;
+            diskError = err != null && ioStage;
+            encodeFailed = err != null && !ioStage;
             lastBgsaveSeconds = (now - currentStartMillis + 999) / 1000;
         }
         inProgress.set(false);
@@ -243,7 +249,7 @@ public final class Snapshots {
      * One volatile read while saves succeed.
      */
     public boolean refuseWrites() {
-        if (lastBgsaveOk) {
+        if (!diskError) {
             return false;
         }
         final String points = server.config.get("save");
@@ -375,7 +381,9 @@ public final class Snapshots {
         if (points == null || points.isBlank()) {
             return;
         }
-        if (!lastBgsaveOk && now - lastBgsaveTryMillis < 5000) {
+        if (!lastBgsaveOk && now - lastBgsaveTryMillis < (encodeFailed ? 300_000 : 5000)) {
+            // after a failure Redis retries every 5 s; a dataset this writer cannot encode would
+            // only block the shards again, so then every 5 minutes
             return;
         }
         final String[] f = points.trim().split("\\s+");
