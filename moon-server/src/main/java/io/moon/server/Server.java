@@ -43,7 +43,9 @@ public final class Server {
     public final PauseState pause = new PauseState();
     /** Every shard's data bytes, for maxmemory and used_memory. */
     public final io.moon.server.memory.MemoryLimit memoryLimit;
-    /** SAVE/BGSAVE state and the snapshot writer (persist package). */
+    /** INFO persistence sources and readiness reasons (io.moon.server.observe). */
+    public final io.moon.server.observe.Observability observe = new io.moon.server.observe.Observability();
+    /** SAVE/BGSAVE state and the snapshot writer (persist package); registers with observe. */
     public final io.moon.server.persist.Snapshots snapshots = new io.moon.server.persist.Snapshots(this);
     /** Pub/Sub subscriptions and delivery across shards. */
     public final io.moon.server.pubsub.PubSub pubsub;

@@ -49,6 +49,32 @@ public final class Snapshots {
 
     public Snapshots(final Server server) {
         this.server = server;
+        server.observe.persistence(this::report);
+    }
+
+    /** Fills this subsystem's INFO persistence fields (observe's PersistenceInfo). */
+    void report(final io.moon.server.observe.PersistenceFields f) {
+        f.set("loading", loading ? 1 : 0);
+        f.set("rdb_changes_since_last_save", changesSinceLastSave());
+        f.set("rdb_bgsave_in_progress", inProgress() ? 1 : 0);
+        f.set("rdb_last_save_time", lastSaveSeconds);
+        f.set("rdb_last_bgsave_status", lastBgsaveOk ? "ok" : "err");
+        f.set("rdb_last_bgsave_time_sec", lastBgsaveSeconds);
+        f.set("rdb_current_bgsave_time_sec",
+                inProgress() ? (System.currentTimeMillis() - currentStartMillis) / 1000 : -1);
+        f.set("rdb_saves", saves);
+        if (loading) {
+            final long total = loadingTotalBytes;
+            final long done = loadingLoadedBytes;
+            final long elapsed = Math.max(1, (System.currentTimeMillis() - loadingStartMillis) / 1000);
+            f.add("loading_start_time", loadingStartMillis / 1000);
+            f.add("loading_total_bytes", total);
+            f.add("loading_rdb_used_mem", 0);
+            f.add("loading_loaded_bytes", done);
+            f.add("loading_loaded_perc", String.format(java.util.Locale.ROOT, "%.2f",
+                    total == 0 ? 0.0 : done * 100.0 / total));
+            f.add("loading_eta_seconds", done == 0 ? 1 : (long) ((total - done) / (done / (double) elapsed)));
+        }
     }
 
     public long lastSaveSeconds() {
@@ -73,18 +99,6 @@ public final class Snapshots {
     }
 
     private volatile long changesAtLastSave;
-
-    /** The INFO persistence lines this class owns. */
-    public void info(final StringBuilder sb) {
-        sb.append("rdb_changes_since_last_save:").append(changesSinceLastSave()).append("\r\n");
-        sb.append("rdb_bgsave_in_progress:").append(inProgress() ? 1 : 0).append("\r\n");
-        sb.append("rdb_last_save_time:").append(lastSaveSeconds).append("\r\n");
-        sb.append("rdb_last_bgsave_status:").append(lastBgsaveOk ? "ok" : "err").append("\r\n");
-        sb.append("rdb_last_bgsave_time_sec:").append(lastBgsaveSeconds).append("\r\n");
-        sb.append("rdb_current_bgsave_time_sec:")
-                .append(inProgress() ? (System.currentTimeMillis() - currentStartMillis) / 1000 : -1).append("\r\n");
-        sb.append("rdb_saves:").append(saves).append("\r\n");
-    }
 
     /**
      * Starts a save from a command's context. {@code replyFn} writes the command's reply, on the
@@ -276,24 +290,6 @@ public final class Snapshots {
         return total == 0 ? 0 : loadingLoadedBytes * 100 / total;
     }
 
-    /** Redis's loading_* INFO lines, present only while loading. */
-    public void loadingInfo(final StringBuilder sb) {
-        if (!loading) {
-            return;
-        }
-        final long total = loadingTotalBytes;
-        final long done = loadingLoadedBytes;
-        final double perc = total == 0 ? 0 : done * 100.0 / total;
-        final long elapsed = Math.max(1, (System.currentTimeMillis() - loadingStartMillis) / 1000);
-        final long eta = done == 0 ? 1 : (long) ((total - done) / (done / (double) elapsed));
-        sb.append("loading_start_time:").append(loadingStartMillis / 1000).append("\r\n");
-        sb.append("loading_total_bytes:").append(total).append("\r\n");
-        sb.append("loading_rdb_used_mem:0\r\n");
-        sb.append("loading_loaded_bytes:").append(done).append("\r\n");
-        sb.append("loading_loaded_perc:").append(String.format(java.util.Locale.ROOT, "%.2f", perc)).append("\r\n");
-        sb.append("loading_eta_seconds:").append(eta).append("\r\n");
-    }
-
     /**
      * Marks the server loading (commands without the {@code loading} flag get -LOADING) and
      * loads {@code dir/dbfilename} on a thread of its own, if the file exists. Call before
@@ -328,6 +324,7 @@ public final class Snapshots {
         loadingTotalBytes = size;
         loadingLoadedBytes = 0;
         loading = true;
+        server.observe.readiness.notReady("loading", "dataset not loaded");
         final Thread t = new Thread(() -> {
             try (in) {
                 final long t0 = System.nanoTime();
@@ -335,6 +332,7 @@ public final class Snapshots {
                 LOG.info(String.format(java.util.Locale.ROOT, "DB loaded from disk: %.3f seconds (%d keys)",
                         (System.nanoTime() - t0) / 1e9, keys));
                 loading = false;
+                server.observe.readiness.ready("loading");
                 if (then != null) {
                     then.run();
                 }
