@@ -104,6 +104,9 @@ public final class Ctx {
         if (watched) {
             touchWatchedKeys(existedBefore);
         }
+        if (keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
+            shard.changes.lazySet(shard.changes.get() + 1);
+        }
         if (server.config.maxmemory != 0 && keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
             // writes that arrive from other shards' connections must count at once too, or admission
             // elsewhere would judge the limit by stale figures

@@ -84,7 +84,11 @@ public final class Main {
             fail(e.getMessage());
             return;
         }
+        io.moon.server.persist.Snapshots.removeLeftovers(config.dir);
         final Server server = new Server(config, transport);
+        if (!"yes".equals(config.get("appendonly"))) {
+            server.snapshots.loadAtStartup(null); // with appendonly yes the log's recovery loads the base snapshot
+        }
         server.onShutdownCommand(() -> {
             LOG.info("User requested shutdown, stopping");
             server.shutdown();
@@ -92,8 +96,23 @@ public final class Main {
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Received shutdown signal, stopping");
+            server.snapshots.onSignal(60_000); // wal steps, then the final snapshot when save points are set
             server.shutdown();
         }, "moon-shutdown"));
+        // SIGTERM and SIGINT as Redis: save when save points are set, then exit 0 (a plain JVM
+        // shutdown would exit 143/130)
+        for (final String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(() -> {
+                    LOG.info("Received SIG" + name + " scheduling shutdown...");
+                    server.snapshots.onSignal(60_000);
+                    server.shutdown();
+                    System.exit(0);
+                }, "moon-signal").start());
+            } catch (final IllegalArgumentException unsupported) {
+                // the platform has no such signal: the shutdown hook above still runs
+            }
+        }
         final List<String> bound = new ArrayList<>();
         try {
             for (final String addr : config.bind.trim().split("\\s+")) {

@@ -43,10 +43,12 @@ public final class Server {
     public final PauseState pause = new PauseState();
     /** Every shard's data bytes, for maxmemory and used_memory. */
     public final io.moon.server.memory.MemoryLimit memoryLimit;
-    /** Pub/Sub subscriptions and delivery across shards. */
-    public final io.moon.server.pubsub.PubSub pubsub;
     /** INFO persistence sources and readiness reasons (io.moon.server.observe). */
     public final io.moon.server.observe.Observability observe = new io.moon.server.observe.Observability();
+    /** SAVE/BGSAVE state and the snapshot writer (persist package); registers with observe. */
+    public final io.moon.server.persist.Snapshots snapshots = new io.moon.server.persist.Snapshots(this);
+    /** Pub/Sub subscriptions and delivery across shards. */
+    public final io.moon.server.pubsub.PubSub pubsub;
     public final long startMillis = System.currentTimeMillis();
     public final long startNanos = System.nanoTime();
     /** Process-wide run id for INFO (40 hex chars like Redis's). */

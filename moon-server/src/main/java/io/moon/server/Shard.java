@@ -37,6 +37,11 @@ public final class Shard {
     public final io.moon.server.blocking.BlockedKeys blocked = new io.moon.server.blocking.BlockedKeys(this);
     /** This shard's side of maxmemory: accounting and eviction of its own keys. */
     public final io.moon.server.memory.ShardMemory memory;
+    /**
+     * Write commands run here (rdb_changes_since_last_save). Written only by this shard's thread
+     * (lazySet: no fence on the write path), read by any thread for INFO and save points.
+     */
+    public final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     private final EventLoop loop;
     private final Ctx ctx;
     private final List<Connection> clients = new ArrayList<>();
@@ -212,6 +217,9 @@ public final class Shard {
             }
         }
         server.pause.onCron(this, now);
+        if (id == 0) {
+            server.snapshots.cron(this, now); // save points
+        }
     }
 
     /** Takes in configuration the keyspace keeps its own copy of (access-stamp policy, expiry). */

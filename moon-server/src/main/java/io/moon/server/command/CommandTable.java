@@ -484,7 +484,15 @@ public final class CommandTable {
 
             // ---- server --------------------------------------------------------------------
             cmd("time", 1, "loading stale fast").tips("nondeterministic_output").local(ServerCommands::time),
-            cmd("shutdown", -1, "admin noscript loading stale no_multi allow_busy").local(ServerCommands::shutdown),
+            cmd("shutdown", -1, "admin noscript loading stale no_multi allow_busy")
+                    .coordinated(io.moon.server.persist.SnapshotCommands::shutdown),
+            // ---- snapshots -----------------------------------------------------------------
+            cmd("save", 1, "admin noscript no_async_loading no_multi")
+                    .coordinated(io.moon.server.persist.SnapshotCommands::save),
+            cmd("bgsave", -1, "admin noscript no_async_loading")
+                    .coordinated(io.moon.server.persist.SnapshotCommands::bgsave),
+            cmd("lastsave", 1, "loading stale fast").acl("@admin @dangerous").tips("nondeterministic_output")
+                    .local(io.moon.server.persist.SnapshotCommands::lastsave),
             cmd("info", -1, "loading stale").acl("@dangerous")
                     .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
                     .coordinated(InfoCommand::info),

@@ -4,9 +4,8 @@ import io.moon.server.Ctx;
 import io.moon.server.xshard.Coordinated;
 import io.moon.server.xshard.Part;
 
-/** TIME, SHUTDOWN and the MEMORY subcommands other than USAGE. */
+/** TIME and the MEMORY subcommands other than USAGE (SHUTDOWN is in persist.SnapshotCommands). */
 public final class ServerCommands {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ServerCommands.class.getName());
 
     private ServerCommands() {
     }
@@ -17,43 +16,6 @@ public final class ServerCommands {
         c.out.arrayHeader(2);
         c.out.bulkLong(now.getEpochSecond());
         c.out.bulkLong(now.getNano() / 1000);
-    }
-
-    // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
-    public static void shutdown(final Ctx c) {
-        boolean nosave = false;
-        boolean save = false;
-        boolean abort = false;
-        boolean other = false;
-        for (int i = 1; i < c.req.argc(); i++) {
-            switch (c.req.argString(i).toLowerCase(java.util.Locale.ROOT)) {
-                case "nosave" -> nosave = true;
-                case "save" -> save = true;
-                case "now", "force" -> other = true;
-                case "abort" -> abort = true;
-                default -> {
-                    c.out.raw(Errors.SYNTAX);
-                    return;
-                }
-            }
-        }
-        if ((abort && (nosave || save || other)) || (nosave && save)) {
-            c.out.raw(Errors.SYNTAX);
-            return;
-        }
-        if (abort) {
-            c.out.error("ERR No shutdown in progress.");
-            return;
-        }
-        if (save) {
-            // There are no snapshots to write yet: refuse rather than pretend the data was saved.
-            LOG.warning("SHUTDOWN SAVE refused: this version of Moon cannot save snapshots yet");
-            c.out.error("ERR Errors trying to SHUTDOWN. Check logs.");
-            return;
-        }
-        // Like Redis, no reply: the connection closes as the server goes away.
-        c.client.close();
-        c.server.requestShutdown();
     }
 
     // MEMORY PURGE: a full collection, which also gives unused heap back to the OS, then the

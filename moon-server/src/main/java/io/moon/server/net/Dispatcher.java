@@ -89,6 +89,14 @@ public final class Dispatcher {
             afterCommand(c);
             return;
         }
+        if ((spec.has(Flags.WRITE) && server.snapshots.refuseWrites())
+                || (server.snapshots.loading() && !spec.has(Flags.LOADING))) {
+            c.reply.raw(server.snapshots.loading() ? io.moon.server.persist.SnapshotCommands.LOADING
+                    : io.moon.server.persist.SnapshotCommands.MISCONF);
+            c.home.stats.rejectedCalls++;
+            afterCommand(c);
+            return;
+        }
         if (c.subs.active()) {
             final String refused = io.moon.server.pubsub.PubSubCommands.refusal(c, spec);
             if (refused != null) {

@@ -1,0 +1,144 @@
+package io.moon.server.persist;
+
+import io.moon.server.testing.Harness;
+import io.moon.server.testing.Resp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.moon.server.testing.Harness.assertError;
+import static io.moon.server.testing.Harness.assertErrorText;
+import static io.moon.server.testing.Harness.assertOk;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SAVE, BGSAVE, LASTSAVE, MISCONF, SHUTDOWN's save refusal, and the file they write. */
+final class SnapshotTest {
+    private static final Resp.Simple STARTED = new Resp.Simple("Background saving started");
+
+    @TempDir
+    Path dir;
+    private Harness h;
+
+    @BeforeEach
+    void start() {
+        h = Harness.start(3, "dir", dir.toString(), "save", "3600 1");
+    }
+
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
+    @Test
+    void saveWritesAChecksummedRdbThatRedisAccepts() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            assertOk(h.run("SET", "k" + i, "v" + i));
+        }
+        assertOk(h.run("SET", "n", "12345"));
+        assertOk(h.run("SET", "ttl", "x", "PX", "1000000"));
+        assertOk(h.run("SELECT", "3"));
+        assertOk(h.run("SET", "in3", "y"));
+        final long before = (Long) h.run("LASTSAVE");
+        assertOk(h.run("SAVE"));
+        assertTrue((Long) h.run("LASTSAVE") >= before);
+        final byte[] file = Files.readAllBytes(dir.resolve("dump.rdb"));
+        assertEquals("REDIS0010", new String(file, 0, 9, StandardCharsets.US_ASCII));
+        assertEquals((byte) 0xff, file[file.length - 9]);
+        long stored = 0;
+        for (int i = 0; i < 8; i++) {
+            stored |= (file[file.length - 8 + i] & 0xffL) << (8 * i);
+        }
+        assertEquals(Crc64.update(0, file, 0, file.length - 8), stored);
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.count(), "no temp file is left next to dump.rdb");
+        }
+        final Path checker = Path.of("/usr/bin/redis-check-rdb");
+        if (Files.isExecutable(checker)) {
+            final Process p = new ProcessBuilder(checker.toString(), dir.resolve("dump.rdb").toString())
+                    .redirectErrorStream(true).start();
+            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("202 keys read") || out.contains("keys read"), out);
+        }
+    }
+
+    @Test
+    void crc64MatchesRedisCheckValue() {
+        final byte[] b = "123456789".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(0xe9c6d914c4b8d9caL, Crc64.update(0, b, 0, b.length));
+    }
+
+    @Test
+    void bgsaveRepliesStartedAndCountsChanges() throws Exception {
+        assertOk(h.run("SET", "a", "1"));
+        final String info = h.run("INFO", "persistence").toString();
+        assertErrorText("ERR syntax error", h.run("BGSAVE", "NOW"));
+        assertEquals(STARTED, h.run("BGSAVE"));
+        waitIdle();
+        assertTrue(Files.exists(dir.resolve("dump.rdb")));
+        assertEquals(0L, h.server.snapshots.changesSinceLastSave());
+        assertTrue(h.server.snapshots.lastBgsaveOk());
+        assertFalse(info.isEmpty());
+    }
+
+    @Test
+    void secondSaveWhileOneRunsIsRefused() throws Exception {
+        for (int i = 0; i < 20_000; i++) {
+            h.run("SET", "key:" + i, "value:" + i);
+        }
+        final List<Object> replies = new ArrayList<>();
+        final Harness.Client c1 = h.client();
+        c1.send("*1\r\n$6\r\nBGSAVE\r\n*1\r\n$6\r\nBGSAVE\r\n".getBytes(StandardCharsets.US_ASCII));
+        replies.add(c1.read());
+        replies.add(c1.read());
+        c1.close();
+        assertEquals(STARTED, replies.get(0));
+        // the second either raced the first's end or was refused with Redis's text
+        if (!STARTED.equals(replies.get(1))) {
+            assertErrorText("ERR Background save already in progress", replies.get(1));
+        }
+        waitIdle();
+    }
+
+    @Test
+    void failedBgsaveTurnsWritesIntoMisconfUntilASaveSucceeds() throws Exception {
+        assertOk(h.run("SET", "a", "1"));
+        final Path file = dir.resolve("dump.rdb");
+        Files.writeString(file, "previous");
+        // an unwritable temp file makes the save fail; the previous snapshot stays untouched
+        final Path blocker = dir.resolve("temp-" + ProcessHandle.current().pid() + ".rdb");
+        Files.createDirectory(blocker);
+        assertEquals(STARTED, h.run("BGSAVE"));
+        waitIdle();
+        assertFalse(h.server.snapshots.lastBgsaveOk());
+        assertEquals("previous", Files.readString(file));
+        final Object w = h.run("SET", "b", "2");
+        assertError("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist", w);
+        Harness.assertInt(1, h.run("EXISTS", "a"));
+        assertErrorText("ERR Errors trying to SHUTDOWN. Check logs.", h.run("SHUTDOWN"));
+        assertErrorText("ERR", h.run("SAVE"));
+        Files.delete(blocker);
+        assertEquals(STARTED, h.run("BGSAVE"));
+        waitIdle();
+        assertOk(h.run("SET", "b", "2"));
+    }
+
+    private void waitIdle() throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (h.server.snapshots.inProgress() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(h.server.snapshots.inProgress());
+    }
+}
