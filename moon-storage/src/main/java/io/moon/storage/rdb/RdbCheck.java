@@ -1,0 +1,68 @@
+package io.moon.storage.rdb;
+
+import io.moon.storage.ValueType;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code moon --check-rdb FILE}: reads the whole file without loading it anywhere and prints what
+ * it holds (version, aux fields, keys per database and per type, keys with a TTL), or the first
+ * error with its offset. Exit code 0 when the file is valid, 1 otherwise.
+ */
+public final class RdbCheck {
+    private RdbCheck() {
+    }
+
+    public static int run(final Path file, final PrintStream out, final PrintStream err) {
+        final Map<Integer, long[]> perDb = new TreeMap<>();
+        final Map<String, String> aux = new TreeMap<>();
+        final long size;
+        final RdbReader reader;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            size = Files.size(file);
+            reader = new RdbReader(in, size);
+            reader.read(new RdbReader.Sink() {
+                @Override
+                public void aux(final byte[] key, final byte[] value) {
+                    aux.put(new String(key, StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8));
+                }
+
+                @Override
+                public void entry(final int db, final byte[] key, final RdbObject value, final long expireAt,
+                                  final long idle, final int freq) {
+                    final long[] c = perDb.computeIfAbsent(db, d -> new long[7]);
+                    c[value.type()]++;
+                    c[5]++;
+                    if (expireAt >= 0) {
+                        c[6]++;
+                    }
+                }
+            });
+        } catch (final RdbException e) {
+            err.println("moon: " + file + ": " + e.getMessage());
+            return 1;
+        } catch (final IOException | java.io.UncheckedIOException e) {
+            err.println("moon: cannot read " + file + ": " + e.getMessage());
+            return 1;
+        }
+        out.println("RDB file " + file + ": version " + reader.version() + ", " + size + " bytes, OK");
+        aux.forEach((k, v) -> out.println("aux " + k + " = " + v));
+        perDb.forEach((db, c) -> {
+            final StringBuilder sb = new StringBuilder("db" + db + ": keys=" + c[5] + " expires=" + c[6]);
+            for (int t = 0; t < 5; t++) {
+                if (c[t] > 0) {
+                    sb.append(' ').append(ValueType.name(t)).append('=').append(c[t]);
+                }
+            }
+            out.println(sb);
+        });
+        return 0;
+    }
+}
