@@ -57,6 +57,9 @@ public final class Main {
             usage(out);
             return new Launch(null, 0);
         }
+        if (!a.isEmpty() && a.getFirst().equals("--check-aof")) {
+            return new Launch(null, io.moon.server.wal.CheckAof.run(a.subList(1, a.size()), out, err));
+        }
         final boolean checkOnly = a.remove("--check-config");
         final Config config;
         try {
@@ -174,6 +177,7 @@ public final class Main {
     private static void usage(final PrintStream out) {
         out.println("Usage: moon [config-file] [--option value ...]");
         out.println("       moon --version | --help | --check-config [config-file] [--option value ...]");
+        out.println("       moon --check-aof [--fix] FILE|DIR");
         out.println();
         out.println("Starts Moon in the foreground. Options are redis.conf directives; a config file");
         out.println("is read first, then options given here override it. Examples:");

@@ -1,0 +1,206 @@
+package io.moon.storage.wal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * Appends one shard's records to its log segment. Owned by the shard's thread: no lock, no
+ * shared writer, and the shard decides when an event-loop iteration ends.
+ *
+ * <p>{@link #append} only stages bytes in memory. {@link #endOfIteration} writes what the
+ * iteration staged in one call and, with {@link FsyncPolicy#ALWAYS}, forces it to disk once
+ * (group commit): the caller releases the iteration's replies only when it returns true.
+ * {@link #cron} runs the once-a-second fsync of {@link FsyncPolicy#EVERYSEC} and retries after a
+ * failure. A failed write is undone by truncating the file back to the last complete write, and
+ * the staged records stay staged, so a retry writes whole records or nothing: the log never keeps
+ * half a record that a later record would follow.
+ */
+public final class WalWriter implements AutoCloseable {
+    private final FileChannel ch;
+    private final Path file;
+    private FsyncPolicy policy;
+    private ByteBuffer staged = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    private long nextSeq;
+    private long written;
+    private long synced;
+    private long lastFsyncMillis;
+    private String lastError;
+    private long delayedFsyncs;
+
+    /**
+     * Opens {@code file} for appending after its valid prefix; {@code validEnd} comes from a
+     * {@link WalReader} scan (anything after it is cut off) and {@code nextSeq} is the sequence
+     * number the next record gets.
+     */
+    public WalWriter(final Path file, final long validEnd, final long nextSeq, final FsyncPolicy policy)
+        throws IOException {
+        this.file = file;
+        this.ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (ch.size() > validEnd) {
+            ch.truncate(validEnd);
+        }
+        this.written = validEnd;
+        this.synced = validEnd;
+        this.nextSeq = nextSeq;
+        this.policy = policy;
+    }
+
+    public void policy(final FsyncPolicy p) {
+        policy = p;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Stages one record and returns its sequence number. */
+    public long append(final long opId, final int parts, final int db, final List<byte[]> args) {
+        final long size = WalRecord.HEADER + WalRecord.payloadSize(args);
+        if (size - WalRecord.HEADER > WalRecord.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("record too large: " + size);
+        }
+        reserve(size);
+        final long seq = nextSeq++;
+        WalRecord.encodeInto(staged, seq, opId, parts, db, args);
+        return seq;
+    }
+
+    private void reserve(final long size) {
+        if (staged.remaining() >= size) {
+            return;
+        }
+        final long need = staged.position() + size;
+        final int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, 2L * staged.capacity()));
+        if (cap < need) {
+            throw new IllegalArgumentException("staged records too large");
+        }
+        final ByteBuffer bigger = ByteBuffer.allocate(cap).order(ByteOrder.LITTLE_ENDIAN);
+        bigger.put(staged.flip());
+        staged = bigger;
+    }
+
+    /** True when records are staged but not yet written. */
+    public boolean pending() {
+        return staged.position() > 0;
+    }
+
+    /**
+     * Writes the staged records (and fsyncs them in always mode). Returns true when they are as
+     * durable as the policy promises, false after an I/O error (see {@link #lastError()}): the
+     * records stay staged for {@link #cron} to retry and the shard must refuse writes meanwhile.
+     */
+    public boolean endOfIteration(final long nowMillis) {
+        if (pending()) {
+            staged.flip();
+            try {
+                while (staged.hasRemaining()) {
+                    ch.write(staged, written + staged.position());
+                }
+            } catch (final IOException | RuntimeException e) {
+                undo(e);
+                return false;
+            }
+            written += staged.limit();
+            staged.clear();
+        }
+        if (policy == FsyncPolicy.ALWAYS && synced < written) {
+            try {
+                force(nowMillis);
+            } catch (final IOException e) {
+                lastError = message(e);
+                return false;
+            }
+        }
+        lastError = null;
+        return true;
+    }
+
+    /** Puts the staged records back and cuts the partial write off the file. */
+    private void undo(final Exception e) {
+        lastError = message(e);
+        staged.position(staged.limit()).limit(staged.capacity());
+        try {
+            if (ch.size() > written) {
+                ch.truncate(written);
+            }
+        } catch (final IOException ignored) {
+            // the reader stops at the torn record anyway, and the next retry truncates again
+        }
+    }
+
+    private static String message(final Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private void force(final long nowMillis) throws IOException {
+        ch.force(false);
+        synced = written;
+        lastFsyncMillis = nowMillis;
+    }
+
+    /**
+     * Once-a-second duties from the shard's cron: the everysec fsync, and a retry of staged
+     * records after a failed write. Returns true when the log is healthy afterwards.
+     */
+    public boolean cron(final long nowMillis) {
+        if (lastError != null && !endOfIteration(nowMillis)) {
+            return false;
+        }
+        if (policy == FsyncPolicy.EVERYSEC && synced < written && nowMillis - lastFsyncMillis >= 1000) {
+            try {
+                force(nowMillis);
+            } catch (final IOException e) {
+                lastError = message(e);
+                delayedFsyncs++;
+                return false;
+            }
+        }
+        return lastError == null;
+    }
+
+    /** Writes and fsyncs everything staged: the SHUTDOWN / SIGTERM step. */
+    public boolean flushAndSync(final long nowMillis) {
+        if (!endOfIteration(nowMillis)) {
+            return false;
+        }
+        try {
+            force(nowMillis);
+            return true;
+        } catch (final IOException e) {
+            lastError = message(e);
+            return false;
+        }
+    }
+
+    /** Message of the last failed write or fsync, null when the log is healthy. */
+    public String lastError() {
+        return lastError;
+    }
+
+    public long nextSeq() {
+        return nextSeq;
+    }
+
+    /** Bytes written to the file (aof_current_size's share of this shard). */
+    public long size() {
+        return written;
+    }
+
+    public long syncedSize() {
+        return synced;
+    }
+
+    public long delayedFsyncs() {
+        return delayedFsyncs;
+    }
+
+    @Override
+    public void close() throws IOException {
+        ch.close();
+    }
+}
