@@ -86,6 +86,7 @@ public final class Ctx {
         final boolean watched = !shard.watches.isEmpty() && keyspace == shard.keyspace
                 && cmd.has(io.moon.server.command.Flags.WRITE);
         final long existedBefore = watched ? existing() : 0;
+        final long started = System.nanoTime();
         try {
             cmd.handler().run(this);
         } catch (final RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
@@ -95,6 +96,9 @@ public final class Ctx {
             LOG.log(java.util.logging.Level.SEVERE, "command " + cmd.fullName() + " failed on shard " + shard.id, e);
             out.error("ERR internal error in '" + cmd.fullName() + "': " + e.getClass().getSimpleName());
         }
+        // INFO commandstats/latencystats: an error reply written by this command makes it a failed call
+        shard.stats.perCommand.record(cmd.id(), System.nanoTime() - started,
+                o.writerIndex() > mark && o.getByte(mark) == '-');
         if (watched) {
             touchWatchedKeys(existedBefore);
         }
