@@ -97,8 +97,12 @@ public final class Ctx {
             out.error("ERR internal error in '" + cmd.fullName() + "': " + e.getClass().getSimpleName());
         }
         // INFO commandstats/latencystats: an error reply written by this command makes it a failed call
-        shard.stats.perCommand.record(cmd.id(), System.nanoTime() - started,
-                o.writerIndex() > mark && o.getByte(mark) == '-');
+        final long elapsed = System.nanoTime() - started;
+        shard.stats.perCommand.record(cmd.id(), elapsed, o.writerIndex() > mark && o.getByte(mark) == '-');
+        if (elapsed >= shard.slowlog.thresholdNanos && !cmd.has(io.moon.server.command.Flags.SKIP_SLOWLOG)) {
+            shard.slowlog.add(req, elapsed, client == null ? "" : client.state().addr,
+                    client == null ? "" : client.state().name);
+        }
         if (watched) {
             touchWatchedKeys(existedBefore);
         }
