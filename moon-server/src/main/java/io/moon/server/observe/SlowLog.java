@@ -17,8 +17,11 @@ public final class SlowLog {
     static final int MAX_ARG_BYTES = 128;
     private static final AtomicLong IDS = new AtomicLong();
 
-    /** Threshold in nanoseconds, Long.MAX_VALUE when off; refreshed by the shard's cron from config. */
-    public long thresholdNanos = 10_000_000L;
+    /**
+     * Threshold in nanoseconds, Long.MAX_VALUE when off; set by the shard's cron from config (until
+     * its first tick nothing is logged, so startup's class loading does not fill the log).
+     */
+    public long thresholdNanos = Long.MAX_VALUE;
     public int maxLen = 128;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
 
