@@ -53,7 +53,8 @@ class SlowLogTest {
             final long after = (Long) h.run("SLOWLOG", "LEN");
             assertTrue(after <= 2, "at most the RESET and LEN calls themselves: " + after);
             final List<?> help = (List<?>) h.run("SLOWLOG", "HELP");
-            assertEquals("SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", help.get(0));
+            assertEquals("+SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    String.valueOf(help.get(0)));
         }
     }
 
