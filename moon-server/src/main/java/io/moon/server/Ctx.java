@@ -92,6 +92,7 @@ public final class Ctx {
         final boolean watched = !shard.watches.isEmpty() && keyspace == shard.keyspace
                 && cmd.has(io.moon.server.command.Flags.WRITE);
         final long existedBefore = watched ? existing() : 0;
+        final long started = System.nanoTime();
         try {
             cmd.handler().run(this);
         } catch (final RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
@@ -100,6 +101,13 @@ public final class Ctx {
             o.writerIndex(mark);
             LOG.log(java.util.logging.Level.SEVERE, "command " + cmd.fullName() + " failed on shard " + shard.id, e);
             out.error("ERR internal error in '" + cmd.fullName() + "': " + e.getClass().getSimpleName());
+        }
+        // INFO commandstats/latencystats: an error reply written by this command makes it a failed call
+        final long elapsed = System.nanoTime() - started;
+        shard.stats.perCommand.record(cmd.id(), elapsed, o.writerIndex() > mark && o.getByte(mark) == '-');
+        if (elapsed >= shard.slowlog.thresholdNanos && !cmd.has(io.moon.server.command.Flags.SKIP_SLOWLOG)) {
+            shard.slowlog.add(req, elapsed, client == null ? "" : client.state().addr,
+                    client == null ? "" : client.state().name);
         }
         if (watched) {
             touchWatchedKeys(existedBefore);

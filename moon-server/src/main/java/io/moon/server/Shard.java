@@ -31,6 +31,8 @@ public final class Shard {
     public final Keyspace keyspace;
     public final LockTable locks = new LockTable();
     public final ShardStats stats = new ShardStats();
+    /** SLOWLOG entries of commands run here (observe). */
+    public final io.moon.server.observe.SlowLog slowlog = new io.moon.server.observe.SlowLog();
     /** Keys clients WATCH on this shard. */
     public final io.moon.server.tx.WatchRegistry watches = new io.moon.server.tx.WatchRegistry();
     /** Clients blocked on this shard's keys (BLPOP...). */
@@ -224,6 +226,9 @@ public final class Shard {
 
     /** Takes in configuration the keyspace keeps its own copy of (access-stamp policy, expiry). */
     public void applyConfig() {
+        slowlog.configure(Long.parseLong(server.config.get("slowlog-log-slower-than")),
+                Long.parseLong(server.config.get("slowlog-max-len")));
+        io.moon.server.observe.CommandStats.latencyTracking = "yes".equals(server.config.get("latency-tracking"));
         keyspace.activeExpire(server.config.activeExpire);
         keyspace.lfu(server.config.maxmemoryPolicy.endsWith("lfu"), server.config.lfuLogFactor,
                 server.config.lfuDecayTime);

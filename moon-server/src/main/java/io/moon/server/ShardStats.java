@@ -24,6 +24,9 @@ public final class ShardStats {
     /** Pipeline batches started here, and the commands they carried. */
     public long pipelineBatches;
     public long pipelineBatchCommands;
+    /** Calls, time, failures and latency histograms per command (INFO commandstats/latencystats). */
+    public final io.moon.server.observe.CommandStats perCommand =
+            new io.moon.server.observe.CommandStats(io.moon.server.command.CommandTable.instance().all().size());
 
     /** Error replies by their first word (INFO errorstats); touched only when an error is sent. */
     public final java.util.TreeMap<String, long[]> errorCounts = new java.util.TreeMap<>();
@@ -86,6 +89,7 @@ public final class ShardStats {
 
     public void reset() {
         errorCounts.clear();
+        perCommand.reset();
         commandsProcessed = 0;
         connectionsReceived = 0;
         netInputBytes = 0;

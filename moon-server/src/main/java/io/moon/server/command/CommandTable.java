@@ -13,6 +13,7 @@ import io.moon.server.commands.HashCommands;
 import io.moon.server.commands.HashExpireCommands;
 import io.moon.server.commands.HashReadCommands;
 import io.moon.server.commands.InfoCommand;
+import io.moon.server.commands.SlowlogCommands;
 import io.moon.server.commands.KeyCommands;
 import io.moon.server.commands.KeyspaceCommands;
 import io.moon.server.commands.ListCommands;
@@ -520,6 +521,18 @@ public final class CommandTable {
                     cmd("getkeysandflags", -3, "loading stale").acl("@connection")
                             .local(CommandCommands::getkeysandflags),
                     cmd("help", 2, "loading stale").acl("@connection").local(CommandCommands::help)),
+            // ---- observe: slow log
+            cmd("slowlog", -2, "").subcommands(
+                    cmd("get", -2, "admin loading stale")
+                            .tips("request_policy:all_nodes", "nondeterministic_output")
+                            .coordinated(SlowlogCommands::get),
+                    cmd("len", 2, "admin loading stale")
+                            .tips("request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output")
+                            .coordinated(SlowlogCommands::len),
+                    cmd("reset", 2, "admin loading stale")
+                            .tips("request_policy:all_nodes", "response_policy:all_succeeded")
+                            .coordinated(SlowlogCommands::reset),
+                    cmd("help", 2, "loading stale").local(SlowlogCommands::help)),
             cmd("debug", -2, "admin noscript loading stale protected").coordinated(DebugCommands::debug),
             // ---- rdb: DUMP / RESTORE
             cmd("dump", 2, "readonly").acl("@keyspace").keys(1, 1, 1, "RO", "access")

@@ -38,6 +38,7 @@ public final class Flags {
     public static final long NO_MULTI = bit("no_multi");
     public static final long MOVABLEKEYS = bit("movablekeys");
     public static final long ALLOW_BUSY = bit("allow_busy");
+    public static final long SKIP_SLOWLOG = bit("skip_slowlog");
 
     static final String[] CATEGORY_NAMES = {
         "keyspace", "read", "write", "set", "sortedset", "list", "hash", "string", "bitmap", "hyperloglog",

@@ -29,10 +29,11 @@ public final class InfoCommand {
     }
 
     /** Sections in the order Redis prints them, whatever order they were asked in. */
-    private static final List<String> ORDER = List.of("server", "clients", "memory", "persistence", "stats",
-            "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
-    /** What INFO and INFO default print (Redis's default sections Moon has). */
-    private static final List<String> DEFAULT_SECTIONS = ORDER;
+    static final List<String> ORDER = List.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
+    /** What INFO and INFO default print: all but the per-command sections, as Redis. */
+    private static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence",
+            "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
     private static volatile long peakMemory;
     /** What the process used when the first INFO was built, Redis's used_memory_startup (roughly). */
     private static final long STARTUP_MEMORY = usedMemory();
@@ -62,6 +63,7 @@ public final class InfoCommand {
         long blockedClients;
         long blockedWithTimeout;
         long blockingKeys;
+        io.moon.server.observe.CommandStats perCommand;
     }
 
     // INFO [section [section ...]]
@@ -83,6 +85,7 @@ public final class InfoCommand {
             }
         }
         final boolean everything = all;
+        final boolean wantsCommands = all || sections.contains("commandstats") || sections.contains("latencystats");
         final Coordinated op = new Coordinated(c) {
             {
                 allShards(-1, false);
@@ -123,6 +126,9 @@ public final class InfoCommand {
                 s.blockedWithTimeout = x.shard.blocked.blockedWithTimeout;
                 s.blockingKeys = x.shard.blocked.keyCount();
                 x.shard.stats.errorCounts.forEach((k, v) -> s.errors.put(k, v[0]));
+                if (wantsCommands) {
+                    s.perCommand = x.shard.stats.perCommand.copy();
+                }
                 p.data = s;
             }
 
@@ -156,6 +162,13 @@ public final class InfoCommand {
                     total.blockedWithTimeout += s.blockedWithTimeout;
                     total.blockingKeys += s.blockingKeys;
                     s.errors.forEach((e, n) -> total.errors.merge(e, n, Long::sum));
+                    if (s.perCommand != null) {
+                        if (total.perCommand == null) {
+                            total.perCommand = s.perCommand;
+                        } else {
+                            total.perCommand.add(s.perCommand);
+                        }
+                    }
                     for (int d = 0; d < dbs; d++) {
                         total.keys[d] += s.keys[d];
                         total.expires[d] += s.expires[d];
@@ -192,7 +205,11 @@ public final class InfoCommand {
                 case "replication" -> replication(sb);
                 case "cpu" -> cpu(sb);
                 case "modules" -> sb.append("# Modules\r\n");
+                case "commandstats" -> io.moon.server.observe.CommandSections.commandstats(sb, server.commands,
+                        t.perCommand);
                 case "errorstats" -> errorstats(sb, t);
+                case "latencystats" -> io.moon.server.observe.CommandSections.latencystats(sb, server.commands,
+                        t.perCommand);
                 case "cluster" -> sb.append("# Cluster\r\ncluster_enabled:0\r\n");
                 case "keyspace" -> keyspace(sb, t);
                 default -> throw new IllegalStateException(s);

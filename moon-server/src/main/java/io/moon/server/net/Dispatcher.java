@@ -67,6 +67,7 @@ public final class Dispatcher {
         if (!st.authenticated && !spec.has(Flags.NO_AUTH)) {
             c.reply.raw(NOAUTH);
             c.home.stats.rejectedCalls++;
+            c.home.stats.perCommand.rejected(spec.id());
             afterCommand(c);
             return;
         }
@@ -80,6 +81,7 @@ public final class Dispatcher {
         if (server.config.maxmemory != 0 && !c.home.memory.admit(spec)) {
             c.reply.raw(OOM);
             c.home.stats.rejectedCalls++;
+            c.home.stats.perCommand.rejected(spec.id());
             c.tx.aborted |= c.tx.inMulti;
             afterCommand(c);
             return;

@@ -1,0 +1,88 @@
+package io.moon.server.observe;
+
+import io.moon.protocol.Request;
+import io.moon.server.testing.Harness;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static io.moon.server.testing.Harness.assertErrorText;
+import static io.moon.server.testing.Harness.assertInt;
+import static io.moon.server.testing.Harness.assertOk;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SLOWLOG GET/LEN/RESET/HELP over every shard, and Redis's truncation of long entries. */
+class SlowLogTest {
+    /** Commands on all shards until each shard's cron has applied the threshold (bounded). */
+    private static long fillUntilLogged(final Harness h, final int want) {
+        final long deadline = System.currentTimeMillis() + 10_000;
+        long len = 0;
+        for (int i = 0; i < 10_000 && System.currentTimeMillis() < deadline && len < want; i++) {
+            h.run("SET", "k" + i, "v");
+            len = (Long) h.run("SLOWLOG", "LEN");
+        }
+        return len;
+    }
+
+    @Test
+    void shouldLogEveryCommandAtThresholdZeroAndMergeShards() {
+        try (Harness h = Harness.start(3, "slowlog-log-slower-than", "0", "slowlog-max-len", "5")) {
+            assertTrue(fillUntilLogged(h, 12) >= 12, "every shard logs");
+            final Object all = h.run("SLOWLOG", "GET", "-1");
+            final List<?> entries = assertInstanceOf(List.class, all);
+            assertTrue(entries.size() <= 15 && entries.size() >= 12, "at most max-len per shard: " + entries.size());
+            long prev = Long.MAX_VALUE;
+            for (final Object o : entries) {
+                final List<?> e = (List<?>) o;
+                assertEquals(6, e.size());
+                final long id = (Long) e.get(0);
+                assertTrue(id < prev, "newest first by id");
+                prev = id;
+                assertTrue((Long) e.get(1) > 1_600_000_000L, "unix time");
+                assertTrue((Long) e.get(2) >= 0);
+                assertInstanceOf(List.class, e.get(3));
+            }
+            assertEquals(10, ((List<?>) h.run("SLOWLOG", "GET")).size());
+            assertEquals(2, ((List<?>) h.run("SLOWLOG", "GET", "2")).size());
+            assertErrorText("ERR count should be greater than or equal to -1", h.run("SLOWLOG", "GET", "-2"));
+            assertErrorText("ERR count should be greater than or equal to -1", h.run("SLOWLOG", "GET", "x"));
+            assertOk(h.run("SLOWLOG", "RESET"));
+            final long after = (Long) h.run("SLOWLOG", "LEN");
+            assertTrue(after <= 2, "at most the RESET and LEN calls themselves: " + after);
+            final List<?> help = (List<?>) h.run("SLOWLOG", "HELP");
+            assertEquals("+SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    String.valueOf(help.get(0)));
+        }
+    }
+
+    @Test
+    void shouldLogNothingWhenNegative() {
+        try (Harness h = Harness.start(3, "slowlog-log-slower-than", "-1")) {
+            for (int i = 0; i < 50; i++) {
+                h.run("SET", "k" + i, "v");
+            }
+            assertInt(0, h.run("SLOWLOG", "LEN"));
+        }
+    }
+
+    @Test
+    void shouldTruncateAsRedis() {
+        final SlowLog log = new SlowLog();
+        final String[] args = new String[40];
+        args[0] = "RPUSH";
+        for (int i = 1; i < args.length; i++) {
+            args[i] = i == 1 ? "x".repeat(200) : "a" + i;
+        }
+        log.add(Request.of(args), 5_000, "1.2.3.4:5", "n");
+        final SlowLog.Entry e = log.newest(-1).get(0);
+        assertEquals(32, e.args().length);
+        assertEquals("x".repeat(128) + "... (72 more bytes)", new String(e.args()[1], StandardCharsets.ISO_8859_1));
+        assertEquals("... (9 more arguments)", new String(e.args()[31], StandardCharsets.ISO_8859_1));
+        assertEquals(5, e.micros());
+        log.configure(10, 0);
+        assertEquals(0, log.size());
+    }
+}
