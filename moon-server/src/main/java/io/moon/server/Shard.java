@@ -37,6 +37,8 @@ public final class Shard {
     public final io.moon.server.blocking.BlockedKeys blocked = new io.moon.server.blocking.BlockedKeys(this);
     /** This shard's side of maxmemory: accounting and eviction of its own keys. */
     public final io.moon.server.memory.ShardMemory memory;
+    /** This shard's Lua interpreter, created on its thread by the first script (LuaShard.of). */
+    public io.moon.server.script.LuaShard lua;
     private final EventLoop loop;
     private final Ctx ctx;
     private final List<Connection> clients = new ArrayList<>();
