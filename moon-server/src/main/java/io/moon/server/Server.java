@@ -47,6 +47,8 @@ public final class Server {
     public final io.moon.server.memory.MemoryLimit memoryLimit;
     /** Pub/Sub subscriptions and delivery across shards. */
     public final io.moon.server.pubsub.PubSub pubsub;
+    /** INFO persistence sources and readiness reasons (io.moon.server.observe). */
+    public final io.moon.server.observe.Observability observe = new io.moon.server.observe.Observability();
     public final long startMillis = System.currentTimeMillis();
     public final long startNanos = System.nanoTime();
     /** Process-wide run id for INFO (40 hex chars like Redis's). */

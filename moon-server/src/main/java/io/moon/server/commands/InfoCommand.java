@@ -387,37 +387,7 @@ public final class InfoCommand {
     }
 
     private static void persistence(final StringBuilder sb, final Server s) {
-        sb.append("# Persistence\r\n");
-        line(sb, "loading", 0);
-        line(sb, "async_loading", 0);
-        line(sb, "current_cow_peak", 0);
-        line(sb, "current_cow_size", 0);
-        line(sb, "current_cow_size_age", 0);
-        line(sb, "current_fork_perc", "0.00");
-        line(sb, "current_save_keys_processed", 0);
-        line(sb, "current_save_keys_total", 0);
-        line(sb, "rdb_changes_since_last_save", 0);
-        line(sb, "rdb_bgsave_in_progress", 0);
-        line(sb, "rdb_last_save_time", s.startMillis / 1000);
-        line(sb, "rdb_last_bgsave_status", "ok");
-        line(sb, "rdb_last_bgsave_time_sec", -1);
-        line(sb, "rdb_current_bgsave_time_sec", -1);
-        line(sb, "rdb_saves", 0);
-        line(sb, "rdb_last_cow_size", 0);
-        line(sb, "rdb_last_load_keys_expired", 0);
-        line(sb, "rdb_last_load_keys_loaded", 0);
-        line(sb, "aof_enabled", 0);
-        line(sb, "aof_rewrite_in_progress", 0);
-        line(sb, "aof_rewrite_scheduled", 0);
-        line(sb, "aof_last_rewrite_time_sec", -1);
-        line(sb, "aof_current_rewrite_time_sec", -1);
-        line(sb, "aof_last_bgrewrite_status", "ok");
-        line(sb, "aof_rewrites", 0);
-        line(sb, "aof_rewrites_consecutive_failures", 0);
-        line(sb, "aof_last_write_status", "ok");
-        line(sb, "aof_last_cow_size", 0);
-        line(sb, "module_fork_in_progress", 0);
-        line(sb, "module_fork_last_cow_size", 0);
+        s.observe.persistenceFields(s.startMillis / 1000).appendTo(sb);
     }
 
     private static void stats(final StringBuilder sb, final Server s, final Snapshot t) {

@@ -395,6 +395,7 @@ public final class ListCommands {
         if (ListValues.set(c.db, a, h, c.req.longValue, c.buf(), c.off(3), c.len(3), fill(c)) == 0) {
             c.out.raw(INDEX_OUT_OF_RANGE);
         } else {
+            Notify.event(c, Notify.LIST, "lset", 1);
             c.out.ok();
         }
     }
@@ -424,6 +425,7 @@ public final class ListCommands {
         if (a == 0) {
             c.out.raw(Reply.MINUS_ONE);
         } else {
+            Notify.event(c, Notify.LIST, "linsert", 1);
             c.out.integer(ListValues.length(c.db, a));
         }
     }
@@ -445,7 +447,14 @@ public final class ListCommands {
             c.out.raw(Errors.WRONGTYPE);
             return;
         }
-        c.out.integer(ListValues.remove(c.db, a, h, count, c.buf(), c.off(3), c.len(3), fill(c)));
+        final long removed = ListValues.remove(c.db, a, h, count, c.buf(), c.off(3), c.len(3), fill(c));
+        if (removed > 0) {
+            Notify.event(c, Notify.LIST, "lrem", 1);
+            if (c.find(1, h) == 0) {
+                Notify.event(c, Notify.GENERIC, "del", 1);
+            }
+        }
+        c.out.integer(removed);
     }
 
     // LTRIM key start stop
@@ -472,6 +481,10 @@ public final class ListCommands {
             return;
         }
         ListValues.trim(c.db, a, h, start, stop, fill(c));
+        Notify.event(c, Notify.LIST, "ltrim", 1);
+        if (c.find(1, h) == 0) {
+            Notify.event(c, Notify.GENERIC, "del", 1);
+        }
         c.out.ok();
     }
 }

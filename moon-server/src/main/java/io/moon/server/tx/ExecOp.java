@@ -72,7 +72,22 @@ final class ExecOp extends Coordinated {
         if (partCount() == 0) {
             part(home.id); // nothing keyed: still one (empty) part so the operation runs
         }
+        boolean oneShard = partCount() == 1;
+        for (final TxState.Queued q : queued) {
+            final CommandSpec s = q.spec();
+            if (s.route() == Route.COORDINATED || (s.route() == Route.LOCAL
+                    && !s.name().equals("ping") && !s.name().equals("echo"))) {
+                oneShard = false;
+            }
+        }
+        this.inPlace = oneShard;
     }
+
+    /**
+     * All keys (watched ones included) on one shard, and nothing that needs the connection: the
+     * commands run in place on that shard while it holds their locks, with no copies.
+     */
+    private final boolean inPlace;
 
     /** The database a queued SELECT switches to (unchanged when its argument is invalid: it then fails). */
     static int selected(final Request r, final int current, final int databases) {
@@ -107,7 +122,9 @@ final class ExecOp extends Coordinated {
 
     @Override
     protected boolean writesWhenLocked() {
-        return false; // it only copies there; its own watches are checked once everything is locked
+        // it only copies there (in place, Ctx.runCommand touches what each command writes); its own
+        // watches are checked once everything is locked
+        return false;
     }
 
     private Request reqOf(final KeyUse u) {
@@ -117,6 +134,26 @@ final class ExecOp extends Coordinated {
     /** On each owner: copies of its keys' live values (null for a missing key). */
     @Override
     protected void onLocked(final Part p, final Ctx x) {
+        if (inPlace) {
+            // every watched key lives here too, and only this thread touches them: the check and
+            // the commands are one step
+            if (client.tx.dirty()) {
+                p.n = -1;
+                return;
+            }
+            p.out.arrayHeader(queued.size());
+            for (int q = 0; q < queued.size(); q++) {
+                final TxState.Queued item = queued.get(q);
+                x.bind(dbAt[q], item.req(), p.out, item.spec());
+                x.proto = proto;
+                x.noTouch = noTouch;
+                x.client = null;
+                x.blockFor = null;
+                x.inTransaction = true;
+                x.runCommand();
+            }
+            return;
+        }
         final Dump[] copies = new Dump[p.argCount];
         for (int a = 0; a < p.argCount; a++) {
             final KeyUse u = uses.get(p.args[a]);
@@ -132,6 +169,17 @@ final class ExecOp extends Coordinated {
     @Override
     protected void onAllLocked() {
         final TxState tx = client.tx;
+        if (inPlace) {
+            TransactionCommands.unwatchAll(client);
+            final Part p = partAt(0);
+            if (p.n == -1) {
+                reply.nullArray();
+            } else {
+                replyBuf.writeBytes(p.buf);
+            }
+            finish();
+            return;
+        }
         if (tx.dirty()) {
             TransactionCommands.unwatchAll(client);
             reply.nullArray();

@@ -109,6 +109,10 @@ class NotificationDiffTest {
             c("HDEL", "h", "zz"), c("HDEL", "h", "f", "g"), c("SADD", "s", "a"), c("SREM", "s", "zz"),
             c("SREM", "s", "m"), c("SREM", "s", "a"), c("ZREM", "z", "zz"), c("ZREM", "z", "m"),
             c("ZINCRBY", "z", "2", "q"),
+            c("RPUSH", "l2", "a", "b", "c", "b"), c("LSET", "l2", "0", "x"), c("LSET", "l2", "9", "x"),
+            c("LINSERT", "l2", "BEFORE", "c", "y"), c("LINSERT", "l2", "BEFORE", "zz", "y"),
+            c("LREM", "l2", "0", "b"), c("LREM", "l2", "0", "zz"), c("LTRIM", "l2", "0", "-1"),
+            c("LTRIM", "l2", "5", "1"),
         };
         compare("KEA", cmds);
         compare("Elshz", cmds);

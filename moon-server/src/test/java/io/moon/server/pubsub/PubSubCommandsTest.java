@@ -11,7 +11,6 @@ import java.util.List;
 import static io.moon.server.testing.Harness.assertErrorText;
 import static io.moon.server.testing.Harness.assertInt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, SSUBSCRIBE, SUNSUBSCRIBE, PUBLISH, SPUBLISH and
@@ -140,7 +139,6 @@ class PubSubCommandsTest extends SharedHarnessTest {
         }
         final Harness.Client pub = h.client();
         final int n = 500;
-        final StringBuilder pipeline = new StringBuilder();
         for (int i = 0; i < n; i++) {
             pub.send(Resp.command("PUBLISH", "seq", Integer.toString(i)));
         }
@@ -154,7 +152,6 @@ class PubSubCommandsTest extends SharedHarnessTest {
             }
             subs[k].close();
         }
-        assertTrue(pipeline.isEmpty());
         pub.close();
     }
 }
