@@ -41,6 +41,8 @@ public final class Server {
     public final Config config;
     public final CommandTable commands;
     public final PauseState pause = new PauseState();
+    /** Scripting: the script cache and the busy-script state (io.moon.server.script). */
+    public final io.moon.server.script.ScriptRegistry scripts = new io.moon.server.script.ScriptRegistry();
     /** Every shard's data bytes, for maxmemory and used_memory. */
     public final io.moon.server.memory.MemoryLimit memoryLimit;
     /** INFO persistence sources and readiness reasons (io.moon.server.observe). */

@@ -44,6 +44,8 @@ public final class Shard {
      * (lazySet: no fence on the write path), read by any thread for INFO and save points.
      */
     public final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    /** This shard's Lua interpreter, created on its thread by the first script (LuaShard.of). */
+    public io.moon.server.script.LuaShard lua;
     private final EventLoop loop;
     private final Ctx ctx;
     private final List<Connection> clients = new ArrayList<>();

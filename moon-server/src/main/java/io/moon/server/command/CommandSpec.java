@@ -51,7 +51,7 @@ public final class CommandSpec {
         this.upperName = name.toUpperCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         this.arity = b.arity;
         this.flags = b.flags;
-        this.categories = b.categories | Flags.implicitCategories(b.flags);
+        this.categories = Flags.withImplicit(b.categories, b.flags);
         this.firstKey = b.firstKey;
         this.lastKey = b.lastKey;
         this.keyStep = b.keyStep;

@@ -30,6 +30,7 @@ import io.moon.server.commands.ZsetPopCommands;
 import io.moon.server.commands.ZsetRangeCommands;
 import io.moon.server.commands.ZsetSetCommands;
 import io.moon.server.pubsub.PubSubCommands;
+import io.moon.server.script.ScriptCommands;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -482,6 +483,30 @@ public final class CommandTable {
                     .tips("request_policy:all_shards", "response_policy:all_succeeded")
                     .coordinated(KeyspaceCommands::flushall),
             cmd("swapdb", 3, "write fast").acl("@keyspace @dangerous").coordinated(KeyspaceCommands::swapdb),
+
+            // ---- scripting -----------------------------------------------------------------
+            cmd("eval", -3, "noscript stale skip_monitor no_mandatory_keys movablekeys").acl("@scripting")
+                    .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "update"))
+                    .keyed(ScriptCommands::eval, CrossShard::gather),
+            cmd("eval_ro", -3, "readonly noscript stale skip_monitor no_mandatory_keys movablekeys").acl("@scripting")
+                    .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RO", "access"))
+                    .keyed(ScriptCommands::evalRo, CrossShard::gather),
+            cmd("evalsha", -3, "noscript stale skip_monitor no_mandatory_keys movablekeys").acl("@scripting")
+                    .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "update"))
+                    .keyed(ScriptCommands::evalsha, CrossShard::gather),
+            cmd("evalsha_ro", -3, "readonly noscript stale skip_monitor no_mandatory_keys movablekeys").acl("@scripting")
+                    .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RO", "access"))
+                    .keyed(ScriptCommands::evalshaRo, CrossShard::gather),
+            cmd("script", -2, "").subcommands(
+                    cmd("exists", -3, "noscript").acl("@scripting")
+                            .tips("request_policy:all_shards", "response_policy:agg_logical_and").local(ScriptCommands::exists),
+                    cmd("flush", -2, "noscript").acl("@scripting")
+                            .tips("request_policy:all_nodes", "response_policy:all_succeeded").local(ScriptCommands::flush),
+                    cmd("help", 2, "loading stale").acl("@scripting").local(ScriptCommands::help),
+                    cmd("kill", 2, "noscript allow_busy").acl("@scripting")
+                            .tips("request_policy:all_shards", "response_policy:one_succeeded").local(ScriptCommands::kill),
+                    cmd("load", 3, "noscript stale").acl("@scripting")
+                            .tips("request_policy:all_nodes", "response_policy:all_succeeded").local(ScriptCommands::load)),
 
             // ---- server --------------------------------------------------------------------
             cmd("time", 1, "loading stale fast").tips("nondeterministic_output").local(ServerCommands::time),

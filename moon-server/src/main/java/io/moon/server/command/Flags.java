@@ -96,6 +96,12 @@ public final class Flags {
         return c;
     }
 
+    /** A command's categories with the implicit ones; read-only scripting commands are not @read, as in Redis. */
+    static long withImplicit(final long categories, final long flags) {
+        final long c = categories | implicitCategories(flags);
+        return (categories & CAT_SCRIPTING) != 0 ? c & ~CAT_READ : c;
+    }
+
     /** Categories every command gets from its flags (Redis's setImplicitACLCategories). */
     static long implicitCategories(final long flags) {
         long c = 0;

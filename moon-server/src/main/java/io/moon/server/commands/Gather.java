@@ -2,7 +2,6 @@ package io.moon.server.commands;
 
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
-import io.moon.server.command.Flags;
 import io.moon.server.xshard.Coordinated;
 import io.moon.server.xshard.Part;
 import io.moon.storage.Db;
@@ -40,11 +39,11 @@ final class Gather extends Coordinated {
         keyArg = new int[n];
         written = new boolean[n];
         keyPartOf = new Part[n];
-        final boolean writeCmd = c.cmd.has(Flags.WRITE);
         for (int k = 0; k < n; k++) {
             final int arg = c.cmd.keyArg(r, k);
             keyArg[k] = arg;
-            written[k] = writeCmd && c.cmd.writesKeyAt(r, arg);
+            // the key spec says (EVAL has no write flag but writes its RW keys)
+            written[k] = c.cmd.writesKeyAt(r, arg);
             final Part p = keyPart(arg, c.dbIndex, written[k]);
             p.addArg(k);
             keyPartOf[k] = p;

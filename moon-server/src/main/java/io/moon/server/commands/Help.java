@@ -3,11 +3,11 @@ package io.moon.server.commands;
 import io.moon.protocol.Reply;
 
 /** Replies to the HELP subcommands: one status line per entry, then the HELP entry itself. */
-final class Help {
+public final class Help {
     private Help() {
     }
 
-    static void reply(final Reply out, final String header, final String... lines) {
+    public static void reply(final Reply out, final String header, final String... lines) {
         out.arrayHeader(lines.length + 3);
         out.simple(header);
         for (final String l : lines) {

@@ -71,6 +71,13 @@ public final class Dispatcher {
             afterCommand(c);
             return;
         }
+        if (server.scripts.busy() && !spec.has(Flags.ALLOW_BUSY)) {
+            c.reply.raw(io.moon.server.script.ScriptCommands.BUSY);
+            c.home.stats.rejectedCalls++;
+            c.tx.aborted |= c.tx.inMulti;
+            afterCommand(c);
+            return;
+        }
         if (server.pause.active() && server.pause.holds(spec, System.currentTimeMillis())) {
             // Undo the skip bookkeeping: the command runs again when the pause ends.
             st.skipArmed = st.skipCurrent;

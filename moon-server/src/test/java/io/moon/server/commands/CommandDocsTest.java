@@ -193,7 +193,7 @@ class CommandDocsTest {
         // 7.2 renamed argument groups: HELLO's AUTH block, CLIENT LIST/KILL's TYPE choice, CLIENT
         // REPLY's choice, the MSET/MSETNX/CONFIG SET pairs, LCS's MINMATCHLEN value, the flush mode.
         for (final String c : List.of("hello", "client|list", "client|reply", "mset", "msetnx", "lcs", "flushdb",
-                "flushall", "config|set")) {
+                "flushall", "script|flush", "config|set")) {
             CHANGED_IN_7_2.put(c, "arguments");
         }
         // 7.2 gives CLIENT KILL's old filter a name of its own (display text ip:port).

@@ -1,0 +1,255 @@
+package io.moon.server.script;
+
+import io.moon.protocol.Reply;
+import io.moon.protocol.Request;
+import io.moon.server.command.CommandSpec;
+import io.moon.server.command.Flags;
+import io.moon.server.Ctx;
+import io.moon.server.Shard;
+import io.moon.storage.Keyspace;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.DebugLib;
+
+/**
+ * One shard's Lua interpreter: its own sandboxed globals (LuaJ values are not thread-safe, so no
+ * shard ever touches another's), the redis library bound to whatever script is running now, and
+ * the instruction hook that enforces SCRIPT KILL and the memory budget.
+ *
+ * <p>Owned by its shard thread (created there on first use); not thread-safe. Compiled scripts
+ * come from the server-wide {@link ScriptCache}: running one is a new closure over the shared,
+ * immutable prototype and this shard's globals, nothing is compiled.
+ */
+public final class LuaShard {
+    final Shard shard;
+    final Sandbox.SealedGlobals globals;
+    /** Reply buffer of the commands redis.call runs; reused, the script consumes it at once. */
+    final ByteBuf callOut = Unpooled.buffer(256);
+    final Reply callReply = new Reply();
+    private Ctx nestedHome;
+    private Ctx nestedScratch;
+    private Keyspace scratchOf;
+    private final Hook hook;
+    /** The run in progress, or null. */
+    ScriptRun run;
+
+    LuaShard(final Shard shard) {
+        this.shard = shard;
+        this.hook = new Hook();
+        hook.owner = this;
+        this.globals = Sandbox.build(RedisLib.table(this), hook);
+    }
+
+    /** The shard's engine, created on the shard's thread on first use. */
+    public static LuaShard of(final Shard shard) {
+        LuaShard l = shard.lua;
+        if (l == null) {
+            l = new LuaShard(shard);
+            shard.lua = l;
+        }
+        return l;
+    }
+
+    /** A context for the commands the script runs, over the keyspace the script runs on. */
+    Ctx nested(final Keyspace ks) {
+        if (ks == shard.keyspace) {
+            if (nestedHome == null) {
+                nestedHome = new Ctx(shard, ks);
+            }
+            return nestedHome;
+        }
+        if (scratchOf != ks) {
+            nestedScratch = new Ctx(shard, ks);
+            scratchOf = ks;
+        }
+        return nestedScratch;
+    }
+
+    /**
+     * Runs a compiled script with KEYS and ARGV, writing its reply (or its error) to the
+     * context's reply.
+     */
+    void execute(final ScriptRun r, final Prototype p) {
+        final LuaTable keys = new LuaTable(r.numkeys, 0);
+        final LuaTable argv = new LuaTable(Math.max(0, r.ctx.argc() - 3 - r.numkeys), 0);
+        for (int i = 0; i < r.numkeys; i++) {
+            keys.rawset(i + 1, arg(r.ctx, 3 + i));
+        }
+        for (int i = 3 + r.numkeys; i < r.ctx.argc(); i++) {
+            argv.rawset(i - 2 - r.numkeys, arg(r.ctx, i));
+        }
+        globals.setUnchecked("KEYS", keys);
+        globals.setUnchecked("ARGV", argv);
+        run = r;
+        hook.reset();
+        final ScriptRegistry reg = shard.server.scripts;
+        try {
+            final LuaValue ret = new LuaClosure(p, globals).call();
+            LuaToResp.write(r.ctx.out, ret, r.resp);
+        } catch (final LuaError e) {
+            r.ctx.out.error(ScriptErrors.runtime(e, r.sha, hook.line));
+        } catch (final StackOverflowError e) {
+            r.ctx.out.error("ERR user_script:" + hook.line + ": stack overflow script: " + r.sha + ", on @user_script:" + hook.line + ".");
+        } catch (final OutOfMemoryError e) {
+            // a single huge allocation (string.rep, a giant concat) failed before it happened
+            r.ctx.out.error("ERR user_script:" + hook.line + ": not enough memory script: " + r.sha + ", on @user_script:" + hook.line + ".");
+        } catch (final ScriptRun.Killed e) {
+            r.ctx.out.error("ERR Script killed by user with SCRIPT KILL... script: " + r.sha + ", on @user_script:" + hook.line + ".");
+        } finally {
+            run = null;
+            reg.finished(r);
+            globals.setUnchecked("KEYS", LuaValue.NIL);
+            globals.setUnchecked("ARGV", LuaValue.NIL);
+        }
+    }
+
+    /**
+     * redis.call (raise) and redis.pcall: checks the command as Redis's scriptCall does, runs it
+     * here through a context of its own, and converts its reply.
+     */
+    Varargs runCommand(final Varargs a, final boolean raise) {
+        final ScriptRun r = run;
+        if (a.narg() == 0) {
+            return fail(raise, "ERR Please specify at least one argument for this redis lib call");
+        }
+        final Request req = RedisLib.request(a);
+        if (req == null) {
+            return fail(raise, "ERR Lua redis lib command arguments must be strings or integers");
+        }
+        final CommandSpec spec = RedisLib.spec(r.ctx, req);
+        if (spec == null || spec.handler() == null && spec.multi() == null) {
+            return fail(raise, "ERR Unknown Redis command called from script");
+        }
+        if (!spec.arityOk(req.argc())) {
+            return fail(raise, "ERR Wrong number of args calling Redis command from script");
+        }
+        if (spec.has(Flags.NOSCRIPT)) {
+            return fail(raise, "ERR This Redis command is not allowed from script");
+        }
+        if (spec.has(Flags.WRITE)) {
+            if (r.readOnly) {
+                return fail(raise, "ERR Write commands are not allowed from read-only scripts.");
+            }
+            if (shard.server.config.maxmemory != 0 && spec.has(Flags.DENYOOM) && !r.wrote && !shard.memory.admit(spec)) {
+                return fail(raise, "OOM command not allowed when used memory > 'maxmemory'.");
+            }
+        }
+        if (spec.name().equals("select")) {
+            if (!req.parseLong(1) || req.longValue < 0 || req.longValue >= shard.keyspace.databases()) {
+                return fail(raise, "ERR DB index is out of range");
+            }
+            r.db = (int) req.longValue;
+            return RedisLib.single("ok", "OK");
+        }
+        if (spec.route() == CommandSpec.Route.COORDINATED || spec.handler() == null
+                || spec.route() == CommandSpec.Route.LOCAL && r.ctx.client == null && needsClient(spec)) {
+            return fail(raise, "ERR Moon: '" + spec.fullName() + "' cannot run inside a script");
+        }
+        if (spec.route() == CommandSpec.Route.KEYED) {
+            final String refused = RedisLib.placement(r.ctx, r, spec, req);
+            if (refused != null) {
+                return fail(raise, refused);
+            }
+        }
+        callOut.clear();
+        callReply.bind(callOut, r.resp);
+        final Ctx x = nested(r.ctx.keyspace);
+        x.bind(r.db, req, callReply, spec);
+        x.client = spec.route() == CommandSpec.Route.LOCAL ? r.ctx.client : null;
+        x.blockFor = null;
+        x.proto = r.resp;
+        x.noTouch = r.ctx.noTouch;
+        x.inTransaction = true;
+        x.runCommand();
+        if (spec.has(Flags.WRITE)) {
+            r.wrote = true;
+        }
+        if (RespToLua.isError(callOut)) {
+            final LuaValue err = RespToLua.convert(callOut);
+            if (raise) {
+                throw new ScriptErrors.Raised(err, hook.line);
+            }
+            return err;
+        }
+        return RespToLua.convert(callOut);
+    }
+
+    /** Local commands that work without their connection (the script's client is on another shard). */
+    private static boolean needsClient(final CommandSpec spec) {
+        final String n = spec.parent() != null ? spec.parent().name() : spec.name();
+        return !(n.equals("ping") || n.equals("echo") || n.equals("time") || n.equals("lastsave"));
+    }
+
+    private Varargs fail(final boolean raise, final String text) {
+        final LuaTable err = RedisLib.single("err", text);
+        if (raise) {
+            throw new ScriptErrors.Raised(err, hook.line);
+        }
+        return err;
+    }
+
+    private static LuaString arg(final Ctx c, final int i) {
+        return LuaString.valueOf(java.util.Arrays.copyOfRange(c.buf(), c.off(i), c.off(i) + c.len(i)));
+    }
+
+    /** The line the script is at (the last instruction run by a Lua function), for error texts. */
+    int line() {
+        return hook.line;
+    }
+
+    /**
+     * LuaJ's debug interface, used as the instruction hook: it tracks the line being run (Redis's
+     * errors name it; LuaJ loses the frame of a tail call such as "return redis.call(...)" before
+     * the call runs, so the line is remembered here), and every 10,000 instructions lets the run
+     * check the clock and SCRIPT KILL.
+     */
+    static final class Hook extends DebugLib {
+        private final java.util.ArrayList<LuaClosure> frames = new java.util.ArrayList<>();
+        int line;
+        private int count;
+
+        @Override
+        public void onCall(final LuaClosure c, final Varargs v, final LuaValue[] stack) {
+            super.onCall(c, v, stack);
+            frames.add(c);
+        }
+
+        @Override
+        public void onReturn() {
+            super.onReturn();
+            if (!frames.isEmpty()) {
+                frames.remove(frames.size() - 1);
+            }
+        }
+
+        @Override
+        public void onInstruction(final int pc, final Varargs v, final int top) {
+            super.onInstruction(pc, v, top);
+            final int[] lines = frames.get(frames.size() - 1).p.lineinfo;
+            if (lines != null && pc < lines.length) {
+                line = lines[pc];
+            }
+            if (++count < 10_000) {
+                return;
+            }
+            count = 0;
+            if (owner.run != null) {
+                owner.run.checkpoint();
+            }
+        }
+
+        LuaShard owner;
+
+        void reset() {
+            frames.clear();
+            line = 0;
+        }
+    }
+}

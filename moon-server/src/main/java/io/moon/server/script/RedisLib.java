@@ -1,0 +1,166 @@
+package io.moon.server.script;
+
+import io.moon.protocol.Request;
+import io.moon.server.Ctx;
+import io.moon.server.Version;
+import io.moon.server.command.CommandSpec;
+import io.moon.server.command.CommandTable;
+import io.moon.server.command.Flags;
+import io.moon.server.xshard.LockTable;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The "redis" table scripts see: call, pcall, error_reply, status_reply, sha1hex, log, setresp,
+ * set_repl, replicate_commands, and Redis's constants. redis.call runs the command directly on
+ * the shard the script runs on, through a context of its own (the script's context stays bound).
+ */
+final class RedisLib {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("io.moon.server.script");
+
+    private RedisLib() {
+    }
+
+    static LuaTable table(final LuaShard l) {
+        final LuaTable t = new LuaTable();
+        t.rawset("call", fn(a -> l.runCommand(a, true)));
+        t.rawset("pcall", fn(a -> l.runCommand(a, false)));
+        t.rawset("error_reply", fn(a -> single("err", a.checkjstring(1))));
+        t.rawset("status_reply", fn(a -> single("ok", a.checkjstring(1))));
+        t.rawset("sha1hex", fn(a -> LuaValue.valueOf(ScriptCache.sha1hex(bytes(a.checkstring(1))))));
+        t.rawset("log", fn(a -> {
+            if (a.narg() < 2) {
+                throw new org.luaj.vm2.LuaError("redis.log() requires two arguments or more.");
+            }
+            final int level = a.checkint(1);
+            final StringBuilder s = new StringBuilder();
+            for (int i = 2; i <= a.narg(); i++) {
+                s.append(i > 2 ? " " : "").append(a.arg(i).tojstring());
+            }
+            LOG.log(level >= 3 ? java.util.logging.Level.WARNING : java.util.logging.Level.INFO, s.toString());
+            return LuaValue.NONE;
+        }));
+        t.rawset("LOG_DEBUG", LuaValue.valueOf(0));
+        t.rawset("LOG_VERBOSE", LuaValue.valueOf(1));
+        t.rawset("LOG_NOTICE", LuaValue.valueOf(2));
+        t.rawset("LOG_WARNING", LuaValue.valueOf(3));
+        t.rawset("setresp", fn(a -> {
+            final int v = a.checkint(1);
+            if (v != 2 && v != 3) {
+                throw raised(l, "ERR RESP version must be 2 or 3.");
+            }
+            l.run.resp = v;
+            return LuaValue.NONE;
+        }));
+        t.rawset("set_repl", fn(a -> {
+            final int v = a.checkint(1);
+            if ((v & ~3) != 0) {
+                throw raised(l, "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+            }
+            return LuaValue.NONE; // Moon has no replication yet: the flags are accepted and kept nowhere
+        }));
+        t.rawset("replicate_commands", fn(a -> LuaValue.TRUE));
+        t.rawset("REPL_NONE", LuaValue.valueOf(0));
+        t.rawset("REPL_AOF", LuaValue.valueOf(1));
+        t.rawset("REPL_SLAVE", LuaValue.valueOf(2));
+        t.rawset("REPL_REPLICA", LuaValue.valueOf(2));
+        t.rawset("REPL_ALL", LuaValue.valueOf(3));
+        t.rawset("REDIS_VERSION", LuaValue.valueOf(Version.REDIS_COMPAT));
+        t.rawset("REDIS_VERSION_NUM", LuaValue.valueOf(versionNum(Version.REDIS_COMPAT)));
+        return t;
+    }
+
+    static int versionNum(final String v) {
+        final String[] p = v.split("\\.");
+        return (Integer.parseInt(p[0]) << 16) | (Integer.parseInt(p[1]) << 8) | Integer.parseInt(p[2]);
+    }
+
+    interface Body {
+        Varargs apply(Varargs a);
+    }
+
+    private static VarArgFunction fn(final Body b) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                return b.apply(a);
+            }
+        };
+    }
+
+    static LuaTable single(final String field, final String text) {
+        final LuaTable t = new LuaTable();
+        t.rawset(field, LuaValue.valueOf(text));
+        return t;
+    }
+
+    static ScriptErrors.Raised raised(final LuaShard l, final String text) {
+        return new ScriptErrors.Raised(single("err", text), l.line());
+    }
+
+    static byte[] bytes(final LuaString s) {
+        return java.util.Arrays.copyOfRange(s.m_bytes, s.m_offset, s.m_offset + s.m_length);
+    }
+
+    /** The arguments of redis.call as a request, or null when one is neither a string nor a number. */
+    static Request request(final Varargs a) {
+        final Request r = new Request();
+        for (int i = 1; i <= a.narg(); i++) {
+            final LuaValue v = a.arg(i);
+            if (v.type() == LuaValue.TNUMBER) {
+                r.add(v.tojstring().getBytes(StandardCharsets.US_ASCII));
+            } else if (v.type() == LuaValue.TSTRING) {
+                final LuaString s = v.checkstring();
+                r.add(s.m_bytes, s.m_offset, s.m_length);
+            } else {
+                return null;
+            }
+        }
+        return r;
+    }
+
+    /** Finds the row for a request: the command, or its subcommand; null when unknown. */
+    static CommandSpec spec(final Ctx c, final Request r) {
+        CommandSpec spec = c.server.commands.lookup(r.buf(), r.off(0), r.len(0));
+        if (spec != null && spec.subcommands().length > 0 && r.argc() >= 2) {
+            spec = CommandTable.subcommand(spec, r.buf(), r.off(1), r.len(1));
+        }
+        return spec;
+    }
+
+    /** Whether the keys of a command a script runs may run here now (see LuaShard.runCommand). */
+    static String placement(final Ctx c, final ScriptRun run, final CommandSpec spec, final Request r) {
+        final int keys = spec.keyCount(r);
+        final boolean scratch = c.keyspace != c.shard.keyspace;
+        final int mode = spec.has(Flags.WRITE) ? LockTable.X : LockTable.S;
+        for (int n = 0; n < keys; n++) {
+            final int i = spec.keyArg(r, n);
+            if (scratch ? !declared(run, r, i)
+                    : c.server.shardOf(r.buf(), r.off(i), r.len(i)) != c.shard.id
+                    || !c.shard.locks.idle() && !c.shard.locks.canRunNow(run.db, r.buf(), r.off(i), r.len(i), mode)) {
+                return "ERR Moon: a script accessed a key it did not declare in KEYS and that lives on another"
+                        + " shard or is in use by another operation: declare every key the script touches";
+            }
+        }
+        if (c.server.shardCount() > 1 && spec.reachesOtherKeys(r)) {
+            return "ERR Moon: this command cannot run inside a script on a sharded server";
+        }
+        return null;
+    }
+
+    private static boolean declared(final ScriptRun run, final Request r, final int i) {
+        final Ctx c = run.ctx;
+        for (int k = 0; k < run.numkeys; k++) {
+            if (java.util.Arrays.equals(c.buf(), c.off(3 + k), c.off(3 + k) + c.len(3 + k),
+                    r.buf(), r.off(i), r.off(i) + r.len(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,254 @@
+package io.moon.server.script;
+
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.CoroutineLib;
+import org.luaj.vm2.lib.OneArgFunction;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.TwoArgFunction;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.jse.JseMathLib;
+
+/**
+ * Builds the environment a script runs in: Redis 7.0's Lua 5.1 globals on LuaJ's Lua 5.2, with
+ * the file, OS, module and debug facilities removed and every global table read-only.
+ *
+ * <p>What is there and what is not is documented, with the escape attempts the tests make, in
+ * docs/security/lua-sandbox.md. The read-only protection is in the tables themselves
+ * ({@link Sealed}), not only in a metatable, so rawset, table.insert and setmetatable cannot get
+ * around it.
+ */
+final class Sandbox {
+    /** Longest string a script may build with string.rep (Redis's proto-max-bulk-len default). */
+    static final long MAX_STRING = 512L * 1024 * 1024;
+    static final String READONLY = "Attempt to modify a readonly table";
+
+    private Sandbox() {
+    }
+
+    /** A global table that refuses every change once sealed: Redis 7's readonly tables. */
+    static final class Sealed extends LuaTable {
+        boolean sealed;
+
+        @Override
+        public void rawset(final int key, final LuaValue value) {
+            check();
+            super.rawset(key, value);
+        }
+
+        @Override
+        public void rawset(final LuaValue key, final LuaValue value) {
+            check();
+            super.rawset(key, value);
+        }
+
+        @Override
+        public LuaValue setmetatable(final LuaValue mt) {
+            check();
+            return super.setmetatable(mt);
+        }
+
+        private void check() {
+            if (sealed) {
+                throw new LuaError(READONLY);
+            }
+        }
+    }
+
+    /** The globals table itself, sealed the same way (LuaJ needs a {@link Globals} instance). */
+    static final class SealedGlobals extends Globals {
+        boolean sealed;
+
+        @Override
+        public void rawset(final int key, final LuaValue value) {
+            check();
+            super.rawset(key, value);
+        }
+
+        @Override
+        public void rawset(final LuaValue key, final LuaValue value) {
+            check();
+            super.rawset(key, value);
+        }
+
+        @Override
+        public LuaValue setmetatable(final LuaValue mt) {
+            check();
+            return super.setmetatable(mt);
+        }
+
+        /** KEYS and ARGV are set by the server before each run, as Redis does. */
+        void setUnchecked(final String key, final LuaValue value) {
+            super.rawset(LuaValue.valueOf(key), value);
+        }
+
+        private void check() {
+            if (sealed) {
+                throw new LuaError(READONLY);
+            }
+        }
+    }
+
+    static SealedGlobals build(final LuaTable redis, final org.luaj.vm2.lib.DebugLib hook) {
+        final SealedGlobals g = new SealedGlobals();
+        g.load(new BaseLib());
+        g.load(new PackageLib()); // the string library registers itself through package.loaded
+        g.load(new StringLib());
+        g.load(new TableLib());
+        g.load(new JseMathLib());
+        g.load(new CoroutineLib());
+        LuaC.install(g); // a compiler, and no undumper: binary chunks cannot load
+        g.load(hook); // sets g.debuglib (instruction hook, tracebacks); its "debug" table goes below
+        for (final String gone : new String[] {"dofile", "loadfile", "print", "require", "module", "package",
+                "io", "os", "debug", "luajava", "rawlen"}) {
+            g.rawset(gone, LuaValue.NIL);
+        }
+        g.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
+        final LuaValue load = g.get("load");
+        final VarArgFunction loadstring = new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                final LuaString src = a.checkstring(1);
+                if (src.length() > 0 && src.luaByte(0) == 27) {
+                    return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("attempt to load a binary chunk"));
+                }
+                return load.invoke(LuaValue.varargsOf(src, a.optvalue(2, LuaValue.valueOf("=(load)")),
+                        LuaValue.valueOf("t")));
+            }
+        };
+        g.rawset("loadstring", loadstring);
+        g.rawset("load", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                if (!a.arg1().isstring()) {
+                    return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("only source strings can be loaded"));
+                }
+                return loadstring.invoke(a);
+            }
+        });
+        g.rawset("gcinfo", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                final Runtime rt = Runtime.getRuntime();
+                return LuaValue.valueOf((int) ((rt.totalMemory() - rt.freeMemory()) >> 10));
+            }
+        });
+        final LuaTable table = g.get("table").checktable();
+        g.rawset("unpack", table.get("unpack"));
+        table.rawset("getn", new OneArgFunction() {
+            @Override
+            public LuaValue call(final LuaValue t) {
+                return LuaValue.valueOf(t.checktable().length());
+            }
+        });
+        table.rawset("maxn", new OneArgFunction() {
+            @Override
+            public LuaValue call(final LuaValue t) {
+                double max = 0;
+                LuaValue k = LuaValue.NIL;
+                while (true) {
+                    final Varargs n = t.checktable().next(k);
+                    if ((k = n.arg1()).isnil()) {
+                        return LuaValue.valueOf(max);
+                    }
+                    if (k.type() == LuaValue.TNUMBER) {
+                        max = Math.max(max, k.todouble());
+                    }
+                }
+            }
+        });
+        final LuaTable math = g.get("math").checktable();
+        math.rawset("mod", math.get("fmod"));
+        math.rawset("log10", new OneArgFunction() {
+            @Override
+            public LuaValue call(final LuaValue x) {
+                return LuaValue.valueOf(Math.log10(x.checkdouble()));
+            }
+        });
+        final LuaTable string = g.get("string").checktable();
+        string.rawset("gfind", string.get("gmatch"));
+        string.rawset("dump", new OneArgFunction() {
+            @Override
+            public LuaValue call(final LuaValue f) {
+                throw new LuaError("string.dump is not available in scripts");
+            }
+        });
+        final LuaValue rep = string.get("rep");
+        string.rawset("rep", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                final double n = a.arg(1).checkstring().length() * Math.max(0, a.arg(2).checkdouble());
+                if (n > MAX_STRING) {
+                    throw new LuaError("string.rep: resulting string too large");
+                }
+                return rep.invoke(a);
+            }
+        });
+        final LuaValue rawset = g.get("rawset");
+        final LuaValue setmetatable = g.get("setmetatable");
+        g.rawset("rawset", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                return unpositioned(rawset, a);
+            }
+        });
+        g.rawset("setmetatable", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                return unpositioned(setmetatable, a);
+            }
+        });
+        g.rawset("bit", BitLib.table());
+        g.rawset("redis", redis);
+        // every library table becomes read-only, as in Redis 7
+        for (final String lib : new String[] {"string", "table", "math", "coroutine", "bit", "redis"}) {
+            g.rawset(lib, seal(g.get(lib).checktable()));
+        }
+        final LuaTable mt = new LuaTable();
+        mt.rawset("__index", new TwoArgFunction() {
+            @Override
+            public LuaValue call(final LuaValue t, final LuaValue k) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + k.tojstring() + "'");
+            }
+        });
+        g.setmetatable(mt);
+        g.rawset("_G", g);
+        g.sealed = true;
+        return g;
+    }
+
+    /** Redis raises readonly-table errors of these two functions without a script position. */
+    private static Varargs unpositioned(final LuaValue f, final Varargs a) {
+        try {
+            return f.invoke(a);
+        } catch (final LuaError e) {
+            if (READONLY.equals(e.getMessageObject().tojstring())) {
+                throw new ScriptErrors.Unpositioned(READONLY);
+            }
+            throw e;
+        }
+    }
+
+    /** A sealed copy of a library table. */
+    static Sealed seal(final LuaTable t) {
+        final Sealed s = new Sealed();
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            final Varargs n = t.next(k);
+            if ((k = n.arg1()).isnil()) {
+                break;
+            }
+            s.rawset(k, n.arg(2));
+        }
+        s.sealed = true;
+        return s;
+    }
+}

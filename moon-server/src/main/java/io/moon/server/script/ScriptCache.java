@@ -1,0 +1,92 @@
+package io.moon.server.script;
+
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.compiler.LuaC;
+
+import java.io.ByteArrayInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server-wide script cache: SHA1 of a script's body to its compiled prototype.
+ *
+ * <p>Shared by every shard thread, hence a concurrent map. What it holds is safe to share: a LuaJ
+ * {@link Prototype} is the compiled, immutable form of a chunk (code, constants, nested
+ * prototypes); nothing executing ever writes to it. Each shard wraps it in its own closure over
+ * its own sandboxed globals ({@link LuaShard}), so no Lua value is ever touched by two threads.
+ */
+public final class ScriptCache {
+    /** The chunk name Redis 7 gives scripts; error positions read "user_script:LINE:". */
+    static final String CHUNK = "@user_script";
+
+    private final ConcurrentHashMap<String, Compiled> bySha = new ConcurrentHashMap<>();
+    /** Compilations done, for tests proving that EVALSHA of a cached script compiles nothing. */
+    private final AtomicLong compilations = new AtomicLong();
+
+    /** A compiled script and its shebang flags. */
+    record Compiled(Prototype proto, int flags) {
+    }
+
+    /** The cached script, or null. */
+    Compiled get(final String sha) {
+        return bySha.get(sha);
+    }
+
+    public boolean exists(final String sha) {
+        return bySha.containsKey(sha);
+    }
+
+    public long compilations() {
+        return compilations.get();
+    }
+
+    public int size() {
+        return bySha.size();
+    }
+
+    public void flush() {
+        bySha.clear();
+    }
+
+    /**
+     * Compiles a script's source (binary chunks are refused: LuaJ's undumper is never installed)
+     * and caches it under its SHA1. Throws {@link LuaError} with the compiler's message.
+     */
+    Compiled compile(final String sha, final byte[] body) {
+        final Compiled cached = bySha.get(sha);
+        if (cached != null) {
+            return cached;
+        }
+        if (body.length > 0 && body[0] == 27) {
+            throw new LuaError("user_script: bad binary format (precompiled chunks are not allowed)");
+        }
+        final int flags = Shebang.flags(body);
+        final Prototype p;
+        try {
+            p = LuaC.instance.compile(new ByteArrayInputStream(Shebang.strip(body)), CHUNK);
+        } catch (final java.io.IOException e) {
+            throw new LuaError(e.getMessage());
+        }
+        compilations.incrementAndGet();
+        final Compiled c = new Compiled(p, flags);
+        final Compiled raced = bySha.putIfAbsent(sha, c);
+        return raced != null ? raced : c;
+    }
+
+    /** Lower-case hex SHA1, as SCRIPT LOAD and redis.sha1hex answer. */
+    public static String sha1hex(final byte[] b) {
+        try {
+            final byte[] d = MessageDigest.getInstance("SHA-1").digest(b);
+            final StringBuilder s = new StringBuilder(40);
+            for (final byte x : d) {
+                s.append(Character.forDigit((x >> 4) & 15, 16)).append(Character.forDigit(x & 15, 16));
+            }
+            return s.toString();
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
