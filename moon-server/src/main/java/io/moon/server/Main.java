@@ -1,14 +1,12 @@
 package io.moon.server;
 
 import io.moon.server.config.Config;
-import io.moon.server.config.ConfigException;
 import io.moon.server.config.ConfigFile;
 import io.moon.server.config.Param;
 import io.moon.server.net.Transport;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,14 +59,10 @@ public final class Main {
             return new Launch(null, io.moon.server.wal.CheckAof.run(a.subList(1, a.size()), out, err));
         }
         final boolean checkOnly = a.remove("--check-config");
-        final Config config;
-        try {
-            config = configure(a);
-        } catch (final ConfigException e) {
-            err.println("moon: " + describe(e));
-            return new Launch(null, 1);
-        } catch (final java.io.IOException e) {
-            err.println("moon: cannot read the configuration file: " + e.getMessage());
+        final List<ConfigFile.Problem> problems = new ArrayList<>();
+        final Config config = configure(a, problems);
+        if (!problems.isEmpty()) {
+            err.print(fatal(problems.getFirst()));
             return new Launch(null, 1);
         }
         if (checkOnly) {
@@ -141,32 +135,51 @@ public final class Main {
                 + ", io driver " + transport.label() + why + ", pid " + ProcessHandle.current().pid());
     }
 
-    /** Builds the configuration from an optional file and "--name value" options. */
-    static Config configure(final List<String> args) throws ConfigException, java.io.IOException {
+    /**
+     * Builds the configuration from an optional file and "--name value" options (applied after the
+     * file, as Redis appends them to its text). Every refused directive is added to problems.
+     */
+    static Config configure(final List<String> args, final List<ConfigFile.Problem> problems) {
         final Config config = new Config();
+        final List<ConfigFile.Directive> directives = new ArrayList<>();
         int i = 0;
         if (!args.isEmpty() && !args.get(0).startsWith("--")) {
             final Path file = Path.of(args.get(0));
-            if (!Files.isReadable(file)) {
-                throw new java.io.IOException(file + " is not a readable file");
-            }
-            ConfigFile.apply(config, ConfigFile.parseFile(file));
+            directives.addAll(ConfigFile.parseFile(file));
             config.file(file);
             i = 1;
         }
-        ConfigFile.apply(config, ConfigFile.parseArgs(args.subList(i, args.size())));
-        config.set("dir", config.dir, true); // checks it and makes it absolute, as Redis's chdir does
+        directives.addAll(ConfigFile.parseArgs(args.subList(i, args.size())));
+        ConfigFile.apply(config, directives, problems);
+        try {
+            config.set("dir", config.dir, true); // checks it and makes it absolute, as Redis's chdir does
+        } catch (final io.moon.server.config.ConfigException e) {
+            problems.add(new ConfigFile.Problem("--dir", "dir " + config.dir, e.kind(), "dir", e.reason()));
+        }
         return config;
     }
 
-    private static String describe(final ConfigException e) {
-        return switch (e.kind()) {
-            case UNKNOWN -> e.reason().equals("unexpected argument")
-                    ? "unexpected argument '" + e.param() + "' (options are --name value; see --help)"
-                    : "unknown option '--" + e.param() + "' (see --help)";
-            case IMMUTABLE, PROTECTED -> "option '" + e.param() + "' cannot be changed";
-            case BAD_VALUE -> "bad value for '" + e.param() + "': " + e.reason();
-        };
+    /**
+     * What startup prints for the first refused directive: Redis's block for a file line (with
+     * file:line where Redis says only the line), one line for a command-line option.
+     */
+    static String fatal(final ConfigFile.Problem p) {
+        if (p.line().isEmpty()) {
+            return "moon: " + p.reason() + System.lineSeparator();
+        }
+        if (p.inFile()) {
+            return "\n*** FATAL CONFIG FILE ERROR (Moon " + Version.MOON + ") ***\n"
+                    + "Reading the configuration file, at " + p.origin() + "\n"
+                    + ">>> '" + p.line() + "'\n"
+                    + p.reason() + "\n";
+        }
+        return "moon: " + switch (p.kind()) {
+            case UNKNOWN -> p.reason().equals("unexpected argument")
+                    ? "unexpected argument '" + p.param() + "' (options are --name value; see --help)"
+                    : "unknown option '--" + p.param() + "' (see --help)";
+            case IMMUTABLE, PROTECTED -> "option '" + p.param() + "' cannot be changed";
+            case BAD_VALUE -> "bad value for '" + p.param() + "': " + p.reason();
+        } + System.lineSeparator();
     }
 
     private static void fail(final String message) {
