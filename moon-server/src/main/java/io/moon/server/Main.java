@@ -58,16 +58,14 @@ public final class Main {
         if (!a.isEmpty() && a.getFirst().equals("--check-aof")) {
             return new Launch(null, io.moon.server.wal.CheckAof.run(a.subList(1, a.size()), out, err));
         }
-        final boolean checkOnly = a.remove("--check-config");
+        if (a.remove("--check-config")) {
+            return new Launch(null, CheckConfig.run(a, out));
+        }
         final List<ConfigFile.Problem> problems = new ArrayList<>();
         final Config config = configure(a, problems);
         if (!problems.isEmpty()) {
             err.print(fatal(problems.getFirst()));
             return new Launch(null, 1);
-        }
-        if (checkOnly) {
-            out.println("moon: configuration OK");
-            return new Launch(null, 0);
         }
         return new Launch(config, 0);
     }
@@ -135,28 +133,11 @@ public final class Main {
                 + ", io driver " + transport.label() + why + ", pid " + ProcessHandle.current().pid());
     }
 
-    /**
-     * Builds the configuration from an optional file and "--name value" options (applied after the
-     * file, as Redis appends them to its text). Every refused directive is added to problems.
-     */
+    /** Builds the configuration from an optional file and "--name value" options; problems are added. */
     static Config configure(final List<String> args, final List<ConfigFile.Problem> problems) {
-        final Config config = new Config();
-        final List<ConfigFile.Directive> directives = new ArrayList<>();
-        int i = 0;
-        if (!args.isEmpty() && !args.get(0).startsWith("--")) {
-            final Path file = Path.of(args.get(0));
-            directives.addAll(ConfigFile.parseFile(file));
-            config.file(file);
-            i = 1;
-        }
-        directives.addAll(ConfigFile.parseArgs(args.subList(i, args.size())));
-        ConfigFile.apply(config, directives, problems);
-        try {
-            config.set("dir", config.dir, true); // checks it and makes it absolute, as Redis's chdir does
-        } catch (final io.moon.server.config.ConfigException e) {
-            problems.add(new ConfigFile.Problem("--dir", "dir " + config.dir, e.kind(), "dir", e.reason()));
-        }
-        return config;
+        final ConfigFile.Loaded loaded = ConfigFile.load(args);
+        problems.addAll(loaded.problems());
+        return loaded.config();
     }
 
     /**

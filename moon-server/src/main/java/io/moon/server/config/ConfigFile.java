@@ -10,9 +10,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -244,6 +246,51 @@ public final class ConfigFile {
         return out;
     }
 
+    /**
+     * A configuration read from a command line {@code [file] [--name value ...]}.
+     *
+     * @param config   the values (the refused directives left out)
+     * @param setBy    for each parameter set by a directive, the last directive that set it
+     * @param problems every refused directive, in reading order
+     */
+    public record Loaded(Config config, Map<String, Directive> setBy, List<Problem> problems) {
+        /** Where a parameter got its value: its directive, or "(default)". */
+        public Problem problem(final String param, final String reason) {
+            final Directive d = setBy.get(param);
+            return d == null
+                    ? new Problem("(default)", param + " " + config.get(param), ConfigException.Kind.BAD_VALUE, param, reason)
+                    : new Problem(d.origin(), d.line(), ConfigException.Kind.BAD_VALUE, param, reason);
+        }
+    }
+
+    /**
+     * Reads {@code [file] [--name value ...]}: the file (when the first word is not an option),
+     * then the options, applied after it as Redis appends them to the file's text. The file is
+     * remembered for CONFIG REWRITE and INFO; dir is checked and made absolute, as Redis's chdir.
+     */
+    public static Loaded load(final List<String> args) {
+        final Config config = new Config();
+        final List<Directive> directives = new ArrayList<>();
+        int i = 0;
+        if (!args.isEmpty() && !args.getFirst().startsWith("--")) {
+            final Path file = Path.of(args.getFirst());
+            directives.addAll(parseFile(file));
+            config.file(file);
+            i = 1;
+        }
+        directives.addAll(parseArgs(args.subList(i, args.size())));
+        final List<Problem> problems = new ArrayList<>();
+        final Map<String, Directive> setBy = new HashMap<>();
+        apply(config, directives, problems, setBy);
+        final Loaded loaded = new Loaded(config, setBy, problems);
+        try {
+            config.set("dir", config.dir, true);
+        } catch (final ConfigException e) {
+            problems.add(loaded.problem("dir", e.reason()));
+        }
+        return loaded;
+    }
+
     /** Applies directives in order; the first problem is thrown. */
     public static void apply(final Config cfg, final List<Directive> directives) throws ConfigException {
         final List<Problem> problems = new ArrayList<>();
@@ -259,6 +306,11 @@ public final class ConfigFile {
      * {@code save ""} clears.
      */
     public static void apply(final Config cfg, final List<Directive> directives, final List<Problem> problems) {
+        apply(cfg, directives, problems, new HashMap<>());
+    }
+
+    private static void apply(final Config cfg, final List<Directive> directives, final List<Problem> problems,
+                              final Map<String, Directive> setBy) {
         final StringBuilder save = new StringBuilder();
         boolean sawSave = false;
         for (final Directive d : directives) {
@@ -288,6 +340,7 @@ public final class ConfigFile {
                     try {
                         cfg.set("save", save.toString(), true);
                         sawSave = true;
+                        setBy.put("save", d);
                     } catch (final ConfigException e) {
                         save.setLength(0);
                         save.append(before);
@@ -300,6 +353,7 @@ public final class ConfigFile {
                     throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(), "wrong number of arguments");
                 }
                 cfg.set(p.name(), String.join(" ", d.args()), true);
+                setBy.put(p.name(), d);
             } catch (final ConfigException e) {
                 problems.add(new Problem(d.origin(), d.line(), e.kind(), p.name(), e.reason()));
             }

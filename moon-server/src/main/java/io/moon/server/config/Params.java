@@ -174,6 +174,20 @@ final class Params {
                 }
                 return String.join(" ", parts);
             }
+            case "dbfilename", "appendfilename" -> { // Redis's isValidDBfilename / isValidAOFfilename
+                if (normalized.indexOf('/') >= 0) {
+                    throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
+                            p.name() + " can't be a path, just a filename");
+                }
+                return normalized;
+            }
+            case "appenddirname" -> {
+                if (normalized.indexOf('/') >= 0) {
+                    throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
+                            "appenddirname can't be a path, just a dirname");
+                }
+                return normalized;
+            }
             case "hz" -> {
                 final long hz = Long.parseLong(normalized);
                 return Long.toString(Math.max(MIN_HZ, Math.min(MAX_HZ, hz)));
