@@ -159,7 +159,7 @@ public final class ConfigCommands {
             return;
         }
         try {
-            ConfigFile.rewrite(file, c.server.config);
+            io.moon.server.config.ConfigRewrite.rewrite(file, c.server.config);
             c.out.ok();
         } catch (final java.io.IOException e) {
             c.out.error("ERR Rewriting config file: " + e.getMessage());
