@@ -71,13 +71,36 @@ public final class Main {
     }
 
     private static void start(final Config config) {
-        Logging.setup(config);
+        try {
+            Logging.setup(config);
+        } catch (final java.io.IOException e) {
+            fail("Can't open the log file: " + e.getMessage());
+            return;
+        }
         final Transport transport;
         try {
             transport = Transport.select(config.ioDriver);
         } catch (final IllegalStateException e) {
             fail(e.getMessage());
             return;
+        }
+        for (final String line : Banner.starting(config, transport)) {
+            LOG.info(line);
+        }
+        final long fds = Limits.maxFileDescriptors();
+        if (fds > Limits.RESERVED_FDS && config.maxclients + (long) Limits.RESERVED_FDS > fds) {
+            // as Redis (adjustOpenFilesLimit): lower maxclients so that the extra client gets the
+            // max-clients error instead of a failed accept
+            final long lowered = fds - Limits.RESERVED_FDS;
+            LOG.warning("You requested maxclients of " + config.maxclients + " requiring at least "
+                    + (config.maxclients + (long) Limits.RESERVED_FDS) + " max file descriptors, but this process"
+                    + " may open " + fds + " (ulimit -Hn). maxclients has been reduced to " + lowered
+                    + " to compensate for low ulimit.");
+            try {
+                config.set("maxclients", Long.toString(lowered), true);
+            } catch (final io.moon.server.config.ConfigException e) {
+                throw new IllegalStateException(e); // a positive number within maxclients' range
+            }
         }
         io.moon.server.persist.Snapshots.removeLeftovers(config.dir);
         final Server server = new Server(config, transport);

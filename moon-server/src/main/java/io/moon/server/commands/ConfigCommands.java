@@ -108,6 +108,7 @@ public final class ConfigCommands {
                 return;
             }
         }
+        io.moon.server.Logging.loglevel(cfg.loglevel);
         // shards keep a copy of some settings (the access-stamp policy): hand them the new values
         for (int s = 0; s < c.server.shardCount(); s++) {
             final io.moon.server.Shard shard = c.server.shard(s);
