@@ -41,6 +41,12 @@ final class CheckConfig {
         for (final String w : warnings(loaded.config())) {
             out.println("warning: " + w);
         }
+        // a pidfile that cannot be written is a warning at startup (as in Redis), so here too
+        final List<ConfigFile.Problem> pid = new ArrayList<>();
+        writableFile(loaded, "pidfile", pid);
+        for (final ConfigFile.Problem p : pid) {
+            out.println("warning: " + p.oneLine());
+        }
         if (problems.isEmpty()) {
             out.println("Configuration is valid");
             return 0;
@@ -73,7 +79,6 @@ final class CheckConfig {
             }
         }
         writableFile(l, "logfile", out);
-        writableFile(l, "pidfile", out);
         try {
             Transport.select(c.ioDriver);
         } catch (final IllegalStateException | IllegalArgumentException e) {

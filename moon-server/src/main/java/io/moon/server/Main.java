@@ -102,6 +102,8 @@ public final class Main {
                 throw new IllegalStateException(e); // a positive number within maxclients' range
             }
         }
+        final String pidfile = config.get("pidfile");
+        PidFile.write(pidfile, ProcessHandle.current().pid());
         io.moon.server.persist.Snapshots.removeLeftovers(config.dir);
         final Server server = new Server(config, transport);
         if (!"yes".equals(config.get("appendonly"))) {
@@ -116,6 +118,7 @@ public final class Main {
             LOG.info("Received shutdown signal, stopping");
             server.snapshots.onSignal(60_000); // wal steps, then the final snapshot when save points are set
             server.shutdown();
+            PidFile.remove(pidfile); // every exit path (SHUTDOWN, signals) ends here
         }, "moon-shutdown"));
         // SIGTERM and SIGINT as Redis: save when save points are set, then exit 0 (a plain JVM
         // shutdown would exit 143/130)

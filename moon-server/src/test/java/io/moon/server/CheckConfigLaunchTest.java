@@ -146,6 +146,15 @@ class CheckConfigLaunchTest {
     }
 
     @Test
+    void shouldOnlyWarnAboutAPidfileItCannotWrite() {
+        final Path pid = dir.resolve("missing/moon.pid");
+        final Run r = run("--check-config", "--port", "0", "--pidfile", pid.toString());
+        assertEquals(0, r.code(), r.out().toString());
+        assertEquals(List.of("warning: --pidfile: '--pidfile " + pid + "': directory '" + pid.getParent()
+            + "' does not exist", "Configuration is valid"), r.out());
+    }
+
+    @Test
     void shouldWarnWhenMaxclientsExceedsTheDescriptorLimit() {
         final long limit = Limits.maxFileDescriptors();
         Assumptions.assumeTrue(limit > 0 && limit < 1_000_000, "no descriptor limit to compare with");
