@@ -270,7 +270,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** Hands a read batch's replies so far to the socket; stops parsing when the socket is full. */
     private void flushChunk() {
-        if (overOutputLimit()) {
+        if (io.moon.server.pubsub.OutputLimits.closedOverLimit(this)) {
             return;
         }
         home.stats.netOutputBytes += out.readableBytes();
@@ -340,7 +340,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     private void flush() {
         if (out != null && out.isReadable() && !closed) {
-            if (overOutputLimit()) {
+            if (io.moon.server.pubsub.OutputLimits.closedOverLimit(this)) {
                 return;
             }
             home.stats.netOutputBytes += out.readableBytes();
@@ -355,15 +355,6 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         } else if (closeAfterFlush && !closed) {
             close();
         }
-    }
-
-    /** client-output-buffer-limit on replies about to leave (pushed messages check in pushEnd). */
-    private boolean overOutputLimit() {
-        if (io.moon.server.pubsub.OutputLimits.exceeded(this, subs)) {
-            close();
-            return true;
-        }
-        return false;
     }
 
     void setWaiting() {

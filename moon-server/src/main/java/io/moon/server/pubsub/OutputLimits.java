@@ -27,6 +27,18 @@ public final class OutputLimits {
     private OutputLimits() {
     }
 
+    /**
+     * Closes the connection when the replies about to leave take it past its class's limit (pushed
+     * messages check in Connection.pushEnd). On its thread; true when it closed it.
+     */
+    public static boolean closedOverLimit(final Connection c) {
+        if (exceeded(c, c.subscriptions())) {
+            c.close();
+            return true;
+        }
+        return false;
+    }
+
     /** True when the connection went past its class's limit; logs as Redis does. On its thread. */
     public static boolean exceeded(final Connection c, final Subscriptions s) {
         // on every flush of replies: a volatile read and a few compares while no limit is set
