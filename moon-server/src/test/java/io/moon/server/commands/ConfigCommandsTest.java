@@ -107,6 +107,62 @@ class ConfigCommandsTest {
         }
     }
 
+    /** name, a good value other than the default, a refused value. */
+    private static final String[][] SETTABLE = {
+        {"hz", "20", "abc"}, {"timeout", "7", "-1"}, {"maxmemory-policy", "allkeys-lru", "lru"},
+        {"maxclients", "500", "0"}, {"slowlog-max-len", "64", "x"}, {"notify-keyspace-events", "KEA", "KEAQ"},
+        {"tcp-keepalive", "60", "1.5"}, {"appendfsync", "always", "sometimes"}, {"lfu-log-factor", "3", "-3"},
+        {"save", "100 10", "100"}, {"client-output-buffer-limit", "pubsub 1mb 1mb 10", "pubsub 1mb"},
+        {"proto-max-bulk-len", "2mb", "1000"}};
+
+    /** A CONFIG SET command and whether one of its values is refused. */
+    private record SetCase(List<String> cmd, boolean refused) {
+        @Override
+        public String toString() {
+            return String.join(" ", cmd);
+        }
+    }
+
+    @Test
+    void configSetIsAllOrNothing() {
+        try (Harness h = Harness.start(2)) {
+            io.moon.testkit.Props.forAll("CONFIG SET all or nothing", 80, r -> {
+                final List<String[]> pairs = new java.util.ArrayList<>(List.of(SETTABLE));
+                java.util.Collections.shuffle(pairs, new java.util.Random(r.nextLong()));
+                final List<String[]> chosen = pairs.subList(0, r.nextInt(1, 6));
+                final int bad = r.nextBoolean() ? r.nextInt(chosen.size()) : -1;
+                final List<String> cmd = new java.util.ArrayList<>(List.of("CONFIG", "SET"));
+                for (int i = 0; i < chosen.size(); i++) {
+                    cmd.add(chosen.get(i)[0]);
+                    cmd.add(chosen.get(i)[i == bad ? 2 : 1]);
+                }
+                return new SetCase(cmd, bad >= 0);
+            }, c -> {
+                final List<String> names = new java.util.ArrayList<>();
+                for (int i = 2; i < c.cmd().size(); i += 2) {
+                    names.add(c.cmd().get(i));
+                }
+                final Map<Object, Object> before = getMap(h, names.toArray(new String[0]));
+                final Object reply = h.run(c.cmd().toArray(new String[0]));
+                final Map<Object, Object> after = getMap(h, names.toArray(new String[0]));
+                if (c.refused()) {
+                    assertTrue(reply instanceof Resp.Err, String.valueOf(reply));
+                    assertEquals(before, after);
+                } else {
+                    assertEquals(new Resp.Simple("OK"), reply);
+                    assertFalse(before.equals(after), "every chosen value differs from the default");
+                }
+                // back to where it was for the next try
+                final List<String> restore = new java.util.ArrayList<>(List.of("CONFIG", "SET"));
+                before.forEach((k, v) -> {
+                    restore.add((String) k);
+                    restore.add((String) v);
+                });
+                assertOk(h.run(restore.toArray(new String[0])));
+            });
+        }
+    }
+
     @Test
     void shouldRefuseWithRedisErrorTexts() {
         try (Harness h = Harness.start()) {
