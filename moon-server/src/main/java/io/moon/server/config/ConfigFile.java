@@ -56,11 +56,6 @@ public final class ConfigFile {
         static Directive broken(final Problem p) {
             return new Directive(null, List.of(), p.origin(), p.line(), p);
         }
-
-        /** True when it was read from a file (origin is file:line). */
-        public boolean inFile() {
-            return !origin.startsWith("--");
-        }
     }
 
     /**
