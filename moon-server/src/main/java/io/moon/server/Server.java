@@ -100,6 +100,8 @@ public final class Server {
             id.append(Character.forDigit(r.nextInt(16), 16));
         }
         this.runId = id.toString();
+        observe.readiness.check("persistence", () -> snapshots.refuseWrites()
+                ? "last background save failed: writes are refused (MISCONF)" : null);
         if (background) {
             for (final Shard s : shards) {
                 s.startCron();
@@ -204,10 +206,81 @@ public final class Server {
         t.start();
     }
 
+    /** The admin HTTP endpoint while it runs (admin.AdminServer registers itself), else null. */
+    private volatile io.moon.server.admin.AdminServer admin;
+
+    public void admin(final io.moon.server.admin.AdminServer endpoint) {
+        this.admin = endpoint;
+    }
+
+    public io.moon.server.admin.AdminServer admin() {
+        return admin;
+    }
+
+    /** How long {@link #terminate} lets connections finish their command before closing them anyway. */
+    static final long DRAIN_MILLIS = 10_000;
+
+    /**
+     * SIGTERM: /readyz answers 503 first (for admin-shutdown-delay ms while the admin endpoint runs,
+     * so a load balancer can stop sending traffic), then the listeners close, every connection gets
+     * the reply of the command it is running and is closed ({@link #drain}), then the shutdown steps
+     * and the final save run ({@code Snapshots.onSignal}) and the server stops. Call from a thread
+     * of its own.
+     */
+    public void terminate(final long saveTimeoutMillis) {
+        observe.readiness.notReady("shutdown", "shutting down");
+        final long delay = Long.parseLong(config.get("admin-shutdown-delay"));
+        if (admin != null && delay > 0) {
+            try {
+                Thread.sleep(delay);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        drain(DRAIN_MILLIS);
+        snapshots.onSignal(saveTimeoutMillis);
+        shutdown();
+    }
+
+    /**
+     * Stops accepting connections and closes every connection once the command it runs has been
+     * answered (input not yet parsed is dropped; a client blocked in BLPOP and the like is closed at
+     * once). Returns whether all were gone within {@code timeoutMillis}.
+     */
+    public boolean drain(final long timeoutMillis) {
+        for (final Channel ch : listeners) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        final long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (connected.get() > 0 && System.currentTimeMillis() < deadline) {
+            // again every round: a connection accepted just before the listener closed may
+            // register on its shard after an earlier round
+            for (final Shard s : shards) {
+                s.execute(() -> {
+                    for (final Connection c : s.clients().toArray(new Connection[0])) {
+                        c.drain();
+                    }
+                });
+            }
+            try {
+                Thread.sleep(50);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return connected.get() == 0;
+    }
+
     /** Closes listeners and connections and stops the shard threads. Idempotent. */
     public void shutdown() {
         if (!stopped.compareAndSet(false, true)) {
             return;
+        }
+        final io.moon.server.admin.AdminServer a = admin;
+        if (a != null) {
+            a.close();
+            admin = null;
         }
         for (final Channel ch : listeners) {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -28,6 +28,8 @@ public final class Config {
     // typed, hot-read copies (volatile: CONFIG SET on one thread, reads on all shards)
     public volatile int port;
     public volatile String bind;
+    public volatile int adminPort;
+    public volatile String adminBind;
     public volatile String dir;
     public volatile int databases;
     public volatile String requirepass;
@@ -150,6 +152,8 @@ public final class Config {
     private void refresh() throws ConfigException {
         port = (int) num("port");
         bind = values.get("bind");
+        adminPort = (int) num("admin-port");
+        adminBind = values.get("admin-bind");
         dir = values.get("dir");
         databases = (int) num("databases");
         requirepass = values.get("requirepass");

@@ -32,6 +32,11 @@ final class Params {
         integer("maxclients", 10000, 1, UINT_MAX, true, "maximum connected clients"),
         string("unixsocket", "", false, "unix socket path (not supported yet)"),
         integer("tls-port", 0, 0, 65535, false, "TLS port (later)"),
+        // admin HTTP (/metrics, /healthz, /readyz)
+        integer("admin-port", 0, 0, 65535, false, "admin HTTP port for /metrics, /healthz, /readyz (0 = off)"),
+        string("admin-bind", "127.0.0.1", false, "address the admin HTTP port listens on"),
+        integer("admin-shutdown-delay", 0, 0, 3_600_000, true,
+                "milliseconds /readyz answers 503 after SIGTERM before Moon stops accepting connections"),
         // moon's threading
         integer("shards", 0, 0, 1024, false, "shard threads (0 = one per available processor)"),
         choice("io-driver", "auto", false, "network driver", "auto", "io_uring", "epoll", "nio"),

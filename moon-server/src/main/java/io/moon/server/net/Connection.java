@@ -701,6 +701,23 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         closeAfterFlush = true;
     }
 
+    /**
+     * Server drain (SIGTERM): reads no more input; the command running now (if any) is answered,
+     * then the connection closes. A blocked client has no reply coming and closes at once.
+     */
+    public void drain() {
+        if (closed || ch == null) {
+            return;
+        }
+        ch.config().setAutoRead(false);
+        closeAfterFlush = true;
+        if (blocked != null) {
+            close();
+        } else if (!waiting) {
+            flush();
+        }
+    }
+
     /** Closes now (CLIENT KILL, limits, timeouts). Must run on this connection's thread. */
     public void close() {
         if (!closed) {
