@@ -49,6 +49,8 @@ public final class Server {
     public final io.moon.server.observe.Observability observe = new io.moon.server.observe.Observability();
     /** SAVE/BGSAVE state and the snapshot writer (persist package); registers with observe. */
     public final io.moon.server.persist.Snapshots snapshots = new io.moon.server.persist.Snapshots(this);
+    /** MONITOR: the connections that see every command (observe.Monitors). */
+    public final io.moon.server.observe.Monitors monitors = new io.moon.server.observe.Monitors();
     /** Pub/Sub subscriptions and delivery across shards. */
     public final io.moon.server.pubsub.PubSub pubsub;
     public final long startMillis = System.currentTimeMillis();

@@ -99,6 +99,7 @@ public final class CommandTable {
                     .local(ConnectionCommands::quit),
             cmd("reset", 1, "noscript loading stale fast no_auth allow_busy").acl("@connection")
                     .local(ConnectionCommands::reset),
+            cmd("monitor", 1, "admin noscript loading stale").local(ConnectionCommands::monitor),
             // ---- transactions --------------------------------------------------------------
             cmd("multi", 1, "noscript loading stale fast allow_busy").acl("@transaction")
                     .local(io.moon.server.tx.TransactionCommands::multi),

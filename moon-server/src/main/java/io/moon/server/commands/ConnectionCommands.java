@@ -187,6 +187,17 @@ public final class ConnectionCommands {
         c.client.closeAfterReply();
     }
 
+    // MONITOR: from now on this connection receives a line for every command the server runs
+    public static void monitor(final Ctx c) {
+        final Connection conn = c.client;
+        if (conn.state().monitor) {
+            return; // Redis ignores a second MONITOR, without a reply
+        }
+        conn.state().monitor = true;
+        c.server.monitors.add(conn);
+        c.out.ok();
+    }
+
     // RESET
     public static void reset(final Ctx c) {
         final Connection conn = c.client;

@@ -151,6 +151,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
         closed = true;
+        if (state.monitor) {
+            server.monitors.remove(this);
+        }
         dropBlocked();
         io.moon.server.tx.TransactionCommands.unwatchAll(this);
         server.pubsub.dropAll(this);
@@ -381,6 +384,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             r.capacity(256);
         }
         r.clear();
+        Dispatcher.ran(this);
         Dispatcher.afterCommand(this);
         afterWaiting();
     }
@@ -407,6 +411,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         final ByteBuf r = op.replyBuffer();
         out.writeBytes(r, r.readerIndex(), r.readableBytes());
         r.release();
+        Dispatcher.ran(this);
         Dispatcher.afterCommand(this);
         afterWaiting();
     }
@@ -516,6 +521,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         replyMark = out.writerIndex();
         out.writeBytes(w.reply, w.reply.readerIndex(), w.reply.readableBytes());
         w.reply.release();
+        Dispatcher.ran(this);
         Dispatcher.afterCommand(this);
         afterWaiting();
     }
@@ -587,6 +593,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                 // CLIENT REPLY: SKIP drops the first command's reply, OFF drops them all
                 if (!state.replyOff && !(i == 0 && state.skipCurrent)) {
                     out.writeBytes(r, start, end - start);
+                }
+                if (server.monitors.active() && io.moon.server.observe.Monitors.shown(b.spec(i))) {
+                    server.monitors.feed(state.db, state.addr, b.request(i));
                 }
             }
             state.skipCurrent = false;
@@ -691,6 +700,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** RESET: back to a fresh connection's state. */
     public void resetState() {
+        if (state.monitor) {
+            server.monitors.remove(this);
+        }
         tx.discard();
         io.moon.server.tx.TransactionCommands.unwatchAll(this);
         state.reset(!server.config.requirepass.isEmpty());

@@ -106,6 +106,10 @@ public final class Dispatcher {
             afterCommand(c);
             return;
         }
+        if (st.monitor && spec.has(Flags.WRITE | Flags.READONLY | Flags.MAY_REPLICATE)) {
+            reject(c, "ERR Replica can't interact with the keyspace"); // Redis: a monitor is a replica
+            return;
+        }
         if (c.subs.active()) {
             final String refused = io.moon.server.pubsub.PubSubCommands.refusal(c, spec);
             if (refused != null) {
@@ -120,10 +124,14 @@ public final class Dispatcher {
     private static void run(final Connection c, final CommandSpec spec) {
         final Shard home = c.home;
         final Request req = c.req;
+        if (spec.has(Flags.SKIP_MONITOR) && c.server.monitors.active()) {
+            c.server.monitors.feed(c.state.db, c.state.addr, req); // scripts: before their own commands
+        }
         switch (spec.route()) {
             case LOCAL -> {
                 home.localContext(c, req, c.reply, spec).runCommand();
                 home.stats.commandsProcessed++; // after it ran, as Redis counts (INFO does not count itself)
+                ran(c);
                 afterCommand(c);
             }
             case KEYED -> {
@@ -164,6 +172,7 @@ public final class Dispatcher {
                         return;
                     }
                     home.stats.commandsProcessed++;
+                    ran(c);
                     afterCommand(c);
                     return;
                 }
@@ -188,6 +197,7 @@ public final class Dispatcher {
             // it replied at once (an argument error): no shard was involved
             c.clearWaiting();
             c.home.stats.commandsProcessed++;
+            ran(c);
             afterCommand(c);
         }
     }
@@ -232,6 +242,14 @@ public final class Dispatcher {
             }
         }
         return server.shardCount() > 1 && spec.reachesOtherKeys(r) ? null : spec;
+    }
+
+    /** A command of this connection ran (not refused by admission): MONITOR sees it. */
+    static void ran(final Connection c) {
+        final io.moon.server.observe.Monitors m = c.server.monitors;
+        if (m.active() && io.moon.server.observe.Monitors.shown(c.state.lastCommand)) {
+            m.feed(c.state.db, c.state.addr, c.req);
+        }
     }
 
     /** After a command's reply is in the output buffer: reply modes and statistics. */

@@ -168,6 +168,9 @@ public final class LuaShard {
         x.noTouch = r.ctx.noTouch;
         x.inTransaction = true;
         x.runCommand();
+        if (shard.server.monitors.active() && io.moon.server.observe.Monitors.shown(spec)) {
+            shard.server.monitors.feed(r.db, "lua", req);
+        }
         if (spec.has(Flags.WRITE)) {
             r.wrote = true;
         }
