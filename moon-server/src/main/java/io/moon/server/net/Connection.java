@@ -768,6 +768,11 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         return (pending == null ? 0 : pending.readableBytes()) + parser.pendingBytes();
     }
 
+    /** Room left in the buffer holding unparsed input (CLIENT LIST qbuf-free). */
+    public int queryBufferFreeBytes() {
+        return pending == null ? 0 : pending.writableBytes();
+    }
+
     /** Bytes of replies not yet handed to the socket plus what the socket still holds (omem). */
     public long outputBufferBytes() {
         final long queued = ch == null ? 0 : ch.unsafe().outboundBuffer() == null ? 0

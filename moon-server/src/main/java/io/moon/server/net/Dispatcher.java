@@ -42,18 +42,21 @@ public final class Dispatcher {
 
         CommandSpec spec = server.commands.lookup(req.buf(), req.off(0), req.len(0));
         if (spec == null) {
+            st.lastCommand = null; // CLIENT LIST cmd=NULL, as Redis
             rejectUnknown(c, req);
             return;
         }
         if (spec.subcommands().length > 0 && req.argc() >= 2) {
             final CommandSpec sub = CommandTable.subcommand(spec, req.buf(), req.off(1), req.len(1));
             if (sub == null) {
+                st.lastCommand = null;
                 reject(c, "ERR unknown subcommand '" + cString(req, 1, 128) + "'. Try "
                         + spec.name().toUpperCase(java.util.Locale.ROOT) + " HELP.");
                 return;
             }
             spec = sub;
         }
+        st.lastCommand = spec; // as Redis: the last command looked up, even if refused or queued
         if (!spec.arityOk(req.argc()) || (spec.handler() == null && spec.multi() == null)) {
             reject(c, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return;
@@ -117,7 +120,6 @@ public final class Dispatcher {
                 return;
             }
         }
-        st.lastCommand = spec;
         run(c, spec);
     }
 
