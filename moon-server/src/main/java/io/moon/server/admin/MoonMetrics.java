@@ -113,6 +113,11 @@ final class MoonMetrics {
                 m -> m.server.snapshots.lastBgsaveOk() ? 1 : 0);
         gauge("redis_rdb_changes_since_last_save", "writes since the last successful save",
                 m -> m.server.snapshots.changesSinceLastSave());
+        gauge("redis_pubsub_channels", "channels with subscribers", m -> m.server.pubsub.channelCount());
+        gauge("redis_pubsub_patterns", "patterns with subscribers", m -> m.server.pubsub.patternCount());
+        gauge("redis_pubsub_shard_channels", "shard channels with subscribers",
+                m -> m.server.pubsub.shardChannelCount());
+        gauge("redis_number_of_cached_scripts", "scripts in the script cache", m -> m.server.scripts.cache.size());
         gauge("moon_shards", "shard threads", m -> m.server.shardCount());
         gauge("moon_ready", "1 when /readyz answers 200", m -> m.server.observe.readiness.isReady() ? 1 : 0);
         for (int i = 0; i < latest.length; i++) {

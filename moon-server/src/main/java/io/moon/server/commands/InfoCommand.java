@@ -337,7 +337,7 @@ public final class InfoCommand {
         line(sb, "used_memory_vm_eval", 0);
         line(sb, "used_memory_lua_human", "0B");
         line(sb, "used_memory_scripts_eval", 0);
-        line(sb, "number_of_cached_scripts", 0);
+        line(sb, "number_of_cached_scripts", s.scripts.cache.size());
         line(sb, "number_of_functions", 0);
         line(sb, "number_of_libraries", 0);
         line(sb, "used_memory_vm_functions", 0);
@@ -435,9 +435,9 @@ public final class InfoCommand {
         line(sb, "current_eviction_exceeded_time", 0);
         line(sb, "keyspace_hits", ks.keyspaceHits);
         line(sb, "keyspace_misses", ks.keyspaceMisses);
-        line(sb, "pubsub_channels", 0);
-        line(sb, "pubsub_patterns", 0);
-        line(sb, "pubsubshard_channels", 0);
+        line(sb, "pubsub_channels", s.pubsub.channelCount());
+        line(sb, "pubsub_patterns", s.pubsub.patternCount());
+        line(sb, "pubsubshard_channels", s.pubsub.shardChannelCount());
         line(sb, "latest_fork_usec", 0);
         line(sb, "total_forks", 0);
         line(sb, "migrate_cached_sockets", 0);
