@@ -81,6 +81,25 @@ class AdminServerTest {
     }
 
     @Test
+    void shouldReportAShardBusyWithALongScript() throws Exception {
+        // a script that spins for 2 s holds its shard's event loop, as a long command would
+        final String spin = "local s = redis.call('TIME') repeat local n = redis.call('TIME')"
+                + " until (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 2000000 return 1";
+        try (TestServer t = TestServer.start(2);
+             io.moon.server.testing.RawClient c = new io.moon.server.testing.RawClient(t.port)) {
+            final int port = AdminServer.start(t.server, "127.0.0.1", 0).port();
+            assertEquals(200, Http.get(port, "/healthz").statusCode());
+            c.send(io.moon.server.testing.Resp.command("EVAL", spin, "0"));
+            Thread.sleep(200);
+            final HttpResponse<String> h = Http.get(port, "/healthz");
+            assertEquals(503, h.statusCode());
+            assertTrue(h.body().matches("shard [01]: event loop did not answer within 1000 ms\n"), h.body());
+            assertEquals(1L, c.read(), "the script ends on its own");
+            assertEquals(200, Http.get(port, "/healthz").statusCode());
+        }
+    }
+
+    @Test
     void shouldNameEveryStuckShard() {
         try (TestServer t = TestServer.start(3)) {
             final int port = AdminServer.start(t.server, "127.0.0.1", 0).port();
