@@ -89,6 +89,15 @@ final class MoonMetrics {
 
     private void register() {
         gauge("redis_up", "1 while the server answers", m -> 1);
+        // an info metric, registered with the Prometheus client directly: Micrometer's naming would
+        // drop the _info suffix from a gauge
+        io.prometheus.metrics.core.metrics.Info.builder().name("redis_instance_info")
+                .help("the server's identity as labels").labelNames("redis_version", "redis_mode", "role", "run_id",
+                        "tcp_port", "process_id", "moon_version")
+                .register(registry.getPrometheusRegistry())
+                .addLabelValues(io.moon.server.Version.REDIS_COMPAT, "standalone", "master", server.runId,
+                        Integer.toString(server.config.port), Long.toString(ProcessHandle.current().pid()),
+                        io.moon.server.Version.MOON);
         gauge("redis_uptime_in_seconds", "seconds since the server started", m -> m.server.uptimeSeconds());
         gauge("redis_start_time_seconds", "unix time the server started", m -> m.server.startMillis / 1000);
         gauge("redis_connected_clients", "client connections", m -> m.totals.clients);

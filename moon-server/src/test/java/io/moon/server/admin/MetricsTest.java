@@ -19,6 +19,10 @@ class MetricsTest {
     /** Every metric the endpoint promises, with its Prometheus type and label names. */
     private static final Object[][] EXPECTED = {
         {"redis_up", "gauge", Set.of()},
+        {"redis_instance_info", "gauge", Set.of("redis_version", "redis_mode", "role", "run_id", "tcp_port",
+                "process_id", "moon_version")},
+        {"redis_pubsub_channels", "gauge", Set.of()},
+        {"redis_number_of_cached_scripts", "gauge", Set.of()},
         {"redis_uptime_in_seconds", "gauge", Set.of()},
         {"redis_start_time_seconds", "gauge", Set.of()},
         {"redis_connected_clients", "gauge", Set.of()},
@@ -145,6 +149,10 @@ class MetricsTest {
                     (long) m.get("redis_rdb_last_save_timestamp_seconds").value());
             assertEquals(shards, (long) m.get("moon_shards").value());
             assertEquals(1, (long) m.get("redis_up").value());
+            final PromText.Sample id = m.get("redis_instance_info").samples.get(0);
+            assertEquals(info.get("redis_version"), id.labels().get("redis_version"));
+            assertEquals(info.get("run_id"), id.labels().get("run_id"));
+            assertEquals(info.get("role"), id.labels().get("role"));
 
             assertEquals(n + 1, (long) m.get("redis_commands_total").value("cmd", "set"));
             assertEquals(sub(info.get("cmdstat_set"), "calls"), (long) m.get("redis_commands_total").value("cmd", "set"));
