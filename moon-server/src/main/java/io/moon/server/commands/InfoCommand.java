@@ -60,6 +60,10 @@ public final class InfoCommand {
         long[] expires;
         long[] avgTtl;
         int clients;
+        /** Largest query and output buffer of a client now, and all clients' buffer bytes. */
+        long maxInput;
+        long maxOutput;
+        long clientBytes;
         long blockedClients;
         long blockedWithTimeout;
         long blockingKeys;
@@ -122,6 +126,13 @@ public final class InfoCommand {
                     s.avgTtl[d] = db.avgTtlMillis();
                 }
                 s.clients = x.shard.clients().size();
+                for (final io.moon.server.net.Connection conn : x.shard.clients()) {
+                    final long in = conn.queryBufferBytes() + conn.argvBytes();
+                    final long out = conn.outputBufferBytes();
+                    s.maxInput = Math.max(s.maxInput, in);
+                    s.maxOutput = Math.max(s.maxOutput, out);
+                    s.clientBytes += in + out + conn.readBufferBytes();
+                }
                 s.blockedClients = x.shard.blocked.blockedClients;
                 s.blockedWithTimeout = x.shard.blocked.blockedWithTimeout;
                 s.blockingKeys = x.shard.blocked.keyCount();
@@ -158,6 +169,9 @@ public final class InfoCommand {
                     total.pipelineBatchCommands += s.pipelineBatchCommands;
                     total.keyspaceBytes += s.keyspaceBytes;
                     total.clients += s.clients;
+                    total.maxInput = Math.max(total.maxInput, s.maxInput);
+                    total.maxOutput = Math.max(total.maxOutput, s.maxOutput);
+                    total.clientBytes += s.clientBytes;
                     total.blockedClients += s.blockedClients;
                     total.blockedWithTimeout += s.blockedWithTimeout;
                     total.blockingKeys += s.blockingKeys;
@@ -266,8 +280,9 @@ public final class InfoCommand {
         line(sb, "connected_clients", t.clients);
         line(sb, "cluster_connections", 0);
         line(sb, "maxclients", s.config.maxclients);
-        line(sb, "client_recent_max_input_buffer", 0);
-        line(sb, "client_recent_max_output_buffer", 0);
+        // Redis keeps the largest of the last few seconds; Moon reports the largest now
+        line(sb, "client_recent_max_input_buffer", t.maxInput);
+        line(sb, "client_recent_max_output_buffer", t.maxOutput);
         line(sb, "blocked_clients", t.blockedClients);
         line(sb, "tracking_clients", 0);
         line(sb, "clients_in_timeout_table", t.blockedWithTimeout);
@@ -361,7 +376,7 @@ public final class InfoCommand {
         line(sb, "mem_replication_backlog", 0);
         line(sb, "mem_total_replication_buffers", 0);
         line(sb, "mem_clients_slaves", 0);
-        line(sb, "mem_clients_normal", 0);
+        line(sb, "mem_clients_normal", t.clientBytes);
         line(sb, "mem_cluster_links", 0);
         line(sb, "mem_aof_buffer", 0);
         line(sb, "mem_allocator", "jvm-slabs");

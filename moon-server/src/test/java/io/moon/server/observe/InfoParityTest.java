@@ -91,4 +91,23 @@ class InfoParityTest {
         assertEquals(redis.get("Keyspace").get("db0").replaceAll("avg_ttl=\\d+", ""), db0.replaceAll("avg_ttl=\\d+", ""));
         assertEquals(redis.get("Commandstats").keySet(), moon.get("Commandstats").keySet(), "the same commands ran");
     }
+
+    @Test
+    void shouldReportClientBuffersFromTheShards() throws Exception {
+        try (TestServer m = TestServer.start(3); RawClient half = new RawClient(m.port); RawClient o = new RawClient(m.port)) {
+            // half a command: a 100000-byte argument of which 60000 bytes have arrived
+            half.send(("*2\r\n$3\r\nGET\r\n$100000\r\n" + "x".repeat(60_000))
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            long input = 0;
+            final long deadline = System.currentTimeMillis() + 5000;
+            Map<String, Map<String, String>> info = Map.of();
+            while (input < 60_000 && System.currentTimeMillis() < deadline) {
+                info = sections(String.valueOf(o.run("INFO", "everything")));
+                input = Long.parseLong(info.get("Clients").get("client_recent_max_input_buffer"));
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(input >= 60_000, "the half-received argument: " + input);
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    Long.parseLong(info.get("Memory").get("mem_clients_normal")) >= input, "clients' memory");
+        }
+    }
 }
