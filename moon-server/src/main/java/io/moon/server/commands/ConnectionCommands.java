@@ -100,6 +100,7 @@ public final class ConnectionCommands {
             c.client.state().user = user;
             c.out.ok();
         } else {
+            c.shard.stats.aclDeniedAuth++;
             c.out.raw(WRONGPASS);
         }
     }
@@ -144,6 +145,7 @@ public final class ConnectionCommands {
         }
         if (userArg >= 0) {
             if (!authenticate(c, r.argString(userArg), r.buf(), r.off(userArg + 1), r.len(userArg + 1))) {
+                c.shard.stats.aclDeniedAuth++;
                 c.out.raw(WRONGPASS);
                 return;
             }

@@ -54,6 +54,7 @@ public final class InfoCommand {
         long crossShardOps;
         long pipelineBatches;
         long pipelineBatchCommands;
+        long aclDeniedAuth;
         long keyspaceBytes;
         final java.util.TreeMap<String, Long> errors = new java.util.TreeMap<>();
         long[] keys;
@@ -113,6 +114,7 @@ public final class InfoCommand {
                 s.crossShardOps = st.crossShardOps;
                 s.pipelineBatches = st.pipelineBatches;
                 s.pipelineBatchCommands = st.pipelineBatchCommands;
+                s.aclDeniedAuth = st.aclDeniedAuth;
                 s.keyspaceBytes = x.keyspace.memoryBytes();
                 x.shard.memory.refresh(); // publishes this shard's bytes: used_memory is their sum
                 final int dbs = x.keyspace.databases();
@@ -167,6 +169,7 @@ public final class InfoCommand {
                     total.crossShardOps += s.crossShardOps;
                     total.pipelineBatches += s.pipelineBatches;
                     total.pipelineBatchCommands += s.pipelineBatchCommands;
+                    total.aclDeniedAuth += s.aclDeniedAuth;
                     total.keyspaceBytes += s.keyspaceBytes;
                     total.clients += s.clients;
                     total.maxInput = Math.max(total.maxInput, s.maxInput);
@@ -480,7 +483,7 @@ public final class InfoCommand {
         line(sb, "eventloop_duration_cmd_sum", 0);
         line(sb, "instantaneous_eventloop_cycles_per_sec", 0);
         line(sb, "instantaneous_eventloop_duration_usec", 0);
-        line(sb, "acl_access_denied_auth", 0);
+        line(sb, "acl_access_denied_auth", t.aclDeniedAuth);
         line(sb, "acl_access_denied_cmd", 0);
         line(sb, "acl_access_denied_key", 0);
         line(sb, "acl_access_denied_channel", 0);

@@ -37,6 +37,8 @@ class InfoParityTest {
 
     private static Map<String, Map<String, String>> session(final int port) throws Exception {
         try (RawClient c = new RawClient(port); RawClient sub = new RawClient(port); RawClient o = new RawClient(port)) {
+            c.run("AUTH", "nobody", "wrong");
+            c.run("HELLO", "2", "AUTH", "default", "wrong");
             sub.run("SUBSCRIBE", "ch1", "ch2");
             sub.send(Resp.command("PSUBSCRIBE", "p*"));
             sub.read();
@@ -80,13 +82,15 @@ class InfoParityTest {
             {"Stats", "pubsub_channels"}, {"Stats", "pubsub_patterns"}, {"Stats", "pubsubshard_channels"},
             {"Stats", "total_error_replies"}, {"Stats", "keyspace_hits"}, {"Stats", "keyspace_misses"},
             {"Replication", "role"}, {"Replication", "connected_slaves"},
-            {"Errorstats", "errorstat_ERR"}, {"Errorstats", "errorstat_WRONGTYPE"},
+            {"Errorstats", "errorstat_ERR"}, {"Errorstats", "errorstat_WRONGTYPE"}, {"Errorstats", "errorstat_WRONGPASS"},
             {"Cluster", "cluster_enabled"},
             {"Keyspace", "db5"},
         }) {
             assertEquals(redis.get(f[0]).get(f[1]), moon.get(f[0]).get(f[1]), f[0] + " " + f[1]);
         }
         assertEquals(redis.get("Errorstats").keySet(), moon.get("Errorstats").keySet());
+        // a 7.2 field (7.0 has none to compare with): the refused AUTH (HELLO's succeeds without requirepass)
+        assertEquals("1", moon.get("Stats").get("acl_access_denied_auth"));
         final String db0 = moon.get("Keyspace").get("db0");
         assertEquals(redis.get("Keyspace").get("db0").replaceAll("avg_ttl=\\d+", ""), db0.replaceAll("avg_ttl=\\d+", ""));
         assertEquals(redis.get("Commandstats").keySet(), moon.get("Commandstats").keySet(), "the same commands ran");
