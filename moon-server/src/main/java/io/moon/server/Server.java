@@ -173,6 +173,7 @@ public final class Server {
                     @Override
                     protected void initChannel(final Channel ch) {
                         final Shard home = byLoop.get(ch.eventLoop());
+                        io.moon.server.net.Keepalive.apply(ch, config.tcpKeepalive); // read per connection: CONFIG SET
                         ch.pipeline().addLast(new Connection(Server.this, home));
                     }
                 });
@@ -182,8 +183,7 @@ public final class Server {
         if (transport != Transport.LOCAL) {
             b.option(ChannelOption.SO_BACKLOG, Math.max(1, config.tcpBacklog))
                     .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepalive > 0);
+                    .childOption(ChannelOption.TCP_NODELAY, true);
         }
         final Channel ch = b.bind(address).sync().channel();
         listeners.add(ch);

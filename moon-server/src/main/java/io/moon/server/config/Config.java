@@ -39,6 +39,8 @@ public final class Config {
     public volatile String maxmemoryPolicy;
     public volatile long protoMaxBulkLen;
     public volatile long clientQueryBufferLimit;
+    /** client-output-buffer-limit as CONFIG GET shows it (OutputLimits parses it once per change). */
+    public volatile String clientOutputBufferLimit;
     /** notify-keyspace-events as pubsub.Notify's class bits; 0 when off. */
     public volatile int notifyKeyspaceEvents;
     public volatile int hz;
@@ -174,6 +176,7 @@ public final class Config {
         maxmemoryPolicy = values.get("maxmemory-policy");
         protoMaxBulkLen = num("proto-max-bulk-len");
         clientQueryBufferLimit = num("client-query-buffer-limit");
+        clientOutputBufferLimit = values.get("client-output-buffer-limit");
         notifyKeyspaceEvents = io.moon.server.pubsub.Notify.parse(values.get("notify-keyspace-events"));
         hz = (int) num("hz");
         maxclients = (int) Math.min(Integer.MAX_VALUE, num("maxclients"));

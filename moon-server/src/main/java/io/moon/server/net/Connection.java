@@ -273,6 +273,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** Hands a read batch's replies so far to the socket; stops parsing when the socket is full. */
     private void flushChunk() {
+        if (io.moon.server.pubsub.OutputLimits.closedOverLimit(this)) {
+            return;
+        }
         home.stats.netOutputBytes += out.readableBytes();
         final ByteBuf b = out;
         out = null;
@@ -340,6 +343,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     private void flush() {
         if (out != null && out.isReadable() && !closed) {
+            if (io.moon.server.pubsub.OutputLimits.closedOverLimit(this)) {
+                return;
+            }
             home.stats.netOutputBytes += out.readableBytes();
             final ByteBuf b = out;
             out = null;
@@ -741,7 +747,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     void closeIfIdleInternal(final long now, final long timeoutMillis) {
-        if (!waiting && now - state.lastInteractionMillis > timeoutMillis) {
+        // as Redis: blocked (waiting) and subscribed clients are not idle, they wait by design
+        if (!waiting && !subs.active() && now - state.lastInteractionMillis > timeoutMillis) {
             LOG.fine("closing idle client " + id);
             close();
         }
