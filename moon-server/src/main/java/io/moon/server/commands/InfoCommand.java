@@ -226,7 +226,7 @@ public final class InfoCommand {
                         t.perCommand);
                 case "errorstats" -> errorstats(sb, t);
                 case "latencystats" -> io.moon.server.observe.CommandSections.latencystats(sb, server.commands,
-                        t.perCommand);
+                        t.perCommand, server.config.latencyPercentiles);
                 case "cluster" -> sb.append("# Cluster\r\ncluster_enabled:0\r\n");
                 case "keyspace" -> keyspace(sb, t);
                 default -> throw new IllegalStateException(s);

@@ -29,6 +29,8 @@ public final class Config {
     public volatile int port;
     public volatile String bind;
     public volatile int adminPort;
+    /** latency-tracking-info-percentiles, parsed (INFO latencystats). */
+    public volatile double[] latencyPercentiles;
     public volatile String adminBind;
     public volatile String dir;
     public volatile int databases;
@@ -155,6 +157,8 @@ public final class Config {
         port = (int) num("port");
         bind = values.get("bind");
         adminPort = (int) num("admin-port");
+        latencyPercentiles = Params.percentiles(param("latency-tracking-info-percentiles"),
+                values.get("latency-tracking-info-percentiles"));
         adminBind = values.get("admin-bind");
         dir = values.get("dir");
         databases = (int) num("databases");

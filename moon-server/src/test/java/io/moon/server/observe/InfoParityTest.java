@@ -114,4 +114,35 @@ class InfoParityTest {
                     Long.parseLong(info.get("Memory").get("mem_clients_normal")) >= input, "clients' memory");
         }
     }
+
+    /** What a session of latency-tracking-info-percentiles changes shows, values of latencies masked. */
+    private static List<String> percentiles(final int port) throws Exception {
+        final List<String> out = new ArrayList<>();
+        try (RawClient c = new RawClient(port)) {
+            for (final String v : new String[] {"50.5 99 100", "101", "abc", "-1", "", "99.9  50"}) {
+                out.add(String.valueOf(c.run("CONFIG", "SET", "latency-tracking-info-percentiles", v)));
+                out.add(String.valueOf(c.run("CONFIG", "GET", "latency-tracking-info-percentiles")));
+                final String ls = String.valueOf(c.run("INFO", "latencystats"));
+                for (final String l : ls.split("\r\n")) {
+                    if (l.startsWith("latency_percentiles_usec_config|set:")) {
+                        out.add(l.replaceAll("=\\d+\\.\\d{3}", "=N"));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldTakeLatencyPercentilesAsRedis() throws Exception {
+        final List<String> want;
+        try (RedisServer r = RedisServer.start()) {
+            want = percentiles(r.port);
+        }
+        try (TestServer m = TestServer.start(2)) {
+            assertEquals(want, percentiles(m.port));
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(want.contains("latency_percentiles_usec_config|set:p50.5=N,p99=N,p100=N"),
+                want.toString());
+    }
 }
