@@ -146,6 +146,9 @@ public final class LuaShard {
                 return fail(raise, "ERR DB index is out of range");
             }
             r.db = (int) req.longValue;
+            if (shard.server.monitors.active()) {
+                shard.server.monitors.feed(r.db, "lua", req);
+            }
             return RedisLib.single("ok", "OK");
         }
         if (spec.route() == CommandSpec.Route.COORDINATED || spec.handler() == null

@@ -34,6 +34,7 @@ class MonitorTest {
         {"INCR", "k1"},
         {"EXEC"},
         {"EVAL", "redis.call('set',KEYS[1],'1') return 1", "1", "b"},
+        {"EVAL", "redis.call('select','7') redis.call('get',KEYS[1]) return 1", "1", "b"},
         {"PING"},
     };
 
