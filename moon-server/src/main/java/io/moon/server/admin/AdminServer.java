@@ -25,6 +25,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
@@ -47,6 +49,8 @@ import java.util.logging.Logger;
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AdminServer.class.getName());
     static final long HEALTH_BOUND_MILLIS = 1000;
+    /** Keep-alive connections with no request for this long are closed. */
+    static final int IDLE_SECONDS = 120;
     /** Prometheus text exposition format 0.0.4. */
     static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -57,7 +61,8 @@ public final class AdminServer implements AutoCloseable {
     private final MoonMetrics metrics;
     private final Channel channel;
 
-    private AdminServer(final Server server, final String bind, final int port) throws InterruptedException {
+    private AdminServer(final Server server, final String bind, final int port, final int idleSeconds)
+            throws InterruptedException {
         this.server = server;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("moon-admin", true),
                 NioIoHandler.newFactory());
@@ -71,8 +76,10 @@ public final class AdminServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(final Channel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(16 * 1024),
-                                    new Handler());
+                            // an idle connection (a scraper that went away, a slow client) is
+                            // closed after IDLE_SECONDS; requests are small, bodies are refused
+                            ch.pipeline().addLast(new ReadTimeoutHandler(idleSeconds), new HttpServerCodec(),
+                                    new HttpObjectAggregator(16 * 1024), new Handler());
                         }
                     })
                     .bind(new InetSocketAddress(bind, port)).sync().channel();
@@ -86,7 +93,13 @@ public final class AdminServer implements AutoCloseable {
     /** Starts the endpoint on {@code bind}:{@code port} (0 = any free port, for tests). */
     public static AdminServer start(final Server server, final String bind, final int port)
             throws InterruptedException {
-        final AdminServer a = new AdminServer(server, bind, port);
+        return start(server, bind, port, IDLE_SECONDS);
+    }
+
+    /** As above, closing connections idle for {@code idleSeconds} (tests use a short one). */
+    static AdminServer start(final Server server, final String bind, final int port, final int idleSeconds)
+            throws InterruptedException {
+        final AdminServer a = new AdminServer(server, bind, port, idleSeconds);
         server.admin(a);
         return a;
     }
@@ -138,7 +151,7 @@ public final class AdminServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
-            if (!(cause instanceof java.io.IOException)) {
+            if (!(cause instanceof java.io.IOException || cause instanceof ReadTimeoutException)) {
                 LOG.warning("admin HTTP request failed: " + cause);
             }
             ctx.close();

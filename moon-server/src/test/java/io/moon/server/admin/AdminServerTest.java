@@ -141,6 +141,21 @@ class AdminServerTest {
     }
 
     @Test
+    void shouldCloseIdleConnections() throws Exception {
+        try (TestServer t = TestServer.start(1)) {
+            final int port = AdminServer.start(t.server, "127.0.0.1", 0, 1).port();
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5000);
+                final long start = System.nanoTime();
+                assertEquals(-1, s.getInputStream().read(), "closed by the server");
+                final long ms = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(ms >= 800 && ms < 4000, "after about a second: " + ms);
+            }
+            assertEquals(200, Http.get(port, "/healthz").statusCode(), "the endpoint goes on serving");
+        }
+    }
+
+    @Test
     void shouldStopWithTheServer() throws Exception {
         final int port;
         try (TestServer t = TestServer.start(1)) {
