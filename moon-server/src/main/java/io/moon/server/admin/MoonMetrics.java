@@ -140,6 +140,8 @@ final class MoonMetrics {
                     m -> m.latest[s] == null ? 0 : m.latest[s].clients, "shard", shard);
             gauge("moon_event_loop_lag_seconds", "delay before a task posted to the shard's event loop runs",
                     m -> m.probe.lagSeconds(s), "shard", shard);
+            gauge("moon_event_loop_pending_tasks", "messages waiting in the shard's task queue",
+                    m -> pendingTasks(m.server.shard(s).loop()), "shard", shard);
             counter("moon_shard_commands_processed", "commands run on the shard",
                     m -> m.latest[s] == null ? 0 : m.latest[s].commandsProcessed, "shard", shard);
             counter("moon_remote_calls", "commands sent to another shard one at a time (two messages each)",
@@ -185,6 +187,11 @@ final class MoonMetrics {
                         "err", e);
             }
         }
+    }
+
+    /** The loop's task queue length (Netty's queues answer size() from any thread). */
+    private static double pendingTasks(final EventLoop loop) {
+        return loop instanceof io.netty.util.concurrent.SingleThreadEventExecutor e ? e.pendingTasks() : -1;
     }
 
     // ---- scraping ------------------------------------------------------------------------------

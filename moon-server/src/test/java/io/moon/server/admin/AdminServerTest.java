@@ -66,6 +66,8 @@ class AdminServerTest {
                 final double lag = value(m.body(), "moon_event_loop_lag_seconds{shard=\"1\"}");
                 assertTrue(lag >= 1.0, "the stuck shard's lag grows: " + lag);
                 assertTrue(value(m.body(), "moon_event_loop_lag_seconds{shard=\"0\"}") < 1.0);
+                assertTrue(value(m.body(), "moon_event_loop_pending_tasks{shard=\"1\"}") >= 1,
+                        "the lag probe waits in the stuck shard's queue");
                 // readiness is about data and persistence, not liveness
                 assertEquals(200, Http.get(port, "/readyz").statusCode());
             } finally {

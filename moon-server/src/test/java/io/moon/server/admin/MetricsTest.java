@@ -55,6 +55,7 @@ class MetricsTest {
         {"moon_shard_keyspace_bytes", "gauge", Set.of("shard")},
         {"moon_shard_connected_clients", "gauge", Set.of("shard")},
         {"moon_event_loop_lag_seconds", "gauge", Set.of("shard")},
+        {"moon_event_loop_pending_tasks", "gauge", Set.of("shard")},
         {"moon_shard_commands_processed_total", "counter", Set.of("shard")},
         {"moon_remote_calls_total", "counter", Set.of("shard")},
         {"moon_cross_shard_ops_total", "counter", Set.of("shard")},
