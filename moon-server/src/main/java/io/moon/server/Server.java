@@ -102,8 +102,7 @@ public final class Server {
             id.append(Character.forDigit(r.nextInt(16), 16));
         }
         this.runId = id.toString();
-        observe.readiness.check("persistence", () -> snapshots.refuseWrites()
-                ? "last background save failed: writes are refused (MISCONF)" : null);
+        observe.readiness.check("persistence", this::persistenceProblem);
         if (background) {
             for (final Shard s : shards) {
                 s.startCron();
@@ -217,6 +216,24 @@ public final class Server {
 
     public io.moon.server.admin.AdminServer admin() {
         return admin;
+    }
+
+    /**
+     * Why persistence cannot write, or null (/readyz): a failed background save that refuses writes
+     * (MISCONF), or, while snapshots or the append-only file are on, a data directory that is gone or
+     * not writable.
+     */
+    private String persistenceProblem() {
+        if (snapshots.refuseWrites()) {
+            return "last background save failed: writes are refused (MISCONF)";
+        }
+        final String save = config.get("save");
+        final boolean enabled = save != null && !save.isBlank() || "yes".equals(config.get("appendonly"));
+        final java.nio.file.Path dir = java.nio.file.Path.of(config.dir);
+        if (enabled && !(java.nio.file.Files.isDirectory(dir) && java.nio.file.Files.isWritable(dir))) {
+            return "dir " + dir + " is not a writable directory";
+        }
+        return null;
     }
 
     /** How long {@link #terminate} lets connections finish their command before closing them anyway. */

@@ -158,6 +158,22 @@ class AdminServerTest {
     }
 
     @Test
+    void shouldNotBeReadyWhenPersistenceCannotWrite(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path tmp)
+            throws Exception {
+        final java.nio.file.Path dir = java.nio.file.Files.createDirectory(tmp.resolve("data"));
+        try (TestServer t = TestServer.start(2, "dir", dir.toString(), "save", "3600 1")) {
+            final int port = AdminServer.start(t.server, "127.0.0.1", 0).port();
+            assertEquals(200, Http.get(port, "/readyz").statusCode());
+            java.nio.file.Files.delete(dir);
+            final HttpResponse<String> r = Http.get(port, "/readyz");
+            assertEquals(503, r.statusCode());
+            assertEquals("persistence: dir " + dir + " is not a writable directory\n", r.body());
+            t.server.config.set("save", "", false); // persistence off: the directory no longer matters
+            assertEquals(200, Http.get(port, "/readyz").statusCode());
+        }
+    }
+
+    @Test
     void shouldStopWithTheServer() throws Exception {
         final int port;
         try (TestServer t = TestServer.start(1)) {
