@@ -63,6 +63,7 @@ final class MoonMetrics {
         long[] nanos;
         long[] failed;
         long[] rejected;
+        org.HdrHistogram.Histogram[] latency;
         final Map<String, Long> errors = new TreeMap<>();
     }
 
@@ -153,6 +154,7 @@ final class MoonMetrics {
             counter("moon_pipeline_batch_commands", "commands carried by pipeline batches",
                     m -> m.latest[s] == null ? 0 : m.latest[s].pipelineBatchCommands, "shard", shard);
         }
+        registry.getPrometheusRegistry().register(this::latencySummary);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
     }
@@ -187,6 +189,36 @@ final class MoonMetrics {
                         "err", e);
             }
         }
+    }
+
+    /**
+     * redis_latency_percentiles_usec{cmd}: INFO latencystats as a summary (quantiles from
+     * latency-tracking-info-percentiles, sum in microseconds, count of calls recorded). Called by
+     * the registry while it renders, on the admin thread.
+     */
+    private io.prometheus.metrics.model.snapshots.MetricSnapshot latencySummary() {
+        final var summary = io.prometheus.metrics.model.snapshots.SummarySnapshot.builder()
+                .name("redis_latency_percentiles_usec").help("command latency percentiles in microseconds");
+        final double[] ps = server.config.latencyPercentiles;
+        final Totals t = totals;
+        for (final CommandSpec c : server.commands.all()) {
+            final org.HdrHistogram.Histogram h = t.latency[c.id()];
+            if (h == null || h.getTotalCount() == 0) {
+                continue;
+            }
+            final io.prometheus.metrics.model.snapshots.Quantile[] qs =
+                    new io.prometheus.metrics.model.snapshots.Quantile[ps.length];
+            for (int i = 0; i < ps.length; i++) {
+                qs[i] = new io.prometheus.metrics.model.snapshots.Quantile( // 99.9 -> 0.999, not 0.9990000000000001
+                        java.math.BigDecimal.valueOf(ps[i]).movePointLeft(2).doubleValue(),
+                        h.getValueAtPercentile(ps[i]) / 1000.0);
+            }
+            summary.dataPoint(io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot.builder()
+                    .quantiles(io.prometheus.metrics.model.snapshots.Quantiles.of(qs))
+                    .labels(io.prometheus.metrics.model.snapshots.Labels.of("cmd", c.fullName()))
+                    .sum(t.nanos[c.id()] / 1000.0).count(h.getTotalCount()).build());
+        }
+        return summary.build();
     }
 
     /** The loop's task queue length (Netty's queues answer size() from any thread). */
@@ -249,6 +281,7 @@ final class MoonMetrics {
         t.nanos = new long[commands];
         t.failed = new long[commands];
         t.rejected = new long[commands];
+        t.latency = new org.HdrHistogram.Histogram[commands];
         for (final ShardSample s : latest) {
             if (s == null) {
                 continue;
@@ -272,6 +305,13 @@ final class MoonMetrics {
                 t.nanos[c] += s.nanos[c];
                 t.failed[c] += s.failed[c];
                 t.rejected[c] += s.rejected[c];
+                if (s.latency[c] != null) {
+                    if (t.latency[c] == null) {
+                        t.latency[c] = s.latency[c].copy();
+                    } else {
+                        t.latency[c].add(s.latency[c]);
+                    }
+                }
             }
             s.errors.forEach((e, n) -> t.errors.merge(e, n, Long::sum));
         }

@@ -42,6 +42,8 @@ public final class ShardSample {
     public final long[] nanos;
     public final long[] failed;
     public final long[] rejected;
+    /** Copies of the latency histograms of the commands that ran here, else null entries. */
+    public final org.HdrHistogram.Histogram[] latency;
     /** Error replies by their first word (INFO errorstats). */
     public final Map<String, Long> errors = new TreeMap<>();
 
@@ -79,6 +81,13 @@ public final class ShardSample {
         nanos = c.nanos.clone();
         failed = c.failed.clone();
         rejected = c.rejected.clone();
+        latency = new org.HdrHistogram.Histogram[calls.length];
+        for (int id = 0; id < calls.length; id++) {
+            final org.HdrHistogram.Histogram h = c.latency[id];
+            if (h != null && h.getTotalCount() > 0) {
+                latency[id] = h.copy(); // only at scrape time, only for commands that ran
+            }
+        }
         st.errorCounts.forEach((k, v) -> errors.put(k, v[0]));
     }
 

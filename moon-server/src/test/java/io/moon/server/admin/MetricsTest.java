@@ -49,6 +49,7 @@ class MetricsTest {
         {"redis_db_keys", "gauge", Set.of("db")},
         {"redis_db_keys_expiring", "gauge", Set.of("db")},
         {"redis_errors_total", "counter", Set.of("err")},
+        {"redis_latency_percentiles_usec", "summary", Set.of("cmd", "quantile")},
         {"moon_shards", "gauge", Set.of()},
         {"moon_ready", "gauge", Set.of()},
         {"moon_shard_keys", "gauge", Set.of("shard")},
@@ -120,7 +121,12 @@ class MetricsTest {
                 assertTrue(f.help != null && !f.help.isEmpty(), "HELP of " + name);
                 assertTrue(!f.samples.isEmpty(), "samples of " + name);
                 for (final PromText.Sample s : f.samples) {
-                    assertEquals(e[2], s.labels().keySet(), "labels of " + name);
+                    final Set<String> labels = new java.util.HashSet<>((Set<?>) e[2]).stream().map(String::valueOf)
+                            .collect(java.util.stream.Collectors.toSet());
+                    if (!s.name().equals(name)) {
+                        labels.remove("quantile"); // a summary's _sum and _count
+                    }
+                    assertEquals(labels, s.labels().keySet(), "labels of " + s.name());
                 }
             }
             // one series per shard, labelled 0..n-1
@@ -164,6 +170,21 @@ class MetricsTest {
             final double seconds = m.get("redis_commands_duration_seconds_total").value("cmd", "set");
             final long usec = sub(info.get("cmdstat_set"), "usec");
             assertTrue(seconds * 1e6 >= usec && seconds * 1e6 < usec + 1, seconds + " s against usec=" + usec);
+
+            // latency percentiles: INFO latencystats's numbers, as a summary
+            final String[] ls = info.get("latency_percentiles_usec_set").split(",");
+            final PromText.Family lat = m.get("redis_latency_percentiles_usec");
+            assertEquals(Double.parseDouble(ls[0].substring("p50=".length())), lat.value("cmd", "set", "quantile", "0.5"),
+                    0.0011);
+            assertEquals(Double.parseDouble(ls[2].substring("p99.9=".length())),
+                    lat.value("cmd", "set", "quantile", "0.999"), 0.0011);
+            double count = -1;
+            for (final PromText.Sample s : lat.samples) {
+                if (s.name().equals("redis_latency_percentiles_usec_count") && "set".equals(s.labels().get("cmd"))) {
+                    count = s.value();
+                }
+            }
+            assertEquals(n + 1, (long) count);
 
             assertEquals(n, (long) m.get("redis_db_keys").value("db", "db0"));
             assertEquals(3, (long) m.get("redis_db_keys").value("db", "db2"));
