@@ -126,8 +126,7 @@ public final class Main {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(() -> {
                     LOG.info("Received SIG" + name + " scheduling shutdown...");
-                    server.snapshots.onSignal(60_000);
-                    server.shutdown();
+                    server.terminate(60_000); // /readyz 503, drain connections, save, stop
                     System.exit(0);
                 }, "moon-signal").start());
             } catch (final IllegalArgumentException unsupported) {
@@ -152,6 +151,16 @@ public final class Main {
             server.shutdown();
             fail("cannot listen on " + config.bind + " port " + config.port + ": " + e.getMessage());
             return;
+        }
+        if (config.adminPort > 0) {
+            try {
+                bound.add("admin http://" + io.moon.server.admin.AdminServer.start(server, config.adminBind,
+                        config.adminPort).address());
+            } catch (final Exception e) {
+                server.shutdown();
+                fail("cannot listen on admin-bind " + config.adminBind + " admin-port " + config.adminPort + ": " + e);
+                return;
+            }
         }
         final String why = transport == Transport.IO_URING ? "" : " (" + Transport.whyNotBetter(transport) + ")";
         LOG.info("Moon " + Version.MOON + " (Redis " + Version.REDIS_COMPAT + " compatible) ready to accept"

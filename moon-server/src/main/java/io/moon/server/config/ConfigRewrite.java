@@ -55,7 +55,8 @@ public final class ConfigRewrite {
             }
         }
         for (final Param p : cfg.declared()) {
-            if (written.contains(p.name()) || cfg.get(p.name()).equals(p.defaultValue())) {
+            if (written.contains(p.name())
+                    || cfg.get(p.name()).equals(p.defaultValue()) && !p.name().equals(ALWAYS_WRITTEN)) {
                 continue;
             }
             if (!header) {
@@ -68,6 +69,9 @@ public final class ConfigRewrite {
         Files.writeString(tmp, join(out), StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
+
+    /** Redis writes this one even at its default (its rewrite forces the line). */
+    private static final String ALWAYS_WRITTEN = "latency-tracking-info-percentiles";
 
     /** Every parameter with its current value, one directive a line, in declaration order. */
     public static String render(final Config cfg) {

@@ -32,6 +32,11 @@ final class Params {
         integer("maxclients", 10000, 1, UINT_MAX, true, "maximum connected clients"),
         string("unixsocket", "", false, "unix socket path (not supported yet)"),
         integer("tls-port", 0, 0, 65535, false, "TLS port (later)"),
+        // admin HTTP (/metrics, /healthz, /readyz)
+        integer("admin-port", 0, 0, 65535, false, "admin HTTP port for /metrics, /healthz, /readyz (0 = off)"),
+        string("admin-bind", "127.0.0.1", false, "address the admin HTTP port listens on"),
+        integer("admin-shutdown-delay", 0, 0, 3_600_000, true,
+                "milliseconds /readyz answers 503 after SIGTERM before Moon stops accepting connections"),
         // moon's threading
         integer("shards", 0, 0, 1024, false, "shard threads (0 = one per available processor)"),
         choice("io-driver", "auto", false, "network driver", "auto", "io_uring", "epoll", "nio"),
@@ -94,6 +99,7 @@ final class Params {
         integer("slowlog-max-len", 128, 0, LONG_MAX, true, "slow log length"),
         integer("latency-monitor-threshold", 0, 0, LONG_MAX, true, "latency monitor threshold in ms"),
         bool("latency-tracking", true, true, "per-command latency tracking"),
+        string("latency-tracking-info-percentiles", "50 99 99.9", true, "percentiles INFO latencystats prints"),
         string("notify-keyspace-events", "", true, "keyspace notifications"),
         integer("busy-reply-threshold", 5000, 0, LONG_MAX, true, "script time limit in ms", "lua-time-limit"),
         bool("cluster-enabled", false, false, "accepted for compatibility; Moon is standalone"),
@@ -145,7 +151,27 @@ final class Params {
 
     /** Redis's MULTI_ARG_CONFIG: values of several words. */
     static final java.util.Set<String> MULTI_ARG = java.util.Set.of("save", "bind", "client-output-buffer-limit",
-            "oom-score-adj-values");
+            "oom-score-adj-values", "latency-tracking-info-percentiles");
+
+    /** latency-tracking-info-percentiles: numbers within 0..100, as Redis checks them. */
+    static double[] percentiles(final Param p, final String value) throws ConfigException {
+        // one space between numbers, as Redis splits them: "99  50" is refused
+        final String[] words = value.isEmpty() ? new String[0] : value.split(" ", -1);
+        final double[] out = new double[words.length];
+        for (int i = 0; i < words.length; i++) {
+            try {
+                out[i] = Double.parseDouble(words[i]);
+            } catch (final NumberFormatException e) {
+                throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
+                        "Invalid latency-tracking-info-percentiles parameters");
+            }
+            if (!(out[i] >= 0 && out[i] <= 100)) {
+                throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
+                        "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]");
+            }
+        }
+        return out;
+    }
 
     /** Redis's hz bounds (CONFIG_MIN_HZ, CONFIG_MAX_HZ): any value is accepted and kept within them. */
     static final long MIN_HZ = 1;
@@ -159,6 +185,13 @@ final class Params {
         switch (p.name()) {
             case "notify-keyspace-events" -> {
                 return io.moon.server.pubsub.Notify.normalize(normalized);
+            }
+            case "latency-tracking-info-percentiles" -> {
+                final StringBuilder sb = new StringBuilder();
+                for (final double v : percentiles(p, normalized)) {
+                    sb.append(sb.isEmpty() ? "" : " ").append(io.moon.server.observe.CommandSections.label(v));
+                }
+                return sb.toString();
             }
             case "oom-score-adj-values" -> { // three numbers within -2000..2000, as Redis checks them
                 final String[] parts = normalized.trim().split("\\s+");

@@ -332,7 +332,8 @@ class ConfigCommandsTest {
                     "enable-debug-command yes",
                     "requirepass \"with space\\\"quote\"",
                     "client-output-buffer-limit normal 0 0 0 slave 1 2 3 pubsub 4 5 6",
-                    "maxmemory-policy allkeys-lru"), lines);
+                    "maxmemory-policy allkeys-lru",
+                    "latency-tracking-info-percentiles 50 99 99.9"), lines); // Redis writes it even at its default
             // a second rewrite adds no second signature, and the file reads back to the same values
             assertOk(h.run("CONFIG", "SET", "timeout", "30"));
             assertOk(h.run("CONFIG", "REWRITE"));
