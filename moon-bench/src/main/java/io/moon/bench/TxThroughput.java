@@ -11,6 +11,8 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * concurrent connections against a running server (Moon or redis-server) on this machine.
  *
  * <pre>
- * java -cp moon-bench/target/benchmarks.jar io.moon.bench.TxThroughput --port 6379 [--clients 50] [--seconds 10] [--warmup 2] [--mode multi|eval|both]
+ * java -cp moon-bench/target/benchmarks.jar io.moon.bench.TxThroughput --port 6379 [--clients 50] [--seconds 10] [--warmup 2] [--mode multi|eval|both] [--pid PID]
  * </pre>
  *
  * One operation is, per mode:
@@ -36,6 +38,10 @@ import java.util.concurrent.TimeUnit;
  * {@code --warmup} seconds (not counted) each mode runs {@code --seconds}; the report gives
  * operations per second and p50/p99/p99.9/max latency. The sum k1+k2 is read before and after
  * and must not change (each operation moves one unit): a check that the moves were whole.
+ * With {@code --pid} of the server, the CPU time it used during each measured period (all its
+ * threads, from /proc) is reported too, with operations per server CPU-second: on a machine
+ * shared with other work, a server's throughput follows the CPU share the scheduler gives its
+ * threads (a 2-thread server gets more than a 1-thread one), while work per CPU-second does not.
  * Only 127.0.0.1 is connected to; the run is bounded by its durations and socket timeouts.
  */
 public final class TxThroughput {
@@ -51,6 +57,7 @@ public final class TxThroughput {
         int seconds = 10;
         int warmup = 2;
         String mode = "both";
+        long pid = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
@@ -58,10 +65,11 @@ public final class TxThroughput {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--mode" -> mode = args[++i];
+                case "--pid" -> pid = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        measure(port, clients, seconds, warmup, mode, System.out);
+        measure(port, clients, seconds, warmup, mode, pid, System.out);
     }
 
     /**
@@ -70,7 +78,7 @@ public final class TxThroughput {
      * when k1+k2 changed during a mode.
      */
     static long[] measure(final int port, final int clients, final int seconds, final int warmup, final String mode,
-                          final PrintStream out) throws Exception {
+                          final long pid, final PrintStream out) throws Exception {
         if (!List.of("multi", "eval", "both").contains(mode)) {
             throw new IllegalArgumentException("--mode is multi, eval or both, not " + mode);
         }
@@ -91,12 +99,18 @@ public final class TxThroughput {
             final long before = sum(port, keys);
             run(port, clients, warmup, op, replies, null);
             final Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            final long cpu0 = pid > 0 ? cpuMillis(pid) : 0;
             final long ops = run(port, clients, seconds, op, replies, h);
+            final long cpu = pid > 0 ? cpuMillis(pid) - cpu0 : 0;
             final long after = sum(port, keys);
             out.printf("%-6s ops/s %,10.0f   p50 %7.1f us   p99 %7.1f us   p99.9 %8.1f us   max %8.1f us   (%,d ops; sum %s)%n",
                     m, ops / (double) seconds, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
                     h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3, ops,
                     before == after ? "conserved" : "CHANGED " + before + " -> " + after);
+            if (pid > 0) {
+                out.printf("%-6s server cpu %.2f s (%.0f%% of one core), %,.0f ops per server cpu-second%n",
+                        m, cpu / 1e3, cpu / (seconds * 10.0), ops / Math.max(1e-3, cpu / 1e3));
+            }
             if (before != after) {
                 throw new IllegalStateException(m + ": k1+k2 went from " + before + " to " + after + ": a move was not whole");
             }
@@ -156,6 +170,14 @@ public final class TxThroughput {
             }
         }
         return total;
+    }
+
+    /** User + system CPU time of a process, all threads (clock ticks of 10 ms). */
+    static long cpuMillis(final long pid) throws IOException {
+        final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // fields after the command name (which may hold spaces) in parentheses; utime, stime are 14, 15
+        final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
     }
 
     /** Two keys with different hash tags whose slots differ modulo every shard count 2..8. */

@@ -41,10 +41,12 @@ class TxThroughputTest {
             final byte[] b = k[1].getBytes(StandardCharsets.UTF_8);
             assertNotEquals(s.server.shardOf(a, 0, a.length), s.server.shardOf(b, 0, b.length));
             final ByteArrayOutputStream text = new ByteArrayOutputStream();
-            final long[] ops = TxThroughput.measure(s.port, 2, 1, 0, "both", new PrintStream(text, true, StandardCharsets.UTF_8));
+            final long[] ops = TxThroughput.measure(s.port, 2, 1, 0, "both", ProcessHandle.current().pid(), new PrintStream(text, true, StandardCharsets.UTF_8));
             final String out = text.toString(StandardCharsets.UTF_8);
             assertTrue(ops[0] > 0 && ops[1] > 0, out);
             assertTrue(out.contains("multi  ops/s") && out.contains("eval   ops/s"), out);
+            // the in-process server is this JVM: its CPU time is reported for each mode
+            assertTrue(out.contains("multi  server cpu") && out.contains("eval   server cpu"), out);
             try (Jedis j = new Jedis("127.0.0.1", s.port, 10_000)) {
                 // no warm-up: every INCRBY of k1 is a measured operation, and every one has its DECRBY
                 assertEquals(ops[0] + ops[1], Long.parseLong(j.get(k[0])), out);
@@ -56,6 +58,6 @@ class TxThroughputTest {
     @Test
     void shouldRefuseAnUnknownMode() {
         assertThrows(IllegalArgumentException.class,
-                () -> TxThroughput.measure(1, 1, 1, 0, "pipeline", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+                () -> TxThroughput.measure(1, 1, 1, 0, "pipeline", -1, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
     }
 }
