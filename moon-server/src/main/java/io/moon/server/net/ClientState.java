@@ -45,4 +45,13 @@ public final class ClientState {
         noTouch = false;
         monitor = false;
     }
+
+    /** ip:port as CLIENT LIST shows it ([v6]:port for IPv6). */
+    static String address(final java.net.SocketAddress a) {
+        if (a instanceof java.net.InetSocketAddress i) {
+            final String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
+        }
+        return a == null ? "" : a.toString();
+    }
 }
