@@ -221,6 +221,13 @@ public final class LuaShard {
             frames.add(c);
         }
 
+        /** Java functions that report calls (pcall, xpcall) report their return too: keep the pairs. */
+        @Override
+        public void onCall(final org.luaj.vm2.LuaFunction f) {
+            super.onCall(f);
+            frames.add(null);
+        }
+
         @Override
         public void onReturn() {
             super.onReturn();
@@ -232,7 +239,8 @@ public final class LuaShard {
         @Override
         public void onInstruction(final int pc, final Varargs v, final int top) {
             super.onInstruction(pc, v, top);
-            final int[] lines = frames.get(frames.size() - 1).p.lineinfo;
+            final LuaClosure frame = frames.isEmpty() ? null : frames.get(frames.size() - 1);
+            final int[] lines = frame == null ? null : frame.p.lineinfo;
             if (lines != null && pc < lines.length) {
                 line = lines[pc];
             }

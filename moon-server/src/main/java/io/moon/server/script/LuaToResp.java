@@ -33,7 +33,7 @@ final class LuaToResp {
                 final LuaString s = v.checkstring();
                 out.bulk(s.m_bytes, s.m_offset, s.m_length);
             }
-            case LuaValue.TNUMBER -> out.integer((long) v.todouble());
+            case LuaValue.TNUMBER -> out.integer(LuaNumbers.toInt64(v.todouble()));
             case LuaValue.TBOOLEAN -> {
                 if (scriptResp == 2) {
                     if (v.toboolean()) {

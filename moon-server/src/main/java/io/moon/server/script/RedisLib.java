@@ -113,7 +113,8 @@ final class RedisLib {
         for (int i = 1; i <= a.narg(); i++) {
             final LuaValue v = a.arg(i);
             if (v.type() == LuaValue.TNUMBER) {
-                r.add(v.tojstring().getBytes(StandardCharsets.US_ASCII));
+                // Redis formats numbers with %.17g here (not tostring's %.14g) to keep their precision
+                r.add(LuaNumbers.formatG(v.todouble(), 17).getBytes(StandardCharsets.US_ASCII));
             } else if (v.type() == LuaValue.TSTRING) {
                 final LuaString s = v.checkstring();
                 r.add(s.m_bytes, s.m_offset, s.m_length);

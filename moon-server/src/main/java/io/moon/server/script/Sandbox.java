@@ -207,9 +207,21 @@ final class Sandbox {
             }
         });
         g.rawset("bit", BitLib.table());
+        g.rawset("cjson", CjsonLib.table());
+        g.rawset("cmsgpack", CmsgpackLib.table());
+        g.rawset("struct", StructLib.table());
         g.rawset("redis", redis);
+        final LuaValue tostring = g.get("tostring");
+        g.rawset("tostring", new OneArgFunction() {
+            @Override
+            public LuaValue call(final LuaValue v) {
+                // Lua 5.1 prints numbers with %.14g; LuaJ's own form differs for fractions
+                return v.type() == LuaValue.TNUMBER ? LuaValue.valueOf(LuaNumbers.tostring(v.todouble())) : tostring.call(v);
+            }
+        });
         // every library table becomes read-only, as in Redis 7
-        for (final String lib : new String[] {"string", "table", "math", "coroutine", "bit", "redis"}) {
+        for (final String lib : new String[] {"string", "table", "math", "coroutine", "bit", "cjson", "cmsgpack",
+                "struct", "redis"}) {
             g.rawset(lib, seal(g.get(lib).checktable()));
         }
         final LuaTable mt = new LuaTable();
