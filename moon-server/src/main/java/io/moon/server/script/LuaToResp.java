@@ -60,22 +60,22 @@ final class LuaToResp {
 
     private static void table(final Reply out, final LuaTable t, final int scriptResp, final int depth) {
         final LuaValue err = t.rawget("err");
-        if (err.isstring()) {
+        if (err.type() == LuaValue.TSTRING) {
             out.error(errorText(err.tojstring()));
             return;
         }
         final LuaValue ok = t.rawget("ok");
-        if (ok.isstring()) {
+        if (ok.type() == LuaValue.TSTRING) {
             out.simple(ok.tojstring().replace('\r', ' ').replace('\n', ' '));
             return;
         }
         final LuaValue dbl = t.rawget("double");
-        if (dbl.isnumber()) {
+        if (dbl.type() == LuaValue.TNUMBER) {
             out.doubleValue(dbl.todouble());
             return;
         }
         final LuaValue big = t.rawget("big_number");
-        if (big.isstring()) {
+        if (big.type() == LuaValue.TSTRING) {
             if (out.resp3()) {
                 out.raw(Reply.ascii("(" + big.tojstring() + "\r\n"));
             } else {
