@@ -55,7 +55,7 @@ final class ExecOp extends Coordinated {
             if (s.route() != Route.KEYED) {
                 continue;
             }
-            final boolean writeCmd = s.has(Flags.WRITE);
+            final boolean writeCmd = s.mayWrite();
             final int keys = s.keyCount(r);
             for (int n = 0; n < keys; n++) {
                 final int i = s.keyArg(r, n);
@@ -99,7 +99,7 @@ final class ExecOp extends Coordinated {
 
     /** Whether a single-shard command could run on this shard now, given its locks. */
     static boolean free(final io.moon.server.Shard shard, final CommandSpec s, final Request r, final int db) {
-        final int mode = s.has(Flags.WRITE) ? LockTable.X : LockTable.S;
+        final int mode = s.mayWrite() ? LockTable.X : LockTable.S;
         final int keys = s.keyCount(r);
         for (int n = 0; n < keys; n++) {
             final int i = s.keyArg(r, n);
