@@ -97,6 +97,8 @@ public final class LuaShard {
             r.ctx.out.error(ScriptErrors.runtime(e, r.sha, hook.line));
         } catch (final StackOverflowError e) {
             r.ctx.out.error("ERR user_script:" + hook.line + ": stack overflow script: " + r.sha + ", on @user_script:" + hook.line + ".");
+        } catch (final ScriptRun.OutOfMemory e) {
+            r.ctx.out.error("ERR user_script:" + hook.line + ": not enough memory script: " + r.sha + ", on @user_script:" + hook.line + ".");
         } catch (final OutOfMemoryError e) {
             // a single huge allocation (string.rep, a giant concat) failed before it happened
             r.ctx.out.error("ERR user_script:" + hook.line + ": not enough memory script: " + r.sha + ", on @user_script:" + hook.line + ".");
@@ -207,8 +209,8 @@ public final class LuaShard {
     /**
      * LuaJ's debug interface, used as the instruction hook: it tracks the line being run (Redis's
      * errors name it; LuaJ loses the frame of a tail call such as "return redis.call(...)" before
-     * the call runs, so the line is remembered here), and every 10,000 instructions lets the run
-     * check the clock and SCRIPT KILL.
+     * the call runs, so the line is remembered here); every 1,000 instructions it checks the
+     * script's memory growth and every 10,000 the clock and SCRIPT KILL.
      */
     static final class Hook extends DebugLib {
         private final java.util.ArrayList<LuaClosure> frames = new java.util.ArrayList<>();
@@ -244,12 +246,16 @@ public final class LuaShard {
             if (lines != null && pc < lines.length) {
                 line = lines[pc];
             }
-            if (++count < 10_000) {
+            if (++count % 1_000 != 0) {
                 return;
             }
-            count = 0;
-            if (owner.run != null) {
-                owner.run.checkpoint();
+            final ScriptRun r = owner.run;
+            if (r != null) {
+                r.checkMemory();
+                if (count >= 10_000) {
+                    count = 0;
+                    r.checkpoint();
+                }
             }
         }
 

@@ -82,6 +82,18 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /** The next reply's exact bytes, or null when none arrives within the time given. */
+    public byte[] readRawWithin(final int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            return readRaw();
+        } catch (final SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(10_000);
+        }
+    }
+
     /** Sends a command and answers its reply's exact bytes. */
     public byte[] runRaw(final String... args) throws IOException {
         send(Resp.command(args));
