@@ -92,7 +92,14 @@ final class Gather extends Coordinated {
         x.noTouch = noTouch;
         x.client = null;
         x.inTransaction = true;
+        x.scriptMayWiden = !nested();
         x.runCommand();
+        if (x.widen) {
+            // a script asked for every shard: nothing it did in the scratch keyspace is kept
+            widen = true;
+            finish();
+            return;
+        }
 
         boolean anyWrite = false;
         for (int pi = 0; pi < partCount(); pi++) {

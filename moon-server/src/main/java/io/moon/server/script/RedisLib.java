@@ -196,6 +196,18 @@ final class RedisLib {
         return null;
     }
 
+    /** The first key the command names that the script did not declare, or null. */
+    static String undeclared(final ScriptRun run, final CommandSpec spec, final Request r) {
+        final int keys = spec.keyCount(r);
+        for (int n = 0; n < keys; n++) {
+            final int i = spec.keyArg(r, n);
+            if (!declared(run, r, i)) {
+                return new String(r.buf(), r.off(i), r.len(i), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
     private static boolean declared(final ScriptRun run, final Request r, final int i) {
         final Ctx c = run.ctx;
         for (int k = 0; k < run.numkeys; k++) {

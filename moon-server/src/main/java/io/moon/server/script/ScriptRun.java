@@ -18,6 +18,12 @@ final class ScriptRun {
     int resp = 2;
     /** The database redis.call runs in (SELECT inside a script changes only this). */
     int db;
+    /** lua-strict-keys: every key a command names must be declared in KEYS. */
+    boolean strict;
+    /** Whether the script may ask to run again with every shard held (see Ctx.scriptMayWiden). */
+    boolean mayWiden;
+    /** Whether the script touched a key it did not declare, or ran a keyspace-wide command. */
+    boolean undeclared;
     /** Whether a write command ran: the script can no longer be killed. */
     volatile boolean wrote;
     volatile boolean killRequested;
@@ -85,6 +91,13 @@ final class ScriptRun {
         }
         if (killRequested) {
             throw new Killed();
+        }
+    }
+
+    /** Unwinds a script that must run again with every shard held (it has changed nothing). */
+    static final class Widen extends Error {
+        Widen() {
+            super("run with every shard held", null, false, false);
         }
     }
 

@@ -61,6 +61,8 @@ public abstract class Coordinated implements Runnable {
     protected final boolean noTouch;
     /** The reply to the client, written on the coordinator thread. */
     protected final ByteBuf replyBuf = Unpooled.buffer(64);
+    /** Set (on the coordinator, before finishing) when a script asked to run again with every shard held. */
+    public boolean widen;
     protected final Reply reply = new Reply();
 
     private Part[] parts = new Part[4];
@@ -259,6 +261,16 @@ public abstract class Coordinated implements Runnable {
         } else if (conn != null) {
             conn.onCoordinatedDone(this);
         }
+    }
+
+    /** Whether this operation runs inside a held session (a transaction or script step). */
+    protected final boolean nested() {
+        return enclosing != null;
+    }
+
+    /** The command this operation runs. */
+    public final CommandSpec spec() {
+        return cmd;
     }
 
     public final ByteBuf replyBuffer() {
