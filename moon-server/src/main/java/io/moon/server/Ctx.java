@@ -103,6 +103,7 @@ public final class Ctx {
                 && cmd.has(io.moon.server.command.Flags.WRITE);
         final long existedBefore = watched ? existing() : 0;
         final long started = System.nanoTime();
+        keyspace.commandStarts();
         try {
             cmd.handler().run(this);
         } catch (final RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
