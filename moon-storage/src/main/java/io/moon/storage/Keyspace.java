@@ -112,6 +112,13 @@ public final class Keyspace {
          */
         default void created(final int db, final byte[] k, final int ko, final int kl) {
         }
+
+        /**
+         * Fields of the hash past their TTL were deleted (lazily or by the active cycle);
+         * {@code keyDeleted} when that emptied the hash and its key went too.
+         */
+        default void fieldsExpired(final int db, final byte[] k, final int ko, final int kl, final boolean keyDeleted) {
+        }
     }
 
     KeyEvents keyEvents;

@@ -24,6 +24,14 @@ public final class ExpiryNotifier implements Keyspace.KeyEvents {
     }
 
     @Override
+    public void fieldsExpired(final int db, final byte[] k, final int ko, final int kl, final boolean keyDeleted) {
+        Notify.event(server, shard, Notify.HASH, "hexpired", db, k, ko, kl);
+        if (keyDeleted) {
+            Notify.event(server, shard, Notify.GENERIC, "del", db, k, ko, kl);
+        }
+    }
+
+    @Override
     public void evicted(final int db, final byte[] k, final int ko, final int kl) {
         Notify.event(server, shard, Notify.EVICTED, "evicted", db, k, ko, kl);
     }
