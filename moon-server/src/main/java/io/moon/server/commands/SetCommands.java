@@ -234,8 +234,11 @@ public final class SetCommands {
             db.unlinkAndFree(src, hs);
             Notify.event(c, Notify.GENERIC, "del", 1);
         }
+        final boolean had = dst != 0 && SetValues.contains(db, dst, b, r.off(3), r.len(3));
         addOne(c, 2, hd, dst, b, r.off(3), r.len(3));
-        Notify.event(c, Notify.SET, "sadd", 2);
+        if (!had) {
+            Notify.event(c, Notify.SET, "sadd", 2);
+        }
         c.out.raw(Reply.ONE);
     }
 

@@ -166,7 +166,7 @@ class NotificationDiffTest {
             c("HSET", "h", "n", "1"), c("HINCRBY", "h", "n", "2"), c("HINCRBYFLOAT", "h", "n", "0.5"),
             c("HINCRBY", "h", "x", "1"), c("HINCRBYFLOAT", "h2", "x", "1"),
             c("SADD", "{s}a", "1", "2", "3", "4"), c("EVAL", "redis.call('spop', KEYS[1]) return 1", "1", "{s}a"),
-            c("EVAL", "redis.call('spop', KEYS[1], 2) return 1", "1", "{s}a"), c("EVAL", "return #redis.call('spop', KEYS[1], 5)", "1", "{s}a"), c("SPOP", "{s}a"), c("SADD", "{s}b", "x", "y"), c("SMOVE", "{s}b", "{s}c", "x"), c("SMOVE", "{s}b", "{s}c", "zz"),
+            c("EVAL", "redis.call('spop', KEYS[1], 2) return 1", "1", "{s}a"), c("EVAL", "return #redis.call('spop', KEYS[1], 5)", "1", "{s}a"), c("SPOP", "{s}a"), c("SADD", "{s}b", "x", "y"), c("SMOVE", "{s}b", "{s}c", "x"), c("SMOVE", "{s}b", "{s}c", "zz"), c("SADD", "{s}c", "y"),
             c("SMOVE", "{s}b", "{s}c", "y"), c("SADD", "{s}d", "1", "2"), c("SADD", "{s}e", "2", "3"),
             c("SINTERSTORE", "{s}f", "{s}d", "{s}e"), c("SUNIONSTORE", "{s}f", "{s}d", "{s}e"),
             c("SDIFFSTORE", "{s}f", "{s}d", "{s}e"), c("SINTERSTORE", "{s}f", "{s}d", "{s}none"),
