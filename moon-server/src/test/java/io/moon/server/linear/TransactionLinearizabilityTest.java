@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Jepsen-style: concurrent clients over real sockets against 4 shards mix cross-shard transfers
- * (MULTI/EXEC), snapshot reads of every account, register reads and writes (plain and
+ * (MULTI/EXEC, and EVAL over declared and undeclared keys), snapshot reads of every account, register reads and writes (plain and
  * transactional) and WATCH-based compare-and-set, recording when each operation was invoked and
  * when its reply arrived. Each round's history (at most 64 operations, from a known state) must be
  * linearizable (Wing–Gong, {@link Linearizability}), every snapshot must show the conserved sum,

@@ -13,10 +13,9 @@ import java.util.SplittableRandom;
  * indices {@code 0..accounts-1} are accounts (transfers keep their sum), the rest are plain
  * registers (written with unique values, read, compare-and-set under WATCH).
  *
- * <p>To add an operation (an EVAL transfer once scripting lands), implement {@link Operation} and
- * add it to {@link #OPERATIONS}: e.g. run
- * {@code EVAL "local a=redis.call('DECRBY',KEYS[1],ARGV[1]) local b=redis.call('INCRBY',KEYS[2],ARGV[1]) return {a,b}" 2 from to amount}
- * and record it exactly like {@link #TRANSFER} (outputs a and b, same effect).
+ * <p>To add an operation, implement {@link Operation} and add it to {@link #OPERATIONS}. Scripts
+ * take part too: transfers by EVAL over declared keys (run in place or over copies of keys on two
+ * shards) and over undeclared keys (run with every shard held), and a two-register read by EVAL.
  */
 final class Workload {
     /** Keys and per-client context handed to every operation. */
@@ -181,9 +180,57 @@ final class Workload {
         });
     };
 
+    private static final String MOVE = "local a = redis.call('DECRBY', KEYS[1] or ARGV[2], ARGV[1])"
+            + " local b = redis.call('INCRBY', KEYS[2] or ARGV[3], ARGV[1]) return {a, b}";
+
+    /** A transfer by script, over declared keys (KEYS) or over keys it does not declare (ARGV). */
+    private static Operation scriptTransfer(final boolean declared) {
+        return (j, r, k) -> {
+            final int a = k.account(r);
+            final int b = (a + 1 + r.nextInt(k.accounts - 1)) % k.accounts;
+            final long n = 1 + r.nextInt(9);
+            final long t0 = System.nanoTime();
+            final Object out = declared
+                    ? j.eval(MOVE, List.of(k.names[a], k.names[b]), List.of(Long.toString(n)))
+                    : j.eval(MOVE, List.of(), List.of(Long.toString(n), k.names[a], k.names[b]));
+            final long t1 = System.nanoTime();
+            final List<?> ab = (List<?>) out;
+            final long va = (Long) ab.get(0);
+            final long vb = (Long) ab.get(1);
+            return new Recorded(t0, t1, (declared ? "eval" : "eval-undeclared") + " transfer " + a + "->" + b + " "
+                    + n + " = " + va + "," + vb, s -> {
+                if (s[a] - n != va || s[b] + n != vb) {
+                    return null;
+                }
+                final long[] x = s.clone();
+                x[a] = va;
+                x[b] = vb;
+                return x;
+            });
+        };
+    }
+
+    static final Operation EVAL_TRANSFER = scriptTransfer(true);
+    static final Operation EVAL_TRANSFER_UNDECLARED = scriptTransfer(false);
+
+    /** EVAL reading two registers in one script. */
+    static final Operation EVAL_READ_TWO = (j, r, k) -> {
+        final int a = k.register(r);
+        final int b = k.accounts + (a - k.accounts + 1) % k.registers();
+        final long t0 = System.nanoTime();
+        final List<?> out = (List<?>) j.eval("return {redis.call('GET', KEYS[1]) or '0', redis.call('GET', KEYS[2]) or '0'}",
+                List.of(k.names[a], k.names[b]), List.of());
+        final long t1 = System.nanoTime();
+        final long va = parse((String) out.get(0));
+        final long vb = parse((String) out.get(1));
+        return new Recorded(t0, t1, "eval get2 " + a + "," + b + " = " + va + "," + vb,
+                s -> s[a] == va && s[b] == vb ? s : null);
+    };
+
     /** What the clients mix, with repetition as weight. */
     static final List<Operation> OPERATIONS = List.of(
-            TRANSFER, TRANSFER, TRANSFER, READ_ACCOUNTS, READ, READ, WRITE, WRITE_TWO, READ_TWO, CAS);
+            TRANSFER, TRANSFER, EVAL_TRANSFER, EVAL_TRANSFER_UNDECLARED, READ_ACCOUNTS, READ, READ, WRITE, WRITE_TWO,
+            READ_TWO, EVAL_READ_TWO, CAS);
 
     private Workload() {
     }
