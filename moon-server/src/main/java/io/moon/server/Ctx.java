@@ -38,6 +38,14 @@ public final class Ctx {
     /** Set when the command runs inside a cross-shard operation's step (or MULTI/EXEC, a script). */
     public boolean inTransaction;
     /**
+     * Set for a command a connection sent on its own (not in a transaction or a script): a script
+     * that touches keys it did not declare on other shards may then ask to run again with every
+     * shard held, by setting {@link #widen} instead of replying (see script.ScriptWide).
+     */
+    public boolean scriptMayWiden;
+    /** Set by EVAL/EVALSHA: no reply was written, run the script again with every shard held. */
+    public boolean widen;
+    /**
      * Set (on a context of its own) when a keyspace-wide command runs inside a held session that
      * already holds every database: its cross-shard operation then takes no lock and reports to
      * the session (see xshard.HeldSession).
@@ -78,6 +86,8 @@ public final class Ctx {
         this.cmd = cmd;
         this.now = System.currentTimeMillis();
         this.waiter = null;
+        this.scriptMayWiden = false;
+        this.widen = false;
         return this;
     }
 
@@ -93,6 +103,7 @@ public final class Ctx {
                 && cmd.has(io.moon.server.command.Flags.WRITE);
         final long existedBefore = watched ? existing() : 0;
         final long started = System.nanoTime();
+        keyspace.commandStarts();
         try {
             cmd.handler().run(this);
         } catch (final RuntimeException | StackOverflowError | LinkageError | AssertionError e) {

@@ -161,10 +161,13 @@ public final class Shard {
         c.proto = call.out().proto();
         c.noTouch = call.noTouch();
         c.inTransaction = false;
+        c.scriptMayWiden = true;
         stats.commandsProcessed++;
         c.runCommand();
         call.waiter = c.waiter; // it blocked: the connection learns so with the (empty) reply
         c.waiter = null;
+        call.widen = c.widen;
+        c.widen = false;
     }
 
     /** A second context for this thread (serving blocked clients right after a command). */

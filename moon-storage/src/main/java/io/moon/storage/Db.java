@@ -262,6 +262,7 @@ public final class Db {
             events.expired(index, page(addr), keyOffset(addr), keyLength(addr));
         }
         unlinkAndFree(addr, h);
+        keyspace.deletedDb = -1; // a key created after its expiry is new
         keyspace.stats.expiredKeys++;
     }
 
@@ -287,6 +288,10 @@ public final class Db {
         if (watcher != null && Keyspace.awaitable(meta & Entry.KIND_MASK)) {
             watcher.created(index, k, ko, kl);
         }
+        final Keyspace.KeyEvents events = keyspace.keyEvents;
+        if (events != null && (keyspace.deletedDb != index || keyspace.deletedHash != h)) {
+            events.created(index, k, ko, kl);
+        }
         return a;
     }
 
@@ -306,6 +311,8 @@ public final class Db {
 
     /** Removes the entry at addr (whose key hashes to h) from the table and frees its slot. */
     public void unlinkAndFree(final long addr, final long h) {
+        keyspace.deletedDb = index;
+        keyspace.deletedHash = h;
         final byte[] p = slabs.page(addr);
         if (Entry.hasExpire(p, (int) addr)) {
             removeFromExpires(addr);

@@ -61,7 +61,14 @@ final class Gather extends Coordinated {
         x.noTouch = noTouch;
         x.client = null;
         x.inTransaction = true;
+        x.scriptMayWiden = !nested();
         x.runCommand();
+        if (x.widen) {
+            // a script asked for every shard: nothing it did in the scratch keyspace is kept
+            widen = true;
+            finish();
+            return;
+        }
         if (!keys.collect(this, scratch, x.now)) {
             finish();
             return;

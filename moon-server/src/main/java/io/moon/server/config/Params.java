@@ -102,6 +102,7 @@ final class Params {
         string("latency-tracking-info-percentiles", "50 99 99.9", true, "percentiles INFO latencystats prints"),
         string("notify-keyspace-events", "", true, "keyspace notifications"),
         integer("busy-reply-threshold", 5000, 0, LONG_MAX, true, "script time limit in ms", "lua-time-limit"),
+        bool("lua-strict-keys", false, true, "scripts may touch only the keys they declare in KEYS (Moon)"),
         bool("cluster-enabled", false, false, "accepted for compatibility; Moon is standalone"),
         // encodings (effect arrives with collections)
         integer("list-max-listpack-size", -2, Integer.MIN_VALUE, INT_MAX, true, "list node size", "list-max-ziplist-size"),

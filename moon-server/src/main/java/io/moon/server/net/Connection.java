@@ -364,6 +364,12 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** A call to another shard came back (on this thread). */
     void onCallDone(final Call c) {
+        if (c.widen) {
+            c.widen = false;
+            c.replyBuffer().clear();
+            Dispatcher.startWideScript(this, c.spec());
+            return;
+        }
         if (c.waiter != null) {
             final SharedWaiter w = c.waiter;
             c.waiter = null;
@@ -391,6 +397,11 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** A cross-shard operation finished (on this thread). */
     public void onCoordinatedDone(final Coordinated op) {
+        if (op.widen) {
+            op.replyBuffer().release();
+            Dispatcher.startWideScript(this, op.spec());
+            return;
+        }
         if (op instanceof BlockingOutcome b && b.waiter() != null) {
             op.replyBuffer().release();
             enterBlocked(b.waiter());

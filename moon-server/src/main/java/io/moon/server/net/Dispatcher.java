@@ -167,7 +167,13 @@ public final class Dispatcher {
                 if (target == home.id && Call.canRun(home.locks, spec, req, c.state.db)) {
                     // Fast path: this shard owns the keys and nothing is locked against them.
                     final Ctx x = home.localContext(c, req, c.reply, spec);
+                    x.scriptMayWiden = true;
                     x.runCommand();
+                    if (x.widen) {
+                        x.widen = false;
+                        startWideScript(c, spec);
+                        return;
+                    }
                     if (x.waiter != null) {
                         c.enterBlocked(x.waiter); // a blocking command found nothing: no reply yet
                         x.waiter = null;
@@ -188,6 +194,16 @@ public final class Dispatcher {
             case COORDINATED -> startCoordinated(c, spec);
             default -> throw new IllegalStateException();
         }
+    }
+
+    /**
+     * Runs a script again with every shard held (it touched keys it did not declare, on other
+     * shards): a cross-shard operation like any other, answered in Connection.onCoordinatedDone.
+     */
+    static void startWideScript(final Connection c, final CommandSpec spec) {
+        c.home.stats.crossShardOps++;
+        c.setWaiting();
+        io.moon.server.script.ScriptWide.start(c.home.localContext(c, c.req, c.reply, spec));
     }
 
     /** Starts a cross-shard operation; it is counted as processed when it is done (Connection.onCoordinatedDone). */
@@ -228,7 +244,7 @@ public final class Dispatcher {
             }
         }
         if (spec.route() != CommandSpec.Route.KEYED || spec.router() != null || spec.handler() == null
-                || !spec.arityOk(r.argc()) || spec.has(Flags.PROTECTED | Flags.BLOCKING)) {
+                || !spec.arityOk(r.argc()) || spec.has(Flags.PROTECTED | Flags.BLOCKING) || spec.isScript()) {
             return null;
         }
         final int keys = spec.keyCount(r);

@@ -3,7 +3,6 @@ package io.moon.server.tx;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
 import io.moon.server.command.CommandSpec;
-import io.moon.server.command.Flags;
 import io.moon.server.command.CommandSpec.Route;
 import io.moon.server.net.Connection;
 import io.moon.server.xshard.Coordinated;
@@ -50,7 +49,7 @@ final class ExecOp extends Coordinated {
             if (s.route() != Route.KEYED) {
                 continue;
             }
-            final boolean writeCmd = s.has(Flags.WRITE);
+            final boolean writeCmd = s.mayWrite();
             final int keyCount = s.keyCount(r);
             for (int n = 0; n < keyCount; n++) {
                 final int i = s.keyArg(r, n);
@@ -93,7 +92,7 @@ final class ExecOp extends Coordinated {
 
     /** Whether a single-shard command could run on this shard now, given its locks. */
     static boolean free(final io.moon.server.Shard shard, final CommandSpec s, final Request r, final int db) {
-        final int mode = s.has(Flags.WRITE) ? LockTable.X : LockTable.S;
+        final int mode = s.mayWrite() ? LockTable.X : LockTable.S;
         final int keys = s.keyCount(r);
         for (int n = 0; n < keys; n++) {
             final int i = s.keyArg(r, n);

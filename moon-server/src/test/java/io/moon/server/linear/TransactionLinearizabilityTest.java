@@ -104,7 +104,7 @@ class TransactionLinearizabilityTest {
                 pool.shutdownNow();
             }
             assertTrue(rounds >= 3, "only " + rounds + " rounds in the time bound");
-            for (final String kind : List.of("transfer", "eval-transfer", "read-accounts", "eval-read-accounts")) {
+            for (final String kind : List.of("transfer", "eval-transfer", "eval-undeclared", "read-accounts", "eval-read-accounts", "eval-get2")) {
                 assertTrue(kinds.getOrDefault(kind, 0) > 0, "no " + kind + " ran: " + kinds);
             }
             System.out.println("linearizability: " + rounds + " rounds, " + ops + " operations checked " + kinds);

@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  * indices {@code 0..accounts-1} are accounts (transfers keep their sum), the rest are plain
  * registers (written with unique values, read, compare-and-set under WATCH).
  *
- * <p>Transfers and snapshots come in two forms: MULTI/EXEC and EVAL with every key declared in
+ * <p>Scripts also transfer over keys they do not declare (run with every shard held) and read two
+ * registers at once. Transfers and snapshots come in two forms: MULTI/EXEC and EVAL with every key declared in
  * KEYS (so a script spans shards). The EVAL transfer reads both balances, then writes both: a
  * read-modify-write that only an atomic, isolated script keeps exact (two interleaved ones would
  * lose an update, which the model and the conserved sum both catch). To add an operation,
@@ -236,10 +237,48 @@ final class Workload {
         });
     };
 
+    private static final String MOVE_UNDECLARED = "local a = redis.call('DECRBY', ARGV[2], ARGV[1])"
+            + " local b = redis.call('INCRBY', ARGV[3], ARGV[1]) return {a, b}";
+
+    /** A transfer by a script that does not declare its keys (it then runs with every shard held). */
+    static final Operation EVAL_TRANSFER_UNDECLARED = (j, r, k) -> {
+        final int a = k.account(r);
+        final int b = (a + 1 + r.nextInt(k.accounts - 1)) % k.accounts;
+        final long n = 1 + r.nextInt(9);
+        final long t0 = System.nanoTime();
+        final List<?> ab = (List<?>) j.eval(MOVE_UNDECLARED, List.of(), List.of(Long.toString(n), k.names[a], k.names[b]));
+        final long t1 = System.nanoTime();
+        final long va = (Long) ab.get(0);
+        final long vb = (Long) ab.get(1);
+        return new Recorded(t0, t1, "eval-undeclared transfer " + a + "->" + b + " " + n + " = " + va + "," + vb, s -> {
+            if (s[a] - n != va || s[b] + n != vb) {
+                return null;
+            }
+            final long[] x = s.clone();
+            x[a] = va;
+            x[b] = vb;
+            return x;
+        });
+    };
+
+    /** EVAL reading two registers in one script. */
+    static final Operation EVAL_READ_TWO = (j, r, k) -> {
+        final int a = k.register(r);
+        final int b = k.accounts + (a - k.accounts + 1) % k.registers();
+        final long t0 = System.nanoTime();
+        final List<?> out = (List<?>) j.eval("return {redis.call('GET', KEYS[1]) or '0', redis.call('GET', KEYS[2]) or '0'}",
+                List.of(k.names[a], k.names[b]), List.of());
+        final long t1 = System.nanoTime();
+        final long va = parse((String) out.get(0));
+        final long vb = parse((String) out.get(1));
+        return new Recorded(t0, t1, "eval-get2 " + a + "," + b + " = " + va + "," + vb,
+                s -> s[a] == va && s[b] == vb ? s : null);
+    };
+
     /** What the clients mix, with repetition as weight. */
     static final List<Operation> OPERATIONS = List.of(
-            TRANSFER, TRANSFER, EVAL_TRANSFER, EVAL_TRANSFER, READ_ACCOUNTS, EVAL_READ_ACCOUNTS,
-            READ, READ, WRITE, WRITE_TWO, READ_TWO, CAS);
+            TRANSFER, TRANSFER, EVAL_TRANSFER, EVAL_TRANSFER, EVAL_TRANSFER_UNDECLARED, READ_ACCOUNTS,
+            EVAL_READ_ACCOUNTS, READ, READ, WRITE, WRITE_TWO, READ_TWO, EVAL_READ_TWO, CAS);
 
     private Workload() {
     }
