@@ -164,7 +164,7 @@ final class RdbLoadTest {
             h.server.snapshots.onFailedLoad(failed::complete);
             h.server.snapshots.loadAtStartup(null);
             final Exception e = failed.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertTrue(e.getMessage().startsWith("Wrong RDB checksum"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("wrong RDB checksum"), e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.moon.server.persist;
 
 import io.moon.server.testing.Harness;
+import io.moon.storage.rdb.Crc64;
 import io.moon.server.testing.Resp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
