@@ -52,7 +52,16 @@ final class RdbLoader {
     private long expired;
     private long lastLogNanos = System.nanoTime();
 
+    /** Whether a key already present is replaced (DEBUG RELOAD MERGE) rather than an error. */
+    private final boolean replace;
+
     RdbLoader(final Server server, final Snapshots state, final InputStream in, final long size) {
+        this(server, state, in, size, false);
+    }
+
+    RdbLoader(final Server server, final Snapshots state, final InputStream in, final long size,
+              final boolean replace) {
+        this.replace = replace;
         this.server = server;
         this.state = state;
         this.in = in;
@@ -154,7 +163,10 @@ final class RdbLoader {
     private void insert(final Shard shard, final Item r) {
         final Db db = shard.keyspace.db(r.db);
         final byte[] k = r.key;
-        if (db.lookup(k, 0, k.length, Db.hash(k, 0, k.length)) != 0) {
+        final long h = Db.hash(k, 0, k.length);
+        if (replace) {
+            db.delete(k, 0, k.length, h, Long.MIN_VALUE);
+        } else if (db.lookup(k, 0, k.length, h) != 0) {
             insertError = "the file holds key '" + printable(k) + "' of db " + r.db + " twice";
             return;
         }

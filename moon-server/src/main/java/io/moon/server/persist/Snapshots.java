@@ -147,14 +147,10 @@ public final class Snapshots {
     private Coordinated start(final Ctx c, final Path target, final Consumer<io.moon.server.Shard> atCut,
                               final boolean background, final boolean record,
                               final BiConsumer<io.moon.protocol.Reply, String> replyFn) {
-        final CompletableFuture<Void> running = new CompletableFuture<>();
-        synchronized (this) {
-            if (!inProgress.compareAndSet(false, true)) {
-                return null;
-            }
-            current = running;
+        final CompletableFuture<Void> running = begin();
+        if (running == null) {
+            return null;
         }
-        currentStartMillis = System.currentTimeMillis();
         final boolean compress = !"no".equals(server.config.get("rdbcompression"));
         final SnapshotFile file = new SnapshotFile(target, !"no".equals(server.config.get("rdbchecksum")),
                 server.memoryLimit.total(), server.shardCount());
@@ -206,7 +202,6 @@ public final class Snapshots {
                         LOG.info("DB saved on disk");
                     }
                     finished(err, background, record, cutChanges, ioStage);
-                    running.complete(null);
                     if (!background) {
                         home.execute(() -> {
                             replyFn.accept(reply, err);
@@ -220,10 +215,26 @@ public final class Snapshots {
         return op;
     }
 
+    /**
+     * Marks a save running; returns the future to complete when it ends (after {@link #finished}),
+     * or null when one runs already.
+     */
+    CompletableFuture<Void> begin() {
+        final CompletableFuture<Void> running = new CompletableFuture<>();
+        synchronized (this) {
+            if (!inProgress.compareAndSet(false, true)) {
+                return null;
+            }
+            current = running;
+        }
+        currentStartMillis = System.currentTimeMillis();
+        return running;
+    }
+
     /** The running save's completion (set with {@link #inProgress}). */
     private volatile CompletableFuture<Void> current = CompletableFuture.completedFuture(null);
 
-    private void finished(final String err, final boolean background, final boolean record, final long cutChanges,
+    void finished(final String err, final boolean background, final boolean record, final long cutChanges,
                           final boolean ioStage) {
         final long now = System.currentTimeMillis();
         if (err == null && record) {
@@ -237,7 +248,9 @@ public final class Snapshots {
             encodeFailed = err != null && !ioStage;
             lastBgsaveSeconds = (now - currentStartMillis + 999) / 1000;
         }
+        final CompletableFuture<Void> running = current;
         inProgress.set(false);
+        running.complete(null);
     }
 
     /**
