@@ -372,6 +372,7 @@ public final class HashValues {
         if (t.minExpireAt() > nowMillis) {
             return a;
         }
+        db.beforeWrite(h); // a read may expire fields in place: a snapshot being written keeps them
         t.expireDue(nowMillis, Integer.MAX_VALUE);
         if (t.size() == 0) {
             db.unlinkAndFree(a, h);

@@ -42,6 +42,7 @@ final class SnapshotFile {
     private long queuedBytes;
     private long peakQueuedBytes;
     private volatile String failure;
+    private volatile boolean aborted;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     /** Run (on the writer thread) each time the queue drains below its bound: shards resume. */
     private volatile Runnable onRoom = () -> { };
@@ -58,6 +59,11 @@ final class SnapshotFile {
 
     CompletableFuture<Void> done() {
         return done;
+    }
+
+    /** True when a shard could not encode its part (rather than the file failing to write). */
+    boolean aborted() {
+        return aborted;
     }
 
     /** Why the file could not be written, or null. */
@@ -101,6 +107,7 @@ final class SnapshotFile {
 
     /** Makes the save fail with this reason (a shard could not encode its part). */
     void abort(final String why) {
+        aborted = true;
         if (failure == null) {
             failure = why;
         }

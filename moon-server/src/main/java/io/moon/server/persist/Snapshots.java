@@ -19,12 +19,15 @@ import java.util.logging.Logger;
 /**
  * The server's snapshot state (last save, BGSAVE in progress, last status) and the save itself.
  *
- * <p>A save is one {@link Coordinated} operation that read-locks every database on every shard:
- * with all locks held no cross-shard operation is half applied, so the shards' contents together
- * are one point in time. Each shard encodes its entries into its own {@link RdbChunk} under
- * those locks; a background thread then writes header, chunks, EOF and CRC-64 to
- * {@code temp-<pid>.rdb}, fsyncs it, renames it over {@code dbfilename} and fsyncs the directory,
- * so a failed save never touches the previous snapshot.
+ * <p>A save is forkless and takes one point in time across all shards. The cut is one
+ * {@link Coordinated} operation that read-locks every database on every shard: with all locks held
+ * no cross-shard operation is half applied. Under those locks each shard only installs its
+ * {@link ShardSnapshot} (a write barrier per database); the locks are then released and each shard
+ * serializes its entries from its own event loop, in slices, while it keeps serving commands; a
+ * write about to change an entry not yet serialized first serializes the entry's cut-time value.
+ * A writer thread ({@link SnapshotFile}) streams the chunks through a bounded queue to
+ * {@code temp-<pid>.rdb}, fsyncs it, renames it over the target and fsyncs the directory, so a
+ * failed save never touches the previous snapshot.
  *
  * <p>Thread contract: the fields are written by whichever thread finishes a save and read by any
  * connection thread, hence volatile / atomic.
@@ -167,13 +170,12 @@ public final class Snapshots {
                         atCut.accept(x.shard);
                     }
                     p.n = x.shard.changes.get();
-                    ShardSnapshot.encodeAll(x.keyspace, file, compress);
+                    p.data = ShardSnapshot.cut(x.shard, file, compress);
                 } catch (final RuntimeException e) {
                     // an error here must still end the save (and clear inProgress), so it is data
-                    LOG.log(Level.WARNING, "Failed encoding the snapshot on shard " + x.shard.id, e);
+                    LOG.log(Level.WARNING, "Failed taking the snapshot's cut on shard " + x.shard.id, e);
                     p.data = String.valueOf(e.getMessage());
                     file.abort(String.valueOf(e.getMessage()));
-                } finally {
                     file.shardDone();
                 }
             }
@@ -182,15 +184,19 @@ public final class Snapshots {
             protected void onAllLocked() {
                 long changes = 0;
                 String encodeError = null;
+                final java.util.List<ShardSnapshot> shards = new java.util.ArrayList<>();
                 for (int i = 0; i < partCount(); i++) {
                     if (partAt(i).data instanceof final String e) {
                         encodeError = e;
+                    } else {
+                        shards.add((ShardSnapshot) partAt(i).data);
                     }
                     partAt(i).data = null;
                     changes += partAt(i).n;
                 }
                 releaseAll();
-                final boolean ioStage = encodeError == null;
+                file.onRoom(() -> shards.forEach(ShardSnapshot::wake));
+                shards.forEach(ShardSnapshot::start);
                 if (background) {
                     replyFn.accept(reply, encodeError);
                     finish();
@@ -201,7 +207,7 @@ public final class Snapshots {
                     if (err == null) {
                         LOG.info("DB saved on disk");
                     }
-                    finished(err, background, record, cutChanges, ioStage);
+                    finished(err, background, record, cutChanges, !file.aborted());
                     if (!background) {
                         home.execute(() -> {
                             replyFn.accept(reply, err);

@@ -306,6 +306,9 @@ public abstract class Coordinated implements Runnable {
 
     /** Part p's locks were granted on its shard (its shard thread). */
     final void locked(final Part p, final Ctx c) {
+        if (writes()) {
+            p.beforeWrites(p.shard.keyspace);
+        }
         if (writesWhenLocked() && !p.shard.watches.isEmpty()) {
             final long before = p.watchedBefore(p.shard.watches, p.shard.keyspace);
             guard(() -> onLocked(p, c));
