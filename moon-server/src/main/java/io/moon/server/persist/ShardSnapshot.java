@@ -147,12 +147,12 @@ final class ShardSnapshot implements Runnable {
             db.forEach(addr -> {
                 RdbWriter.encodeEntry(out, db, addr);
                 if (out.length() >= CHUNK_BYTES) {
-                    file.offer(out.toBytes());
+                    file.offer(out.array(), 0, out.length());
                     out.reset();
                     RdbWriter.encodeSelectDb(out, index);
                 }
             });
-            file.offer(out.toBytes());
+            file.offer(out.array(), 0, out.length());
             out.reset();
         }
     }

@@ -31,14 +31,23 @@ final class SnapshotFile {
     private static final Logger LOG = Logger.getLogger(SnapshotFile.class.getName());
     /** Bytes queued for the writer beyond which incremental serialization pauses. */
     static final long QUEUE_BYTES = 8L << 20;
-    private static final byte[] END = new byte[0];
+    /** Size of the reused chunk buffers (a chunk is handed over at about 256 KB). */
+    private static final int POOLED_BYTES = 512 << 10;
+    /** Buffers kept for reuse: enough for a full queue, so a steady save allocates nothing. */
+    private static final int POOL_MAX = (int) (QUEUE_BYTES / POOLED_BYTES) + 4;
+    private static final Chunk END = new Chunk(new byte[0], 0);
+
+    /** {@code len} bytes of {@code buf}. */
+    private record Chunk(byte[] buf, int len) {
+    }
 
     private final Path target;
     private final Path tmp;
     private final boolean checksum;
     private final long usedMem;
     private final int producers;
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> pool = new ArrayDeque<>();
     private long queuedBytes;
     private long peakQueuedBytes;
     private volatile String failure;
@@ -93,13 +102,18 @@ final class SnapshotFile {
      * first; a copy-before-write chunk goes in whatever the queue holds (its size is bounded by
      * the writes made during the save). Dropped once the save failed.
      */
-    void offer(final byte[] chunk) {
-        if (chunk.length == 0 || failure != null) {
+    void offer(final byte[] src, final int off, final int len) {
+        if (len == 0 || failure != null) {
             return;
         }
         synchronized (this) {
-            queue.addLast(chunk);
-            queuedBytes += chunk.length;
+            byte[] b = len <= POOLED_BYTES ? pool.pollFirst() : null;
+            if (b == null) {
+                b = new byte[Math.max(len, POOLED_BYTES)];
+            }
+            System.arraycopy(src, off, b, 0, len);
+            queue.addLast(new Chunk(b, len));
+            queuedBytes += len;
             peakQueuedBytes = Math.max(peakQueuedBytes, queuedBytes);
             notifyAll();
         }
@@ -128,8 +142,17 @@ final class SnapshotFile {
         t.start();
     }
 
-    private byte[] take() throws InterruptedException {
-        final byte[] c;
+    /** A written chunk's buffer goes back for reuse. */
+    private void recycle(final Chunk c) {
+        synchronized (this) {
+            if (c.buf.length == POOLED_BYTES && pool.size() < POOL_MAX) {
+                pool.addLast(c.buf);
+            }
+        }
+    }
+
+    private Chunk take() throws InterruptedException {
+        final Chunk c;
         final boolean room;
         synchronized (this) {
             while (queue.isEmpty()) {
@@ -137,7 +160,7 @@ final class SnapshotFile {
             }
             c = queue.pollFirst();
             final boolean wasFull = queuedBytes >= QUEUE_BYTES;
-            queuedBytes -= c.length;
+            queuedBytes -= c.len;
             room = wasFull && queuedBytes < QUEUE_BYTES;
         }
         if (room) {
@@ -155,11 +178,12 @@ final class SnapshotFile {
                 final RdbWriter w = new RdbWriter(os, false, checksum);
                 w.header().standardAux("7.0.15", usedMem, false);
                 while (ended < producers) {
-                    final byte[] c = take();
+                    final Chunk c = take();
                     if (c == END) {
                         ended++;
                     } else {
-                        w.raw(c, 0, c.length);
+                        w.raw(c.buf, 0, c.len);
+                        recycle(c);
                     }
                 }
                 if (failure != null) {
@@ -194,7 +218,7 @@ final class SnapshotFile {
     /** After a failure: takes (and drops) what the shards still send until all have ended. */
     private void drain(int ended) {
         synchronized (this) {
-            for (final byte[] c : queue) {
+            for (final Chunk c : queue) {
                 if (c == END) {
                     ended++;
                 }

@@ -206,6 +206,7 @@ public final class Snapshots {
                     final String err = e == null ? null : file.failure();
                     if (err == null) {
                         LOG.info("DB saved on disk");
+                        LOG.fine(() -> "snapshot queue peak: " + file.peakQueuedBytes() + " bytes");
                     }
                     finished(err, background, record, cutChanges, !file.aborted());
                     if (!background) {

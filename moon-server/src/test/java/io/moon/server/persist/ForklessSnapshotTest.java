@@ -95,7 +95,7 @@ final class ForklessSnapshotTest {
     @Test
     void theFileIsExactlyTheCutWhileWritersRun() throws Exception {
         try (Harness h = Harness.start(3, "dir", dir.toString(), "save", "", "enable-debug-command", "yes")) {
-            preload(h, 200_000);
+            preload(h, 120_000);
             final AtomicBoolean stop = new AtomicBoolean();
             final AtomicLong writes = new AtomicLong();
             final List<Thread> writers = new ArrayList<>();
@@ -109,17 +109,17 @@ final class ForklessSnapshotTest {
                         for (int i = 0; i < 400_000 && !stop.get(); i++) {
                             final int k = rnd.nextInt(COLLECTIONS);
                             switch (rnd.nextInt(12)) {
-                                case 0 -> c.run("INCR", "c:" + rnd.nextInt(200_000));
-                                case 1 -> c.run("SET", "c:" + rnd.nextInt(200_000), "w" + i, "PX", "90000000");
-                                case 2 -> c.run("DEL", "c:" + rnd.nextInt(200_000));
+                                case 0 -> c.run("INCR", "c:" + rnd.nextInt(120_000));
+                                case 1 -> c.run("SET", "c:" + rnd.nextInt(120_000), "w" + i, "PX", "90000000");
+                                case 2 -> c.run("DEL", "c:" + rnd.nextInt(120_000));
                                 case 3 -> c.run("SET", "new:" + seed + ":" + i, "n");
                                 case 4 -> c.run("HINCRBY", "h:" + k, "f", "1");
                                 case 5 -> c.run("RPUSH", "l:" + k, "p" + i);
                                 case 6 -> c.run("LPOP", "l:" + k);
                                 case 7 -> c.run("SADD", "s:" + k, "x" + i);
                                 case 8 -> c.run("ZINCRBY", "z:" + k, "1", "a");
-                                case 9 -> c.run("MSET", "c:" + rnd.nextInt(200_000), "m" + i,
-                                        "c:" + rnd.nextInt(200_000), "m" + i, "{x}" + k, "m");
+                                case 9 -> c.run("MSET", "c:" + rnd.nextInt(120_000), "m" + i,
+                                        "c:" + rnd.nextInt(120_000), "m" + i, "{x}" + k, "m");
                                 case 10 -> c.run("EXPIRE", "h:" + k, "50000");
                                 default -> c.run("UNLINK", "s:" + k, "z:" + rnd.nextInt(COLLECTIONS));
                             }
@@ -154,7 +154,7 @@ final class ForklessSnapshotTest {
             assertTrue(errors.isEmpty(), errors.toString());
             System.out.println("writes during the save: " + writesDuring);
             assertTrue(writesDuring > 20, "writes were served during the save: " + writesDuring);
-            assertTrue(atCut.size() > 200_000, "the cut saw the dataset: " + atCut.size());
+            assertTrue(atCut.size() > 120_000, "the cut saw the dataset: " + atCut.size());
             final Map<String, String> current = captureAll(h);
             final Map<String, String> cut = digests(atCut);
             assertTrue(!current.equals(cut), "the writers changed the dataset after the cut");

@@ -29,9 +29,9 @@ public final class DbSnapshot implements WriteBarrier {
     /** Size at which the buffer is handed to the sink. */
     public static final int CHUNK_BYTES = 256 << 10;
 
-    /** Receives encoded chunks (on the shard thread). */
+    /** Receives encoded chunks (on the shard thread); copies what it keeps, the buffer is reused. */
     public interface Sink {
-        void chunk(byte[] bytes);
+        void chunk(byte[] bytes, int off, int len);
     }
 
     private final Db db;
@@ -159,7 +159,7 @@ public final class DbSnapshot implements WriteBarrier {
 
     private void flush() {
         if (out.length() > prefix) {
-            sink.chunk(out.toBytes());
+            sink.chunk(out.array(), 0, out.length());
             out.reset();
             RdbWriter.encodeSelectDb(out, index);
         }

@@ -126,7 +126,7 @@ public final class RdbWriter {
             out.writeByte(Rdb.OP_EXPIRETIME_MS);
             out.writeLongLE(db.expireAt(addr));
         }
-        RdbValueWriter.write(out, db, addr, db.keyBytes(addr));
+        RdbValueWriter.writeWithKey(out, db, addr);
     }
 
     /** The terminator and the checksum; flushes (the caller fsyncs and closes). */

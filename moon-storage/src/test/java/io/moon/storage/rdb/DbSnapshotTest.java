@@ -43,7 +43,7 @@ final class DbSnapshotTest {
             final ByteArrayOutputStream chunks = new ByteArrayOutputStream();
             final List<DbSnapshot> snaps = new ArrayList<>();
             for (int d = 0; d < 3; d++) {
-                snaps.add(new DbSnapshot(ks.db(d), chunks::writeBytes, seed % 2 == 0));
+                snaps.add(new DbSnapshot(ks.db(d), chunks::write, seed % 2 == 0));
             }
             int steps = 0;
             boolean flushed = false;
