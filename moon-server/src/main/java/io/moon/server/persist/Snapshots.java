@@ -105,7 +105,8 @@ public final class Snapshots {
      * directory fsync) and completes when it is in place. {@code atCut}, when not null, runs on
      * each shard's own thread at the cut, while the cut's locks are held: what the shard holds
      * then is exactly what the file will hold. A save already running is waited for first. Used by
-     * SAVE, BGSAVE and the write-ahead log's rewrite.
+     * SAVE, BGSAVE and the write-ahead log's rewrite. Callable from any thread, but a shard thread
+     * must not block on the future (the save needs every shard's loop).
      */
     public CompletableFuture<Void> saveTo(final Path target, final Consumer<io.moon.server.Shard> atCut) {
         final CompletableFuture<Void> result = new CompletableFuture<>();
@@ -242,7 +243,7 @@ public final class Snapshots {
     private volatile CompletableFuture<Void> current = CompletableFuture.completedFuture(null);
 
     void finished(final String err, final boolean background, final boolean record, final long cutChanges,
-                          final boolean ioStage) {
+                  final boolean ioStage) {
         final long now = System.currentTimeMillis();
         if (err == null && record) {
             lastSaveSeconds = now / 1000;
