@@ -17,8 +17,8 @@ import java.util.logging.Logger;
  * One shard's part of a forkless snapshot. At the cut ({@link #cut}, under the save's locks) every
  * non-empty database gets a {@link DbSnapshot}, which from then on copies an entry's cut-time value
  * into the file before any write changes it. After the cut the shard serializes the rest from its
- * own event loop in slices of {@link #SLICE_NANOS} ({@link #pump}), re-posting itself between
- * slices so commands keep being served, and pausing while the file's queue is full (the writer
+ * own event loop in slices of {@link #SLICE_NANOS} ({@link #pump}), scheduling the next slice so
+ * the loop serves its connections in between, and pausing while the file's queue is full (the writer
  * wakes it through {@link #wake}). When every database is done it tells the file.
  *
  * <p>Owned by its shard thread, except {@link #wake} (any thread).
@@ -27,6 +27,8 @@ final class ShardSnapshot implements Runnable {
     private static final Logger LOG = Logger.getLogger(ShardSnapshot.class.getName());
     /** Work per event-loop turn. */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Delay before the next slice: just enough to let the loop serve its I/O first. */
+    private static final long NEXT_SLICE_MICROS = 10;
     /** For {@link #encodeAll}: chunk size. */
     private static final int CHUNK_BYTES = 1 << 20;
 
@@ -103,7 +105,9 @@ final class ShardSnapshot implements Runnable {
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
-                shard.execute(this);
+                // scheduled, not posted: the loop runs a posted task again in the same pass (for up
+                // to its task quantum, a second by default), a scheduled one only after its I/O
+                shard.loop().schedule(this, NEXT_SLICE_MICROS, TimeUnit.MICROSECONDS);
                 return;
             }
         }
