@@ -112,6 +112,9 @@ public final class Ctx {
             shard.slowlog.add(req, elapsed, client == null ? "" : client.state().addr,
                     client == null ? "" : client.state().name);
         }
+        if (elapsed >= shard.latency.thresholdNanos) {
+            shard.latency.add(cmd.has(io.moon.server.command.Flags.FAST) ? "fast-command" : "command", elapsed);
+        }
         if (watched) {
             touchWatchedKeys(existedBefore);
         }

@@ -33,6 +33,8 @@ public final class Shard {
     public final ShardStats stats = new ShardStats();
     /** SLOWLOG entries of commands run here (observe). */
     public final io.moon.server.observe.SlowLog slowlog = new io.moon.server.observe.SlowLog();
+    /** LATENCY spikes seen here (observe). */
+    public final io.moon.server.observe.LatencyMonitor latency = new io.moon.server.observe.LatencyMonitor();
     /** Keys clients WATCH on this shard. */
     public final io.moon.server.tx.WatchRegistry watches = new io.moon.server.tx.WatchRegistry();
     /** Clients blocked on this shard's keys (BLPOP...). */
@@ -205,7 +207,12 @@ public final class Shard {
         applyConfig();
         final int hz = Math.max(1, server.config.hz);
         final long budget = 1_000_000_000L / hz * EXPIRE_CYCLE_PERCENT / 100;
+        final long expireStart = System.nanoTime();
         keyspace.activeExpireCycle(now, budget);
+        final long expireNanos = System.nanoTime() - expireStart;
+        if (expireNanos >= latency.thresholdNanos) {
+            latency.add("expire-cycle", expireNanos);
+        }
         keyspace.tableCron(1_000_000L);
         long buffered = 0;
         for (int i = clients.size() - 1; i >= 0; i--) {
@@ -230,6 +237,7 @@ public final class Shard {
     public void applyConfig() {
         slowlog.configure(Long.parseLong(server.config.get("slowlog-log-slower-than")),
                 Long.parseLong(server.config.get("slowlog-max-len")));
+        latency.configure(Long.parseLong(server.config.get("latency-monitor-threshold")));
         io.moon.server.observe.CommandStats.latencyTracking = "yes".equals(server.config.get("latency-tracking"));
         keyspace.activeExpire(server.config.activeExpire);
         keyspace.lfu(server.config.maxmemoryPolicy.endsWith("lfu"), server.config.lfuLogFactor,

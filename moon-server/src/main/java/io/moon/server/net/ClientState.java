@@ -23,6 +23,8 @@ public final class ClientState {
     public boolean skipCurrent;
     public boolean noEvict;
     public boolean noTouch;
+    /** MONITOR mode (CLIENT LIST flag O). */
+    public boolean monitor;
     public long createdMillis;
     public long lastInteractionMillis;
     public CommandSpec lastCommand;
@@ -41,5 +43,6 @@ public final class ClientState {
         skipCurrent = false;
         noEvict = false;
         noTouch = false;
+        monitor = false;
     }
 }

@@ -151,6 +151,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
         closed = true;
+        if (state.monitor) {
+            server.monitors.remove(this);
+        }
         dropBlocked();
         io.moon.server.tx.TransactionCommands.unwatchAll(this);
         server.pubsub.dropAll(this);
@@ -270,6 +273,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** Hands a read batch's replies so far to the socket; stops parsing when the socket is full. */
     private void flushChunk() {
+        if (io.moon.server.pubsub.OutputLimits.closedOverLimit(this)) {
+            return;
+        }
         home.stats.netOutputBytes += out.readableBytes();
         final ByteBuf b = out;
         out = null;
@@ -337,6 +343,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     private void flush() {
         if (out != null && out.isReadable() && !closed) {
+            if (io.moon.server.pubsub.OutputLimits.closedOverLimit(this)) {
+                return;
+            }
             home.stats.netOutputBytes += out.readableBytes();
             final ByteBuf b = out;
             out = null;
@@ -381,6 +390,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             r.capacity(256);
         }
         r.clear();
+        Dispatcher.ran(this);
         Dispatcher.afterCommand(this);
         afterWaiting();
     }
@@ -407,6 +417,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         final ByteBuf r = op.replyBuffer();
         out.writeBytes(r, r.readerIndex(), r.readableBytes());
         r.release();
+        Dispatcher.ran(this);
         Dispatcher.afterCommand(this);
         afterWaiting();
     }
@@ -516,6 +527,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         replyMark = out.writerIndex();
         out.writeBytes(w.reply, w.reply.readerIndex(), w.reply.readableBytes());
         w.reply.release();
+        Dispatcher.ran(this);
         Dispatcher.afterCommand(this);
         afterWaiting();
     }
@@ -587,6 +599,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                 // CLIENT REPLY: SKIP drops the first command's reply, OFF drops them all
                 if (!state.replyOff && !(i == 0 && state.skipCurrent)) {
                     out.writeBytes(r, start, end - start);
+                }
+                if (server.monitors.active() && io.moon.server.observe.Monitors.shown(b.spec(i))) {
+                    server.monitors.feed(state.db, state.addr, b.request(i));
                 }
             }
             state.skipCurrent = false;
@@ -691,6 +706,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** RESET: back to a fresh connection's state. */
     public void resetState() {
+        if (state.monitor) {
+            server.monitors.remove(this);
+        }
         tx.discard();
         io.moon.server.tx.TransactionCommands.unwatchAll(this);
         state.reset(!server.config.requirepass.isEmpty());
@@ -699,6 +717,23 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     /** Closes after the replies written so far are sent (QUIT, protocol errors). */
     public void closeAfterReply() {
         closeAfterFlush = true;
+    }
+
+    /**
+     * Server drain (SIGTERM): reads no more input; the command running now (if any) is answered,
+     * then the connection closes. A blocked client has no reply coming and closes at once.
+     */
+    public void drain() {
+        if (closed || ch == null) {
+            return;
+        }
+        ch.config().setAutoRead(false);
+        closeAfterFlush = true;
+        if (blocked != null) {
+            close();
+        } else if (!waiting) {
+            flush();
+        }
     }
 
     /** Closes now (CLIENT KILL, limits, timeouts). Must run on this connection's thread. */
@@ -712,7 +747,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     void closeIfIdleInternal(final long now, final long timeoutMillis) {
-        if (!waiting && now - state.lastInteractionMillis > timeoutMillis) {
+        // as Redis: blocked (waiting) and subscribed clients are not idle, they wait by design
+        if (!waiting && !subs.active() && now - state.lastInteractionMillis > timeoutMillis) {
             LOG.fine("closing idle client " + id);
             close();
         }
@@ -737,6 +773,11 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     /** Bytes of unparsed input held (CLIENT LIST qbuf). */
     public int queryBufferBytes() {
         return (pending == null ? 0 : pending.readableBytes()) + parser.pendingBytes();
+    }
+
+    /** Room left in the buffer holding unparsed input (CLIENT LIST qbuf-free). */
+    public int queryBufferFreeBytes() {
+        return pending == null ? 0 : pending.writableBytes();
     }
 
     /** Bytes of replies not yet handed to the socket plus what the socket still holds (omem). */

@@ -42,18 +42,21 @@ public final class Dispatcher {
 
         CommandSpec spec = server.commands.lookup(req.buf(), req.off(0), req.len(0));
         if (spec == null) {
+            st.lastCommand = null; // CLIENT LIST cmd=NULL, as Redis
             rejectUnknown(c, req);
             return;
         }
         if (spec.subcommands().length > 0 && req.argc() >= 2) {
             final CommandSpec sub = CommandTable.subcommand(spec, req.buf(), req.off(1), req.len(1));
             if (sub == null) {
+                st.lastCommand = null;
                 reject(c, "ERR unknown subcommand '" + cString(req, 1, 128) + "'. Try "
                         + spec.name().toUpperCase(java.util.Locale.ROOT) + " HELP.");
                 return;
             }
             spec = sub;
         }
+        st.lastCommand = spec; // as Redis: the last command looked up, even if refused or queued
         if (!spec.arityOk(req.argc()) || (spec.handler() == null && spec.multi() == null)) {
             reject(c, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return;
@@ -106,6 +109,10 @@ public final class Dispatcher {
             afterCommand(c);
             return;
         }
+        if (st.monitor && spec.has(Flags.WRITE | Flags.READONLY | Flags.MAY_REPLICATE)) {
+            reject(c, "ERR Replica can't interact with the keyspace"); // Redis: a monitor is a replica
+            return;
+        }
         if (c.subs.active()) {
             final String refused = io.moon.server.pubsub.PubSubCommands.refusal(c, spec);
             if (refused != null) {
@@ -113,17 +120,20 @@ public final class Dispatcher {
                 return;
             }
         }
-        st.lastCommand = spec;
         run(c, spec);
     }
 
     private static void run(final Connection c, final CommandSpec spec) {
         final Shard home = c.home;
         final Request req = c.req;
+        if (spec.has(Flags.SKIP_MONITOR) && c.server.monitors.active()) {
+            c.server.monitors.feed(c.state.db, c.state.addr, req); // scripts: before their own commands
+        }
         switch (spec.route()) {
             case LOCAL -> {
                 home.localContext(c, req, c.reply, spec).runCommand();
                 home.stats.commandsProcessed++; // after it ran, as Redis counts (INFO does not count itself)
+                ran(c);
                 afterCommand(c);
             }
             case KEYED -> {
@@ -164,6 +174,7 @@ public final class Dispatcher {
                         return;
                     }
                     home.stats.commandsProcessed++;
+                    ran(c);
                     afterCommand(c);
                     return;
                 }
@@ -188,6 +199,7 @@ public final class Dispatcher {
             // it replied at once (an argument error): no shard was involved
             c.clearWaiting();
             c.home.stats.commandsProcessed++;
+            ran(c);
             afterCommand(c);
         }
     }
@@ -232,6 +244,14 @@ public final class Dispatcher {
             }
         }
         return server.shardCount() > 1 && spec.reachesOtherKeys(r) ? null : spec;
+    }
+
+    /** A command of this connection ran (not refused by admission): MONITOR sees it. */
+    static void ran(final Connection c) {
+        final io.moon.server.observe.Monitors m = c.server.monitors;
+        if (m.active() && io.moon.server.observe.Monitors.shown(c.state.lastCommand)) {
+            m.feed(c.state.db, c.state.addr, c.req);
+        }
     }
 
     /** After a command's reply is in the output buffer: reply modes and statistics. */

@@ -146,6 +146,9 @@ public final class LuaShard {
                 return fail(raise, "ERR DB index is out of range");
             }
             r.db = (int) req.longValue;
+            if (shard.server.monitors.active()) {
+                shard.server.monitors.feed(r.db, "lua", req);
+            }
             return RedisLib.single("ok", "OK");
         }
         if (spec.route() == CommandSpec.Route.COORDINATED || spec.handler() == null
@@ -168,6 +171,9 @@ public final class LuaShard {
         x.noTouch = r.ctx.noTouch;
         x.inTransaction = true;
         x.runCommand();
+        if (shard.server.monitors.active() && io.moon.server.observe.Monitors.shown(spec)) {
+            shard.server.monitors.feed(r.db, "lua", req);
+        }
         if (spec.has(Flags.WRITE)) {
             r.wrote = true;
         }
