@@ -102,6 +102,9 @@ public final class Ctx {
         final boolean watched = !shard.watches.isEmpty() && keyspace == shard.keyspace
                 && cmd.has(io.moon.server.command.Flags.WRITE);
         final long existedBefore = watched ? existing() : 0;
+        if (db.writeBarrier() != null && keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
+            beforeWrites();
+        }
         final long started = System.nanoTime();
         keyspace.commandStarts();
         try {
@@ -137,6 +140,17 @@ public final class Ctx {
         if (shard.blocked.hasReady()) {
             // Redis serves blocked clients right after the command that fed their keys
             shard.blocked.serveReady();
+        }
+    }
+
+    /**
+     * A snapshot is being written (the selected database has a write barrier): before the command
+     * may change its keys in place, their cut-time values go to the snapshot (persist.ShardSnapshot).
+     */
+    public void beforeWrites() {
+        final int keys = cmd.keyCount(req);
+        for (int n = 0; n < keys; n++) {
+            db.beforeWrite(keyHash(cmd.keyArg(req, n)));
         }
     }
 

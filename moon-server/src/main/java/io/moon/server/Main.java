@@ -58,6 +58,13 @@ public final class Main {
         if (!a.isEmpty() && a.getFirst().equals("--check-aof")) {
             return new Launch(null, io.moon.server.wal.CheckAof.run(a.subList(1, a.size()), out, err));
         }
+        if (!a.isEmpty() && a.getFirst().equals("--check-rdb")) {
+            if (a.size() != 2) {
+                err.println("moon: usage: moon --check-rdb FILE");
+                return new Launch(null, 1);
+            }
+            return new Launch(null, io.moon.storage.rdb.RdbCheck.run(java.nio.file.Path.of(a.get(1)), out, err));
+        }
         if (a.remove("--check-config")) {
             return new Launch(null, CheckConfig.run(a, out));
         }
@@ -207,6 +214,7 @@ public final class Main {
         out.println("Usage: moon [config-file] [--option value ...]");
         out.println("       moon --version | --help | --check-config [config-file] [--option value ...]");
         out.println("       moon --check-aof [--fix] FILE|DIR");
+        out.println("       moon --check-rdb FILE");
         out.println();
         out.println("Starts Moon in the foreground. Options are redis.conf directives; a config file");
         out.println("is read first, then options given here override it. Examples:");

@@ -32,6 +32,8 @@ public final class Db {
     final FieldExpiry fieldExpiry = new FieldExpiry(this);
     /** Running estimate of the TTL of keys with an expiry, as Redis keeps for INFO keyspace. */
     long avgTtlMillis;
+    /** Told before any change while a snapshot of this database is being written; null otherwise. */
+    private WriteBarrier barrier;
 
     Db(final Keyspace keyspace, final int index) {
         this.keyspace = keyspace;
@@ -68,6 +70,11 @@ public final class Db {
 
     /** Drops every key; the pages go to the collector in one piece. */
     public void clear() {
+        final WriteBarrier b = barrier;
+        if (b != null) {
+            b.beforeClear();
+            barrier = null;
+        }
         slabs = new Slabs();
         table.clear();
         size = 0;
@@ -273,6 +280,7 @@ public final class Db {
      * header and key, and returns its address; the caller writes the value.
      */
     long insert(final byte[] k, final int ko, final int kl, final long h, final int size, final int meta) {
+        beforeWrite(h);
         table.beforeInsert(this.size);
         final long a = slabs.alloc(size);
         final byte[] p = slabs.page(a);
@@ -311,6 +319,7 @@ public final class Db {
 
     /** Removes the entry at addr (whose key hashes to h) from the table and frees its slot. */
     public void unlinkAndFree(final long addr, final long h) {
+        beforeWrite(h);
         keyspace.deletedDb = index;
         keyspace.deletedHash = h;
         final byte[] p = slabs.page(addr);
@@ -363,6 +372,7 @@ public final class Db {
      * (possibly new) address; the caller writes the value at {@link #valueOffset}.
      */
     long prepareValue(final long addr, final long h, final int kind, final int valueLen, final boolean raw) {
+        beforeWrite(h);
         final byte[] p0 = slabs.page(addr);
         final int off0 = (int) addr;
         final int vp0 = valuePos(p0, off0);
@@ -389,6 +399,7 @@ public final class Db {
 
     /** Sets the absolute expiry; returns the entry's (possibly new) address. */
     public long setExpire(final long addr, final long h, final long atMillis) {
+        beforeWrite(h);
         byte[] p = slabs.page(addr);
         int off = (int) addr;
         if (Entry.hasExpire(p, off)) {
@@ -413,6 +424,9 @@ public final class Db {
         final int off = (int) addr;
         if (!Entry.hasExpire(p, off)) {
             return false;
+        }
+        if (barrier != null) {
+            barrier.beforeWrite(hashOf(addr));
         }
         final int len = entryLength(addr);
         removeFromExpires(addr);
@@ -483,6 +497,44 @@ public final class Db {
     /** One SCAN step from cursor v; see {@link KeyTable#scan}. */
     public long scan(final long v, final Visitor fn) {
         return size == 0 ? 0 : table.scan(v, fn);
+    }
+
+    /** Sets (or, with null, removes) the {@link WriteBarrier}; while one is set the table does not resize. */
+    public void writeBarrier(final WriteBarrier b) {
+        barrier = b;
+    }
+
+    public WriteBarrier writeBarrier() {
+        return barrier;
+    }
+
+    boolean frozen() {
+        return barrier != null;
+    }
+
+    /** Calls the write barrier, if any, for the key hashing to h, which is about to change. */
+    public void beforeWrite(final long h) {
+        if (barrier != null) {
+            barrier.beforeWrite(h);
+        }
+    }
+
+    /** Buckets of the table as a snapshot numbers them (both arrays while a resize is under way). */
+    public int snapshotBuckets() {
+        return table.buckets();
+    }
+
+    /**
+     * The snapshot-numbered bucket that holds (or would hold) the key hashing to h in the first
+     * ({@code which} 0) or second (1) array, or -1 when there is no second array.
+     */
+    public int snapshotBucket(final long h, final int which) {
+        return table.bucketIndex(h, which);
+    }
+
+    /** Visits the entries of a snapshot-numbered bucket; the visitor must not change the table. */
+    public void visitSnapshotBucket(final int bucket, final Visitor fn) {
+        table.visitBucket(bucket, fn);
     }
 
     /** Visits every entry; the visitor must not change the table. */
@@ -571,6 +623,7 @@ public final class Db {
      * A blob that shrinks to under half its slot moves to a smaller one.
      */
     public long resizePacked(final long addr, final long h, final int newLen) {
+        beforeWrite(h);
         final byte[] p = slabs.page(addr);
         final int off = (int) addr;
         final int vp = valuePos(p, off);
@@ -596,6 +649,7 @@ public final class Db {
      */
     public long convert(final long addr, final long h, final int kind, final ValueObject o,
                         final byte[] src, final int so, final int len) {
+        beforeWrite(h);
         byte[] p = slabs.page(addr);
         int off = (int) addr;
         final int vp0 = valuePos(p, off);

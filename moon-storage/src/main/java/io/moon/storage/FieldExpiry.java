@@ -115,6 +115,9 @@ final class FieldExpiry {
         while (count > 0 && dueAt[0] <= nowMillis) {
             final int obj = heap[0];
             final HashTable t = (HashTable) db.objectAt(obj);
+            if (db.writeBarrier() != null) {
+                db.beforeWrite(Db.hash(keys[obj], 0, keys[obj].length)); // fields go in place
+            }
             final int n = t.expireDue(nowMillis, FIELDS_PER_VISIT);
             deleted += n;
             final Keyspace.KeyEvents events = db.keyspace().keyEvents;

@@ -372,6 +372,7 @@ public final class HashValues {
         if (t.minExpireAt() > nowMillis) {
             return a;
         }
+        db.beforeWrite(h); // a read may expire fields in place: a snapshot being written keeps them
         final int n = t.expireDue(nowMillis, Integer.MAX_VALUE);
         final Keyspace.KeyEvents events = db.keyspace().keyEvents;
         if (n > 0 && events != null) {

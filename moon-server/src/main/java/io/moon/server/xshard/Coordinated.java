@@ -319,6 +319,9 @@ public abstract class Coordinated implements Runnable {
     /** Part p's locks were granted on its shard (its shard thread). */
     final void locked(final Part p, final Ctx c) {
         p.shard.keyspace.commandStarts(); // a step is a command of its own for "new" key events
+        if (writes()) {
+            p.beforeWrites(p.shard.keyspace);
+        }
         if (writesWhenLocked() && !p.shard.watches.isEmpty()) {
             final long before = p.watchedBefore(p.shard.watches, p.shard.keyspace);
             guard(() -> onLocked(p, c));
