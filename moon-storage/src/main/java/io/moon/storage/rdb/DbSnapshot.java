@@ -53,7 +53,7 @@ public final class DbSnapshot implements WriteBarrier {
         this.index = db.index();
         this.sink = sink;
         this.out = new RdbOut(compress);
-        this.buckets = db.snapshotBuckets();
+        this.buckets = db.buckets();
         this.done = new long[(buckets + 63) >>> 6];
         RdbWriter.encodeSelectDb(out, index);
         this.prefix = out.length();
