@@ -297,7 +297,8 @@ class DifferentialTest {
     /** The whole sequence: the commands run with both replies, then the ones not run. */
     private static AssertionError failure(final int at, final String why, final StringBuilder log,
                                           final List<List<String>> commands, final Throwable cause) {
-        for (int i = at + 1; i < commands.size(); i++) {
+        // a command that threw has no line yet: show it first
+        for (int i = cause != null ? at : at + 1; i < commands.size(); i++) {
             log.append(String.format("%3d %s%n", i, show(commands.get(i))));
         }
         return new AssertionError("Moon differs from Redis at command " + at + " (" + why + "); commands after "

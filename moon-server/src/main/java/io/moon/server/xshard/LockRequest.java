@@ -73,7 +73,8 @@ public abstract class LockRequest {
     public final void beforeWrites(final io.moon.storage.Keyspace ks) {
         for (int i = 0; i < count; i++) {
             final LockTable.Node n = nodes[i];
-            if (n.mode == LockTable.X && n.key.key != null) {
+            // MOVE and COPY ... DB lock their target database before checking it exists
+            if (n.mode == LockTable.X && n.key.key != null && n.key.db < ks.databases()) {
                 final io.moon.storage.Db db = ks.db(n.key.db);
                 if (db.writeBarrier() != null) {
                     db.beforeWrite(io.moon.storage.Db.hash(n.key.key, n.key.off, n.key.len));
@@ -83,7 +84,7 @@ public abstract class LockRequest {
     }
 
     private static boolean exists(final io.moon.storage.Keyspace ks, final LockTable.ResKey k) {
-        return ks.db(k.db).lookup(k.key, k.off, k.len, io.moon.storage.Db.hash(k.key, k.off, k.len)) != 0;
+        return k.db < ks.databases() && ks.db(k.db).lookup(k.key, k.off, k.len, io.moon.storage.Db.hash(k.key, k.off, k.len)) != 0;
     }
 
     public final boolean isEmpty() {

@@ -76,6 +76,27 @@ class PipelineTest {
     }
 
     @Test
+    void shouldRefuseAMoveToAMissingDatabaseInsideABatch() throws Exception {
+        // MOVE locks its target database before checking it exists; a batch write-locks its keys
+        // and once asked database 16 of a 16-database keyspace for its snapshot barrier, killing
+        // the step and leaving the batch (and every later command on its keys) waiting forever.
+        try (Harness h = Harness.start(3)) {
+            final Harness.Client c = h.client();
+            final List<String[]> cmds = new ArrayList<>();
+            cmds.add(new String[] {"SET", "{t}b", "v"});
+            cmds.add(new String[] {"APPEND", "{t}b", "w"});
+            cmds.add(new String[] {"MOVE", "{t}b", "16"});
+            cmds.add(new String[] {"GET", "{t}b"});
+            c.send(pipeline(cmds));
+            assertEquals(new Resp.Simple("OK"), c.read());
+            assertEquals(2L, c.read());
+            assertEquals(new Resp.Err("ERR DB index is out of range"), c.read());
+            assertEquals("vw", c.read());
+            assertEquals(new Resp.Simple("OK"), c.run("SET", "{t}b", "2"));
+        }
+    }
+
+    @Test
     void shouldFinishACommandCutInTwoAfterABatch() throws Exception {
         try (Harness h = Harness.start(4)) {
             final Harness.Client c = h.client();
