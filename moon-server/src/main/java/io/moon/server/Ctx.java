@@ -92,6 +92,22 @@ public final class Ctx {
     }
 
     /**
+     * Counts one run of {@code cmd} that took {@code elapsed} ns in the shard's INFO commandstats
+     * and latencystats, and in SLOWLOG and LATENCY past their thresholds. On the shard's thread.
+     */
+    public static void account(final Shard shard, final CommandSpec cmd, final Request req, final Connection client,
+                               final long elapsed, final boolean failed) {
+        shard.stats.perCommand.record(cmd.id(), elapsed, failed);
+        if (elapsed >= shard.slowlog.thresholdNanos && !cmd.has(io.moon.server.command.Flags.SKIP_SLOWLOG)) {
+            shard.slowlog.add(req, elapsed, client == null ? "" : client.state().addr,
+                    client == null ? "" : client.state().name);
+        }
+        if (elapsed >= shard.latency.thresholdNanos) {
+            shard.latency.add(cmd.has(io.moon.server.command.Flags.FAST) ? "fast-command" : "command", elapsed);
+        }
+    }
+
+    /**
      * Runs the bound command's handler. Should a handler fail (a bug), whatever it wrote is
      * dropped and the client gets an error reply, so its connection neither hangs (the reply may
      * be awaited on another shard) nor loses its place in the reply stream; the server goes on.
@@ -117,15 +133,7 @@ public final class Ctx {
             out.error("ERR internal error in '" + cmd.fullName() + "': " + e.getClass().getSimpleName());
         }
         // INFO commandstats/latencystats: an error reply written by this command makes it a failed call
-        final long elapsed = System.nanoTime() - started;
-        shard.stats.perCommand.record(cmd.id(), elapsed, o.writerIndex() > mark && o.getByte(mark) == '-');
-        if (elapsed >= shard.slowlog.thresholdNanos && !cmd.has(io.moon.server.command.Flags.SKIP_SLOWLOG)) {
-            shard.slowlog.add(req, elapsed, client == null ? "" : client.state().addr,
-                    client == null ? "" : client.state().name);
-        }
-        if (elapsed >= shard.latency.thresholdNanos) {
-            shard.latency.add(cmd.has(io.moon.server.command.Flags.FAST) ? "fast-command" : "command", elapsed);
-        }
+        account(shard, cmd, req, client, System.nanoTime() - started, o.writerIndex() > mark && o.getByte(mark) == '-');
         if (watched) {
             touchWatchedKeys(existedBefore);
         }

@@ -169,7 +169,13 @@ public final class LuaShard {
             if (spec.route() == CommandSpec.Route.COORDINATED || RedisLib.undeclared(r, spec, req) != null) {
                 r.undeclared = true;
             }
-            return wideCall(r, spec, req, raise);
+            try {
+                return wideCall(r, spec, req, raise);
+            } finally {
+                if (shard.server.monitors.active() && io.moon.server.observe.Monitors.shown(spec)) {
+                    shard.server.monitors.feed(r.db, "lua", req);
+                }
+            }
         }
         if (spec.route() == CommandSpec.Route.COORDINATED && !r.strict) {
             widen(r);
