@@ -49,6 +49,8 @@ public final class Server {
     public final io.moon.server.observe.Observability observe = new io.moon.server.observe.Observability();
     /** SAVE/BGSAVE state and the snapshot writer (persist package); registers with observe. */
     public final io.moon.server.persist.Snapshots snapshots = new io.moon.server.persist.Snapshots(this);
+    /** The write-ahead log (appendonly); each shard has its side of it (Shard.log). */
+    public final io.moon.server.wal.Aof aof;
     /** Pub/Sub subscriptions and delivery across shards. */
     public final io.moon.server.pubsub.PubSub pubsub;
     public final long startMillis = System.currentTimeMillis();
@@ -78,6 +80,7 @@ public final class Server {
         this.config = config;
         this.transport = transport;
         this.commands = CommandTable.instance();
+        this.aof = new io.moon.server.wal.Aof(this);
         final int n = config.shards;
         this.memoryLimit = new io.moon.server.memory.MemoryLimit(n);
         this.group = transport.newGroup(n, "moon-shard");

@@ -44,6 +44,8 @@ public final class Shard {
      * (lazySet: no fence on the write path), read by any thread for INFO and save points.
      */
     public final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    /** This shard's side of the write-ahead log (appendonly). */
+    public final io.moon.server.wal.ShardLog log;
     /** This shard's Lua interpreter, created on its thread by the first script (LuaShard.of). */
     public io.moon.server.script.LuaShard lua;
     private final EventLoop loop;
@@ -60,16 +62,19 @@ public final class Shard {
         keyspace.keyEvents(keyEvents);
         keyEvents.add(new io.moon.server.pubsub.ExpiryNotifier(server, id));
         this.ctx = new Ctx(this);
+        this.log = server.aof.newLog(this);
         this.memory = new io.moon.server.memory.ShardMemory(this, server.memoryLimit);
         keyEvents.add(new io.moon.storage.Keyspace.KeyEvents() {
             @Override
             public void expired(final int db, final byte[] k, final int ko, final int kl) {
                 watches.touch(db, k, ko, kl);
+                log.deleted(db, k, ko, kl); // and an expiry as DEL
             }
 
             @Override
             public void evicted(final int db, final byte[] k, final int ko, final int kl) {
                 watches.touch(db, k, ko, kl);
+                log.deleted(db, k, ko, kl); // Redis propagates an eviction as DEL
             }
         });
     }
@@ -142,14 +147,14 @@ public final class Shard {
             return;
         }
         runCall(call);
-        call.complete();
+        log.whenDurable(call.completeTask); // the reply leaves once its record is as durable as promised
     }
 
     /** A queued call whose locks were granted: run it and let go at once. */
     public void runParked(final Call call) {
         runCall(call);
         locks.release(call);
-        call.complete();
+        log.whenDurable(call.completeTask);
     }
 
     private void runCall(final Call call) {
@@ -221,8 +226,10 @@ public final class Shard {
             }
         }
         server.pause.onCron(this, now);
+        log.cron(now); // retries a failed log write
         if (id == 0) {
             server.snapshots.cron(this, now); // save points
+            server.aof.cron(now); // scheduled and automatic rewrites
         }
     }
 

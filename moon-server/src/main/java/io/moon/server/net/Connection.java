@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  * more than {@value #PENDING_PAUSE_BYTES} bytes of input wait behind a command that runs
  * elsewhere. Owned by its event-loop thread; not thread-safe.
  */
-public final class Connection extends ChannelInboundHandlerAdapter {
+public final class Connection extends ChannelInboundHandlerAdapter implements io.moon.server.wal.ShardLog.HeldOutput {
     /** MULTI/EXEC and WATCH state. */
     public final io.moon.server.tx.TxState tx = new io.moon.server.tx.TxState();
 
@@ -79,6 +79,11 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private SharedWaiter blocked;
     /** While a served BLMOVE runs again: the deadline its new wait keeps, else -1. */
     private long rerunDeadlineMillis = -1;
+    /** The home log's record count after this connection's last write: its replies wait until it is durable. */
+    private long walMark;
+    /** Output kept until the home log's group commit (see ShardLog.mustHold). */
+    private boolean heldForLog;
+
     /** Position in {@link #out} where the current command's reply starts. */
     int replyMark;
 
@@ -270,6 +275,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** Hands a read batch's replies so far to the socket; stops parsing when the socket is full. */
     private void flushChunk() {
+        if (holdForLog()) {
+            return; // the replies keep accumulating until the group commit
+        }
         home.stats.netOutputBytes += out.readableBytes();
         final ByteBuf b = out;
         out = null;
@@ -335,7 +343,36 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         return out;
     }
 
+    /** A write of this connection staged log records up to {@code mark}. */
+    public void walMark(final long mark) {
+        walMark = mark;
+    }
+
+    @Override
+    public void releaseHeldOutput() {
+        heldForLog = false;
+        if (!waiting) {
+            flush();
+        }
+    }
+
+    /** True when the output must wait for the home log (the caller then returns without flushing). */
+    private boolean holdForLog() {
+        if (heldForLog) {
+            return true;
+        }
+        if (home.log.mustHold(walMark)) {
+            heldForLog = true;
+            home.log.hold(this);
+            return true;
+        }
+        return false;
+    }
+
     private void flush() {
+        if (out != null && out.isReadable() && !closed && holdForLog()) {
+            return;
+        }
         if (out != null && out.isReadable() && !closed) {
             home.stats.netOutputBytes += out.readableBytes();
             final ByteBuf b = out;

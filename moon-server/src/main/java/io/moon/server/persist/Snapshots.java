@@ -199,11 +199,90 @@ public final class Snapshots {
         inProgress.set(false);
     }
 
+    /**
+     * Writes a point-in-time RDB of all shards to {@code target} (temp file, fsync, rename, directory
+     * fsync), calling {@code atCut} on each shard's own thread at the cut, while that shard's locks
+     * are held (the write-ahead log switches to a new segment there). Completes once the file is in
+     * place, exceptionally when encoding or writing failed. Callable from any thread.
+     */
+    public java.util.concurrent.CompletableFuture<Void> saveTo(final Path target,
+            final Consumer<io.moon.server.Shard> atCut) {
+        final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        final io.moon.server.Shard s0 = server.shard(0);
+        s0.execute(() -> {
+            final Ctx c = s0.newContext();
+            c.bind(0, null, null, server.commands.byFullName("bgsave"));
+            final int dbs = c.keyspace.databases();
+            new Coordinated(c) {
+                {
+                    allDatabases(false);
+                }
+
+                @Override
+                protected void onLocked(final Part p, final Ctx x) {
+                    atCut.accept(x.shard);
+                    final RdbChunk chunk = new RdbChunk();
+                    try {
+                        for (int d = 0; d < dbs; d++) {
+                            final io.moon.storage.Db db = x.keyspace.db(d);
+                            if (db.size() != 0) {
+                                chunk.selectDb(d);
+                                db.forEach(addr -> chunk.entry(db, addr));
+                            }
+                        }
+                        p.data = chunk;
+                    } catch (final RuntimeException e) {
+                        p.data = String.valueOf(e.getMessage());
+                    }
+                }
+
+                @Override
+                protected void onAllLocked() {
+                    final RdbChunk[] chunks = new RdbChunk[partCount()];
+                    String err = null;
+                    for (int i = 0; i < partCount(); i++) {
+                        if (partAt(i).data instanceof final String e) {
+                            err = e;
+                        } else {
+                            chunks[i] = (RdbChunk) partAt(i).data;
+                        }
+                        partAt(i).data = null;
+                    }
+                    releaseAll();
+                    finish();
+                    if (err != null) {
+                        done.completeExceptionally(new IOException(err));
+                        return;
+                    }
+                    final Thread t = new Thread(() -> {
+                        final String e = writeFile(chunks, target);
+                        if (e == null) {
+                            done.complete(null);
+                        } else {
+                            done.completeExceptionally(new IOException(e));
+                        }
+                    }, "moon-snapshot-writer");
+                    t.setDaemon(true);
+                    t.start();
+                }
+            }.start();
+        });
+        return done;
+    }
+
     /** Writes the stream; returns null on success or why it failed (and logs it). */
     private String writeFile(final RdbChunk[] chunks) {
         final Path dir = Path.of(server.config.dir == null ? "." : server.config.dir);
-        final Path tmp = dir.resolve("temp-" + ProcessHandle.current().pid() + ".rdb");
-        final Path target = dir.resolve(server.config.get("dbfilename"));
+        return writeFile(chunks, dir.resolve(server.config.get("dbfilename")), "");
+    }
+
+    private String writeFile(final RdbChunk[] chunks, final Path target) {
+        return writeFile(chunks, target, "-base");
+    }
+
+    private String writeFile(final RdbChunk[] chunks, final Path target, final String tmpSuffix) {
+        final Path dir = target.toAbsolutePath().getParent();
+        final Path tmp = dir.resolve("temp-" + ProcessHandle.current().pid() + tmpSuffix + ".rdb");
         final boolean checksum = !"no".equals(server.config.get("rdbchecksum"));
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -319,7 +398,7 @@ public final class Snapshots {
     }
 
     /** Loads a stream of {@code size} bytes on a loader thread; the server answers -LOADING meanwhile. */
-    void startLoad(final InputStream in, final long size, final String name, final Runnable then) {
+    public void startLoad(final InputStream in, final long size, final String name, final Runnable then) {
         loadingStartMillis = System.currentTimeMillis();
         loadingTotalBytes = size;
         loadingLoadedBytes = 0;

@@ -370,6 +370,7 @@ public final class HeldSession extends Coordinated {
                     if (existed || keyValues[k] != null) {
                         p.shard.watches.touch(curDb, cur.buf(), cur.off(a), cur.len(a));
                     }
+                    p.shard.log.captureEffect(curDb, cur.buf(), cur.off(a), cur.len(a), c.now);
                 }
             }
             default -> throw new IllegalStateException("step in stage " + stage);
