@@ -195,6 +195,11 @@ public final class Aof {
         }
         final CountDownLatch done = new CountDownLatch(logs.length);
         for (final ShardLog l : logs) {
+            if (l.shard.inThread()) {
+                l.flushAndSync(); // SHUTDOWN runs the steps on its connection's shard: that one inline
+                done.countDown();
+                continue;
+            }
             try {
                 l.shard.execute(() -> {
                     try {

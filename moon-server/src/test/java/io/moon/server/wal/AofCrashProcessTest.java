@@ -56,10 +56,16 @@ final class AofCrashProcessTest {
     @TestFactory
     Stream<DynamicTest> fullMatrix() {
         final List<DynamicTest> all = new ArrayList<>();
+        final String only = System.getProperty("moon.crash.only", "");
+        final int repeat = Integer.getInteger("moon.crash.repeat", 1);
         for (final String mode : new String[] {"always", "everysec", "no"}) {
             for (final Moment m : Moment.values()) {
                 for (final Data d : Data.values()) {
-                    all.add(test(mode, m, d));
+                    for (int r = 0; r < repeat; r++) {
+                        if ((mode + " " + m + " " + d).contains(only)) {
+                            all.add(test(mode, m, d));
+                        }
+                    }
                 }
             }
         }
@@ -75,6 +81,7 @@ final class AofCrashProcessTest {
         final long seed = System.nanoTime();
         final Random rnd = new Random(seed);
         final String what = mode + " " + moment + " " + data + " (seed " + seed + ", dir " + dir + ")";
+        boolean passed = false;
         try {
             final int port = RedisServer.freePort();
             final Process p = start(port, dir, mode);
@@ -90,7 +97,7 @@ final class AofCrashProcessTest {
                 workers.add(w);
             }
             Thread.sleep(300);
-            try (Jedis j = new Jedis("127.0.0.1", port)) {
+            try (Jedis j = new Jedis("127.0.0.1", port, 10_000)) {
                 switch (moment) {
                     case IDLE -> {
                         stop.set(true);
@@ -128,9 +135,14 @@ final class AofCrashProcessTest {
                 q.destroyForcibly();
                 q.waitFor(30, TimeUnit.SECONDS);
             }
+            passed = true;
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            if (!passed) {
+                System.out.println("AofCrashProcessTest: " + what + " failed; its files and moon.log are kept");
+            } else {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
             }
         }
     }
