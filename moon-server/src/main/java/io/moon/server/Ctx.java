@@ -118,7 +118,7 @@ public final class Ctx {
             if (log.active()) {
                 log.command(this, o, mark);
                 if (client != null) {
-                    client.walMark(log.appended()); // its reply waits until this is durable
+                    client.logged.wrote(log.appended()); // its reply waits until this is durable
                 }
             }
         }

@@ -146,15 +146,18 @@ public final class Shard {
             locks.acquire(call); // runs onGranted -> runParked when the keys are free
             return;
         }
+        final long logged = log.appended();
         runCall(call);
-        log.whenDurable(call.completeTask); // the reply leaves once its record is as durable as promised
+        // the reply leaves once the records are as durable as promised (a read waits only while the log is healthy)
+        log.whenDurable(call.completeTask, log.appended() != logged);
     }
 
     /** A queued call whose locks were granted: run it and let go at once. */
     public void runParked(final Call call) {
+        final long logged = log.appended();
         runCall(call);
         locks.release(call);
-        log.whenDurable(call.completeTask);
+        log.whenDurable(call.completeTask, log.appended() != logged);
     }
 
     private void runCall(final Call call) {

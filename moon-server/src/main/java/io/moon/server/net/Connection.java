@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  * more than {@value #PENDING_PAUSE_BYTES} bytes of input wait behind a command that runs
  * elsewhere. Owned by its event-loop thread; not thread-safe.
  */
-public final class Connection extends ChannelInboundHandlerAdapter implements io.moon.server.wal.ShardLog.HeldOutput {
+public final class Connection extends ChannelInboundHandlerAdapter {
     /** MULTI/EXEC and WATCH state. */
     public final io.moon.server.tx.TxState tx = new io.moon.server.tx.TxState();
 
@@ -79,10 +79,12 @@ public final class Connection extends ChannelInboundHandlerAdapter implements io
     private SharedWaiter blocked;
     /** While a served BLMOVE runs again: the deadline its new wait keeps, else -1. */
     private long rerunDeadlineMillis = -1;
-    /** The home log's record count after this connection's last write: its replies wait until it is durable. */
-    private long walMark;
-    /** Output kept until the home log's group commit (see ShardLog.mustHold). */
-    private boolean heldForLog;
+    /** Whether this connection's output waits for the home shard's log (group commit). */
+    public final io.moon.server.wal.ShardLog.Output logged = new io.moon.server.wal.ShardLog.Output(() -> {
+        if (!waiting) {
+            flush();
+        }
+    });
 
     /** Position in {@link #out} where the current command's reply starts. */
     int replyMark;
@@ -275,7 +277,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements io
 
     /** Hands a read batch's replies so far to the socket; stops parsing when the socket is full. */
     private void flushChunk() {
-        if (holdForLog()) {
+        if (home.log.holds(logged)) {
             return; // the replies keep accumulating until the group commit
         }
         home.stats.netOutputBytes += out.readableBytes();
@@ -343,34 +345,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements io
         return out;
     }
 
-    /** A write of this connection staged log records up to {@code mark}. */
-    public void walMark(final long mark) {
-        walMark = mark;
-    }
-
-    @Override
-    public void releaseHeldOutput() {
-        heldForLog = false;
-        if (!waiting) {
-            flush();
-        }
-    }
-
-    /** True when the output must wait for the home log (the caller then returns without flushing). */
-    private boolean holdForLog() {
-        if (heldForLog) {
-            return true;
-        }
-        if (home.log.mustHold(walMark)) {
-            heldForLog = true;
-            home.log.hold(this);
-            return true;
-        }
-        return false;
-    }
-
     private void flush() {
-        if (out != null && out.isReadable() && !closed && holdForLog()) {
+        if (out != null && out.isReadable() && !closed && home.log.holds(logged)) {
             return;
         }
         if (out != null && out.isReadable() && !closed) {

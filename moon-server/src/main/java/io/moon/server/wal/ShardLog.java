@@ -49,14 +49,14 @@ public final class ShardLog {
     final Shard shard;
     final Aof aof;
     /** The open segment, or null when the log is off (appendonly no, or not yet recovered). */
-    WalWriter writer;
+    volatile WalWriter writer;
     /** Records staged since the segment was opened, and how many of them are as durable as promised. */
     long appended;
     long durable;
     private boolean flushQueued;
     private final Runnable flushTask = this::onIterationEnd;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
-    private final List<HeldOutput> heldOutputs = new ArrayList<>();
+    private final List<Output> heldOutputs = new ArrayList<>();
 
     private int groupDepth;
     private final List<Cmd> group = new ArrayList<>();
@@ -66,9 +66,23 @@ public final class ShardLog {
     /** Whether the capture keeps commands (a part holding whole databases) or drops them (key effects are taken at release). */
     private boolean captureArgv;
 
-    /** A connection whose output waits for the log (implemented by the connection). */
-    public interface HeldOutput {
-        void releaseHeldOutput();
+    /**
+     * A connection's side of the group commit, owned by its home shard's thread: the log's record
+     * count after its last write ({@code mark}) and whether its output is being held.
+     */
+    public static final class Output {
+        private final Runnable flush;
+        long mark;
+        boolean held;
+
+        public Output(final Runnable flush) {
+            this.flush = flush;
+        }
+
+        /** Its write staged records up to {@code appended}: its replies wait until they are durable. */
+        public void wrote(final long appended) {
+            mark = appended;
+        }
     }
 
     ShardLog(final Shard shard, final Aof aof) {
@@ -250,7 +264,15 @@ public final class ShardLog {
 
     /** Runs {@code r} now if every record staged so far is durable, else once it is. */
     public void whenDurable(final Runnable r) {
-        if (writer == null || durable == appended) {
+        whenDurable(r, true);
+    }
+
+    /**
+     * As {@link #whenDurable(Runnable)}; a reply that staged nothing itself ({@code wrote} false)
+     * is not kept while the log is failing, so reads go on while writes are refused.
+     */
+    public void whenDurable(final Runnable r, final boolean wrote) {
+        if (writer == null || durable == appended || (!wrote && writer.failing())) {
             r.run();
         } else {
             waiting.add(r);
@@ -258,18 +280,20 @@ public final class ShardLog {
     }
 
     /**
-     * Whether a connection homed here must keep its output for now: records are pending and the
-     * log is healthy (every reply of the iteration waits for the group commit, as in Redis), or
-     * the connection's own write is not durable yet ({@code walMark}: the count of records staged
-     * when it last wrote).
+     * Whether a connection homed here must keep its output for now (it is then flushed when the
+     * log catches up): records are pending and the log is healthy (every reply of the iteration
+     * waits for the group commit, as in Redis), or the connection's own write is not durable yet.
      */
-    public boolean mustHold(final long walMark) {
-        return writer != null && durable != appended && (walMark > durable || !writer.failing());
-    }
-
-    /** Keeps a connection's output until the log catches up. */
-    public void hold(final HeldOutput c) {
-        heldOutputs.add(c);
+    public boolean holds(final Output o) {
+        if (o.held) {
+            return true;
+        }
+        if (writer != null && durable != appended && (o.mark > durable || !writer.failing())) {
+            o.held = true;
+            heldOutputs.add(o);
+            return true;
+        }
+        return false;
     }
 
     /** Records staged so far (a connection's walMark after it wrote). */
@@ -314,10 +338,11 @@ public final class ShardLog {
             waiting.poll().run();
         }
         if (!heldOutputs.isEmpty()) {
-            final HeldOutput[] held = heldOutputs.toArray(new HeldOutput[0]);
+            final Output[] held = heldOutputs.toArray(new Output[0]);
             heldOutputs.clear();
-            for (final HeldOutput h : held) {
-                h.releaseHeldOutput();
+            for (final Output h : held) {
+                h.held = false;
+                h.flush.run();
             }
         }
     }

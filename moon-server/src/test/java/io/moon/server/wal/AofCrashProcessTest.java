@@ -82,9 +82,10 @@ final class AofCrashProcessTest {
         final Random rnd = new Random(seed);
         final String what = mode + " " + moment + " " + data + " (seed " + seed + ", dir " + dir + ")";
         boolean passed = false;
+        Process p = null;
         try {
             final int port = RedisServer.freePort();
-            final Process p = start(port, dir, mode);
+            p = start(port, dir, mode);
             awaitUp(p, port);
             final AtomicLongArray acked = new AtomicLongArray(CLIENTS);
             final AtomicBoolean stop = new AtomicBoolean();
@@ -137,6 +138,9 @@ final class AofCrashProcessTest {
             }
             passed = true;
         } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly(); // a failure before the planned kill must not leave it running
+            }
             if (!passed) {
                 System.out.println("AofCrashProcessTest: " + what + " failed; its files and moon.log are kept");
             } else {
