@@ -250,6 +250,26 @@ public final class Aof {
         recomputeHealth();
     }
 
+    private java.util.concurrent.ExecutorService[] syncers;
+
+    /**
+     * Shard {@code shard}'s sync thread: the fsyncs of appendfsync always run there, off the event
+     * loop, one at a time per shard.
+     */
+    synchronized java.util.concurrent.ExecutorService syncer(final int shard) {
+        if (syncers == null) {
+            syncers = new java.util.concurrent.ExecutorService[logs.length];
+        }
+        if (syncers[shard] == null) {
+            syncers[shard] = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                final Thread t = new Thread(r, "moon-aof-sync-" + shard);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return syncers[shard];
+    }
+
     /** From shard 0's cron. */
     public void cron(final long now) {
         rewrite.cron(now);

@@ -26,13 +26,17 @@ import java.util.List;
  * it releases this shard's locks (see {@code xshard.Coordinated}).
  *
  * <p><b>Group commit.</b> The first record of an event-loop iteration queues {@link #flushTask} on
- * the shard's loop; Netty runs queued tasks after the iteration's I/O, so it writes (and with
- * appendfsync always, fsyncs) every record the iteration staged at once. Until it succeeds, the
- * replies that depend on those records stay where they are: connections homed here keep their
- * output ({@link #mustHold}), and work that would carry a result to another shard (a call's
- * completion, a cross-shard part's acknowledgement, a served blocked client) waits in
- * {@link #whenDurable}. A failed write or fsync keeps the records staged; the shard's cron retries
- * and the held replies leave once it succeeds, while new writes are refused (MISCONF).
+ * the shard's loop; Netty runs queued tasks after the iteration's I/O, so it writes every record
+ * the iteration staged in one call. With appendfsync always the fsync then runs on the shard's
+ * sync thread while the loop goes on; records staged meanwhile are written by the next iteration
+ * and join the next fsync, so one fsync covers as many writes as arrived during the previous one.
+ * Until their records are as durable as the policy promises, the replies that depend on them stay
+ * where they are: connections homed here keep their output ({@link #holds}), and work that would
+ * carry a result to another shard (a call's completion, a cross-shard part's acknowledgement, a
+ * served blocked client) waits in {@link #whenDurable}, each released once the record count it
+ * needs is durable. A failed write or fsync keeps the records (staged, or written and to be
+ * fsynced again); the shard's cron retries and the held replies leave once it succeeds, while
+ * new writes are refused (MISCONF).
  */
 public final class ShardLog {
     /** First argument of a batch record: commands follow as (db, argc, args...). */
@@ -73,6 +77,7 @@ public final class ShardLog {
     public static final class Output {
         private final Runnable flush;
         long mark;
+        long until;
         boolean held;
 
         public Output(final Runnable flush) {
@@ -262,6 +267,19 @@ public final class ShardLog {
 
     // ---- releasing replies (shard thread) ---------------------------------------------------------
 
+    /** Records written to the OS (not necessarily fsynced). */
+    private long written;
+    /** A write or fsync failed and no retry has succeeded yet. */
+    private boolean failing;
+    /** An fsync runs on this shard's sync thread (appendfsync always). */
+    private boolean syncInFlight;
+    private java.util.concurrent.Executor syncer;
+    /** Work waiting for the log: what it needs durable (a record count) and what to run then. */
+    private long[] needs = new long[16];
+    private Runnable[] waiters = new Runnable[16];
+    private int waitHead;
+    private int waitCount;
+
     /** Runs {@code r} now if every record staged so far is durable, else once it is. */
     public void whenDurable(final Runnable r) {
         whenDurable(r, true);
@@ -272,11 +290,25 @@ public final class ShardLog {
      * is not kept while the log is failing, so reads go on while writes are refused.
      */
     public void whenDurable(final Runnable r, final boolean wrote) {
-        if (writer == null || durable == appended || (!wrote && writer.failing())) {
+        if (writer == null || durable == appended || (!wrote && failing)) {
             r.run();
-        } else {
-            waiting.add(r);
+            return;
         }
+        if (waitCount == needs.length) {
+            final long[] n = new long[needs.length * 2];
+            final Runnable[] w = new Runnable[needs.length * 2];
+            for (int i = 0; i < waitCount; i++) {
+                n[i] = needs[(waitHead + i) % needs.length];
+                w[i] = waiters[(waitHead + i) % needs.length];
+            }
+            needs = n;
+            waiters = w;
+            waitHead = 0;
+        }
+        final int at = (waitHead + waitCount) % needs.length;
+        needs[at] = appended;
+        waiters[at] = r;
+        waitCount++;
     }
 
     /**
@@ -288,63 +320,140 @@ public final class ShardLog {
         if (o.held) {
             return true;
         }
-        if (writer != null && durable != appended && (o.mark > durable || !writer.failing())) {
+        if (writer != null && durable != appended && (o.mark > durable || !failing)) {
             o.held = true;
+            o.until = appended;
             heldOutputs.add(o);
             return true;
         }
         return false;
     }
 
-    /** Records staged so far (a connection's walMark after it wrote). */
+    /** Records staged so far (a connection's mark after it wrote). */
     public long appended() {
         return appended;
     }
 
-    /** The group commit: the end of the iteration that staged records. */
+    /**
+     * The group commit, at the end of the iteration that staged records: one write of everything
+     * staged; with appendfsync always, the fsync then runs on this shard's sync thread while the
+     * loop goes on (records staged meanwhile join the next fsync), and what waits is released
+     * when it reports back ({@link #onSynced}); otherwise what waits is released now.
+     */
     private void onIterationEnd() {
         flushQueued = false;
-        if (writer == null) {
-            release();
+        final WalWriter w = writer;
+        if (w == null) {
+            releaseAll();
             return;
         }
-        if (writer.endOfIteration(System.currentTimeMillis())) {
-            durable = appended;
-            aof.healthy(this);
-            release();
-        } else {
-            aof.failed(this, writer.lastError());
+        if (!w.writeStaged()) {
+            failing = true;
+            aof.failed(this, w.lastError());
+            return;
         }
+        written = appended;
+        afterWrite(w);
     }
 
-    /** Once a second (shard cron): retries a failed write; the everysec fsync runs on Aof's thread. */
-    public void cron(final long now) {
-        if (writer == null) {
+    private void afterWrite(final WalWriter w) {
+        if (w.policy() == io.moon.storage.wal.FsyncPolicy.ALWAYS) {
+            startSync(w);
             return;
         }
-        if (writer.failing() && !flushQueued) {
-            if (writer.endOfIteration(now)) {
-                durable = appended;
-                aof.healthy(this);
-                release();
-            } else {
-                aof.failed(this, writer.lastError());
+        durable = written;
+        healthy();
+    }
+
+    private void startSync(final WalWriter w) {
+        if (syncInFlight || durable == written) {
+            return;
+        }
+        syncInFlight = true;
+        final long target = written;
+        if (syncer == null) {
+            syncer = aof.syncer(shard.id);
+        }
+        syncer.execute(() -> {
+            String err = null;
+            try {
+                w.syncWritten();
+            } catch (final java.io.IOException | RuntimeException e) {
+                err = e.getMessage() == null ? e.toString() : e.getMessage();
             }
-        }
+            final String error = err;
+            shard.execute(() -> onSynced(w, target, error));
+        });
     }
 
+    /** Back on the shard: the fsync of the first {@code target} records ended. */
+    private void onSynced(final WalWriter w, final long target, final String error) {
+        syncInFlight = false;
+        if (w != writer) {
+            return; // the segment was switched or closed, after a flush and fsync of its own
+        }
+        if (error != null) {
+            failing = true;
+            aof.failed(this, error); // the cron retries
+            return;
+        }
+        durable = Math.max(durable, target);
+        healthy();
+        startSync(w);
+    }
+
+    private void healthy() {
+        if (failing) {
+            failing = false;
+        }
+        aof.healthy(this);
+        release();
+    }
+
+    /** Once a second or more (shard cron): retries a failed write or fsync. */
+    public void cron(final long now) {
+        final WalWriter w = writer;
+        if (w == null || !failing || flushQueued) {
+            return;
+        }
+        if (w.failing()) {
+            if (!w.writeStaged()) {
+                aof.failed(this, w.lastError());
+                return;
+            }
+            written = appended;
+        }
+        afterWrite(w);
+    }
+
+    /** Runs what waits for records up to {@link #durable}. */
     private void release() {
-        while (!waiting.isEmpty()) {
-            waiting.poll().run();
+        while (waitCount > 0 && needs[waitHead] <= durable) {
+            final Runnable r = waiters[waitHead];
+            waiters[waitHead] = null;
+            waitHead = (waitHead + 1) % needs.length;
+            waitCount--;
+            r.run();
         }
         if (!heldOutputs.isEmpty()) {
             final Output[] held = heldOutputs.toArray(new Output[0]);
             heldOutputs.clear();
             for (final Output h : held) {
-                h.held = false;
-                h.flush.run();
+                if (h.until <= durable) {
+                    h.held = false;
+                    h.flush.run();
+                } else {
+                    heldOutputs.add(h);
+                }
             }
         }
+    }
+
+    /** The log stops (or switched after a full flush): everything waiting goes. */
+    private void releaseAll() {
+        durable = appended;
+        written = appended;
+        release();
     }
 
     /** Writes and fsyncs what is staged (shutdown, before a segment is closed). */
@@ -354,8 +463,8 @@ public final class ShardLog {
         }
         final boolean ok = writer.flushAndSync(System.currentTimeMillis());
         if (ok) {
-            durable = appended;
-            release();
+            failing = false;
+            releaseAll();
         }
         return ok;
     }
@@ -373,7 +482,8 @@ public final class ShardLog {
         }
         writer = next;
         if (next == null) {
-            release();
+            failing = false;
+            releaseAll();
         }
     }
 }

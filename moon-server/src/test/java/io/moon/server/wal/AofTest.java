@@ -250,6 +250,62 @@ final class AofTest {
     }
 
     @Test
+    void shouldAcknowledgeOnlyAfterTheFsyncInAlwaysMode() throws Exception {
+        try (AofNode n = AofNode.start(dir, 2); Jedis j = n.jedis()) {
+            j.set("warm", "1");
+            WalWriter.faults = op -> op.equals("fsync") ? new IOException("Input/output error") : null;
+            final CompletableFuture<String> single = CompletableFuture.supplyAsync(() -> {
+                try (Jedis w = n.jedis()) {
+                    return w.set("one", "1");
+                }
+            });
+            final CompletableFuture<String> across = CompletableFuture.supplyAsync(() -> {
+                try (Jedis w = n.jedis()) {
+                    return w.mset("a", "1", "b", "2", "c", "3", "d", "4");
+                }
+            });
+            AofNode.sleep(400);
+            assertFalse(single.isDone(), "written but not fsynced: not acknowledged");
+            assertFalse(across.isDone(), "a cross-shard MSET waits for every part's fsync");
+            assertEquals("1", j.get("warm"), "reads keep working");
+            WalWriter.faults = null;
+            assertEquals("OK", single.get(10, TimeUnit.SECONDS));
+            assertEquals("OK", across.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void shouldAcknowledgeBeforeTheFsyncInEverysecModeAndRefuseWritesWhenItFails() throws Exception {
+        try (AofNode n = AofNode.start(dir, 1, "appendfsync", "everysec"); Jedis j = n.jedis()) {
+            WalWriter.faults = op -> op.equals("fsync") ? new IOException("Input/output error") : null;
+            assertEquals("OK", j.set("k", "v"), "written to the OS: acknowledged");
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            JedisDataException refused = null;
+            while (refused == null && System.nanoTime() < deadline) {
+                try {
+                    j.set("k2", "v");
+                    AofNode.sleep(50);
+                } catch (final JedisDataException e) {
+                    refused = e;
+                }
+            }
+            assertNotNull(refused, "the failed once-a-second fsync refuses writes");
+            assertEquals("MISCONF Errors writing to the AOF file: Input/output error", refused.getMessage());
+            WalWriter.faults = null;
+            final long again = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            String ok = null;
+            while (ok == null && System.nanoTime() < again) {
+                try {
+                    ok = j.set("k3", "v");
+                } catch (final JedisDataException stillRefused) {
+                    AofNode.sleep(50);
+                }
+            }
+            assertEquals("OK", ok, "writes resume after a successful fsync");
+        }
+    }
+
+    @Test
     void shouldRewriteToABaseAndFreshSegmentsWhileWritesGoOn() throws Exception {
         final String digest;
         try (AofNode n = AofNode.start(dir, 2); Jedis j = n.jedis()) {

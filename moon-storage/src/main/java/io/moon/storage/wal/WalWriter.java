@@ -158,6 +158,27 @@ public final class WalWriter implements AutoCloseable {
      * records stay staged for {@link #cron} to retry and the shard must refuse writes meanwhile.
      */
     public boolean endOfIteration(final long nowMillis) {
+        if (!writeStaged()) {
+            return false;
+        }
+        if (policy == FsyncPolicy.ALWAYS && synced < written) {
+            try {
+                force(nowMillis);
+            } catch (final IOException e) {
+                lastError = message(e);
+                return false;
+            }
+        }
+        lastError = null;
+        return true;
+    }
+
+    /**
+     * Writes the staged records to the OS without forcing them, whatever the policy (the caller
+     * fsyncs elsewhere, with {@link #syncWritten}). False after an I/O error: the records stay
+     * staged and the partial write is cut off.
+     */
+    public boolean writeStaged() {
         if (pending()) {
             staged.flip();
             try {
@@ -173,16 +194,12 @@ public final class WalWriter implements AutoCloseable {
             writtenVisible = written;
             staged.clear();
         }
-        if (policy == FsyncPolicy.ALWAYS && synced < written) {
-            try {
-                force(nowMillis);
-            } catch (final IOException e) {
-                lastError = message(e);
-                return false;
-            }
-        }
         lastError = null;
         return true;
+    }
+
+    public FsyncPolicy policy() {
+        return policy;
     }
 
     /** Puts the staged records back and cuts the partial write off the file. */
