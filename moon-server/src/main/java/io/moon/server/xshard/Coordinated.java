@@ -308,9 +308,18 @@ public abstract class Coordinated implements Runnable {
         return true;
     }
 
+    /**
+     * Whether the operation may change what it locks exclusively, for the log. {@link #writes}
+     * answers for WATCH, and sessions (EXEC, scripts) say no there because their commands touch
+     * watched keys themselves; they still write.
+     */
+    protected boolean mayWrite() {
+        return writes();
+    }
+
     /** From {@link #start}: decides what the parts log. */
     private void walSetup() {
-        if (lockFree() || !writes() || !server.aof.enabled()) {
+        if (lockFree() || !mayWrite() || !server.aof.enabled()) {
             return;
         }
         walLogs = true;
@@ -371,7 +380,7 @@ public abstract class Coordinated implements Runnable {
         if (lockFree()) {
             // nested in a session holding everything: what this did joins the session's record here
             final java.util.List<io.moon.server.wal.ShardLog.Cmd> into = walTarget(p);
-            if (into != null && log.active() && writes()) {
+            if (into != null && log.active() && mayWrite()) {
                 p.exclusiveKeyEffects(log, into, System.currentTimeMillis());
                 if (p.hasExclusive(true)) {
                     into.add(new io.moon.server.wal.ShardLog.Cmd(dbIndex, argv()));

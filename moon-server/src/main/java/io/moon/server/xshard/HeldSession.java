@@ -490,6 +490,12 @@ public final class HeldSession extends Coordinated {
         return false;
     }
 
+    /** A session's commands may write whatever it holds exclusively: its parts log (Coordinated.walRelease). */
+    @Override
+    protected boolean mayWrite() {
+        return true;
+    }
+
     private void checkNotOpened() {
         if (opened) {
             throw new IllegalStateException("session already open");

@@ -118,6 +118,42 @@ final class AofTest {
     }
 
     @Test
+    void shouldRecoverKeyspaceWideTransactionsAndCrossShardScripts() {
+        final String digest;
+        try (AofNode n = AofNode.start(dir, 3); Jedis j = n.jedis()) {
+            for (int i = 0; i < 30; i++) {
+                j.set("pre" + i, "x");
+            }
+            j.sadd("set", "a", "b", "c");
+            final Transaction t = j.multi();
+            t.set("t1", "1");
+            t.sendCommand(() -> "FLUSHDB".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new String[0]);
+            t.set("t2", "2");
+            t.rpush("t3", "a", "b");
+            t.sadd("set", "a", "b", "c");
+            t.exec();
+            j.eval("redis.call('set', KEYS[1], 'a'); redis.call('set', KEYS[2], 'b'); redis.call('del', KEYS[1]);"
+                    + " redis.call('incr', KEYS[3]); redis.call('spop', KEYS[4]); return 1",
+                    List.of("u1", "u2", "u3", "set"), List.of());
+            final Transaction t2 = j.multi();
+            t2.set("w1", "1");
+            t2.sendCommand(() -> "SWAPDB".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "0", "1");
+            t2.set("w2", "2");
+            t2.exec();
+            j.select(1);
+            digest = digest(j) + "/" + j.dbSize();
+            n.crash();
+        }
+        try (AofNode n = AofNode.start(dir, 3); Jedis j = n.jedis()) {
+            assertNull(n.fatal);
+            j.select(1);
+            assertEquals(digest, digest(j) + "/" + j.dbSize());
+            assertEquals("2", j.get("t2"));
+            assertNull(j.get("pre1"), "FLUSHDB inside EXEC is replayed in place");
+        }
+    }
+
+    @Test
     void shouldRecoverWhatEverysecAndNoWroteToTheOs() {
         for (final String mode : new String[] {"everysec", "no"}) {
             final Path d = dir.resolve(mode);
