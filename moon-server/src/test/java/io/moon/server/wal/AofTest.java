@@ -377,6 +377,30 @@ final class AofTest {
     }
 
     @Test
+    void shouldFlushTheLogOnShutdownWithoutStalling() {
+        try (AofNode n = AofNode.start(dir, 2, "appendfsync", "everysec"); Jedis j = n.jedis()) {
+            for (int i = 0; i < 100; i++) {
+                j.set("k" + i, "v" + i);
+            }
+            final long t0 = System.nanoTime();
+            try {
+                cmd(j, new String[] {"SHUTDOWN", "NOSAVE"});
+            } catch (final redis.clients.jedis.exceptions.JedisConnectionException closed) {
+                // the server goes away
+            }
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!n.ts.server.shard(0).loop().isTerminated() && System.nanoTime() < deadline) {
+                AofNode.sleep(10);
+            }
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5),
+                    "SHUTDOWN flushes its own shard's log inline instead of waiting for itself");
+        }
+        try (AofNode n = AofNode.start(dir, 2); Jedis j = n.jedis()) {
+            assertEquals(100, j.dbSize());
+        }
+    }
+
+    @Test
     void shouldAnswerBgrewriteaofAsRedisWhenBusy() {
         try (AofNode n = AofNode.start(dir, 2); Jedis j = n.jedis()) {
             for (int i = 0; i < 2000; i++) {
