@@ -96,8 +96,10 @@ to_bytes() { # redis.conf memory value -> bytes
     else if(u=="g")m=1000000000; else if(u=="gb")m=1073741824; printf "%.0f", n*m }'
 }
 maxmemory=""
-if [[ $# -gt 0 && "$1" != --* && -r "$1" ]]; then
-  maxmemory=$(awk 'tolower($1)=="maxmemory"{v=$2} END{print v}' "$1" | tr -d '"')
+conf="${1:-}"
+[[ "$conf" == "--check-config" ]] && conf="${2:-}" # moon --check-config FILE sizes the heap as FILE would
+if [[ -n "$conf" && "$conf" != --* && -r "$conf" ]]; then
+  maxmemory=$(awk 'tolower($1)=="maxmemory"{v=$2} END{print v}' "$conf" | tr -d '"')
 fi
 prev=""
 for a in "$@"; do

@@ -38,6 +38,14 @@ public final class Ctx {
     /** Set when the command runs inside a cross-shard operation's step (or MULTI/EXEC, a script). */
     public boolean inTransaction;
     /**
+     * Set for a command a connection sent on its own (not in a transaction or a script): a script
+     * that touches keys it did not declare on other shards may then ask to run again with every
+     * shard held, by setting {@link #widen} instead of replying (see script.ScriptWide).
+     */
+    public boolean scriptMayWiden;
+    /** Set by EVAL/EVALSHA: no reply was written, run the script again with every shard held. */
+    public boolean widen;
+    /**
      * Set (on a context of its own) when a keyspace-wide command runs inside a held session that
      * already holds every database: its cross-shard operation then takes no lock and reports to
      * the session (see xshard.HeldSession).
@@ -78,6 +86,8 @@ public final class Ctx {
         this.cmd = cmd;
         this.now = System.currentTimeMillis();
         this.waiter = null;
+        this.scriptMayWiden = false;
+        this.widen = false;
         return this;
     }
 
@@ -92,7 +102,11 @@ public final class Ctx {
         final boolean watched = !shard.watches.isEmpty() && keyspace == shard.keyspace
                 && cmd.has(io.moon.server.command.Flags.WRITE);
         final long existedBefore = watched ? existing() : 0;
+        if (db.writeBarrier() != null && keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
+            beforeWrites();
+        }
         final long started = System.nanoTime();
+        keyspace.commandStarts();
         try {
             cmd.handler().run(this);
         } catch (final RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
@@ -108,6 +122,9 @@ public final class Ctx {
         if (elapsed >= shard.slowlog.thresholdNanos && !cmd.has(io.moon.server.command.Flags.SKIP_SLOWLOG)) {
             shard.slowlog.add(req, elapsed, client == null ? "" : client.state().addr,
                     client == null ? "" : client.state().name);
+        }
+        if (elapsed >= shard.latency.thresholdNanos) {
+            shard.latency.add(cmd.has(io.moon.server.command.Flags.FAST) ? "fast-command" : "command", elapsed);
         }
         if (watched) {
             touchWatchedKeys(existedBefore);
@@ -130,6 +147,17 @@ public final class Ctx {
         if (shard.blocked.hasReady()) {
             // Redis serves blocked clients right after the command that fed their keys
             shard.blocked.serveReady();
+        }
+    }
+
+    /**
+     * A snapshot is being written (the selected database has a write barrier): before the command
+     * may change its keys in place, their cut-time values go to the snapshot (persist.ShardSnapshot).
+     */
+    public void beforeWrites() {
+        final int keys = cmd.keyCount(req);
+        for (int n = 0; n < keys; n++) {
+            db.beforeWrite(keyHash(cmd.keyArg(req, n)));
         }
     }
 

@@ -25,6 +25,20 @@ public final class KeyEventFanout implements Keyspace.KeyEvents {
     }
 
     @Override
+    public void created(final int db, final byte[] k, final int ko, final int kl) {
+        for (final Keyspace.KeyEvents l : listeners) {
+            l.created(db, k, ko, kl);
+        }
+    }
+
+    @Override
+    public void fieldsExpired(final int db, final byte[] k, final int ko, final int kl, final boolean keyDeleted) {
+        for (final Keyspace.KeyEvents l : listeners) {
+            l.fieldsExpired(db, k, ko, kl, keyDeleted);
+        }
+    }
+
+    @Override
     public void evicted(final int db, final byte[] k, final int ko, final int kl) {
         for (final Keyspace.KeyEvents l : listeners) {
             l.evicted(db, k, ko, kl);

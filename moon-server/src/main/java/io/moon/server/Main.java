@@ -1,14 +1,12 @@
 package io.moon.server;
 
 import io.moon.server.config.Config;
-import io.moon.server.config.ConfigException;
 import io.moon.server.config.ConfigFile;
 import io.moon.server.config.Param;
 import io.moon.server.net.Transport;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,26 +58,32 @@ public final class Main {
         if (!a.isEmpty() && a.getFirst().equals("--check-aof")) {
             return new Launch(null, io.moon.server.wal.CheckAof.run(a.subList(1, a.size()), out, err));
         }
-        final boolean checkOnly = a.remove("--check-config");
-        final Config config;
-        try {
-            config = configure(a);
-        } catch (final ConfigException e) {
-            err.println("moon: " + describe(e));
-            return new Launch(null, 1);
-        } catch (final java.io.IOException e) {
-            err.println("moon: cannot read the configuration file: " + e.getMessage());
-            return new Launch(null, 1);
+        if (!a.isEmpty() && a.getFirst().equals("--check-rdb")) {
+            if (a.size() != 2) {
+                err.println("moon: usage: moon --check-rdb FILE");
+                return new Launch(null, 1);
+            }
+            return new Launch(null, io.moon.storage.rdb.RdbCheck.run(java.nio.file.Path.of(a.get(1)), out, err));
         }
-        if (checkOnly) {
-            out.println("moon: configuration OK");
-            return new Launch(null, 0);
+        if (a.remove("--check-config")) {
+            return new Launch(null, CheckConfig.run(a, out));
+        }
+        final List<ConfigFile.Problem> problems = new ArrayList<>();
+        final Config config = configure(a, problems);
+        if (!problems.isEmpty()) {
+            err.print(fatal(problems.getFirst()));
+            return new Launch(null, 1);
         }
         return new Launch(config, 0);
     }
 
     private static void start(final Config config) {
-        Logging.setup(config);
+        try {
+            Logging.setup(config);
+        } catch (final java.io.IOException e) {
+            fail("Can't open the log file: " + e.getMessage());
+            return;
+        }
         final Transport transport;
         try {
             transport = Transport.select(config.ioDriver);
@@ -87,6 +91,26 @@ public final class Main {
             fail(e.getMessage());
             return;
         }
+        for (final String line : Banner.starting(config, transport)) {
+            LOG.info(line);
+        }
+        final long fds = Limits.maxFileDescriptors();
+        if (fds > Limits.RESERVED_FDS && config.maxclients + (long) Limits.RESERVED_FDS > fds) {
+            // as Redis (adjustOpenFilesLimit): lower maxclients so that the extra client gets the
+            // max-clients error instead of a failed accept
+            final long lowered = fds - Limits.RESERVED_FDS;
+            LOG.warning("You requested maxclients of " + config.maxclients + " requiring at least "
+                    + (config.maxclients + (long) Limits.RESERVED_FDS) + " max file descriptors, but this process"
+                    + " may open " + fds + " (ulimit -Hn). maxclients has been reduced to " + lowered
+                    + " to compensate for low ulimit.");
+            try {
+                config.set("maxclients", Long.toString(lowered), true);
+            } catch (final io.moon.server.config.ConfigException e) {
+                throw new IllegalStateException(e); // a positive number within maxclients' range
+            }
+        }
+        final String pidfile = config.get("pidfile");
+        PidFile.write(pidfile, ProcessHandle.current().pid());
         io.moon.server.persist.Snapshots.removeLeftovers(config.dir);
         final Server server = new Server(config, transport);
         server.aof.install();
@@ -104,6 +128,7 @@ public final class Main {
             LOG.info("Received shutdown signal, stopping");
             server.snapshots.onSignal(60_000); // wal steps, then the final snapshot when save points are set
             server.shutdown();
+            PidFile.remove(pidfile); // every exit path (SHUTDOWN, signals) ends here
         }, "moon-shutdown"));
         // SIGTERM and SIGINT as Redis: save when save points are set, then exit 0 (a plain JVM
         // shutdown would exit 143/130)
@@ -111,8 +136,7 @@ public final class Main {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(() -> {
                     LOG.info("Received SIG" + name + " scheduling shutdown...");
-                    server.snapshots.onSignal(60_000);
-                    server.shutdown();
+                    server.terminate(60_000); // /readyz 503, drain connections, save, stop
                     System.exit(0);
                 }, "moon-signal").start());
             } catch (final IllegalArgumentException unsupported) {
@@ -138,38 +162,50 @@ public final class Main {
             fail("cannot listen on " + config.bind + " port " + config.port + ": " + e.getMessage());
             return;
         }
+        if (config.adminPort > 0) {
+            try {
+                bound.add("admin http://" + io.moon.server.admin.AdminServer.start(server, config.adminBind,
+                        config.adminPort).address());
+            } catch (final Exception e) {
+                server.shutdown();
+                fail("cannot listen on admin-bind " + config.adminBind + " admin-port " + config.adminPort + ": " + e);
+                return;
+            }
+        }
         final String why = transport == Transport.IO_URING ? "" : " (" + Transport.whyNotBetter(transport) + ")";
         LOG.info("Moon " + Version.MOON + " (Redis " + Version.REDIS_COMPAT + " compatible) ready to accept"
                 + " connections on " + String.join(", ", bound) + "; shards " + server.shardCount()
                 + ", io driver " + transport.label() + why + ", pid " + ProcessHandle.current().pid());
     }
 
-    /** Builds the configuration from an optional file and "--name value" options. */
-    static Config configure(final List<String> args) throws ConfigException, java.io.IOException {
-        final Config config = new Config();
-        int i = 0;
-        if (!args.isEmpty() && !args.get(0).startsWith("--")) {
-            final Path file = Path.of(args.get(0));
-            if (!Files.isReadable(file)) {
-                throw new java.io.IOException(file + " is not a readable file");
-            }
-            ConfigFile.apply(config, ConfigFile.parseFile(file));
-            config.file(file);
-            i = 1;
-        }
-        ConfigFile.apply(config, ConfigFile.parseArgs(args.subList(i, args.size())));
-        config.set("dir", config.dir, true); // checks it and makes it absolute, as Redis's chdir does
-        return config;
+    /** Builds the configuration from an optional file and "--name value" options; problems are added. */
+    static Config configure(final List<String> args, final List<ConfigFile.Problem> problems) {
+        final ConfigFile.Loaded loaded = ConfigFile.load(args);
+        problems.addAll(loaded.problems());
+        return loaded.config();
     }
 
-    private static String describe(final ConfigException e) {
-        return switch (e.kind()) {
-            case UNKNOWN -> e.reason().equals("unexpected argument")
-                    ? "unexpected argument '" + e.param() + "' (options are --name value; see --help)"
-                    : "unknown option '--" + e.param() + "' (see --help)";
-            case IMMUTABLE, PROTECTED -> "option '" + e.param() + "' cannot be changed";
-            case BAD_VALUE -> "bad value for '" + e.param() + "': " + e.reason();
-        };
+    /**
+     * What startup prints for the first refused directive: Redis's block for a file line (with
+     * file:line where Redis says only the line), one line for a command-line option.
+     */
+    static String fatal(final ConfigFile.Problem p) {
+        if (p.line().isEmpty()) {
+            return "moon: " + p.reason() + System.lineSeparator();
+        }
+        if (p.inFile()) {
+            return "\n*** FATAL CONFIG FILE ERROR (Moon " + Version.MOON + ") ***\n"
+                    + "Reading the configuration file, at " + p.origin() + "\n"
+                    + ">>> '" + p.line() + "'\n"
+                    + p.reason() + "\n";
+        }
+        return "moon: " + switch (p.kind()) {
+            case UNKNOWN -> p.reason().equals("unexpected argument")
+                    ? "unexpected argument '" + p.param() + "' (options are --name value; see --help)"
+                    : "unknown option '--" + p.param() + "' (see --help)";
+            case IMMUTABLE, PROTECTED -> "option '" + p.param() + "' cannot be changed";
+            case BAD_VALUE -> "bad value for '" + p.param() + "': " + p.reason();
+        } + System.lineSeparator();
     }
 
     private static void fail(final String message) {
@@ -181,6 +217,7 @@ public final class Main {
         out.println("Usage: moon [config-file] [--option value ...]");
         out.println("       moon --version | --help | --check-config [config-file] [--option value ...]");
         out.println("       moon --check-aof [--fix] FILE|DIR");
+        out.println("       moon --check-rdb FILE");
         out.println();
         out.println("Starts Moon in the foreground. Options are redis.conf directives; a config file");
         out.println("is read first, then options given here override it. Examples:");

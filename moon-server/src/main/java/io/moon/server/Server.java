@@ -51,6 +51,8 @@ public final class Server {
     public final io.moon.server.persist.Snapshots snapshots = new io.moon.server.persist.Snapshots(this);
     /** The write-ahead log (appendonly); each shard has its side of it (Shard.log). */
     public final io.moon.server.wal.Aof aof;
+    /** MONITOR: the connections that see every command (observe.Monitors). */
+    public final io.moon.server.observe.Monitors monitors = new io.moon.server.observe.Monitors();
     /** Pub/Sub subscriptions and delivery across shards. */
     public final io.moon.server.pubsub.PubSub pubsub;
     public final long startMillis = System.currentTimeMillis();
@@ -103,6 +105,7 @@ public final class Server {
             id.append(Character.forDigit(r.nextInt(16), 16));
         }
         this.runId = id.toString();
+        observe.readiness.check("persistence", this::persistenceProblem);
         if (background) {
             for (final Shard s : shards) {
                 s.startCron();
@@ -172,6 +175,7 @@ public final class Server {
                     @Override
                     protected void initChannel(final Channel ch) {
                         final Shard home = byLoop.get(ch.eventLoop());
+                        io.moon.server.net.Keepalive.apply(ch, config.tcpKeepalive); // read per connection: CONFIG SET
                         ch.pipeline().addLast(new Connection(Server.this, home));
                     }
                 });
@@ -181,8 +185,7 @@ public final class Server {
         if (transport != Transport.LOCAL) {
             b.option(ChannelOption.SO_BACKLOG, Math.max(1, config.tcpBacklog))
                     .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepalive > 0);
+                    .childOption(ChannelOption.TCP_NODELAY, true);
         }
         final Channel ch = b.bind(address).sync().channel();
         listeners.add(ch);
@@ -207,10 +210,99 @@ public final class Server {
         t.start();
     }
 
+    /** The admin HTTP endpoint while it runs (admin.AdminServer registers itself), else null. */
+    private volatile io.moon.server.admin.AdminServer admin;
+
+    public void admin(final io.moon.server.admin.AdminServer endpoint) {
+        this.admin = endpoint;
+    }
+
+    public io.moon.server.admin.AdminServer admin() {
+        return admin;
+    }
+
+    /**
+     * Why persistence cannot write, or null (/readyz): a failed background save that refuses writes
+     * (MISCONF), or, while snapshots or the append-only file are on, a data directory that is gone or
+     * not writable.
+     */
+    private String persistenceProblem() {
+        if (snapshots.refuseWrites()) {
+            return "last background save failed: writes are refused (MISCONF)";
+        }
+        final String save = config.get("save");
+        final boolean enabled = save != null && !save.isBlank() || "yes".equals(config.get("appendonly"));
+        final java.nio.file.Path dir = java.nio.file.Path.of(config.dir);
+        if (enabled && !(java.nio.file.Files.isDirectory(dir) && java.nio.file.Files.isWritable(dir))) {
+            return "dir " + dir + " is not a writable directory";
+        }
+        return null;
+    }
+
+    /** How long {@link #terminate} lets connections finish their command before closing them anyway. */
+    static final long DRAIN_MILLIS = 10_000;
+
+    /**
+     * SIGTERM: /readyz answers 503 first (for admin-shutdown-delay ms while the admin endpoint runs,
+     * so a load balancer can stop sending traffic), then the listeners close, every connection gets
+     * the reply of the command it is running and is closed ({@link #drain}), then the shutdown steps
+     * and the final save run ({@code Snapshots.onSignal}) and the server stops. Call from a thread
+     * of its own.
+     */
+    public void terminate(final long saveTimeoutMillis) {
+        observe.readiness.notReady("shutdown", "shutting down");
+        final long delay = Long.parseLong(config.get("admin-shutdown-delay"));
+        if (admin != null && delay > 0) {
+            try {
+                Thread.sleep(delay);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        drain(DRAIN_MILLIS);
+        snapshots.onSignal(saveTimeoutMillis);
+        shutdown();
+    }
+
+    /**
+     * Stops accepting connections and closes every connection once the command it runs has been
+     * answered (input not yet parsed is dropped; a client blocked in BLPOP and the like is closed at
+     * once). Returns whether all were gone within {@code timeoutMillis}.
+     */
+    public boolean drain(final long timeoutMillis) {
+        for (final Channel ch : listeners) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        final long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (connected.get() > 0 && System.currentTimeMillis() < deadline) {
+            // again every round: a connection accepted just before the listener closed may
+            // register on its shard after an earlier round
+            for (final Shard s : shards) {
+                s.execute(() -> {
+                    for (final Connection c : s.clients().toArray(new Connection[0])) {
+                        c.drain();
+                    }
+                });
+            }
+            try {
+                Thread.sleep(50);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return connected.get() == 0;
+    }
+
     /** Closes listeners and connections and stops the shard threads. Idempotent. */
     public void shutdown() {
         if (!stopped.compareAndSet(false, true)) {
             return;
+        }
+        final io.moon.server.admin.AdminServer a = admin;
+        if (a != null) {
+            a.close();
+            admin = null;
         }
         for (final Channel ch : listeners) {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -33,6 +33,8 @@ public final class Shard {
     public final ShardStats stats = new ShardStats();
     /** SLOWLOG entries of commands run here (observe). */
     public final io.moon.server.observe.SlowLog slowlog = new io.moon.server.observe.SlowLog();
+    /** LATENCY spikes seen here (observe). */
+    public final io.moon.server.observe.LatencyMonitor latency = new io.moon.server.observe.LatencyMonitor();
     /** Keys clients WATCH on this shard. */
     public final io.moon.server.tx.WatchRegistry watches = new io.moon.server.tx.WatchRegistry();
     /** Clients blocked on this shard's keys (BLPOP...). */
@@ -167,10 +169,13 @@ public final class Shard {
         c.proto = call.out().proto();
         c.noTouch = call.noTouch();
         c.inTransaction = false;
+        c.scriptMayWiden = true;
         stats.commandsProcessed++;
         c.runCommand();
         call.waiter = c.waiter; // it blocked: the connection learns so with the (empty) reply
         c.waiter = null;
+        call.widen = c.widen;
+        c.widen = false;
     }
 
     /** A second context for this thread (serving blocked clients right after a command). */
@@ -213,7 +218,12 @@ public final class Shard {
         applyConfig();
         final int hz = Math.max(1, server.config.hz);
         final long budget = 1_000_000_000L / hz * EXPIRE_CYCLE_PERCENT / 100;
+        final long expireStart = System.nanoTime();
         keyspace.activeExpireCycle(now, budget);
+        final long expireNanos = System.nanoTime() - expireStart;
+        if (expireNanos >= latency.thresholdNanos) {
+            latency.add("expire-cycle", expireNanos);
+        }
         keyspace.tableCron(1_000_000L);
         long buffered = 0;
         for (int i = clients.size() - 1; i >= 0; i--) {
@@ -240,6 +250,7 @@ public final class Shard {
     public void applyConfig() {
         slowlog.configure(Long.parseLong(server.config.get("slowlog-log-slower-than")),
                 Long.parseLong(server.config.get("slowlog-max-len")));
+        latency.configure(Long.parseLong(server.config.get("latency-monitor-threshold")));
         io.moon.server.observe.CommandStats.latencyTracking = "yes".equals(server.config.get("latency-tracking"));
         keyspace.activeExpire(server.config.activeExpire);
         keyspace.lfu(server.config.maxmemoryPolicy.endsWith("lfu"), server.config.lfuLogFactor,

@@ -24,6 +24,8 @@ public final class ShardStats {
     /** Pipeline batches started here, and the commands they carried. */
     public long pipelineBatches;
     public long pipelineBatchCommands;
+    /** AUTH and HELLO AUTH refused (INFO acl_access_denied_auth). */
+    public long aclDeniedAuth;
     /** Calls, time, failures and latency histograms per command (INFO commandstats/latencystats). */
     public final io.moon.server.observe.CommandStats perCommand =
             new io.moon.server.observe.CommandStats(io.moon.server.command.CommandTable.instance().all().size());
@@ -102,5 +104,6 @@ public final class ShardStats {
         crossShardOps = 0;
         pipelineBatches = 0;
         pipelineBatchCommands = 0;
+        aclDeniedAuth = 0;
     }
 }

@@ -60,7 +60,7 @@ class MainTest {
                 + " volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction",
                 "--maxmemory-policy", "lru");
         assertFails("moon: bad value for 'dir': No such file or directory", "--dir", "/no/such/dir/here");
-        assertFails("moon: cannot read the configuration file: /no/such.conf is not a readable file", "/no/such.conf");
+        assertFails("moon: can't open config file '/no/such.conf': No such file or directory", "/no/such.conf");
     }
 
     @Test
@@ -79,19 +79,26 @@ class MainTest {
     }
 
     @Test
-    void shouldCheckTheConfigurationWithoutStarting(@TempDir final Path dir) throws Exception {
-        final Outcome ok = launch("--check-config", "--port", "7000", "--save", "", "--appendonly", "no");
-        assertNull(ok.launch().config());
-        assertEquals(0, ok.launch().exitCode());
-        assertEquals("moon: configuration OK\n", ok.out());
+    void shouldStopAtTheFirstBadFileLineWithRedisStyleMessage(@TempDir final Path dir) throws Exception {
         final Path bad = dir.resolve("bad.conf");
-        Files.writeString(bad, "port 7000\nhz abc\n");
-        assertFails("moon: bad value for 'hz': argument couldn't be parsed into an integer", "--check-config",
-                bad.toString());
+        Files.writeString(bad, "port 7000\nhz abc\nno-such 1\n");
+        final Outcome o = launch(bad.toString(), "--port", "7001");
+        assertNull(o.launch().config());
+        assertEquals(1, o.launch().exitCode());
+        assertEquals("", o.out());
+        assertEquals(List.of("", "*** FATAL CONFIG FILE ERROR (Moon " + Version.MOON + ") ***",
+                "Reading the configuration file, at " + bad + ":2", ">>> 'hz abc'",
+                "argument couldn't be parsed into an integer"), o.errLines());
         final Path quotes = dir.resolve("quotes.conf");
-        Files.writeString(quotes, "requirepass \"unbalanced\n");
-        assertFails("moon: bad value for '" + quotes + ":1': unbalanced quotes in configuration line",
-                quotes.toString(), "--check-config");
+        Files.writeString(quotes, "# one\n\nrequirepass \"unbalanced\n");
+        assertEquals(List.of("", "*** FATAL CONFIG FILE ERROR (Moon " + Version.MOON + ") ***",
+                "Reading the configuration file, at " + quotes + ":3", ">>> 'requirepass \"unbalanced'",
+                "Unbalanced quotes in configuration line"), launch(quotes.toString()).errLines());
+        final Path unknown = dir.resolve("unknown.conf");
+        Files.writeString(unknown, "Foo-Bar yes\n");
+        assertEquals(List.of("", "*** FATAL CONFIG FILE ERROR (Moon " + Version.MOON + ") ***",
+                "Reading the configuration file, at " + unknown + ":1", ">>> 'Foo-Bar yes'",
+                "Bad directive or wrong number of arguments"), launch(unknown.toString()).errLines());
     }
 
     @Test

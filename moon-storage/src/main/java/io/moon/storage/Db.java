@@ -21,17 +21,15 @@ public final class Db {
     private Slabs slabs = new Slabs();
     private final KeyTable table = new KeyTable(this);
     private long size;
-    private long[] expAddr = new long[16];
-    private int expCount;
-    /** Values of full-encoded collections; entries hold their index. Freed slots are reused. */
-    private Object[] objects = new Object[16];
-    private int objectTop;
-    private int[] freeObject = new int[16];
-    private int freeObjects;
+    private ExpiresIndex expires = new ExpiresIndex();
+    /** Values of full-encoded collections; entries hold their index. */
+    private ObjectTable objects = new ObjectTable();
     /** Hashes with field TTLs, by soonest expiry, for the active expire cycle. */
     final FieldExpiry fieldExpiry = new FieldExpiry(this);
     /** Running estimate of the TTL of keys with an expiry, as Redis keeps for INFO keyspace. */
     long avgTtlMillis;
+    /** Told before any change while a snapshot of this database is being written; null otherwise. */
+    private WriteBarrier barrier;
 
     Db(final Keyspace keyspace, final int index) {
         this.keyspace = keyspace;
@@ -51,7 +49,7 @@ public final class Db {
     }
 
     public int expiresCount() {
-        return expCount;
+        return expires.count();
     }
 
     public long avgTtlMillis() {
@@ -68,16 +66,17 @@ public final class Db {
 
     /** Drops every key; the pages go to the collector in one piece. */
     public void clear() {
+        final WriteBarrier b = barrier;
+        if (b != null) {
+            b.beforeClear();
+            barrier = null;
+        }
         slabs = new Slabs();
         table.clear();
         size = 0;
-        expAddr = new long[16];
-        expCount = 0;
+        expires = new ExpiresIndex();
         avgTtlMillis = 0;
-        objects = new Object[16];
-        objectTop = 0;
-        freeObject = new int[16];
-        freeObjects = 0;
+        objects = new ObjectTable();
         fieldExpiry.clear();
     }
 
@@ -118,7 +117,7 @@ public final class Db {
     }
 
     /** Offset of the value's representation (after the key). */
-    private int valuePos(final byte[] p, final int off) {
+    int valuePos(final byte[] p, final int off) {
         final int klo = Entry.keyLenOffset(p, off);
         final int kl = Entry.getVarint(p, klo);
         return klo + Entry.varintSize(kl) + kl;
@@ -262,6 +261,7 @@ public final class Db {
             events.expired(index, page(addr), keyOffset(addr), keyLength(addr));
         }
         unlinkAndFree(addr, h);
+        keyspace.deletedDb = -1; // a key created after its expiry is new
         keyspace.stats.expiredKeys++;
     }
 
@@ -272,6 +272,7 @@ public final class Db {
      * header and key, and returns its address; the caller writes the value.
      */
     long insert(final byte[] k, final int ko, final int kl, final long h, final int size, final int meta) {
+        beforeWrite(h);
         table.beforeInsert(this.size);
         final long a = slabs.alloc(size);
         final byte[] p = slabs.page(a);
@@ -286,6 +287,10 @@ public final class Db {
         final Keyspace.Creations watcher = keyspace.creations;
         if (watcher != null && Keyspace.awaitable(meta & Entry.KIND_MASK)) {
             watcher.created(index, k, ko, kl);
+        }
+        final Keyspace.KeyEvents events = keyspace.keyEvents;
+        if (events != null && (keyspace.deletedDb != index || keyspace.deletedHash != h)) {
+            events.created(index, k, ko, kl);
         }
         return a;
     }
@@ -306,13 +311,16 @@ public final class Db {
 
     /** Removes the entry at addr (whose key hashes to h) from the table and frees its slot. */
     public void unlinkAndFree(final long addr, final long h) {
+        beforeWrite(h);
+        keyspace.deletedDb = index;
+        keyspace.deletedHash = h;
         final byte[] p = slabs.page(addr);
         if (Entry.hasExpire(p, (int) addr)) {
             removeFromExpires(addr);
         }
         if (Entry.isObjectKind(Entry.kind(p, (int) addr))) {
             final int i = Entry.getInt(p, valuePos(p, (int) addr));
-            objectBytesSeen -= ((ValueObject) objects[i]).memoryBytes();
+            objectBytesSeen -= objects.get(i).memoryBytes();
             freeObject(i);
         }
         final long next = Entry.getLong(slabs.page(addr), (int) addr + Entry.NEXT);
@@ -344,7 +352,7 @@ public final class Db {
         table.replace(addr, n, h);
         final byte[] np = slabs.page(n);
         if (Entry.hasExpire(np, (int) n)) {
-            expAddr[Entry.getInt(np, (int) n + Entry.HEADER + 8)] = n;
+            expires.moved(np, n);
         }
         slabs.free(addr);
         return n;
@@ -356,6 +364,7 @@ public final class Db {
      * (possibly new) address; the caller writes the value at {@link #valueOffset}.
      */
     long prepareValue(final long addr, final long h, final int kind, final int valueLen, final boolean raw) {
+        beforeWrite(h);
         final byte[] p0 = slabs.page(addr);
         final int off0 = (int) addr;
         final int vp0 = valuePos(p0, off0);
@@ -382,6 +391,7 @@ public final class Db {
 
     /** Sets the absolute expiry; returns the entry's (possibly new) address. */
     public long setExpire(final long addr, final long h, final long atMillis) {
+        beforeWrite(h);
         byte[] p = slabs.page(addr);
         int off = (int) addr;
         if (Entry.hasExpire(p, off)) {
@@ -407,6 +417,9 @@ public final class Db {
         if (!Entry.hasExpire(p, off)) {
             return false;
         }
+        if (barrier != null) {
+            barrier.beforeWrite(hashOf(addr));
+        }
         final int len = entryLength(addr);
         removeFromExpires(addr);
         final int tail = off + Entry.HEADER;
@@ -416,35 +429,24 @@ public final class Db {
     }
 
     private void addToExpires(final long addr) {
-        if (expCount == expAddr.length) {
-            expAddr = Arrays.copyOf(expAddr, expAddr.length << 1);
-        }
-        expAddr[expCount] = addr;
-        Entry.putInt(slabs.page(addr), (int) addr + Entry.HEADER + 8, expCount);
-        expCount++;
+        expires.add(slabs, addr);
     }
 
     private void removeFromExpires(final long addr) {
-        final int i = Entry.getInt(slabs.page(addr), (int) addr + Entry.HEADER + 8);
-        final long last = expAddr[--expCount];
-        expAddr[i] = last;
-        expAddr[expCount] = 0;
-        if (last != addr) {
-            Entry.putInt(slabs.page(last), (int) last + Entry.HEADER + 8, i);
-        }
-        if (expCount == 0) {
+        expires.remove(slabs, addr);
+        if (expires.count() == 0) {
             avgTtlMillis = 0;
         }
     }
 
     /** A uniformly chosen entry among those with an expiry, or 0 when none (volatile-* eviction). */
     public long randomExpiring(final SplittableRandom rnd) {
-        return expCount == 0 ? 0 : expAddr[rnd.nextInt(expCount)];
+        return expires.count() == 0 ? 0 : expires.at(rnd.nextInt(expires.count()));
     }
 
     /** The i-th entry with an expiry (0 <= i < expiresCount), for sampling. */
     long expiresAt(final int i) {
-        return expAddr[i];
+        return expires.at(i);
     }
 
     // ---- table maintenance and iteration (see KeyTable) ----------------------------------------
@@ -453,6 +455,7 @@ public final class Db {
         return table.isRehashing();
     }
 
+    /** Buckets of the table (both arrays while a resize is under way, as snapshots number them). */
     public int buckets() {
         return table.buckets();
     }
@@ -478,6 +481,39 @@ public final class Db {
         return size == 0 ? 0 : table.scan(v, fn);
     }
 
+    /** Sets (or, with null, removes) the {@link WriteBarrier}; while one is set the table does not resize. */
+    public void writeBarrier(final WriteBarrier b) {
+        barrier = b;
+    }
+
+    public WriteBarrier writeBarrier() {
+        return barrier;
+    }
+
+    boolean frozen() {
+        return barrier != null;
+    }
+
+    /** Calls the write barrier, if any, for the key hashing to h, which is about to change. */
+    public void beforeWrite(final long h) {
+        if (barrier != null) {
+            barrier.beforeWrite(h);
+        }
+    }
+
+    /**
+     * The snapshot-numbered bucket that holds (or would hold) the key hashing to h in the first
+     * ({@code which} 0) or second (1) array, or -1 when there is no second array.
+     */
+    public int snapshotBucket(final long h, final int which) {
+        return table.bucketIndex(h, which);
+    }
+
+    /** Visits the entries of a snapshot-numbered bucket; the visitor must not change the table. */
+    public void visitSnapshotBucket(final int bucket, final Visitor fn) {
+        table.visitBucket(bucket, fn);
+    }
+
     /** Visits every entry; the visitor must not change the table. */
     public void forEach(final Visitor fn) {
         table.forEach(fn);
@@ -488,58 +524,20 @@ public final class Db {
         return size == 0 ? 0 : table.randomEntry(rnd);
     }
 
-    // ---- moving values between keys ------------------------------------------------------------
+    // ---- moving values between keys (see DbDumps) -----------------------------------------------
 
-    /**
-     * Copies the entry's value (with its expiry and access stamp) out of the table. An object
-     * value travels as the object itself when {@code moveObject} (the source key is about to be
-     * deleted: RENAME, MOVE), or as a deep copy (COPY).
-     */
+    /** The entry's value with its expiry and stamp: the object itself when {@code moveObject}, else a deep copy. */
     public Dump dump(final long addr, final boolean moveObject) {
-        final byte[] p = slabs.page(addr);
-        final int off = (int) addr;
-        final int vp = valuePos(p, off);
-        final int meta = Entry.meta(p, off) & ~Entry.HAS_EXPIRE;
-        if (Entry.isObjectKind(Entry.kind(p, off))) {
-            final ValueObject o = (ValueObject) objects[Entry.getInt(p, vp)];
-            if (moveObject) {
-                // the object is leaving (maybe for another shard's thread): stop sweeping it here
-                fieldExpiry.forget(Entry.getInt(p, vp));
-            }
-            return new Dump(meta, null, moveObject ? o : o.copy(), expireAt(addr), Entry.lru(p, off));
-        }
-        final int end = off + entryLength(addr);
-        return new Dump(meta, Arrays.copyOfRange(p, vp, end), null, expireAt(addr), Entry.lru(p, off));
+        return DbDumps.dump(this, addr, moveObject);
     }
 
-    /** {@link #dump(long, boolean)} with a deep copy of an object value. */
     public Dump dump(final long addr) {
-        return dump(addr, false);
+        return DbDumps.dump(this, addr, false);
     }
 
-    /**
-     * Stores a dumped value under a key that must not exist here; keeps the dump's expiry, and its
-     * access stamp when {@code keepStamp} (RENAME and MOVE keep the object, COPY makes a new one).
-     * A dump carrying an object is consumed: restore it once.
-     */
+    /** Stores a dump under a key that must not exist here (a dump carrying an object: once). */
     public long restore(final byte[] k, final int ko, final int kl, final long h, final Dump d, final boolean keepStamp) {
-        final boolean expire = d.expireAtMillis() >= 0;
-        final int reprLen = d.object() != null ? 4 : d.repr().length;
-        final int size = Entry.HEADER + (expire ? Entry.EXPIRE_BYTES : 0) + Entry.varintSize(kl) + kl + reprLen;
-        final long a = insert(k, ko, kl, h, size, d.meta());
-        final byte[] p = slabs.page(a);
-        if (d.object() != null) {
-            Entry.putInt(p, valuePos(p, (int) a), addObject(d.object()));
-        } else {
-            System.arraycopy(d.repr(), 0, p, valuePos(p, (int) a), reprLen);
-        }
-        if (keepStamp) {
-            Entry.lru(p, (int) a, d.stamp());
-        }
-        if (d.object() != null) {
-            adopt(a);
-        }
-        return expire ? setExpire(a, h, d.expireAtMillis()) : a;
+        return DbDumps.restore(this, k, ko, kl, h, d, keepStamp);
     }
 
     // ---- collections: packed blobs inline, objects in a side table ------------------------------
@@ -564,6 +562,7 @@ public final class Db {
      * A blob that shrinks to under half its slot moves to a smaller one.
      */
     public long resizePacked(final long addr, final long h, final int newLen) {
+        beforeWrite(h);
         final byte[] p = slabs.page(addr);
         final int off = (int) addr;
         final int vp = valuePos(p, off);
@@ -577,7 +576,7 @@ public final class Db {
                              final ValueObject o) {
         final long a = insert(k, ko, kl, h, Entry.sizeFor(kl, kind, 0, false), kind);
         final byte[] p = slabs.page(a);
-        Entry.putInt(p, valuePos(p, (int) a), addObject(o));
+        Entry.putInt(p, valuePos(p, (int) a), objects.add(o));
         adopt(a);
         return a;
     }
@@ -589,6 +588,7 @@ public final class Db {
      */
     public long convert(final long addr, final long h, final int kind, final ValueObject o,
                         final byte[] src, final int so, final int len) {
+        beforeWrite(h);
         byte[] p = slabs.page(addr);
         int off = (int) addr;
         final int vp0 = valuePos(p, off);
@@ -601,7 +601,7 @@ public final class Db {
         off = (int) a;
         p[off + Entry.META] = (byte) ((p[off + Entry.META] & ~(Entry.KIND_MASK | Entry.RAW)) | kind);
         if (o != null) {
-            Entry.putInt(p, off + head, addObject(o));
+            Entry.putInt(p, off + head, objects.add(o));
             adopt(a);
         } else {
             System.arraycopy(src, so, p, off + head, len);
@@ -612,7 +612,7 @@ public final class Db {
     /** The object value of an entry of an object kind. */
     public ValueObject object(final long addr) {
         final byte[] p = slabs.page(addr);
-        return (ValueObject) objects[Entry.getInt(p, valuePos(p, (int) addr))];
+        return objects.get(Entry.getInt(p, valuePos(p, (int) addr)));
     }
 
     /** Index in the object table of an object-kind entry's value. */
@@ -622,12 +622,12 @@ public final class Db {
     }
 
     /** The object at an object-table index. */
-    Object objectAt(final int i) {
-        return objects[i];
+    ValueObject objectAt(final int i) {
+        return objects.get(i);
     }
 
     /** Starts sweeping the new object of the entry at addr when it is a hash with field TTLs. */
-    private void adopt(final long addr) {
+    void adopt(final long addr) {
         if (object(addr) instanceof HashTable t && t.ttlCount() > 0) {
             fieldExpiry.track(objectIndex(addr), keyBytes(addr), t.minExpireAt());
         }
@@ -646,49 +646,25 @@ public final class Db {
         }
     }
 
-    /** Hashes with field TTLs the active expire cycle watches in this database. */
-    public int fieldExpiryHashes() {
-        return fieldExpiry.count();
-    }
-
-    /** Hash fields the active expire cycle deleted in this database. */
-    public long expiredFields() {
-        return fieldExpiry.expiredFields;
-    }
-
-    private int addObject(final ValueObject o) {
-        final int i;
-        if (freeObjects > 0) {
-            i = freeObject[--freeObjects];
-        } else {
-            if (objectTop == objects.length) {
-                objects = Arrays.copyOf(objects, objects.length << 1);
-            }
-            i = objectTop++;
-        }
-        objects[i] = o;
-        return i;
+    int addObject(final ValueObject o) {
+        return objects.add(o);
     }
 
     private void freeObject(final int i) {
         fieldExpiry.forget(i);
-        objects[i] = null;
-        if (freeObjects == freeObject.length) {
-            freeObject = Arrays.copyOf(freeObject, freeObject.length << 1);
-        }
-        freeObject[freeObjects++] = i;
+        objects.remove(i);
     }
 
     /** Number of live object values (full-encoded collections) in this database. */
     public int objectCount() {
-        return objectTop - freeObjects;
+        return objects.count();
     }
 
     // ---- memory --------------------------------------------------------------------------------
 
     /** Bytes this database holds: pages, bucket arrays and the expires index. */
     public long memoryBytes() {
-        return slabs.pageBytes() + slabs.overheadBytes() + 8L * buckets() + 8L * expAddr.length + objectBytes()
+        return slabs.pageBytes() + slabs.overheadBytes() + 8L * buckets() + expires.bytes() + objectBytes()
                 + fieldExpiry.memoryBytes();
     }
 
@@ -706,22 +682,13 @@ public final class Db {
      * while a memory limit is set.
      */
     public long usedBytes() {
-        return slabs.slotBytes() + 8L * buckets() + 8L * expAddr.length + Math.max(0, objectBytesSeen)
+        return slabs.slotBytes() + 8L * buckets() + expires.bytes() + Math.max(0, objectBytesSeen)
                 + fieldExpiry.memoryBytes();
     }
 
-    /**
-     * Bytes held by object values and their table. Walks the live objects: there is one per
-     * full-encoded collection, each already big, so this stays far smaller than the key count.
-     */
+    /** Bytes held by object values and their table (walks the objects). */
     public long objectBytes() {
-        long n = 4L * objects.length + 4L * freeObject.length;
-        for (int i = 0; i < objectTop; i++) {
-            if (objects[i] != null) {
-                n += ((ValueObject) objects[i]).memoryBytes();
-            }
-        }
-        return n;
+        return objects.bytes();
     }
 
     Slabs slabs() {

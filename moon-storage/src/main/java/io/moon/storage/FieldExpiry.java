@@ -115,7 +115,16 @@ final class FieldExpiry {
         while (count > 0 && dueAt[0] <= nowMillis) {
             final int obj = heap[0];
             final HashTable t = (HashTable) db.objectAt(obj);
-            deleted += t.expireDue(nowMillis, FIELDS_PER_VISIT);
+            if (db.writeBarrier() != null) {
+                db.beforeWrite(Db.hash(keys[obj], 0, keys[obj].length)); // fields go in place
+            }
+            final int n = t.expireDue(nowMillis, FIELDS_PER_VISIT);
+            deleted += n;
+            final Keyspace.KeyEvents events = db.keyspace().keyEvents;
+            if (n > 0 && events != null) {
+                final byte[] k = keys[obj];
+                events.fieldsExpired(db.index(), k, 0, k.length, t.size() == 0);
+            }
             if (t.size() == 0) {
                 deleteKey(obj);
             } else if (t.ttlCount() == 0) {

@@ -372,7 +372,13 @@ public final class HashValues {
         if (t.minExpireAt() > nowMillis) {
             return a;
         }
-        t.expireDue(nowMillis, Integer.MAX_VALUE);
+        db.beforeWrite(h); // a read may expire fields in place: a snapshot being written keeps them
+        final int n = t.expireDue(nowMillis, Integer.MAX_VALUE);
+        final Keyspace.KeyEvents events = db.keyspace().keyEvents;
+        if (n > 0 && events != null) {
+            final byte[] k = db.keyBytes(a);
+            events.fieldsExpired(db.index(), k, 0, k.length, t.size() == 0);
+        }
         if (t.size() == 0) {
             db.unlinkAndFree(a, h);
             return 0;

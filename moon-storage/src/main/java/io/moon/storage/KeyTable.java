@@ -48,7 +48,7 @@ final class KeyTable {
 
     /** The entry holding the key, or 0. Moves one bucket first while rehashing. */
     long find(final byte[] k, final int ko, final int kl, final long h) {
-        if (rehashIdx >= 0) {
+        if (rehashIdx >= 0 && !db.frozen()) {
             rehash(1);
         }
         long a = chainFind(t0, (int) h & (t0.length - 1), k, ko, kl);
@@ -71,6 +71,9 @@ final class KeyTable {
 
     /** Before an insert into a table holding {@code size} keys: grow, or move one bucket. */
     void beforeInsert(final long size) {
+        if (db.frozen()) {
+            return; // a snapshot is being written: buckets stay where the cut saw them
+        }
         if (rehashIdx < 0 && size >= t0.length) {
             startRehash(t0.length << 1);
         } else if (rehashIdx >= 0) {
@@ -131,7 +134,7 @@ final class KeyTable {
 
     /** Starts shrinking when the table holding {@code size} keys is mostly empty. */
     void maybeShrink(final long size) {
-        if (rehashIdx >= 0 || t0.length <= INITIAL_BUCKETS) {
+        if (rehashIdx >= 0 || db.frozen() || t0.length <= INITIAL_BUCKETS) {
             return;
         }
         if (size * 100 / t0.length < MIN_FILL_PERCENT) {
@@ -152,6 +155,9 @@ final class KeyTable {
     boolean rehash(int steps) {
         if (rehashIdx < 0) {
             return false;
+        }
+        if (db.frozen()) {
+            return false; // a snapshot is being written: buckets stay put until it ends
         }
         int emptyVisits = steps * 10;
         final long[] from = t0;
@@ -228,6 +234,23 @@ final class KeyTable {
             final long n = next(a);
             fn.visit(a);
             a = n;
+        }
+    }
+
+    /** Bucket of h in array t0 ({@code which} 0) or t1 (1, numbered after t0's), or -1 without t1. */
+    int bucketIndex(final long h, final int which) {
+        if (which == 0) {
+            return (int) h & (t0.length - 1);
+        }
+        return t1 == null ? -1 : t0.length + ((int) h & (t1.length - 1));
+    }
+
+    /** Visits the chain of bucket g as {@link #bucketIndex} numbers them. */
+    void visitBucket(final int g, final Db.Visitor fn) {
+        if (g < t0.length) {
+            visitChain(t0[g], fn);
+        } else {
+            visitChain(t1[g - t0.length], fn);
         }
     }
 

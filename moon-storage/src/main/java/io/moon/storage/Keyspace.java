@@ -105,9 +105,31 @@ public final class Keyspace {
         /** The key was evicted to respect maxmemory. */
         default void evicted(final int db, final byte[] k, final int ko, final int kl) {
         }
+
+        /**
+         * A key that did not exist was created (Redis's "new" event). A key deleted and written
+         * again by the same command (an overwrite) is not reported; see {@link #commandStarts}.
+         */
+        default void created(final int db, final byte[] k, final int ko, final int kl) {
+        }
+
+        /**
+         * Fields of the hash past their TTL were deleted (lazily or by the active cycle);
+         * {@code keyDeleted} when that emptied the hash and its key went too.
+         */
+        default void fieldsExpired(final int db, final byte[] k, final int ko, final int kl, final boolean keyDeleted) {
+        }
     }
 
     KeyEvents keyEvents;
+    /** The last key a command deleted (database and hash; db -1: none): re-inserting it is an overwrite. */
+    int deletedDb = -1;
+    long deletedHash;
+
+    /** Called before each command: keys it deletes and writes again count as overwritten, not new. */
+    public void commandStarts() {
+        deletedDb = -1;
+    }
 
     /** Sets (or clears, with null) the listener of expirations and evictions. */
     public void keyEvents(final KeyEvents listener) {

@@ -17,22 +17,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * object, and only a node of level 4 or more (one in 64) carries arrays for the rest. A node stays
  * about the size of Redis's.
  *
- * <p><b>Dict.</b> Nodes are also chained through their own {@code chain} field into a power-of-two
- * bucket array keyed by the member's hash, so a member's score is O(1). The table doubles when it
- * holds as many members as buckets and halves below one in ten; it resizes at once (Redis spreads
- * it over later operations). ZSCAN walks it with Redis's reverse-binary cursor.
+ * <p><b>Dict.</b> Nodes are also chained into a hash table by member ({@link SortedSetDict}), so a
+ * member's score is O(1); ZSCAN walks it with Redis's reverse-binary cursor.
  *
  * <p>Member arrays are never changed once in a set, so {@link #copy()} shares them. The set keeps
  * a running estimate of its heap bytes for MEMORY USAGE. Owned by its shard thread; not thread-safe.
  */
 public final class SortedSet implements ValueObject {
     public static final int MAX_LEVEL = 32;
-    private static final int MIN_BUCKETS = 4;
     /** Levels whose links live in the node's own fields; higher ones in arrays. */
     static final int INLINE_LEVELS = 3;
     /** Object header, fields and padding of a node (compressed references). */
     private static final int NODE_BYTES = 72;
-    private static final int SET_BYTES = 64 + 2 * (16 + 4 * MAX_LEVEL);
+    /** The set, its dict object and the two search scratch arrays. */
+    private static final int SET_BYTES = 64 + 16 + 2 * (16 + 4 * MAX_LEVEL);
 
     /** One member and its score; a node of the skip list and of a dict chain. */
     public static final class Node {
@@ -130,23 +128,19 @@ public final class SortedSet implements ValueObject {
     private Node tail;
     private int level = 1;
     private int size;
-    private Node[] buckets;
+    private final SortedSetDict dict;
     private long memberBytes;
     /** Scratch for searches: the last node before the target at each level, and its rank. */
     private final Node[] update = new Node[MAX_LEVEL];
     private final int[] rank = new int[MAX_LEVEL];
 
     public SortedSet() {
-        this(MIN_BUCKETS);
+        this(4);
     }
 
     /** An empty set whose dict is sized for about {@code expected} members. */
     public SortedSet(final int expected) {
-        buckets = new Node[bucketsFor(expected)];
-    }
-
-    private static int bucketsFor(final int n) {
-        return Math.max(MIN_BUCKETS, Integer.highestOneBit(Math.max(1, n) - 1) << 1);
+        dict = new SortedSetDict(expected);
     }
 
     public int size() {
@@ -179,65 +173,6 @@ public final class SortedSet implements ValueObject {
         return Arrays.compareUnsigned(x.member, 0, x.member.length, b, off, off + len);
     }
 
-    // ---- dict ----------------------------------------------------------------------------------
-
-    /** The node of member b[off, off+len), or null. O(1). */
-    public Node get(final byte[] b, final int off, final int len) {
-        final int h = hashOf(b, off, len);
-        for (Node n = buckets[h & (buckets.length - 1)]; n != null; n = n.chain) {
-            if (n.hash == h && Arrays.equals(n.member, 0, n.member.length, b, off, off + len)) {
-                return n;
-            }
-        }
-        return null;
-    }
-
-    private void dictAdd(final Node x) {
-        if (size >= buckets.length) {
-            rehash(buckets.length << 1);
-        }
-        final int i = x.hash & (buckets.length - 1);
-        x.chain = buckets[i];
-        buckets[i] = x;
-    }
-
-    private void dictRemove(final Node x) {
-        final int i = x.hash & (buckets.length - 1);
-        Node n = buckets[i];
-        if (n == x) {
-            buckets[i] = x.chain;
-        } else {
-            while (n.chain != x) {
-                n = n.chain;
-            }
-            n.chain = x.chain;
-        }
-        x.chain = null;
-    }
-
-    /** Halves the table while it is below one member in ten buckets (after removals). */
-    private void maybeShrink() {
-        if (buckets.length > MIN_BUCKETS && size * 10L < buckets.length) {
-            rehash(bucketsFor(size));
-        }
-    }
-
-    private void rehash(final int n) {
-        final Node[] old = buckets;
-        final Node[] nb = new Node[n];
-        final int mask = n - 1;
-        for (Node b : old) {
-            while (b != null) {
-                final Node next = b.chain;
-                final int i = b.hash & mask;
-                b.chain = nb[i];
-                nb[i] = b;
-                b = next;
-            }
-        }
-        buckets = nb;
-    }
-
     // ---- skip list -----------------------------------------------------------------------------
 
     /** Redis's zslRandomLevel: each level above the first with probability 1/4, at most 32. */
@@ -253,7 +188,7 @@ public final class SortedSet implements ValueObject {
     public Node add(final byte[] b, final int off, final int len, final double score) {
         final Node x = new Node(Arrays.copyOfRange(b, off, off + len), score, randomLevel(), hashOf(b, off, len));
         link(x);
-        dictAdd(x);
+        dict.add(x, size);
         size++;
         memberBytes += nodeBytes(x);
         return x;
@@ -263,7 +198,7 @@ public final class SortedSet implements ValueObject {
     public Node addOwned(final byte[] member, final double score) {
         final Node x = new Node(member, score, randomLevel(), hashOf(member, 0, member.length));
         link(x);
-        dictAdd(x);
+        dict.add(x, size);
         size++;
         memberBytes += nodeBytes(x);
         return x;
@@ -343,11 +278,11 @@ public final class SortedSet implements ValueObject {
         search(x.score, x.member, 0, x.member.length);
         unlink(x);
         dropNode(x);
-        maybeShrink();
+        dict.maybeShrink(size);
     }
 
     private void dropNode(final Node x) {
-        dictRemove(x);
+        dict.remove(x);
         size--;
         memberBytes -= nodeBytes(x);
     }
@@ -508,7 +443,7 @@ public final class SortedSet implements ValueObject {
             traversed++;
             x = next;
         }
-        maybeShrink();
+        dict.maybeShrink(size);
         return removed;
     }
 
@@ -534,7 +469,7 @@ public final class SortedSet implements ValueObject {
             removed++;
             x = next;
         }
-        maybeShrink();
+        dict.maybeShrink(size);
         return removed;
     }
 
@@ -560,7 +495,7 @@ public final class SortedSet implements ValueObject {
             removed++;
             x = next;
         }
-        maybeShrink();
+        dict.maybeShrink(size);
         return removed;
     }
 
@@ -569,7 +504,12 @@ public final class SortedSet implements ValueObject {
         return byRank(rnd.nextInt(size));
     }
 
-    // ---- scan ----------------------------------------------------------------------------------
+    // ---- dict -------------------------------------------------------------------------------
+
+    /** The node of member b[off, off+len), or null. O(1). */
+    public Node get(final byte[] b, final int off, final int len) {
+        return dict.get(b, off, len);
+    }
 
     /** Receives nodes during a scan. */
     @FunctionalInterface
@@ -579,18 +519,10 @@ public final class SortedSet implements ValueObject {
 
     /**
      * One ZSCAN step from cursor v: visits one bucket's nodes and returns the next cursor (0 when
-     * done). The reverse-binary cursor is Redis's: every member present for the whole scan is
-     * visited at least once, even if the table is resized between calls.
+     * done), with Redis's reverse-binary cursor (see {@link SortedSetDict#scan}).
      */
-    public long scan(long v, final Visitor fn) {
-        final long mask = buckets.length - 1;
-        for (Node n = buckets[(int) (v & mask)]; n != null; n = n.chain) {
-            fn.visit(n);
-        }
-        v |= ~mask;
-        v = Long.reverse(v);
-        v++;
-        return Long.reverse(v);
+    public long scan(final long v, final Visitor fn) {
+        return dict.scan(v, fn);
     }
 
     // ---- ValueObject ---------------------------------------------------------------------------
@@ -638,7 +570,7 @@ public final class SortedSet implements ValueObject {
         }
         x.backward = tail;
         tail = x;
-        dictAdd(x);
+        dict.add(x, size);
         size++;
         memberBytes += nodeBytes(x);
         for (int i = lvl; i < level; i++) {
@@ -670,7 +602,7 @@ public final class SortedSet implements ValueObject {
 
     @Override
     public long memoryBytes() {
-        return SET_BYTES + arrayBytes(4L * buckets.length) + memberBytes;
+        return SET_BYTES + arrayBytes(4L * dict.buckets()) + memberBytes;
     }
 
     /** Checks every invariant (order, spans, backward links, dict); for tests. O(N log N). */

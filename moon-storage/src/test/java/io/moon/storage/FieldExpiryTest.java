@@ -51,7 +51,7 @@ class FieldExpiryTest {
         hash("a", 10, 4, 1000);
         hash("b", 3, 3, 2000);
         hash("c", 5, 0, 0);
-        assertEquals(2, db.fieldExpiryHashes());
+        assertEquals(2, db.fieldExpiry.count());
         assertEquals("listpackex", ValueType.encoding(db, addr("a")));
         ks.activeExpireCycle(500, 1_000_000_000L);
         assertEquals(10, HashValues.length(db, addr("a")));
@@ -61,8 +61,8 @@ class FieldExpiryTest {
         assertEquals(6, HashValues.length(db, addr("a")));
         assertEquals(0, addr("b"), "a hash whose last field expired is deleted");
         assertEquals(5, HashValues.length(db, addr("c")));
-        assertEquals(0, db.fieldExpiryHashes());
-        assertEquals(7, db.expiredFields());
+        assertEquals(0, db.fieldExpiry.count());
+        assertEquals(7, db.fieldExpiry.expiredFields);
     }
 
     @Test
@@ -71,9 +71,9 @@ class FieldExpiryTest {
         final HashTable t = HashValues.table(db, addr("a"));
         t.persist(t.find(b("f0"), 0, 2));
         t.persist(t.find(b("f1"), 0, 2));
-        assertEquals(1, db.fieldExpiryHashes());
+        assertEquals(1, db.fieldExpiry.count());
         ks.activeExpireCycle(5000, 1_000_000_000L);
-        assertEquals(0, db.fieldExpiryHashes());
+        assertEquals(0, db.fieldExpiry.count());
         assertEquals(3, HashValues.length(db, addr("a")));
     }
 
@@ -84,22 +84,22 @@ class FieldExpiryTest {
         final long a = addr("src");
         final Dump d = db.dump(a, true);
         db.unlinkAndFree(a, Db.hash(b("src"), 0, 3));
-        assertEquals(0, db.fieldExpiryHashes());
+        assertEquals(0, db.fieldExpiry.count());
         db.restore(b("dst"), 0, 3, Db.hash(b("dst"), 0, 3), d, true);
-        assertEquals(1, db.fieldExpiryHashes());
+        assertEquals(1, db.fieldExpiry.count());
         // COPY into another database keeps its own tracking
         final Db other = ks.db(1);
         other.restore(b("cp"), 0, 2, Db.hash(b("cp"), 0, 2), db.dump(addr("dst")), false);
-        assertEquals(1, other.fieldExpiryHashes());
+        assertEquals(1, other.fieldExpiry.count());
         ks.activeExpireCycle(1000, 1_000_000_000L);
         assertEquals(3, HashValues.length(db, addr("dst")));
         final long cp = other.lookup(b("cp"), 0, 2, Db.hash(b("cp"), 0, 2));
         assertEquals(3, HashValues.length(other, cp));
         // deleting the key stops the tracking; FLUSHDB clears it
         db.delete(b("dst"), 0, 3, Db.hash(b("dst"), 0, 3), 0);
-        assertEquals(0, db.fieldExpiryHashes());
+        assertEquals(0, db.fieldExpiry.count());
         other.clear();
-        assertEquals(0, other.fieldExpiryHashes());
+        assertEquals(0, other.fieldExpiry.count());
         ks.activeExpireCycle(10_000, 1_000_000_000L);
     }
 

@@ -217,6 +217,9 @@ public final class BlockedKeys implements Keyspace.Creations {
         c.noTouch = w.noTouch;
         c.client = null;
         c.inTransaction = false;
+        if (c.db.writeBarrier() != null) {
+            c.beforeWrites(); // a snapshot is being written: the pop changes the key in place
+        }
         final int mark = w.reply.writerIndex();
         w.pop.serve(c, w.arg, keyArg, a, h);
         shard.stats.commandsProcessed++;

@@ -182,6 +182,32 @@ public final class CommandSpec {
      * Whether the command writes the key at argument {@code arg}: the flags of the key spec that
      * covers it (RW, OW, RM), or the command's WRITE flag when it declares no key specs.
      */
+    /** EVAL, EVALSHA and their _RO forms (and FCALL): what they touch is known only as they run. */
+    public boolean isScript() {
+        return name.startsWith("eval") || name.startsWith("fcall");
+    }
+
+    /**
+     * Whether the command may change data: a WRITE command, or one not flagged either way whose
+     * key specs say it writes (EVAL, EVALSHA: a script's writes are not known in advance).
+     */
+    public boolean mayWrite() {
+        if (has(Flags.WRITE)) {
+            return true;
+        }
+        if (has(Flags.READONLY)) {
+            return false;
+        }
+        for (final KeySpec s : keySpecs) {
+            for (final String f : s.flags()) {
+                if (f.equals("RW") || f.equals("OW") || f.equals("RM")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     public boolean writesKeyAt(final Request r, final int arg) {
         if (keySpecs.length == 0) {
             return has(Flags.WRITE);

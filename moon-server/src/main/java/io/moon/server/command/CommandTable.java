@@ -16,6 +16,7 @@ import io.moon.server.commands.InfoCommand;
 import io.moon.server.commands.SlowlogCommands;
 import io.moon.server.commands.KeyCommands;
 import io.moon.server.commands.KeyspaceCommands;
+import io.moon.server.commands.LatencyCommands;
 import io.moon.server.commands.ListCommands;
 import io.moon.server.commands.ListMoves;
 import io.moon.server.commands.ServerCommands;
@@ -98,6 +99,7 @@ public final class CommandTable {
                     .local(ConnectionCommands::quit),
             cmd("reset", 1, "noscript loading stale fast no_auth allow_busy").acl("@connection")
                     .local(ConnectionCommands::reset),
+            cmd("monitor", 1, "admin noscript loading stale").local(ConnectionCommands::monitor),
             // ---- transactions --------------------------------------------------------------
             cmd("multi", 1, "noscript loading stale fast allow_busy").acl("@transaction")
                     .local(io.moon.server.tx.TransactionCommands::multi),
@@ -560,6 +562,24 @@ public final class CommandTable {
                             .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                             .coordinated(SlowlogCommands::reset),
                     cmd("help", 2, "loading stale").local(SlowlogCommands::help)),
+            // ---- observe: latency monitor
+            cmd("latency", -2, "").subcommands(
+                    cmd("latest", 2, "admin noscript loading stale")
+                            .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
+                            .coordinated(LatencyCommands::latest),
+                    cmd("history", 3, "admin noscript loading stale")
+                            .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
+                            .coordinated(LatencyCommands::history),
+                    cmd("reset", -2, "admin noscript loading stale")
+                            .tips("request_policy:all_nodes", "response_policy:all_succeeded")
+                            .coordinated(LatencyCommands::reset),
+                    cmd("histogram", -2, "admin noscript loading stale")
+                            .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
+                            .coordinated(LatencyCommands::histogram),
+                    cmd("doctor", 2, "admin noscript loading stale")
+                            .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
+                            .coordinated(LatencyCommands::doctor),
+                    cmd("help", 2, "loading stale").local(LatencyCommands::help)),
             cmd("debug", -2, "admin noscript loading stale protected").coordinated(DebugCommands::debug),
             // ---- rdb: DUMP / RESTORE
             cmd("dump", 2, "readonly").acl("@keyspace").keys(1, 1, 1, "RO", "access")

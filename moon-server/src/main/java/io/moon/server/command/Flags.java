@@ -39,6 +39,7 @@ public final class Flags {
     public static final long MOVABLEKEYS = bit("movablekeys");
     public static final long ALLOW_BUSY = bit("allow_busy");
     public static final long SKIP_SLOWLOG = bit("skip_slowlog");
+    public static final long SKIP_MONITOR = bit("skip_monitor");
 
     static final String[] CATEGORY_NAMES = {
         "keyspace", "read", "write", "set", "sortedset", "list", "hash", "string", "bitmap", "hyperloglog",

@@ -27,6 +27,7 @@ public final class BlockingCommands {
         c.out.arrayHeader(2);
         c.out.bulk(c.buf(), c.off(i), c.len(i));
         ListCommands.popAndReply(c, a, h, (arg & 1) != 0, arg >> 1);
+        ListCommands.popped(c, i, h, (arg & 1) != 0);
     };
 
     /** A served BLMOVE/BRPOPLPUSH with both keys on the serving shard: LMOVE's work and reply. */

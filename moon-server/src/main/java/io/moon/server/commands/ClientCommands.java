@@ -226,8 +226,23 @@ public final class ClientCommands {
     static String describe(final Connection conn, final long now) {
         final ClientState st = conn.state();
         final StringBuilder flags = new StringBuilder();
+        final io.moon.server.pubsub.Subscriptions subs = conn.subscriptions();
+        final io.moon.server.tx.TxState tx = conn.tx;
+        // Redis's order of the flag letters: O P x b d ... e T, N when none
+        if (st.monitor) {
+            flags.append('O');
+        }
+        if (subs.active()) {
+            flags.append('P');
+        }
+        if (tx.inMulti) {
+            flags.append('x');
+        }
         if (conn.isBlocked()) {
-            flags.append('b'); // Redis's order: b before e and T
+            flags.append('b');
+        }
+        if (!tx.watched.isEmpty() && tx.dirty()) {
+            flags.append('d');
         }
         if (st.noEvict) {
             flags.append('e');
@@ -244,12 +259,19 @@ public final class ClientCommands {
         final long rbs = conn.readBufferBytes();
         final String cmd = st.lastCommand == null ? "NULL" : st.lastCommand.fullName();
         final int fd = conn.channel() instanceof UnixChannel u ? u.fd().intValue() : -1;
+        long multiMem = 0;
+        for (final io.moon.server.tx.TxState.Queued q : tx.queue) {
+            multiMem += q.req().usedBytes();
+        }
         return "id=" + conn.id() + " addr=" + st.addr + " laddr=" + st.laddr + " fd=" + fd
                 + " name=" + st.name + " age=" + (now - st.createdMillis) / 1000
                 + " idle=" + (now - st.lastInteractionMillis) / 1000 + " flags=" + flags + " db=" + st.db
-                + " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + qbuf + " qbuf-free=0 argv-mem=" + argvMem
-                + " multi-mem=0 rbs=" + rbs + " rbp=" + rbs + " obl=0 oll=0 omem=" + omem
-                + " tot-mem=" + (qbuf + argvMem + omem + rbs) + " events=r cmd=" + cmd + " user=" + st.user
+                + " sub=" + subs.channelCount() + " psub=" + subs.patternCount() + " ssub=" + subs.shardChannelCount()
+                + " multi=" + (tx.inMulti ? tx.queue.size() : -1) + " qbuf=" + qbuf + " qbuf-free="
+                + conn.queryBufferFreeBytes() + " argv-mem=" + argvMem
+                + " multi-mem=" + multiMem + " rbs=" + rbs + " rbp=" + rbs + " obl=0 oll=0 omem=" + omem
+                + " tot-mem=" + (qbuf + argvMem + multiMem + omem + rbs) + " events=" + (omem > 0 ? "rw" : "r")
+                + " cmd=" + cmd + " user=" + st.user
                 + " redir=-1 resp=" + st.proto + " lib-name=" + st.libName + " lib-ver=" + st.libVer + "\n";
     }
 

@@ -108,6 +108,7 @@ public final class ConfigCommands {
                 return;
             }
         }
+        io.moon.server.Logging.loglevel(cfg.loglevel);
         // shards keep a copy of some settings (the access-stamp policy): hand them the new values
         for (int s = 0; s < c.server.shardCount(); s++) {
             final io.moon.server.Shard shard = c.server.shard(s);
@@ -160,7 +161,7 @@ public final class ConfigCommands {
             return;
         }
         try {
-            ConfigFile.rewrite(file, c.server.config);
+            io.moon.server.config.ConfigRewrite.rewrite(file, c.server.config);
             c.out.ok();
         } catch (final java.io.IOException e) {
             c.out.error("ERR Rewriting config file: " + e.getMessage());

@@ -100,6 +100,7 @@ public final class ConnectionCommands {
             c.client.state().user = user;
             c.out.ok();
         } else {
+            c.shard.stats.aclDeniedAuth++;
             c.out.raw(WRONGPASS);
         }
     }
@@ -144,6 +145,7 @@ public final class ConnectionCommands {
         }
         if (userArg >= 0) {
             if (!authenticate(c, r.argString(userArg), r.buf(), r.off(userArg + 1), r.len(userArg + 1))) {
+                c.shard.stats.aclDeniedAuth++;
                 c.out.raw(WRONGPASS);
                 return;
             }
@@ -185,6 +187,17 @@ public final class ConnectionCommands {
     public static void quit(final Ctx c) {
         c.out.ok();
         c.client.closeAfterReply();
+    }
+
+    // MONITOR: from now on this connection receives a line for every command the server runs
+    public static void monitor(final Ctx c) {
+        final Connection conn = c.client;
+        if (conn.state().monitor) {
+            return; // Redis ignores a second MONITOR, without a reply
+        }
+        conn.state().monitor = true;
+        c.server.monitors.add(conn);
+        c.out.ok();
     }
 
     // RESET

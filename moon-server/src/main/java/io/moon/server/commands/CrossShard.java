@@ -251,12 +251,18 @@ public final class CrossShard {
             @Override
             protected void onStep(final Part p, final Ctx x) {
                 final Request r = x.req;
+                // each shard notifies its own key (so the two events may reach a subscriber in
+                // either order, unlike Redis's rename_from then rename_to: docs/differences.md)
                 if (p == src) {
                     x.db.delete(r.buf(), r.off(1), r.len(1), x.keyHash(1), x.now);
+                    io.moon.server.pubsub.Notify.event(x.server, x.shard.id, io.moon.server.pubsub.Notify.GENERIC,
+                            "rename_from", dbIndex, r.buf(), r.off(1), r.len(1));
                 } else {
                     final long h = x.keyHash(2);
                     x.db.delete(r.buf(), r.off(2), r.len(2), h, x.now);
                     x.db.restore(r.buf(), r.off(2), r.len(2), h, (Dump) src.data, true);
+                    io.moon.server.pubsub.Notify.event(x.server, x.shard.id, io.moon.server.pubsub.Notify.GENERIC,
+                            "rename_to", dbIndex, r.buf(), r.off(2), r.len(2));
                 }
             }
 
@@ -314,7 +320,10 @@ public final class CrossShard {
                 final long h = x.keyHash(2);
                 final Db to = x.keyspace.db(dstDb);
                 to.delete(r.buf(), r.off(2), r.len(2), h, x.now);
+                x.keyspace.commandStarts(); // Redis deletes and adds the key again: a "new" event
                 Strings.unshare(to, to.restore(r.buf(), r.off(2), r.len(2), h, (Dump) src.data, false));
+                io.moon.server.pubsub.Notify.event(x.server, x.shard.id, io.moon.server.pubsub.Notify.GENERIC, "copy_to",
+                        dstDb, r.buf(), r.off(2), r.len(2));
             }
 
             @Override

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * DEBUG subcommands for tests and operators: SLEEP, POPULATE, OBJECT, SET-ACTIVE-EXPIRE, HELP.
+ * DEBUG subcommands for tests and operators: SLEEP, POPULATE, OBJECT, DIGEST, RELOAD, SET-ACTIVE-EXPIRE, HELP.
  * Refused unless enable-debug-command allows it (by default it does not, as in Redis 7).
  *
  * <p>DEBUG SLEEP holds an exclusive lock on every database of every shard for the given time, so
@@ -43,6 +43,8 @@ public final class DebugCommands {
             return DigestCommands.digest(c);
         } else if (sub.equals("digest-value") && argc >= 2) {
             return DigestCommands.digestValue(c);
+        } else if (sub.equals("reload")) {
+            return io.moon.server.persist.DebugReload.reload(c);
         } else if (sub.equals("set-active-expire") && argc == 3) {
             c.server.config.activeExpire = atoi(r.argString(2)) != 0;
             c.out.ok();
@@ -108,6 +110,9 @@ public final class DebugCommands {
                 "POPULATE <count> [<prefix>] [<size>]",
                 "    Create <count> string keys named key:<num> (or <prefix>:<num>) holding value:<num>,",
                 "    padded with zero bytes to <size> when given. Existing keys are left alone.",
+                "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
+                "    Save the RDB on disk and reload it back to memory. MERGE replaces keys that exist,",
+                "    NOFLUSH keeps the current keys, NOSAVE loads the file on disk as it is.",
                 "SET-ACTIVE-EXPIRE <0|1>", "    Turn the active expire cycle off or on.",
                 "SLEEP <seconds>", "    Stall every command that touches data for <seconds> (decimals allowed).");
     }

@@ -124,6 +124,7 @@ public final class DumpCommands {
         final Db db = c.db;
         if (existing != 0) {
             db.unlinkAndFree(existing, h);
+            c.keyspace.commandStarts(); // Redis deletes and adds the key again: a "new" event
         }
         if (ttl > 0 && !absttl) {
             ttl += c.now;
@@ -131,6 +132,9 @@ public final class DumpCommands {
         if (ttl > 0 && ttl <= c.now) {
             // already expired: the key is gone (deleted if it was replaced), nothing is added
             c.out.ok();
+            if (existing != 0) {
+                io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.GENERIC, "del", 1);
+            }
             return;
         }
         final byte[] key = java.util.Arrays.copyOfRange(r.buf(), r.off(1), r.off(1) + r.len(1));
@@ -141,5 +145,6 @@ public final class DumpCommands {
             return;
         }
         c.out.ok();
+        io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.GENERIC, "restore", 1);
     }
 }

@@ -40,6 +40,7 @@ final class FloatIncr {
                         io.moon.storage.Entry.KIND_STR_BYTES, v.length, true, false);
                 System.arraycopy(v, 0, db.page(e), db.valueOffset(e), v.length);
                 c.out.bulk(v);
+                io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.STRING, "incrbyfloat", 1);
             }
             case NAN_OR_INFINITY -> c.out.raw(Errors.NAN_OR_INFINITY);
             default -> c.out.raw(Errors.NOT_FLOAT);

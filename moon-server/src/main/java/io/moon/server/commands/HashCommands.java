@@ -246,6 +246,7 @@ public final class HashCommands {
         }
         HashValues.setLong(db, a, h, ref, r.buf(), r.off(2), r.len(2), value, lim);
         c.out.integer(value);
+        Notify.event(c, Notify.HASH, "hincrby", 1);
     }
 
     private static int valuePos(final Db db, final long a, final int ref) {
@@ -293,6 +294,7 @@ public final class HashCommands {
                 }
                 HashValues.set(db, a, h, ref, r.buf(), r.off(2), r.len(2), v, 0, v.length, true, lim);
                 c.out.bulk(v);
+                Notify.event(c, Notify.HASH, "hincrbyfloat", 1);
             }
             case NAN_OR_INFINITY -> c.out.raw(Errors.NAN_OR_INFINITY);
             case CURRENT_NOT_FLOAT -> c.out.raw(HASH_NOT_FLOAT);

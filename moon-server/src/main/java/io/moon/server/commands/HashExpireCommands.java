@@ -126,6 +126,7 @@ public final class HashExpireCommands {
         c.out.arrayHeader(n);
         final Db db = c.db;
         boolean ttlSet = false;
+        boolean deleted = false;
         for (int i = first; i < first + n; i++) {
             if (a == 0) {
                 c.out.integer(NO_FIELD);
@@ -145,6 +146,7 @@ public final class HashExpireCommands {
             if (at <= c.now) {
                 a = HashValues.delete(db, a, h, ref);
                 c.out.integer(DELETED);
+                deleted = true;
                 continue;
             }
             if (db.kind(a) != Entry.KIND_HASH_EX) {
@@ -157,6 +159,17 @@ public final class HashExpireCommands {
         }
         if (ttlSet && a != 0) {
             db.fieldTtlChanged(a);
+        }
+        // Redis 7.4: "hexpire" when TTLs were set, "hexpired" for fields deleted at once (a time
+        // not in the future), then "del" when that emptied the hash
+        if (ttlSet) {
+            io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.HASH, "hexpire", 1);
+        }
+        if (deleted) {
+            io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.HASH, "hexpired", 1);
+            if (a == 0) {
+                io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.GENERIC, "del", 1);
+            }
         }
     }
 
@@ -258,13 +271,20 @@ public final class HashExpireCommands {
         final Db db = c.db;
         c.out.arrayHeader(n);
         final HashTable t = a != 0 && db.kind(a) == Entry.KIND_HASH_EX ? HashValues.table(db, a) : null;
+        boolean persisted = false;
         for (int i = 4; i < 4 + n; i++) {
             final int ref = a == 0 ? -1 : HashValues.find(db, a, r.buf(), r.off(i), r.len(i));
             if (ref < 0) {
                 c.out.integer(NO_FIELD);
+            } else if (t != null && t.persist(ref)) {
+                c.out.raw(Reply.ONE);
+                persisted = true;
             } else {
-                c.out.raw(t != null && t.persist(ref) ? Reply.ONE : Reply.MINUS_ONE);
+                c.out.raw(Reply.MINUS_ONE);
             }
+        }
+        if (persisted) {
+            io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.HASH, "hpersist", 1);
         }
     }
 }

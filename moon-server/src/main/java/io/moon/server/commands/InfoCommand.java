@@ -54,12 +54,17 @@ public final class InfoCommand {
         long crossShardOps;
         long pipelineBatches;
         long pipelineBatchCommands;
+        long aclDeniedAuth;
         long keyspaceBytes;
         final java.util.TreeMap<String, Long> errors = new java.util.TreeMap<>();
         long[] keys;
         long[] expires;
         long[] avgTtl;
         int clients;
+        /** Largest query and output buffer of a client now, and all clients' buffer bytes. */
+        long maxInput;
+        long maxOutput;
+        long clientBytes;
         long blockedClients;
         long blockedWithTimeout;
         long blockingKeys;
@@ -109,6 +114,7 @@ public final class InfoCommand {
                 s.crossShardOps = st.crossShardOps;
                 s.pipelineBatches = st.pipelineBatches;
                 s.pipelineBatchCommands = st.pipelineBatchCommands;
+                s.aclDeniedAuth = st.aclDeniedAuth;
                 s.keyspaceBytes = x.keyspace.memoryBytes();
                 x.shard.memory.refresh(); // publishes this shard's bytes: used_memory is their sum
                 final int dbs = x.keyspace.databases();
@@ -122,6 +128,13 @@ public final class InfoCommand {
                     s.avgTtl[d] = db.avgTtlMillis();
                 }
                 s.clients = x.shard.clients().size();
+                for (final io.moon.server.net.Connection conn : x.shard.clients()) {
+                    final long in = conn.queryBufferBytes() + conn.argvBytes();
+                    final long out = conn.outputBufferBytes();
+                    s.maxInput = Math.max(s.maxInput, in);
+                    s.maxOutput = Math.max(s.maxOutput, out);
+                    s.clientBytes += in + out + conn.readBufferBytes();
+                }
                 s.blockedClients = x.shard.blocked.blockedClients;
                 s.blockedWithTimeout = x.shard.blocked.blockedWithTimeout;
                 s.blockingKeys = x.shard.blocked.keyCount();
@@ -156,8 +169,12 @@ public final class InfoCommand {
                     total.crossShardOps += s.crossShardOps;
                     total.pipelineBatches += s.pipelineBatches;
                     total.pipelineBatchCommands += s.pipelineBatchCommands;
+                    total.aclDeniedAuth += s.aclDeniedAuth;
                     total.keyspaceBytes += s.keyspaceBytes;
                     total.clients += s.clients;
+                    total.maxInput = Math.max(total.maxInput, s.maxInput);
+                    total.maxOutput = Math.max(total.maxOutput, s.maxOutput);
+                    total.clientBytes += s.clientBytes;
                     total.blockedClients += s.blockedClients;
                     total.blockedWithTimeout += s.blockedWithTimeout;
                     total.blockingKeys += s.blockingKeys;
@@ -209,7 +226,7 @@ public final class InfoCommand {
                         t.perCommand);
                 case "errorstats" -> errorstats(sb, t);
                 case "latencystats" -> io.moon.server.observe.CommandSections.latencystats(sb, server.commands,
-                        t.perCommand);
+                        t.perCommand, server.config.latencyPercentiles);
                 case "cluster" -> sb.append("# Cluster\r\ncluster_enabled:0\r\n");
                 case "keyspace" -> keyspace(sb, t);
                 default -> throw new IllegalStateException(s);
@@ -266,8 +283,9 @@ public final class InfoCommand {
         line(sb, "connected_clients", t.clients);
         line(sb, "cluster_connections", 0);
         line(sb, "maxclients", s.config.maxclients);
-        line(sb, "client_recent_max_input_buffer", 0);
-        line(sb, "client_recent_max_output_buffer", 0);
+        // Redis keeps the largest of the last few seconds; Moon reports the largest now
+        line(sb, "client_recent_max_input_buffer", t.maxInput);
+        line(sb, "client_recent_max_output_buffer", t.maxOutput);
         line(sb, "blocked_clients", t.blockedClients);
         line(sb, "tracking_clients", 0);
         line(sb, "clients_in_timeout_table", t.blockedWithTimeout);
@@ -337,7 +355,7 @@ public final class InfoCommand {
         line(sb, "used_memory_vm_eval", 0);
         line(sb, "used_memory_lua_human", "0B");
         line(sb, "used_memory_scripts_eval", 0);
-        line(sb, "number_of_cached_scripts", 0);
+        line(sb, "number_of_cached_scripts", s.scripts.cache.size());
         line(sb, "number_of_functions", 0);
         line(sb, "number_of_libraries", 0);
         line(sb, "used_memory_vm_functions", 0);
@@ -361,7 +379,7 @@ public final class InfoCommand {
         line(sb, "mem_replication_backlog", 0);
         line(sb, "mem_total_replication_buffers", 0);
         line(sb, "mem_clients_slaves", 0);
-        line(sb, "mem_clients_normal", 0);
+        line(sb, "mem_clients_normal", t.clientBytes);
         line(sb, "mem_cluster_links", 0);
         line(sb, "mem_aof_buffer", 0);
         line(sb, "mem_allocator", "jvm-slabs");
@@ -435,9 +453,9 @@ public final class InfoCommand {
         line(sb, "current_eviction_exceeded_time", 0);
         line(sb, "keyspace_hits", ks.keyspaceHits);
         line(sb, "keyspace_misses", ks.keyspaceMisses);
-        line(sb, "pubsub_channels", 0);
-        line(sb, "pubsub_patterns", 0);
-        line(sb, "pubsubshard_channels", 0);
+        line(sb, "pubsub_channels", s.pubsub.channelCount());
+        line(sb, "pubsub_patterns", s.pubsub.patternCount());
+        line(sb, "pubsubshard_channels", s.pubsub.shardChannelCount());
         line(sb, "latest_fork_usec", 0);
         line(sb, "total_forks", 0);
         line(sb, "migrate_cached_sockets", 0);
@@ -465,7 +483,7 @@ public final class InfoCommand {
         line(sb, "eventloop_duration_cmd_sum", 0);
         line(sb, "instantaneous_eventloop_cycles_per_sec", 0);
         line(sb, "instantaneous_eventloop_duration_usec", 0);
-        line(sb, "acl_access_denied_auth", 0);
+        line(sb, "acl_access_denied_auth", t.aclDeniedAuth);
         line(sb, "acl_access_denied_cmd", 0);
         line(sb, "acl_access_denied_key", 0);
         line(sb, "acl_access_denied_channel", 0);

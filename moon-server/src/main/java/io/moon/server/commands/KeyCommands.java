@@ -123,6 +123,8 @@ public final class KeyCommands {
         c.db.unlinkAndFree(src, hs);
         c.db.restore(r.buf(), r.off(2), r.len(2), hd, d, true);
         c.out.raw(nx ? Reply.ONE : Reply.OK);
+        Notify.event(c, Notify.GENERIC, "rename_from", 1);
+        Notify.event(c, Notify.GENERIC, "rename_to", 2);
     }
 
     /** Parsed COPY options: destination db (or -1 after an error reply) and REPLACE. */
@@ -174,10 +176,12 @@ public final class KeyCommands {
                 return;
             }
             to.unlinkAndFree(dst, hd);
+            c.keyspace.commandStarts(); // Redis deletes and adds the key again: a "new" event
         }
         final Dump d = c.db.dump(src);
         Strings.unshare(to, to.restore(r.buf(), r.off(2), r.len(2), hd, d, false));
         c.out.integer(1);
+        Notify.event(c.server, c.shard.id, Notify.GENERIC, "copy_to", dstDb, r.buf(), r.off(2), r.len(2));
     }
 
     static boolean sameKeys(final Request r) {
@@ -231,6 +235,8 @@ public final class KeyCommands {
         c.db.unlinkAndFree(src, h);
         to.restore(r.buf(), r.off(1), r.len(1), h, d, true);
         c.out.integer(1);
+        Notify.event(c, Notify.GENERIC, "move_from", 1);
+        Notify.event(c.server, c.shard.id, Notify.GENERIC, "move_to", dstDb, r.buf(), r.off(1), r.len(1));
     }
 
     // ---- OBJECT --------------------------------------------------------------------------------

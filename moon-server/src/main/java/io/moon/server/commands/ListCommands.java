@@ -192,9 +192,14 @@ public final class ListCommands {
             return;
         }
         popAndReply(c, a, h, left, count);
-        Notify.event(c, Notify.LIST, left ? "lpop" : "rpop", 1);
-        if (c.find(1, h) == 0) {
-            Notify.event(c, Notify.GENERIC, "del", 1);
+        popped(c, 1, h, left);
+    }
+
+    /** Redis's events after elements were popped from the list in argument keyArg: the pop, then del if emptied. */
+    static void popped(final Ctx c, final int keyArg, final long h, final boolean left) {
+        Notify.event(c, Notify.LIST, left ? "lpop" : "rpop", keyArg);
+        if (c.db.lookup(c.buf(), c.off(keyArg), c.len(keyArg), h) == 0) {
+            Notify.event(c, Notify.GENERIC, "del", keyArg);
         }
     }
 

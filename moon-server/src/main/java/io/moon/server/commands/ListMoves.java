@@ -106,7 +106,9 @@ public final class ListMoves {
         d = ListValues.pushOne(db, same ? s : d, r.buf(), r.off(dstArg), r.len(dstArg), hd, toLeft, e, 0, el,
                 rawBytes, ListCommands.fill(c));
         c.out.bulk(e, 0, el);
+        io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.LIST, toLeft ? "lpush" : "rpush", dstArg);
         ListValues.afterRemoval(db, same ? d : s, hs, ListCommands.fill(c));
+        ListCommands.popped(c, srcArg, hs, fromLeft);
         return MOVED;
     }
 
@@ -195,6 +197,7 @@ public final class ListMoves {
             c.out.arrayHeader(2);
             c.out.bulk(c.buf(), c.off(i), c.len(i));
             ListCommands.popAndReply(c, a, h, left, count);
+            ListCommands.popped(c, i, h, left);
             return true;
         }
         return false;
@@ -393,6 +396,7 @@ public final class ListMoves {
             x.out.bulk(x.buf(), x.off(i), x.len(i));
             final long h = x.keyHash(i);
             ListCommands.popAndReply(x, ListCommands.findWrite(x, i, h), h, left, count);
+            ListCommands.popped(x, i, h, left);
         }
 
         @Override

@@ -125,8 +125,47 @@ public final class ServerCommands {
 
     // MEMORY DOCTOR
     public static void memoryDoctor(final Ctx c) {
-        c.out.verbatim("No memory problems found. Keys live on heap slab pages; INFO memory shows the keyspace"
-                + " bytes (keyspace_bytes), the heap (jvm_heap_*) and the resident set (used_memory_rss).");
+        final java.lang.management.MemoryUsage heap =
+                java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        c.out.verbatim(memoryReport(c.server.memoryLimit.total(), InfoCommand.peakMemory(), InfoCommand.rssBytes(),
+                c.server.config.maxmemory, heap.getUsed(), heap.getMax()));
+    }
+
+    /** MEMORY DOCTOR's findings (Moon's own wording), from INFO memory's figures. */
+    static String memoryReport(final long used, final long peak, final long rss, final long maxmemory,
+                               final long heapUsed, final long heapMax) {
+        final StringBuilder sb = new StringBuilder();
+        if (used < 5L << 20) {
+            sb.append("This server holds little data (").append(InfoCommand.human(used))
+                    .append("), too little for the ratios below to mean anything.\n");
+        } else {
+            if (maxmemory > 0 && used * 10 >= maxmemory * 9) {
+                sb.append("* used_memory is ").append(used * 100 / maxmemory).append("% of maxmemory (")
+                        .append(InfoCommand.human(maxmemory)).append("): writes will soon evict keys or be refused,"
+                                + " depending on maxmemory-policy.\n");
+            }
+            if (peak > used * 3 / 2) {
+                sb.append("* The peak (").append(InfoCommand.human(peak)).append(") is well above what is used now (")
+                        .append(InfoCommand.human(used)).append("): the JVM keeps heap it grew into; MEMORY PURGE"
+                                + " runs a collection and hands free heap back to the OS.\n");
+            }
+            if (rss > used * 3 / 2) {
+                sb.append("* The resident set (").append(InfoCommand.human(rss)).append(") is ")
+                        .append(String.format(java.util.Locale.ROOT, "%.2f", (double) rss / used))
+                        .append(" times used_memory: JVM heap headroom, code and thread stacks; a smaller -Xmx"
+                                + " (MOON_JAVA_OPTS) or maxmemory lowers it.\n");
+            }
+        }
+        if (heapMax > 0 && heapUsed * 10 >= heapMax * 9) {
+            sb.append("* The JVM heap is ").append(heapUsed * 100 / heapMax).append("% full (")
+                    .append(InfoCommand.human(heapMax)).append(" max): set maxmemory below the heap, or a larger"
+                            + " -Xmx, before the JVM runs out.\n");
+        }
+        if (sb.isEmpty()) {
+            sb.append("No memory problems found: used_memory, its peak, the resident set and the JVM heap are in"
+                    + " proportion.\n");
+        }
+        return sb.toString();
     }
 
     // MEMORY MALLOC-STATS

@@ -134,11 +134,12 @@ public final class SetAlgebra {
         final Request r = c.req;
         final long h = c.keyHash(dstArg);
         final int size = result.size();
-        c.db.delete(r.buf(), r.off(dstArg), r.len(dstArg), h, c.now);
+        final boolean existed = c.db.delete(r.buf(), r.off(dstArg), r.len(dstArg), h, c.now);
         if (size > 0) {
             result.store(c.db, r.buf(), r.off(dstArg), r.len(dstArg), h);
         }
-        c.out.integer(size);
+        final String name = c.cmd.name();
+        ZsetCommands.stored(c, io.moon.server.pubsub.Notify.SET, name, existed, size);
     }
 
     // ---- intersection --------------------------------------------------------------------------

@@ -229,10 +229,16 @@ public final class SetCommands {
             c.out.raw(Reply.ZERO);
             return;
         }
+        Notify.event(c, Notify.SET, "srem", 1);
         if (after == 0) {
             db.unlinkAndFree(src, hs);
+            Notify.event(c, Notify.GENERIC, "del", 1);
         }
+        final boolean had = dst != 0 && SetValues.contains(db, dst, b, r.off(3), r.len(3));
         addOne(c, 2, hd, dst, b, r.off(3), r.len(3));
+        if (!had) {
+            Notify.event(c, Notify.SET, "sadd", 2);
+        }
         c.out.raw(Reply.ONE);
     }
 

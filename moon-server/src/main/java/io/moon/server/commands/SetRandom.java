@@ -61,8 +61,10 @@ public final class SetRandom {
         it.seek(i);
         SetCommands.replyMember(c.out, it);
         a = SetValues.removeAt(db, a, h, i);
+        io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.SET, "spop", 1);
         if (SetValues.size(db, a) == 0) {
             db.unlinkAndFree(a, h);
+            io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.GENERIC, "del", 1);
         }
     }
 
@@ -101,6 +103,8 @@ public final class SetRandom {
                 SetCommands.replyMember(c.out, it);
             }
             db.unlinkAndFree(a, h);
+            io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.SET, "spop", 1);
+            io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.GENERIC, "del", 1);
             return;
         }
         final int n = (int) count;
@@ -108,6 +112,7 @@ public final class SetRandom {
         final SplittableRandom rnd = c.keyspace.random();
         final int kind = db.kind(a);
         c.out.setHeader(n);
+        io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.SET, "spop", 1);
         if ((long) remaining * SPOP_MOVE_STRATEGY_MUL > n) {
             if (kind == Entry.KIND_SET_LP) {
                 // one walk: draw n positions in order, reply them, then delete them back to front

@@ -383,11 +383,16 @@ public final class SortCommand {
         }
         final Request r = c.req;
         final long h = c.keyHash(storeArg);
-        c.db.delete(r.buf(), r.off(storeArg), r.len(storeArg), h, c.now);
+        final boolean existed = c.db.delete(r.buf(), r.off(storeArg), r.len(storeArg), h, c.now);
         if (!out.isEmpty()) {
             storeList(c, r.buf(), r.off(storeArg), r.len(storeArg), h, out);
         }
         c.out.integer(out.size());
+        if (!out.isEmpty()) {
+            io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.LIST, "sortstore", storeArg);
+        } else if (existed) {
+            io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.GENERIC, "del", storeArg);
+        }
     }
 
     /** Stores the elements as a list, packed when one listpack holds them (Redis's LIST_CONV_AUTO). */

@@ -265,10 +265,14 @@ public final class StringCommands {
         replyValue(c, a);
         if ((flags & (F_EXAT | F_PXAT)) != 0 && when <= c.now) {
             c.db.unlinkAndFree(a, h);
+            Notify.event(c, Notify.GENERIC, "del", 1);
         } else if ((flags & F_ANY_EXPIRE) != 0) {
             c.db.setExpire(a, h, when);
+            Notify.event(c, Notify.GENERIC, "expire", 1);
         } else if ((flags & F_PERSIST) != 0) {
-            c.db.persist(a);
+            if (c.db.persist(a)) {
+                Notify.event(c, Notify.GENERIC, "persist", 1);
+            }
         }
     }
 
@@ -494,6 +498,7 @@ public final class StringCommands {
             return;
         }
         c.out.integer(Strings.setRange(c.db, r.buf(), r.off(1), r.len(1), h, a, (int) offset, r.buf(), r.off(3), vl));
+        Notify.event(c, Notify.STRING, "setrange", 1);
     }
 
     // INCR key

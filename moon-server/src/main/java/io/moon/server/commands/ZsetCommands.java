@@ -398,6 +398,40 @@ public final class ZsetCommands {
         }
         final long first = Ranks.first(start, card);
         c.out.integer(Zsets.removeRangeByRank(c.db, a, h, first, first + n - 1, ZsetScratch.get()));
+        removedRange(c, "zremrangebyrank", h);
+    }
+
+    /**
+     * Replies a *STORE command's result size and notifies as Redis does: the command's event on the
+     * destination (argument 1) when it holds members, else "del" when an existing key was removed.
+     */
+    static void stored(final Ctx c, final int type, final String event, final boolean existed, final long n) {
+        c.out.integer(n);
+        if (n > 0) {
+            Notify.event(c, type, event, 1);
+        } else if (existed) {
+            Notify.event(c, Notify.GENERIC, "del", 1);
+        }
+    }
+
+    /** Whether the key in argument 1 exists now (before a *STORE replaces it). */
+    static boolean destinationExists(final Ctx c) {
+        return c.find(1, c.keyHash(1)) != 0;
+    }
+
+    /** Redis's events after a ZREMRANGEBY* that removed members: the command, then del if emptied. */
+    private static void removedRange(final Ctx c, final String event, final long h) {
+        Notify.event(c, Notify.ZSET, event, 1);
+        if (c.db.lookup(c.buf(), c.off(1), c.len(1), h) == 0) {
+            Notify.event(c, Notify.GENERIC, "del", 1);
+        }
+    }
+
+    private static void removedRange(final Ctx c, final String event, final long h, final long removed) {
+        c.out.integer(removed);
+        if (removed > 0) {
+            removedRange(c, event, h);
+        }
     }
 
     // ZREMRANGEBYSCORE key min max
@@ -412,7 +446,7 @@ public final class ZsetCommands {
         if (a == 0) {
             c.out.raw(Reply.ZERO);
         } else if (!wrongType(c, a)) {
-            c.out.integer(Zsets.removeRange(c.db, a, h, s.range, s));
+            removedRange(c, "zremrangebyscore", h, Zsets.removeRange(c.db, a, h, s.range, s));
         }
     }
 
@@ -428,7 +462,7 @@ public final class ZsetCommands {
         if (a == 0) {
             c.out.raw(Reply.ZERO);
         } else if (!wrongType(c, a)) {
-            c.out.integer(Zsets.removeRange(c.db, a, h, s.lex, s));
+            removedRange(c, "zremrangebylex", h, Zsets.removeRange(c.db, a, h, s.lex, s));
         }
     }
 }

@@ -195,6 +195,10 @@ public final class ZsetPopCommands {
             out.doubleValue(cur.score());
         }
         Zsets.removeEnd(db, a, h, n, max, s);
+        io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.ZSET, max ? "zpopmax" : "zpopmin", keyArg);
+        if (db.lookup(r.buf(), r.off(keyArg), r.len(keyArg), h) == 0) {
+            io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.GENERIC, "del", keyArg);
+        }
     }
 
     // ---- ZRANDMEMBER ---------------------------------------------------------------------------

@@ -241,8 +241,9 @@ public final class ZsetRangeCommands {
         for (long i = 0; i < n; i++, cur.next()) {
             b.add(cur.buf(), cur.off(), cur.len(), cur.score());
         }
+        final boolean existed = ZsetCommands.destinationExists(c);
         final int stored = Zsets.store(c.db, r.buf(), r.off(1), r.len(1), c.keyHash(1), b, b.addedOrder(reverse),
                 ZsetCommands.maxEntries(c), ZsetCommands.maxValue(c), c.now);
-        c.out.integer(stored);
+        ZsetCommands.stored(c, io.moon.server.pubsub.Notify.ZSET, "zrangestore", existed, stored);
     }
 }

@@ -180,8 +180,11 @@ public final class ZsetSetCommands {
         }
         final int[] order = out.sortedOrder();
         if (store) {
-            c.out.integer(Zsets.store(db, r.buf(), r.off(1), r.len(1), c.keyHash(1), out, order,
-                    ZsetCommands.maxEntries(c), ZsetCommands.maxValue(c), c.now));
+            final boolean existed = ZsetCommands.destinationExists(c);
+            final int stored = Zsets.store(db, r.buf(), r.off(1), r.len(1), c.keyHash(1), out, order,
+                    ZsetCommands.maxEntries(c), ZsetCommands.maxValue(c), c.now);
+            ZsetCommands.stored(c, io.moon.server.pubsub.Notify.ZSET,
+                    op == UNION ? "zunionstore" : op == INTER ? "zinterstore" : "zdiffstore", existed, stored);
             return;
         }
         final Reply rep = c.out;

@@ -28,6 +28,10 @@ public final class Config {
     // typed, hot-read copies (volatile: CONFIG SET on one thread, reads on all shards)
     public volatile int port;
     public volatile String bind;
+    public volatile int adminPort;
+    /** latency-tracking-info-percentiles, parsed (INFO latencystats). */
+    public volatile double[] latencyPercentiles;
+    public volatile String adminBind;
     public volatile String dir;
     public volatile int databases;
     public volatile String requirepass;
@@ -37,6 +41,8 @@ public final class Config {
     public volatile String maxmemoryPolicy;
     public volatile long protoMaxBulkLen;
     public volatile long clientQueryBufferLimit;
+    /** client-output-buffer-limit as CONFIG GET shows it (OutputLimits parses it once per change). */
+    public volatile String clientOutputBufferLimit;
     /** notify-keyspace-events as pubsub.Notify's class bits; 0 when off. */
     public volatile int notifyKeyspaceEvents;
     public volatile int hz;
@@ -150,6 +156,10 @@ public final class Config {
     private void refresh() throws ConfigException {
         port = (int) num("port");
         bind = values.get("bind");
+        adminPort = (int) num("admin-port");
+        latencyPercentiles = Params.percentiles(param("latency-tracking-info-percentiles"),
+                values.get("latency-tracking-info-percentiles"));
+        adminBind = values.get("admin-bind");
         dir = values.get("dir");
         databases = (int) num("databases");
         requirepass = values.get("requirepass");
@@ -170,6 +180,7 @@ public final class Config {
         maxmemoryPolicy = values.get("maxmemory-policy");
         protoMaxBulkLen = num("proto-max-bulk-len");
         clientQueryBufferLimit = num("client-query-buffer-limit");
+        clientOutputBufferLimit = values.get("client-output-buffer-limit");
         notifyKeyspaceEvents = io.moon.server.pubsub.Notify.parse(values.get("notify-keyspace-events"));
         hz = (int) num("hz");
         maxclients = (int) Math.min(Integer.MAX_VALUE, num("maxclients"));

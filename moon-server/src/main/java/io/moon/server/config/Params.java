@@ -32,6 +32,11 @@ final class Params {
         integer("maxclients", 10000, 1, UINT_MAX, true, "maximum connected clients"),
         string("unixsocket", "", false, "unix socket path (not supported yet)"),
         integer("tls-port", 0, 0, 65535, false, "TLS port (later)"),
+        // admin HTTP (/metrics, /healthz, /readyz)
+        integer("admin-port", 0, 0, 65535, false, "admin HTTP port for /metrics, /healthz, /readyz (0 = off)"),
+        string("admin-bind", "127.0.0.1", false, "address the admin HTTP port listens on"),
+        integer("admin-shutdown-delay", 0, 0, 3_600_000, true,
+                "milliseconds /readyz answers 503 after SIGTERM before Moon stops accepting connections"),
         // moon's threading
         integer("shards", 0, 0, 1024, false, "shard threads (0 = one per available processor)"),
         choice("io-driver", "auto", false, "network driver", "auto", "io_uring", "epoll", "nio"),
@@ -102,8 +107,10 @@ final class Params {
         integer("slowlog-max-len", 128, 0, LONG_MAX, true, "slow log length"),
         integer("latency-monitor-threshold", 0, 0, LONG_MAX, true, "latency monitor threshold in ms"),
         bool("latency-tracking", true, true, "per-command latency tracking"),
+        string("latency-tracking-info-percentiles", "50 99 99.9", true, "percentiles INFO latencystats prints"),
         string("notify-keyspace-events", "", true, "keyspace notifications"),
         integer("busy-reply-threshold", 5000, 0, LONG_MAX, true, "script time limit in ms", "lua-time-limit"),
+        bool("lua-strict-keys", false, true, "scripts may touch only the keys they declare in KEYS (Moon)"),
         bool("cluster-enabled", false, false, "accepted for compatibility; Moon is standalone"),
         // encodings (effect arrives with collections)
         integer("list-max-listpack-size", -2, Integer.MIN_VALUE, INT_MAX, true, "list node size", "list-max-ziplist-size"),
@@ -115,13 +122,65 @@ final class Params {
         integer("set-max-listpack-value", 64, 0, LONG_MAX, true, "packed set value size"),
         integer("zset-max-listpack-entries", 128, 0, LONG_MAX, true, "packed sorted set entries", "zset-max-ziplist-entries"),
         memory("zset-max-listpack-value", 64, 0, LONG_MAX, true, "packed sorted set value size", "zset-max-ziplist-value"),
+        // accepted so that a stock redis.conf loads; they have no effect in Moon (docs/configuration.md)
+        integer("acllog-max-len", 128, 0, LONG_MAX, true, "accepted for compatibility"),
+        bool("activerehashing", true, true, "accepted for compatibility"),
+        bool("always-show-logo", false, false, "accepted for compatibility"),
+        bool("aof-load-truncated", true, true, "accepted for compatibility"),
+        bool("aof-rewrite-incremental-fsync", true, true, "accepted for compatibility"),
+        bool("aof-timestamp-enabled", false, true, "accepted for compatibility"),
+        bool("aof-use-rdb-preamble", true, true, "accepted for compatibility"),
+        memory("auto-aof-rewrite-min-size", 64 * MB, 0, LONG_MAX, true, "accepted for compatibility"),
+        integer("auto-aof-rewrite-percentage", 100, 0, INT_MAX, true, "accepted for compatibility"),
+        bool("disable-thp", true, false, "accepted for compatibility"),
+        memory("hll-sparse-max-bytes", 3000, 0, LONG_MAX, true, "accepted for compatibility"),
+        bool("jemalloc-bg-thread", true, true, "accepted for compatibility"),
+        bool("no-appendfsync-on-rewrite", false, true, "accepted for compatibility"),
+        choice("oom-score-adj", "no", true, "accepted for compatibility", "no", "yes", "relative", "absolute"),
+        string("oom-score-adj-values", "0 200 800", true, "accepted for compatibility"),
+        string("proc-title-template", "{title} {listen-addr} {server-mode}", true, "accepted for compatibility"),
+        bool("rdb-del-sync-files", false, true, "accepted for compatibility"),
+        bool("rdb-save-incremental-fsync", true, true, "accepted for compatibility"),
+        bool("repl-disable-tcp-nodelay", false, true, "accepted for compatibility"),
+        choice("repl-diskless-load", "disabled", true, "accepted for compatibility", "disabled", "on-empty-db",
+                "swapdb"),
+        bool("repl-diskless-sync", true, true, "accepted for compatibility"),
+        integer("repl-diskless-sync-delay", 5, 0, INT_MAX, true, "accepted for compatibility"),
+        integer("repl-diskless-sync-max-replicas", 0, 0, INT_MAX, true, "accepted for compatibility"),
+        bool("replica-lazy-flush", false, true, "accepted for compatibility", "slave-lazy-flush"),
+        integer("replica-priority", 100, 0, INT_MAX, true, "accepted for compatibility", "slave-priority"),
+        bool("replica-serve-stale-data", true, true, "accepted for compatibility", "slave-serve-stale-data"),
+        bool("set-proc-title", true, false, "accepted for compatibility"),
+        memory("stream-node-max-bytes", 4096, 0, LONG_MAX, true, "accepted for compatibility"),
+        integer("stream-node-max-entries", 100, 0, LONG_MAX, true, "accepted for compatibility"),
     };
 
     /** Redis's PROTECTED_CONFIG: CONFIG SET needs enable-protected-configs. */
     static final java.util.Set<String> PROTECTED = java.util.Set.of("dir", "dbfilename");
 
     /** Redis's MULTI_ARG_CONFIG: values of several words. */
-    static final java.util.Set<String> MULTI_ARG = java.util.Set.of("save", "bind", "client-output-buffer-limit");
+    static final java.util.Set<String> MULTI_ARG = java.util.Set.of("save", "bind", "client-output-buffer-limit",
+            "oom-score-adj-values", "latency-tracking-info-percentiles");
+
+    /** latency-tracking-info-percentiles: numbers within 0..100, as Redis checks them. */
+    static double[] percentiles(final Param p, final String value) throws ConfigException {
+        // one space between numbers, as Redis splits them: "99  50" is refused
+        final String[] words = value.isEmpty() ? new String[0] : value.split(" ", -1);
+        final double[] out = new double[words.length];
+        for (int i = 0; i < words.length; i++) {
+            try {
+                out[i] = Double.parseDouble(words[i]);
+            } catch (final NumberFormatException e) {
+                throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
+                        "Invalid latency-tracking-info-percentiles parameters");
+            }
+            if (!(out[i] >= 0 && out[i] <= 100)) {
+                throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
+                        "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]");
+            }
+        }
+        return out;
+    }
 
     /** Redis's hz bounds (CONFIG_MIN_HZ, CONFIG_MAX_HZ): any value is accepted and kept within them. */
     static final long MIN_HZ = 1;
@@ -135,6 +194,41 @@ final class Params {
         switch (p.name()) {
             case "notify-keyspace-events" -> {
                 return io.moon.server.pubsub.Notify.normalize(normalized);
+            }
+            case "latency-tracking-info-percentiles" -> {
+                final StringBuilder sb = new StringBuilder();
+                for (final double v : percentiles(p, normalized)) {
+                    sb.append(sb.isEmpty() ? "" : " ").append(io.moon.server.observe.CommandSections.label(v));
+                }
+                return sb.toString();
+            }
+            case "oom-score-adj-values" -> { // three numbers within -2000..2000, as Redis checks them
+                final String[] parts = normalized.trim().split("\\s+");
+                if (parts.length != 3) {
+                    throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(), "wrong number of arguments");
+                }
+                for (final String v : parts) {
+                    final long n = Param.Kind.parseInteger(v);
+                    if (n < -2000 || n > 2000) {
+                        throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
+                                "Invalid oom-score-adj-values, elements must be between -2000 and 2000.");
+                    }
+                }
+                return String.join(" ", parts);
+            }
+            case "dbfilename", "appendfilename" -> { // Redis's isValidDBfilename / isValidAOFfilename
+                if (normalized.indexOf('/') >= 0) {
+                    throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
+                            p.name() + " can't be a path, just a filename");
+                }
+                return normalized;
+            }
+            case "appenddirname" -> {
+                if (normalized.indexOf('/') >= 0) {
+                    throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
+                            "appenddirname can't be a path, just a dirname");
+                }
+                return normalized;
             }
             case "hz" -> {
                 final long hz = Long.parseLong(normalized);

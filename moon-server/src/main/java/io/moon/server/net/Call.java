@@ -34,6 +34,8 @@ public final class Call extends LockRequest implements Runnable {
     private boolean done;
     /** Set on the target when the command blocked (BLPOP on an empty list) instead of replying. */
     public io.moon.server.blocking.SharedWaiter waiter;
+    /** Set on the target when a script asked to run again with every shard held (no reply). */
+    public boolean widen;
 
     Call(final Connection conn) {
         this.conn = conn;

@@ -23,6 +23,8 @@ public final class ClientState {
     public boolean skipCurrent;
     public boolean noEvict;
     public boolean noTouch;
+    /** MONITOR mode (CLIENT LIST flag O). */
+    public boolean monitor;
     public long createdMillis;
     public long lastInteractionMillis;
     public CommandSpec lastCommand;
@@ -41,5 +43,15 @@ public final class ClientState {
         skipCurrent = false;
         noEvict = false;
         noTouch = false;
+        monitor = false;
+    }
+
+    /** ip:port as CLIENT LIST shows it ([v6]:port for IPv6). */
+    static String address(final java.net.SocketAddress a) {
+        if (a instanceof java.net.InetSocketAddress i) {
+            final String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
+        }
+        return a == null ? "" : a.toString();
     }
 }

@@ -6,7 +6,6 @@ import io.moon.protocol.RespParser;
 import io.moon.server.Server;
 import io.moon.server.Shard;
 import io.moon.server.blocking.BlockingOutcome;
-import io.moon.server.blocking.Blocking;
 import io.moon.server.blocking.SharedWaiter;
 import io.moon.server.xshard.Coordinated;
 import io.netty.buffer.ByteBuf;
@@ -15,9 +14,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -61,13 +57,13 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     final ClientState state = new ClientState();
     /** Pub/Sub: this connection's subscriptions (see io.moon.server.pubsub). */
     final io.moon.server.pubsub.Subscriptions subs = new io.moon.server.pubsub.Subscriptions();
-    private Channel ch;
+    Channel ch;
     private ChannelHandlerContext nctx;
-    private ByteBuf out;
+    ByteBuf out;
     private ByteBuf pending;
-    private boolean waiting;
+    boolean waiting;
     private boolean closeAfterFlush;
-    private boolean closed;
+    boolean closed;
     private boolean admitted;
     /** Parsing stopped because the socket's outbound buffer is full; resumes when it drains. */
     private boolean outputBlocked;
@@ -75,10 +71,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private boolean inputPaused;
     /** Resumes parsing once the socket is writable again; run as a task, never re-entrantly. */
     private final Runnable onWritable = this::onWritable;
-    /** The waiter while blocked (home-only). */
-    private SharedWaiter blocked;
-    /** While a served BLMOVE runs again: the deadline its new wait keeps, else -1. */
-    private long rerunDeadlineMillis = -1;
+    /** The blocking command's wait, while there is one. */
+    private final BlockedClient blocked = new BlockedClient(this);
     /** Whether this connection's output waits for the home shard's log (group commit). */
     public final io.moon.server.wal.ShardLog.Output logged = new io.moon.server.wal.ShardLog.Output(() -> {
         if (!waiting) {
@@ -150,15 +144,18 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         state.createdMillis = now;
         state.lastInteractionMillis = now;
         state.authenticated = server.config.requirepass.isEmpty();
-        state.addr = address(ch.remoteAddress());
-        state.laddr = address(ch.localAddress());
+        state.addr = ClientState.address(ch.remoteAddress());
+        state.laddr = ClientState.address(ch.localAddress());
         home.register(this);
     }
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
         closed = true;
-        dropBlocked();
+        if (state.monitor) {
+            server.monitors.remove(this);
+        }
+        blocked.drop();
         io.moon.server.tx.TransactionCommands.unwatchAll(this);
         server.pubsub.dropAll(this);
         if (admitted) {
@@ -277,6 +274,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** Hands a read batch's replies so far to the socket; stops parsing when the socket is full. */
     private void flushChunk() {
+        if (io.moon.server.pubsub.OutputLimits.closedOverLimit(this)) {
+            return;
+        }
         if (home.log.holds(logged)) {
             return; // the replies keep accumulating until the group commit
         }
@@ -350,6 +350,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (out != null && out.isReadable() && !closed) {
+            if (io.moon.server.pubsub.OutputLimits.closedOverLimit(this)) {
+                return;
+            }
             home.stats.netOutputBytes += out.readableBytes();
             final ByteBuf b = out;
             out = null;
@@ -374,6 +377,12 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** A call to another shard came back (on this thread). */
     void onCallDone(final Call c) {
+        if (c.widen) {
+            c.widen = false;
+            c.replyBuffer().clear();
+            Dispatcher.startWideScript(this, c.spec());
+            return;
+        }
         if (c.waiter != null) {
             final SharedWaiter w = c.waiter;
             c.waiter = null;
@@ -394,12 +403,18 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             r.capacity(256);
         }
         r.clear();
+        Dispatcher.ran(this);
         Dispatcher.afterCommand(this);
         afterWaiting();
     }
 
     /** A cross-shard operation finished (on this thread). */
     public void onCoordinatedDone(final Coordinated op) {
+        if (op.widen) {
+            op.replyBuffer().release();
+            Dispatcher.startWideScript(this, op.spec());
+            return;
+        }
         if (op instanceof BlockingOutcome b && b.waiter() != null) {
             op.replyBuffer().release();
             enterBlocked(b.waiter());
@@ -420,143 +435,41 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         final ByteBuf r = op.replyBuffer();
         out.writeBytes(r, r.readerIndex(), r.readableBytes());
         r.release();
+        Dispatcher.ran(this);
         Dispatcher.afterCommand(this);
         afterWaiting();
     }
 
-    // ---- blocked (BLPOP, BZPOPMIN, BLMOVE... on empty keys) -------------------------------------
+    // ---- blocked (BLPOP, BZPOPMIN, BLMOVE... on empty keys): see BlockedClient ----
 
-    /**
-     * The command blocked: its waiter is registered on every shard owning its keys. No reply yet
-     * and no further input is parsed until the waiter ends ({@link #onWaiterDone}): served by a
-     * shard, timed out here, CLIENT UNBLOCK, or this connection closing.
-     */
     void enterBlocked(final SharedWaiter w) {
-        waiting = true;
-        if (rerunDeadlineMillis >= 0) {
-            w.deadlineMillis = rerunDeadlineMillis; // a re-run keeps the first timeout, as in Redis
-            rerunDeadlineMillis = -1;
-        }
-        w.entered = true;
-        if (closed) {
-            if (w.cancel()) {
-                w.unregister(home);
-                w.reply.release();
-            } else if (w.servedEarly) {
-                w.reply.release();
-            } // else a shard claimed it: onWaiterDone releases the reply when it arrives
-            return;
-        }
-        blocked = w;
-        home.blocked.blockedClients++;
-        if (w.deadlineMillis > 0) {
-            home.blocked.blockedWithTimeout++;
-        }
-        if (w.servedEarly) {
-            deliver(w);
-            return;
-        }
-        if (w.deadlineMillis > 0) {
-            final long delay = Math.max(0, w.deadlineMillis - System.currentTimeMillis());
-            w.timer = ch.eventLoop().schedule(() -> onBlockTimeout(w), delay, TimeUnit.MILLISECONDS);
-        }
+        blocked.enter(w);
     }
 
     public boolean isBlocked() {
-        return blocked != null;
+        return blocked.isBlocked();
     }
 
     /** A shard served the waiter (its reply is in the waiter) or asked for a re-run. On this thread. */
     public void onWaiterDone(final SharedWaiter w) {
-        if (!w.entered) {
-            w.servedEarly = true; // the blocking command's own completion is still on its way
-            return;
-        }
-        if (blocked != w) {
-            w.reply.release();
-            return; // closed meanwhile
-        }
-        deliver(w);
-    }
-
-    private void onBlockTimeout(final SharedWaiter w) {
-        if (blocked != w || !w.cancel()) {
-            return; // served meanwhile: the reply is on its way
-        }
-        w.unregister(home);
-        w.reply.clear();
-        Blocking.timeoutReply(w);
-        deliver(w);
+        blocked.onWaiterDone(w);
     }
 
     /** CLIENT UNBLOCK: ends the wait as a timeout or with the UNBLOCKED error. On this thread. */
     public boolean unblock(final boolean error) {
-        final SharedWaiter w = blocked;
-        if (w == null || !w.cancel()) {
-            return false;
-        }
-        w.unregister(home);
-        w.reply.clear();
-        if (error) {
-            w.reply.writeBytes(Blocking.UNBLOCKED);
-        } else {
-            Blocking.timeoutReply(w);
-        }
-        deliver(w);
-        return true;
+        return blocked.unblock(error);
     }
 
-    /** The wait is over: the waiter's reply goes out (or the command runs again), input resumes. */
-    private void deliver(final SharedWaiter w) {
-        clearBlocked(w);
-        waiting = false;
-        if (closed) {
-            w.reply.release();
-            return;
-        }
-        ensureOut();
-        if (w.rerun) {
-            w.reply.release();
-            rerunDeadlineMillis = w.deadlineMillis;
-            Dispatcher.dispatch(this);
-            rerunDeadlineMillis = -1;
-            if (!waiting) {
-                afterWaiting();
-            }
-            return;
-        }
-        home.stats.commandsProcessed++;
-        replyMark = out.writerIndex();
-        out.writeBytes(w.reply, w.reply.readerIndex(), w.reply.readableBytes());
-        w.reply.release();
+    /** The wait ended: the reply (already in {@link #out}) counts as this command's, input resumes. */
+    void afterBlockedReply() {
+        Dispatcher.ran(this);
         Dispatcher.afterCommand(this);
         afterWaiting();
     }
 
-    /** On close: a blocked client leaves nothing behind on any shard. */
-    private void dropBlocked() {
-        final SharedWaiter w = blocked;
-        if (w == null) {
-            return;
-        }
-        if (w.cancel()) {
-            w.unregister(home);
-            deliver(w); // closed: only the bookkeeping and the buffer
-        } else {
-            clearBlocked(w); // a shard claimed it: onWaiterDone releases the reply when it arrives
-        }
-    }
-
-    private void clearBlocked(final SharedWaiter w) {
-        blocked = null;
-        home.blocked.blockedClients--;
-        if (w.timer != null) {
-            w.timer.cancel(false);
-            w.timer = null;
-        }
-        if (w.deadlineMillis > 0) {
-            home.blocked.blockedWithTimeout--;
-        }
+    /** The served waiter asks to run its command again (BLMOVE whose source refilled elsewhere). */
+    void redispatch() {
+        Dispatcher.dispatch(this);
     }
 
     // ---- pipeline batches ----------------------------------------------------------------------
@@ -601,6 +514,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                 if (!state.replyOff && !(i == 0 && state.skipCurrent)) {
                     out.writeBytes(r, start, end - start);
                 }
+                if (server.monitors.active() && io.moon.server.observe.Monitors.shown(b.spec(i))) {
+                    server.monitors.feed(state.db, state.addr, b.request(i));
+                }
             }
             state.skipCurrent = false;
             if (out.readableBytes() >= OUT_CHUNK_BYTES) {
@@ -617,7 +533,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
      * with a half-received command if gathering met one, a command parsed ahead runs now, then
      * whatever arrived meanwhile is parsed.
      */
-    private void afterWaiting() {
+    void afterWaiting() {
         if (closed) {
             return;
         }
@@ -704,6 +620,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** RESET: back to a fresh connection's state. */
     public void resetState() {
+        if (state.monitor) {
+            server.monitors.remove(this);
+        }
         tx.discard();
         io.moon.server.tx.TransactionCommands.unwatchAll(this);
         state.reset(!server.config.requirepass.isEmpty());
@@ -712,6 +631,23 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     /** Closes after the replies written so far are sent (QUIT, protocol errors). */
     public void closeAfterReply() {
         closeAfterFlush = true;
+    }
+
+    /**
+     * Server drain (SIGTERM): reads no more input; the command running now (if any) is answered,
+     * then the connection closes. A blocked client has no reply coming and closes at once.
+     */
+    public void drain() {
+        if (closed || ch == null) {
+            return;
+        }
+        ch.config().setAutoRead(false);
+        closeAfterFlush = true;
+        if (blocked.isBlocked()) {
+            close();
+        } else if (!waiting) {
+            flush();
+        }
     }
 
     /** Closes now (CLIENT KILL, limits, timeouts). Must run on this connection's thread. */
@@ -724,16 +660,13 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    void closeIfIdleInternal(final long now, final long timeoutMillis) {
-        if (!waiting && now - state.lastInteractionMillis > timeoutMillis) {
+    /** Closes the connection when it has been idle longer than the timeout (shard cron). */
+    public void closeIfIdle(final long now, final long timeoutMillis) {
+        // as Redis: blocked (waiting) and subscribed clients are not idle, they wait by design
+        if (!waiting && !subs.active() && now - state.lastInteractionMillis > timeoutMillis) {
             LOG.fine("closing idle client " + id);
             close();
         }
-    }
-
-    /** Closes the connection when it has been idle longer than the timeout (shard cron). */
-    public void closeIfIdle(final long now, final long timeoutMillis) {
-        closeIfIdleInternal(now, timeoutMillis);
     }
 
     private void releaseBuffers() {
@@ -750,6 +683,11 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     /** Bytes of unparsed input held (CLIENT LIST qbuf). */
     public int queryBufferBytes() {
         return (pending == null ? 0 : pending.readableBytes()) + parser.pendingBytes();
+    }
+
+    /** Room left in the buffer holding unparsed input (CLIENT LIST qbuf-free). */
+    public int queryBufferFreeBytes() {
+        return pending == null ? 0 : pending.writableBytes();
     }
 
     /** Bytes of replies not yet handed to the socket plus what the socket still holds (omem). */
@@ -775,13 +713,5 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     public boolean isWaiting() {
         return waiting;
-    }
-
-    private static String address(final SocketAddress a) {
-        if (a instanceof InetSocketAddress i) {
-            final String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
-        }
-        return a == null ? "" : a.toString();
     }
 }

@@ -42,18 +42,21 @@ public final class Dispatcher {
 
         CommandSpec spec = server.commands.lookup(req.buf(), req.off(0), req.len(0));
         if (spec == null) {
+            st.lastCommand = null; // CLIENT LIST cmd=NULL, as Redis
             rejectUnknown(c, req);
             return;
         }
         if (spec.subcommands().length > 0 && req.argc() >= 2) {
             final CommandSpec sub = CommandTable.subcommand(spec, req.buf(), req.off(1), req.len(1));
             if (sub == null) {
+                st.lastCommand = null;
                 reject(c, "ERR unknown subcommand '" + cString(req, 1, 128) + "'. Try "
                         + spec.name().toUpperCase(java.util.Locale.ROOT) + " HELP.");
                 return;
             }
             spec = sub;
         }
+        st.lastCommand = spec; // as Redis: the last command looked up, even if refused or queued
         if (!spec.arityOk(req.argc()) || (spec.handler() == null && spec.multi() == null)) {
             reject(c, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return;
@@ -111,6 +114,10 @@ public final class Dispatcher {
             afterCommand(c);
             return;
         }
+        if (st.monitor && spec.has(Flags.WRITE | Flags.READONLY | Flags.MAY_REPLICATE)) {
+            reject(c, "ERR Replica can't interact with the keyspace"); // Redis: a monitor is a replica
+            return;
+        }
         if (c.subs.active()) {
             final String refused = io.moon.server.pubsub.PubSubCommands.refusal(c, spec);
             if (refused != null) {
@@ -118,17 +125,20 @@ public final class Dispatcher {
                 return;
             }
         }
-        st.lastCommand = spec;
         run(c, spec);
     }
 
     private static void run(final Connection c, final CommandSpec spec) {
         final Shard home = c.home;
         final Request req = c.req;
+        if (spec.has(Flags.SKIP_MONITOR) && c.server.monitors.active()) {
+            c.server.monitors.feed(c.state.db, c.state.addr, req); // scripts: before their own commands
+        }
         switch (spec.route()) {
             case LOCAL -> {
                 home.localContext(c, req, c.reply, spec).runCommand();
                 home.stats.commandsProcessed++; // after it ran, as Redis counts (INFO does not count itself)
+                ran(c);
                 afterCommand(c);
             }
             case KEYED -> {
@@ -162,13 +172,20 @@ public final class Dispatcher {
                 if (target == home.id && Call.canRun(home.locks, spec, req, c.state.db)) {
                     // Fast path: this shard owns the keys and nothing is locked against them.
                     final Ctx x = home.localContext(c, req, c.reply, spec);
+                    x.scriptMayWiden = true;
                     x.runCommand();
+                    if (x.widen) {
+                        x.widen = false;
+                        startWideScript(c, spec);
+                        return;
+                    }
                     if (x.waiter != null) {
                         c.enterBlocked(x.waiter); // a blocking command found nothing: no reply yet
                         x.waiter = null;
                         return;
                     }
                     home.stats.commandsProcessed++;
+                    ran(c);
                     afterCommand(c);
                     return;
                 }
@@ -184,6 +201,16 @@ public final class Dispatcher {
         }
     }
 
+    /**
+     * Runs a script again with every shard held (it touched keys it did not declare, on other
+     * shards): a cross-shard operation like any other, answered in Connection.onCoordinatedDone.
+     */
+    static void startWideScript(final Connection c, final CommandSpec spec) {
+        c.home.stats.crossShardOps++;
+        c.setWaiting();
+        io.moon.server.script.ScriptWide.start(c.home.localContext(c, c.req, c.reply, spec));
+    }
+
     /** Starts a cross-shard operation; it is counted as processed when it is done (Connection.onCoordinatedDone). */
     private static void startCoordinated(final Connection c, final CommandSpec spec) {
         c.home.stats.crossShardOps++;
@@ -193,6 +220,7 @@ public final class Dispatcher {
             // it replied at once (an argument error): no shard was involved
             c.clearWaiting();
             c.home.stats.commandsProcessed++;
+            ran(c);
             afterCommand(c);
         }
     }
@@ -221,7 +249,7 @@ public final class Dispatcher {
             }
         }
         if (spec.route() != CommandSpec.Route.KEYED || spec.router() != null || spec.handler() == null
-                || !spec.arityOk(r.argc()) || spec.has(Flags.PROTECTED | Flags.BLOCKING)) {
+                || !spec.arityOk(r.argc()) || spec.has(Flags.PROTECTED | Flags.BLOCKING) || spec.isScript()) {
             return null;
         }
         final int keys = spec.keyCount(r);
@@ -237,6 +265,14 @@ public final class Dispatcher {
             }
         }
         return server.shardCount() > 1 && spec.reachesOtherKeys(r) ? null : spec;
+    }
+
+    /** A command of this connection ran (not refused by admission): MONITOR sees it. */
+    static void ran(final Connection c) {
+        final io.moon.server.observe.Monitors m = c.server.monitors;
+        if (m.active() && io.moon.server.observe.Monitors.shown(c.state.lastCommand)) {
+            m.feed(c.state.db, c.state.addr, c.req);
+        }
     }
 
     /** After a command's reply is in the output buffer: reply modes and statistics. */

@@ -102,6 +102,10 @@ final class PipelineBatch extends Coordinated {
         return count;
     }
 
+    Request request(final int i) {
+        return reqs[i];
+    }
+
     CommandSpec spec(final int i) {
         return specs[i];
     }

@@ -8,8 +8,6 @@ import java.util.Locale;
 
 /** INFO commandstats and latencystats, formatted as Redis 7.2 does from merged shard counters. */
 public final class CommandSections {
-    /** Redis's latency-tracking-info-percentiles default. */
-    public static volatile double[] percentiles = {50.0, 99.0, 99.9};
 
     private CommandSections() {
     }
@@ -31,9 +29,10 @@ public final class CommandSections {
         }
     }
 
-    public static void latencystats(final StringBuilder sb, final CommandTable table, final CommandStats s) {
+    /** {@code ps}: latency-tracking-info-percentiles (Config.latencyPercentiles). */
+    public static void latencystats(final StringBuilder sb, final CommandTable table, final CommandStats s,
+                                    final double[] ps) {
         sb.append("# Latencystats\r\n");
-        final double[] ps = percentiles;
         for (final CommandSpec c : table.all()) {
             final Histogram h = s.latency[c.id()];
             if (h == null || h.getTotalCount() == 0) {
@@ -52,7 +51,7 @@ public final class CommandSections {
     }
 
     /** 50.0 prints as "50", 99.9 as "99.9" (Redis's %f trimmed of zeros). */
-    static String label(final double p) {
+    public static String label(final double p) {
         return p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p);
     }
 }

@@ -100,6 +100,11 @@ public final class CommandStats {
         return calls[id];
     }
 
+    /** The latency histogram of command {@code id}, or null when it never ran with tracking on. */
+    public Histogram histogram(final int id) {
+        return latency[id];
+    }
+
     public long nanos(final int id) {
         return nanos[id];
     }

@@ -2,6 +2,7 @@ package io.moon.server.observe;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Supplier;
 
 /**
  * Whether the server should receive traffic (/readyz): every subsystem that can make it unfit
@@ -13,6 +14,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class Readiness {
     private final Map<String, String> reasons = new ConcurrentSkipListMap<>();
+    /** Conditions read when asked (state other classes already keep, e.g. MISCONF). */
+    private final Map<String, Supplier<String>> checks = new ConcurrentSkipListMap<>();
 
     /** Marks {@code component} not ready for the one-line {@code reason} (replaces an earlier one). */
     public void notReady(final String component, final String reason) {
@@ -24,14 +27,28 @@ public final class Readiness {
         reasons.remove(component);
     }
 
-    public boolean isReady() {
-        return reasons.isEmpty();
+    /**
+     * Adds a condition asked at every readiness check: {@code reason} returns the one-line reason
+     * {@code component} is not ready, or null. It must be cheap and safe to call from any thread.
+     */
+    public void check(final String component, final Supplier<String> reason) {
+        checks.put(component, reason);
     }
 
-    /** "component: reason" of the first pending reason, or null when ready. */
+    public boolean isReady() {
+        return reason() == null;
+    }
+
+    /** "component: reason" of the first pending reason (reported ones, then checks), or null when ready. */
     public String reason() {
         for (final var e : reasons.entrySet()) {
             return e.getKey() + ": " + e.getValue();
+        }
+        for (final var e : checks.entrySet()) {
+            final String r = e.getValue().get();
+            if (r != null) {
+                return e.getKey() + ": " + r;
+            }
         }
         return null;
     }

@@ -7,12 +7,9 @@ import io.moon.server.xshard.Part;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -22,12 +19,15 @@ import java.util.logging.Logger;
 /**
  * The server's snapshot state (last save, BGSAVE in progress, last status) and the save itself.
  *
- * <p>A save is one {@link Coordinated} operation that read-locks every database on every shard:
- * with all locks held no cross-shard operation is half applied, so the shards' contents together
- * are one point in time. Each shard encodes its entries into its own {@link RdbChunk} under
- * those locks; a background thread then writes header, chunks, EOF and CRC-64 to
- * {@code temp-<pid>.rdb}, fsyncs it, renames it over {@code dbfilename} and fsyncs the directory,
- * so a failed save never touches the previous snapshot.
+ * <p>A save is forkless and takes one point in time across all shards. The cut is one
+ * {@link Coordinated} operation that read-locks every database on every shard: with all locks held
+ * no cross-shard operation is half applied. Under those locks each shard only installs its
+ * {@link ShardSnapshot} (a write barrier per database); the locks are then released and each shard
+ * serializes its entries from its own event loop, in slices, while it keeps serving commands; a
+ * write about to change an entry not yet serialized first serializes the entry's cut-time value.
+ * A writer thread ({@link SnapshotFile}) streams the chunks through a bounded queue to
+ * {@code temp-<pid>.rdb}, fsyncs it, renames it over the target and fsyncs the directory, so a
+ * failed save never touches the previous snapshot.
  *
  * <p>Thread contract: the fields are written by whichever thread finishes a save and read by any
  * connection thread, hence volatile / atomic.
@@ -101,18 +101,64 @@ public final class Snapshots {
     private volatile long changesAtLastSave;
 
     /**
-     * Starts a save from a command's context. {@code replyFn} writes the command's reply, on the
-     * coordinator thread, with null or the failure's message: for a background save right after
-     * the cut (the file is written afterwards), otherwise once the file is in place. Returns the
-     * operation, or null when a save is already running (nothing started, nothing replied).
+     * Writes a point-in-time RDB file of every shard to {@code target} (temp file, fsync, rename,
+     * directory fsync) and completes when it is in place. {@code atCut}, when not null, runs on
+     * each shard's own thread at the cut, while the cut's locks are held: what the shard holds
+     * then is exactly what the file will hold. A save already running is waited for first. Used by
+     * SAVE, BGSAVE and the write-ahead log's rewrite. Callable from any thread, but a shard thread
+     * must not block on the future (the save needs every shard's loop).
+     */
+    public CompletableFuture<Void> saveTo(final Path target, final Consumer<io.moon.server.Shard> atCut) {
+        final CompletableFuture<Void> result = new CompletableFuture<>();
+        final io.moon.server.Shard s0 = server.shard(0);
+        s0.execute(() -> saveWhenIdle(s0, target, atCut, result));
+        return result;
+    }
+
+    private void saveWhenIdle(final io.moon.server.Shard s0, final Path target,
+                              final Consumer<io.moon.server.Shard> atCut, final CompletableFuture<Void> result) {
+        final Ctx c = s0.newContext();
+        c.bind(0, null, null, server.commands.byFullName("bgsave"));
+        final Coordinated op = start(c, target, atCut, false, false, (r, err) -> {
+            if (err == null) {
+                result.complete(null);
+            } else {
+                result.completeExceptionally(new java.io.IOException(err));
+            }
+        });
+        if (op == null) {
+            final CompletableFuture<Void> running = current;
+            running.whenComplete((v, e) -> s0.execute(() -> saveWhenIdle(s0, target, atCut, result)));
+        }
+    }
+
+    /** The file {@code dir/dbfilename}. */
+    public Path dumpFile() {
+        return Path.of(server.config.dir == null ? "." : server.config.dir).resolve(server.config.get("dbfilename"));
+    }
+
+    /**
+     * Starts SAVE or BGSAVE from a command's context. {@code replyFn} writes the command's reply,
+     * on the coordinator thread, with null or the failure's message: for a background save right
+     * after the cut (the file is written afterwards), otherwise once the file is in place. Returns
+     * the operation, or null when a save is already running (nothing started, nothing replied).
      */
     public Coordinated start(final Ctx c, final boolean background,
                              final BiConsumer<io.moon.protocol.Reply, String> replyFn) {
-        if (!inProgress.compareAndSet(false, true)) {
+        return start(c, dumpFile(), null, background, true, replyFn);
+    }
+
+    private Coordinated start(final Ctx c, final Path target, final Consumer<io.moon.server.Shard> atCut,
+                              final boolean background, final boolean record,
+                              final BiConsumer<io.moon.protocol.Reply, String> replyFn) {
+        final CompletableFuture<Void> running = begin();
+        if (running == null) {
             return null;
         }
-        currentStartMillis = System.currentTimeMillis();
-        final int dbs = c.keyspace.databases();
+        final boolean compress = !"no".equals(server.config.get("rdbcompression"));
+        final SnapshotFile file = new SnapshotFile(target, !"no".equals(server.config.get("rdbchecksum")),
+                server.memoryLimit.total(), server.shardCount());
+        file.start();
         final Coordinated op = new Coordinated(c) {
             {
                 allDatabases(false);
@@ -120,72 +166,86 @@ public final class Snapshots {
 
             @Override
             protected void onLocked(final Part p, final Ctx x) {
-                final RdbChunk chunk = new RdbChunk();
                 try {
-                    for (int d = 0; d < dbs; d++) {
-                        final io.moon.storage.Db db = x.keyspace.db(d);
-                        if (db.size() == 0) {
-                            continue;
-                        }
-                        chunk.selectDb(d);
-                        db.forEach(addr -> chunk.entry(db, addr));
+                    if (atCut != null) {
+                        atCut.accept(x.shard);
                     }
-                    p.data = new Object[] {chunk, x.shard.changes.get()};
+                    p.n = x.shard.changes.get();
+                    p.data = ShardSnapshot.cut(x.shard, file, compress);
                 } catch (final RuntimeException e) {
                     // an error here must still end the save (and clear inProgress), so it is data
+                    LOG.log(Level.WARNING, "Failed taking the snapshot's cut on shard " + x.shard.id, e);
                     p.data = String.valueOf(e.getMessage());
+                    file.abort(String.valueOf(e.getMessage()));
+                    file.shardDone();
                 }
             }
 
             @Override
             protected void onAllLocked() {
-                final RdbChunk[] chunks = new RdbChunk[partCount()];
                 long changes = 0;
                 String encodeError = null;
+                final java.util.List<ShardSnapshot> shards = new java.util.ArrayList<>();
                 for (int i = 0; i < partCount(); i++) {
                     if (partAt(i).data instanceof final String e) {
                         encodeError = e;
-                        continue;
+                    } else {
+                        shards.add((ShardSnapshot) partAt(i).data);
                     }
-                    final Object[] d = (Object[]) partAt(i).data;
-                    chunks[i] = (RdbChunk) d[0];
-                    changes += (Long) d[1];
                     partAt(i).data = null;
+                    changes += partAt(i).n;
                 }
                 releaseAll();
-                if (encodeError != null) {
-                    LOG.warning("Failed saving the snapshot: " + encodeError);
-                    finished(encodeError, background, 0, false);
-                    replyFn.accept(reply, encodeError);
-                    finish();
-                    return;
-                }
+                file.onRoom(() -> shards.forEach(ShardSnapshot::wake));
+                shards.forEach(ShardSnapshot::start);
                 if (background) {
-                    replyFn.accept(reply, null);
+                    replyFn.accept(reply, encodeError);
                     finish();
                 }
                 final long cutChanges = changes;
-                final Thread t = new Thread(() -> {
-                    final String err = writeFile(chunks);
-                    finished(err, background, cutChanges, true);
+                file.done().whenComplete((v, e) -> {
+                    final String err = e == null ? null : file.failure();
+                    if (err == null) {
+                        LOG.info("DB saved on disk");
+                        LOG.fine(() -> "snapshot queue peak: " + file.peakQueuedBytes() + " bytes");
+                    }
+                    finished(err, background, record, cutChanges, !file.aborted());
                     if (!background) {
                         home.execute(() -> {
                             replyFn.accept(reply, err);
                             finish();
                         });
                     }
-                }, "moon-snapshot-writer");
-                t.setDaemon(true);
-                t.start();
+                });
             }
         };
         op.start();
         return op;
     }
 
-    private void finished(final String err, final boolean background, final long cutChanges, final boolean ioStage) {
+    /**
+     * Marks a save running; returns the future to complete when it ends (after {@link #finished}),
+     * or null when one runs already.
+     */
+    CompletableFuture<Void> begin() {
+        final CompletableFuture<Void> running = new CompletableFuture<>();
+        synchronized (this) {
+            if (!inProgress.compareAndSet(false, true)) {
+                return null;
+            }
+            current = running;
+        }
+        currentStartMillis = System.currentTimeMillis();
+        return running;
+    }
+
+    /** The running save's completion (set with {@link #inProgress}). */
+    private volatile CompletableFuture<Void> current = CompletableFuture.completedFuture(null);
+
+    void finished(final String err, final boolean background, final boolean record, final long cutChanges,
+                  final boolean ioStage) {
         final long now = System.currentTimeMillis();
-        if (err == null) {
+        if (err == null && record) {
             lastSaveSeconds = now / 1000;
             changesAtLastSave = cutChanges;
             saves++;
@@ -196,144 +256,9 @@ public final class Snapshots {
             encodeFailed = err != null && !ioStage;
             lastBgsaveSeconds = (now - currentStartMillis + 999) / 1000;
         }
+        final CompletableFuture<Void> running = current;
         inProgress.set(false);
-    }
-
-    /**
-     * Writes a point-in-time RDB of all shards to {@code target} (temp file, fsync, rename, directory
-     * fsync), calling {@code atCut} on each shard's own thread at the cut, while that shard's locks
-     * are held (the write-ahead log switches to a new segment there). Completes once the file is in
-     * place, exceptionally when encoding or writing failed. Callable from any thread.
-     */
-    public java.util.concurrent.CompletableFuture<Void> saveTo(final Path target,
-            final Consumer<io.moon.server.Shard> atCut) {
-        final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        final io.moon.server.Shard s0 = server.shard(0);
-        s0.execute(() -> {
-            final Ctx c = s0.newContext();
-            c.bind(0, null, null, server.commands.byFullName("bgsave"));
-            final int dbs = c.keyspace.databases();
-            new Coordinated(c) {
-                {
-                    allDatabases(false);
-                }
-
-                @Override
-                protected void onLocked(final Part p, final Ctx x) {
-                    atCut.accept(x.shard);
-                    final RdbChunk chunk = new RdbChunk();
-                    try {
-                        for (int d = 0; d < dbs; d++) {
-                            final io.moon.storage.Db db = x.keyspace.db(d);
-                            if (db.size() != 0) {
-                                chunk.selectDb(d);
-                                db.forEach(addr -> chunk.entry(db, addr));
-                            }
-                        }
-                        p.data = chunk;
-                    } catch (final RuntimeException e) {
-                        p.data = String.valueOf(e.getMessage());
-                    }
-                }
-
-                @Override
-                protected void onAllLocked() {
-                    final RdbChunk[] chunks = new RdbChunk[partCount()];
-                    String err = null;
-                    for (int i = 0; i < partCount(); i++) {
-                        if (partAt(i).data instanceof final String e) {
-                            err = e;
-                        } else {
-                            chunks[i] = (RdbChunk) partAt(i).data;
-                        }
-                        partAt(i).data = null;
-                    }
-                    releaseAll();
-                    finish();
-                    if (err != null) {
-                        done.completeExceptionally(new IOException(err));
-                        return;
-                    }
-                    final Thread t = new Thread(() -> {
-                        final String e = writeFile(chunks, target);
-                        if (e == null) {
-                            done.complete(null);
-                        } else {
-                            done.completeExceptionally(new IOException(e));
-                        }
-                    }, "moon-snapshot-writer");
-                    t.setDaemon(true);
-                    t.start();
-                }
-            }.start();
-        });
-        return done;
-    }
-
-    /** Writes the stream; returns null on success or why it failed (and logs it). */
-    private String writeFile(final RdbChunk[] chunks) {
-        final Path dir = Path.of(server.config.dir == null ? "." : server.config.dir);
-        return writeFile(chunks, dir.resolve(server.config.get("dbfilename")), "");
-    }
-
-    private String writeFile(final RdbChunk[] chunks, final Path target) {
-        return writeFile(chunks, target, "-base");
-    }
-
-    private String writeFile(final RdbChunk[] chunks, final Path target, final String tmpSuffix) {
-        final Path dir = target.toAbsolutePath().getParent();
-        final Path tmp = dir.resolve("temp-" + ProcessHandle.current().pid() + tmpSuffix + ".rdb");
-        final boolean checksum = !"no".equals(server.config.get("rdbchecksum"));
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            final RdbChunk head = new RdbChunk();
-            head.put("REDIS0010".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 9);
-            head.aux("redis-ver", "7.0.15");
-            head.aux("redis-bits", "64");
-            head.aux("ctime", Long.toString(System.currentTimeMillis() / 1000));
-            head.aux("used-mem", Long.toString(server.memoryLimit.total()));
-            head.aux("aof-base", "0");
-            long crc = write(ch, head, 0, checksum);
-            for (final RdbChunk c : chunks) {
-                crc = write(ch, c, crc, checksum);
-            }
-            final RdbChunk tail = new RdbChunk();
-            tail.put(RdbChunk.OP_EOF);
-            crc = checksum ? Crc64.update(crc, tail.array(), 0, 1) : 0;
-            tail.putLongLE(crc);
-            write(ch, tail, 0, false);
-            ch.force(true);
-        } catch (final IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "Failed saving the snapshot: " + e.getMessage());
-            try {
-                if (Files.isRegularFile(tmp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Files.delete(tmp);
-                }
-            } catch (final IOException ignored) {
-                // the temp file is removed at the next startup anyway
-            }
-            return e.getMessage() == null ? e.toString() : e.getMessage();
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
-        } catch (final IOException e) {
-            LOG.log(Level.WARNING, "Failed renaming the snapshot into place: " + e.getMessage());
-            return e.getMessage();
-        }
-        LOG.info("DB saved on disk");
-        return null;
-    }
-
-    private static long write(final FileChannel ch, final RdbChunk c, final long crc, final boolean checksum)
-            throws IOException {
-        final ByteBuffer b = ByteBuffer.wrap(c.array(), 0, c.length());
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
-        return checksum ? Crc64.update(crc, c.array(), 0, c.length()) : 0;
+        running.complete(null);
     }
 
     /**
@@ -376,8 +301,7 @@ public final class Snapshots {
      * load (success or failure), for the write-ahead log to replay its tail.
      */
     public void loadAtStartup(final Runnable then) {
-        final Path file = Path.of(server.config.dir == null ? "." : server.config.dir)
-                .resolve(server.config.get("dbfilename"));
+        final Path file = dumpFile();
         if (!Files.isRegularFile(file)) {
             if (then != null) {
                 then.run();
@@ -388,7 +312,7 @@ public final class Snapshots {
         final long size;
         try {
             size = Files.size(file);
-            in = Files.newInputStream(file);
+            in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (final IOException e) {
             LOG.severe("Cannot open the RDB file " + file + ": " + e.getMessage() + ". Exiting.");
             failedLoad.accept(e);
@@ -407,7 +331,7 @@ public final class Snapshots {
         final Thread t = new Thread(() -> {
             try (in) {
                 final long t0 = System.nanoTime();
-                final long keys = new RdbLoader(server, this, in).run();
+                final long keys = new RdbLoader(server, this, in, size).run();
                 LOG.info(String.format(java.util.Locale.ROOT, "DB loaded from disk: %.3f seconds (%d keys)",
                         (System.nanoTime() - t0) / 1e9, keys));
                 loading = false;

@@ -15,6 +15,8 @@ import java.util.logging.Logger;
 public final class OutputLimits {
     private static final Logger LOG = Logger.getLogger(OutputLimits.class.getName());
     private static final String[] CLASSES = {"normal", "slave", "pubsub"};
+    /** Redis's PROTO_REPLY_CHUNK_BYTES: the static reply buffer every client has. */
+    static final long STATIC_REPLY_BYTES = 16 * 1024;
 
     /** The parsed value, cached with the string it came from (config values are immutable strings). */
     private record Parsed(String source, long[] limits) {
@@ -25,16 +27,34 @@ public final class OutputLimits {
     private OutputLimits() {
     }
 
+    /**
+     * Closes the connection when the replies about to leave take it past its class's limit (pushed
+     * messages check in Connection.pushEnd). On its thread; true when it closed it.
+     */
+    public static boolean closedOverLimit(final Connection c) {
+        if (exceeded(c, c.subscriptions())) {
+            c.close();
+            return true;
+        }
+        return false;
+    }
+
     /** True when the connection went past its class's limit; logs as Redis does. On its thread. */
     public static boolean exceeded(final Connection c, final Subscriptions s) {
-        final long[] l = limits(c.server().config.get("client-output-buffer-limit"));
+        // on every flush of replies: a volatile read and a few compares while no limit is set
+        final long[] l = limits(c.server().config.clientOutputBufferLimit);
+        if (l[0] == 0 && l[1] == 0 && l[6] == 0 && l[7] == 0) {
+            return false;
+        }
         final int base = (s.active() ? 2 : 0) * 3;
         final long hard = l[base];
         final long soft = l[base + 1];
         if (hard == 0 && soft == 0) {
             return false;
         }
-        final long used = c.outputBufferBytes();
+        // Redis counts only what overflows a client's 16 KB static reply buffer (reply_bytes), so
+        // a limit smaller than that never closes a client for one small reply
+        final long used = c.outputBufferBytes() - STATIC_REPLY_BYTES;
         boolean over = hard > 0 && used >= hard;
         if (!over && soft > 0 && used >= soft) {
             final long now = c.home().cronMillis();

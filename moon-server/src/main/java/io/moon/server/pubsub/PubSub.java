@@ -50,6 +50,19 @@ public final class PubSub {
         }
     }
 
+    /** Channels, patterns and shard channels with at least one subscriber (INFO stats, /metrics). */
+    public int channelCount() {
+        return channels.size();
+    }
+
+    public int patternCount() {
+        return patterns.length;
+    }
+
+    public int shardChannelCount() {
+        return shardChannels.size();
+    }
+
     // ---- registry (writers) --------------------------------------------------------------------
 
     private synchronized void count(final ConcurrentHashMap<Name, int[]> map, final Name n, final int shard,
@@ -249,10 +262,6 @@ public final class PubSub {
             }
         }
         return t;
-    }
-
-    int patternCount() {
-        return patterns.length;
     }
 
     /** One home shard's subscribers; touched only on that shard's thread. */

@@ -18,6 +18,19 @@ public final class Subscriptions {
         return channels.size() + patterns.size();
     }
 
+    /** CLIENT LIST sub, psub and ssub. */
+    public int channelCount() {
+        return channels.size();
+    }
+
+    public int patternCount() {
+        return patterns.size();
+    }
+
+    public int shardChannelCount() {
+        return shardChannels.size();
+    }
+
     /** RESP2 subscribed mode: only the (un)subscribe family, PING, QUIT and RESET are accepted. */
     public boolean active() {
         return !channels.isEmpty() || !patterns.isEmpty() || !shardChannels.isEmpty();

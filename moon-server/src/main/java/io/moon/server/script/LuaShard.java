@@ -39,6 +39,8 @@ public final class LuaShard {
     private final Hook hook;
     /** The run in progress, or null. */
     ScriptRun run;
+    /** Set on the engine of scripts that hold every shard (ScriptWide): commands go by message. */
+    io.moon.server.xshard.BlockingSession wide;
 
     LuaShard(final Shard shard) {
         this.shard = shard;
@@ -98,9 +100,13 @@ public final class LuaShard {
             r.ctx.out.error(ScriptErrors.runtime(e, r.sha, hook.line));
         } catch (final StackOverflowError e) {
             r.ctx.out.error("ERR user_script:" + hook.line + ": stack overflow script: " + r.sha + ", on @user_script:" + hook.line + ".");
+        } catch (final ScriptRun.OutOfMemory e) {
+            r.ctx.out.error("ERR user_script:" + hook.line + ": not enough memory script: " + r.sha + ", on @user_script:" + hook.line + ".");
         } catch (final OutOfMemoryError e) {
             // a single huge allocation (string.rep, a giant concat) failed before it happened
             r.ctx.out.error("ERR user_script:" + hook.line + ": not enough memory script: " + r.sha + ", on @user_script:" + hook.line + ".");
+        } catch (final ScriptRun.Widen e) {
+            r.ctx.widen = true; // no reply: the dispatcher runs the script again with every shard held
         } catch (final ScriptRun.Killed e) {
             r.ctx.out.error("ERR Script killed by user with SCRIPT KILL... script: " + r.sha + ", on @user_script:" + hook.line + ".");
         } finally {
@@ -139,7 +145,8 @@ public final class LuaShard {
             if (r.readOnly) {
                 return fail(raise, "ERR Write commands are not allowed from read-only scripts.");
             }
-            if (shard.server.config.maxmemory != 0 && spec.has(Flags.DENYOOM) && !r.wrote && !shard.memory.admit(spec)) {
+            if (wide == null && shard.server.config.maxmemory != 0 && spec.has(Flags.DENYOOM) && !r.wrote
+                    && !shard.memory.admit(spec)) {
                 return fail(raise, "OOM command not allowed when used memory > 'maxmemory'.");
             }
         }
@@ -148,7 +155,26 @@ public final class LuaShard {
                 return fail(raise, "ERR DB index is out of range");
             }
             r.db = (int) req.longValue;
+            if (shard.server.monitors.active()) {
+                shard.server.monitors.feed(r.db, "lua", req);
+            }
             return RedisLib.single("ok", "OK");
+        }
+        if (r.strict && spec.route() == CommandSpec.Route.KEYED) {
+            final String undeclared = RedisLib.undeclared(r, spec, req);
+            if (undeclared != null) {
+                return fail(raise, "ERR Script attempted to access key '" + undeclared
+                        + "' that is not declared in KEYS (lua-strict-keys is on)");
+            }
+        }
+        if (wide != null && spec.route() != CommandSpec.Route.LOCAL) {
+            if (spec.route() == CommandSpec.Route.COORDINATED || RedisLib.undeclared(r, spec, req) != null) {
+                r.undeclared = true;
+            }
+            return wideCall(r, spec, req, raise);
+        }
+        if (spec.route() == CommandSpec.Route.COORDINATED && !r.strict) {
+            widen(r);
         }
         if (spec.route() == CommandSpec.Route.COORDINATED || spec.handler() == null
                 || spec.route() == CommandSpec.Route.LOCAL && r.ctx.client == null && needsClient(spec)) {
@@ -157,7 +183,8 @@ public final class LuaShard {
         if (spec.route() == CommandSpec.Route.KEYED) {
             final String refused = RedisLib.placement(r.ctx, r, spec, req);
             if (refused != null) {
-                return fail(raise, refused);
+                widen(r);
+                return fail(raise, r.mayWiden ? WROTE_FIRST : refused);
             }
         }
         callOut.clear();
@@ -170,6 +197,9 @@ public final class LuaShard {
         x.noTouch = r.ctx.noTouch;
         x.inTransaction = true;
         x.runCommand();
+        if (shard.server.monitors.active() && io.moon.server.observe.Monitors.shown(spec)) {
+            shard.server.monitors.feed(r.db, "lua", req);
+        }
         if (spec.has(Flags.WRITE)) {
             r.wrote = true;
         }
@@ -181,6 +211,48 @@ public final class LuaShard {
             return err;
         }
         return RespToLua.convert(callOut);
+    }
+
+    /**
+     * The script needs keys or commands this shard cannot serve: when it may, and has changed
+     * nothing yet (or ran over copies, the gather form), it stops here and runs again with every
+     * shard held; this script's later runs start that way.
+     */
+    private static final String WROTE_FIRST = "ERR Moon: this script wrote before touching a key it did not declare"
+            + " on another shard, so it could not be moved to run with every shard held; its next runs will be"
+            + " (declaring every key in KEYS avoids this)";
+
+    private void widen(final ScriptRun r) {
+        if (!r.mayWiden) {
+            return;
+        }
+        shard.server.scripts.cache.markWide(r.sha); // its next runs hold every shard from the start
+        if (!r.wrote || r.ctx.keyspace != shard.keyspace) {
+            throw new ScriptRun.Widen();
+        }
+    }
+
+    /** A command of a script that holds every shard: it runs where its keys live, by message. */
+    private Varargs wideCall(final ScriptRun r, final CommandSpec spec, final Request req, final boolean raise) {
+        final byte[] reply;
+        try {
+            reply = wide.call(r.db, r.resp, req, spec);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScriptRun.Killed();
+        }
+        if (spec.mayWrite()) {
+            r.wrote = true;
+        }
+        final io.netty.buffer.ByteBuf in = Unpooled.wrappedBuffer(reply);
+        if (RespToLua.isError(in)) {
+            final LuaValue err = RespToLua.convert(in);
+            if (raise) {
+                throw new ScriptErrors.Raised(err, hook.line);
+            }
+            return err;
+        }
+        return RespToLua.convert(in);
     }
 
     /** Local commands that work without their connection (the script's client is on another shard). */
@@ -209,8 +281,8 @@ public final class LuaShard {
     /**
      * LuaJ's debug interface, used as the instruction hook: it tracks the line being run (Redis's
      * errors name it; LuaJ loses the frame of a tail call such as "return redis.call(...)" before
-     * the call runs, so the line is remembered here), and every 10,000 instructions lets the run
-     * check the clock and SCRIPT KILL.
+     * the call runs, so the line is remembered here); every 1,000 instructions it checks the
+     * script's memory growth and every 10,000 the clock and SCRIPT KILL.
      */
     static final class Hook extends DebugLib {
         private final java.util.ArrayList<LuaClosure> frames = new java.util.ArrayList<>();
@@ -221,6 +293,13 @@ public final class LuaShard {
         public void onCall(final LuaClosure c, final Varargs v, final LuaValue[] stack) {
             super.onCall(c, v, stack);
             frames.add(c);
+        }
+
+        /** Java functions that report calls (pcall, xpcall) report their return too: keep the pairs. */
+        @Override
+        public void onCall(final org.luaj.vm2.LuaFunction f) {
+            super.onCall(f);
+            frames.add(null);
         }
 
         @Override
@@ -234,16 +313,21 @@ public final class LuaShard {
         @Override
         public void onInstruction(final int pc, final Varargs v, final int top) {
             super.onInstruction(pc, v, top);
-            final int[] lines = frames.get(frames.size() - 1).p.lineinfo;
+            final LuaClosure frame = frames.isEmpty() ? null : frames.get(frames.size() - 1);
+            final int[] lines = frame == null ? null : frame.p.lineinfo;
             if (lines != null && pc < lines.length) {
                 line = lines[pc];
             }
-            if (++count < 10_000) {
+            if (++count % 1_000 != 0) {
                 return;
             }
-            count = 0;
-            if (owner.run != null) {
-                owner.run.checkpoint();
+            final ScriptRun r = owner.run;
+            if (r != null) {
+                r.checkMemory();
+                if (count >= 10_000) {
+                    count = 0;
+                    r.checkpoint();
+                }
             }
         }
 

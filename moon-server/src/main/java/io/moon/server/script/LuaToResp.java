@@ -33,7 +33,7 @@ final class LuaToResp {
                 final LuaString s = v.checkstring();
                 out.bulk(s.m_bytes, s.m_offset, s.m_length);
             }
-            case LuaValue.TNUMBER -> out.integer((long) v.todouble());
+            case LuaValue.TNUMBER -> out.integer(LuaNumbers.toInt64(v.todouble()));
             case LuaValue.TBOOLEAN -> {
                 if (scriptResp == 2) {
                     if (v.toboolean()) {
@@ -60,22 +60,22 @@ final class LuaToResp {
 
     private static void table(final Reply out, final LuaTable t, final int scriptResp, final int depth) {
         final LuaValue err = t.rawget("err");
-        if (err.isstring()) {
+        if (err.type() == LuaValue.TSTRING) {
             out.error(errorText(err.tojstring()));
             return;
         }
         final LuaValue ok = t.rawget("ok");
-        if (ok.isstring()) {
+        if (ok.type() == LuaValue.TSTRING) {
             out.simple(ok.tojstring().replace('\r', ' ').replace('\n', ' '));
             return;
         }
         final LuaValue dbl = t.rawget("double");
-        if (dbl.isnumber()) {
+        if (dbl.type() == LuaValue.TNUMBER) {
             out.doubleValue(dbl.todouble());
             return;
         }
         final LuaValue big = t.rawget("big_number");
-        if (big.isstring()) {
+        if (big.type() == LuaValue.TSTRING) {
             if (out.resp3()) {
                 out.raw(Reply.ascii("(" + big.tojstring() + "\r\n"));
             } else {

@@ -30,8 +30,19 @@ final class RedisLib {
         final LuaTable t = new LuaTable();
         t.rawset("call", fn(a -> l.runCommand(a, true)));
         t.rawset("pcall", fn(a -> l.runCommand(a, false)));
-        t.rawset("error_reply", fn(a -> single("err", a.checkjstring(1))));
-        t.rawset("status_reply", fn(a -> single("ok", a.checkjstring(1))));
+        t.rawset("error_reply", fn(a -> {
+            if (a.narg() != 1 || a.arg1().type() != LuaValue.TSTRING) {
+                return single("err", "ERR wrong number or type of arguments");
+            }
+            final String m = a.arg1().tojstring();
+            return single("err", errorText(m.startsWith("-") ? m : "-" + m));
+        }));
+        t.rawset("status_reply", fn(a -> {
+            if (a.narg() != 1 || a.arg1().type() != LuaValue.TSTRING) {
+                return single("err", "ERR wrong number or type of arguments");
+            }
+            return single("ok", a.arg1().tojstring());
+        }));
         t.rawset("sha1hex", fn(a -> LuaValue.valueOf(ScriptCache.sha1hex(bytes(a.checkstring(1))))));
         t.rawset("log", fn(a -> {
             if (a.narg() < 2) {
@@ -50,7 +61,11 @@ final class RedisLib {
         t.rawset("LOG_NOTICE", LuaValue.valueOf(2));
         t.rawset("LOG_WARNING", LuaValue.valueOf(3));
         t.rawset("setresp", fn(a -> {
-            final int v = a.checkint(1);
+            if (a.narg() != 1) {
+                throw raised(l, "ERR redis.setresp() requires one argument.");
+            }
+            final LuaValue n = a.arg1().tonumber();
+            final int v = n.isnil() ? 0 : (int) LuaNumbers.toInt64(n.todouble());
             if (v != 2 && v != 3) {
                 throw raised(l, "ERR RESP version must be 2 or 3.");
             }
@@ -73,6 +88,33 @@ final class RedisLib {
         t.rawset("REDIS_VERSION", LuaValue.valueOf(Version.REDIS_COMPAT));
         t.rawset("REDIS_VERSION_NUM", LuaValue.valueOf(versionNum(Version.REDIS_COMPAT)));
         return t;
+    }
+
+    /**
+     * The err field of an error table made from a "-CODE message" line, as Redis's error tables
+     * hold it: "CODE message", or "ERR message" when the line has no code; trailing CR/LF dropped.
+     */
+    static String errorText(final String line) {
+        final String code;
+        String msg;
+        final int sp = line.indexOf(' ');
+        if (sp < 0) {
+            code = "ERR";
+            msg = line.substring(1);
+        } else {
+            code = line.substring(1, sp);
+            msg = line.substring(sp + 1);
+        }
+        int end = msg.length();
+        int begin = 0;
+        while (end > begin && (msg.charAt(end - 1) == '\r' || msg.charAt(end - 1) == '\n')) {
+            end--;
+        }
+        while (begin < end && (msg.charAt(begin) == '\r' || msg.charAt(begin) == '\n')) {
+            begin++;
+        }
+        msg = msg.substring(begin, end);
+        return code + " " + msg;
     }
 
     static int versionNum(final String v) {
@@ -113,7 +155,8 @@ final class RedisLib {
         for (int i = 1; i <= a.narg(); i++) {
             final LuaValue v = a.arg(i);
             if (v.type() == LuaValue.TNUMBER) {
-                r.add(v.tojstring().getBytes(StandardCharsets.US_ASCII));
+                // Redis formats numbers with %.17g here (not tostring's %.14g) to keep their precision
+                r.add(LuaNumbers.formatG(v.todouble(), 17).getBytes(StandardCharsets.US_ASCII));
             } else if (v.type() == LuaValue.TSTRING) {
                 final LuaString s = v.checkstring();
                 r.add(s.m_bytes, s.m_offset, s.m_length);
@@ -149,6 +192,18 @@ final class RedisLib {
         }
         if (c.server.shardCount() > 1 && spec.reachesOtherKeys(r)) {
             return "ERR Moon: this command cannot run inside a script on a sharded server";
+        }
+        return null;
+    }
+
+    /** The first key the command names that the script did not declare, or null. */
+    static String undeclared(final ScriptRun run, final CommandSpec spec, final Request r) {
+        final int keys = spec.keyCount(r);
+        for (int n = 0; n < keys; n++) {
+            final int i = spec.keyArg(r, n);
+            if (!declared(run, r, i)) {
+                return new String(r.buf(), r.off(i), r.len(i), StandardCharsets.UTF_8);
+            }
         }
         return null;
     }

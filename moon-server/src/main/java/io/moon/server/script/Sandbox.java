@@ -178,7 +178,23 @@ final class Sandbox {
         string.rawset("dump", new OneArgFunction() {
             @Override
             public LuaValue call(final LuaValue f) {
-                throw new LuaError("string.dump is not available in scripts");
+                // as in Redis, dumping works and the bytes cannot be loaded back (no undumper)
+                if (!(f instanceof org.luaj.vm2.LuaClosure c)) {
+                    throw new LuaError("unable to dump given function");
+                }
+                final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                try {
+                    org.luaj.vm2.compiler.DumpState.dump(c.p, out, true);
+                } catch (final java.io.IOException e) {
+                    throw new LuaError("unable to dump given function");
+                }
+                return LuaValue.valueOf(out.toByteArray());
+            }
+        });
+        string.rawset("format", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                return LuaFormat.format(a);
             }
         });
         final LuaValue rep = string.get("rep");
@@ -190,6 +206,42 @@ final class Sandbox {
                     throw new LuaError("string.rep: resulting string too large");
                 }
                 return rep.invoke(a);
+            }
+        });
+        final LuaValue insert = table.get("insert");
+        table.rawset("insert", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                return unpositioned(insert, a);
+            }
+        });
+        final LuaValue pcall = g.get("pcall");
+        g.rawset("pcall", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                // Redis's pcall hands back the text of an error table ({err=...}), not the table
+                final Varargs r = pcall.invoke(a);
+                if (!r.arg1().toboolean() && r.arg(2).istable()) {
+                    final LuaValue err = r.arg(2).get("err");
+                    if (err.isstring()) {
+                        return LuaValue.varargsOf(LuaValue.FALSE, err);
+                    }
+                }
+                return r;
+            }
+        });
+        final LuaValue error = g.get("error");
+        g.rawset("error", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                // error(msg, 0) adds no position: Redis then replies "ERR msg"
+                if (a.arg1().isnil()) {
+                    throw new LuaError(LuaValue.NIL); // Redis replies "ERR nil"
+                }
+                if (a.arg1().type() == LuaValue.TSTRING && a.arg(2).isnumber() && a.arg(2).toint() == 0) {
+                    throw new ScriptErrors.Unpositioned(a.arg1().tojstring());
+                }
+                return error.invoke(a);
             }
         });
         final LuaValue rawset = g.get("rawset");
@@ -207,9 +259,21 @@ final class Sandbox {
             }
         });
         g.rawset("bit", BitLib.table());
+        g.rawset("cjson", CjsonLib.table());
+        g.rawset("cmsgpack", CmsgpackLib.table());
+        g.rawset("struct", StructLib.table());
         g.rawset("redis", redis);
+        final LuaValue tostring = g.get("tostring");
+        g.rawset("tostring", new OneArgFunction() {
+            @Override
+            public LuaValue call(final LuaValue v) {
+                // Lua 5.1 prints numbers with %.14g; LuaJ's own form differs for fractions
+                return v.type() == LuaValue.TNUMBER ? LuaValue.valueOf(LuaNumbers.tostring(v.todouble())) : tostring.call(v);
+            }
+        });
         // every library table becomes read-only, as in Redis 7
-        for (final String lib : new String[] {"string", "table", "math", "coroutine", "bit", "redis"}) {
+        for (final String lib : new String[] {"string", "table", "math", "coroutine", "bit", "cjson", "cmsgpack",
+                "struct", "redis"}) {
             g.rawset(lib, seal(g.get(lib).checktable()));
         }
         final LuaTable mt = new LuaTable();

@@ -23,6 +23,14 @@ public final class ScriptCache {
     static final String CHUNK = "@user_script";
 
     private final ConcurrentHashMap<String, Compiled> bySha = new ConcurrentHashMap<>();
+    /**
+     * Scripts seen touching keys they did not declare (or running keyspace-wide commands): their
+     * runs hold every shard (ScriptWide). A script runs that way the first time it is seen; if it
+     * then touches only its declared keys it joins {@link #local} and later runs go in place.
+     */
+    private final java.util.Set<String> wide = ConcurrentHashMap.newKeySet();
+    /** Scripts seen touching only their declared keys: they run in place, on their keys' shards. */
+    private final java.util.Set<String> local = ConcurrentHashMap.newKeySet();
     /** Compilations done, for tests proving that EVALSHA of a cached script compiles nothing. */
     private final AtomicLong compilations = new AtomicLong();
 
@@ -47,7 +55,25 @@ public final class ScriptCache {
         return bySha.size();
     }
 
+    /** Whether the script must run with every shard held: known to need it, or never seen run. */
+    boolean runsWide(final String sha) {
+        return !local.contains(sha) || !wide.isEmpty() && wide.contains(sha);
+    }
+
+    void markWide(final String sha) {
+        wide.add(sha);
+        local.remove(sha);
+    }
+
+    void markLocal(final String sha) {
+        if (!wide.contains(sha)) {
+            local.add(sha);
+        }
+    }
+
     public void flush() {
+        wide.clear();
+        local.clear();
         bySha.clear();
     }
 

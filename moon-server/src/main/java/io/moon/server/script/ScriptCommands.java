@@ -45,6 +45,14 @@ public final class ScriptCommands {
     }
 
     private static void run(final Ctx c, final boolean bySha, final boolean readOnly) {
+        run(c, bySha, readOnly, null);
+    }
+
+    /**
+     * Runs EVAL/EVALSHA bound in {@code c}: in place on this shard's engine, or (engine given) on
+     * the engine of a script that holds every shard (ScriptWide, on a thread of its own).
+     */
+    static void run(final Ctx c, final boolean bySha, final boolean readOnly, final LuaShard wideEngine) {
         if (!c.req.parseLong(2)) {
             c.out.raw(NOT_INTEGER);
             return;
@@ -76,10 +84,24 @@ public final class ScriptCommands {
                 return;
             }
         }
+        final boolean strict = wideEngine == null && c.server.config.get("lua-strict-keys").equals("yes");
+        if (wideEngine == null && !strict && c.scriptMayWiden && c.server.shardCount() > 1 && cache.runsWide(sha)) {
+            c.widen = true; // new, or known to touch undeclared keys: run with every shard held
+            return;
+        }
         final long limit = Long.parseLong(c.server.config.get("busy-reply-threshold"));
         final ScriptRun r = new ScriptRun(c, sha, (int) numkeys,
                 readOnly || (compiled.flags() & Shebang.NO_WRITES) != 0, limit);
-        LuaShard.of(c.shard).execute(r, compiled.proto());
+        r.strict = strict;
+        r.mayWiden = wideEngine == null && c.scriptMayWiden && !strict;
+        (wideEngine != null ? wideEngine : LuaShard.of(c.shard)).execute(r, compiled.proto());
+        if (wideEngine != null) {
+            if (r.undeclared) {
+                cache.markWide(sha);
+            } else {
+                cache.markLocal(sha);
+            }
+        }
     }
 
     /** Compiles (or finds) a script; on a compile error replies it and answers null. */

@@ -29,7 +29,16 @@ final class ScriptErrors {
         }
     }
 
-    /** LuaJ's message without its "@user_script:N " position and its stack traceback. */
+    private static final java.util.regex.Pattern ARITH =
+            java.util.regex.Pattern.compile("attempt to perform arithmetic (?:__\\w+ )?on (\\w+)(?: and (\\w+))?");
+    private static final java.util.regex.Pattern CONCAT =
+            java.util.regex.Pattern.compile("attempt to concatenate (\\w+) and (\\w+)");
+
+    /**
+     * LuaJ's message without its "@user_script:N " position and its stack traceback, with LuaJ's
+     * wording of the VM's errors turned into Lua 5.1's where Lua 5.1 has no variable name to add
+     * ("attempt to index a nil value", "attempt to perform arithmetic on a table value").
+     */
     static String bare(final String m) {
         String s = m;
         final int tb = s.indexOf("\nstack traceback:");
@@ -39,6 +48,25 @@ final class ScriptErrors {
         if (s.startsWith("@user_script:")) {
             final int sp = s.indexOf(' ');
             s = sp < 0 ? s : s.substring(sp + 1);
+        }
+        if (s.startsWith("attempt to index ? (a ")) {
+            return "attempt to index a " + s.substring("attempt to index ? (a ".length(), s.length() - 1);
+        }
+        if (s.startsWith("attempt to get length of ") && !s.endsWith(" value")) {
+            return "attempt to get length of a " + s.substring("attempt to get length of ".length()) + " value";
+        }
+        if (s.startsWith("attempt to call ") && !s.endsWith(" value") && s.indexOf(' ', 16) < 0) {
+            return "attempt to call a " + s.substring("attempt to call ".length()) + " value";
+        }
+        java.util.regex.Matcher x = ARITH.matcher(s);
+        if (x.matches()) {
+            final String bad = x.group(2) == null || !x.group(1).equals("number") ? x.group(1) : x.group(2);
+            return "attempt to perform arithmetic on a " + bad + " value";
+        }
+        x = CONCAT.matcher(s);
+        if (x.matches()) {
+            final String bad = x.group(1).equals("string") || x.group(1).equals("number") ? x.group(2) : x.group(1);
+            return "attempt to concatenate a " + bad + " value";
         }
         return s;
     }
@@ -50,7 +78,14 @@ final class ScriptErrors {
             text = obj.get("err").tojstring();
             return text + " script: " + sha + ", on @user_script:" + (e instanceof Raised r ? r.line : line) + ".";
         }
-        final String m = bare(obj != null && obj.isstring() ? obj.tojstring() : String.valueOf(e.getMessage()));
+        if (obj == null || obj.isnil()) {
+            return "ERR nil script: " + sha + ", on @user_script:" + line + ".";
+        }
+        if (!obj.isstring()) {
+            // error(true), error({1, 2}): Redis prefixes tostring() of the value, with no position
+            return "ERR " + obj.tojstring() + " script: " + sha + ", on @user_script:" + line + ".";
+        }
+        final String m = bare(obj.tojstring());
         text = e instanceof Unpositioned ? "ERR " + m : "ERR user_script:" + line + ": " + m;
         return text + " script: " + sha + ", on @user_script:" + line + ".";
     }

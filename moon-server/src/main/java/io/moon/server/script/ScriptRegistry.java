@@ -14,6 +14,20 @@ public final class ScriptRegistry {
     /** Plain volatile flag for the dispatcher's check: true while {@link #busy} is set. */
     private volatile boolean isBusy;
 
+    private LuaShard wideEngine;
+
+    /**
+     * The interpreter of scripts that hold every shard (ScriptWide). One is enough: such scripts
+     * hold every database of every shard exclusively, so they run one after another, and each
+     * hand-over of the locks orders one script's use of the engine before the next one's.
+     */
+    synchronized LuaShard wideEngine(final io.moon.server.Shard any) {
+        if (wideEngine == null) {
+            wideEngine = new LuaShard(any);
+        }
+        return wideEngine;
+    }
+
     /** Whether a script has been running longer than busy-reply-threshold. */
     public boolean busy() {
         return isBusy;

@@ -18,6 +18,12 @@ final class ScriptRun {
     int resp = 2;
     /** The database redis.call runs in (SELECT inside a script changes only this). */
     int db;
+    /** lua-strict-keys: every key a command names must be declared in KEYS. */
+    boolean strict;
+    /** Whether the script may ask to run again with every shard held (see Ctx.scriptMayWiden). */
+    boolean mayWiden;
+    /** Whether the script touched a key it did not declare, or ran a keyspace-wide command. */
+    boolean undeclared;
     /** Whether a write command ran: the script can no longer be killed. */
     volatile boolean wrote;
     volatile boolean killRequested;
@@ -32,6 +38,51 @@ final class ScriptRun {
         this.db = ctx.dbIndex;
     }
 
+    private static final Runtime RT = Runtime.getRuntime();
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    /** Heap use above which a script that allocated much is stopped (the rest is for the server). */
+    static final double HEAP_LIMIT = 0.75;
+    private final long allocatedAtStart = allocated();
+    private boolean collected;
+
+    /** Bytes this thread allocated so far, or -1 where the JVM cannot tell (virtual threads). */
+    private static long allocated() {
+        return THREADS instanceof com.sun.management.ThreadMXBean t ? t.getCurrentThreadAllocatedBytes() : -1;
+    }
+
+    /**
+     * From the instruction hook (every 1,000 instructions): a script that keeps growing (a table
+     * filled in a loop, strings concatenated without end) is stopped before the heap runs out.
+     * It is stopped when the heap is more than 75% full, still after one full collection, and the
+     * script itself allocated more than a quarter of the heap (so one that only churns garbage, or
+     * runs while something else fills the heap, is left alone where the JVM can tell).
+     */
+    void checkMemory() {
+        final long max = RT.maxMemory();
+        if (RT.totalMemory() - RT.freeMemory() < max * HEAP_LIMIT) {
+            return;
+        }
+        final long now = allocated();
+        if (now >= 0 && allocatedAtStart >= 0 && now - allocatedAtStart < max / 4) {
+            return;
+        }
+        if (!collected) {
+            collected = true;
+            System.gc(); // rare: only a script that allocated a quarter of the heap gets here
+            if (RT.totalMemory() - RT.freeMemory() < max * HEAP_LIMIT) {
+                return;
+            }
+        }
+        throw new OutOfMemory();
+    }
+
+    /** Stops a script that would exhaust the heap; like Killed, pcall cannot catch it. */
+    static final class OutOfMemory extends Error {
+        OutOfMemory() {
+            super("not enough memory", null, false, false);
+        }
+    }
+
     /** From the instruction hook: declare the server busy past the limit, stop when killed. */
     void checkpoint() {
         if (!busy && limitMillis > 0 && System.currentTimeMillis() - startMillis >= limitMillis) {
@@ -40,6 +91,13 @@ final class ScriptRun {
         }
         if (killRequested) {
             throw new Killed();
+        }
+    }
+
+    /** Unwinds a script that must run again with every shard held (it has changed nothing). */
+    static final class Widen extends Error {
+        Widen() {
+            super("run with every shard held", null, false, false);
         }
     }
 

@@ -3,17 +3,14 @@ package io.moon.server.tx;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
 import io.moon.server.command.CommandSpec;
-import io.moon.server.command.Flags;
 import io.moon.server.command.CommandSpec.Route;
 import io.moon.server.net.Connection;
 import io.moon.server.xshard.Coordinated;
+import io.moon.server.xshard.GatheredKeys;
 import io.moon.server.xshard.LockTable;
 import io.moon.server.xshard.Part;
-import io.moon.storage.Db;
-import io.moon.storage.Dump;
 import io.moon.storage.Keyspace;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,13 +25,10 @@ import java.util.List;
  * transaction that spans shards they answer an error of their own (docs/differences.md).
  */
 final class ExecOp extends Coordinated {
-    /** One key a queued command names: which command, which argument, which database. */
-    private record KeyUse(int command, int arg, int db, boolean written) {
-    }
-
     private final Connection client;
     private final List<TxState.Queued> queued;
-    private final List<KeyUse> uses = new ArrayList<>();
+    /** Every key a queued command names, by command, argument and database. */
+    private final GatheredKeys keys = new GatheredKeys();
     private final int[] dbAt;
 
     ExecOp(final Ctx c, final Connection client, final List<TxState.Queued> queued) {
@@ -55,15 +49,14 @@ final class ExecOp extends Coordinated {
             if (s.route() != Route.KEYED) {
                 continue;
             }
-            final boolean writeCmd = s.has(Flags.WRITE);
-            final int keys = s.keyCount(r);
-            for (int n = 0; n < keys; n++) {
+            final boolean writeCmd = s.mayWrite();
+            final int keyCount = s.keyCount(r);
+            for (int n = 0; n < keyCount; n++) {
                 final int i = s.keyArg(r, n);
                 final boolean written = writeCmd && s.writesKeyAt(r, i);
                 final Part p = part(server.shardOf(r.buf(), r.off(i), r.len(i)));
                 p.lockKey(db, r.buf(), r.off(i), r.len(i), written);
-                uses.add(new KeyUse(q, i, db, written));
-                p.addArg(uses.size() - 1);
+                p.addArg(keys.add(r, i, db, written));
             }
         }
         for (final TxState.Watched w : client.tx.watched) {
@@ -99,7 +92,7 @@ final class ExecOp extends Coordinated {
 
     /** Whether a single-shard command could run on this shard now, given its locks. */
     static boolean free(final io.moon.server.Shard shard, final CommandSpec s, final Request r, final int db) {
-        final int mode = s.has(Flags.WRITE) ? LockTable.X : LockTable.S;
+        final int mode = s.mayWrite() ? LockTable.X : LockTable.S;
         final int keys = s.keyCount(r);
         for (int n = 0; n < keys; n++) {
             final int i = s.keyArg(r, n);
@@ -112,12 +105,7 @@ final class ExecOp extends Coordinated {
 
     @Override
     protected boolean writes() {
-        for (final KeyUse u : uses) {
-            if (u.written) {
-                return true;
-            }
-        }
-        return false;
+        return keys.anyWritten();
     }
 
     @Override
@@ -125,10 +113,6 @@ final class ExecOp extends Coordinated {
         // it only copies there (in place, Ctx.runCommand touches what each command writes); its own
         // watches are checked once everything is locked
         return false;
-    }
-
-    private Request reqOf(final KeyUse u) {
-        return queued.get(u.command).req();
     }
 
     /** On each owner: copies of its keys' live values (null for a missing key). */
@@ -154,16 +138,7 @@ final class ExecOp extends Coordinated {
             }
             return;
         }
-        final Dump[] copies = new Dump[p.argCount];
-        for (int a = 0; a < p.argCount; a++) {
-            final KeyUse u = uses.get(p.args[a]);
-            final Request r = reqOf(u);
-            final Db db = x.keyspace.db(u.db);
-            final long h = Db.hash(r.buf(), r.off(u.arg), r.len(u.arg));
-            final long addr = db.find(r.buf(), r.off(u.arg), r.len(u.arg), h, x.now);
-            copies[a] = addr == 0 ? null : db.dump(addr, false);
-        }
-        p.data = copies;
+        keys.copy(p, x.keyspace, x.now);
     }
 
     @Override
@@ -187,23 +162,7 @@ final class ExecOp extends Coordinated {
             return;
         }
         TransactionCommands.unwatchAll(client);
-        final Keyspace scratch = new Keyspace(home.keyspace.databases(), System.nanoTime());
-        scratch.lfu(server.config.maxmemoryPolicy.endsWith("lfu"), server.config.lfuLogFactor,
-                server.config.lfuDecayTime);
-        for (int pi = 0; pi < partCount(); pi++) {
-            final Part p = partAt(pi);
-            final Dump[] copies = (Dump[]) p.data;
-            for (int a = 0; copies != null && a < p.argCount; a++) {
-                final KeyUse u = uses.get(p.args[a]);
-                final Request r = reqOf(u);
-                final Db db = scratch.db(u.db);
-                final long h = Db.hash(r.buf(), r.off(u.arg), r.len(u.arg));
-                if (copies[a] != null && db.lookup(r.buf(), r.off(u.arg), r.len(u.arg), h) == 0) {
-                    db.restore(r.buf(), r.off(u.arg), r.len(u.arg), h, copies[a], true);
-                }
-            }
-            p.data = null;
-        }
+        final Keyspace scratch = keys.scratch(this, server, home.keyspace.databases());
         reply.arrayHeader(queued.size());
         for (int q = 0; q < queued.size(); q++) {
             final TxState.Queued item = queued.get(q);
@@ -221,68 +180,17 @@ final class ExecOp extends Coordinated {
             x.runCommand();
         }
         // written keys go back to their owners: their state after the whole transaction
-        boolean anyWrite = false;
-        for (int pi = 0; pi < partCount(); pi++) {
-            final Part p = partAt(pi);
-            final Dump[] result = new Dump[p.argCount];
-            boolean writes = false;
-            for (int a = 0; a < p.argCount; a++) {
-                final KeyUse u = uses.get(p.args[a]);
-                if (!u.written || installedBefore(p, a)) {
-                    continue;
-                }
-                writes = true;
-                final Request r = reqOf(u);
-                final Db db = scratch.db(u.db);
-                final long h = Db.hash(r.buf(), r.off(u.arg), r.len(u.arg));
-                final long addr = db.find(r.buf(), r.off(u.arg), r.len(u.arg), h, System.currentTimeMillis());
-                result[a] = addr == 0 ? null : db.dump(addr, true);
-            }
-            if (writes) {
-                p.data = result;
-                p.n = 1;
-                anyWrite = true;
-            }
-        }
-        if (!anyWrite) {
+        if (!keys.collect(this, scratch, System.currentTimeMillis())) {
             finish();
             return;
         }
         stepSomeAndReleaseAll(p -> p.n == 1);
     }
 
-    /** True when an earlier written use on this part names the same key (it carries the state). */
-    private boolean installedBefore(final Part p, final int a) {
-        final KeyUse u = uses.get(p.args[a]);
-        final Request r = reqOf(u);
-        for (int b = 0; b < a; b++) {
-            final KeyUse o = uses.get(p.args[b]);
-            final Request ro = reqOf(o);
-            if (o.written && o.db == u.db && java.util.Arrays.equals(ro.buf(), ro.off(o.arg), ro.off(o.arg) + ro.len(o.arg),
-                    r.buf(), r.off(u.arg), r.off(u.arg) + r.len(u.arg))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** On each owner of written keys: install their state after the transaction. */
     @Override
     protected void onStep(final Part p, final Ctx x) {
-        final Dump[] result = (Dump[]) p.data;
-        for (int a = 0; a < p.argCount; a++) {
-            final KeyUse u = uses.get(p.args[a]);
-            if (!u.written || installedBefore(p, a)) {
-                continue;
-            }
-            final Request r = reqOf(u);
-            final Db db = x.keyspace.db(u.db);
-            final long h = Db.hash(r.buf(), r.off(u.arg), r.len(u.arg));
-            db.delete(r.buf(), r.off(u.arg), r.len(u.arg), h, x.now);
-            if (result[a] != null) {
-                db.restore(r.buf(), r.off(u.arg), r.len(u.arg), h, result[a], true);
-            }
-        }
+        keys.install(p, x.keyspace, x.now);
     }
 
     @Override

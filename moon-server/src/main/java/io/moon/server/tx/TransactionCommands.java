@@ -147,6 +147,9 @@ public final class TransactionCommands {
         }
         final List<TxState.Queued> queued = List.copyOf(tx.queue);
         tx.discard();
+        if (c.server.monitors.active() && !tx.dirty()) {
+            feedMonitors(c, conn, queued);
+        }
         if (runsHere(c.shard, conn, queued)) {
             if (tx.dirty()) {
                 unwatchAll(conn);
@@ -163,6 +166,22 @@ public final class TransactionCommands {
         final ExecOp op = new ExecOp(c, conn, queued);
         op.start();
         return op;
+    }
+
+    /**
+     * MONITOR sees a transaction's commands when EXEC runs them (Redis feeds each as it runs, then
+     * EXEC itself once it is done), in the database each one runs in.
+     */
+    private static void feedMonitors(final Ctx c, final Connection conn, final List<TxState.Queued> queued) {
+        int db = conn.db();
+        for (final TxState.Queued q : queued) {
+            if (q.spec().name().equals("select")) {
+                db = ExecOp.selected(q.req(), db, c.keyspace.databases());
+            }
+            if (io.moon.server.observe.Monitors.shown(q.spec())) {
+                c.server.monitors.feed(db, conn.state().addr, q.req());
+            }
+        }
     }
 
     /** Whether every queued command can run in place on the connection's shard. */

@@ -5,6 +5,7 @@ import io.moon.server.command.CommandSpec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A connection's MULTI/EXEC and WATCH state. Owned by the connection's thread, except
@@ -33,9 +34,11 @@ public final class TxState {
     /**
      * The generation in which a watched key changed (written by owning shards, read by EXEC on
      * this connection's thread after every lock it needs is held: the owners' writes happen before
-     * they grant those locks, so EXEC sees them).
+     * they grant those locks, so EXEC sees them). Only ever raised: a registration of an older
+     * generation that a shard has not yet dropped (its UNWATCH message is still queued there) can
+     * be touched after a current one was, and must not hide it.
      */
-    private volatile long touchedGeneration;
+    private final AtomicLong touchedGeneration = new AtomicLong();
 
     public long generation() {
         return generation;
@@ -43,12 +46,12 @@ public final class TxState {
 
     /** Called by an owning shard: a key watched in generation {@code g} changed. */
     public void touched(final long g) {
-        touchedGeneration = g;
+        touchedGeneration.accumulateAndGet(g, Math::max);
     }
 
     /** Whether a key watched in the current generation changed. */
     public boolean dirty() {
-        return touchedGeneration == generation;
+        return touchedGeneration.get() == generation;
     }
 
     /** Forgets the watched keys locally and starts a new generation; returns what was watched. */

@@ -61,6 +61,8 @@ public abstract class Coordinated implements Runnable {
     protected final boolean noTouch;
     /** The reply to the client, written on the coordinator thread. */
     protected final ByteBuf replyBuf = Unpooled.buffer(64);
+    /** Set (on the coordinator, before finishing) when a script asked to run again with every shard held. */
+    public boolean widen;
     protected final Reply reply = new Reply();
 
     private Part[] parts = new Part[4];
@@ -282,6 +284,16 @@ public abstract class Coordinated implements Runnable {
         }
     }
 
+    /** Whether this operation runs inside a held session (a transaction or script step). */
+    protected final boolean nested() {
+        return enclosing != null;
+    }
+
+    /** The command this operation runs. */
+    public final CommandSpec spec() {
+        return cmd;
+    }
+
     public final ByteBuf replyBuffer() {
         return replyBuf;
     }
@@ -448,6 +460,10 @@ public abstract class Coordinated implements Runnable {
     /** Part p's locks were granted on its shard (its shard thread). */
     final void locked(final Part p, final Ctx c) {
         final boolean capturing = walCapture(p);
+        p.shard.keyspace.commandStarts(); // a step is a command of its own for "new" key events
+        if (writes()) {
+            p.beforeWrites(p.shard.keyspace);
+        }
         if (writesWhenLocked() && !p.shard.watches.isEmpty()) {
             final long before = p.watchedBefore(p.shard.watches, p.shard.keyspace);
             guard(() -> onLocked(p, c));
@@ -479,6 +495,7 @@ public abstract class Coordinated implements Runnable {
 
     final void stepped(final Part p, final Ctx c) {
         final boolean capturing = walCapture(p);
+        p.shard.keyspace.commandStarts();
         if (writes() && !p.shard.watches.isEmpty()) {
             final long before = p.watchedBefore(p.shard.watches, p.shard.keyspace);
             guard(() -> onStep(p, c));

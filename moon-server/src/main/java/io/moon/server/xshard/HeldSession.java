@@ -153,7 +153,7 @@ public final class HeldSession extends Coordinated {
         if (spec.router() != null) {
             target = spec.router().shardFor(args, server.shardCount());
         }
-        final boolean writeCmd = spec.has(Flags.WRITE);
+        final boolean writeCmd = spec.mayWrite();
         for (int k = 0; k < n; k++) {
             final int i = spec.keyArg(args, k);
             final int s = server.shardOf(args.buf(), args.off(i), args.len(i));

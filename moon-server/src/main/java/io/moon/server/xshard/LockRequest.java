@@ -66,6 +66,22 @@ public abstract class LockRequest {
         }
     }
 
+    /**
+     * Before work that may write: a snapshot being written (a database with a write barrier) first
+     * takes the cut-time values of the write-locked keys, which the work may change in place.
+     */
+    public final void beforeWrites(final io.moon.storage.Keyspace ks) {
+        for (int i = 0; i < count; i++) {
+            final LockTable.Node n = nodes[i];
+            if (n.mode == LockTable.X && n.key.key != null) {
+                final io.moon.storage.Db db = ks.db(n.key.db);
+                if (db.writeBarrier() != null) {
+                    db.beforeWrite(io.moon.storage.Db.hash(n.key.key, n.key.off, n.key.len));
+                }
+            }
+        }
+    }
+
     private static boolean exists(final io.moon.storage.Keyspace ks, final LockTable.ResKey k) {
         return ks.db(k.db).lookup(k.key, k.off, k.len, io.moon.storage.Db.hash(k.key, k.off, k.len)) != 0;
     }

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Jepsen-style: concurrent clients over real sockets against 4 shards mix cross-shard transfers
- * (MULTI/EXEC), snapshot reads of every account, register reads and writes (plain and
- * transactional) and WATCH-based compare-and-set, recording when each operation was invoked and
+ * (MULTI/EXEC, and EVAL scripts that read both balances and write both), snapshot reads of every
+ * account (MULTI/EXEC and EVAL), register reads and writes (plain and transactional) and
+ * WATCH-based compare-and-set, recording when each operation was invoked and
  * when its reply arrived. Each round's history (at most 64 operations, from a known state) must be
  * linearizable (Wing–Gong, {@link Linearizability}), every snapshot must show the conserved sum,
  * and the whole test is bounded in rounds and time.
@@ -48,9 +51,10 @@ class TransactionLinearizabilityTest {
             for (int c = 0; c < CLIENTS; c++) {
                 clients.add(new Jedis("127.0.0.1", s.port, 20_000));
             }
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
             int rounds = 0;
             int ops = 0;
+            final Map<String, Integer> kinds = new TreeMap<>();
             try (Jedis admin = new Jedis("127.0.0.1", s.port, 20_000)) {
                 for (; rounds < MAX_ROUNDS && System.nanoTime() < deadline; rounds++) {
                     for (int i = 0; i < names.length; i++) {
@@ -75,7 +79,8 @@ class TransactionLinearizabilityTest {
                         history.addAll(f.get(60, TimeUnit.SECONDS));
                     }
                     for (final Recorded op : history) {
-                        if (op.what().startsWith("read-accounts")) {
+                        kinds.merge(op.what().substring(0, op.what().indexOf(' ')), 1, Integer::sum);
+                        if (op.what().contains("read-accounts")) {
                             assertEquals(ACCOUNTS * START, snapshotSum(op), "a snapshot broke the conserved sum: " + op);
                         }
                     }
@@ -99,7 +104,10 @@ class TransactionLinearizabilityTest {
                 pool.shutdownNow();
             }
             assertTrue(rounds >= 3, "only " + rounds + " rounds in the time bound");
-            System.out.println("linearizability: " + rounds + " rounds, " + ops + " operations checked");
+            for (final String kind : List.of("transfer", "eval-transfer", "eval-undeclared", "read-accounts", "eval-read-accounts", "eval-get2")) {
+                assertTrue(kinds.getOrDefault(kind, 0) > 0, "no " + kind + " ran: " + kinds);
+            }
+            System.out.println("linearizability: " + rounds + " rounds, " + ops + " operations checked " + kinds);
         }
     }
 

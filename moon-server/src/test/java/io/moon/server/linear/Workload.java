@@ -4,6 +4,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -13,10 +14,12 @@ import java.util.SplittableRandom;
  * indices {@code 0..accounts-1} are accounts (transfers keep their sum), the rest are plain
  * registers (written with unique values, read, compare-and-set under WATCH).
  *
- * <p>To add an operation (an EVAL transfer once scripting lands), implement {@link Operation} and
- * add it to {@link #OPERATIONS}: e.g. run
- * {@code EVAL "local a=redis.call('DECRBY',KEYS[1],ARGV[1]) local b=redis.call('INCRBY',KEYS[2],ARGV[1]) return {a,b}" 2 from to amount}
- * and record it exactly like {@link #TRANSFER} (outputs a and b, same effect).
+ * <p>Scripts also transfer over keys they do not declare (run with every shard held) and read two
+ * registers at once. Transfers and snapshots come in two forms: MULTI/EXEC and EVAL with every key declared in
+ * KEYS (so a script spans shards). The EVAL transfer reads both balances, then writes both: a
+ * read-modify-write that only an atomic, isolated script keeps exact (two interleaved ones would
+ * lose an update, which the model and the conserved sum both catch). To add an operation,
+ * implement {@link Operation} and add it to {@link #OPERATIONS}.
  */
 final class Workload {
     /** Keys and per-client context handed to every operation. */
@@ -70,7 +73,7 @@ final class Workload {
             x[b] = vb;
             return x;
         });
-    }; 
+    };
 
     /** MULTI; GET of every account; EXEC: one snapshot, whose sum is also checked on the spot. */
     static final Operation READ_ACCOUNTS = (j, r, k) -> {
@@ -85,7 +88,7 @@ final class Workload {
         for (int i = 0; i < k.accounts; i++) {
             v[i] = parse((String) out.get(i));
         }
-        return new Recorded(t0, t1, "read-accounts = " + java.util.Arrays.toString(v), s -> {
+        return new Recorded(t0, t1, "read-accounts = " + Arrays.toString(v), s -> {
             for (int i = 0; i < v.length; i++) {
                 if (s[i] != v[i]) {
                     return null;
@@ -181,9 +184,101 @@ final class Workload {
         });
     };
 
+    /**
+     * Reads both balances and writes both back moved by ARGV[1]; replies the balances it read.
+     * GET/SET rather than DECRBY/INCRBY on purpose: the script must see and write one state.
+     */
+    static final String TRANSFER_SCRIPT = "local a=tonumber(redis.call('GET',KEYS[1])) "
+            + "local b=tonumber(redis.call('GET',KEYS[2])) local n=tonumber(ARGV[1]) "
+            + "redis.call('SET',KEYS[1],a-n) redis.call('SET',KEYS[2],b+n) return {a,b}";
+
+    /** Replies every declared key's value as an integer, in KEYS order. */
+    static final String SNAPSHOT_SCRIPT = "local r={} for i=1,#KEYS do "
+            + "r[i]=tonumber(redis.call('GET',KEYS[i])) end return r";
+
+    /** EVAL of {@link #TRANSFER_SCRIPT} between two accounts (on different shards). */
+    static final Operation EVAL_TRANSFER = (j, r, k) -> {
+        final int a = k.account(r);
+        final int b = (a + 1 + r.nextInt(k.accounts - 1)) % k.accounts;
+        final long n = 1 + r.nextInt(9);
+        final long t0 = System.nanoTime();
+        final List<?> out = (List<?>) j.eval(TRANSFER_SCRIPT, 2, k.names[a], k.names[b], Long.toString(n));
+        final long t1 = System.nanoTime();
+        final long va = (Long) out.get(0);
+        final long vb = (Long) out.get(1);
+        return new Recorded(t0, t1, "eval-transfer " + a + "->" + b + " " + n + " saw " + va + "," + vb, s -> {
+            if (s[a] != va || s[b] != vb) {
+                return null;
+            }
+            final long[] x = s.clone();
+            x[a] = va - n;
+            x[b] = vb + n;
+            return x;
+        });
+    };
+
+    /** EVAL of {@link #SNAPSHOT_SCRIPT} over every account: one snapshot, sum checked too. */
+    static final Operation EVAL_READ_ACCOUNTS = (j, r, k) -> {
+        final String[] keys = Arrays.copyOf(k.names, k.accounts);
+        final long t0 = System.nanoTime();
+        final List<?> out = (List<?>) j.eval(SNAPSHOT_SCRIPT, k.accounts, keys);
+        final long t1 = System.nanoTime();
+        final long[] v = new long[k.accounts];
+        for (int i = 0; i < k.accounts; i++) {
+            v[i] = (Long) out.get(i);
+        }
+        return new Recorded(t0, t1, "eval-read-accounts = " + Arrays.toString(v), s -> {
+            for (int i = 0; i < v.length; i++) {
+                if (s[i] != v[i]) {
+                    return null;
+                }
+            }
+            return s;
+        });
+    };
+
+    private static final String MOVE_UNDECLARED = "local a = redis.call('DECRBY', ARGV[2], ARGV[1])"
+            + " local b = redis.call('INCRBY', ARGV[3], ARGV[1]) return {a, b}";
+
+    /** A transfer by a script that does not declare its keys (it then runs with every shard held). */
+    static final Operation EVAL_TRANSFER_UNDECLARED = (j, r, k) -> {
+        final int a = k.account(r);
+        final int b = (a + 1 + r.nextInt(k.accounts - 1)) % k.accounts;
+        final long n = 1 + r.nextInt(9);
+        final long t0 = System.nanoTime();
+        final List<?> ab = (List<?>) j.eval(MOVE_UNDECLARED, List.of(), List.of(Long.toString(n), k.names[a], k.names[b]));
+        final long t1 = System.nanoTime();
+        final long va = (Long) ab.get(0);
+        final long vb = (Long) ab.get(1);
+        return new Recorded(t0, t1, "eval-undeclared transfer " + a + "->" + b + " " + n + " = " + va + "," + vb, s -> {
+            if (s[a] - n != va || s[b] + n != vb) {
+                return null;
+            }
+            final long[] x = s.clone();
+            x[a] = va;
+            x[b] = vb;
+            return x;
+        });
+    };
+
+    /** EVAL reading two registers in one script. */
+    static final Operation EVAL_READ_TWO = (j, r, k) -> {
+        final int a = k.register(r);
+        final int b = k.accounts + (a - k.accounts + 1) % k.registers();
+        final long t0 = System.nanoTime();
+        final List<?> out = (List<?>) j.eval("return {redis.call('GET', KEYS[1]) or '0', redis.call('GET', KEYS[2]) or '0'}",
+                List.of(k.names[a], k.names[b]), List.of());
+        final long t1 = System.nanoTime();
+        final long va = parse((String) out.get(0));
+        final long vb = parse((String) out.get(1));
+        return new Recorded(t0, t1, "eval-get2 " + a + "," + b + " = " + va + "," + vb,
+                s -> s[a] == va && s[b] == vb ? s : null);
+    };
+
     /** What the clients mix, with repetition as weight. */
     static final List<Operation> OPERATIONS = List.of(
-            TRANSFER, TRANSFER, TRANSFER, READ_ACCOUNTS, READ, READ, WRITE, WRITE_TWO, READ_TWO, CAS);
+            TRANSFER, TRANSFER, EVAL_TRANSFER, EVAL_TRANSFER, EVAL_TRANSFER_UNDECLARED, READ_ACCOUNTS,
+            EVAL_READ_ACCOUNTS, READ, READ, WRITE, WRITE_TWO, READ_TWO, EVAL_READ_TWO, CAS);
 
     private Workload() {
     }

@@ -164,8 +164,58 @@ final class RdbLoadTest {
             h.server.snapshots.onFailedLoad(failed::complete);
             h.server.snapshots.loadAtStartup(null);
             final Exception e = failed.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertTrue(e.getMessage().startsWith("Wrong RDB checksum"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("wrong RDB checksum"), e.getMessage());
         }
+    }
+
+    /** A version 10 file: one string key, then {@code tail} (raw bytes), EOF and a zero checksum. */
+    private static byte[] fileWith(final byte[] tail) {
+        final ByteArrayOutputStream f = new ByteArrayOutputStream();
+        f.writeBytes("REDIS0010".getBytes(StandardCharsets.US_ASCII));
+        f.writeBytes(new byte[] {(byte) 0xfe, 0, 0, 1, 'k', 1, 'v'});
+        f.writeBytes(tail);
+        f.write(0xff);
+        f.writeBytes(new byte[8]);
+        return f.toByteArray();
+    }
+
+    private Exception failedLoad(final byte[] file) throws Exception {
+        Files.write(dir.resolve("dump.rdb"), file);
+        try (Harness h = Harness.start(2, "dir", dir.toString())) {
+            final java.util.concurrent.CompletableFuture<Exception> failed = new java.util.concurrent.CompletableFuture<>();
+            h.server.snapshots.onFailedLoad(failed::complete);
+            h.server.snapshots.loadAtStartup(null);
+            return failed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void functionLibrariesAndModuleValuesStopTheLoadNamingThem() throws Exception {
+        final byte[] code = "#!lua name=mylib\nredis.register_function('f', function() return 1 end)"
+                .getBytes(StandardCharsets.US_ASCII);
+        final ByteArrayOutputStream fn = new ByteArrayOutputStream();
+        fn.write(245); // FUNCTION2
+        fn.write(0x40 | code.length >>> 8); // 14-bit length
+        fn.write(code.length & 0xff);
+        fn.writeBytes(code);
+        final Exception e1 = failedLoad(fileWith(fn.toByteArray()));
+        assertTrue(e1.getMessage().contains("function library 'mylib'"), e1.getMessage());
+
+        // a MODULE_2 value: type 7, key, then the 64-bit module id whose top 54 bits spell its name
+        final String charset = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        long id = 0;
+        for (final char ch : "ReJSON-RL".toCharArray()) {
+            id = id << 6 | charset.indexOf(ch);
+        }
+        id <<= 10;
+        final ByteArrayOutputStream mod = new ByteArrayOutputStream();
+        mod.writeBytes(new byte[] {7, 3, 'd', 'o', 'c', (byte) 0x81});
+        for (int i = 7; i >= 0; i--) {
+            mod.write((int) (id >>> (8 * i)) & 0xff);
+        }
+        final Exception e2 = failedLoad(fileWith(mod.toByteArray()));
+        assertTrue(e2.getMessage().contains("key 'doc'") && e2.getMessage().contains("module ReJSON-RL"),
+                e2.getMessage());
     }
 
     private static void check(final Harness h, final Map<String, String> m) {

@@ -1,6 +1,7 @@
 package io.moon.server.persist;
 
 import io.moon.server.testing.Harness;
+import io.moon.storage.rdb.Crc64;
 import io.moon.server.testing.Resp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +71,37 @@ final class SnapshotTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, p.exitValue(), out);
             assertTrue(out.contains("202 keys read") || out.contains("keys read"), out);
+        }
+    }
+
+    @Test
+    void rdbcompressionAndRdbchecksumAreHonoured() throws Exception {
+        final String text = "The quick brown fox jumps over the lazy dog. ".repeat(20);
+        for (int i = 0; i < 50; i++) {
+            assertOk(h.run("SET", "t" + i, text + i));
+        }
+        assertOk(h.run("SAVE"));
+        final byte[] compressed = Files.readAllBytes(dir.resolve("dump.rdb"));
+        final Path other = Files.createDirectory(dir.resolve("plain"));
+        // rdbchecksum is immutable at run time, as in Redis
+        try (Harness p = Harness.start(2, "dir", other.toString(), "rdbchecksum", "no", "rdbcompression", "no")) {
+            for (int i = 0; i < 50; i++) {
+                assertOk(p.run("SET", "t" + i, text + i));
+            }
+            assertOk(p.run("SAVE"));
+        }
+        final byte[] plain = Files.readAllBytes(other.resolve("dump.rdb"));
+        assertTrue(plain.length > 50 * text.length(), "stored as they are: " + plain.length);
+        assertTrue(compressed.length * 5 < plain.length, compressed.length + " vs " + plain.length);
+        for (int i = 0; i < 8; i++) {
+            assertEquals(0, plain[plain.length - 8 + i], "rdbchecksum no writes a zero CRC-64");
+        }
+        assertEquals(Crc64.update(0, compressed, 0, compressed.length - 8) & 0xff,
+                compressed[compressed.length - 8] & 0xff);
+        try (Harness b = Harness.start(2, "dir", other.toString())) {
+            b.server.snapshots.loadAtStartup(null);
+            assertTrue(b.server.snapshots.awaitLoaded(60_000));
+            assertEquals(text + 7, String.valueOf(b.run("GET", "t7")));
         }
     }
 

@@ -64,7 +64,11 @@ public final class Harness implements AutoCloseable {
 
     /** Starts with the given shard count and extra config directives ("name", "value", ...). */
     public static Harness start(final int shards, final String... config) {
-        final Config cfg = TestServer.testConfig(shards, config);
+        return start(TestServer.testConfig(shards, config));
+    }
+
+    /** Starts with a configuration built by the test (read from a file, say). */
+    public static Harness start(final Config cfg) {
         final Server s = new Server(cfg, Transport.LOCAL);
         final LocalAddress addr = new LocalAddress("moon-" + UUID.randomUUID());
         try {

@@ -59,6 +59,47 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /** The next reply's exact bytes (for byte-for-byte comparisons), or null when the server closed. */
+    public byte[] readRaw() throws IOException {
+        while (true) {
+            final byte[] all = pending.toByteArray();
+            if (all.length > 0) {
+                final Resp.Decoder d = new Resp.Decoder(all, 0, all.length);
+                try {
+                    d.next();
+                    pending.reset();
+                    pending.write(all, d.position(), all.length - d.position());
+                    return java.util.Arrays.copyOf(all, d.position());
+                } catch (final Resp.Decoder.Incomplete e) {
+                    // need more bytes
+                }
+            }
+            final int n = in.read(buf);
+            if (n < 0) {
+                return null;
+            }
+            pending.write(buf, 0, n);
+        }
+    }
+
+    /** The next reply's exact bytes, or null when none arrives within the time given. */
+    public byte[] readRawWithin(final int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            return readRaw();
+        } catch (final SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(10_000);
+        }
+    }
+
+    /** Sends a command and answers its reply's exact bytes. */
+    public byte[] runRaw(final String... args) throws IOException {
+        send(Resp.command(args));
+        return readRaw();
+    }
+
     /** True when the server closes the connection within the timeout (after any pending replies). */
     public boolean closedWithin(final int millis) throws IOException {
         socket.setSoTimeout(millis);

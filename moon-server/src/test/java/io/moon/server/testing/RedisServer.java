@@ -44,10 +44,20 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start(final String... extraArgs) throws IOException, InterruptedException {
+        return startWithFile(null, extraArgs);
+    }
+
+    /** Starts with a config file (CONFIG REWRITE needs one); the options given here override it. */
+    public static RedisServer startWithFile(final Path file, final String... extraArgs)
+            throws IOException, InterruptedException {
         final String bin = binary();
         final int port = freePort();
         final Path dir = Files.createTempDirectory("redis-oracle");
-        final List<String> cmd = new java.util.ArrayList<>(List.of(bin, "--port", Integer.toString(port),
+        final List<String> cmd = new java.util.ArrayList<>(List.of(bin));
+        if (file != null) {
+            cmd.add(file.toString());
+        }
+        cmd.addAll(List.of("--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                 "--enable-debug-command", "yes", "--daemonize", "no"));
         cmd.addAll(List.of(extraArgs));

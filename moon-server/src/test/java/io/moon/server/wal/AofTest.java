@@ -348,6 +348,7 @@ final class AofTest {
             for (int i = 0; i < 500; i++) {
                 j.set("k" + i, "v" + i);
             }
+            workload(j); // every type goes into the base
             assertEquals("Background append only file rewriting started", cmd(j, new String[] {"BGREWRITEAOF"}));
             for (int i = 0; i < 200; i++) {
                 j.set("during" + i, "x");

@@ -99,6 +99,36 @@ public final class RdbWriter {
         }
     }
 
+    /**
+     * Bytes encoded elsewhere (by {@link #encodeSelectDb} and {@link #encodeEntry} on the owning
+     * shard's thread) that continue the file as they are.
+     */
+    public RdbWriter raw(final byte[] b, final int off, final int len) throws IOException {
+        flush();
+        crc = Crc64.update(crc, b, off, len);
+        os.write(b, off, len);
+        written += len;
+        return this;
+    }
+
+    /** Appends a SELECTDB opcode to {@code out}, for {@link #raw}. */
+    public static void encodeSelectDb(final RdbOut out, final int db) {
+        out.writeByte(Rdb.OP_SELECTDB);
+        out.writeLength(db);
+    }
+
+    /**
+     * Appends the entry at addr as a file lays it out (its expiry, type, key and value) to
+     * {@code out}, for {@link #raw}. On the owning shard's thread.
+     */
+    public static void encodeEntry(final RdbOut out, final Db db, final long addr) {
+        if (db.hasExpire(addr)) {
+            out.writeByte(Rdb.OP_EXPIRETIME_MS);
+            out.writeLongLE(db.expireAt(addr));
+        }
+        RdbValueWriter.writeWithKey(out, db, addr);
+    }
+
     /** The terminator and the checksum; flushes (the caller fsyncs and closes). */
     public void eof() throws IOException {
         out.writeByte(Rdb.OP_EOF);

@@ -1,0 +1,117 @@
+package io.moon.server.commands;
+
+import io.moon.server.testing.RawClient;
+import io.moon.server.testing.RedisServer;
+import io.moon.server.testing.Resp;
+import io.moon.server.testing.TestServer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** CLIENT LIST / CLIENT INFO against redis-server: the field set, its order, flags and counters per state. */
+class ClientListDiffTest {
+    /** Fields whose values must equal Redis's in each state. */
+    private static final List<String> COMPARED = List.of("flags", "db", "sub", "psub", "ssub", "multi", "cmd", "resp");
+
+    static Map<String, String> fields(final String line) {
+        final Map<String, String> m = new LinkedHashMap<>();
+        for (final String kv : line.trim().split(" ")) {
+            final int eq = kv.indexOf('=');
+            m.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return m;
+    }
+
+    private static String id(final RawClient c) throws Exception {
+        return String.valueOf(c.run("CLIENT", "ID"));
+    }
+
+    /** The observed client's CLIENT LIST line, as seen by another connection. */
+    private static Map<String, String> seen(final RawClient observer, final String id) throws Exception {
+        return fields(String.valueOf(observer.run("CLIENT", "LIST", "ID", id)));
+    }
+
+    /** Puts a client through states and records the compared fields of each. */
+    private static List<String> states(final int port) throws Exception {
+        final List<String> out = new ArrayList<>();
+        try (RawClient o = new RawClient(port); RawClient a = new RawClient(port); RawClient b = new RawClient(port);
+             RawClient m = new RawClient(port); RawClient w = new RawClient(port)) {
+            final String ida = id(a);
+            final String idb = id(b);
+            final String idm = id(m);
+            final String idw = id(w);
+            a.run("SELECT", "2");
+            a.run("GET", "k");
+            out.add("plain " + pick(seen(o, ida)));
+            a.run("MULTI");
+            a.run("SET", "k", "v");
+            a.run("INCR", "n");
+            out.add("multi " + pick(seen(o, ida)));
+            a.run("EXEC");
+            b.run("SUBSCRIBE", "c1", "c2");
+            b.send(Resp.command("PSUBSCRIBE", "p*"));
+            b.read();
+            b.send(Resp.command("SSUBSCRIBE", "s1"));
+            b.read();
+            out.add("pubsub " + pick(seen(o, idb)));
+            m.run("MONITOR");
+            out.add("monitor " + pick(seen(o, idm)));
+            w.run("WATCH", "wk");
+            o.run("SET", "wk", "1");
+            out.add("watch-dirty " + pick(seen(o, idw)));
+            w.run("MULTI");
+            out.add("multi-dirty " + pick(seen(o, idw)));
+            w.run("DISCARD");
+            w.send(Resp.command("BLPOP", "nolist", "0"));
+            final long deadline = System.currentTimeMillis() + 5000;
+            Map<String, String> blocked = seen(o, idw);
+            while (!blocked.get("flags").contains("b") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+                blocked = seen(o, idw);
+            }
+            out.add("blocked " + pick(blocked));
+            o.run("CLIENT", "UNBLOCK", idw);
+            w.read();
+            w.run("CLIENT", "NO-EVICT", "on");
+            out.add("no-evict " + pick(seen(o, idw)));
+        }
+        return out;
+    }
+
+    private static String pick(final Map<String, String> f) {
+        final StringBuilder sb = new StringBuilder();
+        for (final String k : COMPARED) {
+            sb.append(k).append('=').append(f.get(k)).append(' ');
+        }
+        return sb.toString().trim();
+    }
+
+    @Test
+    void shouldListRedisFieldsInRedisOrderWithItsFlagsAndCounters() throws Exception {
+        final List<String> redisKeys;
+        final List<String> want;
+        try (RedisServer redis = RedisServer.start(); RawClient c = new RawClient(redis.port)) {
+            redisKeys = new ArrayList<>(fields(String.valueOf(c.run("CLIENT", "INFO"))).keySet());
+            want = states(redis.port);
+        }
+        try (TestServer moon = TestServer.start(3); RawClient c = new RawClient(moon.port)) {
+            final Map<String, String> info = fields(String.valueOf(c.run("CLIENT", "INFO")));
+            final List<String> expected = new ArrayList<>(redisKeys);
+            expected.addAll(List.of("lib-name", "lib-ver")); // Redis 7.2's additions to 7.0's list
+            assertEquals(expected, new ArrayList<>(info.keySet()));
+            assertEquals(List.of("id", "addr", "laddr", "fd", "name", "age", "idle", "flags", "db", "sub", "psub",
+                    "ssub", "multi", "qbuf", "qbuf-free", "argv-mem", "multi-mem", "rbs", "rbp", "obl", "oll", "omem",
+                    "tot-mem", "events", "cmd", "user", "redir", "resp", "lib-name", "lib-ver"),
+                    new ArrayList<>(info.keySet()));
+            assertEquals(info.keySet(), fields(String.valueOf(c.run("CLIENT", "LIST")).split("\n")[0]).keySet());
+            assertEquals(want, states(moon.port));
+        }
+        assertTrue(want.get(1).contains("flags=x") && want.get(1).contains("multi=2"), want.toString());
+    }
+}
