@@ -139,6 +139,13 @@ public final class Ctx {
         }
         if (keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
             shard.changes.lazySet(shard.changes.get() + 1);
+            final io.moon.server.wal.ShardLog log = shard.log;
+            if (log.active()) {
+                log.command(this, o, mark);
+                if (client != null) {
+                    client.logged.wrote(log.appended()); // its reply waits until this is durable
+                }
+            }
         }
         if (server.config.maxmemory != 0 && keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
             // writes that arrive from other shards' connections must count at once too, or admission

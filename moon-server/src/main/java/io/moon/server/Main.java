@@ -113,8 +113,11 @@ public final class Main {
         PidFile.write(pidfile, ProcessHandle.current().pid());
         io.moon.server.persist.Snapshots.removeLeftovers(config.dir);
         final Server server = new Server(config, transport);
-        if (!"yes".equals(config.get("appendonly"))) {
-            server.snapshots.loadAtStartup(null); // with appendonly yes the log's recovery loads the base snapshot
+        server.aof.install();
+        if ("yes".equals(config.get("appendonly"))) {
+            server.aof.recoverAtStartup(); // the base snapshot, then the log's records
+        } else {
+            server.snapshots.loadAtStartup(null);
         }
         server.onShutdownCommand(() -> {
             LOG.info("User requested shutdown, stopping");

@@ -49,6 +49,8 @@ public final class Server {
     public final io.moon.server.observe.Observability observe = new io.moon.server.observe.Observability();
     /** SAVE/BGSAVE state and the snapshot writer (persist package); registers with observe. */
     public final io.moon.server.persist.Snapshots snapshots = new io.moon.server.persist.Snapshots(this);
+    /** The write-ahead log (appendonly); each shard has its side of it (Shard.log). */
+    public final io.moon.server.wal.Aof aof;
     /** MONITOR: the connections that see every command (observe.Monitors). */
     public final io.moon.server.observe.Monitors monitors = new io.moon.server.observe.Monitors();
     /** Pub/Sub subscriptions and delivery across shards. */
@@ -80,6 +82,7 @@ public final class Server {
         this.config = config;
         this.transport = transport;
         this.commands = CommandTable.instance();
+        this.aof = new io.moon.server.wal.Aof(this);
         final int n = config.shards;
         this.memoryLimit = new io.moon.server.memory.MemoryLimit(n);
         this.group = transport.newGroup(n, "moon-shard");

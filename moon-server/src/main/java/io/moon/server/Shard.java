@@ -46,6 +46,8 @@ public final class Shard {
      * (lazySet: no fence on the write path), read by any thread for INFO and save points.
      */
     public final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    /** This shard's side of the write-ahead log (appendonly). */
+    public final io.moon.server.wal.ShardLog log;
     /** This shard's Lua interpreter, created on its thread by the first script (LuaShard.of). */
     public io.moon.server.script.LuaShard lua;
     private final EventLoop loop;
@@ -62,16 +64,19 @@ public final class Shard {
         keyspace.keyEvents(keyEvents);
         keyEvents.add(new io.moon.server.pubsub.ExpiryNotifier(server, id));
         this.ctx = new Ctx(this);
+        this.log = server.aof.newLog(this);
         this.memory = new io.moon.server.memory.ShardMemory(this, server.memoryLimit);
         keyEvents.add(new io.moon.storage.Keyspace.KeyEvents() {
             @Override
             public void expired(final int db, final byte[] k, final int ko, final int kl) {
                 watches.touch(db, k, ko, kl);
+                log.deleted(db, k, ko, kl); // and an expiry as DEL
             }
 
             @Override
             public void evicted(final int db, final byte[] k, final int ko, final int kl) {
                 watches.touch(db, k, ko, kl);
+                log.deleted(db, k, ko, kl); // Redis propagates an eviction as DEL
             }
         });
     }
@@ -143,15 +148,18 @@ public final class Shard {
             locks.acquire(call); // runs onGranted -> runParked when the keys are free
             return;
         }
+        final long logged = log.appended();
         runCall(call);
-        call.complete();
+        // the reply leaves once the records are as durable as promised (a read waits only while the log is healthy)
+        log.whenDurable(call.completeTask, log.appended() != logged);
     }
 
     /** A queued call whose locks were granted: run it and let go at once. */
     public void runParked(final Call call) {
+        final long logged = log.appended();
         runCall(call);
         locks.release(call);
-        call.complete();
+        log.whenDurable(call.completeTask, log.appended() != logged);
     }
 
     private void runCall(final Call call) {
@@ -231,8 +239,10 @@ public final class Shard {
             }
         }
         server.pause.onCron(this, now);
+        log.cron(now); // retries a failed log write
         if (id == 0) {
             server.snapshots.cron(this, now); // save points
+            server.aof.cron(now); // scheduled and automatic rewrites
         }
     }
 

@@ -220,10 +220,16 @@ public final class BlockedKeys implements Keyspace.Creations {
         if (c.db.writeBarrier() != null) {
             c.beforeWrites(); // a snapshot is being written: the pop changes the key in place
         }
+        final int mark = w.reply.writerIndex();
         w.pop.serve(c, w.arg, keyArg, a, h);
         shard.stats.commandsProcessed++;
         w.unregister(shard);
-        w.home.execute(w);
+        if (shard.log.active()) {
+            shard.log.command(c, w.reply, mark); // logged as the pop it did (BLPOP → LPOP key)
+            shard.log.whenDurable(() -> w.home.execute(w));
+        } else {
+            w.home.execute(w);
+        }
     }
 
     /** A key a cross-shard operation holds: served once the lock table grants it to the serve. */

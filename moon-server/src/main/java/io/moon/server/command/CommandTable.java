@@ -519,6 +519,8 @@ public final class CommandTable {
                     .coordinated(io.moon.server.persist.SnapshotCommands::save),
             cmd("bgsave", -1, "admin noscript no_async_loading")
                     .coordinated(io.moon.server.persist.SnapshotCommands::bgsave),
+            cmd("bgrewriteaof", 1, "admin noscript no_async_loading")
+                    .local(io.moon.server.wal.AofCommands::bgrewriteaof),
             cmd("lastsave", 1, "loading stale fast").acl("@admin @dangerous").tips("nondeterministic_output")
                     .local(io.moon.server.persist.SnapshotCommands::lastsave),
             cmd("info", -1, "loading stale").acl("@dangerous")

@@ -114,6 +114,7 @@ public final class ConfigCommands {
             final io.moon.server.Shard shard = c.server.shard(s);
             shard.execute(shard::applyConfig);
         }
+        c.server.aof.configChanged(); // appendonly and appendfsync take effect now
         c.out.ok();
     }
 

@@ -46,6 +46,12 @@ final class Gather extends Coordinated {
         return false; // it only copies there; the write-back steps are what change keys
     }
 
+    /** The keys its key specs say are written are locked exclusively and written back (EVAL too): logged. */
+    @Override
+    protected boolean mayWrite() {
+        return true;
+    }
+
     /** On each owner: copies of its keys' live values. */
     @Override
     protected void onLocked(final Part p, final Ctx x) {

@@ -91,6 +91,9 @@ public final class Call extends LockRequest implements Runnable {
         }
     }
 
+    /** {@link #complete} as a task, for when the reply must wait for the log. */
+    public final Runnable completeTask = this::complete;
+
     /** Sends the call back to its connection's shard with the reply. */
     public void complete() {
         done = true;

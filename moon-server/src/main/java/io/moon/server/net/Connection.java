@@ -73,6 +73,13 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private final Runnable onWritable = this::onWritable;
     /** The blocking command's wait, while there is one. */
     private final BlockedClient blocked = new BlockedClient(this);
+    /** Whether this connection's output waits for the home shard's log (group commit). */
+    public final io.moon.server.wal.ShardLog.Output logged = new io.moon.server.wal.ShardLog.Output(() -> {
+        if (!waiting) {
+            flush();
+        }
+    });
+
     /** Position in {@link #out} where the current command's reply starts. */
     int replyMark;
 
@@ -270,6 +277,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         if (io.moon.server.pubsub.OutputLimits.closedOverLimit(this)) {
             return;
         }
+        if (home.log.holds(logged)) {
+            return; // the replies keep accumulating until the group commit
+        }
         home.stats.netOutputBytes += out.readableBytes();
         final ByteBuf b = out;
         out = null;
@@ -336,6 +346,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void flush() {
+        if (out != null && out.isReadable() && !closed && home.log.holds(logged)) {
+            return;
+        }
         if (out != null && out.isReadable() && !closed) {
             if (io.moon.server.pubsub.OutputLimits.closedOverLimit(this)) {
                 return;

@@ -101,10 +101,15 @@ public final class Dispatcher {
             afterCommand(c);
             return;
         }
-        if ((spec.has(Flags.WRITE) && server.snapshots.refuseWrites())
-                || (server.snapshots.loading() && !spec.has(Flags.LOADING))) {
-            c.reply.raw(server.snapshots.loading() ? io.moon.server.persist.SnapshotCommands.LOADING
-                    : io.moon.server.persist.SnapshotCommands.MISCONF);
+        if ((spec.has(Flags.WRITE) && (server.snapshots.refuseWrites() || server.aof.refuseWrites()))
+                || ((server.snapshots.loading() || server.aof.loading()) && !spec.has(Flags.LOADING))) {
+            if (server.snapshots.loading() || server.aof.loading()) {
+                c.reply.raw(io.moon.server.persist.SnapshotCommands.LOADING);
+            } else if (server.aof.refuseWrites()) {
+                c.reply.error(server.aof.misconf());
+            } else {
+                c.reply.raw(io.moon.server.persist.SnapshotCommands.MISCONF);
+            }
             c.home.stats.rejectedCalls++;
             afterCommand(c);
             return;

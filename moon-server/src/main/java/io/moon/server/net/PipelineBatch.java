@@ -74,6 +74,12 @@ final class PipelineBatch extends Coordinated {
     }
 
     /** Runs this shard's commands, in request order, into the part's buffer. */
+    /** Each command of a batch logs itself (Ctx.runCommand), as it would alone. */
+    @Override
+    protected boolean logsEffects() {
+        return false;
+    }
+
     @Override
     protected void onLocked(final Part p, final Ctx x) {
         for (int a = 0; a < p.argCount; a++) {

@@ -322,7 +322,7 @@ public final class Snapshots {
     }
 
     /** Loads a stream of {@code size} bytes on a loader thread; the server answers -LOADING meanwhile. */
-    void startLoad(final InputStream in, final long size, final String name, final Runnable then) {
+    public void startLoad(final InputStream in, final long size, final String name, final Runnable then) {
         loadingStartMillis = System.currentTimeMillis();
         loadingTotalBytes = size;
         loadingLoadedBytes = 0;

@@ -92,6 +92,7 @@ public final class LuaShard {
         run = r;
         hook.reset();
         final ScriptRegistry reg = shard.server.scripts;
+        shard.log.beginGroup(); // the script's writes here become one log record
         try {
             final LuaValue ret = new LuaClosure(p, globals).call();
             LuaToResp.write(r.ctx.out, ret, r.resp);
@@ -109,6 +110,7 @@ public final class LuaShard {
         } catch (final ScriptRun.Killed e) {
             r.ctx.out.error("ERR Script killed by user with SCRIPT KILL... script: " + r.sha + ", on @user_script:" + hook.line + ".");
         } finally {
+            shard.log.endGroup();
             run = null;
             reg.finished(r);
             globals.setUnchecked("KEYS", LuaValue.NIL);

@@ -222,11 +222,16 @@ public final class TransactionCommands {
         final Reply out = c.out;
         out.arrayHeader(queued.size());
         final Shard home = c.shard;
-        for (final TxState.Queued q : queued) {
-            final Ctx x = home.localContext(conn, q.req(), out, q.spec());
-            x.inTransaction = true;
-            x.blockFor = null;
-            x.runCommand();
+        home.log.beginGroup(); // the transaction's writes become one log record
+        try {
+            for (final TxState.Queued q : queued) {
+                final Ctx x = home.localContext(conn, q.req(), out, q.spec());
+                x.inTransaction = true;
+                x.blockFor = null;
+                x.runCommand();
+            }
+        } finally {
+            home.log.endGroup();
         }
     }
 }

@@ -75,6 +75,18 @@ public abstract class Coordinated implements Runnable {
     /** The session this operation runs nested in (it then holds our locks already), or null. */
     private final HeldSession enclosing;
 
+    // ---- the write-ahead log (see walRelease) ----
+    /** The log is on and this operation writes: its parts log and acknowledge before the reply. */
+    private boolean walLogs;
+    /** Id and part count of this operation's records (0: its parts log nothing of their own). */
+    long walOpId;
+    private int walParts;
+    /** Parts whose records are not yet as durable as promised; the reply waits for them. */
+    private int walOutstanding;
+    private boolean walReplyHeld;
+    /** The command's arguments, for parts that lock whole databases (FLUSHDB, SWAPDB...). */
+    private java.util.List<byte[]> walArgv;
+
     protected Coordinated(final Ctx c) {
         this.server = c.server;
         this.home = c.shard;
@@ -157,6 +169,7 @@ public abstract class Coordinated implements Runnable {
                 throw new IllegalStateException("parallel start with locks");
             }
         }
+        walSetup();
         if (partCount == 0) {
             home.execute(this);
             return;
@@ -252,6 +265,14 @@ public abstract class Coordinated implements Runnable {
         }
         finished = true;
         releaseAll();
+        if (walOutstanding > 0) {
+            walReplyHeld = true; // the reply leaves once every part's record is durable (walAcked)
+            return;
+        }
+        deliver();
+    }
+
+    private void deliver() {
         if (failure != null) {
             replyBuf.clear();
             reply.error("ERR internal error in " + cmd.fullName() + ": " + failure);
@@ -280,6 +301,126 @@ public abstract class Coordinated implements Runnable {
     /** True when a step threw; {@link #finish} then replies an error. */
     protected final boolean failed() {
         return failure != null;
+    }
+
+    // ---- the write-ahead log ---------------------------------------------------------------------
+
+    /**
+     * Whether this operation's parts log what they did. Then, when a part releases its locks on
+     * its shard ({@link #walRelease}), it stages one record there carrying the operation's id and
+     * its part count (the number of parts that lock something exclusively): the state of every key
+     * it write-locked (RESTORE of the value, or DEL), preceded, for a part holding whole databases,
+     * by the commands that ran there (a script holding everything) or by the command itself
+     * (FLUSHDB, FLUSHALL, SWAPDB). Records staged under the locks keep every shard's log in the
+     * order of the operation, and recovery replays all of an operation's records or none
+     * (ConsistentCut). The reply waits until every part's record is as durable as appendfsync
+     * promises. Operations whose commands log themselves (pipeline batches) return false.
+     */
+    protected boolean logsEffects() {
+        return true;
+    }
+
+    /**
+     * Whether the operation may change what it locks exclusively, for the log. {@link #writes}
+     * answers for WATCH, and sessions (EXEC, scripts) say no there because their commands touch
+     * watched keys themselves; they still write.
+     */
+    protected boolean mayWrite() {
+        return writes();
+    }
+
+    /** From {@link #start}: decides what the parts log. */
+    private void walSetup() {
+        if (lockFree() || !mayWrite() || !server.aof.enabled()) {
+            return;
+        }
+        walLogs = true;
+        boolean wholeDb = false;
+        for (int i = 0; i < partCount; i++) {
+            final Part p = parts[i];
+            if (p.isEmpty()) {
+                continue;
+            }
+            walOutstanding++;
+            if (logsEffects() && p.hasExclusive(false)) {
+                walParts++;
+                wholeDb |= p.hasExclusive(true);
+            }
+        }
+        if (walParts > 0) {
+            walOpId = server.aof.nextOpId();
+        }
+        if (wholeDb && !(this instanceof HeldSession)) {
+            walArgv = argv();
+        }
+    }
+
+    private java.util.List<byte[]> argv() {
+        final java.util.List<byte[]> a = new java.util.ArrayList<>(req.argc());
+        for (int i = 0; i < req.argc(); i++) {
+            a.add(req.argBytes(i));
+        }
+        return a;
+    }
+
+    /** Where the part's shard sends the commands it runs for this operation, or null. */
+    private java.util.List<io.moon.server.wal.ShardLog.Cmd> walTarget(final Part p) {
+        if (lockFree()) {
+            return enclosing.walOpId != 0 ? enclosing.part(p.shard.id).walCmds() : null;
+        }
+        return walOpId != 0 ? p.walCmds() : null;
+    }
+
+    /** Begins collecting on the part's shard; returns whether the caller must end it. */
+    private boolean walCapture(final Part p) {
+        final java.util.List<io.moon.server.wal.ShardLog.Cmd> into = walTarget(p);
+        if (into == null || !p.shard.log.active()) {
+            return false;
+        }
+        final Part owner = lockFree() ? enclosing.part(p.shard.id) : p;
+        p.shard.log.capture(into, owner.hasExclusive(true));
+        return true;
+    }
+
+    /** On the part's shard as it releases its locks: stages its record and acknowledges once durable. */
+    final void walRelease(final Part p) {
+        if (p.walReleased || p.isEmpty()) {
+            return;
+        }
+        p.walReleased = true;
+        final io.moon.server.wal.ShardLog log = p.shard.log;
+        if (lockFree()) {
+            // nested in a session holding everything: what this did joins the session's record here
+            final java.util.List<io.moon.server.wal.ShardLog.Cmd> into = walTarget(p);
+            if (into != null && log.active() && mayWrite()) {
+                p.exclusiveKeyEffects(log, into, System.currentTimeMillis());
+                if (p.hasExclusive(true)) {
+                    into.add(new io.moon.server.wal.ShardLog.Cmd(dbIndex, argv()));
+                }
+            }
+            return;
+        }
+        if (!walLogs) {
+            return;
+        }
+        if (walOpId != 0 && p.hasExclusive(false)) {
+            final java.util.List<io.moon.server.wal.ShardLog.Cmd> cmds = p.walCmds();
+            if (walArgv != null && p.hasExclusive(true)) {
+                cmds.add(new io.moon.server.wal.ShardLog.Cmd(dbIndex, walArgv));
+            }
+            p.exclusiveKeyEffects(log, cmds, System.currentTimeMillis());
+            log.stage(walOpId, walParts, cmds);
+            p.walCmds = null;
+        }
+        log.whenDurable(() -> home.execute(this::walAcked));
+    }
+
+    /** On the coordinator: one part's record is durable. */
+    private void walAcked() {
+        if (--walOutstanding == 0 && walReplyHeld) {
+            walReplyHeld = false;
+            deliver();
+        }
     }
 
     // ---- plumbing ------------------------------------------------------------------------------
@@ -318,6 +459,7 @@ public abstract class Coordinated implements Runnable {
 
     /** Part p's locks were granted on its shard (its shard thread). */
     final void locked(final Part p, final Ctx c) {
+        final boolean capturing = walCapture(p);
         p.shard.keyspace.commandStarts(); // a step is a command of its own for "new" key events
         if (writes()) {
             p.beforeWrites(p.shard.keyspace);
@@ -328,6 +470,9 @@ public abstract class Coordinated implements Runnable {
             p.touchWatched(p.shard.watches, p.shard.keyspace, before);
         } else {
             guard(() -> onLocked(p, c));
+        }
+        if (capturing) {
+            p.shard.log.endCapture();
         }
         if (parallel) {
             p.post(Part.LOCK_DONE);
@@ -349,6 +494,7 @@ public abstract class Coordinated implements Runnable {
     }
 
     final void stepped(final Part p, final Ctx c) {
+        final boolean capturing = walCapture(p);
         p.shard.keyspace.commandStarts();
         if (writes() && !p.shard.watches.isEmpty()) {
             final long before = p.watchedBefore(p.shard.watches, p.shard.keyspace);
@@ -356,6 +502,9 @@ public abstract class Coordinated implements Runnable {
             p.touchWatched(p.shard.watches, p.shard.keyspace, before);
         } else {
             guard(() -> onStep(p, c));
+        }
+        if (capturing) {
+            p.shard.log.endCapture();
         }
     }
 

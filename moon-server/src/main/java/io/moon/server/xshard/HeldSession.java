@@ -370,6 +370,7 @@ public final class HeldSession extends Coordinated {
                     if (existed || keyValues[k] != null) {
                         p.shard.watches.touch(curDb, cur.buf(), cur.off(a), cur.len(a));
                     }
+                    p.shard.log.captureEffect(curDb, cur.buf(), cur.off(a), cur.len(a), c.now);
                 }
             }
             default -> throw new IllegalStateException("step in stage " + stage);
@@ -487,6 +488,12 @@ public final class HeldSession extends Coordinated {
     protected boolean writes() {
         // commands touch watched keys themselves (Ctx.runCommand); write-backs do it in onStep
         return false;
+    }
+
+    /** A session's commands may write whatever it holds exclusively: its parts log (Coordinated.walRelease). */
+    @Override
+    protected boolean mayWrite() {
+        return true;
     }
 
     private void checkNotOpened() {

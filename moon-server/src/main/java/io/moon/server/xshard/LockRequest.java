@@ -87,6 +87,27 @@ public abstract class LockRequest {
         return k.db < ks.databases() && ks.db(k.db).lookup(k.key, k.off, k.len, io.moon.storage.Db.hash(k.key, k.off, k.len)) != 0;
     }
 
+    /** Whether some resource is locked exclusively (the part may write), and some whole database. */
+    final boolean hasExclusive(final boolean dbOnly) {
+        for (int i = 0; i < count; i++) {
+            if (nodes[i].mode == LockTable.X && (!dbOnly || nodes[i].key.key == null)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** For the log: the command recreating each exclusively locked key's state on this shard. */
+    final void exclusiveKeyEffects(final io.moon.server.wal.ShardLog log, final java.util.List<io.moon.server.wal.ShardLog.Cmd> into,
+            final long now) {
+        for (int i = 0; i < count; i++) {
+            final LockTable.Node n = nodes[i];
+            if (n.mode == LockTable.X && n.key.key != null) {
+                into.add(log.effect(n.key.db, n.key.key, n.key.off, n.key.len, now));
+            }
+        }
+    }
+
     public final boolean isEmpty() {
         return count == 0;
     }

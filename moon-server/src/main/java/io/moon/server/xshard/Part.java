@@ -35,6 +35,17 @@ public final class Part extends LockRequest implements Runnable {
     public final Reply out = new Reply();
     /** The arguments this part's steps see; the operation's request unless set (a sub-command). */
     public io.moon.protocol.Request req;
+    /** What this part's shard did for the log (see Coordinated's log support), created on first use. */
+    java.util.List<io.moon.server.wal.ShardLog.Cmd> walCmds;
+    boolean walReleased;
+
+    java.util.List<io.moon.server.wal.ShardLog.Cmd> walCmds() {
+        if (walCmds == null) {
+            walCmds = new java.util.ArrayList<>();
+        }
+        return walCmds;
+    }
+
     /** Scratch results of steps. */
     public long n;
     public Object data;
@@ -70,12 +81,16 @@ public final class Part extends LockRequest implements Runnable {
             }
             case STEP, STEP_RELEASE -> {
                 op.stepped(this, context());
-                if (phase == STEP_RELEASE && !op.lockFree()) {
-                    shard.locks.release(this);
+                if (phase == STEP_RELEASE) {
+                    op.walRelease(this); // while the locks are still held
+                    if (!op.lockFree()) {
+                        shard.locks.release(this);
+                    }
                 }
                 post(STEP_DONE);
             }
             case RELEASE -> {
+                op.walRelease(this);
                 if (!op.lockFree()) {
                     shard.locks.release(this);
                 }

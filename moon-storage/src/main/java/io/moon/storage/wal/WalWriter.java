@@ -33,6 +33,22 @@ public final class WalWriter implements AutoCloseable {
     private long delayedFsyncs;
 
     /**
+     * Test seam: when set, asked before every write and fsync with "write" or "fsync"; an
+     * exception it returns is thrown as if the file system had failed (disk full, EIO).
+     */
+    public static volatile java.util.function.Function<String, IOException> faults;
+
+    private static void fault(final String op) throws IOException {
+        final java.util.function.Function<String, IOException> f = faults;
+        if (f != null) {
+            final IOException e = f.apply(op);
+            if (e != null) {
+                throw e;
+            }
+        }
+    }
+
+    /**
      * Opens {@code file} for appending after its valid prefix; {@code validEnd} comes from a
      * {@link WalReader} scan (anything after it is cut off) and {@code nextSeq} is the sequence
      * number the next record gets.
@@ -84,6 +100,53 @@ public final class WalWriter implements AutoCloseable {
         staged = bigger;
     }
 
+    // ---- streaming a record without building an argument list (the server's hot path) ----------
+
+    private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    private int recordStart = -1;
+    private int recordArgc;
+    private int recordArgs;
+
+    /**
+     * Starts staging one record of {@code argc} arguments; follow with exactly {@code argc}
+     * {@link #arg} calls and one {@link #end}. Allocates nothing once the staging buffer has grown
+     * to the iteration's size. Returns the record's sequence number.
+     */
+    public long begin(final long opId, final int parts, final int db, final int argc) {
+        if (recordStart >= 0) {
+            throw new IllegalStateException("a record is already open");
+        }
+        reserve(WalRecord.HEADER + WalRecord.PAYLOAD_FIXED);
+        recordStart = staged.position();
+        recordArgc = argc;
+        recordArgs = 0;
+        staged.putInt(0).putLong(nextSeq).putInt(0);
+        staged.putLong(opId).putShort((short) parts).putShort((short) db).putInt(argc);
+        return nextSeq++;
+    }
+
+    /** One argument of the open record. */
+    public void arg(final byte[] b, final int off, final int len) {
+        reserve(4L + len);
+        staged.putInt(len).put(b, off, len);
+        recordArgs++;
+    }
+
+    /** Closes the open record: fills in its length and CRC32C. */
+    public void end() {
+        if (recordArgs != recordArgc) {
+            throw new IllegalStateException(recordArgs + " arguments staged where " + recordArgc + " were announced");
+        }
+        final int start = recordStart;
+        recordStart = -1;
+        final int payload = staged.position() - start - WalRecord.HEADER;
+        staged.putInt(start, payload);
+        crc.reset();
+        crc.update(staged.array(), start, 12);
+        crc.update(staged.array(), start + WalRecord.HEADER, payload);
+        staged.putInt(start + 12, (int) crc.getValue());
+    }
+
     /** True when records are staged but not yet written. */
     public boolean pending() {
         return staged.position() > 0;
@@ -95,18 +158,8 @@ public final class WalWriter implements AutoCloseable {
      * records stay staged for {@link #cron} to retry and the shard must refuse writes meanwhile.
      */
     public boolean endOfIteration(final long nowMillis) {
-        if (pending()) {
-            staged.flip();
-            try {
-                while (staged.hasRemaining()) {
-                    ch.write(staged, written + staged.position());
-                }
-            } catch (final IOException | RuntimeException e) {
-                undo(e);
-                return false;
-            }
-            written += staged.limit();
-            staged.clear();
+        if (!writeStaged()) {
+            return false;
         }
         if (policy == FsyncPolicy.ALWAYS && synced < written) {
             try {
@@ -118,6 +171,35 @@ public final class WalWriter implements AutoCloseable {
         }
         lastError = null;
         return true;
+    }
+
+    /**
+     * Writes the staged records to the OS without forcing them, whatever the policy (the caller
+     * fsyncs elsewhere, with {@link #syncWritten}). False after an I/O error: the records stay
+     * staged and the partial write is cut off.
+     */
+    public boolean writeStaged() {
+        if (pending()) {
+            staged.flip();
+            try {
+                fault("write");
+                while (staged.hasRemaining()) {
+                    ch.write(staged, written + staged.position());
+                }
+            } catch (final IOException | RuntimeException e) {
+                undo(e);
+                return false;
+            }
+            written += staged.limit();
+            writtenVisible = written;
+            staged.clear();
+        }
+        lastError = null;
+        return true;
+    }
+
+    public FsyncPolicy policy() {
+        return policy;
     }
 
     /** Puts the staged records back and cuts the partial write off the file. */
@@ -138,6 +220,7 @@ public final class WalWriter implements AutoCloseable {
     }
 
     private void force(final long nowMillis) throws IOException {
+        fault("fsync");
         ch.force(false);
         synced = written;
         lastFsyncMillis = nowMillis;
@@ -163,6 +246,34 @@ public final class WalWriter implements AutoCloseable {
         return lastError == null;
     }
 
+    private volatile long writtenVisible;
+    private volatile long syncedVisible;
+    private volatile boolean backgroundFailed;
+
+    /**
+     * The everysec fsync from a thread other than the owner's: forces what was written so far
+     * ({@code FileChannel.force} may run next to the owner's positional writes). Retries after a
+     * failure even when nothing new was written; a segment closed meanwhile is not an error.
+     */
+    public void syncWritten() throws IOException {
+        final long target = writtenVisible;
+        if (target <= syncedVisible && !backgroundFailed) {
+            return;
+        }
+        try {
+            fault("fsync");
+            ch.force(false);
+            backgroundFailed = false;
+            syncedVisible = target;
+        } catch (final java.nio.channels.ClosedChannelException e) {
+            backgroundFailed = false;
+        } catch (final IOException e) {
+            backgroundFailed = true;
+            delayedFsyncs++;
+            throw e;
+        }
+    }
+
     /** Writes and fsyncs everything staged: the SHUTDOWN / SIGTERM step. */
     public boolean flushAndSync(final long nowMillis) {
         if (!endOfIteration(nowMillis)) {
@@ -180,6 +291,11 @@ public final class WalWriter implements AutoCloseable {
     /** Message of the last failed write or fsync, null when the log is healthy. */
     public String lastError() {
         return lastError;
+    }
+
+    /** True after a failed write or fsync, until a retry succeeds. */
+    public boolean failing() {
+        return lastError != null;
     }
 
     public long nextSeq() {

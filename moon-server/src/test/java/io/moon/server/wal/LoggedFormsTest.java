@@ -1,0 +1,92 @@
+package io.moon.server.wal;
+
+import io.moon.storage.wal.WalReader;
+import io.moon.storage.wal.WalRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Transaction;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the log holds for each kind of write: the deterministic forms of docs/durability.md. */
+final class LoggedFormsTest {
+    @TempDir
+    Path dir;
+
+    private List<WalRecord> records(final int shard) throws Exception {
+        final List<WalRecord> r = new ArrayList<>();
+        WalReader.scan(dir.resolve("appendonlydir").resolve("appendonly.aof.1." + shard + ".incr.aof"), -1, r::add);
+        return r;
+    }
+
+    private static String text(final WalRecord r) {
+        final StringBuilder sb = new StringBuilder();
+        for (final byte[] a : r.args()) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(new String(a, StandardCharsets.ISO_8859_1));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void shouldLogDeterministicFormsAndNothingForNoOps() throws Exception {
+        final long before = System.currentTimeMillis();
+        try (AofNode n = AofNode.start(dir, 1); Jedis j = n.jedis()) {
+            j.set("k", "v", redis.clients.jedis.params.SetParams.setParams().ex(100));
+            j.del("missing");
+            j.expire("k", 200);
+            j.sadd("s", "a");
+            j.spop("s");
+            j.incrByFloat("f", 2.5);
+            j.rpush("l", "x", "y");
+            j.blpop(1, "l");
+            j.setnx("k", "other");
+            final Transaction t = j.multi();
+            t.set("t1", "1");
+            t.set("t2", "2");
+            t.exec();
+            n.crash();
+        }
+        final long after = System.currentTimeMillis();
+        final List<String> got = new ArrayList<>();
+        for (final WalRecord r : records(0)) {
+            got.add(text(r));
+        }
+        assertEquals(8, got.size(), "DEL of a missing key and a refused SETNX log nothing: " + got);
+        assertTrue(got.get(0).startsWith("SET k v PXAT "), got.get(0));
+        final long pxat = Long.parseLong(got.get(0).substring("SET k v PXAT ".length()));
+        assertTrue(pxat >= before + 100_000 && pxat <= after + 100_000, "absolute expiry " + pxat);
+        assertTrue(got.get(1).startsWith("PEXPIREAT k "), got.get(1));
+        assertEquals("SADD s a", got.get(2));
+        assertEquals("SREM s a", got.get(3));
+        assertEquals("SET f 2.5 KEEPTTL", got.get(4));
+        assertEquals("RPUSH l x y", got.get(5));
+        assertEquals("LPOP l", got.get(6));
+        assertEquals("#BATCH 0 3 SET t1 1 0 3 SET t2 2", got.get(7));
+    }
+
+    @Test
+    void shouldLogOneRecordPerShardForACrossShardMset() throws Exception {
+        try (AofNode n = AofNode.start(dir, 2); Jedis j = n.jedis()) {
+            j.mset("a", "1", "b", "2", "c", "3", "d", "4");
+            n.crash();
+        }
+        final List<WalRecord> s0 = records(0);
+        final List<WalRecord> s1 = records(1);
+        assertEquals(1, s0.size());
+        assertEquals(1, s1.size());
+        assertTrue(s0.getFirst().opId() != 0);
+        assertEquals(s0.getFirst().opId(), s1.getFirst().opId());
+        assertEquals(2, s0.getFirst().parts());
+        assertTrue(text(s0.getFirst()).startsWith("#BATCH 0 5 RESTORE "), text(s0.getFirst()));
+    }
+}
