@@ -83,10 +83,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     /** Position in {@link #out} where the current command's reply starts. */
     int replyMark;
 
-    // ---- pipeline batches (see PipelineBatch) ----
-    /** The buffer being parsed, so a batch can take the commands that follow. */
+    /** Pipeline batches (see PipelineBatch): the buffer being parsed, so a batch can take the commands that follow. */
     private ByteBuf currentIn;
-    /** Commands parsed ahead for pipeline batches. */
     private final Lookahead ahead = new Lookahead();
 
     public Connection(final Server server, final Shard home) {
@@ -502,22 +500,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         long replyBytes = 0;
         if (!closed) {
             ensureOut();
-            for (int i = 0; i < b.count(); i++) {
-                final int start = b.replyStart(i);
-                final int end = b.replyEnd(i);
-                final ByteBuf r = b.replyOf(i);
-                replyBytes += end - start;
-                if (end > start && r.getByte(start) == '-') {
-                    home.stats.countError(r, start + 1);
-                }
-                // CLIENT REPLY: SKIP drops the first command's reply, OFF drops them all
-                if (!state.replyOff && !(i == 0 && state.skipCurrent)) {
-                    out.writeBytes(r, start, end - start);
-                }
-                if (server.monitors.active() && io.moon.server.observe.Monitors.shown(b.spec(i))) {
-                    server.monitors.feed(state.db, state.addr, b.request(i));
-                }
-            }
+            replyBytes = b.copyReplies(out, state, home, server);
             state.skipCurrent = false;
             if (out.readableBytes() >= OUT_CHUNK_BYTES) {
                 flushChunk(); // and stop parsing if the socket is full (flow control)

@@ -122,4 +122,30 @@ final class PipelineBatch extends Coordinated {
     int replyEnd(final int i) {
         return end[i];
     }
+
+    /**
+     * Copies the replies, in request order, into a connection's output with its CLIENT REPLY
+     * rules (SKIP drops the first, OFF all), counting errors and feeding MONITOR on the way.
+     * Returns the bytes of every reply, written or not. On the connection's thread.
+     */
+    long copyReplies(final ByteBuf out, final ClientState state, final io.moon.server.Shard home,
+                     final io.moon.server.Server server) {
+        long bytes = 0;
+        for (int i = 0; i < count(); i++) {
+            final int start = replyStart(i);
+            final int end = replyEnd(i);
+            final ByteBuf r = replyOf(i);
+            bytes += end - start;
+            if (end > start && r.getByte(start) == '-') {
+                home.stats.countError(r, start + 1);
+            }
+            if (!state.replyOff && !(i == 0 && state.skipCurrent)) {
+                out.writeBytes(r, start, end - start);
+            }
+            if (server.monitors.active() && io.moon.server.observe.Monitors.shown(spec(i))) {
+                server.monitors.feed(state.db, state.addr, request(i));
+            }
+        }
+        return bytes;
+    }
 }
