@@ -152,30 +152,11 @@ public final class ConfigRewrite {
         return true;
     }
 
-    /**
-     * Redis's sdscatrepr: in double quotes, with \\ \" \n \r \t \a \b escaped and every other byte
-     * outside printable ASCII as \xHH (the UTF-8 bytes of the value), which the reader turns back.
-     */
+    /** A value as Redis writes it in a config file: the quoted form of its UTF-8 bytes. */
     static String repr(final String v) {
-        final StringBuilder sb = new StringBuilder(v.length() + 2).append('"');
-        for (final byte b : v.getBytes(StandardCharsets.UTF_8)) {
-            switch (b) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                default -> {
-                    if (b >= 0x20 && b < 0x7f) {
-                        sb.append((char) b);
-                    } else {
-                        sb.append(String.format("\\x%02x", b & 0xff));
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        final byte[] b = v.getBytes(StandardCharsets.UTF_8);
+        final StringBuilder sb = new StringBuilder(b.length + 2);
+        io.moon.protocol.Repr.append(sb, b, 0, b.length);
+        return sb.toString();
     }
 }

@@ -86,33 +86,8 @@ public final class Monitors {
         final byte[] b = req.buf();
         for (int i = 0; i < req.argc(); i++) {
             sb.append(' ');
-            repr(sb, b, req.off(i), req.len(i));
+            io.moon.protocol.Repr.append(sb, b, req.off(i), req.len(i));
         }
         return sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    /** Redis's quoted form of a string: printable ASCII as is, C escapes, other bytes as \xHH. */
-    static void repr(final StringBuilder sb, final byte[] b, final int off, final int len) {
-        sb.append('"');
-        for (int i = off; i < off + len; i++) {
-            final int c = b[i] & 0xff;
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                default -> {
-                    if (c >= 0x20 && c < 0x7f) {
-                        sb.append((char) c);
-                    } else {
-                        sb.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 }
