@@ -12,10 +12,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -393,39 +390,17 @@ class CommandCommandsTest {
 
     /** The raw bytes of one reply to {@code cmd} on a new connection, after HELLO 3 when asked. */
     static String reply(final int port, final boolean resp3, final String... cmd) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
-            final InputStream in = s.getInputStream();
-            final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        try (io.moon.server.testing.RawClient c = new io.moon.server.testing.RawClient(port)) {
             if (resp3) {
-                s.getOutputStream().write(Resp.command("HELLO", "3"));
-                readOne(in, pending);
+                c.send(Resp.command("HELLO", "3"));
+                c.readRaw();
             }
-            s.getOutputStream().write(Resp.command(cmd));
-            return new String(readOne(in, pending), StandardCharsets.ISO_8859_1);
-        }
-    }
-
-    private static byte[] readOne(final InputStream in, final ByteArrayOutputStream pending) throws IOException {
-        final byte[] buf = new byte[65536];
-        while (true) {
-            final byte[] all = pending.toByteArray();
-            if (all.length > 0) {
-                final Resp.Decoder d = new Resp.Decoder(all, 0, all.length);
-                try {
-                    d.next();
-                    pending.reset();
-                    pending.write(all, d.position(), all.length - d.position());
-                    return java.util.Arrays.copyOf(all, d.position());
-                } catch (final Resp.Decoder.Incomplete e) {
-                    // read more
-                }
-            }
-            final int n = in.read(buf);
-            if (n < 0) {
+            c.send(Resp.command(cmd));
+            final byte[] r = c.readRaw();
+            if (r == null) {
                 throw new IOException("connection closed");
             }
-            pending.write(buf, 0, n);
+            return new String(r, StandardCharsets.ISO_8859_1);
         }
     }
 }
