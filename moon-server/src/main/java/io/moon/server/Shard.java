@@ -88,6 +88,34 @@ public final class Shard {
         return cronMillis;
     }
 
+    /** An emptied scratch keyspace kept for the next gathered operation on this shard (see {@link #takeScratch}). */
+    private Keyspace spareScratch;
+
+    /**
+     * A scratch keyspace for a gathered operation (copies of keys from several shards, run over on
+     * this thread). Reused: building one (a Db per database) cost more than the operation itself
+     * (a quarter of the CPU of a 2-key cross-shard MULTI/EXEC, measured with JFR). On this thread.
+     */
+    public Keyspace takeScratch() {
+        final Keyspace k = spareScratch;
+        if (k != null) {
+            spareScratch = null;
+            k.clock(System.currentTimeMillis()); // access stamps of keys it creates
+            return k;
+        }
+        return new Keyspace(keyspace.databases(), System.nanoTime());
+    }
+
+    /** Gives a scratch keyspace back once the operation took what it needed out of it; emptied here. */
+    public void giveScratch(final Keyspace k) {
+        for (int i = 0; i < k.databases(); i++) {
+            if (k.db(i).size() != 0) {
+                k.db(i).clear();
+            }
+        }
+        spareScratch = k;
+    }
+
     /** Posts a task to this shard's thread (the only way other threads reach a shard). */
     public void execute(final Runnable task) {
         loop.execute(task);

@@ -60,7 +60,7 @@ final class Gather extends Coordinated {
 
     @Override
     protected void onAllLocked() {
-        final Keyspace scratch = keys.scratch(this, server, home.keyspace.databases());
+        final Keyspace scratch = keys.scratch(this, server);
         final Ctx x = new Ctx(home, scratch);
         x.bind(dbIndex, req, reply, cmd);
         x.proto = proto;
@@ -72,10 +72,13 @@ final class Gather extends Coordinated {
         if (x.widen) {
             // a script asked for every shard: nothing it did in the scratch keyspace is kept
             widen = true;
+            home.giveScratch(scratch);
             finish();
             return;
         }
-        if (!keys.collect(this, scratch, x.now)) {
+        final boolean writes = keys.collect(this, scratch, x.now);
+        home.giveScratch(scratch);
+        if (!writes) {
             finish();
             return;
         }

@@ -162,7 +162,7 @@ final class ExecOp extends Coordinated {
             return;
         }
         TransactionCommands.unwatchAll(client);
-        final Keyspace scratch = keys.scratch(this, server, home.keyspace.databases());
+        final Keyspace scratch = keys.scratch(this, server);
         reply.arrayHeader(queued.size());
         for (int q = 0; q < queued.size(); q++) {
             final TxState.Queued item = queued.get(q);
@@ -180,7 +180,9 @@ final class ExecOp extends Coordinated {
             x.runCommand();
         }
         // written keys go back to their owners: their state after the whole transaction
-        if (!keys.collect(this, scratch, System.currentTimeMillis())) {
+        final boolean writes = keys.collect(this, scratch, System.currentTimeMillis());
+        home.giveScratch(scratch);
+        if (!writes) {
             finish();
             return;
         }

@@ -74,9 +74,13 @@ public final class GatheredKeys {
         p.data = copies;
     }
 
-    /** On the coordinator: a scratch keyspace holding every part's copies (a key named twice once). */
-    public Keyspace scratch(final Coordinated op, final Server server, final int databases) {
-        final Keyspace scratch = new Keyspace(databases, System.nanoTime());
+    /**
+     * On the coordinator: a scratch keyspace holding every part's copies (a key named twice once).
+     * It is the home shard's to reuse: give it back ({@link io.moon.server.Shard#giveScratch}) once
+     * {@link #collect} took the written keys out.
+     */
+    public Keyspace scratch(final Coordinated op, final Server server) {
+        final Keyspace scratch = op.home.takeScratch();
         scratch.lfu(server.config.maxmemoryPolicy.endsWith("lfu"), server.config.lfuLogFactor,
                 server.config.lfuDecayTime);
         for (int pi = 0; pi < op.partCount(); pi++) {
