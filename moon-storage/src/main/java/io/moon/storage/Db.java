@@ -451,13 +451,14 @@ public final class Db {
 
     // ---- table maintenance and iteration (see KeyTable) ----------------------------------------
 
-    public boolean isRehashing() {
-        return table.isRehashing();
-    }
-
     /** Buckets of the table (both arrays while a resize is under way, as snapshots number them). */
     public int buckets() {
         return table.buckets();
+    }
+
+    /** Sizes the table for about {@code keys} keys at once (loading a file that announces its size). */
+    public void reserve(final long keys) {
+        table.reserve(keys);
     }
 
     /** Shrinks the table when it is mostly empty; called from the shard's cron. */

@@ -123,6 +123,22 @@ final class KeyTable {
         return rehashIdx >= 0;
     }
 
+    /**
+     * Grows the table to hold about {@code keys} keys in one step (a file being loaded announces its
+     * size): no doubling and incremental rehashing on the way there. Never shrinks.
+     */
+    void reserve(final long keys) {
+        if (t1 != null || db.frozen() || keys <= t0.length) {
+            return;
+        }
+        final int n = (int) Math.min(1L << 30, Long.highestOneBit(keys - 1) << 1);
+        if (db.size() == 0) {
+            t0 = new long[n];
+        } else {
+            startRehash(n);
+        }
+    }
+
     int buckets() {
         return t0.length + (t1 == null ? 0 : t1.length);
     }

@@ -71,6 +71,30 @@ class DbTest {
     }
 
     @Test
+    void shouldSizeTheTableAtOnceForAnnouncedKeys() {
+        db.reserve(10_000);
+        final int sized = db.buckets();
+        assertTrue(sized >= 10_000 && sized < 20_000, "buckets " + sized);
+        for (int i = 0; i < 10_000; i++) {
+            set("key:" + i, "v" + i);
+        }
+        assertEquals(sized, db.buckets(), "no growth on the way to the announced size");
+        for (int i = 0; i < 10_000; i += 997) {
+            assertEquals("v" + i, get("key:" + i));
+        }
+        db.reserve(40_000); // a table already holding keys grows by rehashing them
+        set("after", "x");
+        while (db.rehash(1000)) {
+            // moves the remaining buckets
+        }
+        assertEquals(10_001, db.size());
+        assertEquals("v5", get("key:5"));
+        assertEquals("x", get("after"));
+        db.reserve(10); // never shrinks
+        assertTrue(db.buckets() >= 40_000);
+    }
+
+    @Test
     void shouldScanEveryKeyAcrossResizes() {
         for (int i = 0; i < 5000; i++) {
             set("key:" + i, "v");

@@ -86,6 +86,26 @@ final class RdbLoader {
                     }
                 }
 
+                private int selected;
+
+                @Override
+                public void selectDb(final int db) {
+                    selected = db;
+                }
+
+                @Override
+                public void resizeDb(final long keys, final long expires) {
+                    // each shard sizes its table for its share at once (posted before the keys)
+                    if (selected < databases && keys > 0) {
+                        final int d = selected;
+                        final long share = keys / server.shardCount() + keys / (8L * server.shardCount()) + 16;
+                        for (int s = 0; s < server.shardCount(); s++) {
+                            final Shard shard = server.shard(s);
+                            shard.execute(() -> shard.keyspace.db(d).reserve(share));
+                        }
+                    }
+                }
+
                 @Override
                 public void entry(final int db, final byte[] key, final RdbObject value, final long expireAt,
                                   final long idle, final int freq) {
