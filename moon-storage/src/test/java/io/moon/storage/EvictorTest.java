@@ -79,10 +79,12 @@ class EvictorTest {
         for (int i = 0; i < 100; i++) {
             oldLeft += exists(db, "old" + i) ? 1 : 0;
         }
-        // 50 evictions: a random choice would hit about 5 old keys; sampling 10 per round with a
-        // 16-entry pool that keeps the idlest seen makes most of them old ones
+        // 50 evictions: a random choice would hit about 5 old keys (binomial, sd 2.1); sampling 10
+        // per round with a 16-entry pool that keeps the idlest seen picks old ones most rounds
+        // (30 to 45 seen: which keys a sample meets depends on the per-process hash secret).
+        // 20 is far from both: 7 sd above random, well below what LRU sampling does.
         assertEquals(1000 - 50, db.size());
-        assertTrue(100 - oldLeft >= 30, "LRU evicted too few idle keys: " + (100 - oldLeft) + " of 50");
+        assertTrue(100 - oldLeft >= 20, "LRU evicted too few idle keys: " + (100 - oldLeft) + " of 50");
     }
 
     @Test
