@@ -68,17 +68,16 @@ public final class Dispatcher {
             return;
         }
         if (!st.authenticated && !spec.has(Flags.NO_AUTH)) {
-            c.reply.raw(NOAUTH);
-            c.home.stats.rejectedCalls++;
             c.home.stats.perCommand.rejected(spec.id());
-            afterCommand(c);
+            refuse(c, NOAUTH);
+            return;
+        }
+        if (c.tx.inMulti && spec.has(Flags.NO_MULTI)) {
+            reject(c, "ERR Command not allowed inside a transaction");
             return;
         }
         if (server.scripts.busy() && !spec.has(Flags.ALLOW_BUSY)) {
-            c.reply.raw(io.moon.server.script.ScriptCommands.BUSY);
-            c.home.stats.rejectedCalls++;
-            c.tx.aborted |= c.tx.inMulti;
-            afterCommand(c);
+            refuse(c, io.moon.server.script.ScriptCommands.BUSY);
             return;
         }
         if (server.pause.active() && server.pause.holds(spec, System.currentTimeMillis())) {
@@ -89,11 +88,8 @@ public final class Dispatcher {
             return;
         }
         if (server.config.maxmemory != 0 && !c.home.memory.admit(spec)) {
-            c.reply.raw(OOM);
-            c.home.stats.rejectedCalls++;
             c.home.stats.perCommand.rejected(spec.id());
-            c.tx.aborted |= c.tx.inMulti;
-            afterCommand(c);
+            refuse(c, OOM);
             return;
         }
         if (c.tx.inMulti && !io.moon.server.tx.TransactionCommands.runsInsideMulti(spec)) {
@@ -291,9 +287,37 @@ public final class Dispatcher {
 
     private static void reject(final Connection c, final String message) {
         c.tx.aborted |= c.tx.inMulti; // Redis's flagTransaction: EXEC will answer EXECABORT
-        c.reply.error(message);
+        if (!abortedExec(c, message)) {
+            c.reply.error(message);
+        }
         c.home.stats.rejectedCalls++;
         afterCommand(c);
+    }
+
+    /** {@link #reject} with a pre-encoded error ("-CODE text\r\n"). */
+    private static void refuse(final Connection c, final byte[] encoded) {
+        c.tx.aborted |= c.tx.inMulti;
+        if (!abortedExec(c, new String(encoded, 1, encoded.length - 3, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+            c.reply.raw(encoded);
+        }
+        c.home.stats.rejectedCalls++;
+        afterCommand(c);
+    }
+
+    /**
+     * Redis's rejectCommand for EXEC itself (wrong arity, refused while subscribed, BUSY...): the
+     * transaction is discarded, watches dropped, and the reply names the reason as
+     * "EXECABORT Transaction discarded because of: <error without its ERR code>". Cold path.
+     */
+    private static boolean abortedExec(final Connection c, final String error) {
+        final CommandSpec s = c.state.lastCommand;
+        if (s == null || !s.name().equals("exec")) {
+            return false;
+        }
+        c.tx.discard();
+        io.moon.server.tx.TransactionCommands.unwatchAll(c);
+        c.reply.error("EXECABORT Transaction discarded because of: " + (error.startsWith("ERR ") ? error.substring(4) : error));
+        return true;
     }
 
     private static void rejectUnknown(final Connection c, final Request req) {

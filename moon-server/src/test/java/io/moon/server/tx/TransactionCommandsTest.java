@@ -200,4 +200,34 @@ class TransactionCommandsTest {
         assertEquals("x", h.run("GET", "in3"));
         h.run("SELECT", "0");
     }
+
+    @Test
+    void shouldDiscardTheTransactionWhenExecItselfIsRefused() {
+        assertErrorText("EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command",
+                h.run("EXEC", "x"));
+        assertOk(h.run("MULTI"));
+        assertEquals(QUEUED, h.run("SET", "refused", "1"));
+        assertErrorText("EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command",
+                h.run("EXEC", "x"));
+        assertErrorText("ERR EXEC without MULTI", h.run("EXEC"));
+        assertNil(h.run("GET", "refused"));
+        final Harness.Client sub = h.client();
+        try {
+            sub.run("SUBSCRIBE", "ch");
+            assertErrorText("EXECABORT Transaction discarded because of: Can't execute 'exec': only (P|S)SUBSCRIBE /"
+                    + " (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", sub.run("EXEC"));
+        } finally {
+            sub.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseNoMultiCommandsWhenQueued() {
+        assertOk(h.run("MULTI"));
+        assertErrorText("ERR Command not allowed inside a transaction", h.run("SHUTDOWN", "NOSAVE"));
+        assertErrorText("ERR Command not allowed inside a transaction", h.run("SAVE"));
+        assertEquals(QUEUED, h.run("PING"));
+        assertErrorText("EXECABORT Transaction discarded because of previous errors.", h.run("EXEC"));
+        assertEquals(new Resp.Simple("PONG"), h.run("PING")); // SHUTDOWN did not run
+    }
 }
