@@ -27,6 +27,7 @@ public final class PubSubCommands {
     private static final byte[] SSUBSCRIBE = Reply.ascii("ssubscribe");
     private static final byte[] SUNSUBSCRIBE = Reply.ascii("sunsubscribe");
     private static final byte[] PONG = Reply.ascii("pong");
+    private static final byte[] SSUBSCRIBE_IN_MULTI = Reply.err("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
     private static final Set<String> ALLOWED_SUBSCRIBED = Set.of("ping", "subscribe", "unsubscribe", "psubscribe",
             "punsubscribe", "ssubscribe", "sunsubscribe", "quit", "reset");
 
@@ -68,6 +69,11 @@ public final class PubSubCommands {
     }
 
     public static void ssubscribe(final Ctx c) {
+        if (c.inTransaction) {
+            // Unlike SUBSCRIBE, which Redis keeps allowing in MULTI for compatibility.
+            c.out.raw(SSUBSCRIBE_IN_MULTI);
+            return;
+        }
         subscribeAll(c, PubSub.Kind.SHARD, SSUBSCRIBE);
     }
 

@@ -209,6 +209,7 @@ public final class HeldSession extends Coordinated {
         x.bind(curDb, cur, out, curSpec);
         x.proto = curProto;
         x.inTransaction = true;
+        x.client = localClient; // CLIENT KILL, CLIENT LIST... in a transaction know their caller
         x.heldBy = this;
         stage = NESTED;
         final Coordinated op = curSpec.multi().start(x);

@@ -230,4 +230,18 @@ class TransactionCommandsTest {
         assertErrorText("EXECABORT Transaction discarded because of previous errors.", h.run("EXEC"));
         assertEquals(new Resp.Simple("PONG"), h.run("PING")); // SHUTDOWN did not run
     }
+
+    @Test
+    void shouldRunClientKillAndRefuseSsubscribeInsideExec() {
+        final String a = keys.get(0);
+        assertOk(h.run("MULTI"));
+        h.run("SET", a, "1");
+        h.run("CLIENT", "KILL", "ID", "999999");
+        h.run("CLIENT", "KILL", "127.0.0.1:1");
+        h.run("SSUBSCRIBE", "ch");
+        h.run("GET", a);
+        assertEquals(List.of(new Resp.Simple("OK"), 0L, new Resp.Err("ERR No such client"),
+                new Resp.Err("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client"), "1"), h.run("EXEC"));
+        assertEquals(new Resp.Simple("PONG"), h.run("PING")); // not left in subscribed mode
+    }
 }
