@@ -65,6 +65,11 @@ public final class ShardMemory {
      * eviction fails.
      */
     public boolean admit(final CommandSpec spec) {
+        return admit(spec.has(Flags.DENYOOM));
+    }
+
+    /** {@link #admit(CommandSpec)} for a command that may ({@code denyoom}) or may not grow memory. */
+    public boolean admit(final boolean denyoom) {
         final Config config = shard.server.config;
         final long max = config.maxmemory;
         policy(config);
@@ -83,7 +88,7 @@ public final class ShardMemory {
                 askOthers();
             }
         }
-        return total <= max || evicted > 0 || limit.othersCanEvict(shard.id) || !spec.has(Flags.DENYOOM);
+        return total <= max || evicted > 0 || limit.othersCanEvict(shard.id) || !denyoom;
     }
 
     /** Posts an eviction pass to every other shard not already asked. */

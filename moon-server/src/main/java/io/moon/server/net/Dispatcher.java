@@ -87,7 +87,7 @@ public final class Dispatcher {
             c.home.parkPaused(c, server.pause.untilMillis());
             return;
         }
-        if (server.config.maxmemory != 0 && !c.home.memory.admit(spec)) {
+        if (server.config.maxmemory != 0 && !c.home.memory.admit(growsMemory(c, spec))) {
             c.home.stats.perCommand.rejected(spec.id());
             refuse(c, OOM);
             return;
@@ -261,6 +261,30 @@ public final class Dispatcher {
             }
         }
         return server.shardCount() > 1 && spec.reachesOtherKeys(r) ? null : spec;
+    }
+
+    /**
+     * Whether the command counts as growing memory for the maxmemory check, as Redis's
+     * processCommand: a denyoom command; an EXEC whose queue holds one; and inside MULTI any
+     * command that would be queued (queuing itself takes memory) but EXEC, DISCARD, QUIT, RESET.
+     */
+    private static boolean growsMemory(final Connection c, final CommandSpec spec) {
+        if (spec.has(Flags.DENYOOM)) {
+            return true;
+        }
+        if (!c.tx.inMulti) {
+            return false;
+        }
+        final String n = spec.name();
+        if (n.equals("exec")) {
+            for (final io.moon.server.tx.TxState.Queued q : c.tx.queue) {
+                if (q.spec().has(Flags.DENYOOM)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return !n.equals("discard") && !n.equals("quit") && !n.equals("reset");
     }
 
     /** A command of this connection ran (not refused by admission): MONITOR sees it. */

@@ -55,6 +55,29 @@ class EvictionTest {
     }
 
     @Test
+    void shouldRefuseQueuingAndExecOfGrowingCommandsInMultiWhenOverTheLimit() {
+        try (Harness h = Harness.start(3, "maxmemory-policy", "noeviction")) {
+            final Harness.Client admin = h.client();
+            h.run("SET", "k", "v");
+            assertOk(h.run("MULTI"));
+            h.run("SET", "k", "w");
+            h.run("GET", "k");
+            assertOk(admin.run("CONFIG", "SET", "maxmemory", "1"));
+            // EXEC holds a denyoom command: refused as a whole, and the transaction is gone
+            assertErrorText("EXECABORT Transaction discarded because of: " + OOM, h.run("EXEC"));
+            assertErrorText("ERR EXEC without MULTI", h.run("EXEC"));
+            assertOk(h.run("MULTI"));
+            assertErrorText(OOM, h.run("GET", "k")); // queuing takes memory: even a read is refused
+            assertErrorText("EXECABORT Transaction discarded because of previous errors.", h.run("EXEC"));
+            assertOk(h.run("MULTI"));
+            assertOk(h.run("DISCARD"));
+            assertEquals("v", h.run("GET", "k"));
+            assertOk(admin.run("CONFIG", "SET", "maxmemory", "0"));
+            admin.close();
+        }
+    }
+
+    @Test
     void shouldRefuseWritesButServeReadsAndDeletesUnderNoeviction() {
         try (Harness h = Harness.start(3, "maxmemory", "2mb", "maxmemory-policy", "noeviction")) {
             Object r = null;
