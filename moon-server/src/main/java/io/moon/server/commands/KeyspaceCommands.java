@@ -177,7 +177,7 @@ public final class KeyspaceCommands {
         final long[] found = new long[(int) Math.min(Math.max(count, 16), 4096)];
         final int[] n = {0};
         final long[][] holder = {found};
-        long maxIterations = count * 10;
+        long maxIterations = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10; // Redis's overflows: no limit
         do {
             tableCursor = db.scan(tableCursor, a -> {
                 if (n[0] == holder[0].length) {

@@ -126,6 +126,26 @@ class KeyspaceCommandsTest extends SharedHarnessTest {
     }
 
     @Test
+    void shouldScanWholeShardsWhenCountIsHuge() {
+        final String[] keys = new String[300];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = "huge:" + i;
+        }
+        mset(keys);
+        final Set<String> seen = new TreeSet<>();
+        String cursor = "0";
+        int calls = 0;
+        do {
+            final List<?> reply = (List<?>) run("SCAN", cursor, "COUNT", "9223372036854775807", "MATCH", "huge:*");
+            seen.addAll(strings(reply.get(1)));
+            cursor = (String) reply.get(0);
+            calls++;
+        } while (!cursor.equals("0") && calls < 100);
+        assertEquals(300, seen.size());
+        assertTrue(calls <= 4, calls + " calls: each should take a whole shard (COUNT * 10 overflows: no limit)");
+    }
+
+    @Test
     void shouldRejectBadScanArguments() {
         assertErrorText("ERR invalid cursor", run("SCAN", "abc"));
         assertErrorText("ERR invalid cursor", run("SCAN", " 0"));

@@ -486,6 +486,14 @@ class SetCommandsTest extends SharedHarnessTest {
     }
 
     @Test
+    void shouldScanWholeTableWhenCountIsHuge() {
+        run(numbers("SADD", "s", "m", 0, 300));
+        final List<?> r = (List<?>) run("SSCAN", "s", "0", "COUNT", "9223372036854775807");
+        assertEquals("0", r.get(0), "COUNT * 10 overflows in Redis too: no iteration limit");
+        assertEquals(300, ((List<?>) r.get(1)).size());
+    }
+
+    @Test
     void shouldScanAHashTableWithACursor() {
         run(numbers("SADD", "s", "m", 0, 1000));
         final Set<String> seen = new TreeSet<>();

@@ -159,6 +159,16 @@ class ZsetMultiKeyCommandsTest extends SharedHarnessTest {
     }
 
     @Test
+    void shouldScanWholeSkiplistWhenCountIsHuge() {
+        for (int i = 0; i < 300; i++) {
+            run("ZADD", "huge", Integer.toString(i), "m" + i);
+        }
+        final List<?> r = (List<?>) run("ZSCAN", "huge", "0", "COUNT", "4611686018427387904");
+        assertEquals("0", r.get(0), "COUNT * 10 overflows in Redis too: no iteration limit");
+        assertEquals(600, ((List<?>) r.get(1)).size());
+    }
+
+    @Test
     void shouldScanBothEncodings() {
         run("ZADD", "lp", "1", "a", "2.5", "b", "inf", "c");
         assertEquals(list("0", list("a", "1", "b", "2.5", "c", "inf")), run("ZSCAN", "lp", "0"));
