@@ -168,6 +168,20 @@ public final class CommandSpec {
         return last < firstKey ? 0 : (last - firstKey) / keyStep + 1;
     }
 
+    /**
+     * Whether every keynum key spec finds its keys in r (numkeys an integer of at least 1, the keys
+     * within the arguments). When one does not, Redis's key extraction fails as a whole (COMMAND
+     * GETKEYS: "Invalid arguments specified for command") even if other specs found keys. Cold path.
+     */
+    public boolean keynumSpecsFindKeys(final Request r) {
+        for (final KeySpec s : keySpecs) {
+            if (s.keynum() && new KeyFinder.FromSpecs(new KeySpec[] {s}).keyCount(r) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Argument index of the request's n-th key (0 <= n < {@link #keyCount}). */
     public int keyArg(final Request r, final int n) {
         return finder != null ? finder.keyArg(r, n) : firstKey + n * keyStep;

@@ -263,7 +263,7 @@ public final class CommandCommands {
             sub.add(r.buf(), r.off(i), r.len(i));
         }
         final List<Integer> idx = new ArrayList<>();
-        final int keys = s.keyCount(sub);
+        final int keys = s.keynumSpecsFindKeys(sub) ? s.keyCount(sub) : 0; // ZUNIONSTORE d 3 a b: none
         for (int n = 0; n < keys; n++) {
             idx.add(s.keyArg(sub, n));
         }
@@ -293,6 +293,9 @@ public final class CommandCommands {
      * key is then RW when the GET option is present and OW otherwise.
      */
     private static String[] flagsForKey(final CommandSpec s, final Request r, final int i) {
+        if (s.fullName().equals("sort") && i > 1) {
+            return new String[] {"OW", "update"}; // the STORE destination, as Redis's sortGetKeys
+        }
         if (s.fullName().equals("set")) {
             for (int a = 5; a < r.argc(); a++) {
                 if (r.argString(a).equalsIgnoreCase("get")) {

@@ -263,6 +263,21 @@ class CommandCommandsTest {
         assertEquals(List.of(List.of("x", List.of(new Resp.Simple("RO"), new Resp.Simple("access"))),
                         List.of("y", List.of(new Resp.Simple("RO"), new Resp.Simple("access")))),
                 h.run("COMMAND", "GETKEYSANDFLAGS", "MGET", "x", "y"));
+        assertEquals(List.of(List.of("s", List.of(new Resp.Simple("RO"), new Resp.Simple("access"))),
+                        List.of("d", List.of(new Resp.Simple("OW"), new Resp.Simple("update")))),
+                h.run("COMMAND", "GETKEYSANDFLAGS", "SORT", "s", "BY", "w_*", "STORE", "d"));
+    }
+
+    @Test
+    void shouldRefuseGetkeysWhenNumkeysFindsNoKeysEvenWithAFixedDestination() {
+        assertEquals(List.of("d", "a", "b"), h.run("COMMAND", "GETKEYS", "ZUNIONSTORE", "d", "2", "a", "b"));
+        for (final String numkeys : new String[] {"0", "3", "-1", "x"}) {
+            assertErrorText("ERR Invalid arguments specified for command",
+                    h.run("COMMAND", "GETKEYS", "ZUNIONSTORE", "d", numkeys, "a", "b"));
+            assertErrorText("ERR Invalid arguments specified for command",
+                    h.run("COMMAND", "GETKEYSANDFLAGS", "ZDIFFSTORE", "d", numkeys, "a", "b"));
+        }
+        assertEquals(List.of(), h.run("COMMAND", "GETKEYS", "EVAL", "return 1", "3", "a")); // no_mandatory_keys
     }
 
     @Test
