@@ -58,6 +58,12 @@ public final class Ctx {
      * set {@link #inTransaction}, which makes blocking commands answer as on a timeout.
      */
     public Connection blockFor;
+    /**
+     * Set by a cross-shard operation that runs the handler as one of its steps (a part of an MGET,
+     * the gathered run of a ZUNIONSTORE...): the operation is counted once, as a whole, by its
+     * connection when it is done (Dispatcher.accountOperation), not by each step. Cleared by bind.
+     */
+    public boolean stepOfOperation;
     /** Set by a blocking command that blocked instead of replying; read right after the handler. */
     public io.moon.server.blocking.SharedWaiter waiter;
     /** Reused by the list commands to read elements without allocating (one per thread, like this). */
@@ -88,6 +94,7 @@ public final class Ctx {
         this.waiter = null;
         this.scriptMayWiden = false;
         this.widen = false;
+        this.stepOfOperation = false;
         return this;
     }
 
@@ -133,7 +140,12 @@ public final class Ctx {
             out.error("ERR internal error in '" + cmd.fullName() + "': " + e.getClass().getSimpleName());
         }
         // INFO commandstats/latencystats: an error reply written by this command makes it a failed call
-        account(shard, cmd, req, client, System.nanoTime() - started, o.writerIndex() > mark && o.getByte(mark) == '-');
+        // A call from a connection homed elsewhere names it in blockFor (read only for its address
+        // and name, which cannot change while it waits for this reply).
+        if (!stepOfOperation && !widen) { // a script that asked for every shard is counted by its wide run
+            account(shard, cmd, req, client != null ? client : blockFor, System.nanoTime() - started,
+                    o.writerIndex() > mark && o.getByte(mark) == '-');
+        }
         if (watched) {
             touchWatchedKeys(existedBefore);
         }

@@ -57,6 +57,7 @@ public final class CrossShard {
         /** Runs the command's own handler on this shard's sub-command, as soon as it is locked. */
         @Override
         protected void onLocked(final Part p, final Ctx c) {
+            c.stepOfOperation = !nested(); // counted once by its connection when done
             c.runCommand();
         }
 

@@ -68,6 +68,7 @@ final class Gather extends Coordinated {
         x.client = null;
         x.inTransaction = true;
         x.scriptMayWiden = !nested();
+        x.stepOfOperation = !nested(); // counted once by its connection when done
         x.runCommand();
         if (x.widen) {
             // a script asked for every shard: nothing it did in the scratch keyspace is kept

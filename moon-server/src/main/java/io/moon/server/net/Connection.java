@@ -62,6 +62,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     ByteBuf out;
     private ByteBuf pending;
     boolean waiting;
+    /** When the cross-shard operation this connection waits for started (Dispatcher.accountOperation). */
+    long opStartNanos;
     private boolean closeAfterFlush;
     boolean closed;
     private boolean admitted;
@@ -424,6 +426,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         home.stats.commandsProcessed++; // counted once done, as Redis counts a command after it ran
+        final ByteBuf done = op.replyBuffer();
+        Dispatcher.accountOperation(this, op.spec(), done.readableBytes() > 0 && done.getByte(done.readerIndex()) == '-');
         if (closed) {
             op.replyBuffer().release();
             return;

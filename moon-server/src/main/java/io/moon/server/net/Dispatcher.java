@@ -204,6 +204,7 @@ public final class Dispatcher {
     static void startWideScript(final Connection c, final CommandSpec spec) {
         c.home.stats.crossShardOps++;
         c.setWaiting();
+        c.opStartNanos = System.nanoTime();
         io.moon.server.script.ScriptWide.start(c.home.localContext(c, c.req, c.reply, spec));
     }
 
@@ -211,10 +212,13 @@ public final class Dispatcher {
     private static void startCoordinated(final Connection c, final CommandSpec spec) {
         c.home.stats.crossShardOps++;
         c.setWaiting();
+        c.opStartNanos = System.nanoTime();
         final Ctx ctx = c.home.localContext(c, c.req, c.reply, spec);
         if (spec.multi().start(ctx) == null) {
             // it replied at once (an argument error): no shard was involved
             c.clearWaiting();
+            final ByteBuf out = c.out();
+            accountOperation(c, spec, out.writerIndex() > c.replyMark && out.getByte(c.replyMark) == '-');
             c.home.stats.commandsProcessed++;
             ran(c);
             afterCommand(c);
@@ -285,6 +289,15 @@ public final class Dispatcher {
             return false;
         }
         return !n.equals("discard") && !n.equals("quit") && !n.equals("reset");
+    }
+
+    /**
+     * Counts a cross-shard operation of this connection once, as a whole, on its home shard: INFO
+     * commandstats, SLOWLOG (with the client's address and name) and LATENCY, timed from its start
+     * to its reply. Its steps on the shards are not counted (Ctx#stepOfOperation).
+     */
+    static void accountOperation(final Connection c, final CommandSpec spec, final boolean failed) {
+        Ctx.account(c.home, spec, c.req, c, System.nanoTime() - c.opStartNanos, failed);
     }
 
     /** A command of this connection ran (not refused by admission): MONITOR sees it. */

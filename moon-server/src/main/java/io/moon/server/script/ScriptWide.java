@@ -47,7 +47,6 @@ public final class ScriptWide {
         // the slow path already (every shard is held), so its creation cost does not matter
         final Thread t = new Thread(null, () -> {
             final ByteBuf buf = Unpooled.buffer(64);
-            final long started = System.nanoTime();
             try {
                 held.open();
                 final Reply out = new Reply();
@@ -64,10 +63,7 @@ public final class ScriptWide {
                 }
                 final byte[] reply = new byte[buf.readableBytes()];
                 buf.readBytes(reply);
-                // the run counts as the EVAL's own, as a run in place does (Ctx.runCommand)
-                final long elapsed = System.nanoTime() - started;
-                final boolean failed = reply.length > 0 && reply[0] == '-';
-                home.execute(() -> Ctx.account(home, spec, copy, null, elapsed, failed));
+                // the run is counted as the EVAL's own by its connection (Dispatcher.accountOperation)
                 held.close(reply);
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -59,6 +59,60 @@ class SlowLogTest {
     }
 
     @Test
+    void shouldLogEachCommandOnceWithItsClientWhereverItRuns() {
+        try (Harness h = Harness.start(3, "slowlog-log-slower-than", "0", "slowlog-max-len", "100")) {
+            fillUntilLogged(h, 3); // every shard's cron has applied the threshold
+            final String[] k = new String[3];
+            final boolean[] used = new boolean[3];
+            for (int i = 0, n = 0; n < 3; i++) {
+                final byte[] b = ("sl" + i).getBytes(StandardCharsets.ISO_8859_1);
+                final int s = h.server.shardOf(b, 0, b.length);
+                if (!used[s]) {
+                    used[s] = true;
+                    k[n++] = "sl" + i;
+                }
+            }
+            assertOk(h.run("CLIENT", "SETNAME", "probe"));
+            assertOk(h.run("SLOWLOG", "RESET"));
+            for (final String key : k) {
+                h.run("GET", key);
+            }
+            h.run("MGET", k[0], k[1], k[2]);
+            h.run("ZUNIONSTORE", k[0], "2", k[1], k[2]);
+            h.run("KEYS", "nomatch*");
+            h.run("DBSIZE");
+            final java.util.Map<String, Integer> seen = new java.util.TreeMap<>();
+            for (final Object o : (List<?>) h.run("SLOWLOG", "GET", "-1")) {
+                final List<?> e = (List<?>) o;
+                final String name = String.valueOf(((List<?>) e.get(3)).get(0)).toLowerCase(java.util.Locale.ROOT);
+                seen.merge(name, 1, Integer::sum);
+                assertTrue(!String.valueOf(e.get(4)).isEmpty(), name + " without the client's address");
+                assertEquals("probe", e.get(5), name + " without the client's name");
+            }
+            assertEquals(java.util.Map.of("dbsize", 1, "get", 3, "keys", 1, "mget", 1, "slowlog", 1, "zunionstore", 1),
+                    seen);
+            // a script reaching a key it did not declare, on another shard, runs again holding every shard
+            assertOk(h.run("SLOWLOG", "RESET"));
+            final String script = "return redis.call('exists', '" + k[0] + "', '" + k[1] + "', '" + k[2] + "')";
+            h.run("EVAL", script, "0");
+            h.run("EVAL", script, "0");
+            int evals = 0;
+            for (final Object o : (List<?>) h.run("SLOWLOG", "GET", "-1")) {
+                final List<?> e = (List<?>) o;
+                if (String.valueOf(((List<?>) e.get(3)).get(0)).equalsIgnoreCase("eval")) {
+                    evals++;
+                    assertEquals("probe", e.get(5), "the EVAL's client");
+                }
+            }
+            assertEquals(2, evals, "one entry per EVAL, however often it ran");
+            final String stats = (String) h.run("INFO", "commandstats");
+            assertTrue(stats.contains("cmdstat_mget:calls=1,"), stats);
+            assertTrue(stats.contains("cmdstat_keys:calls=1,"), stats);
+            assertTrue(stats.contains("cmdstat_zunionstore:calls=1,"), stats);
+        }
+    }
+
+    @Test
     void shouldLogNothingWhenNegative() {
         try (Harness h = Harness.start(3, "slowlog-log-slower-than", "-1")) {
             for (int i = 0; i < 50; i++) {
