@@ -192,6 +192,10 @@ public final class ConnectionCommands {
     // MONITOR: from now on this connection receives a line for every command the server runs
     public static void monitor(final Ctx c) {
         final Connection conn = c.client;
+        if (c.inTransaction) {
+            c.out.error("ERR MONITOR isn't allowed for DENY BLOCKING client"); // a reply per command is expected
+            return;
+        }
         if (conn.state().monitor) {
             return; // Redis ignores a second MONITOR, without a reply
         }

@@ -232,7 +232,7 @@ class TransactionCommandsTest {
     }
 
     @Test
-    void shouldRunClientKillAndRefuseSsubscribeInsideExec() {
+    void shouldRunClientKillAndRefuseSsubscribeAndMonitorInsideExec() {
         final String a = keys.get(0);
         assertOk(h.run("MULTI"));
         h.run("SET", a, "1");
@@ -243,5 +243,11 @@ class TransactionCommandsTest {
         assertEquals(List.of(new Resp.Simple("OK"), 0L, new Resp.Err("ERR No such client"),
                 new Resp.Err("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client"), "1"), h.run("EXEC"));
         assertEquals(new Resp.Simple("PONG"), h.run("PING")); // not left in subscribed mode
+        assertOk(h.run("MULTI"));
+        h.run("MONITOR");
+        h.run("SET", a, "2");
+        assertEquals(List.of(new Resp.Err("ERR MONITOR isn't allowed for DENY BLOCKING client"), new Resp.Simple("OK")),
+                h.run("EXEC"));
+        assertEquals("2", h.run("GET", a)); // not turned into a monitor: replies as usual
     }
 }
