@@ -92,21 +92,21 @@ public final class Dispatcher {
             refuse(c, OOM);
             return;
         }
-        if (c.tx.inMulti && !io.moon.server.tx.TransactionCommands.runsInsideMulti(spec)) {
-            io.moon.server.tx.TransactionCommands.enqueue(c.tx, spec, req, c.reply);
-            afterCommand(c);
+        // before MULTI queuing, as Redis: a refused command flags the transaction
+        final boolean loading = server.snapshots.loading() || server.aof.loading();
+        final boolean diskError = server.snapshots.refuseWrites() || server.aof.refuseWrites();
+        if ((loading || diskError) && refusedByPersistence(c, spec, loading, diskError)) {
+            if (loading) {
+                refuse(c, io.moon.server.persist.SnapshotCommands.LOADING);
+            } else if (server.aof.refuseWrites()) {
+                reject(c, server.aof.misconf());
+            } else {
+                refuse(c, io.moon.server.persist.SnapshotCommands.MISCONF);
+            }
             return;
         }
-        if ((spec.has(Flags.WRITE) && (server.snapshots.refuseWrites() || server.aof.refuseWrites()))
-                || ((server.snapshots.loading() || server.aof.loading()) && !spec.has(Flags.LOADING))) {
-            if (server.snapshots.loading() || server.aof.loading()) {
-                c.reply.raw(io.moon.server.persist.SnapshotCommands.LOADING);
-            } else if (server.aof.refuseWrites()) {
-                c.reply.error(server.aof.misconf());
-            } else {
-                c.reply.raw(io.moon.server.persist.SnapshotCommands.MISCONF);
-            }
-            c.home.stats.rejectedCalls++;
+        if (c.tx.inMulti && !io.moon.server.tx.TransactionCommands.runsInsideMulti(spec)) {
+            io.moon.server.tx.TransactionCommands.enqueue(c.tx, spec, req, c.reply);
             afterCommand(c);
             return;
         }
@@ -268,6 +268,38 @@ public final class Dispatcher {
     }
 
     /**
+     * While a dataset loads, commands without the loading flag are refused; while the last save or
+     * log write failed, writes and PING (so health checks notice) are refused with MISCONF. An EXEC
+     * is judged by what it queued, as Redis's processCommand does. Only called in those states.
+     */
+    private static boolean refusedByPersistence(final Connection c, final CommandSpec spec, final boolean loading,
+                                                final boolean diskError) {
+        final boolean exec = c.tx.inMulti && spec.name().equals("exec");
+        if (loading && (!spec.has(Flags.LOADING) || (exec && queuedLacking(c, Flags.LOADING)))) {
+            return true;
+        }
+        return diskError && (spec.has(Flags.WRITE) || spec.name().equals("ping") || (exec && queuedWith(c, Flags.WRITE)));
+    }
+
+    private static boolean queuedWith(final Connection c, final long flag) {
+        for (final io.moon.server.tx.TxState.Queued q : c.tx.queue) {
+            if (q.spec().has(flag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean queuedLacking(final Connection c, final long flag) {
+        for (final io.moon.server.tx.TxState.Queued q : c.tx.queue) {
+            if (!q.spec().has(flag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether the command counts as growing memory for the maxmemory check, as Redis's
      * processCommand: a denyoom command; an EXEC whose queue holds one; and inside MULTI any
      * command that would be queued (queuing itself takes memory) but EXEC, DISCARD, QUIT, RESET.
@@ -281,12 +313,7 @@ public final class Dispatcher {
         }
         final String n = spec.name();
         if (n.equals("exec")) {
-            for (final io.moon.server.tx.TxState.Queued q : c.tx.queue) {
-                if (q.spec().has(Flags.DENYOOM)) {
-                    return true;
-                }
-            }
-            return false;
+            return queuedWith(c, Flags.DENYOOM);
         }
         return !n.equals("discard") && !n.equals("quit") && !n.equals("reset");
     }

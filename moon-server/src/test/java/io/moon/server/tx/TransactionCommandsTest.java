@@ -250,4 +250,34 @@ class TransactionCommandsTest {
                 h.run("EXEC"));
         assertEquals("2", h.run("GET", a)); // not turned into a monitor: replies as usual
     }
+
+    @Test
+    void shouldRefuseWritesWhenQueuedAndExecOfQueuedWritesAfterAFailedSave(@org.junit.jupiter.api.io.TempDir
+                                                                            final java.nio.file.Path dir)
+            throws Exception {
+        final String misconf = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to"
+                + " persist to disk. Commands that may modify the data set are disabled, because this instance is"
+                + " configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error"
+                + " option). Please check the Redis logs for details about the RDB error.";
+        try (Harness s = Harness.start(3, "dir", dir.toString(), "save", "3600 1")) {
+            final Harness.Client admin = s.client();
+            assertOk(s.run("MULTI"));
+            assertEquals(QUEUED, s.run("SET", "k", "1"));
+            // a directory where the save's temp file goes makes the background save fail
+            java.nio.file.Files.createDirectory(dir.resolve("temp-" + ProcessHandle.current().pid() + ".rdb"));
+            assertEquals(new Resp.Simple("Background saving started"), admin.run("BGSAVE"));
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            while ((s.server.snapshots.inProgress() || !s.server.snapshots.refuseWrites()) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertErrorText("EXECABORT Transaction discarded because of: " + misconf, s.run("EXEC"));
+            assertNil(s.run("GET", "k"));
+            assertOk(s.run("MULTI"));
+            assertEquals(QUEUED, s.run("GET", "k"));
+            assertErrorText(misconf, s.run("SET", "k", "2"));
+            assertErrorText("EXECABORT Transaction discarded because of previous errors.", s.run("EXEC"));
+            assertErrorText(misconf, s.run("PING")); // as Redis: health checks see the error
+            admin.close();
+        }
+    }
 }
