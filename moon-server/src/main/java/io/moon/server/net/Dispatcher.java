@@ -80,7 +80,8 @@ public final class Dispatcher {
             refuse(c, io.moon.server.script.ScriptCommands.BUSY);
             return;
         }
-        if (server.pause.active() && server.pause.holds(spec, System.currentTimeMillis())) {
+        if (server.pause.active() && server.pause.holds(spec, c.tx.inMulti && spec.name().equals("exec")
+                && queuedWith(c, Flags.WRITE | Flags.MAY_REPLICATE), System.currentTimeMillis())) {
             // Undo the skip bookkeeping: the command runs again when the pause ends.
             st.skipArmed = st.skipCurrent;
             c.setWaiting();

@@ -295,6 +295,23 @@ class ClientCommandsTest {
     }
 
     @Test
+    void shouldHoldAnExecOfQueuedWritesUnderPauseWrite() throws Exception {
+        try (Harness h = Harness.start()) {
+            final Harness.Client admin = h.client();
+            final Harness.Client tx = h.client();
+            assertOk(tx.run("MULTI"));
+            assertEquals(new Resp.Simple("QUEUED"), tx.run("SET", "a", "2"));
+            assertOk(admin.run("CLIENT", "PAUSE", "100000", "WRITE"));
+            tx.send(Resp.command("EXEC"));
+            assertTrue(tx.silentFor(300), "the transaction's write must wait for the pause to end");
+            assertNil(admin.run("GET", "a"));
+            assertOk(admin.run("CLIENT", "UNPAUSE"));
+            assertEquals(List.of(new Resp.Simple("OK")), tx.read());
+            assertEquals("2", admin.run("GET", "a"));
+        }
+    }
+
+    @Test
     void shouldHoldEverythingUnderPauseAllUntilItEnds() throws Exception {
         try (Harness h = Harness.start()) {
             final Harness.Client admin = h.client();
