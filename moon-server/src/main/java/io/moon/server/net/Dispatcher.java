@@ -352,7 +352,9 @@ public final class Dispatcher {
 
     private static void reject(final Connection c, final String message) {
         c.tx.aborted |= c.tx.inMulti; // Redis's flagTransaction: EXEC will answer EXECABORT
-        if (!abortedExec(c, message)) {
+        if (refusingExec(c)) {
+            abortExec(c, message);
+        } else {
             c.reply.error(message);
         }
         c.home.stats.rejectedCalls++;
@@ -362,11 +364,19 @@ public final class Dispatcher {
     /** {@link #reject} with a pre-encoded error ("-CODE text\r\n"). */
     private static void refuse(final Connection c, final byte[] encoded) {
         c.tx.aborted |= c.tx.inMulti;
-        if (!abortedExec(c, new String(encoded, 1, encoded.length - 3, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+        if (refusingExec(c)) {
+            abortExec(c, new String(encoded, 1, encoded.length - 3, java.nio.charset.StandardCharsets.ISO_8859_1));
+        } else {
             c.reply.raw(encoded);
         }
         c.home.stats.rejectedCalls++;
         afterCommand(c);
+    }
+
+    /** Whether the command being refused is EXEC itself. */
+    private static boolean refusingExec(final Connection c) {
+        final CommandSpec s = c.state.lastCommand;
+        return s != null && s.name().equals("exec");
     }
 
     /**
@@ -374,15 +384,10 @@ public final class Dispatcher {
      * transaction is discarded, watches dropped, and the reply names the reason as
      * "EXECABORT Transaction discarded because of: <error without its ERR code>". Cold path.
      */
-    private static boolean abortedExec(final Connection c, final String error) {
-        final CommandSpec s = c.state.lastCommand;
-        if (s == null || !s.name().equals("exec")) {
-            return false;
-        }
+    private static void abortExec(final Connection c, final String error) {
         c.tx.discard();
         io.moon.server.tx.TransactionCommands.unwatchAll(c);
         c.reply.error("EXECABORT Transaction discarded because of: " + (error.startsWith("ERR ") ? error.substring(4) : error));
-        return true;
     }
 
     private static void rejectUnknown(final Connection c, final Request req) {
