@@ -199,13 +199,17 @@ public final class Ctx {
         }
     }
 
-    /** Bit n set when the command's n-th key (of the first 64) is in the table now. */
+    /**
+     * Bit n set when the command's n-th key (of the first 64) exists now: in the table and not past
+     * its TTL (an expired key is gone for WATCH; its deletion is signalled by the expiry itself).
+     */
     private long existing() {
         long bits = 0;
         final int keys = Math.min(64, cmd.keyCount(req));
         for (int n = 0; n < keys; n++) {
             final int i = cmd.keyArg(req, n);
-            if (db.lookup(req.buf(), req.off(i), req.len(i), keyHash(i)) != 0) {
+            final long a = db.lookup(req.buf(), req.off(i), req.len(i), keyHash(i));
+            if (a != 0 && !db.isExpired(a, now)) {
                 bits |= 1L << n;
             }
         }

@@ -69,13 +69,13 @@ public final class Shard {
         keyEvents.add(new io.moon.storage.Keyspace.KeyEvents() {
             @Override
             public void expired(final int db, final byte[] k, final int ko, final int kl) {
-                watches.touch(db, k, ko, kl);
+                watches.deleted(db, k, ko, kl);
                 log.deleted(db, k, ko, kl); // and an expiry as DEL
             }
 
             @Override
             public void evicted(final int db, final byte[] k, final int ko, final int kl) {
-                watches.touch(db, k, ko, kl);
+                watches.deleted(db, k, ko, kl);
                 log.deleted(db, k, ko, kl); // Redis propagates an eviction as DEL
             }
         });

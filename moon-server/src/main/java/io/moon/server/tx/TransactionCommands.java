@@ -115,9 +115,13 @@ public final class TransactionCommands {
 
             @Override
             protected void onLocked(final Part p, final Ctx x) {
+                final io.moon.storage.Db db = x.keyspace.db(dbIndex);
                 for (int a = 0; a < p.argCount; a++) {
                     final int i = p.args[a];
-                    x.shard.watches.watch(dbIndex, req.buf(), req.off(i), req.len(i), tx, generation);
+                    final long at = db.lookup(req.buf(), req.off(i), req.len(i),
+                            io.moon.storage.Db.hash(req.buf(), req.off(i), req.len(i)));
+                    x.shard.watches.watch(dbIndex, req.buf(), req.off(i), req.len(i), tx, generation,
+                            at != 0 && db.isExpired(at, x.now));
                 }
             }
 

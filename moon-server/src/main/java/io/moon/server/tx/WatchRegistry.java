@@ -29,7 +29,20 @@ public final class WatchRegistry {
         }
     }
 
-    private record Watcher(TxState tx, long generation) {
+    /**
+     * One client's registration. {@code expiredAtWatch}: the key was past its TTL (not yet deleted)
+     * when WATCH ran; its deletion then is no change (Redis 7.0's watchedKey.expired), and clears it.
+     */
+    private static final class Watcher {
+        final TxState tx;
+        final long generation;
+        boolean expiredAtWatch;
+
+        Watcher(final TxState tx, final long generation, final boolean expiredAtWatch) {
+            this.tx = tx;
+            this.generation = generation;
+            this.expiredAtWatch = expiredAtWatch;
+        }
     }
 
     private final Map<Key, List<Watcher>> keys = new HashMap<>();
@@ -38,8 +51,10 @@ public final class WatchRegistry {
         return keys.isEmpty();
     }
 
-    public void watch(final int db, final byte[] b, final int off, final int len, final TxState tx, final long generation) {
-        keys.computeIfAbsent(Key.of(db, b, off, len), k -> new ArrayList<>(2)).add(new Watcher(tx, generation));
+    public void watch(final int db, final byte[] b, final int off, final int len, final TxState tx, final long generation,
+                      final boolean expiredAtWatch) {
+        keys.computeIfAbsent(Key.of(db, b, off, len), k -> new ArrayList<>(2))
+                .add(new Watcher(tx, generation, expiredAtWatch));
     }
 
     /** Drops the registrations of {@code tx} on this key (UNWATCH and friends). */
@@ -54,7 +69,10 @@ public final class WatchRegistry {
         }
     }
 
-    /** The key changed: every client watching it fails its next EXEC. */
+    /**
+     * The key changed: every client watching it fails its next EXEC, except one that watched it
+     * already expired: nothing can change such a key before it is deleted ({@link #deleted}).
+     */
     public void touch(final int db, final byte[] b, final int off, final int len) {
         if (keys.isEmpty()) {
             return;
@@ -62,7 +80,30 @@ public final class WatchRegistry {
         final List<Watcher> l = keys.get(Key.of(db, b, off, len));
         if (l != null) {
             for (final Watcher w : l) {
-                w.tx.touched(w.generation);
+                if (!w.expiredAtWatch) {
+                    w.tx.touched(w.generation);
+                }
+            }
+        }
+    }
+
+    /**
+     * The key left by expiry or eviction: a change for the clients that watched it alive, none for
+     * those that watched it already expired (logically it was gone already); their later changes
+     * count again.
+     */
+    public void deleted(final int db, final byte[] b, final int off, final int len) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        final List<Watcher> l = keys.get(Key.of(db, b, off, len));
+        if (l != null) {
+            for (final Watcher w : l) {
+                if (w.expiredAtWatch) {
+                    w.expiredAtWatch = false;
+                } else {
+                    w.tx.touched(w.generation);
+                }
             }
         }
     }
@@ -73,7 +114,11 @@ public final class WatchRegistry {
             final Map.Entry<Key, List<Watcher>> e = it.next();
             if (e.getKey().db == db && exists.test(e.getKey().key)) {
                 for (final Watcher w : e.getValue()) {
-                    w.tx.touched(w.generation);
+                    if (w.expiredAtWatch) {
+                        w.expiredAtWatch = false; // an expired key emptied away: no change
+                    } else {
+                        w.tx.touched(w.generation);
+                    }
                 }
             }
         }

@@ -83,8 +83,14 @@ public abstract class LockRequest {
         }
     }
 
+    /** In the table and not past its TTL (an expired key is gone for WATCH, as in Redis). */
     private static boolean exists(final io.moon.storage.Keyspace ks, final LockTable.ResKey k) {
-        return k.db < ks.databases() && ks.db(k.db).lookup(k.key, k.off, k.len, io.moon.storage.Db.hash(k.key, k.off, k.len)) != 0;
+        if (k.db >= ks.databases()) {
+            return false;
+        }
+        final io.moon.storage.Db db = ks.db(k.db);
+        final long a = db.lookup(k.key, k.off, k.len, io.moon.storage.Db.hash(k.key, k.off, k.len));
+        return a != 0 && !db.isExpired(a, System.currentTimeMillis());
     }
 
     /** Whether some resource is locked exclusively (the part may write), and some whole database. */

@@ -280,4 +280,38 @@ class TransactionCommandsTest {
             admin.close();
         }
     }
+
+    @Test
+    void shouldNotCountTheDeletionOfAKeyWatchedAlreadyExpired() throws InterruptedException {
+        final Harness.Client other = h.client();
+        assertOk(h.run("DEBUG", "SET-ACTIVE-EXPIRE", "0")); // expired keys stay until something reads them
+        try {
+            final String[][] cases = {{"GET"}, {"DEL"}, {"EXPIRE", "100"}, {"SET", "new"}, {}};
+            for (int n = 0; n < cases.length; n++) {
+                final String key = keys.get(n % keys.size()) + ":exp" + n;
+                assertOk(h.run("SET", key, "v", "PX", "20"));
+                Thread.sleep(60);
+                assertOk(h.run("WATCH", key)); // past its TTL, not yet deleted: watched as missing
+                final String[] touch = cases[n];
+                if (touch.length > 0) {
+                    final String[] cmd = new String[touch.length + 1];
+                    cmd[0] = touch[0];
+                    cmd[1] = key;
+                    System.arraycopy(touch, 1, cmd, 2, touch.length - 1);
+                    other.run(cmd);
+                }
+                assertOk(h.run("MULTI"));
+                h.run("PING");
+                final Object r = h.run("EXEC");
+                if (touch.length > 0 && touch[0].equals("SET")) {
+                    assertNil(r); // a real change after the lazy deletion
+                } else {
+                    assertEquals(List.of(new Resp.Simple("PONG")), r, "after " + String.join(" ", touch));
+                }
+            }
+        } finally {
+            assertOk(h.run("DEBUG", "SET-ACTIVE-EXPIRE", "1"));
+            other.close();
+        }
+    }
 }
