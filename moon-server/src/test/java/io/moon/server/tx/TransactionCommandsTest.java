@@ -200,4 +200,39 @@ class TransactionCommandsTest {
         assertEquals("x", h.run("GET", "in3"));
         h.run("SELECT", "0");
     }
+
+    @Test
+    void shouldMoveAndCopyToOtherDatabasesInsideATransactionAcrossShards() {
+        final String a = keys.get(0);
+        final String b = keys.get(1);
+        final String c = keys.get(2);
+        h.run("SET", a, "va");
+        h.run("SET", b, "vb");
+        h.run("SELECT", "6");
+        h.run("SET", b, "old");
+        h.run("SELECT", "0");
+        try {
+            moveAndCopy(a, b, c);
+        } finally {
+            h.run("SELECT", "0");
+        }
+    }
+
+    private static void moveAndCopy(final String a, final String b, final String c) {
+        assertOk(h.run("MULTI"));
+        h.run("MOVE", a, "5");
+        h.run("COPY", b, c, "DB", "6");
+        h.run("COPY", b, b, "DB", "6", "REPLACE");
+        h.run("SET", c, "here");
+        final List<?> r = (List<?>) h.run("EXEC");
+        assertEquals(List.of(1L, 1L, 1L, new Resp.Simple("OK")), r);
+        assertEquals(0L, h.run("EXISTS", a));
+        assertEquals("vb", h.run("GET", b));
+        assertEquals("here", h.run("GET", c));
+        h.run("SELECT", "5");
+        assertEquals("va", h.run("GET", a));
+        h.run("SELECT", "6");
+        assertEquals("vb", h.run("GET", c));
+        assertEquals("vb", h.run("GET", b));
+    }
 }

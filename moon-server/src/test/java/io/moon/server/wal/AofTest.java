@@ -91,6 +91,12 @@ final class AofTest {
         j.select(0);
         j.swapDB(2, 3);
         j.copy("s1", "s1copy", false);
+        j.set("mv", "to-db4");
+        final Transaction t3 = j.multi(); // across shards: keys written in other databases are logged too
+        t3.sendCommand(() -> "MOVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "mv", "4");
+        t3.sendCommand(() -> "COPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "s1", "s1db5", "DB", "5");
+        t3.set("tx1", "b");
+        t3.exec();
     }
 
     @Test
@@ -114,6 +120,8 @@ final class AofTest {
             assertEquals(-1, j.ttl("s3"), "GETEX PERSIST is replayed");
             j.select(3);
             assertEquals("x", j.get("db2"), "SWAPDB is replayed on every shard");
+            j.select(4);
+            assertEquals("to-db4", j.get("mv"), "MOVE inside a cross-shard EXEC");
         }
     }
 
