@@ -91,6 +91,25 @@ public final class Aof {
 
     // ---- files -----------------------------------------------------------------------------------
 
+    /**
+     * The shard count an existing append only file was written with, or -1 (appendonly no, no
+     * manifest, or one that cannot be read: recovery reports that). A server left to pick its
+     * shard count (shards 0) takes this one, so a log keeps replaying when the processor count
+     * the default follows changes (a container's CPU limit, a bigger machine).
+     */
+    public static int loggedShards(final io.moon.server.config.Config config) {
+        if (!"yes".equals(config.get("appendonly"))) {
+            return -1;
+        }
+        final Path dir = Path.of(config.dir == null ? "." : config.dir).resolve(config.get("appenddirname"));
+        try {
+            final Manifest m = Manifest.read(dir, config.get("appendfilename"));
+            return m == null ? -1 : m.shards();
+        } catch (final IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     Path dir() {
         return Path.of(server.config.dir == null ? "." : server.config.dir).resolve(server.config.get("appenddirname"));
     }

@@ -468,4 +468,25 @@ final class AofTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void shouldKeepTheLoggedShardCountWhenLeftToChooseAndRefuseAnExplicitOtherOne() {
+        final int logged = Runtime.getRuntime().availableProcessors() + 1; // never what shards 0 picks
+        try (AofNode n = AofNode.start(dir, logged); Jedis j = n.jedis()) {
+            assertNull(n.fatal);
+            j.mset("c1", "1", "c2", "2", "c3", "3");
+            n.crash();
+        }
+        try (AofNode n = AofNode.start(dir, 0); Jedis j = n.jedis()) {
+            assertNull(n.fatal);
+            assertEquals(logged, n.ts.server.shardCount());
+            assertEquals(List.of("1", "2", "3"), j.mget("c1", "c2", "c3"));
+            n.crash();
+        }
+        try (AofNode n = AofNode.start(dir, logged + 1)) {
+            assertNotNull(n.fatal);
+            assertTrue(n.fatal.contains("written with " + logged + " shards") && n.fatal.contains("runs " + (logged + 1)),
+                    n.fatal);
+        }
+    }
 }
