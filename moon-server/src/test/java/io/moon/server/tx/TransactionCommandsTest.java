@@ -116,6 +116,39 @@ class TransactionCommandsTest {
     }
 
     @Test
+    void shouldFailExecWhenMoveOrCopyWritesTheWatchedKeyInAnotherDatabase() {
+        final Harness.Client watcher = h.client();
+        final String k = keys.get(0);
+        final String dst = keys.get(1);
+        try {
+            watcher.run("SELECT", "5");
+            h.run("SET", k, "v");
+            // MOVE: the key appears in database 5 (same shard)
+            assertOk(watcher.run("WATCH", k));
+            assertEquals(1L, h.run("MOVE", k, "5"));
+            assertOk(watcher.run("MULTI"));
+            watcher.run("PING");
+            assertNil(watcher.run("EXEC"));
+            // COPY ... DB 5 REPLACE over an existing destination (on another shard)
+            h.run("SET", k, "v2");
+            assertOk(watcher.run("SET", dst, "old"));
+            assertOk(watcher.run("WATCH", dst));
+            assertEquals(1L, h.run("COPY", k, dst, "DB", "5", "REPLACE"));
+            assertOk(watcher.run("MULTI"));
+            watcher.run("PING");
+            assertNil(watcher.run("EXEC"));
+            // a MOVE of a missing key changes nothing: the watch holds
+            assertOk(watcher.run("WATCH", "missing-in-5"));
+            assertEquals(0L, h.run("MOVE", "missing-in-5", "5"));
+            assertOk(watcher.run("MULTI"));
+            watcher.run("PING");
+            assertEquals(List.of(new Resp.Simple("PONG")), watcher.run("EXEC"));
+        } finally {
+            watcher.close();
+        }
+    }
+
+    @Test
     void shouldFailExecWhenAWatchedKeyChangesOnAnyShard() {
         final Harness.Client other = h.client();
         for (final String k : keys) {
