@@ -46,6 +46,10 @@ public final class Aof {
     /** Logs are being written (appendonly yes, recovered or enabled). */
     volatile boolean enabled;
     volatile boolean loading;
+    /** The segments' replay at startup (Recovery): bytes of records to replay, replayed so far, start. */
+    volatile long replayTotalBytes;
+    volatile long replayedBytes;
+    volatile long replayStartMillis;
     volatile Manifest manifest;
     final AofRewrite rewrite;
     private volatile Thread fsyncThread;
@@ -364,6 +368,11 @@ public final class Aof {
         rewrite.report(f);
         if (loading) {
             f.set("loading", 1);
+            final long total = replayTotalBytes;
+            if (total > 0 && !server.snapshots.loading()) {
+                // the base is loaded: the segments' replay is the load in progress
+                io.moon.server.persist.Snapshots.loadingFields(f, replayStartMillis, total, replayedBytes);
+            }
         }
         if (enabled) {
             f.add("aof_current_size", currentSize());

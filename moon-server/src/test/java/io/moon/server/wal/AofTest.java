@@ -114,6 +114,10 @@ final class AofTest {
         }
         try (AofNode n = AofNode.start(dir, 3); Jedis j = n.jedis()) {
             assertNull(n.fatal);
+            // INFO's loading_* fields during the replay come from these: every record's bytes
+            final Aof aof = n.ts.server.aof;
+            assertTrue(aof.replayTotalBytes > 0);
+            assertEquals(aof.replayTotalBytes, aof.replayedBytes);
             assertEquals(size, j.dbSize());
             assertEquals(digest, digest(j));
             assertEquals(ttl, j.pexpireTime("s2"), "expiries are absolute in the log");
