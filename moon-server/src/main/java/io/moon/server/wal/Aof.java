@@ -293,6 +293,41 @@ public final class Aof {
         return syncers[shard];
     }
 
+    /**
+     * Flushes, fsyncs and closes every segment and stops the log's threads, for a server that is
+     * done with its log (the temporary server of {@link Reshard}); nothing logs afterwards.
+     */
+    void close() {
+        flushAll();
+        enabled = false;
+        final Thread t = fsyncThread;
+        if (t != null) {
+            t.interrupt();
+        }
+        synchronized (this) {
+            if (syncers != null) {
+                for (final java.util.concurrent.ExecutorService e : syncers) {
+                    if (e != null) {
+                        e.shutdown();
+                    }
+                }
+            }
+        }
+        if (logs != null) {
+            for (final ShardLog l : logs) {
+                final WalWriter w = l.writer;
+                l.writer = null;
+                if (w != null) {
+                    try {
+                        w.close();
+                    } catch (final IOException ignored) {
+                        // flushed and fsynced above: a close error loses nothing
+                    }
+                }
+            }
+        }
+    }
+
     /** From shard 0's cron. */
     public void cron(final long now) {
         rewrite.cron(now);
