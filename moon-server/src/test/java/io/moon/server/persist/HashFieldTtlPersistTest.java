@@ -108,6 +108,9 @@ final class HashFieldTtlPersistTest {
         assertEquals(0, RdbCheck.run(dir.resolve("dump.rdb"), new PrintStream(out), new PrintStream(out)),
                 out.toString());
         assertTrue(out.toString().contains("version 12"), out.toString());
+        // small: a, b, brief; big: f1, f2, f7, f150, brief
+        assertTrue(out.toString().contains("db0: keys=3 expires=0")
+                && out.toString().contains(" hash-field-ttls=8"), out.toString());
         try (Harness h = Harness.start(2, "dir", dir.toString())) {
             awaitLoad(h);
             assertEquals(before, state(h));

@@ -317,6 +317,43 @@ final class HashFieldTtlRdbTest {
     }
 
     @Test
+    void shouldEndCorruptRdb12FilesWithAnErrorNeverAHang() throws Exception {
+        final SplittableRandom gen = new SplittableRandom(3);
+        final Keyspace ks = new Keyspace(1, 1);
+        for (int i = 0; i < 12; i++) {
+            insert(ks.db(0), "k" + i, randomVolatileHash(gen));
+        }
+        final byte[] valid = file(ks, true);
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        final int[] refused = new int[1];
+        Props.forAll("corrupt RDB 12 files are refused or load", 300, r -> {
+            if (r.nextInt(4) == 0) {
+                return java.util.Arrays.copyOf(valid, r.nextInt(valid.length));
+            }
+            final byte[] f = valid.clone();
+            for (int k = 1 + r.nextInt(3); k > 0; k--) {
+                f[9 + r.nextInt(f.length - 9)] ^= (byte) (1 + r.nextInt(255));
+            }
+            return f;
+        }, f -> {
+            if (System.nanoTime() > deadline) {
+                return;
+            }
+            final Keyspace into = new Keyspace(1, 1);
+            try {
+                new RdbReader(new ByteArrayInputStream(f), f.length).read((db, key, v, exp, idle, freq) -> {
+                    if (db == 0 && into.db(0).lookup(key, 0, key.length, Db.hash(key, 0, key.length)) == 0) {
+                        RdbInsert.insert(into.db(0), key, v, exp, RdbLimits.DEFAULTS);
+                    }
+                });
+            } catch (final RdbException e) {
+                refused[0]++;
+            }
+        });
+        assertTrue(refused[0] > 0);
+    }
+
+    @Test
     void shouldEndMalformedFieldTtlPayloadsWithAnErrorNeverAHang() {
         final SplittableRandom seedGen = new SplittableRandom(7);
         final List<byte[]> valid = new ArrayList<>();
