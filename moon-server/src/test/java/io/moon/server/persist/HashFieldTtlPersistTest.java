@@ -172,8 +172,25 @@ final class HashFieldTtlPersistTest {
         try (Harness h = Harness.start(3, "dir", dir.toString(), "enable-debug-command", "yes")) {
             fixtures(h, 100_000);
             final String before = state(h);
+            // a hashtable shrunk below the listpack limits: loads as a listpackex, as Redis 7.4 does
+            final List<String> del = new ArrayList<>(List.of("HDEL", "shrunk"));
+            final List<String> set = new ArrayList<>(List.of("HSET", "shrunk"));
+            for (int i = 0; i < 600; i++) {
+                set.add("f" + i);
+                set.add("v");
+                if (i > 1) {
+                    del.add("f" + i);
+                }
+            }
+            h.run(set.toArray(new String[0]));
+            h.run("HEXPIRE", "shrunk", "100000", "FIELDS", "1", "f0");
+            assertInt(598, h.run(del.toArray(new String[0])));
+            assertEquals("hashtable", h.run("OBJECT", "ENCODING", "shrunk").toString());
+            final String shrunkAt = h.run("HPEXPIRETIME", "shrunk", "FIELDS", "2", "f0", "f1").toString();
             assertOk(h.run("DEBUG", "RELOAD"));
             assertEquals(before, state(h));
+            assertEquals("listpackex", h.run("OBJECT", "ENCODING", "shrunk").toString());
+            assertEquals(shrunkAt, h.run("HPEXPIRETIME", "shrunk", "FIELDS", "2", "f0", "f1").toString());
             assertEquals("[1]", h.run("HPERSIST", "small", "FIELDS", "1", "a").toString());
         }
     }

@@ -4,9 +4,10 @@ package io.moon.storage.rdb;
  * Type and opcode numbers of the RDB format (Redis's rdb.h), and the versions Moon writes.
  *
  * <p>The hash-field-TTL types (22 to 25) and version 12 are Redis 7.4's. Their numbers and byte
- * layout are taken, as facts, from permissively licensed third-party RDB parsers that read Redis
- * 7.4 files (RedisShake's hash reader, MIT; a C# RDBParser's ReadHashMetadata; several type tables
- * agreeing on 22 to 25), not from Redis's own code; see {@link RdbValueWriter}.
+ * layout are facts taken from permissively licensed third-party RDB parsers that read Redis 7.4
+ * files (RedisShake's hash reader, MIT; a C# RDBParser's ReadHashMetadata; several type tables
+ * agreeing on 22 to 25) and checked against what Redis 7.4's rdb.c writes and reads (read for the
+ * facts only: that code is not BSD-licensed and none of it is copied); see {@link RdbValueWriter}.
  */
 public final class Rdb {
     /** What Redis 7.0 writes; what Moon writes whenever it can, so Redis 7.0 loads it. */

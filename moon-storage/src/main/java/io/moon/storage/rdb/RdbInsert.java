@@ -24,8 +24,8 @@ public final class RdbInsert {
 
     /**
      * Gives the just-stored hash at addr the value's field TTLs: it becomes the TTL-aware kind,
-     * reporting "listpackex" when it came as one and Moon's listpack limits still hold it
-     * (a packed hash turns into one), "hashtable" otherwise, as before it was saved.
+     * "listpackex" while Moon's listpack limits hold it (it was stored packed), "hashtable"
+     * otherwise, whichever of the two types it came as: Redis 7.4 loads both types so too.
      */
     private static long fieldTtls(final Db db, long a, final long h, final RdbObject v) {
         a = HashValues.makeVolatile(db, a, h);
@@ -37,9 +37,6 @@ public final class RdbInsert {
                 final byte[] f = fv[2 * i];
                 t.expireAt(t.find(f, 0, f.length), at);
             }
-        }
-        if (!v.listpackEx()) {
-            t.listpackEx(false);
         }
         db.fieldTtlChanged(a);
         return a;

@@ -9,15 +9,12 @@ import io.moon.storage.ValueType;
  * field, value, ...; a sorted set has {@code n} members with {@code scores}.
  *
  * <p>A hash read from one of Redis 7.4's field-TTL types carries {@code fieldTtls}: per pair its
- * absolute expiry in milliseconds, 0 for none (null for every other value), and
- * {@code listpackEx} tells it came as a "listpackex" (RDB_TYPE_HASH_LISTPACK_EX) rather than as
- * a hash table with TTLs, so loading keeps the OBJECT ENCODING it had.
+ * absolute expiry in milliseconds, 0 for none (null for every other value).
  */
-public record RdbObject(int type, byte[] string, byte[][] elements, double[] scores, int n, long[] fieldTtls,
-                        boolean listpackEx) {
+public record RdbObject(int type, byte[] string, byte[][] elements, double[] scores, int n, long[] fieldTtls) {
     public RdbObject(final int type, final byte[] string, final byte[][] elements, final double[] scores,
                      final int n) {
-        this(type, string, elements, scores, n, null, false);
+        this(type, string, elements, scores, n, null);
     }
 
     static RdbObject ofString(final byte[] s) {
@@ -55,7 +52,7 @@ public record RdbObject(int type, byte[] string, byte[][] elements, double[] sco
                 ttls[j++] = fieldTtls[i];
             }
         }
-        return new RdbObject(type, null, fv, null, live, ttls, listpackEx);
+        return new RdbObject(type, null, fv, null, live, ttls);
     }
 
     /** True when some hash field carries a TTL. */

@@ -137,7 +137,7 @@ public final class RdbValueReader {
             fv[2 * i] = in.readString();
             fv[2 * i + 1] = in.readString();
         }
-        return new RdbObject(ValueType.HASH, null, fv, null, n, ttls, false);
+        return new RdbObject(ValueType.HASH, null, fv, null, n, ttls);
     }
 
     /** The 8-byte soonest-expiry header of types 24 and 25: up to 2^48 (2^48 itself: no TTL). */
@@ -166,7 +166,7 @@ public final class RdbValueReader {
             }
             ttls[i] = t;
         }
-        return new RdbObject(ValueType.HASH, null, fv, null, n, ttls, true);
+        return new RdbObject(ValueType.HASH, null, fv, null, n, ttls);
     }
 
     /** Decimal digits of a non-negative expiry, or -1 (anything else, or too long). */

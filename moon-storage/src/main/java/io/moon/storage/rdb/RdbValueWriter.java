@@ -19,7 +19,8 @@ import io.moon.storage.SortedSet;
  * all, so they are written with Redis 7.4's types, and whatever holds one (a snapshot file, a
  * DUMP payload) says RDB version 12 ({@link #needsFieldTtlTypes}); everything else stays byte
  * for byte RDB 10, which Redis 7.0 loads. The layouts, as third-party parsers of Redis 7.4 files
- * document them (RedisShake's hash reader, MIT licensed, and a C# RDBParser agree):
+ * document them (RedisShake's hash reader, MIT licensed, and a C# RDBParser agree) and as Redis
+ * 7.4's rdb.c writes them (checked for the facts only; nothing of it is copied):
  * <ul>
  *   <li>{@code RDB_TYPE_HASH_LISTPACK_EX} (25), for a hash Moon reports as "listpackex": the
  *       soonest field expiry as 8 bytes little-endian (as EXPIRETIME_MS is written), then one
@@ -31,9 +32,11 @@ import io.moon.storage.SortedSet;
  *       (length-encoded: 0 for none, else {@code expiry - soonest + 1}), the field and the
  *       value.</li>
  * </ul>
- * A hash whose TTLs were all removed (HPERSIST) is written as a plain hash. Fields whose expiry
- * has passed but that no command or sweep has deleted yet are written with it; loading drops them
- * ({@link RdbObject#withoutExpiredFields}), as a Redis 7.4 primary does.
+ * A hash whose TTLs were all removed (HPERSIST) is written as a plain hash (Redis 7.4 writes a
+ * listpackex without TTLs as type 25 with a soonest expiry of 0; Moon reads that too). Fields
+ * whose expiry has passed but that no command or sweep has deleted yet are written, as Redis 7.4
+ * writes them; Moon drops them when it loads ({@link RdbObject#withoutExpiredFields}), where
+ * Redis loads them and lets its field expiry delete them.
  */
 public final class RdbValueWriter {
     private RdbValueWriter() {

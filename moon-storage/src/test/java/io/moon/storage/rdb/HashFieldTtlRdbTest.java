@@ -44,12 +44,12 @@ final class HashFieldTtlRdbTest {
     }
 
     /** A hash value with the given field TTLs (0: none), as a loader hands it over. */
-    private static RdbObject hash(final long[] ttls, final boolean listpackEx, final String... fv) {
+    private static RdbObject hash(final long[] ttls, final String... fv) {
         final byte[][] e = new byte[fv.length][];
         for (int i = 0; i < fv.length; i++) {
             e[i] = b(fv[i]);
         }
-        return new RdbObject(ValueType.HASH, null, e, null, fv.length / 2, ttls, listpackEx);
+        return new RdbObject(ValueType.HASH, null, e, null, fv.length / 2, ttls);
     }
 
     private static Map<String, Long> ttlsOf(final Db db, final long a) {
@@ -71,7 +71,7 @@ final class HashFieldTtlRdbTest {
     @Test
     void shouldWriteASmallHashWithTtlsAsListpackExSoonestFirst() {
         final Db db = new Keyspace(1, 1).db(0);
-        final long a = insert(db, "h", hash(new long[] {FUTURE + 50, 0, FUTURE + 7}, true,
+        final long a = insert(db, "h", hash(new long[] {FUTURE + 50, 0, FUTURE + 7},
                 "late", "1", "none", "x", "soon", "y"));
         assertEquals("listpackex", ValueType.encoding(db, a));
         final byte[] enc = RdbValue.encode(db, a, false);
@@ -93,7 +93,8 @@ final class HashFieldTtlRdbTest {
     @Test
     void shouldWriteATableWithTtlsAsHashMetadataWithRelativeTtls() {
         final Db db = new Keyspace(1, 1).db(0);
-        final long a = insert(db, "h", hash(new long[] {FUTURE + 1000, 0}, false, "f", "v", "g", "w"));
+        // a value past hash-max-listpack-value (64 here) makes it a table
+        final long a = insert(db, "h", hash(new long[] {FUTURE + 1000, 0}, "f", "v".repeat(100), "g", "w"));
         assertEquals("hashtable", ValueType.encoding(db, a));
         final byte[] enc = RdbValue.encode(db, a, false);
         assertEquals(Rdb.T_HASH_METADATA, enc[0]);
@@ -106,13 +107,13 @@ final class HashFieldTtlRdbTest {
             rel.put(new String(in.readString(), StandardCharsets.US_ASCII) + "="
                     + new String(in.readString(), StandardCharsets.US_ASCII), ttl);
         }
-        assertEquals(Map.of("f=v", 1L, "g=w", 0L), rel, "expiry - soonest + 1, and 0 for none");
+        assertEquals(Map.of("f=" + "v".repeat(100), 1L, "g=w", 0L), rel, "expiry - soonest + 1, and 0 for none");
     }
 
     @Test
     void shouldWriteAHashWhoseTtlsAllWentAsAPlainRdb10Hash() {
         final Db db = new Keyspace(1, 1).db(0);
-        long a = insert(db, "h", hash(new long[] {FUTURE, 0}, true, "f", "v", "g", "w"));
+        long a = insert(db, "h", hash(new long[] {FUTURE, 0}, "f", "v", "g", "w"));
         final HashTable t = HashValues.table(db, a);
         assertTrue(t.persist(t.find(b("f"), 0, 1)));
         final byte[] dump = RdbValue.dump(db, a);
@@ -120,7 +121,7 @@ final class HashFieldTtlRdbTest {
         assertEquals(10, dump[dump.length - 10]);
         assertFalse(HashValues.anyFieldTtl(db), "a tracked hash without TTLs left does not count");
         final Db plain = new Keyspace(1, 1).db(0);
-        a = insert(plain, "p", hash(null, false, "f", "v"));
+        a = insert(plain, "p", hash(null, "f", "v"));
         assertEquals(Rdb.T_HASH_LISTPACK, RdbValue.dump(plain, a)[0]);
         assertFalse(HashValues.anyFieldTtl(plain));
     }
@@ -145,10 +146,9 @@ final class HashFieldTtlRdbTest {
         final RdbObject v = RdbValue.parse(payload(out, 12));
         assertEquals(3, v.n());
         assertArrayEquals(new long[] {FUTURE, 0, FUTURE + 5000}, v.fieldTtls());
-        assertFalse(v.listpackEx());
         final Db db = new Keyspace(1, 1).db(0);
         final long a = insert(db, "h", v);
-        assertEquals("hashtable", ValueType.encoding(db, a), "a table with TTLs stays one");
+        assertEquals("listpackex", ValueType.encoding(db, a), "small: a listpackex, as Redis 7.4 loads it");
         assertEquals(Map.of("a=1", FUTURE, "b=2", 0L, "c=3", FUTURE + 5000), ttlsOf(db, a));
         assertTrue(HashValues.anyFieldTtl(db));
     }
@@ -162,7 +162,6 @@ final class HashFieldTtlRdbTest {
         out.writeString(lp, 0, lp.length);
         final RdbObject v = RdbValue.parse(payload(out, 12));
         assertArrayEquals(new long[] {FUTURE, 0}, v.fieldTtls());
-        assertTrue(v.listpackEx());
         final Db db = new Keyspace(1, 1).db(0);
         final long a = insert(db, "h", v);
         assertEquals("listpackex", ValueType.encoding(db, a));
@@ -213,13 +212,13 @@ final class HashFieldTtlRdbTest {
 
     @Test
     void shouldDropFieldsAlreadyExpiredWhenLoadingAsAPrimary() {
-        final RdbObject v = hash(new long[] {1000, 0, FUTURE}, true, "gone", "1", "kept", "2", "later", "3");
+        final RdbObject v = hash(new long[] {1000, 0, FUTURE}, "gone", "1", "kept", "2", "later", "3");
         final RdbObject live = v.withoutExpiredFields(2000);
         assertEquals(2, live.n());
         assertArrayEquals(new long[] {0, FUTURE}, live.fieldTtls());
         assertArrayEquals(new byte[][] {b("kept"), b("2"), b("later"), b("3")}, live.elements());
-        assertNull(hash(new long[] {1000}, true, "gone", "1").withoutExpiredFields(1000), "due at now is due");
-        final RdbObject plain = hash(null, false, "f", "v");
+        assertNull(hash(new long[] {1000}, "gone", "1").withoutExpiredFields(1000), "due at now is due");
+        final RdbObject plain = hash(null, "f", "v");
         assertEquals(plain, plain.withoutExpiredFields(Long.MAX_VALUE));
     }
 
@@ -228,9 +227,9 @@ final class HashFieldTtlRdbTest {
     @Test
     void shouldSayVersion12OnlyInAFileThatHoldsFieldTtls() throws Exception {
         final Keyspace ks = new Keyspace(1, 1);
-        insert(ks.db(0), "plain", hash(null, false, "f", "v"));
+        insert(ks.db(0), "plain", hash(null, "f", "v"));
         assertEquals("REDIS0010", header(file(ks, HashValues.anyFieldTtl(ks.db(0)))));
-        insert(ks.db(0), "ttl", hash(new long[] {FUTURE}, true, "f", "v"));
+        insert(ks.db(0), "ttl", hash(new long[] {FUTURE}, "f", "v"));
         final byte[] f = file(ks, HashValues.anyFieldTtl(ks.db(0)));
         assertEquals("REDIS0012", header(f));
         final Map<String, long[]> read = new HashMap<>();
@@ -289,7 +288,7 @@ final class HashFieldTtlRdbTest {
         if (!any) {
             ttls[0] = FUTURE + 1;
         }
-        return new RdbObject(ValueType.HASH, null, fv, null, n, ttls, r.nextBoolean());
+        return new RdbObject(ValueType.HASH, null, fv, null, n, ttls);
     }
 
     @Test
