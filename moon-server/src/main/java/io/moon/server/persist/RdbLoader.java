@@ -93,12 +93,19 @@ final class RdbLoader {
                     selected = db;
                 }
 
+                /** Key counts the file's RESIZEDB hints announced so far, per database. */
+                private final long[] announced = new long[databases];
+
                 @Override
                 public void resizeDb(final long keys, final long expires) {
-                    // each shard sizes its table for its share at once (posted before the keys)
+                    // each shard sizes its table for its share at once (posted before the keys).
+                    // Redis writes one hint per database; Moon one per shard's part of it, so the
+                    // hints add up (a few resizes instead of one doubling after another)
                     if (selected < databases && keys > 0) {
                         final int d = selected;
-                        final long share = keys / server.shardCount() + keys / (8L * server.shardCount()) + 16;
+                        announced[d] += keys;
+                        final long total = announced[d];
+                        final long share = total / server.shardCount() + total / (8L * server.shardCount()) + 16;
                         for (int s = 0; s < server.shardCount(); s++) {
                             final Shard shard = server.shard(s);
                             shard.execute(() -> shard.keyspace.db(d).reserve(share));

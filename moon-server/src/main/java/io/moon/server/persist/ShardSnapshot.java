@@ -157,6 +157,7 @@ final class ShardSnapshot implements Runnable {
             }
             final int index = d;
             RdbWriter.encodeSelectDb(out, index);
+            RdbWriter.encodeResizeDb(out, db.size(), db.expiresCount());
             db.forEach(addr -> {
                 RdbWriter.encodeEntry(out, db, addr);
                 if (out.length() >= CHUNK_BYTES) {

@@ -121,6 +121,13 @@ public final class RdbWriter {
         return this;
     }
 
+    /** Appends a RESIZEDB opcode (a loader's table-size hint) to {@code out}, for {@link #raw}. */
+    public static void encodeResizeDb(final RdbOut out, final long keys, final long expires) {
+        out.writeByte(Rdb.OP_RESIZEDB);
+        out.writeLength(keys);
+        out.writeLength(expires);
+    }
+
     /** Appends a SELECTDB opcode to {@code out}, for {@link #raw}. */
     public static void encodeSelectDb(final RdbOut out, final int db) {
         out.writeByte(Rdb.OP_SELECTDB);
