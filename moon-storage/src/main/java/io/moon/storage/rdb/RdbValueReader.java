@@ -128,8 +128,12 @@ public final class RdbValueReader {
         for (int i = 0; i < n; i++) {
             final long ttl = in.readLength();
             if (ttl != 0) {
+                // ttl in range first (a length may be any 64 bits), so the sum cannot overflow
+                if (ttl < 0 || ttl > Rdb.FIELD_EXPIRE_MAX + 1) {
+                    throw new RdbException("bad hash field expiry", at);
+                }
                 final long abs = ttl + min - 1;
-                if (ttl < 0 || abs < ttl || abs <= 0 || abs > Rdb.FIELD_EXPIRE_MAX) {
+                if (abs <= 0 || abs > Rdb.FIELD_EXPIRE_MAX) {
                     throw new RdbException("bad hash field expiry", at);
                 }
                 ttls[i] = abs;

@@ -195,6 +195,24 @@ final class HashFieldTtlRdbTest {
         big.writeString(b("a"));
         big.writeString(b("1"));
         assertThrows(RdbException.class, () -> RdbValue.parse(payload(big, 12)));
+        // a 64-bit length as TTL: refused, not wrapped around
+        final RdbOut huge = new RdbOut(false);
+        huge.writeByte(Rdb.T_HASH_METADATA);
+        huge.writeLongLE(FUTURE);
+        huge.writeLength(1);
+        huge.writeLength(Long.MAX_VALUE - 5);
+        huge.writeString(b("a"));
+        huge.writeString(b("1"));
+        assertThrows(RdbException.class, () -> RdbValue.parse(payload(huge, 12)));
+        // a soonest expiry of 0 is legal: TTL 2 is then 1 ms after the epoch
+        final RdbOut zero = new RdbOut(false);
+        zero.writeByte(Rdb.T_HASH_METADATA);
+        zero.writeLongLE(0);
+        zero.writeLength(1);
+        zero.writeLength(2);
+        zero.writeString(b("a"));
+        zero.writeString(b("1"));
+        assertArrayEquals(new long[] {1}, RdbValue.parse(payload(zero, 12)).fieldTtls());
         for (final byte[] lp : List.of(Listpack.of(b("a"), b("1")), Listpack.of(b("a"), b("1"), b("soon")),
                 Listpack.of(b("a"), b("1"), b("-5")))) {
             final RdbOut o = new RdbOut(false);
