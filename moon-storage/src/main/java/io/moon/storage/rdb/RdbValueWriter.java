@@ -20,7 +20,8 @@ import io.moon.storage.SortedSet;
  * DUMP payload) says RDB version 12 ({@link #needsFieldTtlTypes}); everything else stays byte
  * for byte RDB 10, which Redis 7.0 loads. The layouts, as third-party parsers of Redis 7.4 files
  * document them (RedisShake's hash reader, MIT licensed, and a C# RDBParser agree) and as Redis
- * 7.4's rdb.c writes them (checked for the facts only; nothing of it is copied):
+ * 7.4's rdb.c writes them (checked for the facts only; nothing of it is copied), and exchanged
+ * both ways with a real Redis that has field TTLs (HashFieldTtlInteropTest, opt-in):
  * <ul>
  *   <li>{@code RDB_TYPE_HASH_LISTPACK_EX} (25), for a hash Moon reports as "listpackex": the
  *       soonest field expiry as 8 bytes little-endian (as EXPIRETIME_MS is written), then one
