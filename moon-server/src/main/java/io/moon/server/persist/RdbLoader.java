@@ -26,8 +26,9 @@ import java.util.logging.Logger;
  * {@link Shard#execute} (the shards insert on their own threads, through {@link RdbInsert}, so a
  * value gets the encoding Moon's thresholds choose), and a semaphore bounds the batches in flight
  * so a large file never sits in memory twice. Keys already expired are skipped, as a Redis primary
- * does, and so are hash fields whose TTL has passed (a hash left with none is an expired key). Module values, module aux data, streams and function libraries stop the load with an
- * error naming them (see RdbReader); so does a key the file holds twice.
+ * does, and so are hash fields whose TTL has passed (a hash left with none is an expired key).
+ * Module values, module aux data, streams and function libraries stop the load with an error
+ * naming them (see RdbReader); so does a key the file holds twice.
  */
 final class RdbLoader {
     private static final Logger LOG = Logger.getLogger(RdbLoader.class.getName());

@@ -28,8 +28,9 @@ import java.util.logging.Logger;
  * holds a hash with field TTLs at its cut (only Redis 7.4's types carry them), else 10, so a
  * file without field TTLs stays one Redis 7.0 loads.
  *
- * <p>Thread contract: {@link #offer}, {@link #declare} and {@link #shardDone} are called from shard threads, the rest
- * of the work runs on the writer thread; the queue is guarded by this object's monitor.
+ * <p>Thread contract: {@link #offer}, {@link #declare} and {@link #shardDone} are called from
+ * shard threads, the rest of the work runs on the writer thread; the queue and the declarations
+ * are guarded by this object's monitor.
  */
 final class SnapshotFile {
     private static final Logger LOG = Logger.getLogger(SnapshotFile.class.getName());

@@ -49,8 +49,9 @@ final class HashFieldTtlPersistTest {
     }
 
     /**
-     * A listpackex hash ("small") and a hashtable one ("big", 600 fields, past hash-max-listpack-entries), each with some fields
-     * under a long TTL, some without, and one field ("brief") under a short one.
+     * A listpackex hash ("small") and a hashtable one ("big", 600 fields, past
+     * hash-max-listpack-entries), each with some fields under a long TTL, some without, and one
+     * field ("brief") under a short one.
      */
     private static void fixtures(final Harness h, final long briefMillis) {
         h.run("HSET", "small", "a", "1", "b", "2", "c", "3", "brief", "x");
