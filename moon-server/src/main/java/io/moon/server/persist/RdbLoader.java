@@ -21,13 +21,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Reads an RDB file (versions 1 to 11, every type and encoding {@link RdbReader} knows) into the
+ * Reads an RDB file (versions 1 to 12, every type and encoding {@link RdbReader} knows) into the
  * shards: the loader thread decodes, each key goes to its owning shard in batches posted with
  * {@link Shard#execute} (the shards insert on their own threads, through {@link RdbInsert}, so a
  * value gets the encoding Moon's thresholds choose), and a semaphore bounds the batches in flight
  * so a large file never sits in memory twice. Keys already expired are skipped, as a Redis primary
- * does. Module values, module aux data, streams and function libraries stop the load with an
- * error naming them (see RdbReader); so does a key the file holds twice.
+ * does, and so are hash fields whose TTL has passed (a hash left with none is an expired key).
+ * Module values, module aux data, streams and function libraries stop the load with an error
+ * naming them (see RdbReader); so does a key the file holds twice.
  */
 final class RdbLoader {
     private static final Logger LOG = Logger.getLogger(RdbLoader.class.getName());
@@ -120,11 +121,12 @@ final class RdbLoader {
                         throw new RdbException("the file selects database " + db + ", beyond 'databases' ("
                                 + databases + ")", -1);
                     }
-                    if (expireAt != -1 && expireAt < now) {
+                    final RdbObject live = value.withoutExpiredFields(now);
+                    if (expireAt != -1 && expireAt < now || live == null) {
                         expired++;
                         return;
                     }
-                    add(new Item(db, key, value, expireAt));
+                    add(new Item(db, key, live, expireAt));
                 }
 
                 @Override
