@@ -192,25 +192,41 @@ public final class Ctx {
         final int keys = cmd.keyCount(req);
         for (int n = 0; n < keys; n++) {
             // a key missing before and after did not change (DEL or a pop of a missing key)
-            if (n >= 64 || ((existedBefore | existsAfter) & (1L << n)) != 0) {
+            if (n >= 63 || ((existedBefore | existsAfter) & (1L << n)) != 0) {
                 final int i = cmd.keyArg(req, n);
                 shard.watches.touch(dbIndex, req.buf(), req.off(i), req.len(i));
             }
         }
+        // MOVE, COPY ... DB n: the key written in the other database (bit 63, see existing())
+        if (((existedBefore | existsAfter) & Long.MIN_VALUE) != 0) {
+            final long other = io.moon.server.net.KeyUse.otherDbKey(cmd, req);
+            final int i = (int) other;
+            shard.watches.touch((int) (other >>> 32), req.buf(), req.off(i), req.len(i));
+        }
     }
 
     /**
-     * Bit n set when the command's n-th key (of the first 64) exists now: in the table and not past
-     * its TTL (an expired key is gone for WATCH; its deletion is signalled by the expiry itself).
+     * Bit n set when the command's n-th key (of the first 63) exists now: in the table and not past
+     * its TTL (an expired key is gone for WATCH; its deletion is signalled by the expiry itself);
+     * bit 63 for the key MOVE or COPY ... DB n names in another database.
      */
     private long existing() {
         long bits = 0;
-        final int keys = Math.min(64, cmd.keyCount(req));
+        final int keys = Math.min(63, cmd.keyCount(req));
         for (int n = 0; n < keys; n++) {
             final int i = cmd.keyArg(req, n);
             final long a = db.lookup(req.buf(), req.off(i), req.len(i), keyHash(i));
             if (a != 0 && !db.isExpired(a, now)) {
                 bits |= 1L << n;
+            }
+        }
+        final long other = io.moon.server.net.KeyUse.otherDbKey(cmd, req);
+        if (other >= 0 && (other >>> 32) < keyspace.databases()) {
+            final int i = (int) other;
+            final io.moon.storage.Db otherDb = keyspace.db((int) (other >>> 32));
+            final long a = otherDb.lookup(req.buf(), req.off(i), req.len(i), keyHash(i));
+            if (a != 0 && !otherDb.isExpired(a, now)) {
+                bits |= Long.MIN_VALUE;
             }
         }
         return bits;

@@ -112,6 +112,11 @@ public final class Main {
         final String pidfile = config.get("pidfile");
         PidFile.write(pidfile, ProcessHandle.current().pid());
         io.moon.server.persist.Snapshots.removeLeftovers(config.dir);
+        final String notConverted = io.moon.server.wal.Reshard.convertIfNeeded(config, transport);
+        if (notConverted != null) {
+            System.err.println("moon: " + notConverted);
+            System.exit(1);
+        }
         final Server server = new Server(config, transport);
         server.aof.install();
         if ("yes".equals(config.get("appendonly"))) {

@@ -83,6 +83,14 @@ public final class Server {
         this.transport = transport;
         this.commands = CommandTable.instance();
         this.aof = new io.moon.server.wal.Aof(this);
+        if ("0".equals(config.get("shards"))) {
+            final int logged = io.moon.server.wal.Aof.loggedShards(config);
+            if (logged > 0 && logged != config.shards) {
+                LOG.info("Running " + logged + " shards, as the append only file was written (not one per processor,"
+                        + " " + config.shards + "); to change the count see docs/durability.md");
+                config.shards = logged;
+            }
+        }
         final int n = config.shards;
         this.memoryLimit = new io.moon.server.memory.MemoryLimit(n);
         this.group = transport.newGroup(n, "moon-shard");

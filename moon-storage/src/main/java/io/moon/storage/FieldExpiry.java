@@ -53,6 +53,20 @@ final class FieldExpiry {
         keyBytes = 0;
     }
 
+    /**
+     * True when a tracked hash still has a field TTL. Every hash with one is tracked (see the
+     * class comment); a tracked hash whose TTLs all went is passed over, so this stops at the
+     * first hash that has one and walks at most the tracked hashes.
+     */
+    boolean anyFieldTtl() {
+        for (int i = 0; i < count; i++) {
+            if (((HashTable) db.objectAt(heap[i])).ttlCount() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean tracked(final int obj) {
         return obj < pos.length && pos[obj] != 0;
     }

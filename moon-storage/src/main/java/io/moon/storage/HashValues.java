@@ -360,6 +360,14 @@ public final class HashValues {
     // ---- field TTLs ----------------------------------------------------------------------------
 
     /**
+     * True when some hash of the database has a field TTL, so a snapshot of it needs RDB 12's
+     * types. Cheap: stops at the first such hash (see {@link FieldExpiry#anyFieldTtl}).
+     */
+    public static boolean anyFieldTtl(final Db db) {
+        return db.fieldExpiry.anyFieldTtl();
+    }
+
+    /**
      * Lazy field expiry: deletes every field of the hash at addr whose TTL has passed. Returns the
      * address, or 0 when no field was left and the key went too. Amortized O(log n) per expired
      * field; a hash without TTLs costs one kind check.

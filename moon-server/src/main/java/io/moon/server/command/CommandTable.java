@@ -576,6 +576,9 @@ public final class CommandTable {
                     cmd("histogram", -2, "admin noscript loading stale")
                             .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
                             .coordinated(LatencyCommands::histogram),
+                    cmd("graph", 3, "admin noscript loading stale")
+                            .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
+                            .coordinated(LatencyCommands::graph),
                     cmd("doctor", 2, "admin noscript loading stale")
                             .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
                             .coordinated(LatencyCommands::doctor),

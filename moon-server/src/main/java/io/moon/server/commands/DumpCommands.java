@@ -110,7 +110,7 @@ public final class DumpCommands {
             c.out.raw(BAD_PAYLOAD);
             return;
         }
-        final RdbObject v;
+        RdbObject v;
         try {
             v = RdbValue.parse(payload);
             if (v.type() != io.moon.storage.ValueType.STRING && v.n() == 0) {
@@ -129,7 +129,10 @@ public final class DumpCommands {
         if (ttl > 0 && !absttl) {
             ttl += c.now;
         }
-        if (ttl > 0 && ttl <= c.now) {
+        // hash fields whose TTL passed are dropped, as a primary loading a file does; a hash with
+        // none left is restored as an already expired key is: not at all
+        v = v.withoutExpiredFields(c.now);
+        if (ttl > 0 && ttl <= c.now || v == null) {
             // already expired: the key is gone (deleted if it was replaced), nothing is added
             c.out.ok();
             if (existing != 0) {

@@ -19,7 +19,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * LATENCY LATEST/HISTORY/RESET/HISTOGRAM/DOCTOR/HELP. Every shard keeps its own latency monitor
+ * LATENCY LATEST/HISTORY/GRAPH/RESET/HISTOGRAM/DOCTOR/HELP. Every shard keeps its own latency monitor
  * (observe.LatencyMonitor) and per-command histograms (observe.CommandStats); these commands
  * visit all shards without locks, as INFO does, and merge the copies so the reply reads as one
  * server's: per second the worst spike of any shard, histograms added up.
@@ -91,6 +91,20 @@ public final class LatencyCommands {
                 reply.integer(sample[0]);
                 reply.integer(sample[1]);
             }
+        });
+    }
+
+    // LATENCY GRAPH event
+    public static Coordinated graph(final Ctx c) {
+        final String event = c.req.argString(2);
+        return events(c, (events, reply) -> {
+            final LatencyMonitor.Series s = events.get(event);
+            if (s == null || s.samples().isEmpty()) {
+                reply.error("ERR No samples available for event '" + event + "'");
+                return;
+            }
+            reply.verbatim(io.moon.server.observe.LatencyGraph.render(event, s.samples(), s.maxMillis(),
+                    System.currentTimeMillis() / 1000));
         });
     }
 
@@ -245,6 +259,8 @@ public final class LatencyCommands {
         Help.reply(c.out, "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "DOCTOR",
                 "    Describe the latency spikes seen and what usually causes them.",
+                "GRAPH <event>",
+                "    Reply with an ASCII chart of the samples of <event>, with their ages.",
                 "HISTORY <event>",
                 "    Reply with the (unix time, milliseconds) samples of <event>, oldest first.",
                 "LATEST",

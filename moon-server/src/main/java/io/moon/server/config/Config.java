@@ -117,7 +117,14 @@ public final class Config {
         if (!startup && !p.mutable()) {
             throw new ConfigException(ConfigException.Kind.IMMUTABLE, p.name(), "can't set immutable config");
         }
-        String normalized = Params.adjust(p, p.kind().normalize(p, value));
+        final String plain = p.kind().normalize(p, value);
+        String normalized = Params.adjust(p, plain);
+        final String oldNotify = notifyRaw;
+        if (p.name().equals("notify-keyspace-events")) {
+            // CONFIG GET shows Redis's form, which drops 'n' next to 'A' (Redis keeps the flag
+            // itself): the flags come from what was set, not from the shown form
+            notifyRaw = plain;
+        }
         if (p.name().equals("client-output-buffer-limit")) { // classes not named keep their limits, as in Redis
             normalized = io.moon.server.pubsub.OutputLimits.merge(values.get(p.name()), normalized);
         }
@@ -126,10 +133,14 @@ public final class Config {
             refresh();
         } catch (final ConfigException e) {
             values.put(p.name(), old);
+            notifyRaw = oldNotify;
             refresh();
             throw e;
         }
     }
+
+    /** notify-keyspace-events as last set (see {@link #set}), or null before any set. */
+    private String notifyRaw;
 
     /**
      * Every parameter whose name (or alias) matches the glob, with its value, in declaration order
@@ -181,7 +192,8 @@ public final class Config {
         protoMaxBulkLen = num("proto-max-bulk-len");
         clientQueryBufferLimit = num("client-query-buffer-limit");
         clientOutputBufferLimit = values.get("client-output-buffer-limit");
-        notifyKeyspaceEvents = io.moon.server.pubsub.Notify.parse(values.get("notify-keyspace-events"));
+        notifyKeyspaceEvents = io.moon.server.pubsub.Notify.parse(
+                notifyRaw != null ? notifyRaw : values.get("notify-keyspace-events"));
         hz = (int) num("hz");
         maxclients = (int) Math.min(Integer.MAX_VALUE, num("maxclients"));
         timeoutSeconds = num("timeout");

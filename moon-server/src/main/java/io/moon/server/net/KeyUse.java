@@ -5,16 +5,17 @@ import io.moon.server.command.CommandSpec;
 
 /**
  * Keys a command touches beyond its key positions: MOVE writes its key in another database, and
- * COPY ... DB n writes its destination there. Consulted only when locks are held (slow path).
+ * COPY ... DB n writes its destination there. Consulted only when locks are held (slow path),
+ * when a transaction gathers its keys (tx.ExecOp), and when a script runs over gathered copies.
  */
-final class KeyUse {
+public final class KeyUse {
     private static final byte[] DB = {'D', 'B'};
 
     private KeyUse() {
     }
 
     /** (database << 32 | argument index) of the extra key, or -1. */
-    static long otherDbKey(final CommandSpec spec, final Request req) {
+    public static long otherDbKey(final CommandSpec spec, final Request req) {
         final String n = spec.fullName();
         if (n.equals("move") && req.argc() == 3 && req.parseLong(2) && req.longValue >= 0
                 && req.longValue <= Integer.MAX_VALUE) {

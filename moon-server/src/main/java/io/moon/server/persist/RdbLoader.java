@@ -21,13 +21,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Reads an RDB file (versions 1 to 11, every type and encoding {@link RdbReader} knows) into the
+ * Reads an RDB file (versions 1 to 12, every type and encoding {@link RdbReader} knows) into the
  * shards: the loader thread decodes, each key goes to its owning shard in batches posted with
  * {@link Shard#execute} (the shards insert on their own threads, through {@link RdbInsert}, so a
  * value gets the encoding Moon's thresholds choose), and a semaphore bounds the batches in flight
  * so a large file never sits in memory twice. Keys already expired are skipped, as a Redis primary
- * does. Module values, module aux data, streams and function libraries stop the load with an
- * error naming them (see RdbReader); so does a key the file holds twice.
+ * does, and so are hash fields whose TTL has passed (a hash left with none is an expired key).
+ * Module values, module aux data, streams and function libraries stop the load with an error
+ * naming them (see RdbReader); so does a key the file holds twice.
  */
 final class RdbLoader {
     private static final Logger LOG = Logger.getLogger(RdbLoader.class.getName());
@@ -93,12 +94,19 @@ final class RdbLoader {
                     selected = db;
                 }
 
+                /** Key counts the file's RESIZEDB hints announced so far, per database. */
+                private final long[] announced = new long[databases];
+
                 @Override
                 public void resizeDb(final long keys, final long expires) {
-                    // each shard sizes its table for its share at once (posted before the keys)
+                    // each shard sizes its table for its share at once (posted before the keys).
+                    // Redis writes one hint per database; Moon one per shard's part of it, so the
+                    // hints add up (a few resizes instead of one doubling after another)
                     if (selected < databases && keys > 0) {
                         final int d = selected;
-                        final long share = keys / server.shardCount() + keys / (8L * server.shardCount()) + 16;
+                        announced[d] += keys;
+                        final long total = announced[d];
+                        final long share = total / server.shardCount() + total / (8L * server.shardCount()) + 16;
                         for (int s = 0; s < server.shardCount(); s++) {
                             final Shard shard = server.shard(s);
                             shard.execute(() -> shard.keyspace.db(d).reserve(share));
@@ -113,11 +121,12 @@ final class RdbLoader {
                         throw new RdbException("the file selects database " + db + ", beyond 'databases' ("
                                 + databases + ")", -1);
                     }
-                    if (expireAt != -1 && expireAt < now) {
+                    final RdbObject live = value.withoutExpiredFields(now);
+                    if (expireAt != -1 && expireAt < now || live == null) {
                         expired++;
                         return;
                     }
-                    add(new Item(db, key, value, expireAt));
+                    add(new Item(db, key, live, expireAt));
                 }
 
                 @Override

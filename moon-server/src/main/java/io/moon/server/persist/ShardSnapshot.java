@@ -2,6 +2,7 @@ package io.moon.server.persist;
 
 import io.moon.server.Shard;
 import io.moon.storage.Db;
+import io.moon.storage.HashValues;
 import io.moon.storage.Keyspace;
 import io.moon.storage.rdb.DbSnapshot;
 import io.moon.storage.rdb.RdbOut;
@@ -48,12 +49,15 @@ final class ShardSnapshot implements Runnable {
     static ShardSnapshot cut(final Shard shard, final SnapshotFile file, final boolean compress) {
         final ShardSnapshot s = new ShardSnapshot(shard, file);
         final Keyspace ks = shard.keyspace;
+        boolean fieldTtls = false;
         for (int d = 0; d < ks.databases(); d++) {
             final Db db = ks.db(d);
             if (db.size() > 0) {
                 s.dbs.add(new DbSnapshot(db, file::offer, compress));
+                fieldTtls |= HashValues.anyFieldTtl(db);
             }
         }
+        file.declare(fieldTtls);
         return s;
     }
 
@@ -140,6 +144,11 @@ final class ShardSnapshot implements Runnable {
      * all of them (DEBUG RELOAD), so nothing can change meanwhile.
      */
     static void encodeAll(final Keyspace ks, final SnapshotFile file, final boolean compress) {
+        boolean fieldTtls = false;
+        for (int d = 0; d < ks.databases(); d++) {
+            fieldTtls |= HashValues.anyFieldTtl(ks.db(d));
+        }
+        file.declare(fieldTtls);
         final RdbOut out = new RdbOut(compress);
         for (int d = 0; d < ks.databases(); d++) {
             final Db db = ks.db(d);
@@ -148,6 +157,7 @@ final class ShardSnapshot implements Runnable {
             }
             final int index = d;
             RdbWriter.encodeSelectDb(out, index);
+            RdbWriter.encodeResizeDb(out, db.size(), db.expiresCount());
             db.forEach(addr -> {
                 RdbWriter.encodeEntry(out, db, addr);
                 if (out.length() >= CHUNK_BYTES) {

@@ -24,8 +24,13 @@ import java.util.logging.Logger;
  * the target; fsyncs it, renames it over the target and fsyncs the directory. A failed save removes
  * its temp file and never touches the previous snapshot.
  *
- * <p>Thread contract: {@link #offer} and {@link #shardDone} are called from shard threads, the rest
- * of the work runs on the writer thread; the queue is guarded by this object's monitor.
+ * <p>The header's RDB version waits for every shard's cut ({@link #declare}): 12 when some shard
+ * holds a hash with field TTLs at its cut (only Redis 7.4's types carry them), else 10, so a
+ * file without field TTLs stays one Redis 7.0 loads.
+ *
+ * <p>Thread contract: {@link #offer}, {@link #declare} and {@link #shardDone} are called from
+ * shard threads, the rest of the work runs on the writer thread; the queue and the declarations
+ * are guarded by this object's monitor.
  */
 final class SnapshotFile {
     private static final Logger LOG = Logger.getLogger(SnapshotFile.class.getName());
@@ -49,6 +54,9 @@ final class SnapshotFile {
     private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
     private final ArrayDeque<byte[]> pool = new ArrayDeque<>();
     private long queuedBytes;
+    /** Producers that said at their cut whether they hold field TTLs; guarded by this. */
+    private int declared;
+    private boolean fieldTtls;
     private long peakQueuedBytes;
     private volatile String failure;
     private volatile boolean aborted;
@@ -125,6 +133,31 @@ final class SnapshotFile {
         if (failure == null) {
             failure = why;
         }
+        synchronized (this) {
+            notifyAll(); // a writer waiting for the cuts' declarations goes on to fail
+        }
+    }
+
+    /**
+     * One producer's cut (its shard thread): whether the data it will send holds a hash with
+     * field TTLs. The header is written once every producer said so.
+     */
+    void declare(final boolean holdsFieldTtls) {
+        synchronized (this) {
+            declared++;
+            fieldTtls |= holdsFieldTtls;
+            notifyAll();
+        }
+    }
+
+    /** Waits for every producer's {@link #declare} (or a failure); true when one holds field TTLs. */
+    private boolean awaitDeclarations() throws InterruptedException {
+        synchronized (this) {
+            while (declared < producers && failure == null) {
+                wait();
+            }
+            return fieldTtls;
+        }
     }
 
     /** One producer (shard) has queued everything it will. */
@@ -176,7 +209,7 @@ final class SnapshotFile {
                     StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 final RdbWriter w = new RdbWriter(os, false, checksum);
-                w.header().standardAux("7.0.15", usedMem, false);
+                w.header(awaitDeclarations()).standardAux("7.0.15", usedMem, false);
                 while (ended < producers) {
                     final Chunk c = take();
                     if (c == END) {

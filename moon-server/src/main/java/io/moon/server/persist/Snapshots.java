@@ -64,17 +64,21 @@ public final class Snapshots {
                 inProgress() ? (System.currentTimeMillis() - currentStartMillis) / 1000 : -1);
         f.set("rdb_saves", saves);
         if (loading) {
-            final long total = loadingTotalBytes;
-            final long done = loadingLoadedBytes;
-            final long elapsed = Math.max(1, (System.currentTimeMillis() - loadingStartMillis) / 1000);
-            f.add("loading_start_time", loadingStartMillis / 1000);
-            f.add("loading_total_bytes", total);
-            f.add("loading_rdb_used_mem", 0);
-            f.add("loading_loaded_bytes", done);
-            f.add("loading_loaded_perc", String.format(java.util.Locale.ROOT, "%.2f",
-                    total == 0 ? 0.0 : done * 100.0 / total));
-            f.add("loading_eta_seconds", done == 0 ? 1 : (long) ((total - done) / (done / (double) elapsed)));
+            loadingFields(f, loadingStartMillis, loadingTotalBytes, loadingLoadedBytes);
         }
+    }
+
+    /** INFO persistence's loading_* fields, for a load of {@code total} bytes started at {@code startMillis}. */
+    public static void loadingFields(final io.moon.server.observe.PersistenceFields f, final long startMillis,
+                                     final long total, final long done) {
+        final long elapsed = Math.max(1, (System.currentTimeMillis() - startMillis) / 1000);
+        f.add("loading_start_time", startMillis / 1000);
+        f.add("loading_total_bytes", total);
+        f.add("loading_rdb_used_mem", 0);
+        f.add("loading_loaded_bytes", done);
+        f.add("loading_loaded_perc", String.format(java.util.Locale.ROOT, "%.2f",
+                total == 0 ? 0.0 : done * 100.0 / total));
+        f.add("loading_eta_seconds", done == 0 ? 1 : (long) ((total - done) / (done / (double) elapsed)));
     }
 
     public long lastSaveSeconds() {

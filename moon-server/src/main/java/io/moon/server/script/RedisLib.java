@@ -176,6 +176,9 @@ final class RedisLib {
         return spec;
     }
 
+    private static final String UNDECLARED = "ERR Moon: a script accessed a key it did not declare in KEYS and"
+            + " that lives on another shard or is in use by another operation: declare every key the script touches";
+
     /** Whether the keys of a command a script runs may run here now (see LuaShard.runCommand). */
     static String placement(final Ctx c, final ScriptRun run, final CommandSpec spec, final Request r) {
         final int keys = spec.keyCount(r);
@@ -183,12 +186,18 @@ final class RedisLib {
         final int mode = spec.has(Flags.WRITE) ? LockTable.X : LockTable.S;
         for (int n = 0; n < keys; n++) {
             final int i = spec.keyArg(r, n);
-            if (scratch ? !declared(run, r, i)
+            // over gathered copies only the declared keys in the script's first database are there
+            if (scratch ? !declared(run, r, i) || run.db != c.dbIndex
                     : c.server.shardOf(r.buf(), r.off(i), r.len(i)) != c.shard.id
                     || !c.shard.locks.idle() && !c.shard.locks.canRunNow(run.db, r.buf(), r.off(i), r.len(i), mode)) {
-                return "ERR Moon: a script accessed a key it did not declare in KEYS and that lives on another"
-                        + " shard or is in use by another operation: declare every key the script touches";
+                return UNDECLARED;
             }
+        }
+        // MOVE, and COPY ... DB n, write a key in another database
+        final long other = io.moon.server.net.KeyUse.otherDbKey(spec, r);
+        if (other >= 0 && (scratch || !c.shard.locks.idle() && !c.shard.locks.canRunNow((int) (other >>> 32),
+                r.buf(), r.off((int) other), r.len((int) other), LockTable.X))) {
+            return UNDECLARED;
         }
         if (c.server.shardCount() > 1 && spec.reachesOtherKeys(r)) {
             return "ERR Moon: this command cannot run inside a script on a sharded server";

@@ -51,12 +51,19 @@ final class ExecOp extends Coordinated {
             }
             final boolean writeCmd = s.mayWrite();
             final int keyCount = s.keyCount(r);
+            // MOVE writes its key in another database, COPY ... DB n its destination: that key is
+            // gathered too (in its own database), or the run would change only the scratch copy
+            final long other = io.moon.server.net.KeyUse.otherDbKey(s, r);
+            final int otherDb = other >= 0 && (other >>> 32) < databases ? (int) (other >>> 32) : -1;
+            final boolean isMove = s.name().equals("move");
             for (int n = 0; n < keyCount; n++) {
                 final int i = s.keyArg(r, n);
                 final boolean written = writeCmd && s.writesKeyAt(r, i);
-                final Part p = part(server.shardOf(r.buf(), r.off(i), r.len(i)));
-                p.lockKey(db, r.buf(), r.off(i), r.len(i), written);
-                p.addArg(keys.add(r, i, db, written));
+                final int keyDb = otherDb >= 0 && !isMove && i == (int) other ? otherDb : db;
+                addKey(r, i, keyDb, written);
+            }
+            if (otherDb >= 0 && isMove) {
+                addKey(r, (int) other, otherDb, true);
             }
         }
         for (final TxState.Watched w : client.tx.watched) {
@@ -74,6 +81,12 @@ final class ExecOp extends Coordinated {
             }
         }
         this.inPlace = oneShard;
+    }
+
+    private void addKey(final Request r, final int i, final int db, final boolean written) {
+        final Part p = part(server.shardOf(r.buf(), r.off(i), r.len(i)));
+        p.lockKey(db, r.buf(), r.off(i), r.len(i), written);
+        p.addArg(keys.add(r, i, db, written));
     }
 
     /**
@@ -99,6 +112,11 @@ final class ExecOp extends Coordinated {
             if (!shard.locks.canRunNow(db, r.buf(), r.off(i), r.len(i), mode)) {
                 return false;
             }
+        }
+        final long other = io.moon.server.net.KeyUse.otherDbKey(s, r);
+        if (other >= 0) {
+            final int k = (int) other;
+            return shard.locks.canRunNow((int) (other >>> 32), r.buf(), r.off(k), r.len(k), LockTable.X);
         }
         return true;
     }

@@ -46,6 +46,10 @@ public final class Aof {
     /** Logs are being written (appendonly yes, recovered or enabled). */
     volatile boolean enabled;
     volatile boolean loading;
+    /** The segments' replay at startup (Recovery): bytes of records to replay, replayed so far, start. */
+    volatile long replayTotalBytes;
+    volatile long replayedBytes;
+    volatile long replayStartMillis;
     volatile Manifest manifest;
     final AofRewrite rewrite;
     private volatile Thread fsyncThread;
@@ -90,6 +94,25 @@ public final class Aof {
     }
 
     // ---- files -----------------------------------------------------------------------------------
+
+    /**
+     * The shard count an existing append only file was written with, or -1 (appendonly no, no
+     * manifest, or one that cannot be read: recovery reports that). A server left to pick its
+     * shard count (shards 0) takes this one, so a log keeps replaying when the processor count
+     * the default follows changes (a container's CPU limit, a bigger machine).
+     */
+    public static int loggedShards(final io.moon.server.config.Config config) {
+        if (!"yes".equals(config.get("appendonly"))) {
+            return -1;
+        }
+        final Path dir = Path.of(config.dir == null ? "." : config.dir).resolve(config.get("appenddirname"));
+        try {
+            final Manifest m = Manifest.read(dir, config.get("appendfilename"));
+            return m == null ? -1 : m.shards();
+        } catch (final IOException | RuntimeException e) {
+            return -1;
+        }
+    }
 
     Path dir() {
         return Path.of(server.config.dir == null ? "." : server.config.dir).resolve(server.config.get("appenddirname"));
@@ -270,6 +293,41 @@ public final class Aof {
         return syncers[shard];
     }
 
+    /**
+     * Flushes, fsyncs and closes every segment and stops the log's threads, for a server that is
+     * done with its log (the temporary server of {@link Reshard}); nothing logs afterwards.
+     */
+    void close() {
+        flushAll();
+        enabled = false;
+        final Thread t = fsyncThread;
+        if (t != null) {
+            t.interrupt();
+        }
+        synchronized (this) {
+            if (syncers != null) {
+                for (final java.util.concurrent.ExecutorService e : syncers) {
+                    if (e != null) {
+                        e.shutdown();
+                    }
+                }
+            }
+        }
+        if (logs != null) {
+            for (final ShardLog l : logs) {
+                final WalWriter w = l.writer;
+                l.writer = null;
+                if (w != null) {
+                    try {
+                        w.close();
+                    } catch (final IOException ignored) {
+                        // flushed and fsynced above: a close error loses nothing
+                    }
+                }
+            }
+        }
+    }
+
     /** From shard 0's cron. */
     public void cron(final long now) {
         rewrite.cron(now);
@@ -345,6 +403,11 @@ public final class Aof {
         rewrite.report(f);
         if (loading) {
             f.set("loading", 1);
+            final long total = replayTotalBytes;
+            if (total > 0 && !server.snapshots.loading()) {
+                // the base is loaded: the segments' replay is the load in progress
+                io.moon.server.persist.Snapshots.loadingFields(f, replayStartMillis, total, replayedBytes);
+            }
         }
         if (enabled) {
             f.add("aof_current_size", currentSize());

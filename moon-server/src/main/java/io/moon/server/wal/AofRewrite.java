@@ -58,6 +58,11 @@ final class AofRewrite {
         return scheduled;
     }
 
+    /** Whether the last rewrite succeeded (true before any). */
+    boolean lastOk() {
+        return lastOk;
+    }
+
     long baseSize() {
         return baseSize;
     }

@@ -39,6 +39,7 @@ import java.util.logging.Logger;
 final class Recovery {
     private static final Logger LOG = Logger.getLogger(Recovery.class.getName());
     private static final int BATCH = 512;
+    private static final long LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
 
     private final Aof aof;
 
@@ -231,9 +232,16 @@ final class Recovery {
         final ShardScan[] scans = plan.scans();
         final int[] cut = plan.cut();
         long total = 0;
-        for (final int c : cut) {
-            total += c;
+        long totalBytes = 0;
+        for (int s = 0; s < shards; s++) {
+            total += cut[s];
+            totalBytes += keptBytes(scans[s], cut[s]);
         }
+        aof.replayStartMillis = System.currentTimeMillis();
+        aof.replayedBytes = 0;
+        aof.replayTotalBytes = totalBytes;
+        final long[] lastLog = {System.nanoTime()};
+        final long[] posted = {0, 0}; // bytes and records read for replay so far (this thread)
         final long dropped = plan.dropped();
         // replay: read the kept records again and hand them to their shards in batches
         final Semaphore inFlight = new Semaphore(64);
@@ -254,6 +262,14 @@ final class Recovery {
                 WalReader.scan(dir.resolve(g.name()), -1, r -> {
                     if (seen[0]++ >= keep) {
                         return;
+                    }
+                    posted[0] += r.encodedSize();
+                    posted[1]++;
+                    aof.replayedBytes = posted[0];
+                    if (System.nanoTime() - lastLog[0] > LOG_EVERY_NANOS) {
+                        lastLog[0] = System.nanoTime();
+                        LOG.info("Loading the append only file: " + posted[0] * 100 / Math.max(1, aof.replayTotalBytes)
+                                + "% (" + posted[1] + " records)");
                     }
                     batch[0].add(r);
                     if (batch[0].size() == BATCH) {
@@ -295,6 +311,16 @@ final class Recovery {
             LOG.warning(errors + " replayed command(s) answered an error (see above)");
         }
         finish(t0, total, dropped, done);
+    }
+
+    /** Bytes of a shard's first {@code keep} records, over all its segments. */
+    private static long keptBytes(final ShardScan sc, final int keep) {
+        long bytes = 0;
+        for (int i = 0; i < keep; i++) {
+            final boolean segStart = i == 0 || !sc.recordSegment.get(i).equals(sc.recordSegment.get(i - 1));
+            bytes += sc.recordEnds.get(i) - (segStart ? 0 : sc.recordEnds.get(i - 1));
+        }
+        return bytes;
     }
 
     /** The sequence after the last kept record: the scan's last sequence minus the records cut after it. */

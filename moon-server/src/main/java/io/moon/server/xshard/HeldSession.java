@@ -54,6 +54,8 @@ public final class HeldSession extends Coordinated {
     private int stage;
     private Part single;
     private int[] keyArgs;
+    /** The database of each gathered key (COPY ... DB n names its destination in another). */
+    private int[] keyDbs;
     private boolean[] keyWritten;
     private Part[] keyParts;
     private Dump[] keyValues;
@@ -165,6 +167,16 @@ public final class HeldSession extends Coordinated {
                 target = s;
             } else if (target != s) {
                 spans = true;
+            }
+        }
+        final long other = io.moon.server.net.KeyUse.otherDbKey(spec, args);
+        if (other >= 0 && (other >>> 32) < home.keyspace.databases()) {
+            // MOVE, COPY ... DB n: a key in another database, which must be held too
+            final int i = (int) other;
+            if (!holds(server.shardOf(args.buf(), args.off(i), args.len(i)), (int) (other >>> 32),
+                    args.buf(), args.off(i), args.len(i), true)) {
+                deliver(NOT_HELD);
+                return;
             }
         }
         if (!spans && server.shardCount() > 1 && spec.reachesOtherKeys(args)) {
@@ -306,7 +318,12 @@ public final class HeldSession extends Coordinated {
 
     private void gather(final int n, final boolean writeCmd) {
         stage = COPY;
+        // COPY ... DB n writes its destination in database n (MOVE never spans shards)
+        final long other = io.moon.server.net.KeyUse.otherDbKey(curSpec, cur);
+        final boolean copyDb = other >= 0 && (other >>> 32) < home.keyspace.databases()
+                && !curSpec.name().equals("move");
         keyArgs = new int[n];
+        keyDbs = new int[n];
         keyWritten = new boolean[n];
         keyParts = new Part[n];
         keyValues = new Dump[n];
@@ -316,6 +333,7 @@ public final class HeldSession extends Coordinated {
         for (int k = 0; k < n; k++) {
             final int arg = curSpec.keyArg(cur, k);
             keyArgs[k] = arg;
+            keyDbs[k] = copyDb && arg == (int) other ? (int) (other >>> 32) : curDb;
             keyWritten[k] = writeCmd && curSpec.writesKeyAt(cur, arg);
             keyParts[k] = part(server.shardOf(cur.buf(), cur.off(arg), cur.len(arg)));
         }
@@ -349,7 +367,7 @@ public final class HeldSession extends Coordinated {
                     if (keyParts[k] != p) {
                         continue;
                     }
-                    final Db db = c.keyspace.db(curDb);
+                    final Db db = c.keyspace.db(keyDbs[k]);
                     final int a = keyArgs[k];
                     final long h = Db.hash(cur.buf(), cur.off(a), cur.len(a));
                     final long addr = db.find(cur.buf(), cur.off(a), cur.len(a), h, c.now);
@@ -357,11 +375,12 @@ public final class HeldSession extends Coordinated {
                 }
             }
             case INSTALL -> {
-                final Db db = c.keyspace.db(curDb);
                 for (int k = 0; k < keyArgs.length; k++) {
                     if (keyParts[k] != p || !keyWritten[k] || installedBefore(k)) {
                         continue;
                     }
+                    final int kdb = keyDbs[k];
+                    final Db db = c.keyspace.db(kdb);
                     final int a = keyArgs[k];
                     final long h = Db.hash(cur.buf(), cur.off(a), cur.len(a));
                     final boolean existed = db.delete(cur.buf(), cur.off(a), cur.len(a), h, c.now);
@@ -369,9 +388,9 @@ public final class HeldSession extends Coordinated {
                         db.restore(cur.buf(), cur.off(a), cur.len(a), h, keyValues[k], true);
                     }
                     if (existed || keyValues[k] != null) {
-                        p.shard.watches.touch(curDb, cur.buf(), cur.off(a), cur.len(a));
+                        p.shard.watches.touch(kdb, cur.buf(), cur.off(a), cur.len(a));
                     }
-                    p.shard.log.captureEffect(curDb, cur.buf(), cur.off(a), cur.len(a), c.now);
+                    p.shard.log.captureEffect(kdb, cur.buf(), cur.off(a), cur.len(a), c.now);
                 }
             }
             default -> throw new IllegalStateException("step in stage " + stage);
@@ -383,7 +402,7 @@ public final class HeldSession extends Coordinated {
         final int a = keyArgs[k];
         for (int j = 0; j < k; j++) {
             final int b = keyArgs[j];
-            if (keyWritten[j] && Arrays.equals(cur.buf(), cur.off(b), cur.off(b) + cur.len(b),
+            if (keyWritten[j] && keyDbs[j] == keyDbs[k] && Arrays.equals(cur.buf(), cur.off(b), cur.off(b) + cur.len(b),
                     cur.buf(), cur.off(a), cur.off(a) + cur.len(a))) {
                 return true;
             }
@@ -413,8 +432,8 @@ public final class HeldSession extends Coordinated {
     /** On the coordinator: the handler over copies in a scratch keyspace, then the written keys go home. */
     private void runGathered() {
         final Keyspace scratch = new Keyspace(home.keyspace.databases(), System.nanoTime());
-        final Db db = scratch.db(curDb);
         for (int k = 0; k < keyArgs.length; k++) {
+            final Db db = scratch.db(keyDbs[k]);
             final int a = keyArgs[k];
             final long h = Db.hash(cur.buf(), cur.off(a), cur.len(a));
             if (keyValues[k] != null && db.lookup(cur.buf(), cur.off(a), cur.len(a), h) == 0) {
@@ -438,6 +457,7 @@ public final class HeldSession extends Coordinated {
             if (!keyWritten[k]) {
                 continue;
             }
+            final Db db = scratch.db(keyDbs[k]);
             final int a = keyArgs[k];
             final long h = Db.hash(cur.buf(), cur.off(a), cur.len(a));
             final long addr = db.find(cur.buf(), cur.off(a), cur.len(a), h, x.now);
@@ -470,6 +490,7 @@ public final class HeldSession extends Coordinated {
         final byte[] r = gatheredReply;
         gatheredReply = null;
         keyArgs = null;
+        keyDbs = null;
         keyWritten = null;
         keyParts = null;
         keyValues = null;

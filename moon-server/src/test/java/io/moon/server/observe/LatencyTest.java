@@ -116,6 +116,9 @@ class LatencyTest {
                 {"LATENCY", "HISTOGRAM", "client"},
                 {"LATENCY", "RESET", "nosuch"},
                 {"LATENCY", "HISTORY"},
+                {"LATENCY", "GRAPH", "command"},
+                {"LATENCY", "GRAPH", "nosuch"},
+                {"LATENCY", "GRAPH"},
                 {"LATENCY", "NOSUCH"},
             }) {
                 final Object want = r.run(cmd);
@@ -141,6 +144,51 @@ class LatencyTest {
             }
             assertEquals(r.run("LATENCY", "HELP") instanceof List<?> l ? l.get(0) : null,
                     ((List<?>) m.run("LATENCY", "HELP")).get(0));
+        }
+    }
+
+    @Test
+    void shouldDrawGraphsAsRedisDoes() throws Exception {
+        // a fixed picture taken from redis-server 7.0: samples 50, 200 and 100 ms, 3, 2 and 1 s ago
+        final long now = 1_796_618_063L;
+        assertEquals("command - high 200 ms, low 50 ms (all time high 200 ms)\n" + "-".repeat(80) + "\n"
+                        + " # \n | \n |o\n_||\n   \n321\nsss\n",
+                LatencyGraph.render("command", List.of(new long[] {now - 3, 50}, new long[] {now - 2, 200},
+                        new long[] {now - 1, 100}), 200, now));
+        assertEquals("12m", LatencyGraph.age(12 * 60 + 59));
+        assertEquals("2d", LatencyGraph.age(2 * 86400 + 5));
+        // Redis's own samples, drawn by Moon, against Redis's drawing of them (same second)
+        try (RedisServer redis = RedisServer.start("--latency-monitor-threshold", "1", "--enable-debug-command", "yes");
+             RawClient r = new RawClient(redis.port)) {
+            for (final String sleep : new String[] {"0.004", "0.03", "0.012"}) {
+                r.run("DEBUG", "SLEEP", sleep);
+                Thread.sleep(1010); // one sample per second
+            }
+            String want = null;
+            String got = null;
+            for (int attempt = 0; attempt < 3 && (want == null || !want.equals(got)); attempt++) {
+                final long second = Long.parseLong((String) ((List<?>) r.run("TIME")).get(0));
+                final List<long[]> samples = new ArrayList<>();
+                for (final Object o : (List<?>) r.run("LATENCY", "HISTORY", "command")) {
+                    samples.add(new long[] {(Long) ((List<?>) o).get(0), (Long) ((List<?>) o).get(1)});
+                }
+                final long high = (Long) ((List<?>) ((List<?>) r.run("LATENCY", "LATEST")).get(0)).get(3);
+                want = (String) r.run("LATENCY", "GRAPH", "command");
+                got = LatencyGraph.render("command", samples, high, second);
+            }
+            assertEquals(want, got);
+        }
+        try (Harness h = Harness.start(3)) {
+            h.run("CONFIG", "SET", "latency-monitor-threshold", "1");
+            assertEquals(new Resp.Err("ERR No samples available for event 'command'"), h.run("LATENCY", "GRAPH", "command"));
+            String graph = null;
+            for (int i = 0; i < 20 && graph == null; i++) {
+                h.client().run("EVAL", BUSY, "0"); // the shards take the threshold at their next cron tick
+                if (h.run("LATENCY", "GRAPH", "command") instanceof String g) {
+                    graph = g;
+                }
+            }
+            assertTrue(graph != null && graph.startsWith("command - high "), String.valueOf(graph));
         }
     }
 }

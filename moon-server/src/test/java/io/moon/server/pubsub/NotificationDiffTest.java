@@ -105,6 +105,8 @@ class NotificationDiffTest {
         compare("Eg", cmds);
         compare("Km", cmds);
         compare("KEA", cmds);
+        compare("En", cmds);
+        compare("KEAn", cmds); // reads back as "AKE" in both, the 'n' still on
         compare("", cmds);
     }
 

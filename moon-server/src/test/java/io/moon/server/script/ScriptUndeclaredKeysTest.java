@@ -170,4 +170,28 @@ class ScriptUndeclaredKeysTest {
             assertEquals(k[1], c.run("EVAL", "return redis.call('get', ARGV[1])", "0", k[0]));
         }
     }
+
+    @Test
+    void shouldKeepWhatScriptsWriteInOtherDatabases() throws Exception {
+        final String[] k = keysOnDistinctShards("odb", 2);
+        try (RawClient c = new RawClient(moon.port)) {
+            c.run("FLUSHALL");
+            c.run("MSET", k[0], "a", k[1], "b");
+            // declared keys on two shards, then MOVE / COPY ... DB / SELECT reach database 5
+            final String s = "redis.call('move', KEYS[1], 5) redis.call('copy', KEYS[2], KEYS[1], 'db', 6)"
+                    + " redis.call('select', 7) redis.call('set', KEYS[2], 'in7') return 1";
+            assertEquals(1L, c.run("EVAL", s, "2", k[0], k[1]));
+            assertEquals(1L, c.run("EVAL", "return 1", "2", k[0], k[1]));
+            assertEquals(0L, c.run("EXISTS", k[0]));
+            c.run("SELECT", "5");
+            assertEquals("a", c.run("GET", k[0]));
+            c.run("SELECT", "6");
+            assertEquals("b", c.run("GET", k[0]));
+            c.run("SELECT", "7");
+            assertEquals("in7", c.run("GET", k[1]));
+            c.run("SELECT", "0");
+            assertEquals("b", c.run("GET", k[1]));
+            c.run("FLUSHALL");
+        }
+    }
 }

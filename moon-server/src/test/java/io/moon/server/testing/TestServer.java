@@ -38,7 +38,7 @@ public final class TestServer implements AutoCloseable {
      * A configuration for test servers: the shard count, DEBUG allowed, then the given directives
      * ("name", "value", ...). Shared with {@link Harness}.
      */
-    static Config testConfig(final int shards, final String... config) {
+    public static Config testConfig(final int shards, final String... config) {
         final Config cfg = new Config();
         try {
             cfg.set("shards", Integer.toString(shards), true);

@@ -116,6 +116,39 @@ class TransactionCommandsTest {
     }
 
     @Test
+    void shouldFailExecWhenMoveOrCopyWritesTheWatchedKeyInAnotherDatabase() {
+        final Harness.Client watcher = h.client();
+        final String k = keys.get(0);
+        final String dst = keys.get(1);
+        try {
+            watcher.run("SELECT", "5");
+            h.run("SET", k, "v");
+            // MOVE: the key appears in database 5 (same shard)
+            assertOk(watcher.run("WATCH", k));
+            assertEquals(1L, h.run("MOVE", k, "5"));
+            assertOk(watcher.run("MULTI"));
+            watcher.run("PING");
+            assertNil(watcher.run("EXEC"));
+            // COPY ... DB 5 REPLACE over an existing destination (on another shard)
+            h.run("SET", k, "v2");
+            assertOk(watcher.run("SET", dst, "old"));
+            assertOk(watcher.run("WATCH", dst));
+            assertEquals(1L, h.run("COPY", k, dst, "DB", "5", "REPLACE"));
+            assertOk(watcher.run("MULTI"));
+            watcher.run("PING");
+            assertNil(watcher.run("EXEC"));
+            // a MOVE of a missing key changes nothing: the watch holds
+            assertOk(watcher.run("WATCH", "missing-in-5"));
+            assertEquals(0L, h.run("MOVE", "missing-in-5", "5"));
+            assertOk(watcher.run("MULTI"));
+            watcher.run("PING");
+            assertEquals(List.of(new Resp.Simple("PONG")), watcher.run("EXEC"));
+        } finally {
+            watcher.close();
+        }
+    }
+
+    @Test
     void shouldFailExecWhenAWatchedKeyChangesOnAnyShard() {
         final Harness.Client other = h.client();
         for (final String k : keys) {
@@ -313,5 +346,40 @@ class TransactionCommandsTest {
             assertOk(h.run("DEBUG", "SET-ACTIVE-EXPIRE", "1"));
             other.close();
         }
+    }
+
+    @Test
+    void shouldMoveAndCopyToOtherDatabasesInsideATransactionAcrossShards() {
+        final String a = keys.get(0);
+        final String b = keys.get(1);
+        final String c = keys.get(2);
+        h.run("SET", a, "va");
+        h.run("SET", b, "vb");
+        h.run("SELECT", "6");
+        h.run("SET", b, "old");
+        h.run("SELECT", "0");
+        try {
+            moveAndCopy(a, b, c);
+        } finally {
+            h.run("SELECT", "0");
+        }
+    }
+
+    private static void moveAndCopy(final String a, final String b, final String c) {
+        assertOk(h.run("MULTI"));
+        h.run("MOVE", a, "5");
+        h.run("COPY", b, c, "DB", "6");
+        h.run("COPY", b, b, "DB", "6", "REPLACE");
+        h.run("SET", c, "here");
+        final List<?> r = (List<?>) h.run("EXEC");
+        assertEquals(List.of(1L, 1L, 1L, new Resp.Simple("OK")), r);
+        assertEquals(0L, h.run("EXISTS", a));
+        assertEquals("vb", h.run("GET", b));
+        assertEquals("here", h.run("GET", c));
+        h.run("SELECT", "5");
+        assertEquals("va", h.run("GET", a));
+        h.run("SELECT", "6");
+        assertEquals("vb", h.run("GET", c));
+        assertEquals("vb", h.run("GET", b));
     }
 }

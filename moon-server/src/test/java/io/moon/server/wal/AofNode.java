@@ -19,6 +19,26 @@ final class AofNode implements AutoCloseable {
         this.ts = ts;
     }
 
+    /** What the launcher does before building the server: convert a log of another shard count. */
+    static String convert(final Path dir, final int shards, final String... config) {
+        final io.moon.server.config.Config cfg = TestServer.testConfig(shards, withLog(dir, config));
+        return Reshard.convertIfNeeded(cfg, io.moon.server.net.Transport.select(cfg.ioDriver));
+    }
+
+    private static String[] withLog(final Path dir, final String... config) {
+        final String[] all = new String[config.length + 8];
+        all[0] = "dir";
+        all[1] = dir.toString();
+        all[2] = "appendonly";
+        all[3] = "yes";
+        all[4] = "save";
+        all[5] = "";
+        all[6] = "appendfsync";
+        all[7] = "always";
+        System.arraycopy(config, 0, all, 8, config.length);
+        return all;
+    }
+
     static AofNode start(final Path dir, final int shards, final String... config) {
         final String[] all = new String[config.length + 8];
         all[0] = "dir";

@@ -91,6 +91,12 @@ final class AofTest {
         j.select(0);
         j.swapDB(2, 3);
         j.copy("s1", "s1copy", false);
+        j.set("mv", "to-db4");
+        final Transaction t3 = j.multi(); // across shards: keys written in other databases are logged too
+        t3.sendCommand(() -> "MOVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "mv", "4");
+        t3.sendCommand(() -> "COPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "s1", "s1db5", "DB", "5");
+        t3.set("tx1", "b");
+        t3.exec();
     }
 
     @Test
@@ -108,12 +114,18 @@ final class AofTest {
         }
         try (AofNode n = AofNode.start(dir, 3); Jedis j = n.jedis()) {
             assertNull(n.fatal);
+            // INFO's loading_* fields during the replay come from these: every record's bytes
+            final Aof aof = n.ts.server.aof;
+            assertTrue(aof.replayTotalBytes > 0);
+            assertEquals(aof.replayTotalBytes, aof.replayedBytes);
             assertEquals(size, j.dbSize());
             assertEquals(digest, digest(j));
             assertEquals(ttl, j.pexpireTime("s2"), "expiries are absolute in the log");
             assertEquals(-1, j.ttl("s3"), "GETEX PERSIST is replayed");
             j.select(3);
             assertEquals("x", j.get("db2"), "SWAPDB is replayed on every shard");
+            j.select(4);
+            assertEquals("to-db4", j.get("mv"), "MOVE inside a cross-shard EXEC");
         }
     }
 
@@ -458,6 +470,62 @@ final class AofTest {
             return Files.createDirectories(d);
         } catch (final IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void shouldKeepTheLoggedShardCountWhenLeftToChooseAndRefuseAnExplicitOtherOne() {
+        final int logged = Runtime.getRuntime().availableProcessors() + 1; // never what shards 0 picks
+        try (AofNode n = AofNode.start(dir, logged); Jedis j = n.jedis()) {
+            assertNull(n.fatal);
+            j.mset("c1", "1", "c2", "2", "c3", "3");
+            n.crash();
+        }
+        try (AofNode n = AofNode.start(dir, 0); Jedis j = n.jedis()) {
+            assertNull(n.fatal);
+            assertEquals(logged, n.ts.server.shardCount());
+            assertEquals(List.of("1", "2", "3"), j.mget("c1", "c2", "c3"));
+            n.crash();
+        }
+        try (AofNode n = AofNode.start(dir, logged + 1)) {
+            // built without the launcher's conversion step, the server refuses the other count
+            assertNotNull(n.fatal);
+            assertTrue(n.fatal.contains("written with " + logged + " shards") && n.fatal.contains("runs " + (logged + 1)),
+                    n.fatal);
+        }
+    }
+
+    @Test
+    void shouldConvertALogWrittenWithAnotherShardCount() {
+        final String digest;
+        final long size;
+        try (AofNode n = AofNode.start(dir, 3); Jedis j = n.jedis()) {
+            assertNull(n.fatal);
+            workload(j); // cross-shard operations, keyspace-wide commands in transactions, SWAPDB...
+            final Transaction t = j.multi();
+            t.set("t1", "1");
+            t.sendCommand(() -> "FLUSHDB".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new String[0]);
+            t.set("after-flush", "2");
+            t.exec();
+            j.mset("x1", "1", "x2", "2", "x3", "3");
+            digest = digest(j);
+            size = j.dbSize();
+            n.crash();
+        }
+        assertNull(AofNode.convert(dir, 3), "nothing to convert");
+        assertNull(AofNode.convert(dir, 2));
+        try (AofNode n = AofNode.start(dir, 2); Jedis j = n.jedis()) {
+            assertNull(n.fatal);
+            assertEquals(digest, digest(j));
+            assertEquals(size, j.dbSize());
+            j.set("later", "x");
+            n.crash();
+        }
+        assertNull(AofNode.convert(dir, 5));
+        try (AofNode n = AofNode.start(dir, 5); Jedis j = n.jedis()) {
+            assertNull(n.fatal);
+            assertEquals("x", j.get("later"));
+            assertEquals(size + 1, j.dbSize());
         }
     }
 }

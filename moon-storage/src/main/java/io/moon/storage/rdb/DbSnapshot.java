@@ -19,7 +19,8 @@ import io.moon.storage.WriteBarrier;
  *   <li>before the database is emptied (FLUSHDB, FLUSHALL) everything left is serialized.</li>
  * </ul>
  * Serialized entries collect in a buffer that goes to the {@link Sink} in chunks of about
- * {@link #CHUNK_BYTES}, each starting with the database's SELECTDB (chunks of several databases and
+ * {@link #CHUNK_BYTES}, each starting with the database's SELECTDB, the first also with a RESIZEDB
+ * giving this part's key and expiry counts at the cut (chunks of several databases and
  * shards interleave in the file). The database number is the one at the cut (SWAPDB later does
  * not move what this snapshot writes).
  *
@@ -40,7 +41,7 @@ public final class DbSnapshot implements WriteBarrier {
     private final RdbOut out;
     private final int buckets;
     private final long[] done;
-    private final int prefix;
+    private int prefix;
     private final Db.Visitor encode;
     private int cursor;
     private long keys;
@@ -56,6 +57,10 @@ public final class DbSnapshot implements WriteBarrier {
         this.buckets = db.buckets();
         this.done = new long[(buckets + 63) >>> 6];
         RdbWriter.encodeSelectDb(out, index);
+        // the first chunk tells a loader how many keys this shard's part of the database holds,
+        // so it sizes its table once instead of doubling it all along (RdbLoader adds the hints
+        // of every shard's part; Redis takes each as a resize hint, which is harmless)
+        RdbWriter.encodeResizeDb(out, db.size(), db.expiresCount());
         this.prefix = out.length();
         this.encode = addr -> {
             RdbWriter.encodeEntry(out, db, addr);
@@ -162,6 +167,7 @@ public final class DbSnapshot implements WriteBarrier {
             sink.chunk(out.array(), 0, out.length());
             out.reset();
             RdbWriter.encodeSelectDb(out, index);
+            prefix = out.length();
         }
     }
 }

@@ -1,11 +1,24 @@
 package io.moon.storage.rdb;
 
-/** Type and opcode numbers of the RDB format (Redis's rdb.h), and the version Moon writes. */
+/**
+ * Type and opcode numbers of the RDB format (Redis's rdb.h), and the versions Moon writes.
+ *
+ * <p>The hash-field-TTL types (22 to 25) and version 12 are Redis 7.4's. Their numbers and byte
+ * layout are facts taken from permissively licensed third-party RDB parsers that read Redis 7.4
+ * files (RedisShake's hash reader, MIT; a C# RDBParser's ReadHashMetadata; several type tables
+ * agreeing on 22 to 25) and checked against what Redis 7.4's rdb.c writes and reads (read for the
+ * facts only: that code is not BSD-licensed and none of it is copied); see {@link RdbValueWriter}.
+ */
 public final class Rdb {
-    /** What Redis 7.0 writes; what Moon writes, so Redis 7.0 loads it. */
+    /** What Redis 7.0 writes; what Moon writes whenever it can, so Redis 7.0 loads it. */
     public static final int VERSION = 10;
-    /** The newest version Moon reads (Redis 7.2). */
-    public static final int MAX_VERSION = 11;
+    /**
+     * Redis 7.4's version, the first with hash field TTLs: Moon writes it only into a file or DUMP
+     * payload that holds at least one hash with field TTLs (Redis 7.0 refuses it, rightly).
+     */
+    public static final int VERSION_FIELD_TTLS = 12;
+    /** The newest version Moon reads (Redis 7.4). */
+    public static final int MAX_VERSION = 12;
 
     static final int T_STRING = 0;
     static final int T_LIST = 1;
@@ -28,6 +41,14 @@ public final class Rdb {
     static final int T_STREAM_LISTPACKS_2 = 19;
     static final int T_SET_LISTPACK = 20;
     static final int T_STREAM_LISTPACKS_3 = 21;
+    /** A hash with field TTLs, Redis 7.4 release candidates: per field an absolute expiry (length-encoded). */
+    static final int T_HASH_METADATA_PRE_GA = 22;
+    /** A listpack of field, value, expiry triplets, Redis 7.4 release candidates. */
+    static final int T_HASH_LISTPACK_EX_PRE_GA = 23;
+    /** A hash with field TTLs (Redis 7.4): the soonest expiry, then per field its expiry relative to it. */
+    static final int T_HASH_METADATA = 24;
+    /** A "listpackex" hash (Redis 7.4): the soonest expiry, then a listpack of field, value, expiry triplets. */
+    static final int T_HASH_LISTPACK_EX = 25;
 
     static final int OP_FUNCTION2 = 245;
     static final int OP_FUNCTION_PRE_GA = 246;
@@ -49,13 +70,20 @@ public final class Rdb {
     static final int QUICKLIST_NODE_PLAIN = 1;
     static final int QUICKLIST_NODE_PACKED = 2;
 
+    /**
+     * Redis 7.4's EB_EXPIRE_TIME_MAX: a field expiry is absolute milliseconds at most 2^48 - 1;
+     * one past it (EB_EXPIRE_TIME_INVALID) is the "no field TTL" minimum a file may carry.
+     */
+    static final long FIELD_EXPIRE_MAX = (1L << 48) - 1;
+
     private Rdb() {
     }
 
     /** True for the value types Moon reads into its keyspace. */
     static boolean isDataType(final int t) {
         return t >= T_STRING && t <= T_ZSET_2 || t >= T_HASH_ZIPMAP && t <= T_LIST_QUICKLIST
-                || t >= T_HASH_LISTPACK && t <= T_LIST_QUICKLIST_2 || t == T_SET_LISTPACK;
+                || t >= T_HASH_LISTPACK && t <= T_LIST_QUICKLIST_2 || t == T_SET_LISTPACK
+                || t >= T_HASH_METADATA_PRE_GA && t <= T_HASH_LISTPACK_EX;
     }
 
     static boolean isKnownType(final int t) {

@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * {@code moon --check-rdb FILE}: reads the whole file without loading it anywhere and prints what
- * it holds (version, aux fields, keys per database and per type, keys with a TTL), or the first
+ * it holds (version, aux fields, keys per database and per type, keys with a TTL, hash fields
+ * with a TTL when there are any), or the first
  * error with its offset. Exit code 0 when the file is valid, 1 otherwise.
  */
 public final class RdbCheck {
@@ -37,11 +38,16 @@ public final class RdbCheck {
                 @Override
                 public void entry(final int db, final byte[] key, final RdbObject value, final long expireAt,
                                   final long idle, final int freq) {
-                    final long[] c = perDb.computeIfAbsent(db, d -> new long[7]);
+                    final long[] c = perDb.computeIfAbsent(db, d -> new long[8]);
                     c[value.type()]++;
                     c[5]++;
                     if (expireAt >= 0) {
                         c[6]++;
+                    }
+                    if (value.fieldTtls() != null) {
+                        for (final long at : value.fieldTtls()) {
+                            c[7] += at != 0 ? 1 : 0;
+                        }
                     }
                 }
             });
@@ -60,6 +66,9 @@ public final class RdbCheck {
                 if (c[t] > 0) {
                     sb.append(' ').append(ValueType.name(t)).append('=').append(c[t]);
                 }
+            }
+            if (c[7] > 0) {
+                sb.append(" hash-field-ttls=").append(c[7]);
             }
             out.println(sb);
         });

@@ -2,6 +2,7 @@ package io.moon.storage.rdb;
 
 import io.moon.storage.Db;
 import io.moon.storage.Entry;
+import io.moon.storage.HashTable;
 import io.moon.storage.HashValues;
 import io.moon.storage.ListValues;
 import io.moon.storage.SetBuilder;
@@ -13,10 +14,32 @@ import io.moon.storage.Zsets;
 /**
  * Stores a decoded value under a key through the same paths commands use, so it gets the kind
  * Moon's thresholds choose (a ziplist from an old file becomes a listpack or a full encoding as
- * the current limits say). For the owning shard's thread only.
+ * the current limits say). A hash's field TTLs go in as they are, expired or not: callers that
+ * load as a primary drop expired fields first ({@link RdbObject#withoutExpiredFields}). For the
+ * owning shard's thread only.
  */
 public final class RdbInsert {
     private RdbInsert() {
+    }
+
+    /**
+     * Gives the just-stored hash at addr the value's field TTLs: it becomes the TTL-aware kind,
+     * "listpackex" while Moon's listpack limits hold it (it was stored packed), "hashtable"
+     * otherwise, whichever of the two types it came as: Redis 7.4 loads both types so too.
+     */
+    private static long fieldTtls(final Db db, long a, final long h, final RdbObject v) {
+        a = HashValues.makeVolatile(db, a, h);
+        final HashTable t = HashValues.table(db, a);
+        final byte[][] fv = v.elements();
+        for (int i = 0; i < v.n(); i++) {
+            final long at = v.fieldTtls()[i];
+            if (at != 0) {
+                final byte[] f = fv[2 * i];
+                t.expireAt(t.find(f, 0, f.length), at);
+            }
+        }
+        db.fieldTtlChanged(a);
+        return a;
     }
 
     /**
@@ -57,6 +80,9 @@ public final class RdbInsert {
                         throw new RdbException("duplicate hash field", -1);
                     }
                     a = HashValues.set(db, a, h, -1, f, 0, f.length, val, 0, val.length, false, lim.hash());
+                }
+                if (v.hasFieldTtls()) {
+                    a = fieldTtls(db, a, h, v);
                 }
             }
             case ValueType.ZSET -> {

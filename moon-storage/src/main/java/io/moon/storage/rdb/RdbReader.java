@@ -4,7 +4,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads an RDB file of version 1 to 11 (Redis 2.6 to 7.2) as a stream, handing what it finds to a
+ * Reads an RDB file of version 1 to 12 (Redis 2.6 to 7.4) as a stream, handing what it finds to a
  * {@link Sink}: aux fields, database switches and size hints, and each key with its decoded value,
  * expiry and LRU/LFU hints. The checksum is verified at the end (unless the file says 0, as Redis
  * writes with rdbchecksum no). Streams, module values, module aux data and function libraries

@@ -5,7 +5,9 @@ import io.moon.storage.Db;
 /**
  * DUMP payloads (Redis's createDumpPayload / verifyDumpPayload): the value as RDB encodes it
  * (type byte and value), the 2-byte RDB version, then the CRC-64 of all that, both little-endian.
- * Moon writes version 10, so Redis 7.0 restores them; it accepts versions up to 11 (Redis 7.2).
+ * Moon writes version 10, so Redis 7.0 restores them, except for a hash with field TTLs, whose
+ * payload needs Redis 7.4's types and says version 12 (Redis 7.0 refuses it with its "payload
+ * version or checksum are wrong" error rather than losing the TTLs). Accepts versions up to 12.
  */
 public final class RdbValue {
     private RdbValue() {
@@ -22,7 +24,7 @@ public final class RdbValue {
     public static byte[] dump(final Db db, final long addr) {
         final RdbOut out = new RdbOut(true);
         RdbValueWriter.write(out, db, addr);
-        out.writeByte(Rdb.VERSION);
+        out.writeByte(RdbValueWriter.needsFieldTtlTypes(db, addr) ? Rdb.VERSION_FIELD_TTLS : Rdb.VERSION);
         out.writeByte(0);
         out.writeLongLE(Crc64.update(0, out.array(), 0, out.length()));
         return out.toBytes();

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 
 /**
- * Decodes one value of a given RDB type (every encoding of RDB versions 1 to 11) into an
+ * Decodes one value of a given RDB type (every encoding of RDB versions 1 to 12) into an
  * {@link RdbObject}. Streams, module values and anything unknown are refused with an exception
  * naming the type: Moon has no such values, and dropping them silently would lose data.
  */
@@ -72,6 +72,14 @@ public final class RdbValueReader {
                 return pairs(Ziplists.ziplist(in.readString(), at), at);
             case Rdb.T_HASH_LISTPACK:
                 return pairs(Ziplists.listpack(in.readString(), at), at);
+            case Rdb.T_HASH_METADATA, Rdb.T_HASH_METADATA_PRE_GA:
+                return hashMetadata(in, type == Rdb.T_HASH_METADATA, at);
+            case Rdb.T_HASH_LISTPACK_EX, Rdb.T_HASH_LISTPACK_EX_PRE_GA: {
+                if (type == Rdb.T_HASH_LISTPACK_EX) {
+                    minExpire(in, at); // the soonest expiry: a hint only, the listpack has each field's own
+                }
+                return listpackEx(Ziplists.listpack(in.readString(), at), at);
+            }
             case Rdb.T_LIST_QUICKLIST, Rdb.T_LIST_QUICKLIST_2: {
                 final int nodes = in.readCount();
                 final ArrayList<byte[]> all = new ArrayList<>();
@@ -99,6 +107,85 @@ public final class RdbValueReader {
             default:
                 throw new RdbException("cannot load a value of " + typeName(type), at);
         }
+    }
+
+    /**
+     * A hash table with field TTLs (RDB_TYPE_HASH_METADATA): an 8-byte little-endian soonest
+     * expiry ({@code withMin}; absent in the 7.4 release candidates' type 22), the pair count,
+     * then per pair a length-encoded TTL, the field and the value. The TTL is 0 for "none";
+     * otherwise {@code expiry - min + 1} (type 24) or the absolute expiry (type 22).
+     */
+    private static RdbObject hashMetadata(final RdbIn in, final boolean withMin, final long at) {
+        final long min = withMin ? minExpire(in, at) : 1;
+        final long pairs = in.readLength();
+        // each pair takes at least 3 bytes: a TTL and two empty strings
+        if (pairs <= 0 || pairs > in.remaining() / 3 || pairs > Integer.MAX_VALUE / 2) {
+            throw new RdbException("hash length " + pairs + " exceeds the input left", at);
+        }
+        final int n = (int) pairs;
+        final byte[][] fv = new byte[2 * n][];
+        final long[] ttls = new long[n];
+        for (int i = 0; i < n; i++) {
+            final long ttl = in.readLength();
+            if (ttl != 0) {
+                // ttl in range first (a length may be any 64 bits), so the sum cannot overflow
+                if (ttl < 0 || ttl > Rdb.FIELD_EXPIRE_MAX + 1) {
+                    throw new RdbException("bad hash field expiry", at);
+                }
+                final long abs = ttl + min - 1;
+                if (abs <= 0 || abs > Rdb.FIELD_EXPIRE_MAX) {
+                    throw new RdbException("bad hash field expiry", at);
+                }
+                ttls[i] = abs;
+            }
+            fv[2 * i] = in.readString();
+            fv[2 * i + 1] = in.readString();
+        }
+        return new RdbObject(ValueType.HASH, null, fv, null, n, ttls);
+    }
+
+    /** The 8-byte soonest-expiry header of types 24 and 25: up to 2^48 (2^48 itself: no TTL). */
+    private static long minExpire(final RdbIn in, final long at) {
+        final long min = in.readLongLE();
+        if (min < 0 || min > Rdb.FIELD_EXPIRE_MAX + 1) {
+            throw new RdbException("bad hash minimum field expiry", at);
+        }
+        return min;
+    }
+
+    /** A listpackex's elements: field, value, expiry (an integer, 0 for none) triplets. */
+    private static RdbObject listpackEx(final byte[][] els, final long at) {
+        if (els.length == 0 || els.length % 3 != 0) {
+            throw new RdbException("listpackex hash needs field, value, expiry triplets", at);
+        }
+        final int n = els.length / 3;
+        final byte[][] fv = new byte[2 * n][];
+        final long[] ttls = new long[n];
+        for (int i = 0; i < n; i++) {
+            fv[2 * i] = els[3 * i];
+            fv[2 * i + 1] = els[3 * i + 1];
+            final long t = parseExpiry(els[3 * i + 2]);
+            if (t < 0 || t > Rdb.FIELD_EXPIRE_MAX) {
+                throw new RdbException("bad hash field expiry", at);
+            }
+            ttls[i] = t;
+        }
+        return new RdbObject(ValueType.HASH, null, fv, null, n, ttls);
+    }
+
+    /** Decimal digits of a non-negative expiry, or -1 (anything else, or too long). */
+    private static long parseExpiry(final byte[] b) {
+        if (b.length == 0 || b.length > 15) {
+            return -1;
+        }
+        long v = 0;
+        for (final byte c : b) {
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static void addAll(final ArrayList<byte[]> to, final byte[][] els) {

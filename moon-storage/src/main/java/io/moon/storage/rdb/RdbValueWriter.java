@@ -12,9 +12,32 @@ import io.moon.storage.SortedSet;
 /**
  * Encodes the value of a Moon entry as Redis 7.0 saves it in RDB version 10 (rdbSaveObjectType +
  * rdbSaveObject): the type byte, then the value. Packed blobs go out verbatim, since Moon's
- * listpacks and intsets are byte for byte Redis's. Two kinds have no RDB 10 type of their own:
- * a packed set (SET_LISTPACK arrived with RDB 11) is written as a plain SET, and a hash with
- * field TTLs (Redis 7.4) as a plain HASH, losing the field TTLs: Redis 7.0 could not load more.
+ * listpacks and intsets are byte for byte Redis's. A packed set has no RDB 10 type of its own
+ * (SET_LISTPACK arrived with RDB 11) and is written as a plain SET.
+ *
+ * <p><b>Hashes with field TTLs</b> (Redis 7.4's hash field expiration) have no RDB 10 form at
+ * all, so they are written with Redis 7.4's types, and whatever holds one (a snapshot file, a
+ * DUMP payload) says RDB version 12 ({@link #needsFieldTtlTypes}); everything else stays byte
+ * for byte RDB 10, which Redis 7.0 loads. The layouts, as third-party parsers of Redis 7.4 files
+ * document them (RedisShake's hash reader, MIT licensed, and a C# RDBParser agree) and as Redis
+ * 7.4's rdb.c writes them (checked for the facts only; nothing of it is copied), and exchanged
+ * both ways with a real Redis that has field TTLs (HashFieldTtlInteropTest, opt-in):
+ * <ul>
+ *   <li>{@code RDB_TYPE_HASH_LISTPACK_EX} (25), for a hash Moon reports as "listpackex": the
+ *       soonest field expiry as 8 bytes little-endian (as EXPIRETIME_MS is written), then one
+ *       string holding a listpack of field, value, expiry triplets, the expiry an integer entry
+ *       of absolute milliseconds, 0 for a field without TTL. Fields go soonest expiry first and
+ *       those without TTL last, the order Redis 7.4 keeps such a listpack in.</li>
+ *   <li>{@code RDB_TYPE_HASH_METADATA} (24), for a "hashtable" with TTLs: the soonest expiry as
+ *       8 bytes little-endian, the field count (length-encoded), then per field its TTL
+ *       (length-encoded: 0 for none, else {@code expiry - soonest + 1}), the field and the
+ *       value.</li>
+ * </ul>
+ * A hash whose TTLs were all removed (HPERSIST) is written as a plain hash (Redis 7.4 writes a
+ * listpackex without TTLs as type 25 with a soonest expiry of 0; Moon reads that too). Fields
+ * whose expiry has passed but that no command or sweep has deleted yet are written, as Redis 7.4
+ * writes them; Moon drops them when it loads ({@link RdbObject#withoutExpiredFields}), where
+ * Redis loads them and lets its field expiry delete them.
  */
 public final class RdbValueWriter {
     private RdbValueWriter() {
@@ -70,6 +93,12 @@ public final class RdbValueWriter {
             }
             case Entry.KIND_HASH_HT, Entry.KIND_HASH_EX -> {
                 final HashTable t = (HashTable) db.object(addr);
+                if (t.ttlCount() > 0) {
+                    type(out, t.listpackEx() ? Rdb.T_HASH_LISTPACK_EX : Rdb.T_HASH_METADATA, db, addr, key,
+                            keyFromEntry);
+                    writeVolatileHash(out, t);
+                    return;
+                }
                 type(out, Rdb.T_HASH, db, addr, key, keyFromEntry);
                 out.writeLength(t.size());
                 for (int s = t.nextSlot(0); s >= 0; s = t.nextSlot(s + 1)) {
@@ -117,6 +146,52 @@ public final class RdbValueWriter {
             }
             default -> throw new IllegalStateException("kind " + db.kind(addr));
         }
+    }
+
+    /**
+     * True when the entry's value needs a Redis 7.4 type (a hash with field TTLs), so whatever
+     * holds it must say RDB version {@link Rdb#VERSION_FIELD_TTLS}.
+     */
+    public static boolean needsFieldTtlTypes(final Db db, final long addr) {
+        return db.kind(addr) == Entry.KIND_HASH_EX && ((HashTable) db.object(addr)).ttlCount() > 0;
+    }
+
+    /** The value of a hash with field TTLs, after its type byte (24 or 25, see the class comment). */
+    static void writeVolatileHash(final RdbOut out, final HashTable t) {
+        out.writeLongLE(t.minExpireAt());
+        if (!t.listpackEx()) {
+            final long min = t.minExpireAt();
+            out.writeLength(t.size());
+            for (int s = t.nextSlot(0); s >= 0; s = t.nextSlot(s + 1)) {
+                final long at = t.expireAt(s);
+                out.writeLength(at == 0 ? 0 : at - min + 1);
+                final byte[] d = t.data(s);
+                out.writeString(d, t.fieldOffset(s), t.fieldLength(s));
+                out.writeString(d, t.valueOffset(s), t.valueLength(s));
+            }
+            return;
+        }
+        final Integer[] slots = new Integer[t.size()];
+        long size = Listpack.of().length;
+        int i = 0;
+        for (int s = t.nextSlot(0); s >= 0; s = t.nextSlot(s + 1)) {
+            slots[i++] = s;
+            final byte[] d = t.data(s);
+            size += Listpack.encodedSize(d, t.fieldOffset(s), t.fieldLength(s))
+                    + Listpack.encodedSize(d, t.valueOffset(s), t.valueLength(s))
+                    + Listpack.encodedSizeLong(t.expireAt(s));
+        }
+        // soonest first, fields without TTL (0) last; a listpackex is small (hash-max-listpack-entries)
+        java.util.Arrays.sort(slots, (x, y) -> Long.compareUnsigned(t.expireAt(x) - 1, t.expireAt(y) - 1));
+        final byte[] lp = new byte[Math.toIntExact(size)];
+        Listpack.init(lp, 0);
+        for (final int s : slots) {
+            final byte[] d = t.data(s);
+            Listpack.insert(lp, 0, Listpack.eofOffset(lp, 0), d, t.fieldOffset(s), t.fieldLength(s));
+            Listpack.insert(lp, 0, Listpack.eofOffset(lp, 0), d, t.valueOffset(s), t.valueLength(s));
+            Listpack.insertLong(lp, 0, Listpack.eofOffset(lp, 0), t.expireAt(s));
+        }
+        out.writeString(lp, 0, lp.length);
     }
 
     private static void type(final RdbOut out, final int t, final Db db, final long addr, final byte[] key,

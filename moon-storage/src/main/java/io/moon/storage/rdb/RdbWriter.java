@@ -6,7 +6,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes an RDB version 10 file as Redis 7.0 does: {@link #header}, {@link #aux} fields,
+ * Writes an RDB version 10 file as Redis 7.0 does (version 12 when it holds hashes with field
+ * TTLs, see {@link #header(boolean)}): {@link #header}, {@link #aux} fields,
  * then per database {@link #selectDb}, {@link #resizeDb} and its {@link #entry entries}, then
  * {@link #eof} (the terminator and the CRC-64, or zeros when checksums are off). Encodes into a
  * buffer and flushes it to the stream every 64 KB; not thread-safe, one writer per file.
@@ -30,7 +31,16 @@ public final class RdbWriter {
 
     /** "REDIS0010". */
     public RdbWriter header() throws IOException {
-        final byte[] magic = String.format("REDIS%04d", Rdb.VERSION).getBytes(StandardCharsets.US_ASCII);
+        return header(false);
+    }
+
+    /**
+     * "REDIS0010", or "REDIS0012" when {@code fieldTtls}: the file will hold a hash with field
+     * TTLs, which only Redis 7.4's types (RDB 12) can carry (see {@link RdbValueWriter}).
+     */
+    public RdbWriter header(final boolean fieldTtls) throws IOException {
+        final int version = fieldTtls ? Rdb.VERSION_FIELD_TTLS : Rdb.VERSION;
+        final byte[] magic = String.format("REDIS%04d", version).getBytes(StandardCharsets.US_ASCII);
         out.write(magic, 0, magic.length);
         return maybeFlush();
     }
@@ -109,6 +119,13 @@ public final class RdbWriter {
         os.write(b, off, len);
         written += len;
         return this;
+    }
+
+    /** Appends a RESIZEDB opcode (a loader's table-size hint) to {@code out}, for {@link #raw}. */
+    public static void encodeResizeDb(final RdbOut out, final long keys, final long expires) {
+        out.writeByte(Rdb.OP_RESIZEDB);
+        out.writeLength(keys);
+        out.writeLength(expires);
     }
 
     /** Appends a SELECTDB opcode to {@code out}, for {@link #raw}. */

@@ -40,6 +40,12 @@ final class DbSnapshotTest {
                         r.nextInt(4) == 0 ? 4_000_000_000_000L + i : -1, RdbLimits.DEFAULTS);
             }
             final String atCut = RdbRoundTripTest.hex(ks, 3);
+            final long[] cutKeys = new long[3];
+            final long[] cutExpires = new long[3];
+            for (int d = 0; d < 3; d++) {
+                cutKeys[d] = ks.db(d).size();
+                cutExpires[d] = ks.db(d).expiresCount();
+            }
             final ByteArrayOutputStream chunks = new ByteArrayOutputStream();
             final List<DbSnapshot> snaps = new ArrayList<>();
             for (int d = 0; d < 3; d++) {
@@ -95,10 +101,34 @@ final class DbSnapshotTest {
             w.raw(c, 0, c.length).eof();
             final byte[] f = file.toByteArray();
             final Keyspace back = new Keyspace(3, 1);
-            final long n = new RdbReader(new ByteArrayInputStream(f), f.length).read(
-                    (db, key, value, exp, idle, freq) -> RdbInsert.insert(back.db(db), key, value, exp,
-                            RdbLimits.DEFAULTS));
+            final long[] hintedKeys = new long[3];
+            final long[] hintedExpires = new long[3];
+            final long n = new RdbReader(new ByteArrayInputStream(f), f.length).read(new RdbReader.Sink() {
+                private int selected;
+
+                @Override
+                public void selectDb(final int db) {
+                    selected = db;
+                }
+
+                @Override
+                public void resizeDb(final long keys, final long expires) {
+                    hintedKeys[selected] += keys;
+                    hintedExpires[selected] += expires;
+                }
+
+                @Override
+                public void entry(final int db, final byte[] key, final RdbObject value, final long exp,
+                                  final long idle, final int freq) {
+                    RdbInsert.insert(back.db(db), key, value, exp, RdbLimits.DEFAULTS);
+                }
+            });
             assertEquals(3000, n, "every cut key once, nothing added after the cut");
+            for (int d = 0; d < 3; d++) {
+                // db 1 was flushed mid-way: its part was written all at once, its hint still the cut's
+                assertEquals(cutKeys[d], hintedKeys[d], "RESIZEDB announces the cut's keys, db " + d);
+                assertEquals(cutExpires[d], hintedExpires[d], "and its expiries, db " + d);
+            }
             assertEquals(atCut, RdbRoundTripTest.hex(back, 3));
         }
     }
