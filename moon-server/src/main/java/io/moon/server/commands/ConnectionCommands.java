@@ -207,7 +207,13 @@ public final class ConnectionCommands {
     // RESET
     public static void reset(final Ctx c) {
         final Connection conn = c.client;
-        conn.resetState();
+        // back to a fresh connection's state
+        if (conn.state().monitor) {
+            c.server.monitors.remove(conn);
+        }
+        conn.tx.discard();
+        io.moon.server.tx.TransactionCommands.unwatchAll(conn);
+        conn.state().reset(!c.server.config.requirepass.isEmpty());
         c.server.pubsub.dropAll(conn);
         c.out.bind(c.out.out(), 2);
         c.out.raw(RESET);

@@ -605,16 +605,6 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     // ---- lifecycle -----------------------------------------------------------------------------
 
-    /** RESET: back to a fresh connection's state. */
-    public void resetState() {
-        if (state.monitor) {
-            server.monitors.remove(this);
-        }
-        tx.discard();
-        io.moon.server.tx.TransactionCommands.unwatchAll(this);
-        state.reset(!server.config.requirepass.isEmpty());
-    }
-
     /** Closes after the replies written so far are sent (QUIT, protocol errors). */
     public void closeAfterReply() {
         closeAfterFlush = true;
