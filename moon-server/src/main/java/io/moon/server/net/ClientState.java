@@ -32,7 +32,7 @@ public final class ClientState {
     public String laddr = "";
 
     /** Back to a fresh connection's state (RESET). */
-    void reset(final boolean authRequired) {
+    public void reset(final boolean authRequired) {
         db = 0;
         proto = 2;
         authenticated = !authRequired;
