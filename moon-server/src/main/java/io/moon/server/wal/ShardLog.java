@@ -379,11 +379,12 @@ public final class ShardLog {
             return;
         }
         final long target = written;
-        if (syncPath.inline()) {
-            final long start = System.nanoTime();
+        final long start = System.nanoTime();
+        if (syncPath.inline(start)) {
             final String error = sync(w);
             if (error == null) {
-                syncPath.observe(System.nanoTime() - start, true);
+                final long end = System.nanoTime();
+                syncPath.inlineDone(end - start, end);
             }
             synced(target, error);
             return;
@@ -393,10 +394,8 @@ public final class ShardLog {
             syncer = aof.syncer(shard.id);
         }
         syncer.execute(() -> {
-            final long start = System.nanoTime();
             final String error = sync(w);
-            final long nanos = System.nanoTime() - start;
-            shard.execute(() -> onSynced(w, target, error, nanos));
+            shard.execute(() -> onSynced(w, target, error));
         });
     }
 
@@ -411,13 +410,13 @@ public final class ShardLog {
     }
 
     /** Back on the shard: the fsync of the first {@code target} records ended on the sync thread. */
-    private void onSynced(final WalWriter w, final long target, final String error, final long nanos) {
+    private void onSynced(final WalWriter w, final long target, final String error) {
         syncInFlight = false;
         if (w != writer) {
             return; // the segment was switched or closed, after a flush and fsync of its own
         }
         if (error == null) {
-            syncPath.observe(nanos, false);
+            syncPath.threadDone();
         }
         if (synced(target, error)) {
             startSync(w); // what was written meanwhile

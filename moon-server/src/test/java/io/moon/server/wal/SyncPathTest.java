@@ -28,38 +28,74 @@ final class SyncPathTest {
     }
 
     @Test
-    void forcedModesIgnoreTheAverage() {
+    void forcedModesIgnoreTheEstimate() {
         final SyncPath inline = new SyncPath(SyncPath.Mode.INLINE, 500);
         final SyncPath thread = new SyncPath(SyncPath.Mode.THREAD, 500);
         for (int i = 0; i < 10; i++) {
-            inline.observe(TimeUnit.SECONDS.toNanos(1), true);
-            thread.observe(1, false);
+            inline.inlineDone(TimeUnit.SECONDS.toNanos(1), System.nanoTime());
+            thread.threadDone();
         }
-        assertTrue(inline.inline());
-        assertFalse(thread.inline());
+        assertTrue(inline.inline(System.nanoTime()));
+        assertFalse(thread.inline(System.nanoTime() + TimeUnit.HOURS.toNanos(1)));
         assertEquals(10, inline.inlineSyncs);
         assertEquals(10, thread.threadSyncs);
     }
 
     @Test
-    void adaptiveStartsInlineLeavesOnASlowFsyncAndComesBackWhenFsyncsAreFastAgain() {
+    void adaptiveStaysInlineThroughOutliersLeavesWhenEveryFsyncIsSlowAndProbesItsWayBack() {
         final SyncPath p = new SyncPath(SyncPath.Mode.ADAPTIVE, 500);
-        assertTrue(p.inline(), "nothing measured yet: inline");
+        long now = System.nanoTime();
+        assertTrue(p.inline(now), "nothing measured yet: inline");
         for (int i = 0; i < 100; i++) {
-            p.observe(TimeUnit.MICROSECONDS.toNanos(100), true);
+            p.inlineDone(us(100 + i % 50), now);
+            if (i % 10 == 0) {
+                p.inlineDone(ms(3), now); // the loop lost the core, or the disk flushed slowly once
+            }
+            assertTrue(p.inline(now), "fsyncs of 0.1-0.15 ms with outliers stay inline");
         }
-        assertTrue(p.inline(), "100 us fsyncs stay inline");
-        p.observe(TimeUnit.MILLISECONDS.toNanos(10), true);
-        assertFalse(p.inline(), "one 10 ms fsync moves the next ones to the thread");
-        int fast = 0;
-        while (!p.inline() && fast < 100) {
-            p.observe(TimeUnit.MICROSECONDS.toNanos(100), false);
-            fast++;
+        for (int i = 0; i < SyncPath.WINDOW - 1; i++) {
+            p.inlineDone(ms(10), now);
+            assertTrue(p.inline(now), "one slow fsync less than the window: still inline");
         }
-        assertTrue(p.inline(), "fast fsyncs on the thread bring it back");
-        assertTrue(fast > 1 && fast < 30, "the average forgets slowly: " + fast);
-        assertEquals(101, p.inlineSyncs);
-        assertEquals(fast, p.threadSyncs);
+        p.inlineDone(ms(10), now);
+        assertFalse(p.inline(now), SyncPath.WINDOW + " slow fsyncs in a row move the next ones to the thread");
+        assertEquals(ms(10), p.estimateNanos());
+        for (int i = 0; i < 50; i++) {
+            p.threadDone();
+        }
+        assertEquals(ms(10), p.estimateNanos(), "fsyncs on the thread are not timed");
+        final long probeAfter = ms(SyncPath.PROBE_MAX_MILLIS); // min(100 x 10 ms, 1 s)
+        assertFalse(p.inline(now + probeAfter - 1_000), "no probe before then");
+        now += probeAfter;
+        assertTrue(p.inline(now), "then one probe runs inline");
+        p.inlineDone(ms(10), now);
+        assertFalse(p.inline(now), "a slow probe keeps the thread");
+        assertFalse(p.inline(now + probeAfter - 1_000));
+        now += probeAfter;
+        assertTrue(p.inline(now));
+        p.inlineDone(us(100), now);
+        assertTrue(p.inline(now), "one fast probe brings the fsync back to the loop");
+        assertEquals(110 + SyncPath.WINDOW + 2, p.inlineSyncs);
+        assertEquals(50, p.threadSyncs);
+    }
+
+    @Test
+    void aSlowishDiskIsProbedAfterAHundredFsyncTimes() {
+        final SyncPath p = new SyncPath(SyncPath.Mode.ADAPTIVE, 500);
+        final long now = System.nanoTime();
+        for (int i = 0; i < SyncPath.WINDOW; i++) {
+            p.inlineDone(ms(2), now);
+        }
+        assertFalse(p.inline(now + ms(199)));
+        assertTrue(p.inline(now + ms(200)), "100 x 2 ms");
+    }
+
+    private static long us(final long micros) {
+        return TimeUnit.MICROSECONDS.toNanos(micros);
+    }
+
+    private static long ms(final long millis) {
+        return TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
     @Test
@@ -69,47 +105,61 @@ final class SyncPathTest {
     }
 
     /**
-     * A running server: fast fsyncs run inline; a slow one moves the next to the sync thread, where
-     * the loop keeps answering reads while a write's reply waits for its fsync; fast fsyncs bring
-     * it back to the loop.
+     * A running server: fast fsyncs run inline; slow ones move the next to the sync thread, where
+     * the loop keeps running while a write's reply waits for its fsync; once the disk is fast
+     * again, a probe brings it back to the loop.
      */
     @Test
     void aSlowDiskMovesTheFsyncOffTheLoopAndAFastOneBringsItBack() throws Exception {
         System.setProperty(SyncPath.INLINE_FSYNC_MICROS_PROP, "20000");
-        try (AofNode n = AofNode.start(dir, 1); Jedis j = n.jedis(); Jedis reader = n.jedis()) {
+        final int slowMillis = 300;
+        try (AofNode n = AofNode.start(dir, 1); Jedis j = n.jedis()) {
             for (int i = 0; i < 5; i++) {
                 assertEquals("OK", j.set("fast" + i, "v"));
             }
-            assertTrue(counts(n)[0] >= 5, "fast fsyncs run inline");
+            final long fastInline = counts(n)[0];
+            assertTrue(fastInline >= 5, "fast fsyncs run inline");
             assertEquals(0, counts(n)[1]);
             WalWriter.faults = op -> {
                 if (op.equals("fsync")) {
-                    AofNode.sleep(600);
+                    AofNode.sleep(slowMillis);
                 }
                 return null;
             };
-            assertEquals("OK", j.set("slow", "v"), "an inline fsync of 600 ms: average 75 ms, over the limit");
+            for (int i = 0; i < SyncPath.WINDOW; i++) {
+                assertEquals("OK", j.set("slow" + i, "v"), "inline fsyncs of 300 ms, over the limit");
+            }
+            assertEquals(fastInline + SyncPath.WINDOW, counts(n)[0], "all inline so far");
             final CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> {
                 try (Jedis w = n.jedis()) {
                     return w.set("held", "v");
                 }
             });
-            AofNode.sleep(100);
-            assertEquals("v", reader.get("slow"), "the loop serves reads during the fsync");
-            assertFalse(held.isDone(), "the write waits for its fsync on the thread");
+            AofNode.sleep(50);
+            final CompletableFuture<Boolean> loopFree = new CompletableFuture<>();
+            n.ts.server.shard(0).execute(() -> loopFree.complete(held.isDone()));
+            assertFalse(loopFree.get(slowMillis / 2, TimeUnit.MILLISECONDS),
+                    "the loop runs while the write waits for its fsync on the thread");
             assertEquals("OK", held.get(10, TimeUnit.SECONDS));
             assertTrue(counts(n)[1] >= 1, "the slow fsync ran on the thread");
             WalWriter.faults = null;
             final long inlineBefore = counts(n)[0];
-            for (int i = 0; i < 60 && counts(n)[0] == inlineBefore; i++) {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            for (int i = 0; counts(n)[0] < inlineBefore + 10; i++) {
+                assertTrue(System.nanoTime() < deadline, "fast probes bring the fsync back to the loop");
                 assertEquals("OK", j.set("again" + i, "v"));
+                AofNode.sleep(5);
             }
-            assertTrue(counts(n)[0] > inlineBefore, "fast fsyncs on the thread bring the fsync back to the loop");
+            final long threadAfter = counts(n)[1];
+            for (int i = 0; i < 10; i++) {
+                assertEquals("OK", j.set("back" + i, "v"));
+            }
+            assertEquals(threadAfter, counts(n)[1], "back on the loop for good");
             n.crash();
         }
         try (AofNode n = AofNode.start(dir, 1); Jedis j = n.jedis()) {
             assertEquals("v", j.get("fast4"));
-            assertEquals("v", j.get("slow"));
+            assertEquals("v", j.get("slow3"));
             assertEquals("v", j.get("held"));
             assertEquals("v", j.get("again0"));
         }
