@@ -382,10 +382,8 @@ public final class ShardLog {
         final long start = System.nanoTime();
         if (syncPath.inline(start)) {
             final String error = sync(w);
-            if (error == null) {
-                final long end = System.nanoTime();
-                syncPath.inlineDone(end - start, end);
-            }
+            final long end = System.nanoTime();
+            syncPath.inlineDone(end - start, end); // a failure counts too: a disk slow to fail is slow
             synced(target, error);
             return;
         }

@@ -80,7 +80,7 @@ final class SyncPath {
         };
     }
 
-    /** A successful inline fsync took {@code nanos} and ended at {@code endNanos} (System.nanoTime). */
+    /** An inline fsync (failed or not) took {@code nanos} and ended at {@code endNanos} (System.nanoTime). */
     void inlineDone(final long nanos, final long endNanos) {
         inlineSyncs++;
         lastInlineNanos = endNanos;
