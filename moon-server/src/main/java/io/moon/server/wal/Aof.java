@@ -27,7 +27,8 @@ import java.util.logging.Logger;
  *
  * <p>Thread contract: the fields shared with connection threads and the fsync thread are
  * volatile or atomic; a shard's writer is touched only by its shard thread, except
- * {@link WalWriter#syncWritten} on the fsync thread.
+ * {@link WalWriter#syncWritten} on the everysec fsync thread and on the shard's sync thread
+ * (appendfsync always, when {@link SyncPath} does not run it inline).
  */
 public final class Aof {
     private static final Logger LOG = Logger.getLogger(Aof.class.getName());
@@ -276,8 +277,8 @@ public final class Aof {
     private java.util.concurrent.ExecutorService[] syncers;
 
     /**
-     * Shard {@code shard}'s sync thread: the fsyncs of appendfsync always run there, off the event
-     * loop, one at a time per shard.
+     * Shard {@code shard}'s sync thread: the fsyncs of appendfsync always that are too slow to run
+     * inline ({@link SyncPath}) run there, off the event loop, one at a time per shard.
      */
     synchronized java.util.concurrent.ExecutorService syncer(final int shard) {
         if (syncers == null) {

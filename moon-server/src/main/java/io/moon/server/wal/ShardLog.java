@@ -27,9 +27,11 @@ import java.util.List;
  *
  * <p><b>Group commit.</b> The first record of an event-loop iteration queues {@link #flushTask} on
  * the shard's loop; Netty runs queued tasks after the iteration's I/O, so it writes every record
- * the iteration staged in one call. With appendfsync always the fsync then runs on the shard's
- * sync thread while the loop goes on; records staged meanwhile are written by the next iteration
- * and join the next fsync, so one fsync covers as many writes as arrived during the previous one.
+ * the iteration staged in one call. With appendfsync always the fsync follows, where
+ * {@link SyncPath} says: inline on the loop while fsyncs are cheap (the replies are released right
+ * after it, as Redis does in beforeSleep), or on the shard's sync thread while the loop goes on;
+ * records staged meanwhile are written by the next iteration and join the next fsync, so one
+ * fsync covers as many writes as arrived during the previous one.
  * Until their records are as durable as the policy promises, the replies that depend on them stay
  * where they are: connections homed here keep their output ({@link #holds}), and work that would
  * carry a result to another shard (a call's completion, a cross-shard part's acknowledgement, a
@@ -274,6 +276,8 @@ public final class ShardLog {
     /** An fsync runs on this shard's sync thread (appendfsync always). */
     private boolean syncInFlight;
     private java.util.concurrent.Executor syncer;
+    /** Where appendfsync always's fsync runs: inline or on the sync thread. */
+    final SyncPath syncPath = SyncPath.fromProperties();
     /** Work waiting for the log: what it needs durable (a record count) and what to run then. */
     private long[] needs = new long[16];
     private Runnable[] waiters = new Runnable[16];
@@ -336,9 +340,9 @@ public final class ShardLog {
 
     /**
      * The group commit, at the end of the iteration that staged records: one write of everything
-     * staged; with appendfsync always, the fsync then runs on this shard's sync thread while the
-     * loop goes on (records staged meanwhile join the next fsync), and what waits is released
-     * when it reports back ({@link #onSynced}); otherwise what waits is released now.
+     * staged; with appendfsync always, the fsync then runs inline or on this shard's sync thread
+     * ({@link #startSync}) and what waits is released once it returned; otherwise what waits is
+     * released now.
      */
     private void onIterationEnd() {
         flushQueued = false;
@@ -365,41 +369,68 @@ public final class ShardLog {
         healthy();
     }
 
+    /**
+     * Starts the fsync of what is written, unless one runs already (its report starts the next).
+     * Inline on the loop when {@link #syncPath} says the fsync is cheap, on the sync thread
+     * otherwise (see {@link SyncPath} for why both).
+     */
     private void startSync(final WalWriter w) {
         if (syncInFlight || durable == written) {
             return;
         }
-        syncInFlight = true;
         final long target = written;
+        final long start = System.nanoTime();
+        if (syncPath.inline(start)) {
+            final String error = sync(w);
+            final long end = System.nanoTime();
+            syncPath.inlineDone(end - start, end); // a failure counts too: a disk slow to fail is slow
+            synced(target, error);
+            return;
+        }
+        syncInFlight = true;
         if (syncer == null) {
             syncer = aof.syncer(shard.id);
         }
         syncer.execute(() -> {
-            String err = null;
-            try {
-                w.syncWritten();
-            } catch (final java.io.IOException | RuntimeException e) {
-                err = e.getMessage() == null ? e.toString() : e.getMessage();
-            }
-            final String error = err;
+            final String error = sync(w);
             shard.execute(() -> onSynced(w, target, error));
         });
     }
 
-    /** Back on the shard: the fsync of the first {@code target} records ended. */
+    /** Forces what {@code w} has written; the error's message, or null. */
+    private static String sync(final WalWriter w) {
+        try {
+            w.syncWritten();
+            return null;
+        } catch (final java.io.IOException | RuntimeException e) {
+            return e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+    }
+
+    /** Back on the shard: the fsync of the first {@code target} records ended on the sync thread. */
     private void onSynced(final WalWriter w, final long target, final String error) {
         syncInFlight = false;
         if (w != writer) {
             return; // the segment was switched or closed, after a flush and fsync of its own
         }
+        if (error == null) {
+            syncPath.threadDone();
+        }
+        if (synced(target, error)) {
+            startSync(w); // what was written meanwhile
+        }
+    }
+
+    /** The fsync of the first {@code target} records ended: releases what waited, or fails. */
+    private boolean synced(final long target, final String error) {
         if (error != null) {
             failing = true;
             aof.failed(this, error); // the cron retries
-            return;
+            return false;
         }
         durable = Math.max(durable, target);
         healthy();
-        startSync(w);
+        return true;
     }
 
     private void healthy() {

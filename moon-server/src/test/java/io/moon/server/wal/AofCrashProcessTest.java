@@ -31,7 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it), and no cross-shard MSET half applied. After a process kill every appendfsync mode keeps
  * what was acknowledged: records reach the OS before the reply.
  *
- * <p>The default build runs a representative slice; the whole matrix {always, everysec, no} x
+ * <p>{@code always-inline} and {@code always-thread} force where appendfsync always's fsync runs
+ * ({@link SyncPath}); plain {@code always} lets the server choose. The default build runs a
+ * representative slice; the whole matrix {always-inline, always-thread, everysec, no} x
  * {idle, burst, bgsave, rewrite} x {strings, lists, hashes, sets, zsets, cross-shard MSET} is
  * tagged crash-matrix and runs with {@code -Pcrash-matrix} (docs/durability.md).
  */
@@ -46,7 +48,8 @@ final class AofCrashProcessTest {
     @TestFactory
     Stream<DynamicTest> representativeSlice() {
         return Stream.of(
-                test("always", Moment.BURST, Data.MSET),
+                test("always-thread", Moment.BURST, Data.MSET),
+                test("always-inline", Moment.BURST, Data.STRINGS),
                 test("everysec", Moment.BURST, Data.LISTS),
                 test("always", Moment.REWRITE, Data.STRINGS),
                 test("no", Moment.BGSAVE, Data.HASHES));
@@ -58,7 +61,7 @@ final class AofCrashProcessTest {
         final List<DynamicTest> all = new ArrayList<>();
         final String only = System.getProperty("moon.crash.only", "");
         final int repeat = Integer.getInteger("moon.crash.repeat", 1);
-        for (final String mode : new String[] {"always", "everysec", "no"}) {
+        for (final String mode : new String[] {"always-inline", "always-thread", "everysec", "no"}) {
             for (final Moment m : Moment.values()) {
                 for (final Data d : Data.values()) {
                     for (int r = 0; r < repeat; r++) {
@@ -237,12 +240,17 @@ final class AofCrashProcessTest {
         }
     }
 
+    /** {@code mode} is an appendfsync value, optionally followed by {@code -inline} or {@code -thread}. */
     private static Process start(final int port, final Path dir, final String mode) throws Exception {
         final String java = ProcessHandle.current().info().command().orElse("java");
+        final int dash = mode.indexOf('-');
+        final String fsync = dash < 0 ? mode : mode.substring(0, dash);
+        final String path = dash < 0 ? SyncPath.FSYNC_PATH_DEFAULT : mode.substring(dash + 1);
         final List<String> cmd = List.of(java, "-Xmx256m", "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+                "--sun-misc-unsafe-memory-access=allow", "-D" + SyncPath.FSYNC_PATH_PROP + "=" + path,
+                "-cp", System.getProperty("java.class.path"),
                 "io.moon.server.Main", "--port", Integer.toString(port), "--shards", "2", "--save", "",
-                "--appendonly", "yes", "--appendfsync", mode, "--dir", dir.toString());
+                "--appendonly", "yes", "--appendfsync", fsync, "--dir", dir.toString());
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("moon.log").toFile())).start();
     }

@@ -2,6 +2,7 @@ package io.moon.server.wal;
 
 import io.moon.storage.wal.WalWriter;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -25,14 +26,40 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The write-ahead log in a running server: what writes log, recovery, MISCONF, rewrite, CONFIG SET. */
-final class AofTest {
+/**
+ * The write-ahead log in a running server: what writes log, recovery, MISCONF, rewrite, CONFIG SET.
+ * Here appendfsync always fsyncs inline on the event loop; {@link AofSyncThreadTest} runs the same
+ * tests with the fsync on the shard's sync thread.
+ */
+class AofTest {
     @TempDir
     Path dir;
+
+    /** The appendfsync always path these tests force ({@link SyncPath#FSYNC_PATH_PROP}). */
+    String fsyncPath() {
+        return "inline";
+    }
+
+    @BeforeEach
+    void forcePath() {
+        System.setProperty(SyncPath.FSYNC_PATH_PROP, fsyncPath());
+    }
 
     @AfterEach
     void noFaults() {
         WalWriter.faults = null;
+        System.clearProperty(SyncPath.FSYNC_PATH_PROP);
+    }
+
+    /** Asserts that the always-mode fsyncs of shard 0 ran on the forced path only. */
+    static void assertPath(final AofNode n, final String path) throws Exception {
+        final SyncPath sp = n.ts.server.shard(0).log.syncPath;
+        final CompletableFuture<long[]> read = new CompletableFuture<>();
+        n.ts.server.shard(0).execute(() -> read.complete(new long[] {sp.inlineSyncs, sp.threadSyncs}));
+        final long[] counts = read.get(5, TimeUnit.SECONDS);
+        final boolean inline = path.equals("inline");
+        assertTrue(counts[inline ? 0 : 1] > 0, path + " fsyncs ran: " + counts[0] + " inline, " + counts[1] + " on the thread");
+        assertEquals(0, counts[inline ? 1 : 0], "no fsync took the other path");
     }
 
     private Path aofDir() {
@@ -100,7 +127,7 @@ final class AofTest {
     }
 
     @Test
-    void shouldRecoverEveryAcknowledgedWriteAfterACrash() {
+    void shouldRecoverEveryAcknowledgedWriteAfterACrash() throws Exception {
         final String digest;
         final long size;
         final long ttl;
@@ -110,6 +137,7 @@ final class AofTest {
             digest = digest(j);
             size = j.dbSize();
             ttl = j.pexpireTime("s2");
+            assertPath(n, fsyncPath());
             n.crash();
         }
         try (AofNode n = AofNode.start(dir, 3); Jedis j = n.jedis()) {
@@ -319,6 +347,7 @@ final class AofTest {
             WalWriter.faults = null;
             assertEquals("OK", single.get(10, TimeUnit.SECONDS));
             assertEquals("OK", across.get(10, TimeUnit.SECONDS));
+            assertPath(n, fsyncPath());
         }
     }
 
