@@ -61,7 +61,6 @@ class SlowLogTest {
     @Test
     void shouldLogEachCommandOnceWithItsClientWhereverItRuns() {
         try (Harness h = Harness.start(3, "slowlog-log-slower-than", "0", "slowlog-max-len", "100")) {
-            fillUntilLogged(h, 3); // every shard's cron has applied the threshold
             final String[] k = new String[3];
             final boolean[] used = new boolean[3];
             for (int i = 0, n = 0; n < 3; i++) {
@@ -70,6 +69,20 @@ class SlowLogTest {
                 if (!used[s]) {
                     used[s] = true;
                     k[n++] = "sl" + i;
+                }
+            }
+            // every shard's cron has applied the threshold once a GET on each shard is logged
+            final long deadline = System.currentTimeMillis() + 10_000;
+            for (int logged = 0; logged < 3 && System.currentTimeMillis() < deadline; ) {
+                assertOk(h.run("SLOWLOG", "RESET"));
+                for (final String key : k) {
+                    h.run("GET", key);
+                }
+                logged = 0;
+                for (final Object o : (List<?>) h.run("SLOWLOG", "GET", "-1")) {
+                    if ("GET".equalsIgnoreCase(String.valueOf(((List<?>) ((List<?>) o).get(3)).get(0)))) {
+                        logged++;
+                    }
                 }
             }
             assertOk(h.run("CLIENT", "SETNAME", "probe"));
