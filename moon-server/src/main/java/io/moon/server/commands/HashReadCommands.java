@@ -338,7 +338,7 @@ public final class HashReadCommands {
             n = refs.length;
         } else {
             final Collector col = new Collector((int) Math.min(count, 1024));
-            long maxIterations = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10; // Redis's overflows: no limit
+            long maxIterations = KeyspaceCommands.scanBound(count);
             long v = cur[0];
             do {
                 v = t.scan(v, col);

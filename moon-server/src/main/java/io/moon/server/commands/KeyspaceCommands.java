@@ -84,6 +84,15 @@ public final class KeyspaceCommands {
     // ---- SCAN ----------------------------------------------------------------------------------
 
     /**
+     * How many table steps a SCAN-family call may take to find {@code count} elements: ten per
+     * element, as Redis, and no bound when that overflows (Redis's counter wraps and never
+     * reaches zero).
+     */
+    static long scanBound(final long count) {
+        return count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
+    }
+
+    /**
      * Redis's parseScanCursorOrReply: strtoul over the whole argument (so "" is 0 and "-1" wraps
      * to 2^64-1), no leading space, no overflow. Returns false when the cursor is invalid.
      */
@@ -177,7 +186,7 @@ public final class KeyspaceCommands {
         final long[] found = new long[(int) Math.min(Math.max(count, 16), 4096)];
         final int[] n = {0};
         final long[][] holder = {found};
-        long maxIterations = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10; // Redis's overflows: no limit
+        long maxIterations = scanBound(count);
         do {
             tableCursor = db.scan(tableCursor, a -> {
                 if (n[0] == holder[0].length) {

@@ -371,7 +371,7 @@ public final class SetCommands {
             final int patArg = pat;
             final int[] sampled = {0};
             long v = cur[0];
-            long maxIterations = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10; // Redis's overflows: no limit
+            long maxIterations = KeyspaceCommands.scanBound(count);
             do {
                 v = set.scan(v, i -> {
                     sampled[0]++;

@@ -398,7 +398,7 @@ public final class ZsetPopCommands {
             }
         };
         long v = cursor[0];
-        long maxIterations = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10; // Redis's overflows: no limit
+        long maxIterations = KeyspaceCommands.scanBound(count);
         do {
             v = z.scan(v, visit);
         } while (v != 0 && maxIterations-- > 0 && sampled[0] < count);
