@@ -103,8 +103,10 @@ public final class TransactionCommands {
         }
         final Request r = c.req;
         final long generation = tx.generation();
+        final TxState.Watched[] added = new TxState.Watched[r.argc()];
         for (int i = 1; i < r.argc(); i++) {
-            tx.watched.add(new TxState.Watched(c.dbIndex, r.argBytes(i), c.server.shardOf(r.buf(), r.off(i), r.len(i))));
+            added[i] = new TxState.Watched(c.dbIndex, r.argBytes(i), c.server.shardOf(r.buf(), r.off(i), r.len(i)));
+            tx.watched.add(added[i]);
         }
         final Coordinated op = new Coordinated(c) {
             {
@@ -120,8 +122,9 @@ public final class TransactionCommands {
                     final int i = p.args[a];
                     final long at = db.lookup(req.buf(), req.off(i), req.len(i),
                             io.moon.storage.Db.hash(req.buf(), req.off(i), req.len(i)));
-                    x.shard.watches.watch(dbIndex, req.buf(), req.off(i), req.len(i), tx, generation,
-                            at != 0 && db.isExpired(at, x.now));
+                    final boolean expired = at != 0 && db.isExpired(at, x.now);
+                    x.shard.watches.watch(dbIndex, req.buf(), req.off(i), req.len(i), tx, generation, expired);
+                    added[i].expireAtWatch = at == 0 || expired ? 0 : Math.max(0, db.expireAt(at));
                 }
             }
 

@@ -16,8 +16,34 @@ public final class TxState {
     public record Queued(CommandSpec spec, Request req) {
     }
 
-    /** One watched key: database, key bytes, owning shard. */
-    public record Watched(int db, byte[] key, int shard) {
+    /** One watched key: database, key bytes, owning shard, and its TTL when WATCH saw it alive. */
+    public static final class Watched {
+        private final int db;
+        private final byte[] key;
+        private final int shard;
+        /**
+         * The key's absolute expiry (ms) when the owning shard registered it alive, 0 when it had
+         * none, was missing or was already past it. Set by the owner before WATCH replies.
+         */
+        volatile long expireAtWatch;
+
+        public Watched(final int db, final byte[] key, final int shard) {
+            this.db = db;
+            this.key = key;
+            this.shard = shard;
+        }
+
+        public int db() {
+            return db;
+        }
+
+        public byte[] key() {
+            return key;
+        }
+
+        public int shard() {
+            return shard;
+        }
     }
 
     public boolean inMulti;
@@ -49,9 +75,25 @@ public final class TxState {
         touchedGeneration.accumulateAndGet(g, Math::max);
     }
 
-    /** Whether a key watched in the current generation changed. */
+    /**
+     * Whether a key watched in the current generation changed, or passed the TTL it had when
+     * WATCH saw it alive (Redis 7.0's isWatchedKeyExpired at EXEC: such a key counts as changed
+     * even before the expiry deletes it; its TTL cannot have moved without a touch).
+     */
     public boolean dirty() {
-        return touchedGeneration.get() == generation;
+        if (touchedGeneration.get() == generation) {
+            return true;
+        }
+        if (!watched.isEmpty()) {
+            final long now = System.currentTimeMillis();
+            for (final Watched w : watched) {
+                final long at = w.expireAtWatch;
+                if (at > 0 && at <= now) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Forgets the watched keys locally and starts a new generation; returns what was watched. */

@@ -315,6 +315,33 @@ class TransactionCommandsTest {
     }
 
     @Test
+    void shouldFailExecWhenAWatchedKeyPassedItsTtlEvenBeforeItIsDeleted() throws InterruptedException {
+        assertOk(h.run("DEBUG", "SET-ACTIVE-EXPIRE", "0")); // nothing deletes the key behind our back
+        try {
+            // queued commands on the home shard, on another shard, and a keyspace-wide one
+            final String[][] queues = {{"PING"}, {"SET", keys.get(2) + ":q", "x"}, {"DBSIZE"}};
+            for (int n = 0; n < queues.length; n++) {
+                final String key = keys.get(n % keys.size()) + ":ttl" + n;
+                assertOk(h.run("SET", key, "v", "PX", "40"));
+                assertOk(h.run("WATCH", key)); // alive when watched
+                Thread.sleep(80);
+                assertOk(h.run("MULTI"));
+                h.run(queues[n]);
+                assertEquals(null, h.run("EXEC"), "after " + queues[n][0]);
+            }
+            // a TTL still ahead does not fail it
+            final String key = keys.get(0) + ":later";
+            assertOk(h.run("SET", key, "v", "EX", "100"));
+            assertOk(h.run("WATCH", key));
+            assertOk(h.run("MULTI"));
+            h.run("PING");
+            assertEquals(List.of(new Resp.Simple("PONG")), h.run("EXEC"));
+        } finally {
+            assertOk(h.run("DEBUG", "SET-ACTIVE-EXPIRE", "1"));
+        }
+    }
+
+    @Test
     void shouldNotCountTheDeletionOfAKeyWatchedAlreadyExpired() throws InterruptedException {
         final Harness.Client other = h.client();
         assertOk(h.run("DEBUG", "SET-ACTIVE-EXPIRE", "0")); // expired keys stay until something reads them
