@@ -153,7 +153,9 @@ final class ForklessSnapshotTest {
             }
             assertTrue(errors.isEmpty(), errors.toString());
             System.out.println("writes during the save: " + writesDuring);
-            assertTrue(writesDuring > 20, "writes were served during the save: " + writesDuring);
+            // a save that stopped the shards would serve none; how many depends on how fast the save
+            // is (a faster CRC took it from ~30 to ~18 here), so only "some" is asserted
+            assertTrue(writesDuring > 0, "writes were served during the save: " + writesDuring);
             assertTrue(atCut.size() > 120_000, "the cut saw the dataset: " + atCut.size());
             final Map<String, String> current = captureAll(h);
             final Map<String, String> cut = digests(atCut);
