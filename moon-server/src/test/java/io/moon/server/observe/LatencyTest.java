@@ -55,9 +55,15 @@ class LatencyTest {
                 h.client().run("EVAL", BUSY, "0");
                 latest = (List<?>) h.run("LATENCY", "LATEST");
             }
-            assertEquals(1, latest.size(), "one event: " + latest);
-            final List<?> e = (List<?>) latest.get(0);
-            assertEquals("command", e.get(0));
+            // on a loaded machine another event (expire-cycle, fast-command) may pass 1 ms too
+            List<?> found = null;
+            for (final Object o : latest) {
+                if ("command".equals(((List<?>) o).get(0))) {
+                    found = (List<?>) o;
+                }
+            }
+            assertTrue(found != null, "a command event: " + latest);
+            final List<?> e = found;
             final long now = System.currentTimeMillis() / 1000;
             assertTrue(Math.abs((Long) e.get(1) - now) <= 5, "unix time of the spike");
             assertTrue((Long) e.get(2) >= 1 && (Long) e.get(3) >= (Long) e.get(2), "latest and worst: " + e);
@@ -70,7 +76,10 @@ class LatencyTest {
             assertTrue(report.contains("1. command: ") && report.contains("SLOWLOG GET"), report);
             assertInt(0, h.run("LATENCY", "RESET", "nosuch"));
             assertInt(1, h.run("LATENCY", "RESET", "command", "nosuch"));
-            assertEquals(List.of(), h.run("LATENCY", "LATEST"));
+            for (final Object o : (List<?>) h.run("LATENCY", "LATEST")) {
+                assertTrue(!"command".equals(((List<?>) o).get(0)), "reset: " + o);
+            }
+            h.run("LATENCY", "RESET");
             assertTrue(String.valueOf(h.run("LATENCY", "DOCTOR")).startsWith("No latency spike of 1 ms"));
         }
     }
