@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moon.server.testing.Harness;
+import io.moon.server.testing.Resp;
 import io.moon.server.testing.RawClient;
 import io.moon.server.testing.RedisServer;
 import io.moon.storage.rdb.RdbCheck;
@@ -30,21 +31,8 @@ final class HashFieldTtlPersistTest {
     @TempDir
     Path dir;
 
-    /** RESP command with binary-safe arguments (ISO-8859-1 strings are bytes). */
-    private static byte[] command(final String... args) {
-        final ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        for (final String a : args) {
-            final byte[] x = a.getBytes(StandardCharsets.ISO_8859_1);
-            b.writeBytes(("$" + x.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            b.writeBytes(x);
-            b.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        }
-        return b.toByteArray();
-    }
-
     private static Object bin(final Harness.Client c, final String... args) {
-        c.send(command(args));
+        c.send(Resp.command(args));
         return c.read();
     }
 
@@ -159,7 +147,7 @@ final class HashFieldTtlPersistTest {
                 StandardCharsets.US_ASCII), "no field TTL left: a file Redis 7.0 loads");
         try (RedisServer rs = RedisServer.start("--dir", dir.toString(), "--dbfilename", "dump.rdb");
              RawClient r = new RawClient(rs.port)) {
-            r.send(command("HGETALL", "h"));
+            r.send(Resp.command("HGETALL", "h"));
             assertEquals("[a, 1]", r.read().toString());
         }
         // the RDB 12 file is refused by Redis 7.0 for its version, not misread
@@ -224,9 +212,9 @@ final class HashFieldTtlPersistTest {
             assertEquals(10, plain.charAt(plain.length() - 10));
             final String small = (String) bin(m, "DUMP", "small");
             try (RedisServer rs = RedisServer.start(); RawClient r = new RawClient(rs.port)) {
-                r.send(command("RESTORE", "p", "0", plain));
+                r.send(Resp.command("RESTORE", "p", "0", plain));
                 assertOk(r.read());
-                r.send(command("RESTORE", "small", "0", small));
+                r.send(Resp.command("RESTORE", "small", "0", small));
                 assertErrorText("ERR DUMP payload version or checksum are wrong", r.read());
             }
         }

@@ -6,10 +6,9 @@ import static io.moon.server.testing.Harness.assertOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.moon.server.testing.Harness;
+import io.moon.server.testing.Resp;
 import io.moon.server.testing.RawClient;
 import io.moon.server.testing.RedisServer;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,27 +18,13 @@ import org.junit.jupiter.api.Test;
  * restore into Moon, Moon's restore into Redis, and DEBUG DIGEST-VALUE / DEBUG DIGEST agree.
  */
 final class DumpRestoreInteropTest {
-    /** RESP command with binary-safe arguments (ISO-8859-1 strings are bytes). */
-    private static byte[] command(final String... args) {
-        final ByteArrayOutputStream b = new ByteArrayOutputStream();
-        final byte[] head = ("*" + args.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        b.writeBytes(head);
-        for (final String a : args) {
-            final byte[] x = a.getBytes(StandardCharsets.ISO_8859_1);
-            b.writeBytes(("$" + x.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            b.writeBytes(x);
-            b.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        }
-        return b.toByteArray();
-    }
-
     private static Object redis(final RawClient r, final String... args) throws Exception {
-        r.send(command(args));
+        r.send(Resp.command(args));
         return r.read();
     }
 
     private static Object moon(final Harness.Client m, final String... args) {
-        m.send(command(args));
+        m.send(Resp.command(args));
         return m.read();
     }
 

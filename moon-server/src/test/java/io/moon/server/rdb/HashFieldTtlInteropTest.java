@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moon.server.testing.Harness;
+import io.moon.server.testing.Resp;
 import io.moon.server.testing.RawClient;
 import io.moon.server.testing.RedisServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -31,18 +31,6 @@ final class HashFieldTtlInteropTest {
     @TempDir
     Path dir;
 
-    private static byte[] command(final String... args) {
-        final ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        for (final String a : args) {
-            final byte[] x = a.getBytes(StandardCharsets.ISO_8859_1);
-            b.writeBytes(("$" + x.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            b.writeBytes(x);
-            b.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        }
-        return b.toByteArray();
-    }
-
     /** Runs a command on either side: a Moon client or a Redis connection. */
     private interface Side {
         Object run(String... args) throws IOException;
@@ -50,14 +38,14 @@ final class HashFieldTtlInteropTest {
 
     private static Side redis(final RawClient r) {
         return args -> {
-            r.send(command(args));
+            r.send(Resp.command(args));
             return r.read();
         };
     }
 
     private static Side moon(final Harness.Client m) {
         return args -> {
-            m.send(command(args));
+            m.send(Resp.command(args));
             return m.read();
         };
     }

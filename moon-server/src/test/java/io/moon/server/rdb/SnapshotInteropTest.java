@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moon.server.testing.Harness;
+import io.moon.server.testing.Resp;
 import io.moon.server.testing.RawClient;
 import io.moon.server.testing.RedisServer;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,25 +27,13 @@ final class SnapshotInteropTest {
     @TempDir
     Path dir;
 
-    private static byte[] command(final String... args) {
-        final ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        for (final String a : args) {
-            final byte[] x = a.getBytes(StandardCharsets.ISO_8859_1);
-            b.writeBytes(("$" + x.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            b.writeBytes(x);
-            b.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        }
-        return b.toByteArray();
-    }
-
     private static Object redis(final RawClient r, final String... args) throws Exception {
-        r.send(command(args));
+        r.send(Resp.command(args));
         return r.read();
     }
 
     private static Object moon(final Harness.Client m, final String... args) {
-        m.send(command(args));
+        m.send(Resp.command(args));
         return m.read();
     }
 
