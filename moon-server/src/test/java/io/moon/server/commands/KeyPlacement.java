@@ -22,17 +22,7 @@ final class KeyPlacement {
 
     /** {@code n} keys named prefix + number, each on a different shard (n at most the shard count). */
     static String[] onDistinctShards(final Harness h, final String prefix, final int n) {
-        final List<String> keys = new ArrayList<>();
-        final boolean[] used = new boolean[h.server.shardCount()];
-        for (int i = 0; keys.size() < n; i++) {
-            final String k = prefix + i;
-            final int s = shardOf(h, k);
-            if (!used[s]) {
-                used[s] = true;
-                keys.add(k);
-            }
-        }
-        return keys.toArray(new String[0]);
+        return io.moon.server.testing.ShardKeys.onDistinctShards(h.server, prefix, n);
     }
 
     /** A key named prefix + number on a different shard than {@code key}. */

@@ -61,16 +61,7 @@ class SlowLogTest {
     @Test
     void shouldLogEachCommandOnceWithItsClientWhereverItRuns() {
         try (Harness h = Harness.start(3, "slowlog-log-slower-than", "0", "slowlog-max-len", "100")) {
-            final String[] k = new String[3];
-            final boolean[] used = new boolean[3];
-            for (int i = 0, n = 0; n < 3; i++) {
-                final byte[] b = ("sl" + i).getBytes(StandardCharsets.ISO_8859_1);
-                final int s = h.server.shardOf(b, 0, b.length);
-                if (!used[s]) {
-                    used[s] = true;
-                    k[n++] = "sl" + i;
-                }
-            }
+            final String[] k = io.moon.server.testing.ShardKeys.onDistinctShards(h.server, "sl", 3);
             // every shard's cron has applied the threshold once a GET on each shard is logged
             final long deadline = System.currentTimeMillis() + 10_000;
             for (int logged = 0; logged < 3 && System.currentTimeMillis() < deadline; ) {

@@ -8,6 +8,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.moon.server.testing.RawClient;
 import io.moon.server.testing.RedisServer;
 import io.moon.server.testing.Resp;
+import io.moon.server.testing.ShardKeys;
 import io.moon.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,24 +51,9 @@ class ScriptTransactionsTest {
         redis.close();
     }
 
-    /** n keys, each on a different shard of the test server. */
-    private static String[] keysOnDistinctShards(final String prefix, final int n) {
-        final List<String> keys = new ArrayList<>();
-        final boolean[] used = new boolean[moon.server.shardCount()];
-        for (int i = 0; keys.size() < n; i++) {
-            final byte[] k = (prefix + i).getBytes(StandardCharsets.UTF_8);
-            final int s = moon.server.shardOf(k, 0, k.length);
-            if (!used[s]) {
-                used[s] = true;
-                keys.add(prefix + i);
-            }
-        }
-        return keys.toArray(String[]::new);
-    }
-
     @Test
     void shouldRunScriptsInsideTransactionsAsRedis() throws Exception {
-        final String[] k = keysOnDistinctShards("tx", 2);
+        final String[] k = ShardKeys.onDistinctShards(moon.server, "tx", 2);
         final String body = "redis.call('incrby', KEYS[1], ARGV[1]) return redis.call('get', KEYS[2])";
         final String sha = ScriptCache.sha1hex(body.getBytes(StandardCharsets.UTF_8));
         try (RawClient r = new RawClient(redis.port); RawClient m = new RawClient(moon.port)) {
@@ -95,7 +81,7 @@ class ScriptTransactionsTest {
 
     @Test
     void shouldKeepCrossShardScriptsAtomicUnderConcurrency() throws Exception {
-        final String[] k = keysOnDistinctShards("acct", 4);
+        final String[] k = ShardKeys.onDistinctShards(moon.server, "acct", 4);
         final int perKey = 1000;
         final long total = (long) perKey * k.length;
         try (RawClient c = new RawClient(moon.port)) {
@@ -177,7 +163,7 @@ class ScriptTransactionsTest {
 
     @Test
     void shouldEvalWithJedis() {
-        final String[] k = keysOnDistinctShards("jedis", 2);
+        final String[] k = ShardKeys.onDistinctShards(moon.server, "jedis", 2);
         try (Jedis j = new Jedis("127.0.0.1", moon.port)) {
             j.del(k[0], k[1]);
             final String body = "redis.call('set', KEYS[1], ARGV[1]) redis.call('set', KEYS[2], ARGV[2])"
@@ -198,7 +184,7 @@ class ScriptTransactionsTest {
 
     @Test
     void shouldEvalWithLettuce() {
-        final String[] k = keysOnDistinctShards("lettuce", 2);
+        final String[] k = ShardKeys.onDistinctShards(moon.server, "lettuce", 2);
         final RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", moon.port));
         try (StatefulRedisConnection<String, String> conn = client.connect()) {
             final RedisCommands<String, String> c = conn.sync();

@@ -2,12 +2,12 @@ package io.moon.server.script;
 
 import io.moon.server.testing.RawClient;
 import io.moon.server.testing.Resp;
+import io.moon.server.testing.ShardKeys;
 import io.moon.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,23 +37,9 @@ class ScriptUndeclaredKeysTest {
         moon.close();
     }
 
-    private static String[] keysOnDistinctShards(final String prefix, final int n) {
-        final List<String> keys = new ArrayList<>();
-        final boolean[] used = new boolean[moon.server.shardCount()];
-        for (int i = 0; keys.size() < n; i++) {
-            final byte[] k = (prefix + i).getBytes(StandardCharsets.UTF_8);
-            final int s = moon.server.shardOf(k, 0, k.length);
-            if (!used[s]) {
-                used[s] = true;
-                keys.add(prefix + i);
-            }
-        }
-        return keys.toArray(String[]::new);
-    }
-
     @Test
     void shouldRunScriptsOverUndeclaredKeysAsStandaloneRedis() throws Exception {
-        final String[] k = keysOnDistinctShards("u", 4);
+        final String[] k = ShardKeys.onDistinctShards(moon.server, "u", 4);
         try (RawClient c = new RawClient(moon.port)) {
             c.run("FLUSHALL");
             c.run("MSET", k[0], "1", k[1], "2", k[2], "3", k[3], "4");
@@ -98,7 +84,7 @@ class ScriptUndeclaredKeysTest {
 
     @Test
     void shouldKeepUndeclaredCrossShardScriptsAtomic() throws Exception {
-        final String[] k = keysOnDistinctShards("w", 4);
+        final String[] k = ShardKeys.onDistinctShards(moon.server, "w", 4);
         final long total = 400;
         try (RawClient c = new RawClient(moon.port)) {
             for (final String key : k) {
@@ -154,7 +140,7 @@ class ScriptUndeclaredKeysTest {
 
     @Test
     void shouldRefuseUndeclaredKeysWhenStrict() throws Exception {
-        final String[] k = keysOnDistinctShards("s", 2);
+        final String[] k = ShardKeys.onDistinctShards(moon.server, "s", 2);
         try (TestServer strict = TestServer.start(4, "lua-strict-keys", "yes"); RawClient c = new RawClient(strict.port)) {
             assertEquals(List.of("lua-strict-keys", "yes"), c.run("CONFIG", "GET", "lua-strict-keys"));
             final Object r = c.run("EVAL", "return redis.call('get', ARGV[1])", "1", k[0], k[1]);
@@ -173,7 +159,7 @@ class ScriptUndeclaredKeysTest {
 
     @Test
     void shouldKeepWhatScriptsWriteInOtherDatabases() throws Exception {
-        final String[] k = keysOnDistinctShards("odb", 2);
+        final String[] k = ShardKeys.onDistinctShards(moon.server, "odb", 2);
         try (RawClient c = new RawClient(moon.port)) {
             c.run("FLUSHALL");
             c.run("MSET", k[0], "a", k[1], "b");

@@ -156,7 +156,7 @@ class ScriptingCommandsTest extends SharedHarnessTest {
 
     @Test
     void shouldRunScriptsOverKeysOnSeveralShardsAtomically() {
-        final String[] k = io.moon.server.commands.KeyPlacementAccess.onDistinctShards(h, "x", 3);
+        final String[] k = io.moon.server.testing.ShardKeys.onDistinctShards(h.server, "x", 3);
         assertOk(run("MSET", k[0], "10", k[1], "20", k[2], "30"));
         final String transfer = "local v = tonumber(redis.call('get', KEYS[1])) "
                 + "redis.call('decrby', KEYS[1], ARGV[1]) redis.call('incrby', KEYS[2], ARGV[1]) "

@@ -23,22 +23,7 @@ class TransactionCommandsTest {
     @BeforeAll
     static void start() {
         h = Harness.start(3);
-        keys = onDistinctShards("tx", 3);
-    }
-
-    /** {@code n} keys, each on a different shard. */
-    static List<String> onDistinctShards(final String prefix, final int n) {
-        final List<String> out = new java.util.ArrayList<>();
-        final boolean[] used = new boolean[h.server.shardCount()];
-        for (int i = 0; out.size() < n; i++) {
-            final byte[] k = (prefix + i).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-            final int s = h.server.shardOf(k, 0, k.length);
-            if (!used[s]) {
-                used[s] = true;
-                out.add(prefix + i);
-            }
-        }
-        return out;
+        keys = List.of(io.moon.server.testing.ShardKeys.onDistinctShards(h.server, "tx", 3));
     }
 
     @AfterAll
