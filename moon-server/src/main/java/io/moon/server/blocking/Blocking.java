@@ -74,8 +74,12 @@ public final class Blocking {
         return c.blockFor != null && !c.inTransaction;
     }
 
-    /** The reply of a wait that timed out (or CLIENT UNBLOCK ... TIMEOUT): a null array. */
+    /** The reply of a wait that timed out (or CLIENT UNBLOCK ... TIMEOUT): a null array, or a keyless wait's own. */
     public static void timeoutReply(final SharedWaiter w) {
+        if (w.onTimeout != null) {
+            w.onTimeout.accept(w.reply);
+            return;
+        }
         w.reply.writeBytes(w.proto >= 3 ? NULL3 : NULL_ARRAY2);
     }
 

@@ -82,6 +82,8 @@ public final class SharedWaiter implements Runnable {
     public boolean servedEarly;
     /** Instead of a reply: the home must run the command again (a BLMOVE across shards). */
     public boolean rerun;
+    /** A keyless wait (WAIT, WAITAOF): writes its reply on a timeout or CLIENT UNBLOCK; null for pops. */
+    java.util.function.Consumer<ByteBuf> onTimeout;
 
     SharedWaiter(final Connection conn, final Request req, final CommandSpec cmd, final int db, final int proto,
                  final boolean noTouch, final BlockedPop pop, final int type, final long arg, final long deadlineMillis,

@@ -12,6 +12,7 @@ import io.moon.server.commands.SlowlogCommands;
 import io.moon.server.commands.KeyCommands;
 import io.moon.server.commands.KeyspaceCommands;
 import io.moon.server.commands.LatencyCommands;
+import io.moon.server.commands.ReplicationCommands;
 import io.moon.server.commands.ServerCommands;
 import io.moon.server.pubsub.PubSubCommands;
 import io.moon.server.script.ScriptCommands;
@@ -152,6 +153,12 @@ final class ServerRows {
             cmd("time", 1, "loading stale fast").tips("nondeterministic_output").local(ServerCommands::time),
             cmd("shutdown", -1, "admin noscript loading stale no_multi allow_busy")
                     .coordinated(io.moon.server.persist.SnapshotCommands::shutdown),
+            // ---- replication (a standalone master: no replicas) --------------------------------
+            cmd("role", 1, "noscript loading stale fast").acl("@admin @dangerous").local(ReplicationCommands::role),
+            cmd("wait", 3, "").acl("@connection").tips("request_policy:all_shards", "response_policy:agg_min")
+                    .local(ReplicationCommands::waitReplicas),
+            cmd("waitaof", 4, "noscript").acl("@connection").tips("request_policy:all_shards", "response_policy:agg_min")
+                    .local(ReplicationCommands::waitAof),
             // ---- snapshots -----------------------------------------------------------------
             cmd("save", 1, "admin noscript no_async_loading no_multi")
                     .coordinated(io.moon.server.persist.SnapshotCommands::save),

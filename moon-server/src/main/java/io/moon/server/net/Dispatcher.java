@@ -133,7 +133,13 @@ public final class Dispatcher {
         }
         switch (spec.route()) {
             case LOCAL -> {
-                home.localContext(c, req, c.reply, spec).runCommand();
+                final Ctx x = home.localContext(c, req, c.reply, spec);
+                x.runCommand();
+                if (x.waiter != null) {
+                    c.enterBlocked(x.waiter); // WAIT, WAITAOF: a keyless wait, no reply yet
+                    x.waiter = null;
+                    return;
+                }
                 home.stats.commandsProcessed++; // after it ran, as Redis counts (INFO does not count itself)
                 ran(c);
                 afterCommand(c);

@@ -264,7 +264,7 @@ public final class LuaShard {
     /** Local commands that work without their connection (the script's client is on another shard). */
     private static boolean needsClient(final CommandSpec spec) {
         final String n = spec.parent() != null ? spec.parent().name() : spec.name();
-        return !(n.equals("ping") || n.equals("echo") || n.equals("time") || n.equals("lastsave"));
+        return !(n.equals("ping") || n.equals("echo") || n.equals("time") || n.equals("lastsave") || n.equals("wait"));
     }
 
     private Varargs fail(final boolean raise, final String text) {

@@ -77,6 +77,11 @@ class CommandTableTest {
             allow(c, c + " arity=-5 flags=readonly,fast keys=1,1,1 acl=@read,@hash,@fast tips=-"
                     + " specs=RO,access/index:1/range:0,1,0");
         }
+        // New in 7.2: WAITAOF (src/commands/waitaof.json at 7.2.6). 7.2 also lets scripts call
+        // WAIT (wait.json drops NOSCRIPT); it returns at once there.
+        allow("waitaof", "waitaof arity=4 flags=noscript keys=0,0,0 acl=@slow,@connection"
+                + " tips=request_policy:all_shards,response_policy:agg_min specs=-");
+        allow("wait flags", "-");
         allow("hpersist", "hpersist arity=-5 flags=write,fast keys=1,1,1 acl=@write,@hash,@fast tips=-"
                 + " specs=RW,update/index:1/range:0,1,0");
     }

@@ -224,7 +224,7 @@ class CommandDocsTest {
 
     /** Commands the 7.0 oracle does not know: 7.2's CLIENT additions and 7.4's hash field expiration. */
     private static final Set<String> NEWER_THAN_7_0 = Set.of("client|setinfo", "client|no-touch", "hexpire",
-            "hpexpire", "hexpireat", "hpexpireat", "httl", "hpttl", "hexpiretime", "hpexpiretime", "hpersist");
+            "hpexpire", "hexpireat", "hpexpireat", "httl", "hpttl", "hexpiretime", "hpexpiretime", "hpersist", "waitaof");
 
     @Test
     void shouldDescribeCommandsAsTheRealRedisDoes() throws Exception {

@@ -62,6 +62,7 @@ public final class WalWriter implements AutoCloseable {
         }
         this.written = validEnd;
         this.synced = validEnd;
+        this.syncedOwner = validEnd;
         this.nextSeq = nextSeq;
         this.policy = policy;
     }
@@ -223,6 +224,7 @@ public final class WalWriter implements AutoCloseable {
         fault("fsync");
         ch.force(false);
         synced = written;
+        syncedOwner = written;
         lastFsyncMillis = nowMillis;
     }
 
@@ -248,6 +250,8 @@ public final class WalWriter implements AutoCloseable {
 
     private volatile long writtenVisible;
     private volatile long syncedVisible;
+    /** {@link #synced} for other threads (an fsync on the owner's thread); once per fsync. */
+    private volatile long syncedOwner;
     private volatile boolean backgroundFailed;
 
     /**
@@ -309,6 +313,21 @@ public final class WalWriter implements AutoCloseable {
 
     public long syncedSize() {
         return synced;
+    }
+
+    /** Owner thread: where the records staged so far will end in the file once written. */
+    public long stagedEnd() {
+        return written + staged.position();
+    }
+
+    /** Any thread: bytes written to the OS by the last completed write of staged records. */
+    public long writtenVisible() {
+        return writtenVisible;
+    }
+
+    /** Any thread: bytes known to be on disk (forced by the owner or by a background fsync). */
+    public long fsyncedVisible() {
+        return Math.max(syncedOwner, syncedVisible);
     }
 
     public long delayedFsyncs() {
