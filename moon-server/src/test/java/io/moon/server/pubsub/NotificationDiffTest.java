@@ -121,6 +121,7 @@ class NotificationDiffTest {
         compare("KEA", cmds);
         compare("E$", cmds);
         compare("Kg$", cmds);
+        compare("KEAn", cmds); // "new" key events of PFADD and PFMERGE
     }
 
     @Test
