@@ -11,6 +11,7 @@ import io.moon.storage.HllValue;
 import io.moon.storage.HyperLogLog;
 import io.moon.storage.Strings;
 
+import static io.moon.protocol.Reply.ascii;
 import static io.moon.protocol.Reply.err;
 
 /**
@@ -30,12 +31,12 @@ public final class HllCommands {
     static final byte[] CORRUPTED = err("INVALIDOBJ Corrupted HLL object detected");
     private static final byte[] NO_KEY = err("ERR The specified key does not exist");
     private static final byte[] NOT_SPARSE = err("ERR HLL encoding is not sparse");
-    private static final byte[] DENSE = io.moon.protocol.Reply.ascii("+dense\r\n");
-    private static final byte[] SPARSE = io.moon.protocol.Reply.ascii("+sparse\r\n");
-    private static final byte[] GETREG = io.moon.protocol.Reply.ascii("GETREG");
-    private static final byte[] DECODE = io.moon.protocol.Reply.ascii("DECODE");
-    private static final byte[] ENCODING = io.moon.protocol.Reply.ascii("ENCODING");
-    private static final byte[] TODENSE = io.moon.protocol.Reply.ascii("TODENSE");
+    private static final byte[] DENSE = ascii("+dense\r\n");
+    private static final byte[] SPARSE = ascii("+sparse\r\n");
+    private static final byte[] GETREG = ascii("GETREG");
+    private static final byte[] DECODE = ascii("DECODE");
+    private static final byte[] ENCODING = ascii("ENCODING");
+    private static final byte[] TODENSE = ascii("TODENSE");
 
     /** Why a key cannot be read as an HLL, in the order Redis checks (0: it can). */
     private static final int OK = 0;
@@ -58,7 +59,7 @@ public final class HllCommands {
     }
 
     private static void replyProblem(final Ctx c, final int problem) {
-        c.out.raw(problem == WRONG_KIND ? Errors.WRONGTYPE : problem == NOT_AN_HLL ? NOT_HLL : CORRUPTED);
+        c.out.raw(problemError(problem));
     }
 
     /** Stores a working value under the key of argument {@code arg} (created, or replacing {@code a}), keeping its TTL. */
