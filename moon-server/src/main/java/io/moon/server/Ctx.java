@@ -64,6 +64,12 @@ public final class Ctx {
      * connection when it is done (Dispatcher.accountOperation), not by each step. Cleared by bind.
      */
     public boolean stepOfOperation;
+    /**
+     * Set by the handler of a read-only command that changed a value all the same (PFCOUNT
+     * storing the count it computed in the HLL's header, which Redis propagates): the run is then
+     * logged and counted as a change like a write's. Cleared before every run.
+     */
+    public boolean readOnlyChanged;
     /** Set by a blocking command that blocked instead of replying; read right after the handler. */
     public io.moon.server.blocking.SharedWaiter waiter;
     /** Reused by the list commands to read elements without allocating (one per thread, like this). */
@@ -130,6 +136,7 @@ public final class Ctx {
         }
         final long started = System.nanoTime();
         keyspace.commandStarts();
+        readOnlyChanged = false;
         try {
             cmd.handler().run(this);
         } catch (final RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
@@ -149,7 +156,8 @@ public final class Ctx {
         if (watched) {
             touchWatchedKeys(existedBefore);
         }
-        if (keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
+        final boolean wrote = cmd.has(io.moon.server.command.Flags.WRITE) || readOnlyChanged;
+        if (keyspace == shard.keyspace && wrote) {
             shard.changes.lazySet(shard.changes.get() + 1);
             final io.moon.server.wal.ShardLog log = shard.log;
             if (log.active()) {
@@ -159,7 +167,7 @@ public final class Ctx {
                 }
             }
         }
-        if (server.config.maxmemory != 0 && keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
+        if (server.config.maxmemory != 0 && keyspace == shard.keyspace && wrote) {
             // writes that arrive from other shards' connections must count at once too, or admission
             // elsewhere would judge the limit by stale figures
             shard.memory.refresh();

@@ -21,7 +21,7 @@ import java.util.TreeSet;
 
 /**
  * The arbiter of behaviour for every command family (strings, keys, expiry, keyspace, lists,
- * hashes, sets, sorted sets): random command
+ * hashes, sets, sorted sets, HyperLogLogs): random command
  * sequences run against a fresh real redis-server (7.0, the oracle) and against Moon with three
  * shards, over plain sockets, and every reply must be the same.
  *
@@ -66,7 +66,7 @@ import java.util.TreeSet;
 class DifferentialTest {
     private static final int SHARDS = 3;
     private static final long SEED = 7245086323153489201L;
-    /** Five families share the sequences: enough tries that each sees thousands of its commands. */
+    /** Six families share the sequences: enough tries that each sees thousands of its commands. */
     private static final int TRIES = 1500;
     private static final long TTL_TOLERANCE_SECONDS = 2;
     private static final long TTL_TOLERANCE_MILLIS = 1500;
@@ -790,7 +790,7 @@ class DifferentialTest {
 
     /** Every family in the test, with its share of the commands. */
     static final List<Family> FAMILIES = List.of(CORE, ListDiff.FAMILY, SetDiff.FAMILY, ZsetDiff.FAMILY,
-            HashDiff.FAMILY);
+            HashDiff.FAMILY, HllDiff.FAMILY);
 
     private static final int[] FAMILY_WEIGHTS = FAMILIES.stream().mapToInt(Family::weight).toArray();
     private static final List<int[]> FAMILY_COMMAND_WEIGHTS = FAMILIES.stream().map(Family::weights).toList();

@@ -52,6 +52,16 @@ public final class Strings {
         }
     }
 
+    /**
+     * Marks a byte string "raw" (OBJECT ENCODING), as Redis's commands that change a string in
+     * place make it first (the HLL commands, even when they end up changing nothing).
+     */
+    public static void markRaw(final Db db, final long addr) {
+        if (db.kind(addr) == Entry.KIND_STR_BYTES) {
+            db.page(addr)[(int) addr + Entry.META] |= Entry.RAW;
+        }
+    }
+
     /** OBJECT ENCODING of a string entry. */
     public static String encoding(final Db db, final long addr) {
         if (db.kind(addr) == Entry.KIND_STR_INT) {

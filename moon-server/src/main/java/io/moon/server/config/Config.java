@@ -62,6 +62,8 @@ public final class Config {
     public volatile long hashMaxListpackEntries;
     public volatile long hashMaxListpackValue;
     public volatile long setMaxIntsetEntries;
+    /** Redis's hll-sparse-max-bytes: a sparse HLL that would grow past it turns dense. */
+    public volatile long hllSparseMaxBytes;
     public volatile long setMaxListpackEntries;
     public volatile long setMaxListpackValue;
     public volatile long zsetMaxListpackEntries;
@@ -212,6 +214,7 @@ public final class Config {
         setMaxListpackValue = num("set-max-listpack-value");
         zsetMaxListpackEntries = num("zset-max-listpack-entries");
         zsetMaxListpackValue = num("zset-max-listpack-value");
+        hllSparseMaxBytes = num("hll-sparse-max-bytes");
     }
 
     private long num(final String name) {

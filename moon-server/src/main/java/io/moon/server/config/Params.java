@@ -122,12 +122,12 @@ final class Params {
         integer("set-max-listpack-value", 64, 0, LONG_MAX, true, "packed set value size"),
         integer("zset-max-listpack-entries", 128, 0, LONG_MAX, true, "packed sorted set entries", "zset-max-ziplist-entries"),
         memory("zset-max-listpack-value", 64, 0, LONG_MAX, true, "packed sorted set value size", "zset-max-ziplist-value"),
+        memory("hll-sparse-max-bytes", 3000, 0, LONG_MAX, true, "largest sparse HyperLogLog before it turns dense"),
         // accepted so that a stock redis.conf loads; they have no effect in Moon (docs/configuration.md)
         integer("acllog-max-len", 128, 0, LONG_MAX, true, "accepted for compatibility"),
         bool("activerehashing", true, true, "accepted for compatibility"),
         bool("always-show-logo", false, false, "accepted for compatibility"),
         bool("disable-thp", true, false, "accepted for compatibility"),
-        memory("hll-sparse-max-bytes", 3000, 0, LONG_MAX, true, "accepted for compatibility"),
         bool("jemalloc-bg-thread", true, true, "accepted for compatibility"),
         choice("oom-score-adj", "no", true, "accepted for compatibility", "no", "yes", "relative", "absolute"),
         string("oom-score-adj-values", "0 200 800", true, "accepted for compatibility"),

@@ -72,7 +72,7 @@ final class Rewrite {
         return switch (name) {
             case "del", "unlink", "persist", "srem", "hdel", "zrem", "lrem", "smove", "hsetnx", "setnx", "msetnx",
                  "renamenx", "sadd", "lpushx", "rpushx", "zremrangebyscore", "zremrangebyrank", "zremrangebylex",
-                 "move", "copy", "pexpireat", "hpersist" -> ZERO_IS_NOOP;
+                 "move", "copy", "pexpireat", "hpersist", "pfadd" -> ZERO_IS_NOOP;
             case "lpop", "rpop", "getdel", "lmove", "rpoplpush" -> NIL_IS_NOOP;
             case "expire" -> EXPIRE;
             case "pexpire" -> PEXPIRE;

@@ -215,6 +215,8 @@ class CommandDocsTest {
         // 7.2 names SORT's arguments by-pattern, limit and get-pattern (7.0: pattern, offset_count, pattern).
         CHANGED_IN_7_2.put("sort", "arguments");
         CHANGED_IN_7_2.put("sort_ro", "arguments");
+        // 7.2 documents PFMERGE's source keys as optional, as its arity always allowed.
+        CHANGED_IN_7_2.put("pfmerge", "arguments");
         // 7.2 drops a doubled period at the end of SSCAN's complexity.
         CHANGED_IN_7_2.put("sscan", "complexity");
         // Not a 7.2 change: Redis documents no complexity for MONITOR, and command-docs.txt has one

@@ -111,6 +111,20 @@ class NotificationDiffTest {
     }
 
     @Test
+    void shouldNotifyHyperLogLogEventsAsRedis() throws Exception {
+        final String[][] cmds = {
+            c("PFADD", "h", "a", "b"), c("PFADD", "h", "a"), c("PFADD", "h"), c("PFADD", "new"), c("PFCOUNT", "h"),
+            c("PFCOUNT", "h", "new"), c("PFMERGE", "m", "h", "new"), c("PFMERGE", "{x}d", "{x}s"),
+            c("PFDEBUG", "TODENSE", "h"), c("PFDEBUG", "ENCODING", "new"), c("SET", "s", "str"), c("PFADD", "s", "a"),
+            c("DEL", "h"),
+        };
+        compare("KEA", cmds);
+        compare("E$", cmds);
+        compare("Kg$", cmds);
+        compare("KEAn", cmds); // "new" key events of PFADD and PFMERGE
+    }
+
+    @Test
     void shouldNotifyCollectionEventsAsRedis() throws Exception {
         final String[][] cmds = {
             c("LPUSH", "l", "a", "b"), c("RPUSH", "l", "c"), c("LPOP", "l"), c("RPOP", "l", "5"), c("LPOP", "l"),
