@@ -201,6 +201,10 @@ public final class BitmapCommands {
             if (end >= total) {
                 end = total - 1;
             }
+            if (start > end) {
+                start = 1; // an empty range (a start past the end would overflow as a bit index)
+                end = 0;
+            }
             startBit = isBit ? start : start << 3;
             endBit = isBit ? end : (end << 3) + 7;
         } else if (r.argc() == 2) {
@@ -280,6 +284,10 @@ public final class BitmapCommands {
             }
             if (end >= total) {
                 end = total - 1;
+            }
+            if (start > end) {
+                start = 1; // an empty range (a start past the end would overflow as a bit index)
+                end = 0;
             }
             startBit = isBit ? start : start << 3;
             endBit = isBit ? end : (end << 3) + 7;

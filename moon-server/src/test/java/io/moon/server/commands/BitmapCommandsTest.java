@@ -133,6 +133,8 @@ class BitmapCommandsTest extends SharedHarnessTest {
         assertInt(0, run("BITCOUNT", "k", "-1", "-2"));
         assertInt(0, run("BITCOUNT", "k", "3", "2"));
         assertInt(0, run("BITCOUNT", "k", "6", "10"));
+        assertInt(0, run("BITCOUNT", "k", "9223372036854775807", "-7")); // no overflow into a bit index
+        assertInt(4, run("BITCOUNT", "k", "-9223372036854775808", "-9223372036854775807")); // both clip to 0
         assertInt(0, run("BITCOUNT", "k", "-1", "-1", "BIT")); // the last bit of 'r' (0x72)
         assertInt(2, run("BITCOUNT", "k", "1", "3", "bit")); // bits 1-3 of 'f' (0x66): 1, 1, 0
         assertInt(26, run("BITCOUNT", "k", "0", "47", "BIT"));
@@ -181,6 +183,8 @@ class BitmapCommandsTest extends SharedHarnessTest {
         assertInt(9, run("BITPOS", "k", "1", "9", "9", "BIT"));
         assertInt(-1, run("BITPOS", "k", "1", "-1", "-2", "BYTE"));
         assertInt(-1, run("BITPOS", "k", "1", "10"));
+        assertInt(-1, run("BITPOS", "k", "0", "9223372036854775807"));
+        assertInt(-1, run("BITPOS", "k", "1", "9223372036854775807", "-1"));
         // all ones: a clear bit is found just past the end, unless the range has an end
         assertOk(run("SET", "ones", bytes(0xff, 0xff, 0xff)));
         assertInt(24, run("BITPOS", "ones", "0"));
