@@ -173,6 +173,11 @@ public final class BitmapCommands {
                 return;
             }
             long end = r.longValue;
+            // before the unit is looked at: BITCOUNT k -1 -2 FOO counts 0 (Redis 7.0 and 7.2)
+            if (start < 0 && end < 0 && start > end) {
+                c.out.raw(Reply.ZERO);
+                return;
+            }
             boolean isBit = false;
             if (r.argc() == 5) {
                 final int u = unit(c, 4);
@@ -180,10 +185,6 @@ public final class BitmapCommands {
                     return;
                 }
                 isBit = u == 1;
-            }
-            if (start < 0 && end < 0 && start > end) {
-                c.out.raw(Reply.ZERO);
-                return;
             }
             final long total = isBit ? len << 3 : len;
             if (start < 0) {

@@ -160,6 +160,7 @@ class BitmapCommandsTest extends SharedHarnessTest {
         assertErrorText(NOT_INTEGER, run("BITCOUNT", "k", "a", "1"));
         assertErrorText(NOT_INTEGER, run("BITCOUNT", "k", "0", "b"));
         assertErrorText(SYNTAX, run("BITCOUNT", "k", "0", "1", "bits"));
+        assertInt(0, run("BITCOUNT", "k", "-1", "-2", "bits")); // an inverted negative range, before the unit
         assertErrorText(SYNTAX, run("BITCOUNT", "k", "0", "1", "BIT", "x"));
         assertInt(1, run("RPUSH", "l", "a"));
         assertErrorText(WRONGTYPE, run("BITCOUNT", "l", "a", "b"));
