@@ -406,6 +406,30 @@ class BitmapCommandsTest extends SharedHarnessTest {
 
     // ---- transactions and notifications --------------------------------------------------------
 
+    /** Redis 7.2 notifies a SETBIT or BITFIELD write only when the key was created, grew or changed. */
+    @Test
+    void shouldNotifyOnlyBitWritesThatChangeSomething() throws Exception {
+        final Harness.Client sub = h.client();
+        try {
+            assertOk(run("CONFIG", "SET", "notify-keyspace-events", "E$"));
+            sub.run("SUBSCRIBE", "__keyevent@0__:setbit");
+            assertInt(0, run("SETBIT", "n", "3", "1"));
+            assertEquals(list("message", "__keyevent@0__:setbit", "n"), sub.read());
+            assertInt(1, run("SETBIT", "n", "3", "1")); // no change
+            assertInt(0, run("SETBIT", "n", "4", "0")); // no change
+            assertEquals(list(0L, null), run("BITFIELD", "n", "SET", "u4", "4", "0", "OVERFLOW", "FAIL", "INCRBY",
+                    "u2", "0", "9"));
+            assertEquals(true, sub.silentFor(100));
+            assertEquals(list(0L), run("BITFIELD", "n", "SET", "u1", "15", "0")); // grows the string
+            assertEquals(list("message", "__keyevent@0__:setbit", "n"), sub.read());
+            assertEquals(list(1L), run("BITFIELD", "n", "SET", "u1", "3", "0"));
+            assertEquals(list("message", "__keyevent@0__:setbit", "n"), sub.read());
+        } finally {
+            assertOk(run("CONFIG", "SET", "notify-keyspace-events", ""));
+            sub.close();
+        }
+    }
+
     @Test
     void shouldFailAWatchAfterABitWrite() {
         final Harness.Client other = h.client();
