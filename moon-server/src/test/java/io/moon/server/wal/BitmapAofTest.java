@@ -6,10 +6,12 @@ import redis.clients.jedis.Jedis;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -95,5 +97,31 @@ final class BitmapAofTest {
             assertEquals(before.replace(" raw ", " * ").replace(" embstr ", " * ").replace(" int ", " * "),
                     state(j, keys, across).replace(" raw ", " * ").replace(" embstr ", " * ").replace(" int ", " * "));
         }
+    }
+
+    /** What the log holds: bitmap writes as they ran, nothing for a BITFIELD of GETs only or a refused one. */
+    @Test
+    void shouldLogBitmapWritesAsTheyRanAndNothingForReads() throws Exception {
+        try (AofNode n = AofNode.start(dir, 1); Jedis j = n.jedis()) {
+            cmd(j, "SETBIT", "b", "9", "1");
+            cmd(j, "BITFIELD", "b", "GET", "u8", "0", "GET", "i4", "#1");
+            cmd(j, "BITFIELD_RO", "b", "GET", "u8", "0");
+            cmd(j, "BITFIELD", "b", "GET", "u8", "0", "OVERFLOW", "SAT", "INCRBY", "u8", "0", "300");
+            assertThrows(redis.clients.jedis.exceptions.JedisDataException.class,
+                    () -> cmd(j, "BITFIELD", "b", "SET", "u64", "0", "1")); // refused
+            cmd(j, "BITOP", "NOT", "c", "b");
+            n.crash();
+        }
+        final List<String> got = new ArrayList<>();
+        io.moon.storage.wal.WalReader.scan(dir.resolve("appendonlydir").resolve("appendonly.aof.1.0.incr.aof"), -1,
+                r -> {
+                    final StringBuilder sb = new StringBuilder();
+                    for (final byte[] a : r.args()) {
+                        sb.append(sb.length() > 0 ? " " : "").append(new String(a, StandardCharsets.ISO_8859_1));
+                    }
+                    got.add(sb.toString());
+                });
+        assertEquals(List.of("SETBIT b 9 1", "BITFIELD b GET u8 0 OVERFLOW SAT INCRBY u8 0 300", "BITOP NOT c b"),
+                got.stream().filter(c -> !c.startsWith("SELECT")).toList());
     }
 }
