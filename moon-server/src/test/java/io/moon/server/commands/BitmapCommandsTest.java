@@ -406,6 +406,23 @@ class BitmapCommandsTest extends SharedHarnessTest {
 
     // ---- transactions and notifications --------------------------------------------------------
 
+    @Test
+    void shouldRunInTransactionsAndScriptsAcrossShards() {
+        final String[] k = ShardKeys.onDistinctShards(h.server, "tx", 3);
+        assertOk(run("MULTI"));
+        run("SETBIT", k[0], "0", "1");
+        run("BITFIELD", k[1], "SET", "u8", "8", "255");
+        run("BITOP", "OR", k[2], k[0], k[1]);
+        run("BITCOUNT", k[2]);
+        assertEquals(list(0L, list(0L), 2L, 9L), run("EXEC"));
+        assertEquals(bytes(0x80, 0xff), run("GET", k[2]));
+        assertEquals(list(1L, 2L, 8L), run("EVAL", "return {redis.call('GETBIT', KEYS[1], 0),"
+                + " redis.call('BITOP', 'AND', KEYS[3], KEYS[1], KEYS[2]), redis.call('BITPOS', KEYS[2], 1)}", "3",
+                k[2], k[1], k[0]));
+        assertEquals(bytes(0, 0xff), run("GET", k[0]));
+        assertEquals(list(1L), run("EVAL", "return redis.call('BITFIELD_RO', KEYS[1], 'GET', 'u1', 0)", "1", k[2]));
+    }
+
     /** Redis 7.2 notifies a SETBIT or BITFIELD write only when the key was created, grew or changed. */
     @Test
     void shouldNotifyOnlyBitWritesThatChangeSomething() throws Exception {
