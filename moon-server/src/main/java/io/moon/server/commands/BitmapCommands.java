@@ -1,11 +1,16 @@
 package io.moon.server.commands;
 
+import io.moon.protocol.Numbers;
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
 import io.moon.server.pubsub.Notify;
 import io.moon.storage.Db;
 import io.moon.storage.Strings;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Bitmap commands: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP (BITFIELD is in {@link Bitfield}).
@@ -33,6 +38,9 @@ public final class BitmapCommands {
     private static final byte[] XOR = {'X', 'O', 'R'};
     private static final byte[] NOT = {'N', 'O', 'T'};
 
+    /** Eight bytes at a time, for counting and skipping runs of whole bytes. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     /** Returned by {@link #bitOffset} after it replied the error. */
     static final long BAD_OFFSET = -1;
 
@@ -48,8 +56,8 @@ public final class BitmapCommands {
         final int off = r.off(i);
         final int len = r.len(i);
         final int hash = bits > 0 && len > 0 && b[off] == '#' ? 1 : 0;
-        final long v = io.moon.protocol.Numbers.parseLong(b, off + hash, len - hash, Long.MIN_VALUE);
-        if (v == Long.MIN_VALUE && !io.moon.protocol.Numbers.isLongMin(b, off + hash, len - hash)) {
+        final long v = Numbers.parseLong(b, off + hash, len - hash, Long.MIN_VALUE);
+        if (v == Long.MIN_VALUE && !Numbers.isLongMin(b, off + hash, len - hash)) {
             c.out.raw(BIT_OFFSET);
             return BAD_OFFSET;
         }
@@ -334,9 +342,6 @@ public final class BitmapCommands {
         }
         return n;
     }
-
-    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
     /** The first bit equal to {@code bit} from bit {@code from} to bit {@code to} (included), or -1. */
     static long findBit(final byte[] p, final int base, final long from, final long to, final int bit) {
