@@ -21,7 +21,7 @@ import java.util.TreeSet;
 
 /**
  * The arbiter of behaviour for every command family (strings, keys, expiry, keyspace, lists,
- * hashes, sets, sorted sets, HyperLogLogs): random command
+ * hashes, sets, sorted sets, HyperLogLogs; bitmaps in a property of their own): random command
  * sequences run against a fresh real redis-server (7.0, the oracle) and against Moon with three
  * shards, over plain sockets, and every reply must be the same.
  *
@@ -164,6 +164,22 @@ class DifferentialTest {
                 r -> {
                     final int n = drawn[0]++;
                     return new Sequence(n % 2 == 1, (n / 2) % 2 == 1, Props.listOf(r, 10, 40, DifferentialTest::command));
+                },
+                DifferentialTest::runOnBoth);
+    }
+
+    /**
+     * Bitmaps (BitmapDiff) among strings and lists, in a property of its own: a family added to
+     * {@link #FAMILIES} would change every sequence of the main property.
+     */
+    @Test
+    void shouldReplyLikeRedisOnBitmaps() {
+        final int[] drawn = {0};
+        Props.forAll("Moon's bitmaps reply like Redis", BITMAP_SEED, BITMAP_TRIES,
+                r -> {
+                    final int n = drawn[0]++;
+                    return new Sequence(n % 2 == 1, (n / 2) % 2 == 1,
+                            Props.listOf(r, 10, 40, c -> command(c, BITMAP_MIX, BITMAP_MIX_WEIGHTS)));
                 },
                 DifferentialTest::runOnBoth);
     }
@@ -795,11 +811,26 @@ class DifferentialTest {
     private static final int[] FAMILY_WEIGHTS = FAMILIES.stream().mapToInt(Family::weight).toArray();
     private static final List<int[]> FAMILY_COMMAND_WEIGHTS = FAMILIES.stream().map(Family::weights).toList();
 
+    /** The families of {@link #shouldReplyLikeRedisOnBitmaps}: bitmaps meet strings and lists. */
+    private static final List<Family> BITMAP_MIX = List.of(CORE, ListDiff.FAMILY, BitmapDiff.FAMILY);
+    private static final int[] BITMAP_MIX_WEIGHTS = {4, 2, 8};
+    private static final long BITMAP_SEED = 5271009364418257123L;
+    private static final int BITMAP_TRIES = 400;
+
     /** A command, now and then with an argument too few or too many (arity errors). */
     static List<String> command(final SplittableRandom r) {
         final int f = Props.weighted(r, FAMILY_WEIGHTS);
-        final List<String> c = FAMILIES.get(f).commands().get(Props.weighted(r, FAMILY_COMMAND_WEIGHTS.get(f)))
-                .command().next(r);
+        return withArityNoise(r, FAMILIES.get(f).commands().get(Props.weighted(r, FAMILY_COMMAND_WEIGHTS.get(f)))
+                .command().next(r));
+    }
+
+    /** A command of one of {@code families}, drawn by {@code weights}, with arity noise. */
+    static List<String> command(final SplittableRandom r, final List<Family> families, final int[] weights) {
+        final Family f = families.get(Props.weighted(r, weights));
+        return withArityNoise(r, f.commands().get(Props.weighted(r, f.weights())).command().next(r));
+    }
+
+    private static List<String> withArityNoise(final SplittableRandom r, final List<String> c) {
         final int dice = r.nextInt(100);
         if (dice >= 97 && c.size() > 1) {
             return c.subList(0, c.size() - 1);

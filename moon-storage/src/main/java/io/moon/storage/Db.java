@@ -343,8 +343,10 @@ public final class Db {
      */
     long ensureSlot(final long addr, final long h, final int newSize, final int keepBytes, final int allocSize) {
         final int slot = slabs.slotSize(addr);
-        // Stay when it fits, unless a value shrank so much that most of a big slot would be idle.
-        if (newSize <= slot && (slot <= 64 || newSize >= slot >>> 1)) {
+        // Stay when it fits, unless a value shrank so much that most of a big slot would be idle;
+        // a caller growing greedily (allocSize > newSize) keeps the room it asked for last time,
+        // which size-class rounding may have made more than twice what it needs now.
+        if (newSize <= slot && (slot <= 64 || newSize >= slot >>> 1 || allocSize > newSize)) {
             return addr;
         }
         final long n = slabs.alloc(Math.max(newSize, allocSize));

@@ -258,4 +258,52 @@ public final class Strings {
         db.touch(a);
         return newLen;
     }
+
+    /**
+     * SETBIT and BITFIELD's writes: makes the key's value a "raw" byte string of at least
+     * {@code minLen} bytes, padding with zero bytes, and returns the entry; the caller then edits
+     * the bytes in place at {@link Db#valueOffset}. A missing key ({@code existing} 0) is created
+     * with {@code minLen} zero bytes; an int-encoded value is first spelled out in decimal, and
+     * any existing value becomes raw even when it is long enough (Redis's dbUnshareStringValue).
+     * The expiry is kept.
+     */
+    public static long growZeroed(final Db db, final byte[] k, final int ko, final int kl, final long h,
+                                  final long existing, final int minLen) {
+        if (existing == 0) {
+            final long a = prepare(db, k, ko, kl, h, 0, Entry.KIND_STR_BYTES, minLen, false, true);
+            final int o = db.valueOffset(a);
+            java.util.Arrays.fill(db.page(a), o, o + minLen, (byte) 0);
+            return a;
+        }
+        long a = existing;
+        db.beforeWrite(h);
+        if (db.kind(a) == Entry.KIND_STR_INT) {
+            final byte[] digits = new byte[Numbers.MAX_LONG_CHARS];
+            final int n = Numbers.formatLong(db.intValue(a), digits, 0);
+            a = db.prepareValue(a, h, Entry.KIND_STR_BYTES, n, true);
+            System.arraycopy(digits, 0, db.page(a), db.valueOffset(a), n);
+        }
+        final int oldLen = db.valueLength(a);
+        if (oldLen < minLen) {
+            a = resizeBytes(db, a, h, minLen, oldLen);
+            final int o = db.valueOffset(a);
+            java.util.Arrays.fill(db.page(a), o + oldLen, o + minLen, (byte) 0);
+        } else {
+            db.page(a)[(int) a + Entry.META] |= Entry.RAW;
+        }
+        db.touch(a);
+        return a;
+    }
+
+    /**
+     * Stores {@code vl} bytes of {@code v} under the key as a "raw" string whatever they hold (no
+     * int or embstr encoding), in place of {@code existing} (any type, or 0), dropping its expiry:
+     * BITOP's destination, which Redis stores as the string object it built.
+     */
+    public static long setRaw(final Db db, final byte[] k, final int ko, final int kl, final long h,
+                              final long existing, final byte[] v, final int vo, final int vl) {
+        final long a = prepare(db, k, ko, kl, h, existing, Entry.KIND_STR_BYTES, vl, false, true);
+        System.arraycopy(v, vo, db.page(a), db.valueOffset(a), vl);
+        return a;
+    }
 }

@@ -56,6 +56,7 @@ public final class CommandTable {
         Collections.addAll(rows, DataRows.rows());
         Collections.addAll(rows, ServerRows.server());
         Collections.addAll(rows, HllRows.rows());
+        Collections.addAll(rows, BitmapRows.rows());
         return rows.toArray(new CommandSpec.Builder[0]);
     }
 

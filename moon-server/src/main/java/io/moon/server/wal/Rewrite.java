@@ -51,6 +51,8 @@ final class Rewrite {
     static final byte HEXPIRE = 22;
     static final byte HPEXPIRE = 23;
     static final byte HEXPIREAT = 24;
+    /** Logged unless every subcommand is a GET (Redis propagates nothing then). */
+    static final byte BITFIELD = 25;
 
     private Rewrite() {
     }
@@ -96,6 +98,7 @@ final class Rewrite {
             case "hexpire" -> HEXPIRE;
             case "hpexpire" -> HPEXPIRE;
             case "hexpireat" -> HEXPIREAT;
+            case "bitfield" -> BITFIELD;
             default -> PLAIN;
         };
     }
@@ -196,6 +199,11 @@ final class Rewrite {
                     a.add(r.argBytes(i));
                 }
                 log.emit(db, a);
+            }
+            case BITFIELD -> {
+                if (bitfieldWrites(r)) {
+                    log.emit(db, r);
+                }
             }
             default -> log.emit(db, r);
         }
@@ -311,6 +319,22 @@ final class Rewrite {
     }
 
     // ---- reply inspection ----------------------------------------------------------------------
+
+    private static final byte[] SET_TOKEN = {'S', 'E', 'T'};
+    private static final byte[] INCRBY_TOKEN = {'I', 'N', 'C', 'R', 'B', 'Y'};
+
+    /**
+     * Whether a BITFIELD that ran has a SET or INCRBY (it replied, so its arguments parsed: no type,
+     * offset, value or OVERFLOW mode can be spelled SET or INCRBY).
+     */
+    private static boolean bitfieldWrites(final Request r) {
+        for (int i = 2; i < r.argc(); i++) {
+            if (r.argIs(i, SET_TOKEN) || r.argIs(i, INCRBY_TOKEN)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     static boolean isZero(final ByteBuf out, final int mark) {
         return out.writerIndex() - mark == 4 && out.getByte(mark) == ':' && out.getByte(mark + 1) == '0';

@@ -110,6 +110,27 @@ class NotificationDiffTest {
         compare("", cmds);
     }
 
+    /**
+     * Bitmap writes that change their key (Redis 7.0 also notifies SETBIT and BITFIELD writes
+     * that change nothing, 7.2 does not: BitmapCommandsTest checks those).
+     */
+    @Test
+    void shouldNotifyBitmapEventsAsRedis() throws Exception {
+        final String[][] cmds = {
+            c("SETBIT", "{b}1", "7", "1"), c("SETBIT", "{b}1", "7", "0"), c("SETBIT", "{b}1", "100", "1"),
+            c("SETBIT", "{b}1", "-1", "1"), c("BITFIELD", "{b}1", "SET", "u8", "0", "255"),
+            c("BITFIELD", "{b}1", "INCRBY", "u8", "0", "1", "GET", "u8", "0"), c("BITFIELD", "{b}1", "GET", "u8", "0"),
+            c("BITFIELD", "{b}2", "SET", "i8", "#2", "-1"), c("BITFIELD_RO", "{b}2", "GET", "i8", "0"),
+            c("BITOP", "NOT", "{b}d", "{b}1"), c("BITOP", "AND", "{b}d", "{b}1", "{b}2"),
+            c("BITOP", "OR", "{b}d", "{b}missing"), c("BITOP", "OR", "{b}d", "{b}missing"),
+            c("SET", "{b}s", "12"), c("SETBIT", "{b}s", "6", "1"), c("GETBIT", "{b}s", "6"), c("BITCOUNT", "{b}zz"),
+        };
+        compare("KEA", cmds);
+        compare("K$", cmds);
+        compare("Eg$", cmds);
+        compare("KEAn", cmds);
+    }
+
     @Test
     void shouldNotifyHyperLogLogEventsAsRedis() throws Exception {
         final String[][] cmds = {
