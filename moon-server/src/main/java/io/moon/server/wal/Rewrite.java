@@ -51,6 +51,8 @@ final class Rewrite {
     static final byte HEXPIRE = 22;
     static final byte HPEXPIRE = 23;
     static final byte HEXPIREAT = 24;
+    /** Logged only when the reply is an integer: GEORADIUS with STORE (without, it only reads). */
+    static final byte STORE_FORM = 25;
 
     private Rewrite() {
     }
@@ -96,6 +98,7 @@ final class Rewrite {
             case "hexpire" -> HEXPIRE;
             case "hpexpire" -> HPEXPIRE;
             case "hexpireat" -> HEXPIREAT;
+            case "georadius", "georadiusbymember" -> STORE_FORM;
             default -> PLAIN;
         };
     }
@@ -123,6 +126,11 @@ final class Rewrite {
             }
             case NIL_IS_NOOP -> {
                 if (!isNil(out, mark)) {
+                    log.emit(db, r);
+                }
+            }
+            case STORE_FORM -> {
+                if (first == ':') {
                     log.emit(db, r);
                 }
             }
