@@ -172,10 +172,17 @@ final class GeoHash {
 
     // ---- neighbours and search areas ------------------------------------------------------------
 
-    /** The cell dx, dy cells away from {@code bits} at {@code step}, wrapping around the grid. */
+    /**
+     * The cell dx, dy cells away from {@code bits} at {@code step}, wrapping around the grid. Only
+     * a coordinate that moves is brought back into the grid: a centre on the upper edge (longitude
+     * 180, or latitude 85.05112878, one cell past the last) keeps its other coordinate past the
+     * edge, as in Redis, so the members stored there are found.
+     */
     static long move(final long bits, final int step, final int dx, final int dy) {
         final long mask = (1L << step) - 1;
-        return interleave((latCell(bits) + dy) & mask, (lonCell(bits) + dx) & mask);
+        final long lat = dy == 0 ? latCell(bits) : (latCell(bits) + dy) & mask;
+        final long lon = dx == 0 ? lonCell(bits) : (lonCell(bits) + dx) & mask;
+        return interleave(lat, lon);
     }
 
     /**
@@ -218,8 +225,8 @@ final class GeoHash {
     static double[] boundingBox(final double lon, final double lat, final double halfWidthM,
                                 final double halfHeightM) {
         final double latDelta = degrees(halfHeightM / EARTH_RADIUS_M);
-        final double lonDeltaTop = degrees(halfWidthM / EARTH_RADIUS_M / StrictMath.cos(radians(lat + latDelta)));
-        final double lonDeltaBottom = degrees(halfWidthM / EARTH_RADIUS_M / StrictMath.cos(radians(lat - latDelta)));
+        final double lonDeltaTop = degrees(halfWidthM / EARTH_RADIUS_M / CMath.cos(radians(lat + latDelta)));
+        final double lonDeltaBottom = degrees(halfWidthM / EARTH_RADIUS_M / CMath.cos(radians(lat - latDelta)));
         final double lonDelta = lat < 0 ? lonDeltaBottom : lonDeltaTop;
         return new double[] {lon - lonDelta, lat - latDelta, lon + lonDelta, lat + latDelta};
     }
@@ -291,14 +298,14 @@ final class GeoHash {
 
     /** Great-circle distance in meters (haversine), as Redis computes it. */
     static double distance(final double lon1, final double lat1, final double lon2, final double lat2) {
-        final double v = StrictMath.sin((radians(lon2) - radians(lon1)) / 2);
+        final double v = CMath.sin((radians(lon2) - radians(lon1)) / 2);
         if (v == 0.0) {
             return latDistance(lat1, lat2);
         }
         final double lat1r = radians(lat1);
         final double lat2r = radians(lat2);
-        final double u = StrictMath.sin((lat2r - lat1r) / 2);
-        final double a = u * u + StrictMath.cos(lat1r) * StrictMath.cos(lat2r) * v * v;
-        return 2.0 * EARTH_RADIUS_M * StrictMath.asin(StrictMath.sqrt(a));
+        final double u = CMath.sin((lat2r - lat1r) / 2);
+        final double a = u * u + CMath.cos(lat1r) * CMath.cos(lat2r) * v * v;
+        return 2.0 * EARTH_RADIUS_M * CMath.asin(Math.sqrt(a));
     }
 }
