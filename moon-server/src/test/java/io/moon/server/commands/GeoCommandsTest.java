@@ -383,7 +383,7 @@ class GeoCommandsTest extends SharedHarnessTest {
     }
 
     @Test
-    void shouldFailExecWhenAStoreWritesAWatchedKey() {
+    void shouldFailExecWhenAStoreWritesAWatchedKeyButNotWhenASearchReadsOne() {
         sicily();
         final Harness.Client watcher = h.client();
         try {
@@ -399,6 +399,14 @@ class GeoCommandsTest extends SharedHarnessTest {
                 watcher.run("PING");
                 assertNil(watcher.run("EXEC"));
             }
+            // searching reads the source: a watch on it holds, as in Redis
+            assertOk(watcher.run("WATCH", "Sicily"));
+            assertEquals(list("Catania"), run("GEORADIUS", "Sicily", "15", "37", "100", "km"));
+            assertInt(1, run("GEORADIUS", "Sicily", "15", "37", "100", "km", "STORE", "dst-a"));
+            assertInt(1, run("GEOSEARCHSTORE", "{Sicily}d", "Sicily", "FROMLONLAT", "15", "37", "BYRADIUS", "100", "km"));
+            assertOk(watcher.run("MULTI"));
+            watcher.run("PING");
+            assertEquals(list(new Resp.Simple("PONG")), watcher.run("EXEC"));
         } finally {
             watcher.close();
         }
