@@ -199,10 +199,13 @@ public final class Ctx {
         final long existsAfter = existing();
         final int keys = cmd.keyCount(req);
         for (int n = 0; n < keys; n++) {
-            // a key missing before and after did not change (DEL or a pop of a missing key)
+            // a key missing before and after did not change (DEL or a pop of a missing key), nor
+            // one its key spec says the command only reads (GEORADIUS's source, ZUNIONSTORE's inputs)
             if (n >= 63 || ((existedBefore | existsAfter) & (1L << n)) != 0) {
                 final int i = cmd.keyArg(req, n);
-                shard.watches.touch(dbIndex, req.buf(), req.off(i), req.len(i));
+                if (cmd.writesKeyAt(req, i)) {
+                    shard.watches.touch(dbIndex, req.buf(), req.off(i), req.len(i));
+                }
             }
         }
         // MOVE, COPY ... DB n: the key written in the other database (bit 63, see existing())

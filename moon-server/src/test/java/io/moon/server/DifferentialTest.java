@@ -21,7 +21,8 @@ import java.util.TreeSet;
 
 /**
  * The arbiter of behaviour for every command family (strings, keys, expiry, keyspace, lists,
- * hashes, sets, sorted sets, HyperLogLogs, bitmaps; bitmaps again in a property of their own): random command
+ * hashes, sets, sorted sets, HyperLogLogs, bitmaps; bitmaps and geo also in properties of their
+ * own): random command
  * sequences run against a fresh real redis-server (7.0, the oracle) and against Moon with three
  * shards, over plain sockets, and every reply must be the same.
  *
@@ -29,7 +30,8 @@ import java.util.TreeSet;
  * hash-tagged keys that share one), so keys collide, change encoding, expire and move
  * between shards. Arguments mix valid and invalid values: bad numbers, overflow, unknown options,
  * wrong arity. The sequences come from {@link Props} with a fixed seed, so every build runs the
- * same {@value #TRIES} sequences of 10 to 40 commands, RESP2 and RESP3 in turn;
+ * same {@value #TRIES} sequences of 10 to 40 commands, RESP2 and RESP3 in turn (and
+ * {@value #GEO_TRIES} geo sequences of their own);
  * {@code -Dmoon.props.seed=N} explores others. A failure prints the whole
  * sequence with both servers' replies up to the difference, and Props adds the seed and the
  * try, which replay it.
@@ -66,8 +68,10 @@ import java.util.TreeSet;
 class DifferentialTest {
     private static final int SHARDS = 3;
     private static final long SEED = 7245086323153489201L;
-    /** Six families share the sequences: enough tries that each sees thousands of its commands. */
+    /** Seven families share the mixed sequences: enough tries that each sees thousands of its commands. */
     private static final int TRIES = 1500;
+    /** The geo sequences: a few thousand searches of every shape. */
+    private static final int GEO_TRIES = 400;
     private static final long TTL_TOLERANCE_SECONDS = 2;
     private static final long TTL_TOLERANCE_MILLIS = 1500;
 
@@ -179,7 +183,23 @@ class DifferentialTest {
                 r -> {
                     final int n = drawn[0]++;
                     return new Sequence(n % 2 == 1, (n / 2) % 2 == 1,
-                            Props.listOf(r, 10, 40, c -> command(c, BITMAP_MIX, BITMAP_MIX_WEIGHTS)));
+                            Props.listOf(r, 10, 40, c -> command(c, BITMAP)));
+                },
+                DifferentialTest::runOnBoth);
+    }
+
+    /**
+     * Geo sequences, kept apart so the mixed sequences above stay as they were (adding a family to
+     * them changes every sequence): GEO commands with every option against plain sorted sets, other
+     * types and destinations on other shards.
+     */
+    @Test
+    void shouldReplyLikeRedisToGeoCommands() {
+        final int[] drawn = {0};
+        Props.forAll("Moon replies like Redis to GEO commands", SEED ^ 0x6E0L, GEO_TRIES,
+                r -> {
+                    final int n = drawn[0]++;
+                    return new Sequence(n % 2 == 1, (n / 2) % 2 == 1, Props.listOf(r, 10, 40, c -> command(c, GEO)));
                 },
                 DifferentialTest::runOnBoth);
     }
@@ -225,7 +245,7 @@ class DifferentialTest {
 
     /** Commands that can go in a pipeline: their replies compare one for one. */
     private static boolean pipelinable(final List<String> cmd) {
-        if (is(cmd, "SCAN") || is(cmd, "RANDOMKEY") || SetDiff.alone(cmd) || HashDiff.alone(cmd)) {
+        if (is(cmd, "SCAN") || is(cmd, "RANDOMKEY") || SetDiff.alone(cmd) || HashDiff.alone(cmd) || GeoDiff.alone(cmd)) {
             return false;
         }
         final String c = cmd.get(0).toUpperCase();
@@ -804,33 +824,40 @@ class DifferentialTest {
     /** The strings, keys, expiry and keyspace commands this class generates itself. */
     private static final Family CORE = new Family("core", 10, COMMANDS, null, List.of());
 
-    /** Every family in the test, with its share of the commands. */
+    /** Every family in the test (their comparisons and accepted differences apply to every sequence). */
     static final List<Family> FAMILIES = List.of(CORE, ListDiff.FAMILY, SetDiff.FAMILY, ZsetDiff.FAMILY,
-            HashDiff.FAMILY, HllDiff.FAMILY, BitmapDiff.FAMILY);
+            HashDiff.FAMILY, HllDiff.FAMILY, BitmapDiff.FAMILY, GeoDiff.FAMILY);
 
-    private static final int[] FAMILY_WEIGHTS = FAMILIES.stream().mapToInt(Family::weight).toArray();
-    private static final List<int[]> FAMILY_COMMAND_WEIGHTS = FAMILIES.stream().map(Family::weights).toList();
+    /** The families {@link #shouldReplyLikeRedis} draws from, with their shares of the commands. */
+    private static final Draw MIXED = new Draw(List.of(CORE, ListDiff.FAMILY, SetDiff.FAMILY, ZsetDiff.FAMILY,
+            HashDiff.FAMILY, HllDiff.FAMILY, BitmapDiff.FAMILY));
+    /** The geo sequences: the GEO family, which brings its own plain scores, other types and removals. */
+    private static final Draw GEO = new Draw(List.of(GeoDiff.FAMILY));
+
+    /** Families and their weights, to draw commands from. */
+    record Draw(List<Family> families, int[] weights, List<int[]> commandWeights) {
+        Draw(final List<Family> families) {
+            this(families, families.stream().mapToInt(Family::weight).toArray(),
+                    families.stream().map(Family::weights).toList());
+        }
+    }
+
+    /** A command of the mixed sequences. */
+    static List<String> command(final SplittableRandom r) {
+        return command(r, MIXED);
+    }
 
     /** The families of {@link #shouldReplyLikeRedisOnBitmaps}: bitmaps meet strings and lists. */
-    private static final List<Family> BITMAP_MIX = List.of(CORE, ListDiff.FAMILY, BitmapDiff.FAMILY);
-    private static final int[] BITMAP_MIX_WEIGHTS = {4, 2, 8};
+    private static final Draw BITMAP = new Draw(List.of(CORE, ListDiff.FAMILY, BitmapDiff.FAMILY), new int[] {4, 2, 8},
+            List.of(CORE.weights(), ListDiff.FAMILY.weights(), BitmapDiff.FAMILY.weights()));
     private static final long BITMAP_SEED = 5271009364418257123L;
     private static final int BITMAP_TRIES = 400;
 
     /** A command, now and then with an argument too few or too many (arity errors). */
-    static List<String> command(final SplittableRandom r) {
-        final int f = Props.weighted(r, FAMILY_WEIGHTS);
-        return withArityNoise(r, FAMILIES.get(f).commands().get(Props.weighted(r, FAMILY_COMMAND_WEIGHTS.get(f)))
-                .command().next(r));
-    }
-
-    /** A command of one of {@code families}, drawn by {@code weights}, with arity noise. */
-    static List<String> command(final SplittableRandom r, final List<Family> families, final int[] weights) {
-        final Family f = families.get(Props.weighted(r, weights));
-        return withArityNoise(r, f.commands().get(Props.weighted(r, f.weights())).command().next(r));
-    }
-
-    private static List<String> withArityNoise(final SplittableRandom r, final List<String> c) {
+    static List<String> command(final SplittableRandom r, final Draw draw) {
+        final int f = Props.weighted(r, draw.weights());
+        final List<String> c = draw.families().get(f).commands().get(Props.weighted(r, draw.commandWeights().get(f)))
+                .command().next(r);
         final int dice = r.nextInt(100);
         if (dice >= 97 && c.size() > 1) {
             return c.subList(0, c.size() - 1);

@@ -174,8 +174,21 @@ public final class ZsetPacked {
         return -1;
     }
 
-    public static int firstInRange(final byte[] b, final int base, final LexRange r) {
+    /**
+     * Redis's zzlIsInLexRange, as the skiplist's lexOverlaps: the range is not empty, the last
+     * member is at or above its min and the first at or below its max. With members of different
+     * scores (lex order undefined) this decides, as in Redis, that a range finds nothing.
+     */
+    private static boolean lexOverlaps(final byte[] b, final int base, final LexRange r) {
         if (r.isEmpty()) {
+            return false;
+        }
+        final int first = Listpack.first(b, base);
+        return first >= 0 && r.aboveMin(b, lastMember(b, base)) && r.belowMax(b, first);
+    }
+
+    public static int firstInRange(final byte[] b, final int base, final LexRange r) {
+        if (!lexOverlaps(b, base, r)) {
             return -1;
         }
         for (int p = Listpack.first(b, base); p >= 0; p = nextMember(b, p)) {
@@ -187,7 +200,7 @@ public final class ZsetPacked {
     }
 
     public static int lastInRange(final byte[] b, final int base, final LexRange r) {
-        if (r.isEmpty()) {
+        if (!lexOverlaps(b, base, r)) {
             return -1;
         }
         for (int p = lastMember(b, base); p >= 0; p = prevMember(b, base, p)) {

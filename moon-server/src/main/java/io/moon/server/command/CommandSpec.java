@@ -64,7 +64,7 @@ public final class CommandSpec {
         KeyFinder f = b.finder;
         if (f == null) {
             for (final KeySpec k : b.keySpecs) {
-                if (k.keynum()) {
+                if (k.keynum() || k.keyword() != null) {
                     f = new KeyFinder.FromSpecs(b.keySpecs);
                     break;
                 }

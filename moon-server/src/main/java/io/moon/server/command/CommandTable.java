@@ -57,6 +57,7 @@ public final class CommandTable {
         Collections.addAll(rows, ServerRows.server());
         Collections.addAll(rows, HllRows.rows());
         Collections.addAll(rows, BitmapRows.rows());
+        Collections.addAll(rows, GeoRows.rows());
         return rows.toArray(new CommandSpec.Builder[0]);
     }
 

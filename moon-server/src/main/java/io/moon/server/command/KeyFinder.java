@@ -31,18 +31,26 @@ public interface KeyFinder {
      */
     final class FromSpecs implements KeyFinder {
         private final KeySpec[] specs;
+        /** Each keyword spec's keyword as bytes (null for the others): the search allocates nothing. */
+        private final byte[][] words;
 
-        FromSpecs(final KeySpec[] specs) {
+        public FromSpecs(final KeySpec[] specs) {
             this.specs = specs;
+            this.words = new byte[specs.length][];
+            for (int k = 0; k < specs.length; k++) {
+                final String w = specs[k].keyword();
+                words[k] = w == null ? null : w.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
         }
 
         /**
-         * Keys spec s yields for r, packed in 21-bit fields: start, count, step (a request has at
+         * Keys spec k yields for r, packed in 21-bit fields: start, count, step (a request has at
          * most 1M arguments, Redis's multibulk limit, so each fits).
          */
-        private static long span(final KeySpec s, final Request r) {
+        private long span(final int k, final Request r) {
+            final KeySpec s = specs[k];
             final int argc = r.argc();
-            final int begin = s.beginIndex();
+            final int begin = words[k] != null ? afterKeyword(words[k], s.beginIndex(), r) : s.beginIndex();
             if (begin <= 0 || begin >= argc) {
                 return 0;
             }
@@ -67,6 +75,20 @@ public interface KeyFinder {
             return begin | (long) ((last - begin) / step + 1) << 21 | (long) step << 42;
         }
 
+        /**
+         * The index after the first argument equal to the spec's keyword, searched from its start
+         * index up to the one before the last argument (a keyword there would have no key after
+         * it), as Redis searches; 0 when there is none.
+         */
+        private static int afterKeyword(final byte[] word, final int startFrom, final Request r) {
+            for (int i = Math.max(1, startFrom); i < r.argc() - 1; i++) {
+                if (r.argIs(i, word)) {
+                    return i + 1;
+                }
+            }
+            return 0;
+        }
+
         private static final int FIELD = (1 << 21) - 1;
 
         private static int count(final long span) {
@@ -76,16 +98,16 @@ public interface KeyFinder {
         @Override
         public int keyCount(final Request r) {
             int n = 0;
-            for (final KeySpec s : specs) {
-                n += count(span(s, r));
+            for (int k = 0; k < specs.length; k++) {
+                n += count(span(k, r));
             }
             return n;
         }
 
         @Override
         public int keyArg(final Request r, int n) {
-            for (final KeySpec s : specs) {
-                final long span = span(s, r);
+            for (int k = 0; k < specs.length; k++) {
+                final long span = span(k, r);
                 final int c = count(span);
                 if (n < c) {
                     return ((int) span & FIELD) + n * (int) (span >>> 42);

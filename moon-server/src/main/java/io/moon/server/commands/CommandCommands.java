@@ -6,6 +6,7 @@ import io.moon.server.Ctx;
 import io.moon.server.command.CommandSpec;
 import io.moon.server.command.CommandTable;
 import io.moon.server.command.Flags;
+import io.moon.server.command.KeyFinder;
 import io.moon.server.command.KeySpec;
 import io.moon.storage.Glob;
 
@@ -123,11 +124,21 @@ public final class CommandCommands {
             o.mapHeader(0);
             return;
         }
-        o.bulk("index");
-        o.bulk("spec");
-        o.mapHeader(1);
-        o.bulk("index");
-        o.integer(k.beginIndex());
+        if (k.keyword() != null) {
+            o.bulk("keyword");
+            o.bulk("spec");
+            o.mapHeader(2);
+            o.bulk("keyword");
+            o.bulk(k.keyword());
+            o.bulk("startfrom");
+            o.integer(k.beginIndex());
+        } else {
+            o.bulk("index");
+            o.bulk("spec");
+            o.mapHeader(1);
+            o.bulk("index");
+            o.integer(k.beginIndex());
+        }
         o.bulk("find_keys");
         o.mapHeader(2);
         o.bulk("type");
@@ -276,7 +287,7 @@ public final class CommandCommands {
             if (withFlags) {
                 c.out.arrayHeader(2);
                 c.out.bulk(r.buf(), r.off(i + 2), r.len(i + 2));
-                final String[] f = flagsForKey(s, r, i);
+                final String[] f = flagsForKey(s, r, sub, i);
                 c.out.setHeader(f.length);
                 for (final String x : f) {
                     c.out.simple(x);
@@ -292,7 +303,7 @@ public final class CommandCommands {
      * which is request argument 2). SET's spec has variable flags; like Redis's setGetKeys, the
      * key is then RW when the GET option is present and OW otherwise.
      */
-    private static String[] flagsForKey(final CommandSpec s, final Request r, final int i) {
+    private static String[] flagsForKey(final CommandSpec s, final Request r, final Request sub, final int i) {
         if (s.fullName().equals("sort") && i > 1) {
             return new String[] {"OW", "update"}; // the STORE destination, as Redis's sortGetKeys
         }
@@ -307,6 +318,13 @@ public final class CommandCommands {
         for (final KeySpec k : s.keySpecs()) {
             if (k.keynum()) {
                 return k.flags();
+            }
+            if (k.keyword() != null) {
+                final KeyFinder one = new KeyFinder.FromSpecs(new KeySpec[] {k});
+                if (one.keyCount(sub) > 0 && one.keyArg(sub, 0) == i) {
+                    return k.flags();
+                }
+                continue;
             }
             final int first = k.beginIndex();
             final int last = k.lastKeyOrKeynumIdx() < 0 ? Integer.MAX_VALUE : first + k.lastKeyOrKeynumIdx();

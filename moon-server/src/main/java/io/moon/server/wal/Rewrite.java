@@ -53,6 +53,8 @@ final class Rewrite {
     static final byte HEXPIREAT = 24;
     /** Logged unless every subcommand is a GET (Redis propagates nothing then). */
     static final byte BITFIELD = 25;
+    /** Logged only when the reply is an integer: GEORADIUS with STORE (without, it only reads). */
+    static final byte STORE_FORM = 26;
 
     private Rewrite() {
     }
@@ -99,6 +101,7 @@ final class Rewrite {
             case "hpexpire" -> HPEXPIRE;
             case "hexpireat" -> HEXPIREAT;
             case "bitfield" -> BITFIELD;
+            case "georadius", "georadiusbymember" -> STORE_FORM;
             default -> PLAIN;
         };
     }
@@ -126,6 +129,11 @@ final class Rewrite {
             }
             case NIL_IS_NOOP -> {
                 if (!isNil(out, mark)) {
+                    log.emit(db, r);
+                }
+            }
+            case STORE_FORM -> {
+                if (first == ':') {
                     log.emit(db, r);
                 }
             }

@@ -74,4 +74,21 @@ class KeyFinderTest {
         assertEquals(n, f.keyCount(r));
         assertEquals(n + 1, f.keyArg(r, n - 1));
     }
+    /** GEORADIUS's specs: the source, then the key after STORE and after STOREDIST, searched from 6. */
+    private static final KeyFinder GEORADIUS = new KeyFinder.FromSpecs(new KeySpec[] {
+        KeySpec.range(1, 0, 1, 0, "RO", "access"), KeySpec.keyword("STORE", 6, 0, 1, 0, "OW", "update"),
+        KeySpec.keyword("STOREDIST", 6, 0, 1, 0, "OW", "update")});
+
+    @Test
+    void shouldFindTheKeyAfterAKeywordAsRedisSearchesIt() {
+        assertEquals(List.of(1, 9), keys(GEORADIUS, req("GEORADIUS", "s", "1", "2", "3", "km", "ASC", "WITHDIST",
+                "store", "d")));
+        assertEquals(List.of(1, 7, 9), keys(GEORADIUS,
+                req("GEORADIUS", "s", "1", "2", "3", "km", "Store", "a", "StoreDist", "b")));
+        // the first occurrence counts; one before the start index or in last position does not
+        assertEquals(List.of(1, 7), keys(GEORADIUS, req("GEORADIUS", "s", "1", "2", "3", "km", "STORE", "a", "STORE",
+                "b")));
+        assertEquals(List.of(1), keys(GEORADIUS, req("GEORADIUS", "s", "STORE", "2", "3", "km", "ASC")));
+        assertEquals(List.of(1), keys(GEORADIUS, req("GEORADIUS", "s", "1", "2", "3", "km", "STORE")));
+    }
 }

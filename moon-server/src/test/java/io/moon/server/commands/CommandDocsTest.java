@@ -176,7 +176,8 @@ class CommandDocsTest {
             }
         }
         assertEquals(Set.of("getset", "substr", "setnx", "setex", "psetex", "quit", "rpoplpush", "brpoplpush",
-                "hmset", "zrevrange", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex"), deprecated);
+                "hmset", "zrevrange", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex", "georadius",
+                "georadius_ro", "georadiusbymember", "georadiusbymember_ro"), deprecated);
         assertEquals("2.6.12", CommandDocs.of("setnx").deprecatedSince());
         assertEquals(List.of("syscmd"), CommandDocs.of("debug").docFlags());
     }

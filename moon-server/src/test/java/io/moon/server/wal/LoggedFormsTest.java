@@ -75,6 +75,32 @@ final class LoggedFormsTest {
     }
 
     @Test
+    void shouldLogGeoWritesAndGeoradiusOnlyInItsStoreForm() throws Exception {
+        try (AofNode n = AofNode.start(dir, 1); Jedis j = n.jedis()) {
+            j.sendCommand(() -> "GEOADD".getBytes(StandardCharsets.US_ASCII), "g", "13.361389", "38.115556", "a",
+                    "15.087269", "37.502669", "b");
+            j.sendCommand(() -> "GEORADIUS".getBytes(StandardCharsets.US_ASCII), "g", "15", "37", "200", "km");
+            j.sendCommand(() -> "GEORADIUS".getBytes(StandardCharsets.US_ASCII), "g", "15", "37", "200", "km",
+                    "STOREDIST", "d");
+            j.sendCommand(() -> "GEOSEARCHSTORE".getBytes(StandardCharsets.US_ASCII), "e", "g", "FROMMEMBER", "a",
+                    "BYRADIUS", "1", "km");
+            n.crash();
+        }
+        final List<String> got = new ArrayList<>();
+        for (final WalRecord r : records(0)) {
+            got.add(text(r));
+        }
+        assertEquals(List.of("GEOADD g 13.361389 38.115556 a 15.087269 37.502669 b",
+                "GEORADIUS g 15 37 200 km STOREDIST d", "GEOSEARCHSTORE e g FROMMEMBER a BYRADIUS 1 km"), got,
+                "a GEORADIUS without STORE only reads: nothing logged");
+        try (AofNode n = AofNode.start(dir, 1); Jedis j = n.jedis()) {
+            assertEquals(List.of("b", "a"), j.zrange("d", 0, -1));
+            assertEquals(56.441257870158204, j.zscore("d", "b"));
+            assertEquals(List.of("a"), j.zrange("e", 0, -1));
+        }
+    }
+
+    @Test
     void shouldLogOneRecordPerShardForACrossShardMset() throws Exception {
         try (AofNode n = AofNode.start(dir, 2); Jedis j = n.jedis()) {
             j.mset("a", "1", "b", "2", "c", "3", "d", "4");
