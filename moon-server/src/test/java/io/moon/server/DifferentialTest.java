@@ -21,8 +21,8 @@ import java.util.TreeSet;
 
 /**
  * The arbiter of behaviour for every command family (strings, keys, expiry, keyspace, lists,
- * hashes, sets, sorted sets, HyperLogLogs, bitmaps; bitmaps and geo also in properties of their
- * own): random command
+ * hashes, sets, sorted sets, HyperLogLogs, bitmaps, geo; bitmaps and geo also in properties of
+ * their own): random command
  * sequences run against a fresh real redis-server (7.0, the oracle) and against Moon with three
  * shards, over plain sockets, and every reply must be the same.
  *
@@ -68,7 +68,7 @@ import java.util.TreeSet;
 class DifferentialTest {
     private static final int SHARDS = 3;
     private static final long SEED = 7245086323153489201L;
-    /** Seven families share the mixed sequences: enough tries that each sees thousands of its commands. */
+    /** Eight families share the mixed sequences: enough tries that each sees thousands of its commands. */
     private static final int TRIES = 1500;
     /** The geo sequences: a few thousand searches of every shape. */
     private static final int GEO_TRIES = 400;
@@ -189,9 +189,9 @@ class DifferentialTest {
     }
 
     /**
-     * Geo sequences, kept apart so the mixed sequences above stay as they were (adding a family to
-     * them changes every sequence): GEO commands with every option against plain sorted sets, other
-     * types and destinations on other shards.
+     * Geo sequences: in the mixed sequences above GEO is one family of eight, here every command
+     * is one, with every option, against plain sorted sets, other types and destinations on other
+     * shards.
      */
     @Test
     void shouldReplyLikeRedisToGeoCommands() {
@@ -830,7 +830,7 @@ class DifferentialTest {
 
     /** The families {@link #shouldReplyLikeRedis} draws from, with their shares of the commands. */
     private static final Draw MIXED = new Draw(List.of(CORE, ListDiff.FAMILY, SetDiff.FAMILY, ZsetDiff.FAMILY,
-            HashDiff.FAMILY, HllDiff.FAMILY, BitmapDiff.FAMILY));
+            HashDiff.FAMILY, HllDiff.FAMILY, BitmapDiff.FAMILY, GeoDiff.FAMILY));
     /** The geo sequences: the GEO family, which brings its own plain scores, other types and removals. */
     private static final Draw GEO = new Draw(List.of(GeoDiff.FAMILY));
 
