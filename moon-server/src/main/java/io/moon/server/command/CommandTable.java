@@ -55,6 +55,7 @@ public final class CommandTable {
         Collections.addAll(rows, ServerRows.session());
         Collections.addAll(rows, DataRows.rows());
         Collections.addAll(rows, ServerRows.server());
+        Collections.addAll(rows, FunctionRows.rows());
         return rows.toArray(new CommandSpec.Builder[0]);
     }
 
