@@ -70,7 +70,7 @@ public final class DebugReload {
                     return;
                 }
                 try {
-                    ShardSnapshot.encodeAll(x.keyspace, file, compress);
+                    ShardSnapshot.encodeAll(x.shard, file, compress);
                 } catch (final RuntimeException e) {
                     file.abort(String.valueOf(e.getMessage()));
                 } finally {

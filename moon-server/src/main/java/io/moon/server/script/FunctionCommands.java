@@ -198,7 +198,7 @@ public final class FunctionCommands {
                 final java.util.List<String> flags = flagNames(f.flags());
                 out.setHeader(flags.size());
                 for (final String s : flags) {
-                    out.bulk(s);
+                    out.simple(s); // status replies, as Redis lists them
                 }
             }
             if (withCode) {

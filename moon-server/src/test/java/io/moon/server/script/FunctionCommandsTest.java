@@ -7,7 +7,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.moon.server.testing.Resp;
+
 import java.util.Arrays;
+import java.util.stream.Stream;
 import java.util.List;
 
 import static io.moon.server.testing.Harness.assertErrorText;
@@ -195,12 +198,12 @@ class FunctionCommandsTest {
         final List<?> only = (List<?>) h.run("FUNCTION", "LIST", "LIBRARYNAME", "OTH*");
         assertEquals(List.of(List.of("library_name", "other", "engine", "LUA", "functions",
                 List.of(Arrays.asList("name", "o", "description", null, "flags",
-                        List.of("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"))))), only);
+                        Stream.of("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys").map(Resp.Simple::new).toList())))), only);
         final List<?> code = (List<?>) ((List<?>) h.run("FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "mylib")).getFirst();
         assertEquals("library_code", code.get(6));
         assertEquals(LIB, code.get(7));
         final List<?> fns = (List<?>) code.get(5);
-        assertEquals(List.of("name", "getter", "description", "reads a key", "flags", List.of("no-writes")), fns.get(1));
+        assertEquals(List.of("name", "getter", "description", "reads a key", "flags", List.of(new Resp.Simple("no-writes"))), fns.get(1));
         assertErrorText("ERR library name argument was not given", h.run("FUNCTION", "LIST", "LIBRARYNAME"));
         assertErrorText("ERR Unknown argument foo", h.run("FUNCTION", "LIST", "foo"));
         assertErrorText("ERR Unknown argument withcode", h.run("FUNCTION", "LIST", "withcode", "withcode"));
