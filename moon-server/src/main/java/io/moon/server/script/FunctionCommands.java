@@ -232,10 +232,14 @@ public final class FunctionCommands {
     public static void stats(final Ctx c) {
         final ScriptRegistry reg = c.server.scripts;
         final ScriptRun r = reg.busyRun();
+        if (r != null && !r.function) {
+            c.out.raw(ScriptCommands.BUSY); // an EVAL script holds the server, as Redis answers
+            return;
+        }
         final Reply out = c.out;
         out.mapHeader(2);
         out.bulk("running_script");
-        if (r == null || !r.function) {
+        if (r == null) {
             out.nullBulk();
         } else {
             out.mapHeader(3);

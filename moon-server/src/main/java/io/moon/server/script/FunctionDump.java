@@ -39,7 +39,7 @@ public final class FunctionDump {
     // FUNCTION RESTORE serialized-value [FLUSH|APPEND|REPLACE]
     public static void restore(final Ctx c) {
         if (c.argc() > 4) {
-            c.out.error("ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.");
+            c.out.error("ERR unknown subcommand or wrong number of arguments for '" + c.req.argString(1) + "'. Try FUNCTION HELP.");
             return;
         }
         Libraries.Policy policy = Libraries.Policy.APPEND;
