@@ -20,6 +20,7 @@ public final class FunctionCommands {
     private static final byte[] NEGATIVE = Reply.err("ERR Number of keys can't be negative");
     private static final byte[] TOO_MANY = Reply.err("ERR Number of keys can't be greater than number of args");
     private static final byte[] RO_WRITE = Reply.err("ERR Can not execute a script with write flag using *_ro command.");
+    private static final byte[] OOM = Reply.err("OOM command not allowed when used memory > 'maxmemory'.");
     private static final byte[] LIB_NOT_FOUND = Reply.err("ERR Library not found");
 
     private FunctionCommands() {
@@ -66,6 +67,12 @@ public final class FunctionCommands {
             c.out.raw(RO_WRITE);
             return;
         }
+        final boolean allowOom = (f.flags() & Shebang.ALLOW_OOM) != 0;
+        if (!noWrites && !allowOom && wideEngine == null && c.server.config.maxmemory != 0
+                && !c.shard.memory.admit(true)) {
+            c.out.raw(OOM); // a function that may write, without allow-oom, does not start over maxmemory
+            return;
+        }
         final String key = "function:" + name;
         final boolean strict = wideEngine == null && c.server.config.get("lua-strict-keys").equals("yes");
         if (wideEngine == null && !strict && c.scriptMayWiden && c.server.shardCount() > 1 && reg.cache.runsWide(key)) {
@@ -84,7 +91,7 @@ public final class FunctionCommands {
         final ScriptRun r = new ScriptRun(c, name, (int) numkeys, readOnly || noWrites, limit);
         r.function = true;
         r.chunk = "user_function";
-        r.allowOom = (f.flags() & Shebang.ALLOW_OOM) != 0;
+        r.allowOom = allowOom;
         r.strict = strict;
         r.mayWiden = wideEngine == null && c.scriptMayWiden && !strict;
         engine.execute(r, null, callback);

@@ -271,7 +271,7 @@ class FunctionCommandsTest {
         assertErrorText("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.",
                 restore(payload, "foo"));
         assertErrorText("ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.",
-                h.run("FUNCTION", "RESTORE", "a", "b", "c"));
+                h.run("FUNCTION", "restore", "a", "b", "c"));
     }
 
     private static Object restore(final byte[] payload, final String... policy) {
@@ -290,6 +290,26 @@ class FunctionCommandsTest {
             return c.read();
         } finally {
             c.close();
+        }
+    }
+
+    @Test
+    void shouldApplyAllowOomOverMaxmemory() {
+        load(lib("oom", "redis.register_function('w', function(k) return redis.call('set', k[1], 'v') end)\n"
+                + "redis.register_function{function_name='wo', callback=function(k) return redis.call('set', k[1], 'v') end,"
+                + " flags={'allow-oom'}}\n"
+                + "redis.register_function{function_name='r', callback=function(k) return redis.call('get', k[1]) end,"
+                + " flags={'no-writes'}}"));
+        final String[] k = ShardKeys.onDistinctShards(h.server, "oom", 3);
+        try {
+            assertOk(h.run("CONFIG", "SET", "maxmemory", "1"));
+            for (final String key : k) {
+                assertErrorText("OOM command not allowed when used memory > 'maxmemory'.", h.run("FCALL", "w", "1", key));
+                assertOk(h.run("FCALL", "wo", "1", key));
+                assertEquals("v", h.run("FCALL", "r", "1", key));
+            }
+        } finally {
+            assertOk(h.run("CONFIG", "SET", "maxmemory", "0"));
         }
     }
 
