@@ -103,6 +103,18 @@ final class FunctionRdbInteropTest {
     }
 
     @Test
+    void debugReloadKeepsTheLibrariesOfTheFile() throws Exception {
+        try (Harness h = Harness.start(3, "dir", dir.toString(), "enable-debug-command", "yes")) {
+            h.run("FUNCTION", "LOAD", LIB_A);
+            h.run("FUNCTION", "LOAD", LIB_B);
+            final Map<String, String> listed = normalized(h.run("FUNCTION", "LIST", "WITHCODE"));
+            assertOk(h.run("DEBUG", "RELOAD"));
+            assertEquals(listed, normalized(h.run("FUNCTION", "LIST", "WITHCODE")));
+            assertEquals("b", h.run("FCALL", "gb", "0"));
+        }
+    }
+
+    @Test
     void moonsDumpPayloadRestoresInRedis() throws Exception {
         final byte[] payload;
         final Map<String, String> listed;
