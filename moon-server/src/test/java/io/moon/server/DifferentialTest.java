@@ -21,7 +21,7 @@ import java.util.TreeSet;
 
 /**
  * The arbiter of behaviour for every command family (strings, keys, expiry, keyspace, lists,
- * hashes, sets, sorted sets): random command
+ * hashes, sets, sorted sets, functions): random command
  * sequences run against a fresh real redis-server (7.0, the oracle) and against Moon with three
  * shards, over plain sockets, and every reply must be the same.
  *
@@ -113,6 +113,7 @@ class DifferentialTest {
         moon = new RawClient(moonServer.port);
         for (final RawClient c : List.of(redis, moon)) {
             expectOk(c.run("DEBUG", "SET-ACTIVE-EXPIRE", "0"));
+            c.run("FUNCTION", "LOAD", "REPLACE", FunctionDiff.LIBRARY);
         }
         startNanos = System.nanoTime();
     }
@@ -790,7 +791,7 @@ class DifferentialTest {
 
     /** Every family in the test, with its share of the commands. */
     static final List<Family> FAMILIES = List.of(CORE, ListDiff.FAMILY, SetDiff.FAMILY, ZsetDiff.FAMILY,
-            HashDiff.FAMILY);
+            HashDiff.FAMILY, FunctionDiff.FAMILY);
 
     private static final int[] FAMILY_WEIGHTS = FAMILIES.stream().mapToInt(Family::weight).toArray();
     private static final List<int[]> FAMILY_COMMAND_WEIGHTS = FAMILIES.stream().map(Family::weights).toList();

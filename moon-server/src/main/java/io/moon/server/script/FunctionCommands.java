@@ -44,7 +44,7 @@ public final class FunctionCommands {
         final ScriptRegistry reg = c.server.scripts;
         final Libraries.State state = reg.libraries.state();
         final String name = c.req.argString(1);
-        final Libraries.Function f = state.functions().get(name);
+        final Libraries.Function f = state.function(name);
         if (f == null) {
             c.out.raw(NOT_FOUND);
             return;
@@ -73,7 +73,7 @@ public final class FunctionCommands {
             c.out.raw(OOM); // a function that may write, without allow-oom, does not start over maxmemory
             return;
         }
-        final String key = "function:" + name;
+        final String key = "function:" + f.name();
         final boolean strict = wideEngine == null && c.server.config.get("lua-strict-keys").equals("yes");
         if (wideEngine == null && !strict && c.scriptMayWiden && c.server.shardCount() > 1 && reg.cache.runsWide(key)) {
             c.widen = true; // new, or known to touch undeclared keys: run with every shard held
@@ -88,7 +88,7 @@ public final class FunctionCommands {
             return;
         }
         final long limit = Long.parseLong(c.server.config.get("busy-reply-threshold"));
-        final ScriptRun r = new ScriptRun(c, name, (int) numkeys, readOnly || noWrites, limit);
+        final ScriptRun r = new ScriptRun(c, f.name(), (int) numkeys, readOnly || noWrites, limit);
         r.function = true;
         r.chunk = "user_function";
         r.allowOom = allowOom;

@@ -45,8 +45,15 @@ public final class Libraries {
         }
     }
 
-    /** Every library and function at one moment; never changed once published. */
+    /**
+     * Every library and function at one moment; never changed once published. Functions are keyed
+     * by their lower-case name: as in Redis, function names are unique regardless of case across
+     * libraries (FCALL FOO finds foo), while library names are case-sensitive.
+     */
     record State(Map<String, Library> libraries, Map<String, Function> functions, long generation) {
+        Function function(final String name) {
+            return functions.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     /** A refused load or restore: the whole error reply text. */
@@ -58,9 +65,9 @@ public final class Libraries {
 
     private volatile State state = new State(Map.of(), Map.of(), 0);
 
-    /** The function named so (names are case-sensitive, as in Redis), or null. */
+    /** The function named so, in any case, or null. */
     Function function(final String name) {
-        return state.functions.get(name);
+        return state.function(name);
     }
 
     State state() {
@@ -156,7 +163,7 @@ public final class Libraries {
             throw new Refused("ERR Library '" + lib.name + "' already exists");
         }
         for (final String f : lib.functions.keySet()) {
-            final Function other = s.functions.get(f);
+            final Function other = s.function(f);
             if (other != null && other.library() != old) {
                 throw new Refused("ERR Function " + f + " already exists");
             }
@@ -207,7 +214,8 @@ public final class Libraries {
         final Map<String, Function> seen = new LinkedHashMap<>();
         for (final Library lib : libs.values()) {
             for (final Function f : lib.functions.values()) {
-                if (seen.putIfAbsent(f.name(), f) != null) {
+                final Function other = seen.putIfAbsent(f.name().toLowerCase(java.util.Locale.ROOT), f);
+                if (other != null && other.library() != lib) {
                     throw new Refused("ERR Function " + f.name() + " already exists");
                 }
             }
@@ -218,7 +226,9 @@ public final class Libraries {
     private static State build(final Map<String, Library> libs, final long generation) {
         final Map<String, Function> fns = new LinkedHashMap<>();
         for (final Library l : libs.values()) {
-            fns.putAll(l.functions);
+            for (final Function f : l.functions.values()) {
+                fns.put(f.name().toLowerCase(java.util.Locale.ROOT), f); // "a" then "A" in one library: "A", as in Redis
+            }
         }
         return new State(Collections.unmodifiableMap(libs), Collections.unmodifiableMap(fns), generation);
     }

@@ -150,6 +150,16 @@ class FunctionDiffTest {
         {"FUNCTION", "STATS"},
         {"FUNCTION", "LIST"},
         {"FCALL", "get2", "2", "alpha", "beta"},
+        // function names are unique in any case across libraries; library names are case-sensitive
+        {"FUNCTION", "LOAD", "#!lua name=Abc\nredis.register_function('Fx', function() return 'Fx' end)"},
+        {"FUNCTION", "LOAD", "#!lua name=abc\nredis.register_function('fy', function() return 'fy' end)"},
+        {"FUNCTION", "LOAD", "#!lua name=q\nredis.register_function('FX', function() return 1 end)"},
+        {"FCALL", "fX", "0"},
+        {"FCALL", "FY", "0"},
+        {"FUNCTION", "DELETE", "ABC"},
+        {"FUNCTION", "DELETE", "Abc"},
+        {"FUNCTION", "DELETE", "abc"},
+        {"FUNCTION", "DELETE", "q"},
         // one function per library, so Redis's order (a hash table's) cannot differ
         {"FUNCTION", "LOAD", "#!lua name=one\nredis.register_function{function_name='f1', callback=function() return 1 end,"
                 + " flags={'no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'}, description='d'}"},
