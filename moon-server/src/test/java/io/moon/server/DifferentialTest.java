@@ -169,6 +169,22 @@ class DifferentialTest {
                 DifferentialTest::runOnBoth);
     }
 
+    /**
+     * The functions family on its own ({@link FunctionDiff}: FCALL and FCALL_RO of one library,
+     * with the plain writes that give their keys other types), in sequences of its own so the
+     * families above keep drawing the same sequences.
+     */
+    @Test
+    void shouldRunFunctionsLikeRedis() {
+        final int[] drawn = {0};
+        Props.forAll("Moon runs functions like Redis", SEED ^ 0x5eed, FunctionDiff.TRIES,
+                r -> {
+                    final int n = drawn[0]++;
+                    return new Sequence(n % 2 == 1, (n / 2) % 2 == 1, Props.listOf(r, 10, 40, FunctionDiff::command));
+                },
+                DifferentialTest::runOnBoth);
+    }
+
     private static void runOnBoth(final Sequence sequence) throws IOException {
         for (final RawClient c : List.of(redis, moon)) {
             // HELLO's reply describes the server: not compared
@@ -791,7 +807,7 @@ class DifferentialTest {
 
     /** Every family in the test, with its share of the commands. */
     static final List<Family> FAMILIES = List.of(CORE, ListDiff.FAMILY, SetDiff.FAMILY, ZsetDiff.FAMILY,
-            HashDiff.FAMILY, FunctionDiff.FAMILY);
+            HashDiff.FAMILY);
 
     private static final int[] FAMILY_WEIGHTS = FAMILIES.stream().mapToInt(Family::weight).toArray();
     private static final List<int[]> FAMILY_COMMAND_WEIGHTS = FAMILIES.stream().map(Family::weights).toList();

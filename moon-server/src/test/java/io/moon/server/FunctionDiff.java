@@ -13,7 +13,8 @@ import static io.moon.server.DifferentialTest.key;
 import static io.moon.server.DifferentialTest.value;
 
 /**
- * The functions family of the differential test: FCALL and FCALL_RO of {@link #LIBRARY} (loaded
+ * The functions family of the differential test (run on its own by
+ * DifferentialTest.shouldRunFunctionsLikeRedis): FCALL and FCALL_RO of {@link #LIBRARY} (loaded
  * into both servers before the sequences start) over the shared keys, so functions meet every
  * other family's types (WRONGTYPE raised through redis.call, with the function's name and line)
  * and their keys land on one shard or several. Numkeys is sometimes wrong, a write function is
@@ -52,7 +53,21 @@ final class FunctionDiff {
             new Weighted(1, r -> cmd("FCALL", "fpcall", numkeys(r, 1), key(r))),
             new Weighted(1, r -> cmd(Props.choose(r, "FCALL", "FCALL_RO"), "fwrite_ro", numkeys(r, 1), key(r))),
             new Weighted(1, r -> cmd("FCALL_RO", Props.choose(r, "fset", "fincr"), "1", key(r), "1")),
-            new Weighted(1, r -> cmd("FCALL", Props.choose(r, "nosuch", "FSET", ""), "0")));
+            new Weighted(1, r -> cmd("FCALL", Props.choose(r, "nosuch", "FSET", ""), "0")),
+            // plain writes that give the keys other types (WRONGTYPE inside functions)
+            new Weighted(1, r -> cmd("SET", key(r), value(r))),
+            new Weighted(1, r -> cmd("RPUSH", key(r), value(r))),
+            new Weighted(1, r -> cmd("HSET", key(r), "f", value(r))),
+            new Weighted(1, r -> cmd("DEL", key(r))),
+            new Weighted(1, r -> cmd("GET", key(r))));
+
+    /** Sequences of {@link DifferentialTest#shouldRunFunctionsLikeRedis}. */
+    static final int TRIES = 300;
 
     static final Family FAMILY = new Family("functions", 2, COMMANDS, null, List.of());
+    private static final int[] WEIGHTS = FAMILY.weights();
+
+    static List<String> command(final SplittableRandom r) {
+        return COMMANDS.get(Props.weighted(r, WEIGHTS)).command().next(r);
+    }
 }

@@ -241,6 +241,38 @@ class FunctionCommandsTest {
         }
     }
 
+    /**
+     * A pipelined script or function that waits for its keys runs as a queued call holding their
+     * locks: its own declared keys are not "in use by another operation" (found by
+     * DifferentialTest's functions family; over sockets, where the pipeline is read in one batch).
+     */
+    @Test
+    void shouldRunPipelinedScriptsThatWaitedForTheirKeys() throws Exception {
+        final String[][] cmds = {
+            {"SET", "{t}a", "9223372036854775807", "keepttl"}, {"HDEL", "a", "f9"},
+            {"ZRANGE", "b", "a", "-", "BYLEX", "LIMIT", "1", "10", "WITHSCORES"}, {"LPOS", "a", "x", "RANK", "-2"},
+            {"ZCOUNT", "d", "(", "("}, {"ZINCRBY", "b", "0x10", "10"}, {"hset", "c", "f6", ""},
+            {"FCALL", "setter", "1", "num", "zz"}, {"FCALL", "setter", "1", "b", "hallo"},
+            {"EVAL", "return redis.call('set', KEYS[1], ARGV[1])", "1", "num", "zz"},
+            {"EVAL", "return redis.call('set', KEYS[1], ARGV[1])", "1", "b", "again"}, {"TOUCH", "{t}b", "a"},
+        };
+        try (io.moon.server.testing.TestServer m = io.moon.server.testing.TestServer.start(3);
+             io.moon.server.testing.RawClient c = new io.moon.server.testing.RawClient(m.port)) {
+            c.run("FUNCTION", "LOAD", LIB);
+            final java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+            for (final String[] x : cmds) {
+                o.writeBytes(Resp.command(x));
+            }
+            c.send(o.toByteArray());
+            final List<String> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < cmds.length; i++) {
+                replies.add(new String(c.readRaw(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+            assertEquals(List.of("+OK\r\n", "+OK\r\n", "+OK\r\n", "+OK\r\n"), replies.subList(7, 11));
+            assertEquals("again", c.run("GET", "b"));
+        }
+    }
+
     @Test
     void shouldReportStatsAndHelp() {
         load(LIB);
