@@ -83,9 +83,15 @@ class FunctionCommandsTest {
             assertOk(h.run("FCALL", "setter", "1", key, "val-" + key));
             assertEquals("val-" + key, h.run("FCALL_RO", "getter", "1", key));
         }
+        // the first run holds every shard; once seen touching only its keys, it runs over copies
+        // of its keys on several shards (the gather form)
         assertEquals("val-" + k[0], h.run("FCALL", "copy", "3", k[0], k[1], k[2]));
         assertEquals("val-" + k[0], h.run("GET", k[1]));
         assertEquals("val-" + k[0], h.run("GET", k[2]));
+        assertOk(h.run("SET", k[1], "new"));
+        assertEquals("new", h.run("FCALL", "copy", "3", k[1], k[0], k[2]));
+        assertEquals("new", h.run("GET", k[0]));
+        assertEquals("new", h.run("GET", k[2]));
     }
 
     @Test
