@@ -38,8 +38,12 @@ final class FunctionEnv {
     }
 
     private final LuaShard engine;
-    /** A Globals (not a plain table) so LuaJ runs the interpreter's instruction hook in its functions. */
-    final org.luaj.vm2.Globals env = new org.luaj.vm2.Globals();
+    /**
+     * A Globals (not a plain table) so LuaJ runs the interpreter's instruction hook in its
+     * functions; sealed, with a sealed metatable, so neither rawset(_ENV, ...) nor
+     * setmetatable(_ENV, ...) nor getmetatable(_ENV).__index = ... changes what other functions see.
+     */
+    final Sandbox.SealedGlobals env = new Sandbox.SealedGlobals();
     private final LuaTable loadApi;
     private boolean loading;
     /** The functions the body being loaded has registered so far. */
@@ -50,7 +54,7 @@ final class FunctionEnv {
 
     FunctionEnv(final LuaShard engine) {
         this.engine = engine;
-        final LuaTable mt = new LuaTable();
+        final Sandbox.Sealed mt = new Sandbox.Sealed();
         mt.rawset("__index", new TwoArgFunction() {
             @Override
             public LuaValue call(final LuaValue t, final LuaValue k) {
@@ -70,7 +74,9 @@ final class FunctionEnv {
                 throw new LuaError(Sandbox.READONLY);
             }
         });
+        mt.sealed = true;
         env.setmetatable(mt);
+        env.sealed = true;
         env.debuglib = engine.globals.debuglib;
         this.loadApi = new LuaTable();
         loadApi.rawset("redis", loadRedis());
@@ -105,13 +111,14 @@ final class FunctionEnv {
         r.rawset("LOG_WARNING", LuaValue.valueOf(3));
         r.rawset("REDIS_VERSION", LuaValue.valueOf(Version.REDIS_COMPAT));
         r.rawset("REDIS_VERSION_NUM", LuaValue.valueOf(RedisLib.versionNum(Version.REDIS_COMPAT)));
-        final LuaTable mt = new LuaTable();
+        final Sandbox.Sealed mt = new Sandbox.Sealed();
         mt.rawset("__index", new TwoArgFunction() {
             @Override
             public LuaValue call(final LuaValue t, final LuaValue k) {
                 throw nonexistent(k);
             }
         });
+        mt.sealed = true;
         r.setmetatable(mt);
         r.sealed = true;
         return r;
@@ -239,6 +246,10 @@ final class FunctionEnv {
         } catch (final StackOverflowError e) {
             throw new Libraries.Refused("ERR Error registering functions: ERR user_function:" + engine.line()
                     + ": stack overflow");
+        } catch (final OutOfMemoryError e) {
+            // one allocation too large for the heap (the body has 500 ms to build it): only the load fails
+            throw new Libraries.Refused("ERR Error registering functions: ERR user_function:" + engine.line()
+                    + ": not enough memory");
         } finally {
             engine.endLoad();
             loading = false;

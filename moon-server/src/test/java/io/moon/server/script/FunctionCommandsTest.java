@@ -160,6 +160,28 @@ class FunctionCommandsTest {
     }
 
     @Test
+    void shouldKeepTheFunctionEnvironmentSealed() {
+        load(lib("esc", "redis.register_function('rawenv', function() rawset(_ENV, 'redis', 1) end)\n"
+                + "redis.register_function('setmt', function() setmetatable(_ENV, nil) end)\n"
+                + "redis.register_function('getmt', function() getmetatable(_ENV).__index = function() return 1 end end)\n"
+                + "redis.register_function('rawg', function() rawset(_G, 'redis', 1) end)\n"
+                + "redis.register_function('os', function() return os.execute('true') end)\n"
+                + "redis.register_function('check', function() return redis.call('ping') end)\n"
+                + "redis.register_function('ghost', function() return nosuch end)"));
+        final String[] k = ShardKeys.onDistinctShards(h.server, "esc", 3);
+        for (final String key : k) { // every shard's interpreter (a function runs where its key lives)
+            for (final String f : new String[] {"rawenv", "setmt", "getmt", "rawg", "os"}) {
+                assertInstanceOf(io.moon.server.testing.Resp.Err.class, h.run("FCALL", f, "1", key), f);
+            }
+            assertEquals(new Resp.Simple("PONG"), h.run("FCALL", "check", "1", key));
+            assertErrorText("ERR user_function:8: Script attempted to access nonexistent global variable 'nosuch'"
+                    + " script: ghost, on @user_function:8.", h.run("FCALL", "ghost", "1", key));
+        }
+        assertErrorText("ERR Error registering functions: ERR user_function:2: Script attempted to access nonexistent"
+                + " global variable 'nosuch'", load(lib("after", "local x = nosuch")));
+    }
+
+    @Test
     void shouldCheckRegisterFunctionArguments() {
         final String p = "ERR Error registering functions: ";
         assertErrorText(p + "ERR wrong number of arguments to redis.register_function",
