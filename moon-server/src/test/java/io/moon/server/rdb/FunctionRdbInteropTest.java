@@ -65,6 +65,11 @@ final class FunctionRdbInteropTest {
             assertOk(h.run("SAVE"));
         }
         final Path file = dir.resolve("dump.rdb");
+        final java.io.ByteArrayOutputStream checked = new java.io.ByteArrayOutputStream();
+        assertEquals(0, io.moon.storage.rdb.RdbCheck.run(file, new java.io.PrintStream(checked, true, StandardCharsets.UTF_8),
+                System.err));
+        assertTrue(checked.toString(StandardCharsets.UTF_8).contains("function library liba\nfunction library libb\n"),
+                checked.toString(StandardCharsets.UTF_8));
         final Process p = new ProcessBuilder("redis-check-rdb", file.toString()).redirectErrorStream(true).start();
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
