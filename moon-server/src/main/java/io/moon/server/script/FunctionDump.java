@@ -63,19 +63,20 @@ public final class FunctionDump {
             return;
         }
         final List<byte[]> codes = new ArrayList<>();
-        try {
-            final RdbIn in = RdbIn.of(p, 0, n);
-            while (in.offset() < n) {
-                final int type = in.readByte();
-                if (type != Rdb.OP_FUNCTION2) {
-                    c.out.error("ERR given type is not a function");
-                    return;
-                }
-                codes.add(in.readString());
+        // records are read while they start before the footer; as in Redis, a string may run on
+        // into the footer's bytes (its length is not checked against the records' end)
+        final RdbIn in = RdbIn.of(p, 0, p.length);
+        while (in.offset() < n) {
+            if (in.readByte() != Rdb.OP_FUNCTION2) {
+                c.out.error("ERR given type is not a function");
+                return;
             }
-        } catch (final RdbException e) {
-            c.out.error("ERR failed loading the given functions payload");
-            return;
+            try {
+                codes.add(in.readString());
+            } catch (final RdbException e) {
+                c.out.error("ERR Failed loading library payload");
+                return;
+            }
         }
         try {
             install(codes, LuaShard.of(c.shard).functions(), c.server.scripts.libraries, policy);

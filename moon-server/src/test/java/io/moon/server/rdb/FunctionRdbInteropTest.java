@@ -136,6 +136,40 @@ final class FunctionRdbInteropTest {
         }
     }
 
+    /** A payload of these record bytes, with RDB version 10 and its CRC-64. */
+    private static byte[] payload(final int... body) {
+        final byte[] p = new byte[body.length + 10];
+        for (int i = 0; i < body.length; i++) {
+            p[i] = (byte) body[i];
+        }
+        p[body.length] = 10;
+        final long crc = io.moon.storage.rdb.Crc64.update(0, p, 0, body.length + 2);
+        for (int i = 0; i < 8; i++) {
+            p[body.length + 2 + i] = (byte) (crc >>> (8 * i));
+        }
+        return p;
+    }
+
+    @Test
+    void malformedPayloadsAreRefusedAsRedisRefusesThem() throws Exception {
+        final List<byte[]> payloads = List.of(payload(), payload(0, 1, 'a', 1, 'b'), payload(0xf5, 5, 'a'),
+                payload(0xf5, 3, 'a', 'b', 'c'), payload(0xf5), payload(0xf5, 0xc0, 7));
+        final List<Object> want = new ArrayList<>();
+        try (RedisServer rs = RedisServer.start(); RawClient r = new RawClient(rs.port)) {
+            for (final byte[] p : payloads) {
+                r.send(command(p));
+                want.add(r.read());
+            }
+        }
+        final List<Object> got = new ArrayList<>();
+        try (Harness h = Harness.start(3)) {
+            for (final byte[] p : payloads) {
+                got.add(restore(h, p));
+            }
+        }
+        assertEquals(want, got);
+    }
+
     private static byte[] command(final byte[] payload) {
         final java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
         o.writeBytes(("*3\r\n$8\r\nFUNCTION\r\n$7\r\nRESTORE\r\n$" + payload.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
