@@ -87,6 +87,10 @@ public final class FunctionCommands {
             c.out.error(e.getMessage()); // its body ran at FUNCTION LOAD; only a timeout under load gets here
             return;
         }
+        if (callback == null) {
+            c.out.raw(NOT_FOUND); // the body registers only what it did at load (it sees nothing else): not reached
+            return;
+        }
         final long limit = Long.parseLong(c.server.config.get("busy-reply-threshold"));
         final ScriptRun r = new ScriptRun(c, f.name(), (int) numkeys, readOnly || noWrites, limit);
         r.function = true;

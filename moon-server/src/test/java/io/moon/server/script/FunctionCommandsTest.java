@@ -95,6 +95,19 @@ class FunctionCommandsTest {
     }
 
     @Test
+    void shouldRunFunctionsThatTouchUndeclaredKeysWithEveryShardHeld() {
+        load(lib("wide", "redis.register_function('count', function() return #redis.call('keys', '*') end)\n"
+                + "redis.register_function('spread', function(keys, args) for i = 1, #args do"
+                + " redis.call('set', args[i], i) end return #args end)"));
+        final String[] k = ShardKeys.onDistinctShards(h.server, "wk", 3);
+        for (int run = 0; run < 3; run++) { // the first run learns; later ones start held
+            assertInt(3, h.run("FCALL", "spread", "0", k[0], k[1], k[2]));
+            assertInt(3, h.run("FCALL", "count", "0"));
+            assertEquals("2", h.run("GET", k[1]));
+        }
+    }
+
+    @Test
     void shouldReplyRedisErrorsForFcall() {
         load(LIB);
         assertErrorText("ERR Function not found", h.run("FCALL", "nope", "0"));
