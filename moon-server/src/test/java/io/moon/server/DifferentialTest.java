@@ -21,8 +21,8 @@ import java.util.TreeSet;
 
 /**
  * The arbiter of behaviour for every command family (strings, keys, expiry, keyspace, lists,
- * hashes, sets, sorted sets, HyperLogLogs, bitmaps, geo; bitmaps and geo also in properties of
- * their own): random command
+ * hashes, sets, sorted sets, HyperLogLogs, bitmaps, geo; bitmaps, geo and functions also in
+ * properties of their own): random command
  * sequences run against a fresh real redis-server (7.0, the oracle) and against Moon with three
  * shards, over plain sockets, and every reply must be the same.
  *
@@ -117,6 +117,7 @@ class DifferentialTest {
         moon = new RawClient(moonServer.port);
         for (final RawClient c : List.of(redis, moon)) {
             expectOk(c.run("DEBUG", "SET-ACTIVE-EXPIRE", "0"));
+            c.run("FUNCTION", "LOAD", "REPLACE", FunctionDiff.LIBRARY);
         }
         startNanos = System.nanoTime();
     }
@@ -200,6 +201,22 @@ class DifferentialTest {
                 r -> {
                     final int n = drawn[0]++;
                     return new Sequence(n % 2 == 1, (n / 2) % 2 == 1, Props.listOf(r, 10, 40, c -> command(c, GEO)));
+                },
+                DifferentialTest::runOnBoth);
+    }
+
+    /**
+     * The functions family on its own ({@link FunctionDiff}: FCALL and FCALL_RO of one library,
+     * with the plain writes that give their keys other types), in sequences of its own so the
+     * families above keep drawing the same sequences.
+     */
+    @Test
+    void shouldRunFunctionsLikeRedis() {
+        final int[] drawn = {0};
+        Props.forAll("Moon runs functions like Redis", SEED ^ 0x5eed, FunctionDiff.TRIES,
+                r -> {
+                    final int n = drawn[0]++;
+                    return new Sequence(n % 2 == 1, (n / 2) % 2 == 1, Props.listOf(r, 10, 40, FunctionDiff::command));
                 },
                 DifferentialTest::runOnBoth);
     }

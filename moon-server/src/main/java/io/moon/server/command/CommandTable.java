@@ -58,6 +58,7 @@ public final class CommandTable {
         Collections.addAll(rows, HllRows.rows());
         Collections.addAll(rows, BitmapRows.rows());
         Collections.addAll(rows, GeoRows.rows());
+        Collections.addAll(rows, FunctionRows.rows());
         return rows.toArray(new CommandSpec.Builder[0]);
     }
 

@@ -77,7 +77,7 @@ public final class Dispatcher {
             return;
         }
         if (server.scripts.busy() && !spec.has(Flags.ALLOW_BUSY)) {
-            refuse(c, io.moon.server.script.ScriptCommands.BUSY);
+            refuse(c, server.scripts.busyReply());
             return;
         }
         if (server.pause.active() && server.pause.holds(spec, c.tx.inMulti && spec.name().equals("exec")

@@ -70,7 +70,7 @@ public final class DebugReload {
                     return;
                 }
                 try {
-                    ShardSnapshot.encodeAll(x.keyspace, file, compress);
+                    ShardSnapshot.encodeAll(x.shard, file, compress);
                 } catch (final RuntimeException e) {
                     file.abort(String.valueOf(e.getMessage()));
                 } finally {
@@ -110,6 +110,7 @@ public final class DebugReload {
                         snapshots.finished(null, false, false, 0, true);
                     }
                     if (emptyFirst) {
+                        server.scripts.libraries.flush(); // as Redis empties its functions too; the file has them
                         final CountDownLatch cleared = new CountDownLatch(server.shardCount());
                         for (int s = 0; s < server.shardCount(); s++) {
                             final io.moon.server.Shard shard = server.shard(s);

@@ -27,8 +27,9 @@ import java.util.logging.Logger;
  * value gets the encoding Moon's thresholds choose), and a semaphore bounds the batches in flight
  * so a large file never sits in memory twice. Keys already expired are skipped, as a Redis primary
  * does, and so are hash fields whose TTL has passed (a hash left with none is an expired key).
- * Module values, module aux data, streams and function libraries stop the load with an error
- * naming them (see RdbReader); so does a key the file holds twice.
+ * Function libraries are installed server-wide once the keys are in (replacing any of the same
+ * name). Module values, module aux data and streams stop the load with an error naming them (see
+ * RdbReader); so does a key the file holds twice.
  */
 final class RdbLoader {
     private static final Logger LOG = Logger.getLogger(RdbLoader.class.getName());
@@ -46,6 +47,8 @@ final class RdbLoader {
     private final long size;
     private final RdbLimits limits;
     private final List<List<Item>> pending = new ArrayList<>();
+    /** The file's function libraries, installed once every key is in. */
+    private final List<byte[]> functionCodes = new ArrayList<>();
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     /** The first error a shard met inserting (a duplicate key or member); read by the loader thread. */
     private volatile String insertError;
@@ -88,6 +91,11 @@ final class RdbLoader {
                 }
 
                 private int selected;
+
+                @Override
+                public void function(final byte[] code) {
+                    functionCodes.add(code);
+                }
 
                 @Override
                 public void selectDb(final int db) {
@@ -144,6 +152,11 @@ final class RdbLoader {
             throw e.getCause();
         }
         flushAll();
+        try {
+            io.moon.server.script.FunctionDump.installFromSnapshot(server, functionCodes);
+        } catch (final io.moon.server.script.Libraries.Refused e) {
+            throw new IOException("a function library of the file does not load: " + e.getMessage(), e);
+        }
         state.loadedBytes(size);
         if (expired > 0) {
             LOG.info("Done loading RDB, keys loaded: " + loaded + ", keys expired: " + expired + ".");

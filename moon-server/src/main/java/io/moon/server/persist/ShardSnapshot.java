@@ -57,7 +57,7 @@ final class ShardSnapshot implements Runnable {
                 fieldTtls |= HashValues.anyFieldTtl(db);
             }
         }
-        file.declare(fieldTtls);
+        file.declare(fieldTtls, shard.id == 0 ? io.moon.server.script.FunctionDump.codes(shard.server) : null);
         return s;
     }
 
@@ -143,12 +143,13 @@ final class ShardSnapshot implements Runnable {
      * Encodes every database of the keyspace at once, for a caller that holds exclusive locks on
      * all of them (DEBUG RELOAD), so nothing can change meanwhile.
      */
-    static void encodeAll(final Keyspace ks, final SnapshotFile file, final boolean compress) {
+    static void encodeAll(final Shard shard, final SnapshotFile file, final boolean compress) {
+        final Keyspace ks = shard.keyspace;
         boolean fieldTtls = false;
         for (int d = 0; d < ks.databases(); d++) {
             fieldTtls |= HashValues.anyFieldTtl(ks.db(d));
         }
-        file.declare(fieldTtls);
+        file.declare(fieldTtls, shard.id == 0 ? io.moon.server.script.FunctionDump.codes(shard.server) : null);
         final RdbOut out = new RdbOut(compress);
         for (int d = 0; d < ks.databases(); d++) {
             final Db db = ks.db(d);

@@ -57,6 +57,8 @@ final class SnapshotFile {
     /** Producers that said at their cut whether they hold field TTLs; guarded by this. */
     private int declared;
     private boolean fieldTtls;
+    /** The function libraries' code (FUNCTION2 records); guarded by this until the header is written. */
+    private java.util.List<byte[]> functions = java.util.List.of();
     private long peakQueuedBytes;
     private volatile String failure;
     private volatile boolean aborted;
@@ -143,7 +145,19 @@ final class SnapshotFile {
      * field TTLs. The header is written once every producer said so.
      */
     void declare(final boolean holdsFieldTtls) {
+        declare(holdsFieldTtls, null);
+    }
+
+    /**
+     * As {@link #declare(boolean)}, from the producer that also carries the server's function
+     * libraries as they were at its cut (shard 0, whose thread serializes every change to them):
+     * they are written right after the aux fields.
+     */
+    void declare(final boolean holdsFieldTtls, final java.util.List<byte[]> functionCodes) {
         synchronized (this) {
+            if (functionCodes != null) {
+                functions = functionCodes;
+            }
             declared++;
             fieldTtls |= holdsFieldTtls;
             notifyAll();
@@ -210,6 +224,13 @@ final class SnapshotFile {
                  OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 final RdbWriter w = new RdbWriter(os, false, checksum);
                 w.header(awaitDeclarations()).standardAux("7.0.15", usedMem, false);
+                final java.util.List<byte[]> libs;
+                synchronized (this) {
+                    libs = functions;
+                }
+                for (final byte[] code : libs) {
+                    w.function(code);
+                }
                 while (ended < producers) {
                     final Chunk c = take();
                     if (c == END) {

@@ -79,6 +79,35 @@ public final class LuaShard {
      * context's reply.
      */
     void execute(final ScriptRun r, final Prototype p) {
+        execute(r, p, null);
+    }
+
+    /** The function environment of this interpreter (FCALL), created on first use. */
+    FunctionEnv functions() {
+        if (functions == null) {
+            functions = new FunctionEnv(this);
+        }
+        return functions;
+    }
+
+    private FunctionEnv functions;
+    /** While a library's body runs: when it must have finished (Redis's load timeout), else 0. */
+    private long loadDeadlineMillis;
+
+    void beginLoad(final long deadlineMillis) {
+        hook.reset();
+        loadDeadlineMillis = deadlineMillis;
+    }
+
+    void endLoad() {
+        loadDeadlineMillis = 0;
+    }
+
+    /**
+     * Runs a script (its compiled body, {@code fn} null) or a function (FCALL: {@code fn} called
+     * with the KEYS and ARGV tables) and writes its reply, or its error, to the context's reply.
+     */
+    void execute(final ScriptRun r, final Prototype p, final org.luaj.vm2.LuaFunction fn) {
         final LuaTable keys = new LuaTable(r.numkeys, 0);
         final LuaTable argv = new LuaTable(Math.max(0, r.ctx.argc() - 3 - r.numkeys), 0);
         for (int i = 0; i < r.numkeys; i++) {
@@ -87,28 +116,30 @@ public final class LuaShard {
         for (int i = 3 + r.numkeys; i < r.ctx.argc(); i++) {
             argv.rawset(i - 2 - r.numkeys, arg(r.ctx, i));
         }
-        globals.setUnchecked("KEYS", keys);
-        globals.setUnchecked("ARGV", argv);
+        if (fn == null) {
+            globals.setUnchecked("KEYS", keys);
+            globals.setUnchecked("ARGV", argv);
+        }
         run = r;
         hook.reset();
         final ScriptRegistry reg = shard.server.scripts;
         shard.log.beginGroup(); // the script's writes here become one log record
         try {
-            final LuaValue ret = new LuaClosure(p, globals).call();
+            final LuaValue ret = fn != null ? fn.call(keys, argv) : new LuaClosure(p, globals).call();
             LuaToResp.write(r.ctx.out, ret, r.resp);
         } catch (final LuaError e) {
-            r.ctx.out.error(ScriptErrors.runtime(e, r.sha, hook.line));
+            r.ctx.out.error(ScriptErrors.runtime(e, r.sha, hook.line, r.chunk));
         } catch (final StackOverflowError e) {
-            r.ctx.out.error("ERR user_script:" + hook.line + ": stack overflow script: " + r.sha + ", on @user_script:" + hook.line + ".");
+            r.ctx.out.error(positioned(r, "stack overflow"));
         } catch (final ScriptRun.OutOfMemory e) {
-            r.ctx.out.error("ERR user_script:" + hook.line + ": not enough memory script: " + r.sha + ", on @user_script:" + hook.line + ".");
+            r.ctx.out.error(positioned(r, "not enough memory"));
         } catch (final OutOfMemoryError e) {
             // a single huge allocation (string.rep, a giant concat) failed before it happened
-            r.ctx.out.error("ERR user_script:" + hook.line + ": not enough memory script: " + r.sha + ", on @user_script:" + hook.line + ".");
+            r.ctx.out.error(positioned(r, "not enough memory"));
         } catch (final ScriptRun.Widen e) {
             r.ctx.widen = true; // no reply: the dispatcher runs the script again with every shard held
         } catch (final ScriptRun.Killed e) {
-            r.ctx.out.error("ERR Script killed by user with SCRIPT KILL... script: " + r.sha + ", on @user_script:" + hook.line + ".");
+            r.ctx.out.error("ERR Script killed by user with SCRIPT KILL... script: " + r.sha + ", on @" + r.chunk + ":" + hook.line + ".");
         } finally {
             shard.log.endGroup();
             run = null;
@@ -116,6 +147,10 @@ public final class LuaShard {
             globals.setUnchecked("KEYS", LuaValue.NIL);
             globals.setUnchecked("ARGV", LuaValue.NIL);
         }
+    }
+
+    private String positioned(final ScriptRun r, final String what) {
+        return "ERR " + r.chunk + ":" + hook.line + ": " + what + " script: " + r.sha + ", on @" + r.chunk + ":" + hook.line + ".";
     }
 
     /**
@@ -145,7 +180,7 @@ public final class LuaShard {
             if (r.readOnly) {
                 return fail(raise, "ERR Write commands are not allowed from read-only scripts.");
             }
-            if (wide == null && shard.server.config.maxmemory != 0 && spec.has(Flags.DENYOOM) && !r.wrote
+            if (wide == null && !r.allowOom && shard.server.config.maxmemory != 0 && spec.has(Flags.DENYOOM) && !r.wrote
                     && !shard.memory.admit(spec)) {
                 return fail(raise, "OOM command not allowed when used memory > 'maxmemory'.");
             }
@@ -232,7 +267,7 @@ public final class LuaShard {
         if (!r.mayWiden) {
             return;
         }
-        shard.server.scripts.cache.markWide(r.sha); // its next runs hold every shard from the start
+        shard.server.scripts.cache.markWide(r.cacheKey()); // its next runs hold every shard from the start
         if (!r.wrote || r.ctx.keyspace != shard.keyspace) {
             throw new ScriptRun.Widen();
         }
@@ -326,6 +361,9 @@ public final class LuaShard {
             }
             if (++count % 1_000 != 0) {
                 return;
+            }
+            if (owner.loadDeadlineMillis != 0 && System.currentTimeMillis() > owner.loadDeadlineMillis) {
+                throw new ScriptErrors.Raised(RedisLib.single("err", "ERR FUNCTION LOAD timeout"), line);
             }
             final ScriptRun r = owner.run;
             if (r != null) {

@@ -187,9 +187,13 @@ final class RedisLib {
         for (int n = 0; n < keys; n++) {
             final int i = spec.keyArg(r, n);
             // over gathered copies only the declared keys in the script's first database are there
+            // a declared key of the script's database is this run's own: admitted with the script,
+            // or locked for it (a queued call runs holding its keys' locks), so the lock table is
+            // asked only about the others
             if (scratch ? !declared(run, r, i) || run.db != c.dbIndex
                     : c.server.shardOf(r.buf(), r.off(i), r.len(i)) != c.shard.id
-                    || !c.shard.locks.idle() && !c.shard.locks.canRunNow(run.db, r.buf(), r.off(i), r.len(i), mode)) {
+                    || !c.shard.locks.idle() && !(run.db == c.dbIndex && declared(run, r, i))
+                    && !c.shard.locks.canRunNow(run.db, r.buf(), r.off(i), r.len(i), mode)) {
                 return UNDECLARED;
             }
         }

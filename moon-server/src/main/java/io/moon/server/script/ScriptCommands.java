@@ -18,7 +18,7 @@ public final class ScriptCommands {
     private static final byte[] NOT_INTEGER = Reply.err("ERR value is not an integer or out of range");
     private static final byte[] NEGATIVE = Reply.err("ERR Number of keys can't be negative");
     private static final byte[] TOO_MANY = Reply.err("ERR Number of keys can't be greater than number of args");
-    private static final byte[] NOTBUSY = Reply.err("NOTBUSY No scripts in execution right now.");
+    static final byte[] NOTBUSY = Reply.err("NOTBUSY No scripts in execution right now.");
     public static final byte[] BUSY = Reply.err("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
 
     private ScriptCommands() {
@@ -146,7 +146,7 @@ public final class ScriptCommands {
 
     // SCRIPT KILL
     public static void kill(final Ctx c) {
-        final String r = c.server.scripts.kill();
+        final String r = c.server.scripts.kill(true);
         if (r == null) {
             c.out.raw(NOTBUSY);
         } else if (r.isEmpty()) {

@@ -72,21 +72,26 @@ final class ScriptErrors {
     }
 
     static String runtime(final LuaError e, final String sha, final int line) {
+        return runtime(e, sha, line, "user_script");
+    }
+
+    /** The error reply of a script ({@code chunk} user_script) or a function (user_function, its name for sha). */
+    static String runtime(final LuaError e, final String sha, final int line, final String chunk) {
         final LuaValue obj = e.getMessageObject();
         final String text;
         if (obj != null && obj.istable() && obj.get("err").isstring()) {
             text = obj.get("err").tojstring();
-            return text + " script: " + sha + ", on @user_script:" + (e instanceof Raised r ? r.line : line) + ".";
+            return text + " script: " + sha + ", on @" + chunk + ":" + (e instanceof Raised r ? r.line : line) + ".";
         }
         if (obj == null || obj.isnil()) {
-            return "ERR nil script: " + sha + ", on @user_script:" + line + ".";
+            return "ERR nil script: " + sha + ", on @" + chunk + ":" + line + ".";
         }
         if (!obj.isstring()) {
             // error(true), error({1, 2}): Redis prefixes tostring() of the value, with no position
-            return "ERR " + obj.tojstring() + " script: " + sha + ", on @user_script:" + line + ".";
+            return "ERR " + obj.tojstring() + " script: " + sha + ", on @" + chunk + ":" + line + ".";
         }
-        final String m = bare(obj.tojstring());
-        text = e instanceof Unpositioned ? "ERR " + m : "ERR user_script:" + line + ": " + m;
-        return text + " script: " + sha + ", on @user_script:" + line + ".";
+        final String m = bare(obj.tojstring().replace("@user_function:", "@user_script:"));
+        text = e instanceof Unpositioned ? "ERR " + m : "ERR " + chunk + ":" + line + ": " + m;
+        return text + " script: " + sha + ", on @" + chunk + ":" + line + ".";
     }
 }

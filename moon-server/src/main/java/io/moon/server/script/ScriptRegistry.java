@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ScriptRegistry {
     public final ScriptCache cache = new ScriptCache();
+    /** The function libraries (FUNCTION LOAD, FCALL). */
+    public final Libraries libraries = new Libraries();
     /** The script that made the server busy, or null. Set and cleared by its shard thread. */
     private final AtomicReference<ScriptRun> busy = new AtomicReference<>();
     /** Plain volatile flag for the dispatcher's check: true while {@link #busy} is set. */
@@ -33,6 +35,17 @@ public final class ScriptRegistry {
         return isBusy;
     }
 
+    /** The BUSY error for other commands: it names the kill command of what runs (SCRIPT or FUNCTION). */
+    public byte[] busyReply() {
+        final ScriptRun r = busy.get();
+        return r != null && r.function ? FunctionCommands.BUSY : ScriptCommands.BUSY;
+    }
+
+    /** The function running past busy-reply-threshold, or null (FUNCTION STATS). */
+    ScriptRun busyRun() {
+        return busy.get();
+    }
+
     void markBusy(final ScriptRun r) {
         busy.set(r);
         isBusy = true;
@@ -44,8 +57,11 @@ public final class ScriptRegistry {
         }
     }
 
-    /** SCRIPT KILL: null when nothing runs, "unkillable" text when it wrote, "" when killed. */
-    String kill() {
+    /**
+     * SCRIPT KILL ({@code eval}) or FUNCTION KILL: null when nothing runs, the error text when it
+     * cannot be killed (it wrote, or it is of the other kind), "" when killed.
+     */
+    String kill(final boolean eval) {
         final ScriptRun r = busy.get();
         if (r == null) {
             return null;
@@ -53,6 +69,10 @@ public final class ScriptRegistry {
         if (r.wrote) {
             return "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either"
                     + " wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
+        }
+        if (eval == r.function) {
+            return eval ? "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+                    : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
         }
         r.killRequested = true;
         return "";

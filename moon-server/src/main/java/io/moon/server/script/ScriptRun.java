@@ -28,6 +28,19 @@ final class ScriptRun {
     volatile boolean wrote;
     volatile boolean killRequested;
     private boolean busy;
+    /** The chunk name in error texts: user_script (EVAL) or user_function (FCALL). */
+    String chunk = "user_script";
+    /** The command's arguments, copied when it becomes busy (FUNCTION STATS). */
+    byte[][] command;
+    /** FCALL: sha holds the function's name. */
+    boolean function;
+    /** The function's allow-oom flag: its writes are let through over maxmemory. */
+    boolean allowOom;
+
+    /** The key the script cache remembers how this runs under (wide or local). */
+    String cacheKey() {
+        return function ? "function:" + sha : sha;
+    }
 
     ScriptRun(final Ctx ctx, final String sha, final int numkeys, final boolean readOnly, final long limitMillis) {
         this.ctx = ctx;
@@ -87,6 +100,11 @@ final class ScriptRun {
     void checkpoint() {
         if (!busy && limitMillis > 0 && System.currentTimeMillis() - startMillis >= limitMillis) {
             busy = true;
+            final byte[][] args = new byte[ctx.argc()][];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = java.util.Arrays.copyOfRange(ctx.buf(), ctx.off(i), ctx.off(i) + ctx.len(i));
+            }
+            command = args; // published to FUNCTION STATS by markBusy's atomic write
             ctx.server.scripts.markBusy(this);
         }
         if (killRequested) {

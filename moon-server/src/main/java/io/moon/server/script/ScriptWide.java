@@ -57,7 +57,11 @@ public final class ScriptWide {
                 final LuaShard engine = home.server.scripts.wideEngine(home);
                 engine.wide = held;
                 try {
-                    ScriptCommands.run(own, spec.name().startsWith("evalsha"), spec.name().endsWith("_ro"), engine);
+                    if (spec.name().startsWith("fcall")) {
+                        FunctionCommands.run(own, spec.name().endsWith("_ro"), engine);
+                    } else {
+                        ScriptCommands.run(own, spec.name().startsWith("evalsha"), spec.name().endsWith("_ro"), engine);
+                    }
                 } finally {
                     engine.wide = null;
                 }

@@ -50,7 +50,8 @@ public final class Rdb {
     /** A "listpackex" hash (Redis 7.4): the soonest expiry, then a listpack of field, value, expiry triplets. */
     static final int T_HASH_LISTPACK_EX = 25;
 
-    static final int OP_FUNCTION2 = 245;
+    /** A function library (Redis 7.0 GA and later): its code as a string. */
+    public static final int OP_FUNCTION2 = 245;
     static final int OP_FUNCTION_PRE_GA = 246;
     static final int OP_MODULE_AUX = 247;
     static final int OP_IDLE = 248;

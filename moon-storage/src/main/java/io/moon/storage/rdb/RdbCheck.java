@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * {@code moon --check-rdb FILE}: reads the whole file without loading it anywhere and prints what
- * it holds (version, aux fields, keys per database and per type, keys with a TTL, hash fields
+ * it holds (version, aux fields, function libraries, keys per database and per type, keys with a TTL, hash fields
  * with a TTL when there are any), or the first
  * error with its offset. Exit code 0 when the file is valid, 1 otherwise.
  */
@@ -21,9 +21,23 @@ public final class RdbCheck {
     private RdbCheck() {
     }
 
+    /** The name in a library's "#!lua name=NAME" first line, or "?". */
+    static String libraryName(final byte[] code) {
+        final String s = new String(code, 0, Math.min(code.length, 256), StandardCharsets.UTF_8);
+        final int nl = s.indexOf('\n');
+        final String first = nl < 0 ? s : s.substring(0, nl);
+        for (final String part : first.split("[ \t\r]+")) {
+            if (part.startsWith("name=")) {
+                return part.substring(5);
+            }
+        }
+        return "?";
+    }
+
     public static int run(final Path file, final PrintStream out, final PrintStream err) {
         final Map<Integer, long[]> perDb = new TreeMap<>();
         final Map<String, String> aux = new TreeMap<>();
+        final java.util.List<String> libraries = new java.util.ArrayList<>();
         final long size;
         final RdbReader reader;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -33,6 +47,11 @@ public final class RdbCheck {
                 @Override
                 public void aux(final byte[] key, final byte[] value) {
                     aux.put(new String(key, StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8));
+                }
+
+                @Override
+                public void function(final byte[] code) {
+                    libraries.add(libraryName(code));
                 }
 
                 @Override
@@ -60,6 +79,9 @@ public final class RdbCheck {
         }
         out.println("RDB file " + file + ": version " + reader.version() + ", " + size + " bytes, OK");
         aux.forEach((k, v) -> out.println("aux " + k + " = " + v));
+        for (final String lib : libraries) {
+            out.println("function library " + lib);
+        }
         perDb.forEach((db, c) -> {
             final StringBuilder sb = new StringBuilder("db" + db + ": keys=" + c[5] + " expires=" + c[6]);
             for (int t = 0; t < 5; t++) {

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
  * Reads an RDB file of version 1 to 12 (Redis 2.6 to 7.4) as a stream, handing what it finds to a
  * {@link Sink}: aux fields, database switches and size hints, and each key with its decoded value,
  * expiry and LRU/LFU hints. The checksum is verified at the end (unless the file says 0, as Redis
- * writes with rdbchecksum no). Streams, module values, module aux data and function libraries
+ * writes with rdbchecksum no). Function libraries go to the sink as their code.
+ * Streams, module values and module aux data
  * cannot live in Moon: they stop the read with an {@link RdbException} naming them and their
  * offset rather than being dropped. Any malformed input is an {@link RdbException} with its offset.
  */
@@ -18,6 +19,10 @@ public final class RdbReader {
         }
 
         default void selectDb(final int db) {
+        }
+
+        /** A function library (FUNCTION2 record): its code, "#!lua name=..." first. */
+        default void function(final byte[] code) {
         }
 
         default void resizeDb(final long keys, final long expires) {
@@ -111,8 +116,10 @@ public final class RdbReader {
                 }
                 case Rdb.OP_MODULE_AUX -> throw new RdbException("module aux data of module "
                         + moduleName(in.readLength()) + " cannot be loaded (Moon has no modules)", at);
-                case Rdb.OP_FUNCTION2 -> throw new RdbException("function library '"
-                        + libraryName(in.readString()) + "' cannot be loaded (Moon has no functions)", at);
+                case Rdb.OP_FUNCTION2 -> {
+                    sink.function(in.readString());
+                    continue;
+                }
                 case Rdb.OP_FUNCTION_PRE_GA -> throw new RdbException(
                         "function library (Redis 7.0 release-candidate format) cannot be loaded", at);
                 case Rdb.OP_EOF -> {
@@ -167,20 +174,6 @@ public final class RdbReader {
             sb.append(MODULE_CHARSET.charAt((int) (id >>> (64 - 6 * (j + 1))) & 63));
         }
         return sb.toString();
-    }
-
-    /** The name from a library's "#!lua name=NAME" shebang line, or "?". */
-    static String libraryName(final byte[] code) {
-        final String s = new String(code, 0, Math.min(code.length, 256), StandardCharsets.UTF_8);
-        final int i = s.indexOf("name=");
-        if (i < 0) {
-            return "?";
-        }
-        int j = i + 5;
-        while (j < s.length() && !Character.isWhitespace(s.charAt(j))) {
-            j++;
-        }
-        return s.substring(i + 5, j);
     }
 
     static String printable(final byte[] key) {

@@ -61,6 +61,13 @@ public final class RdbWriter {
         return aux("aof-base", aofBase ? "1" : "0");
     }
 
+    /** A function library (FUNCTION2): its code, as Redis 7 writes it after the aux fields. */
+    public RdbWriter function(final byte[] code) throws IOException {
+        out.writeByte(Rdb.OP_FUNCTION2);
+        out.writeString(code);
+        return maybeFlush();
+    }
+
     public RdbWriter selectDb(final int db) throws IOException {
         out.writeByte(Rdb.OP_SELECTDB);
         out.writeLength(db);
