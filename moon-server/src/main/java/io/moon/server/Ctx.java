@@ -70,6 +70,11 @@ public final class Ctx {
      * logged and counted as a change like a write's. Cleared before every run.
      */
     public boolean readOnlyChanged;
+    /**
+     * Set (after bind) for a command a Lua script runs: Redis makes some replies deterministic
+     * there (SORT of a set BY nosort sorts it). Cleared by bind.
+     */
+    public boolean inScript;
     /** Set by a blocking command that blocked instead of replying; read right after the handler. */
     public io.moon.server.blocking.SharedWaiter waiter;
     /** Reused by the list commands to read elements without allocating (one per thread, like this). */
@@ -101,6 +106,7 @@ public final class Ctx {
         this.scriptMayWiden = false;
         this.widen = false;
         this.stepOfOperation = false;
+        this.inScript = false;
         return this;
     }
 

@@ -268,8 +268,9 @@ public final class SortCommand {
             c.out.raw(Errors.WRONGTYPE);
             return;
         }
-        if (dontsort && type == ValueType.SET && storeArg != 0) {
-            // a set has no order of its own: a stored result must not depend on its layout
+        if (dontsort && type == ValueType.SET && (storeArg != 0 || c.inScript)) {
+            // a set has no order of its own: a stored result, or one a script sees (Redis's rule,
+            // so scripts act the same everywhere), must not depend on its layout
             dontsort = false;
             alpha = true;
             by = 0;

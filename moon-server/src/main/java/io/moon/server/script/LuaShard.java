@@ -232,6 +232,7 @@ public final class LuaShard {
         callReply.bind(callOut, r.resp);
         final Ctx x = nested(r.ctx.keyspace);
         x.bind(r.db, req, callReply, spec);
+        x.inScript = true;
         x.client = spec.route() == CommandSpec.Route.LOCAL ? r.ctx.client : null;
         x.blockFor = null;
         x.proto = r.resp;

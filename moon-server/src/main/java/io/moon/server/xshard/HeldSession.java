@@ -360,6 +360,7 @@ public final class HeldSession extends Coordinated {
             case RUN -> {
                 c.bind(curDb, cur, p.out, curSpec);
                 c.proto = curProto;
+                c.inScript = localClient == null; // a script's session (a transaction's names its client)
                 c.runCommand();
             }
             case COPY -> {
@@ -448,6 +449,7 @@ public final class HeldSession extends Coordinated {
         x.bind(curDb, cur, out, curSpec);
         x.proto = curProto;
         x.inTransaction = true;
+        x.inScript = localClient == null;
         x.runCommand();
         gatheredReply = new byte[b.readableBytes()];
         b.readBytes(gatheredReply);

@@ -209,4 +209,26 @@ class SortCommandsTest extends SharedHarnessTest {
                 run("SORT", "{q}s", "BY", "w_*", "STORE", far));
         assertEquals("kept", run("GET", far), "an error stores nothing");
     }
+
+    /**
+     * A set has no order: BY nosort inside a script sorts it (alphabetically) as Redis does, so a
+     * script sees the same whatever the set's layout; a plain SORT keeps the set's own order.
+     */
+    @Test
+    void shouldSortASetByNosortInsideScripts() {
+        run("SADD", "ns", "c", "b", "a", "10", "2", "zz");
+        assertEquals(list("10", "2", "a", "b", "c", "zz"),
+                run("EVAL", "return redis.call('sort_ro', KEYS[1], 'by', 'nosort')", "1", "ns"));
+        assertEquals(list("zz", "c", "b", "a", "2", "10"),
+                run("EVAL", "return redis.call('sort', KEYS[1], 'by', 'nosort', 'desc')", "1", "ns"));
+        assertEquals(list("2", "a"),
+                run("EVAL", "return redis.call('sort', KEYS[1], 'by', 'nosort', 'limit', 1, 2)", "1", "ns"));
+        // a list keeps its order by nosort, in a script too
+        run("RPUSH", "nl", "c", "a", "b");
+        assertEquals(list("c", "a", "b"), run("EVAL", "return redis.call('sort', KEYS[1], 'by', 'nosort')", "1", "nl"));
+        // with a second key (over gathered copies when the two are on different shards): the same
+        run("SET", "nsx", "1");
+        assertEquals(list("10", "2", "a", "b", "c", "zz"), run("EVAL",
+                "redis.call('get', KEYS[2]); return redis.call('sort', KEYS[1], 'by', 'nosort')", "2", "ns", "nsx"));
+    }
 }
