@@ -175,12 +175,12 @@ public final class BitmapCommands {
                 c.out.raw(Errors.NOT_INTEGER);
                 return;
             }
-            long start = r.longValue;
+            final long start = r.longValue;
             if (!r.parseLong(3)) {
                 c.out.raw(Errors.NOT_INTEGER);
                 return;
             }
-            long end = r.longValue;
+            final long end = r.longValue;
             // before the unit is looked at: BITCOUNT k -1 -2 FOO counts 0 (Redis 7.0 and 7.2)
             if (start < 0 && end < 0 && start > end) {
                 c.out.raw(Reply.ZERO);
@@ -194,28 +194,9 @@ public final class BitmapCommands {
                 }
                 isBit = u == 1;
             }
-            final long total = isBit ? len << 3 : len;
-            if (start < 0) {
-                start = total + start;
-            }
-            if (end < 0) {
-                end = total + end;
-            }
-            if (start < 0) {
-                start = 0;
-            }
-            if (end < 0) {
-                end = 0;
-            }
-            if (end >= total) {
-                end = total - 1;
-            }
-            if (start > end) {
-                start = 1; // an empty range (a start past the end would overflow as a bit index)
-                end = 0;
-            }
-            startBit = isBit ? start : start << 3;
-            endBit = isBit ? end : (end << 3) + 7;
+            final long[] bits = bitRange(start, end, len, isBit);
+            startBit = bits[0];
+            endBit = bits[1];
         } else if (r.argc() == 2) {
             startBit = 0;
             endBit = (len << 3) - 1;
@@ -224,6 +205,37 @@ public final class BitmapCommands {
             return;
         }
         c.out.integer(startBit > endBit ? 0 : countBits(bytes(db, a), start(db, a), startBit, endBit));
+    }
+
+    /**
+     * Redis's range rule of BITCOUNT and BITPOS: negative indexes count from the end, both clamp
+     * to the value (of {@code len} bytes), an inverted range is empty. Byte indexes unless
+     * {@code isBit}. Returns {first bit, last bit}, the first past the last when empty.
+     */
+    private static long[] bitRange(final long from, final long to, final long len, final boolean isBit) {
+        final long total = isBit ? len << 3 : len;
+        long start = from;
+        long end = to;
+        if (start < 0) {
+            start = total + start;
+        }
+        if (end < 0) {
+            end = total + end;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (end < 0) {
+            end = 0;
+        }
+        if (end >= total) {
+            end = total - 1;
+        }
+        if (start > end) {
+            start = 1; // an empty range (a start past the end would overflow as a bit index)
+            end = 0;
+        }
+        return new long[] {isBit ? start : start << 3, isBit ? end : (end << 3) + 7};
     }
 
     // BITPOS key bit [start [end [BYTE | BIT]]]
@@ -258,7 +270,7 @@ public final class BitmapCommands {
                 c.out.raw(Errors.NOT_INTEGER);
                 return;
             }
-            long start = r.longValue;
+            final long start = r.longValue;
             boolean isBit = false;
             if (r.argc() == 6) {
                 final int u = unit(c, 5);
@@ -278,28 +290,9 @@ public final class BitmapCommands {
             } else {
                 end = len - 1;
             }
-            final long total = isBit ? len << 3 : len;
-            if (start < 0) {
-                start = total + start;
-            }
-            if (end < 0) {
-                end = total + end;
-            }
-            if (start < 0) {
-                start = 0;
-            }
-            if (end < 0) {
-                end = 0;
-            }
-            if (end >= total) {
-                end = total - 1;
-            }
-            if (start > end) {
-                start = 1; // an empty range (a start past the end would overflow as a bit index)
-                end = 0;
-            }
-            startBit = isBit ? start : start << 3;
-            endBit = isBit ? end : (end << 3) + 7;
+            final long[] bits = bitRange(start, end, len, isBit);
+            startBit = bits[0];
+            endBit = bits[1];
         } else if (r.argc() == 3) {
             startBit = 0;
             endBit = (len << 3) - 1;
