@@ -276,14 +276,7 @@ public final class FunctionCommands {
 
     // FUNCTION KILL
     public static void kill(final Ctx c) {
-        final String r = c.server.scripts.kill(false);
-        if (r == null) {
-            c.out.raw(ScriptCommands.NOTBUSY);
-        } else if (r.isEmpty()) {
-            c.out.ok();
-        } else {
-            c.out.error(r);
-        }
+        ScriptCommands.replyKill(c, c.server.scripts.kill(false));
     }
 
     // FUNCTION HELP

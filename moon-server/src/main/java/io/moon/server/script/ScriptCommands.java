@@ -146,7 +146,11 @@ public final class ScriptCommands {
 
     // SCRIPT KILL
     public static void kill(final Ctx c) {
-        final String r = c.server.scripts.kill(true);
+        replyKill(c, c.server.scripts.kill(true));
+    }
+
+    /** SCRIPT KILL's and FUNCTION KILL's reply to what the kill said: null not busy, "" killed, else the refusal. */
+    static void replyKill(final Ctx c, final String r) {
         if (r == null) {
             c.out.raw(NOTBUSY);
         } else if (r.isEmpty()) {
