@@ -354,16 +354,20 @@ public final class InfoCommand {
         line(sb, "used_memory_lua", 0);
         line(sb, "used_memory_vm_eval", 0);
         line(sb, "used_memory_lua_human", "0B");
-        line(sb, "used_memory_scripts_eval", 0);
+        // scripts and functions: Moon's estimates of the sources and entries; the Lua VMs' own
+        // memory is part of the JVM heap and not measured apart (the used_memory_vm_* fields)
+        final long evalBytes = s.scripts.cache.bytes();
+        final long functionBytes = s.scripts.libraries.bytes();
+        line(sb, "used_memory_scripts_eval", evalBytes);
         line(sb, "number_of_cached_scripts", s.scripts.cache.size());
-        line(sb, "number_of_functions", 0);
-        line(sb, "number_of_libraries", 0);
+        line(sb, "number_of_functions", s.scripts.libraries.functionCount());
+        line(sb, "number_of_libraries", s.scripts.libraries.libraries().size());
         line(sb, "used_memory_vm_functions", 0);
         line(sb, "used_memory_vm_total", 0);
         line(sb, "used_memory_vm_total_human", "0B");
-        line(sb, "used_memory_functions", 0);
-        line(sb, "used_memory_scripts", 0);
-        line(sb, "used_memory_scripts_human", "0B");
+        line(sb, "used_memory_functions", functionBytes);
+        line(sb, "used_memory_scripts", evalBytes + functionBytes);
+        line(sb, "used_memory_scripts_human", human(evalBytes + functionBytes));
         line(sb, "maxmemory", s.config.maxmemory);
         line(sb, "maxmemory_human", human(s.config.maxmemory));
         line(sb, "maxmemory_policy", s.config.maxmemoryPolicy);

@@ -83,6 +83,21 @@ public final class Libraries {
         return state.functions.size();
     }
 
+    /**
+     * Estimated memory of the loaded libraries (INFO used_memory_functions): each library's code
+     * and name, each function's name and description, and an entry's overhead for each.
+     */
+    public long bytes() {
+        long n = 0;
+        for (final Library l : state.libraries.values()) {
+            n += l.code.length + l.name.length() + 64;
+            for (final Function f : l.functions.values()) {
+                n += f.name().length() + (f.description() == null ? 0 : f.description().length()) + 64;
+            }
+        }
+        return n;
+    }
+
     /** Whether a library or function name is valid: letters, digits and underscores, at least one. */
     static boolean validName(final String n) {
         if (n.isEmpty()) {

@@ -33,6 +33,10 @@ public final class ScriptCache {
     private final java.util.Set<String> local = ConcurrentHashMap.newKeySet();
     /** Compilations done, for tests proving that EVALSHA of a cached script compiles nothing. */
     private final AtomicLong compilations = new AtomicLong();
+    /** Estimated bytes the cached scripts take (INFO used_memory_scripts_eval): sources plus entries. */
+    private final AtomicLong bytes = new AtomicLong();
+    /** Per cached script beyond its source: the SHA1 key and the map entry, as Redis counts its sds and dict entry. */
+    private static final int ENTRY_BYTES = 96;
 
     /** A compiled script and its shebang flags. */
     record Compiled(Prototype proto, int flags) {
@@ -55,6 +59,11 @@ public final class ScriptCache {
         return bySha.size();
     }
 
+    /** Estimated memory of the cache: each script's source and its entry (INFO used_memory_scripts_eval). */
+    public long bytes() {
+        return bytes.get();
+    }
+
     /** Whether the script must run with every shard held: known to need it, or never seen run. */
     boolean runsWide(final String sha) {
         return !local.contains(sha) || !wide.isEmpty() && wide.contains(sha);
@@ -75,6 +84,7 @@ public final class ScriptCache {
         wide.clear();
         local.clear();
         bySha.clear();
+        bytes.set(0);
     }
 
     /**
@@ -99,7 +109,11 @@ public final class ScriptCache {
         compilations.incrementAndGet();
         final Compiled c = new Compiled(p, flags);
         final Compiled raced = bySha.putIfAbsent(sha, c);
-        return raced != null ? raced : c;
+        if (raced != null) {
+            return raced;
+        }
+        bytes.addAndGet(body.length + ENTRY_BYTES);
+        return c;
     }
 
     /** Lower-case hex SHA1, as SCRIPT LOAD and redis.sha1hex answer. */

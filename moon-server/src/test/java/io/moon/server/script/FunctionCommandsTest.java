@@ -393,4 +393,36 @@ class FunctionCommandsTest {
         assertErrorText("ERR Write commands are not allowed from read-only scripts.", h.run("FCALL", "w2", "1", "a"));
         assertNil(h.run("GET", "a"));
     }
+
+    /** INFO memory counts the libraries and functions, and estimates their and the cached scripts' memory. */
+    @Test
+    void shouldReportFunctionsAndScriptsInInfoMemory() {
+        assertOk(h.run("SCRIPT", "FLUSH"));
+        assertEquals(0L, infoField("number_of_libraries"));
+        assertEquals(0L, infoField("used_memory_functions"));
+        assertEquals(0L, infoField("used_memory_scripts_eval"));
+        load(LIB);
+        assertEquals(1L, infoField("number_of_libraries"));
+        assertEquals(7L, infoField("number_of_functions"));
+        final long functions = infoField("used_memory_functions");
+        assertTrue(functions > LIB.length(), "at least the library's code: " + functions);
+        final String script = "return 'a script of some length, to be counted'";
+        h.run("EVAL", script, "0");
+        final long eval = infoField("used_memory_scripts_eval");
+        assertTrue(eval > script.length(), "at least the script's source: " + eval);
+        assertEquals(functions + eval, infoField("used_memory_scripts"));
+        assertOk(h.run("SCRIPT", "FLUSH"));
+        assertOk(h.run("FUNCTION", "FLUSH"));
+        assertEquals(0L, infoField("used_memory_scripts"));
+        assertEquals(0L, infoField("number_of_functions"));
+    }
+
+    private static long infoField(final String name) {
+        for (final String line : ((String) h.run("INFO", "memory")).split("\r\n")) {
+            if (line.startsWith(name + ":")) {
+                return Long.parseLong(line.substring(name.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " in INFO memory");
+    }
 }
