@@ -159,7 +159,7 @@ public final class Ctx {
             account(shard, cmd, req, client != null ? client : blockFor, System.nanoTime() - started,
                     o.writerIndex() > mark && o.getByte(mark) == '-');
         }
-        if (watched) {
+        if (watched && !server.aof.changedNothing(cmd, o, mark)) {
             touchWatchedKeys(existedBefore);
         }
         final boolean wrote = cmd.has(io.moon.server.command.Flags.WRITE) || readOnlyChanged;
@@ -196,10 +196,12 @@ public final class Ctx {
     }
 
     /**
-     * A write command ran on this shard's keyspace: its keys may have changed, so clients
-     * watching them fail their next EXEC. Redis touches only keys a command actually changed; here
-     * a key missing before and after counts as unchanged, but a write that changed nothing in an
-     * existing key (SETNX on it, SADD of a present member) still counts (docs/differences.md).
+     * A write command ran on this shard's keyspace and its reply does not say it changed nothing
+     * (an error, :0 from SADD, SETNX, EXPIRE..., nil from a pop: see wal.Rewrite#changedNothing):
+     * its keys may have changed, so clients watching them fail their next EXEC. Redis touches only
+     * keys a command actually changed; here a key missing before and after counts as unchanged,
+     * but a write whose reply cannot tell (HSET of the same value, ZADD of the same score) still
+     * counts (docs/differences.md).
      */
     private void touchWatchedKeys(final long existedBefore) {
         final long existsAfter = existing();

@@ -81,6 +81,12 @@ public final class Aof {
         return commandId < kinds.length ? kinds[commandId] : Rewrite.PLAIN;
     }
 
+    /** Whether the reply at {@code mark} says the command changed nothing (see {@link Rewrite#changedNothing}). */
+    public boolean changedNothing(final io.moon.server.command.CommandSpec cmd, final io.netty.buffer.ByteBuf out,
+                                  final int mark) {
+        return Rewrite.changedNothing(kind(cmd.id()), out, mark);
+    }
+
     public long nextOpId() {
         return opIds.incrementAndGet();
     }

@@ -344,6 +344,23 @@ final class Rewrite {
         return false;
     }
 
+    /**
+     * Whether the reply says the command changed nothing, the test that also decides what the log
+     * skips: no reply (it blocked), an error, :0 from a counting command or an EXPIRE that set
+     * nothing, nil from a pop. WATCH then leaves the command's keys alone, as Redis signals only
+     * real changes.
+     */
+    static boolean changedNothing(final byte kind, final ByteBuf out, final int mark) {
+        if (out.writerIndex() <= mark || out.getByte(mark) == '-') {
+            return true;
+        }
+        return switch (kind) {
+            case ZERO_IS_NOOP, EXPIRE, PEXPIRE, EXPIREAT -> isZero(out, mark);
+            case NIL_IS_NOOP -> isNil(out, mark);
+            default -> false;
+        };
+    }
+
     static boolean isZero(final ByteBuf out, final int mark) {
         return out.writerIndex() - mark == 4 && out.getByte(mark) == ':' && out.getByte(mark + 1) == '0';
     }

@@ -155,6 +155,40 @@ class TransactionCommandsTest {
         assertEquals(List.of(new Resp.Simple("OK")), h.run("EXEC"));
     }
 
+    /**
+     * Writes whose reply says they changed nothing leave a watched key alone, as in Redis; a write
+     * that changed it fails the EXEC. (Keys of one shard: a write spanning shards counts any key it
+     * may write that exists, docs/differences.md.)
+     */
+    @Test
+    void shouldKeepTheWatchThroughWritesThatChangedNothing() {
+        final Harness.Client other = h.client();
+        try {
+            final String k = keys.get(1);
+            other.run("DEL", k, "wl");
+            assertEquals(1L, other.run("SADD", k, "m"));
+            final String[][] noops = {
+                {"SADD", k, "m"}, {"SREM", k, "absent"}, {"SETNX", k, "v"}, {"EXPIRE", k, "100", "XX"},
+                {"SMOVE", k, "{" + k + "}other", "absent"}, {"LPOP", "wl"}, {"INCR", k}, // the last one fails (WRONGTYPE)
+            };
+            for (final String[] noop : noops) {
+                assertOk(h.run("WATCH", k, "wl"));
+                other.run(noop);
+                assertOk(h.run("MULTI"));
+                h.run("PING");
+                assertEquals(List.of(new Resp.Simple("PONG")), h.run("EXEC"), String.join(" ", noop));
+            }
+            // a change does fail it
+            assertOk(h.run("WATCH", k));
+            assertEquals(1L, other.run("SADD", k, "n"));
+            assertOk(h.run("MULTI"));
+            h.run("PING");
+            assertNil(h.run("EXEC"));
+        } finally {
+            other.close();
+        }
+    }
+
     @Test
     void shouldFailExecAfterDeleteExpiryFlushOrOwnWriteButNotAfterUnwatch() throws InterruptedException {
         final Harness.Client other = h.client();
