@@ -95,11 +95,27 @@ public final class DebugCommands {
     }
 
     public static boolean allowed(final Server server, final Connection conn) {
-        final String mode = server.config.enableDebugCommand;
-        if (mode.equals("yes")) {
-            return true;
+        return allowed(server.config.enableDebugCommand, conn);
+    }
+
+    private static boolean allowed(final String mode, final Connection conn) {
+        return mode.equals("yes") || mode.equals("local") && isLocal(conn);
+    }
+
+    /**
+     * The refusal of a protected command (DEBUG under enable-debug-command, MODULE LOAD/LOADEX/UNLOAD
+     * under enable-module-command) for this connection, or null when it may run.
+     */
+    public static String protectedRefusal(final Server server, final Connection conn,
+                                          final io.moon.server.command.CommandSpec spec) {
+        final boolean module = spec.parent() != null && spec.parent().name().equals("module");
+        final String option = module ? "enable-module-command" : "enable-debug-command";
+        if (allowed(module ? server.config.get(option) : server.config.enableDebugCommand, conn)) {
+            return null;
         }
-        return mode.equals("local") && isLocal(conn);
+        return "ERR " + (module ? "MODULE" : "DEBUG") + " command not allowed. If the " + option + " option is set to"
+                + " \"local\", you can run it from a local connection, otherwise you need to set this option in the"
+                + " configuration file, and then restart the server.";
     }
 
     private static void help(final Ctx c) {

@@ -61,11 +61,12 @@ public final class Dispatcher {
             reject(c, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return;
         }
-        if (spec.has(Flags.PROTECTED) && !io.moon.server.commands.DebugCommands.allowed(server, c)) {
-            reject(c, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you"
-                    + " can run it from a local connection, otherwise you need to set this option in the"
-                    + " configuration file, and then restart the server.");
-            return;
+        if (spec.has(Flags.PROTECTED)) {
+            final String refused = io.moon.server.commands.DebugCommands.protectedRefusal(server, c, spec);
+            if (refused != null) {
+                reject(c, refused);
+                return;
+            }
         }
         if (!st.authenticated && !spec.has(Flags.NO_AUTH)) {
             c.home.stats.perCommand.rejected(spec.id());

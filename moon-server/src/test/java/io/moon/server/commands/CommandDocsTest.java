@@ -177,7 +177,7 @@ class CommandDocsTest {
         }
         assertEquals(Set.of("getset", "substr", "setnx", "setex", "psetex", "quit", "rpoplpush", "brpoplpush",
                 "hmset", "zrevrange", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex", "georadius",
-                "georadius_ro", "georadiusbymember", "georadiusbymember_ro"), deprecated);
+                "georadius_ro", "georadiusbymember", "georadiusbymember_ro", "cluster|slots", "cluster|slaves"), deprecated);
         assertEquals("2.6.12", CommandDocs.of("setnx").deprecatedSince());
         assertEquals(List.of("syscmd"), CommandDocs.of("debug").docFlags());
     }
