@@ -76,11 +76,20 @@ public interface KeyFinder {
         }
 
         /**
-         * The index after the first argument equal to the spec's keyword, searched from its start
-         * index up to the one before the last argument (a keyword there would have no key after
-         * it), as Redis searches; 0 when there is none.
+         * The index after the first argument equal to the spec's keyword, as Redis searches: from
+         * its start index up to the one before the last argument (a keyword there would have no
+         * key after it), or, for a negative start (MIGRATE's KEYS), from that many arguments
+         * before the end back towards the first; 0 when there is none.
          */
         private static int afterKeyword(final byte[] word, final int startFrom, final Request r) {
+            if (startFrom < 0) {
+                for (int i = r.argc() + startFrom; i >= 1; i--) {
+                    if (i < r.argc() - 1 && r.argIs(i, word)) {
+                        return i + 1;
+                    }
+                }
+                return 0;
+            }
             for (int i = Math.max(1, startFrom); i < r.argc() - 1; i++) {
                 if (r.argIs(i, word)) {
                     return i + 1;

@@ -153,6 +153,10 @@ final class ServerRows {
             cmd("time", 1, "loading stale fast").tips("nondeterministic_output").local(ServerCommands::time),
             cmd("shutdown", -1, "admin noscript loading stale no_multi allow_busy")
                     .coordinated(io.moon.server.persist.SnapshotCommands::shutdown),
+            cmd("migrate", -6, "write movablekeys").acl("@keyspace @dangerous").tips("nondeterministic_output")
+                    .keys(3, 3, 1).keySpecs(KeySpec.range(3, 0, 1, 0, "RW", "access", "delete"),
+                            KeySpec.keyword("KEYS", -2, -1, 1, 0, "RW", "access", "delete", "incomplete"))
+                    .finder(io.moon.server.commands.Migrate.KEY_FINDER).coordinated(io.moon.server.commands.Migrate::migrate),
             // ---- replication (a standalone master: no replicas) --------------------------------
             cmd("role", 1, "noscript loading stale fast").acl("@admin @dangerous").local(ReplicationCommands::role),
             cmd("wait", 3, "").acl("@connection").tips("request_policy:all_shards", "response_policy:agg_min")
