@@ -109,10 +109,15 @@ public final class ConfigCommands {
             }
         }
         io.moon.server.Logging.loglevel(cfg.loglevel);
-        // shards keep a copy of some settings (the access-stamp policy): hand them the new values
+        // shards keep a copy of some settings (the access-stamp policy): hand them the new values,
+        // this one's at once, so this very command is judged by them (SLOWLOG, as in Redis)
         for (int s = 0; s < c.server.shardCount(); s++) {
             final io.moon.server.Shard shard = c.server.shard(s);
-            shard.execute(shard::applyConfig);
+            if (shard == c.shard) {
+                shard.applyConfig();
+            } else {
+                shard.execute(shard::applyConfig);
+            }
         }
         c.server.aof.configChanged(); // appendonly and appendfsync take effect now
         c.out.ok();

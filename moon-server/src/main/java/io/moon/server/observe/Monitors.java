@@ -86,7 +86,11 @@ public final class Monitors {
         final byte[] b = req.buf();
         for (int i = 0; i < req.argc(); i++) {
             sb.append(' ');
-            io.moon.protocol.Repr.append(sb, b, req.off(i), req.len(i));
+            if (Redaction.redacted(req, i)) {
+                io.moon.protocol.Repr.append(sb, Redaction.REDACTED, 0, Redaction.REDACTED.length);
+            } else {
+                io.moon.protocol.Repr.append(sb, b, req.off(i), req.len(i));
+            }
         }
         return sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }

@@ -46,7 +46,7 @@ public final class SlowLog {
                 args[i] = ("... (" + (argc - MAX_ARGS + 1) + " more arguments)").getBytes();
                 break;
             }
-            final byte[] a = req.argBytes(i);
+            final byte[] a = Redaction.redacted(req, i) ? Redaction.REDACTED : req.argBytes(i);
             if (a.length > MAX_ARG_BYTES) {
                 final byte[] suffix = ("... (" + (a.length - MAX_ARG_BYTES) + " more bytes)").getBytes();
                 final byte[] t = new byte[MAX_ARG_BYTES + suffix.length];

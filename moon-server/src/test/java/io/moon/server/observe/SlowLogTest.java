@@ -143,4 +143,33 @@ class SlowLogTest {
         log.configure(10, 0);
         assertEquals(0, log.size());
     }
+
+    /** Secrets never reach SLOWLOG or MONITOR: Redis's "(redacted)" in their place. */
+    @Test
+    void shouldRedactPasswordsAsRedis() {
+        try (Harness h = Harness.start(1, "slowlog-log-slower-than", "0", "slowlog-max-len", "100")) {
+            fillUntilLogged(h, 1);
+            assertOk(h.run("SLOWLOG", "RESET"));
+            h.run("AUTH", "user1", "secret1");
+            h.run("HELLO", "3", "AUTH", "default", "secret2", "SETNAME", "n");
+            h.run("MIGRATE", "127.0.0.1", "1", "nokey", "0", "10", "AUTH2", "u", "secret3", "KEYS");
+            assertOk(h.run("CONFIG", "SET", "requirepass", "", "maxmemory", "0"));
+            final java.util.Map<String, List<String>> logged = new java.util.HashMap<>();
+            for (final Object o : (List<?>) h.run("SLOWLOG", "GET", "-1")) {
+                final List<String> args = ((List<?>) ((List<?>) o).get(3)).stream().map(String::valueOf).toList();
+                logged.put(args.get(0).toUpperCase(java.util.Locale.ROOT), args);
+            }
+            assertEquals(List.of("AUTH", "(redacted)", "(redacted)"), logged.get("AUTH"));
+            assertEquals(List.of("HELLO", "3", "AUTH", "(redacted)", "(redacted)", "SETNAME", "n"), logged.get("HELLO"));
+            assertEquals(List.of("MIGRATE", "127.0.0.1", "1", "nokey", "0", "10", "AUTH2", "(redacted)", "(redacted)", "KEYS"),
+                    logged.get("MIGRATE"));
+            assertEquals(List.of("CONFIG", "SET", "requirepass", "(redacted)", "maxmemory", "0"), logged.get("CONFIG"));
+        }
+        final io.moon.protocol.Request r = new io.moon.protocol.Request();
+        for (final String a : new String[] {"ACL", "SETUSER", "bob", "on", ">pw"}) {
+            r.add(a.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, a.length());
+        }
+        assertEquals("+1.000000 [0 lua] \"ACL\" \"SETUSER\" \"(redacted)\" \"(redacted)\" \"(redacted)\"\r\n",
+                new String(Monitors.line(1_000_000, 0, "lua", r), java.nio.charset.StandardCharsets.UTF_8));
+    }
 }
