@@ -70,10 +70,13 @@ class ConnectionLimitsTest {
                 Thread.sleep(200);
             }
             assertTrue(idle.closedWithin(1_000), "the idle client is closed after the timeout");
-            assertEquals(1L, active.run("PUBLISH", "news", "hello"));
-            assertEquals(List.of("message", "news", "hello"), subscriber.read());
-            assertEquals(1L, active.run("LPUSH", "queue", "job"));
-            assertEquals(List.of("queue", "job"), blocked.read());
+            // a fresh client from here: "active" may itself have idled past the timeout meanwhile
+            try (RawClient pusher = new RawClient(moon.port)) {
+                assertEquals(1L, pusher.run("PUBLISH", "news", "hello"));
+                assertEquals(List.of("message", "news", "hello"), subscriber.read());
+                assertEquals(1L, pusher.run("LPUSH", "queue", "job"));
+                assertEquals(List.of("queue", "job"), blocked.read());
+            }
             // once served it is an ordinary client again, and idles out like one
             assertTrue(blocked.closedWithin(3_000));
             assertFalse(subscriber.closedWithin(100));
