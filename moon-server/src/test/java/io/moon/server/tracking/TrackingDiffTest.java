@@ -20,6 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TrackingDiffTest {
     /** Each script runs on a fresh connection pair; "RESP3" switches the first with HELLO 3. */
     private static final String[][][] SCRIPTS = {
+        {{"FLAGS"}, {"CLIENT", "TRACKING", "on"}, {"FLAGS"}, {"CLIENT", "TRACKING", "on", "redirect", "$OTHER"},
+            {"FLAGS"}, {"CLIENT", "TRACKING", "off"}, {"CLIENT", "TRACKING", "on", "bcast"}, {"FLAGS"},
+            {"CLIENT", "TRACKING", "off"}, {"FLAGS"}},
         {{"CLIENT", "TRACKING"}, {"CLIENT", "TRACKING", "foo"}, {"CLIENT", "TRACKING", "on", "foo"},
             {"CLIENT", "TRACKING", "on", "redirect"}, {"CLIENT", "TRACKING", "on", "redirect", "abc"},
             {"CLIENT", "TRACKING", "on", "redirect", "999999"}, {"CLIENT", "TRACKING", "on", "redirect", "0"},
@@ -83,6 +86,17 @@ class TrackingDiffTest {
                 for (final String[] cmd : script) {
                     if (cmd[0].equals("RESP3")) {
                         a.run("HELLO", "3");
+                        continue;
+                    }
+                    if (cmd[0].equals("FLAGS")) { // CLIENT INFO's flags and redir fields only
+                        final String line = String.valueOf(a.run("CLIENT", "INFO")).trim();
+                        final StringBuilder f = new StringBuilder("FLAGS ->");
+                        for (final String kv : line.split(" ")) {
+                            if (kv.startsWith("flags=") || kv.startsWith("redir=")) {
+                                f.append(' ').append(kv.replace("=" + ida, "=$ID").replace("=" + idb, "=$OTHER"));
+                            }
+                        }
+                        out.add(f.toString());
                         continue;
                     }
                     final boolean other = cmd[0].equals("OTHER");

@@ -282,6 +282,29 @@ class TrackingTest {
     }
 
     @Test
+    void shouldRememberPipelinedReadsOnEveryShard() throws IOException {
+        final String[] keys = ShardKeys.onDistinctShards(server.server, "pl", 3);
+        try (RawClient a = resp3(); RawClient w = new RawClient(server.port)) {
+            a.run("CLIENT", "TRACKING", "ON");
+            final java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+            for (final String k : keys) {
+                batch.writeBytes(io.moon.server.testing.Resp.command("GET", k));
+            }
+            a.send(batch.toByteArray());
+            for (int i = 0; i < keys.length; i++) {
+                assertEquals("_\r\n", s(a.readRaw()));
+            }
+            w.send(io.moon.server.testing.Resp.command("MSET", keys[0], "1", keys[1], "1", keys[2], "1"));
+            w.read();
+            final java.util.Set<String> got = new java.util.HashSet<>();
+            for (int i = 0; i < keys.length; i++) {
+                got.add(s(a.readRaw()));
+            }
+            assertEquals(java.util.Set.of(push(keys[0]), push(keys[1]), push(keys[2])), got);
+        }
+    }
+
+    @Test
     void shouldRememberReadsOfATransactionAcrossShards() throws IOException {
         final String[] keys = ShardKeys.onDistinctShards(server.server, "t", 2);
         try (RawClient a = resp3(); RawClient w = new RawClient(server.port)) {
