@@ -235,6 +235,9 @@ public final class Ctx {
 
     /** A read-only command of a tracking client ran here: its keys are remembered for it (Redis's trackingRememberKeys). */
     private void rememberKeys() {
+        if (cmd.isScript()) {
+            return; // EVAL_RO, FCALL_RO: the commands the script runs remember their own keys
+        }
         final int keys = cmd.keyCount(req);
         for (int n = 0; n < keys; n++) {
             final int i = cmd.keyArg(req, n);

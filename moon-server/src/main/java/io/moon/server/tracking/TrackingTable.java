@@ -44,6 +44,8 @@ public final class TrackingTable {
     private static final Object NO_WRITER = new Object();
 
     private final Shard shard;
+    /** The server's registry (BCAST prefixes), held directly: {@link #active()} runs on every write. */
+    private final Tracking registry;
     private final HashMap<Key, ArrayList<Connection>> keys = new HashMap<>();
     private long items;
     /** BCAST: per prefix, the keys changed during this event-loop turn and who changed each last. */
@@ -53,11 +55,12 @@ public final class TrackingTable {
 
     public TrackingTable(final Shard shard) {
         this.shard = shard;
+        this.registry = shard.server.tracking;
     }
 
     /** Whether a change to a key may concern a tracking client (one cheap check when none does). */
     public boolean active() {
-        return !keys.isEmpty() || shard.server.tracking.prefixes().length != 0;
+        return !keys.isEmpty() || registry.prefixes().length != 0;
     }
 
     /** INFO tracking_total_keys (this shard's part). */
@@ -110,7 +113,7 @@ public final class TrackingTable {
                 send(k.bytes, l, writer);
             }
         }
-        final Tracking.Prefix[] ps = shard.server.tracking.prefixes();
+        final Tracking.Prefix[] ps = registry.prefixes();
         for (final Tracking.Prefix p : ps) {
             if (p.matches(b, off, len)) {
                 changed.computeIfAbsent(p, x -> new TreeMap<>(Arrays::compareUnsigned))
