@@ -38,7 +38,7 @@ public final class Shard {
     /** Keys clients WATCH on this shard. */
     public final io.moon.server.tx.WatchRegistry watches = new io.moon.server.tx.WatchRegistry();
     /** Keys tracking clients read on this shard (client-side caching). */
-    public final io.moon.server.tracking.TrackingTable tracking = new io.moon.server.tracking.TrackingTable(this);
+    public final io.moon.server.tracking.TrackingTable tracking;
     /** Clients blocked on this shard's keys (BLPOP...). */
     public final io.moon.server.blocking.BlockedKeys blocked = new io.moon.server.blocking.BlockedKeys(this);
     /** This shard's side of maxmemory: accounting and eviction of its own keys. */
@@ -61,6 +61,7 @@ public final class Shard {
     Shard(final Server server, final int id, final EventLoop loop, final int databases, final long seed) {
         this.server = server;
         this.id = id;
+        this.tracking = new io.moon.server.tracking.TrackingTable(this);
         this.loop = loop;
         this.keyspace = new Keyspace(databases, seed);
         keyspace.keyEvents(keyEvents);
