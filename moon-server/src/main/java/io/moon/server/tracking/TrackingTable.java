@@ -4,7 +4,6 @@ import io.moon.server.Shard;
 import io.moon.server.net.Connection;
 
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -46,7 +45,29 @@ public final class TrackingTable {
     private final Shard shard;
     /** The server's registry (BCAST prefixes), held directly: {@link #active()} runs on every write. */
     private final Tracking registry;
-    private final HashMap<Key, ArrayList<Connection>> keys = new HashMap<>();
+    /**
+     * The clients of one key, by connection id (as Redis's table): a client that disconnects leaves
+     * only its id behind, never its connection, and is skipped when the key changes.
+     */
+    private static final class Ids {
+        long[] ids = new long[2];
+        int count;
+
+        boolean add(final long id) {
+            for (int i = 0; i < count; i++) {
+                if (ids[i] == id) {
+                    return false;
+                }
+            }
+            if (count == ids.length) {
+                ids = Arrays.copyOf(ids, count * 2);
+            }
+            ids[count++] = id;
+            return true;
+        }
+    }
+
+    private final HashMap<Key, Ids> keys = new HashMap<>();
     private long items;
     /** BCAST: per prefix, the keys changed during this event-loop turn and who changed each last. */
     private final HashMap<Tracking.Prefix, TreeMap<byte[], Object>> changed = new HashMap<>();
@@ -75,9 +96,7 @@ public final class TrackingTable {
 
     /** Client {@code c} read this key (a read-only command's key, on this shard). */
     public void remember(final Connection c, final byte[] b, final int off, final int len) {
-        final ArrayList<Connection> l = keys.computeIfAbsent(Key.of(b, off, len), k -> new ArrayList<>(2));
-        if (!l.contains(c)) {
-            l.add(c);
+        if (keys.computeIfAbsent(Key.of(b, off, len), k -> new Ids()).add(c.id())) {
             items++;
         }
         final long max = shard.server.config.trackingTableMaxKeys;
@@ -93,8 +112,8 @@ public final class TrackingTable {
      */
     private void limit(final long maxHere) {
         while (keys.size() > maxHere) {
-            final Iterator<Map.Entry<Key, ArrayList<Connection>>> it = keys.entrySet().iterator();
-            final Map.Entry<Key, ArrayList<Connection>> e = it.next();
+            final Iterator<Map.Entry<Key, Ids>> it = keys.entrySet().iterator();
+            final Map.Entry<Key, Ids> e = it.next();
             it.remove();
             send(e.getKey().bytes, e.getValue(), null);
         }
@@ -108,7 +127,7 @@ public final class TrackingTable {
     public void modified(final byte[] b, final int off, final int len, final Connection writer) {
         if (!keys.isEmpty()) {
             final Key k = Key.of(b, off, len);
-            final ArrayList<Connection> l = keys.remove(k);
+            final Ids l = keys.remove(k);
             if (l != null) {
                 send(k.bytes, l, writer);
             }
@@ -126,12 +145,13 @@ public final class TrackingTable {
         }
     }
 
-    private void send(final byte[] key, final ArrayList<Connection> clients, final Connection writer) {
-        items -= clients.size();
+    private void send(final byte[] key, final Ids clients, final Connection writer) {
+        items -= clients.count;
         final byte[] payload = encode(java.util.List.of(key));
-        for (final Connection c : clients) {
-            if (c == writer && c.tracking.noloop()) {
-                continue;
+        for (int i = 0; i < clients.count; i++) {
+            final Connection c = registry.byId(clients.ids[i]);
+            if (c == null || (c == writer && c.tracking.noloop())) {
+                continue; // gone (Redis skips an id it no longer finds), or NOLOOP's own write
             }
             deliver(c, payload, false);
         }
