@@ -233,7 +233,7 @@ public final class Ctx {
         }
     }
 
-    /** A read-only command of a tracking client ran here: its keys are remembered for it (Redis's trackingRememberKeys). */
+    /** A read-only command of a tracking client ran here: its keys are remembered for it (trackingRememberKeys). */
     private void rememberKeys() {
         if (cmd.isScript()) {
             return; // EVAL_RO, FCALL_RO: the commands the script runs remember their own keys

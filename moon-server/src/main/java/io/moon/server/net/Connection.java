@@ -487,7 +487,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
      */
     boolean tryBatch(final io.moon.server.command.CommandSpec first) {
         final ByteBuf in = currentIn;
-        if (in == null || !in.isReadable() || ahead.busy() || outputBlocked || !ch.isWritable()) {
+        // CLIENT CACHING covers the next command only: a batch would run the ones after it with it too
+        if (in == null || !in.isReadable() || ahead.busy() || outputBlocked || !ch.isWritable() || tracking.caching()) {
             return false;
         }
         final int n = ahead.gather(this, req, first, in, parser);

@@ -62,6 +62,11 @@ public final class ClientTracking {
         return on && !bcast && (optin ? caching : !(optout && caching));
     }
 
+    /** CLIENT CACHING was given for the next command (which must then run on its own). */
+    public boolean caching() {
+        return caching;
+    }
+
     boolean noloop() {
         return noloop;
     }

@@ -305,6 +305,30 @@ class TrackingTest {
     }
 
     @Test
+    void shouldApplyCachingToThePipelinedCommandAfterItOnly() throws IOException {
+        final String[] keys = ShardKeys.onDistinctShards(server.server, "po", 3);
+        try (RawClient a = resp3(); RawClient w = new RawClient(server.port)) {
+            a.run("CLIENT", "TRACKING", "ON", "OPTOUT");
+            final java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+            batch.writeBytes(io.moon.server.testing.Resp.command("CLIENT", "CACHING", "NO"));
+            for (final String k : keys) {
+                batch.writeBytes(io.moon.server.testing.Resp.command("GET", k));
+            }
+            a.send(batch.toByteArray());
+            assertEquals("+OK\r\n", s(a.readRaw()));
+            for (int i = 0; i < keys.length; i++) {
+                assertEquals("_\r\n", s(a.readRaw()));
+            }
+            for (final String k : keys) {
+                w.run("SET", k, "1");
+            }
+            assertEquals(push(keys[1]), s(a.readRaw())); // the first GET was left out, the others not
+            assertEquals(push(keys[2]), s(a.readRaw()));
+            assertNull(a.readRawWithin(QUIET_MS));
+        }
+    }
+
+    @Test
     void shouldRememberReadsOfATransactionAcrossShards() throws IOException {
         final String[] keys = ShardKeys.onDistinctShards(server.server, "t", 2);
         try (RawClient a = resp3(); RawClient w = new RawClient(server.port)) {
