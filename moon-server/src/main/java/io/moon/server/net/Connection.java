@@ -603,7 +603,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private boolean pushFlushQueued;
     private final Runnable pushFlush = () -> {
         pushFlushQueued = false;
-        if (!waiting) {
+        if (!waiting || blocked.isBlocked()) { // a blocked client's reply is not in the buffer yet
             flush();
         }
     };

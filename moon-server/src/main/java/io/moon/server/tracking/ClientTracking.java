@@ -200,7 +200,7 @@ public final class ClientTracking {
         if (conn.isClosed()) {
             return;
         }
-        if (inCommand) {
+        if (inCommand && !conn.isBlocked()) { // a blocked client hears at once, as in Redis
             if (pending == null) {
                 pending = new ArrayList<>(2);
             }

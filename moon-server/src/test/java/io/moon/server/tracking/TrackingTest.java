@@ -329,6 +329,22 @@ class TrackingTest {
     }
 
     @Test
+    void shouldReachABlockedClientAtOnce() throws IOException {
+        try (RawClient a = resp3(); RawClient w = new RawClient(server.port)) {
+            a.run("CLIENT", "TRACKING", "ON");
+            a.run("GET", "bk");
+            a.send(io.moon.server.testing.Resp.command("BLPOP", "bq", "0"));
+            for (int i = 0; i < 250 && !String.valueOf(w.run("CLIENT", "LIST")).contains("cmd=blpop"); i++) {
+                sleep(20);
+            }
+            w.run("SET", "bk", "1");
+            assertEquals(push("bk"), s(a.readRaw())); // while BLPOP still waits
+            w.run("RPUSH", "bq", "x");
+            assertEquals("*2\r\n$2\r\nbq\r\n$1\r\nx\r\n", s(a.readRaw()));
+        }
+    }
+
+    @Test
     void shouldRememberReadsOfATransactionAcrossShards() throws IOException {
         final String[] keys = ShardKeys.onDistinctShards(server.server, "t", 2);
         try (RawClient a = resp3(); RawClient w = new RawClient(server.port)) {
