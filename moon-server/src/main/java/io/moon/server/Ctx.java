@@ -59,6 +59,12 @@ public final class Ctx {
      */
     public Connection blockFor;
     /**
+     * The client for client-side caching: the keys a read-only command reads are remembered for
+     * it when it tracks, and its writes are the ones NOLOOP leaves out. Set with {@link #client}
+     * and {@link #blockFor} (and for every step of its cross-shard operations); not cleared by bind.
+     */
+    public Connection trackFor;
+    /**
      * Set by a cross-shard operation that runs the handler as one of its steps (a part of an MGET,
      * the gathered run of a ZUNIONSTORE...): the operation is counted once, as a whole, by its
      * connection when it is done (Dispatcher.accountOperation), not by each step. Cleared by bind.
@@ -134,7 +140,8 @@ public final class Ctx {
     public void runCommand() {
         final io.netty.buffer.ByteBuf o = out.out();
         final int mark = o.writerIndex();
-        final boolean watched = !shard.watches.isEmpty() && keyspace == shard.keyspace
+        // WATCH and client-side caching hear of writes; when nobody watches or tracks, two cheap checks
+        final boolean watched = (!shard.watches.isEmpty() || shard.tracking.active()) && keyspace == shard.keyspace
                 && cmd.has(io.moon.server.command.Flags.WRITE);
         final long existedBefore = watched ? existing() : 0;
         if (db.writeBarrier() != null && keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
@@ -161,6 +168,10 @@ public final class Ctx {
         }
         if (watched && !server.aof.changedNothing(cmd, o, mark)) {
             touchWatchedKeys(existedBefore);
+        }
+        if (trackFor != null && cmd.has(io.moon.server.command.Flags.READONLY) && trackFor.tracking.remembers()
+                && keyspace == shard.keyspace) {
+            rememberKeys();
         }
         final boolean wrote = cmd.has(io.moon.server.command.Flags.WRITE) || readOnlyChanged;
         if (keyspace == shard.keyspace && wrote) {
@@ -213,6 +224,9 @@ public final class Ctx {
                 final int i = cmd.keyArg(req, n);
                 if (cmd.writesKeyAt(req, i)) {
                     shard.watches.touch(dbIndex, req.buf(), req.off(i), req.len(i));
+                    if (shard.tracking.active()) {
+                        shard.tracking.modified(req.buf(), req.off(i), req.len(i), trackFor);
+                    }
                 }
             }
         }
@@ -221,6 +235,21 @@ public final class Ctx {
             final long other = io.moon.server.net.KeyUse.otherDbKey(cmd, req);
             final int i = (int) other;
             shard.watches.touch((int) (other >>> 32), req.buf(), req.off(i), req.len(i));
+            if (shard.tracking.active()) {
+                shard.tracking.modified(req.buf(), req.off(i), req.len(i), trackFor);
+            }
+        }
+    }
+
+    /** A read-only command of a tracking client ran here: its keys are remembered for it (trackingRememberKeys). */
+    private void rememberKeys() {
+        if (cmd.isScript()) {
+            return; // EVAL_RO, FCALL_RO: the commands the script runs remember their own keys
+        }
+        final int keys = cmd.keyCount(req);
+        for (int n = 0; n < keys; n++) {
+            final int i = cmd.keyArg(req, n);
+            shard.tracking.remember(trackFor, req.buf(), req.off(i), req.len(i));
         }
     }
 

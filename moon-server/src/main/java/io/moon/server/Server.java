@@ -55,6 +55,8 @@ public final class Server {
     public final io.moon.server.observe.Monitors monitors = new io.moon.server.observe.Monitors();
     /** Pub/Sub subscriptions and delivery across shards. */
     public final io.moon.server.pubsub.PubSub pubsub;
+    /** Client-side caching: tracking clients, connections by id, BCAST prefixes (io.moon.server.tracking). */
+    public final io.moon.server.tracking.Tracking tracking = new io.moon.server.tracking.Tracking(this);
     public final long startMillis = System.currentTimeMillis();
     public final long startNanos = System.nanoTime();
     /** Process-wide run id for INFO (40 hex chars like Redis's). */

@@ -37,6 +37,8 @@ public final class Shard {
     public final io.moon.server.observe.LatencyMonitor latency = new io.moon.server.observe.LatencyMonitor();
     /** Keys clients WATCH on this shard. */
     public final io.moon.server.tx.WatchRegistry watches = new io.moon.server.tx.WatchRegistry();
+    /** Keys tracking clients read on this shard (client-side caching). */
+    public final io.moon.server.tracking.TrackingTable tracking;
     /** Clients blocked on this shard's keys (BLPOP...). */
     public final io.moon.server.blocking.BlockedKeys blocked = new io.moon.server.blocking.BlockedKeys(this);
     /** This shard's side of maxmemory: accounting and eviction of its own keys. */
@@ -59,6 +61,7 @@ public final class Shard {
     Shard(final Server server, final int id, final EventLoop loop, final int databases, final long seed) {
         this.server = server;
         this.id = id;
+        this.tracking = new io.moon.server.tracking.TrackingTable(this);
         this.loop = loop;
         this.keyspace = new Keyspace(databases, seed);
         keyspace.keyEvents(keyEvents);
@@ -70,12 +73,18 @@ public final class Shard {
             @Override
             public void expired(final int db, final byte[] k, final int ko, final int kl) {
                 watches.deleted(db, k, ko, kl);
+                if (tracking.active()) {
+                    tracking.modified(k, ko, kl, null);
+                }
                 log.deleted(db, k, ko, kl); // and an expiry as DEL
             }
 
             @Override
             public void evicted(final int db, final byte[] k, final int ko, final int kl) {
                 watches.deleted(db, k, ko, kl);
+                if (tracking.active()) {
+                    tracking.modified(k, ko, kl, null);
+                }
                 log.deleted(db, k, ko, kl); // Redis propagates an eviction as DEL
             }
         });
@@ -134,6 +143,7 @@ public final class Shard {
         ctx.bind(c.db(), req, out, cmd);
         ctx.client = c;
         ctx.blockFor = c;
+        ctx.trackFor = c;
         ctx.proto = c.proto();
         ctx.noTouch = c.noTouch();
         ctx.inTransaction = false;
@@ -146,6 +156,7 @@ public final class Shard {
         ctx.bind(db, req, out, cmd);
         ctx.client = null;
         ctx.blockFor = null;
+        ctx.trackFor = null;
         ctx.proto = out.proto();
         ctx.noTouch = noTouch;
         ctx.inTransaction = true;
@@ -161,6 +172,7 @@ public final class Shard {
         ctx.bind(db, req, out, cmd);
         ctx.client = null;
         ctx.blockFor = null;
+        ctx.trackFor = null;
         ctx.proto = out.proto();
         ctx.noTouch = false;
         ctx.inTransaction = false;
@@ -194,6 +206,7 @@ public final class Shard {
         final Ctx c = ctx.bind(call.db(), call.request(), call.out(), call.spec());
         c.client = null;
         c.blockFor = call.connection();
+        c.trackFor = call.connection();
         c.proto = call.out().proto();
         c.noTouch = call.noTouch();
         c.inTransaction = false;
@@ -215,10 +228,12 @@ public final class Shard {
 
     public void register(final Connection c) {
         clients.add(c);
+        server.tracking.opened(c);
     }
 
     public void unregister(final Connection c) {
         clients.remove(c);
+        server.tracking.closed(c);
     }
 
     /** Connections homed on this shard; read on this thread only. */

@@ -222,6 +222,12 @@ public final class BlockedKeys implements Keyspace.Creations {
         }
         final int mark = w.reply.writerIndex();
         w.pop.serve(c, w.arg, keyArg, a, h);
+        if (shard.tracking.active()) { // client-side caching: the popped key (and BLMOVE's destination) changed
+            shard.tracking.modified(w.req.buf(), w.req.off(keyArg), w.req.len(keyArg), null);
+            if (w.alsoWrites != 0) {
+                shard.tracking.modified(w.req.buf(), w.req.off(w.alsoWrites), w.req.len(w.alsoWrites), null);
+            }
+        }
         shard.stats.commandsProcessed++;
         w.unregister(shard);
         if (shard.log.active()) {

@@ -77,6 +77,14 @@ final class ServerRows {
                     cmd("unpause", 2, "admin noscript loading stale").acl("@connection").local(ClientCommands::unpause),
                     cmd("no-evict", 3, "admin noscript loading stale").acl("@connection").local(ClientCommands::noEvict),
                     cmd("no-touch", 3, "noscript loading stale").acl("@connection").local(ClientCommands::noTouch),
+                    cmd("tracking", -3, "noscript loading stale").acl("@connection")
+                            .local(io.moon.server.tracking.TrackingCommands::tracking),
+                    cmd("caching", 3, "noscript loading stale").acl("@connection")
+                            .local(io.moon.server.tracking.TrackingCommands::caching),
+                    cmd("getredir", 2, "noscript loading stale").acl("@connection")
+                            .local(io.moon.server.tracking.TrackingCommands::getredir),
+                    cmd("trackinginfo", 2, "noscript loading stale").acl("@connection")
+                            .local(io.moon.server.tracking.TrackingCommands::trackinginfo),
                     cmd("help", 2, "loading stale").acl("@connection").local(ClientCommands::help)),
 
             // ---- pub/sub -------------------------------------------------------------------

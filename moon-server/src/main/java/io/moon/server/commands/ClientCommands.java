@@ -241,6 +241,7 @@ public final class ClientCommands {
         if (conn.isBlocked()) {
             flags.append('b');
         }
+        conn.tracking.appendFlags(flags); // t R B
         if (!tx.watched.isEmpty() && tx.dirty()) {
             flags.append('d');
         }
@@ -272,7 +273,7 @@ public final class ClientCommands {
                 + " multi-mem=" + multiMem + " rbs=" + rbs + " rbp=" + rbs + " obl=0 oll=0 omem=" + omem
                 + " tot-mem=" + (qbuf + argvMem + multiMem + omem + rbs) + " events=" + (omem > 0 ? "rw" : "r")
                 + " cmd=" + cmd + " user=" + st.user
-                + " redir=-1 resp=" + st.proto + " lib-name=" + st.libName + " lib-ver=" + st.libVer + "\n";
+                + " redir=" + conn.tracking.redirField() + " resp=" + st.proto + " lib-name=" + st.libName + " lib-ver=" + st.libVer + "\n";
     }
 
     // CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]

@@ -215,6 +215,7 @@ public final class ConnectionCommands {
         io.moon.server.tx.TransactionCommands.unwatchAll(conn);
         conn.state().reset(!c.server.config.requirepass.isEmpty());
         c.server.pubsub.dropAll(conn);
+        conn.tracking.disable();
         c.out.bind(c.out.out(), 2);
         c.out.raw(RESET);
     }

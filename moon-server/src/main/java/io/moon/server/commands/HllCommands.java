@@ -177,6 +177,9 @@ public final class HllCommands {
         if (c.keyspace == c.shard.keyspace && !c.shard.watches.isEmpty()) {
             c.shard.watches.touch(c.dbIndex, r.buf(), r.off(1), r.len(1));
         }
+        if (c.keyspace == c.shard.keyspace && c.shard.tracking.active()) {
+            c.shard.tracking.modified(r.buf(), r.off(1), r.len(1), c.trackFor);
+        }
         c.out.integer(count);
     }
 

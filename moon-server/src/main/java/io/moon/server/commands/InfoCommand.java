@@ -68,6 +68,8 @@ public final class InfoCommand {
         long blockedClients;
         long blockedWithTimeout;
         long blockingKeys;
+        long trackingKeys;
+        long trackingItems;
         io.moon.server.observe.CommandStats perCommand;
     }
 
@@ -138,6 +140,8 @@ public final class InfoCommand {
                 s.blockedClients = x.shard.blocked.blockedClients;
                 s.blockedWithTimeout = x.shard.blocked.blockedWithTimeout;
                 s.blockingKeys = x.shard.blocked.keyCount();
+                s.trackingKeys = x.shard.tracking.keyCount();
+                s.trackingItems = x.shard.tracking.itemCount();
                 x.shard.stats.errorCounts.forEach((k, v) -> s.errors.put(k, v[0]));
                 if (wantsCommands) {
                     s.perCommand = x.shard.stats.perCommand.copy();
@@ -178,6 +182,8 @@ public final class InfoCommand {
                     total.blockedClients += s.blockedClients;
                     total.blockedWithTimeout += s.blockedWithTimeout;
                     total.blockingKeys += s.blockingKeys;
+                    total.trackingKeys += s.trackingKeys;
+                    total.trackingItems += s.trackingItems;
                     s.errors.forEach((e, n) -> total.errors.merge(e, n, Long::sum));
                     if (s.perCommand != null) {
                         if (total.perCommand == null) {
@@ -287,7 +293,7 @@ public final class InfoCommand {
         line(sb, "client_recent_max_input_buffer", t.maxInput);
         line(sb, "client_recent_max_output_buffer", t.maxOutput);
         line(sb, "blocked_clients", t.blockedClients);
-        line(sb, "tracking_clients", 0);
+        line(sb, "tracking_clients", s.tracking.clientCount());
         line(sb, "clients_in_timeout_table", t.blockedWithTimeout);
         line(sb, "total_blocking_keys", t.blockingKeys);
         line(sb, "total_blocking_keys_on_nokey", 0);
@@ -470,9 +476,9 @@ public final class InfoCommand {
         line(sb, "active_defrag_key_misses", 0);
         line(sb, "total_active_defrag_time", 0);
         line(sb, "current_active_defrag_time", 0);
-        line(sb, "tracking_total_keys", 0);
-        line(sb, "tracking_total_items", 0);
-        line(sb, "tracking_total_prefixes", 0);
+        line(sb, "tracking_total_keys", t.trackingKeys);
+        line(sb, "tracking_total_items", t.trackingItems);
+        line(sb, "tracking_total_prefixes", s.tracking.prefixCount());
         line(sb, "unexpected_error_replies", 0);
         line(sb, "total_error_replies", t.errorReplies);
         line(sb, "dump_payload_sanitizations", 0);

@@ -344,10 +344,12 @@ public final class KeyspaceCommands {
             @Override
             protected void onLocked(final Part p, final Ctx x) {
                 x.db.clear();
+                x.shard.tracking.clear();
             }
 
             @Override
             protected void onAllLocked() {
+                c.server.tracking.flushed();
                 reply.ok();
                 finish();
             }
@@ -372,10 +374,12 @@ public final class KeyspaceCommands {
                 for (int d = 0; d < dbs; d++) {
                     x.keyspace.db(d).clear();
                 }
+                x.shard.tracking.clear();
             }
 
             @Override
             protected void onAllLocked() {
+                c.server.tracking.flushed();
                 reply.ok();
                 finish();
             }

@@ -52,6 +52,8 @@ public final class Config {
     public volatile int tcpBacklog;
     public volatile String enableDebugCommand;
     public volatile int maxmemorySamples;
+    /** tracking-table-max-keys: keys the tracking tables of all shards may remember (0 = no limit). */
+    public volatile long trackingTableMaxKeys;
     public volatile int lfuLogFactor;
     public volatile int lfuDecayTime;
     public volatile String loglevel;
@@ -190,6 +192,7 @@ public final class Config {
         }
         maxmemory = limit;
         maxmemorySamples = (int) num("maxmemory-samples");
+        trackingTableMaxKeys = num("tracking-table-max-keys");
         maxmemoryPolicy = values.get("maxmemory-policy");
         protoMaxBulkLen = num("proto-max-bulk-len");
         clientQueryBufferLimit = num("client-query-buffer-limit");

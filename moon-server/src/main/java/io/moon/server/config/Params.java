@@ -70,6 +70,8 @@ final class Params {
         choice("maxmemory-policy", "noeviction", true, "eviction policy", "volatile-lru", "volatile-lfu",
                 "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"),
         integer("maxmemory-samples", 5, 1, INT_MAX, true, "keys sampled per eviction"),
+        integer("tracking-table-max-keys", 1000000, 0, LONG_MAX, true,
+                "keys remembered for client-side caching (0 = no limit)"),
         integer("maxmemory-eviction-tenacity", 10, 0, 100, true, "eviction effort"),
         integer("lfu-log-factor", 10, 0, INT_MAX, true, "LFU counter logarithm factor"),
         integer("lfu-decay-time", 1, 0, INT_MAX, true, "LFU counter decay period in minutes"),

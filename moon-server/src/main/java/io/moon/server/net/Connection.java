@@ -55,6 +55,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     final Reply reply = new Reply();
     final Call call = new Call(this);
     final ClientState state = new ClientState();
+    /** Client-side caching: CLIENT TRACKING state and invalidation delivery (io.moon.server.tracking). */
+    public final io.moon.server.tracking.ClientTracking tracking = new io.moon.server.tracking.ClientTracking(this);
     /** Pub/Sub: this connection's subscriptions (see io.moon.server.pubsub). */
     final io.moon.server.pubsub.Subscriptions subs = new io.moon.server.pubsub.Subscriptions();
     Channel ch;
@@ -158,6 +160,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         blocked.drop();
         io.moon.server.tx.TransactionCommands.unwatchAll(this);
         server.pubsub.dropAll(this);
+        tracking.disable();
         if (admitted) {
             admitted = false;
             server.connectionClosed();
@@ -484,7 +487,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
      */
     boolean tryBatch(final io.moon.server.command.CommandSpec first) {
         final ByteBuf in = currentIn;
-        if (in == null || !in.isReadable() || ahead.busy() || outputBlocked || !ch.isWritable()) {
+        // CLIENT CACHING covers the next command only: a batch would run the ones after it with it too
+        if (in == null || !in.isReadable() || ahead.busy() || outputBlocked || !ch.isWritable() || tracking.caching()) {
             return false;
         }
         final int n = ahead.gather(this, req, first, in, parser);
@@ -512,6 +516,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         }
         b.replyBuffer().release();
         ahead.batchDone(replyBytes); // the first request is the connection's own; the others go back
+        tracking.afterCommand(tx.inMulti, state.lastCommand);
         afterWaiting();
     }
 
@@ -598,7 +603,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private boolean pushFlushQueued;
     private final Runnable pushFlush = () -> {
         pushFlushQueued = false;
-        if (!waiting) {
+        if (!waiting || blocked.isBlocked()) { // a blocked client's reply is not in the buffer yet
             flush();
         }
     };

@@ -36,6 +36,7 @@ public final class Dispatcher {
         final Request req = c.req;
         final ClientState st = c.state;
         c.replyMark = c.out().writerIndex();
+        c.tracking.inCommand = true; // invalidations for this client wait for the reply (afterCommand)
         st.skipCurrent = st.skipArmed;
         st.skipArmed = false;
         final Server server = c.server;
@@ -355,6 +356,7 @@ public final class Dispatcher {
             out.writerIndex(mark);
         }
         st.skipCurrent = false;
+        c.tracking.afterCommand(c.tx.inMulti, st.lastCommand);
     }
 
     private static void reject(final Connection c, final String message) {

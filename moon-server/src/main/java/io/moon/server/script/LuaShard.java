@@ -235,6 +235,7 @@ public final class LuaShard {
         x.inScript = true;
         x.client = spec.route() == CommandSpec.Route.LOCAL ? r.ctx.client : null;
         x.blockFor = null;
+        x.trackFor = r.ctx.trackFor; // a script's reads are remembered for its caller, as in Redis
         x.proto = r.resp;
         x.noTouch = r.ctx.noTouch;
         x.inTransaction = true;

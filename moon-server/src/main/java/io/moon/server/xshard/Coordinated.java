@@ -447,6 +447,15 @@ public abstract class Coordinated implements Runnable {
         onAllLocked();
     }
 
+    /**
+     * Whether a tracking client's keys locked here are to be remembered for it: those of a
+     * read-only command, and every key of a transaction or script that runs over gathered copies
+     * (what its commands read is not known here; remembering more only costs spare invalidations).
+     */
+    private boolean readsForClient() {
+        return cmd.has(io.moon.server.command.Flags.READONLY) || cmd.isScript() || cmd.name().equals("exec");
+    }
+
     /** Whether the operation may change what it write-locks (WATCH must hear of it). */
     protected boolean writes() {
         return cmd.has(io.moon.server.command.Flags.WRITE);
@@ -464,12 +473,15 @@ public abstract class Coordinated implements Runnable {
         if (writes()) {
             p.beforeWrites(p.shard.keyspace);
         }
-        if (writesWhenLocked() && !p.shard.watches.isEmpty()) {
+        if (writesWhenLocked() && (!p.shard.watches.isEmpty() || p.shard.tracking.active())) {
             final long before = p.watchedBefore(p.shard.watches, p.shard.keyspace);
             guard(() -> onLocked(p, c));
-            p.touchWatched(p.shard.watches, p.shard.keyspace, before);
+            p.touchWatched(p.shard, before, conn);
         } else {
             guard(() -> onLocked(p, c));
+        }
+        if (conn != null && conn.tracking.remembers() && readsForClient()) {
+            p.rememberRead(p.shard.tracking, conn); // a read across shards: its keys are remembered on their owners
         }
         if (capturing) {
             p.shard.log.endCapture();
@@ -496,10 +508,10 @@ public abstract class Coordinated implements Runnable {
     final void stepped(final Part p, final Ctx c) {
         final boolean capturing = walCapture(p);
         p.shard.keyspace.commandStarts();
-        if (writes() && !p.shard.watches.isEmpty()) {
+        if (writes() && (!p.shard.watches.isEmpty() || p.shard.tracking.active())) {
             final long before = p.watchedBefore(p.shard.watches, p.shard.keyspace);
             guard(() -> onStep(p, c));
-            p.touchWatched(p.shard.watches, p.shard.keyspace, before);
+            p.touchWatched(p.shard, before, conn);
         } else {
             guard(() -> onStep(p, c));
         }

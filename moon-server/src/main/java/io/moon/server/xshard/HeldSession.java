@@ -390,6 +390,9 @@ public final class HeldSession extends Coordinated {
                     }
                     if (existed || keyValues[k] != null) {
                         p.shard.watches.touch(kdb, cur.buf(), cur.off(a), cur.len(a));
+                        if (p.shard.tracking.active()) {
+                            p.shard.tracking.modified(cur.buf(), cur.off(a), cur.len(a), conn);
+                        }
                     }
                     p.shard.log.captureEffect(kdb, cur.buf(), cur.off(a), cur.len(a), c.now);
                 }

@@ -55,13 +55,29 @@ public abstract class LockRequest {
     }
 
     /** After the work: touches the write-locked keys that existed before or exist now. */
-    public final void touchWatched(final io.moon.server.tx.WatchRegistry watches, final io.moon.storage.Keyspace ks,
-            final long before) {
+    public final void touchWatched(final io.moon.server.Shard shard, final long before,
+            final io.moon.server.net.Connection writer) {
+        final io.moon.storage.Keyspace ks = shard.keyspace;
+        final boolean tracked = shard.tracking.active();
         for (int i = 0; i < count; i++) {
             final LockTable.Node n = nodes[i];
             if (n.mode == LockTable.X && n.key.key != null
                     && (i >= 64 || (before & (1L << i)) != 0 || exists(ks, n.key))) {
-                watches.touch(n.key.db, n.key.key, n.key.off, n.key.len);
+                shard.watches.touch(n.key.db, n.key.key, n.key.off, n.key.len);
+                if (tracked) {
+                    shard.tracking.modified(n.key.key, n.key.off, n.key.len, writer);
+                }
+            }
+        }
+    }
+
+    /** A read-only operation of a tracking client locked these keys: they are remembered for it here. */
+    public final void rememberRead(final io.moon.server.tracking.TrackingTable table,
+            final io.moon.server.net.Connection reader) {
+        for (int i = 0; i < count; i++) {
+            final LockTable.Node n = nodes[i];
+            if (n.key.key != null) {
+                table.remember(reader, n.key.key, n.key.off, n.key.len);
             }
         }
     }

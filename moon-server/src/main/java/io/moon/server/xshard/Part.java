@@ -102,7 +102,9 @@ public final class Part extends LockRequest implements Runnable {
     }
 
     private Ctx context() {
-        return shard.stepContext(op.dbIndex, req != null ? req : op.req, out, op.cmd, op.noTouch);
+        final Ctx x = shard.stepContext(op.dbIndex, req != null ? req : op.req, out, op.cmd, op.noTouch);
+        x.trackFor = op.conn; // its reads are remembered for, and its writes made by, the operation's client
+        return x;
     }
 
     @Override
