@@ -143,7 +143,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         final long now = System.currentTimeMillis();
         state.createdMillis = now;
         state.lastInteractionMillis = now;
-        state.authenticated = server.config.requirepass.isEmpty();
+        state.aclUser = server.acl.defaultUser();
+        state.authenticated = state.aclUser.noAuthNeeded();
         state.addr = ClientState.address(ch.remoteAddress());
         state.laddr = ClientState.address(ch.localAddress());
         home.register(this);

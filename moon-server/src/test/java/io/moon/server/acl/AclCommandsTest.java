@@ -1,0 +1,284 @@
+package io.moon.server.acl;
+
+import io.moon.server.testing.Harness;
+import io.moon.server.testing.Resp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static io.moon.server.testing.Harness.assertError;
+import static io.moon.server.testing.Harness.assertErrorText;
+import static io.moon.server.testing.Harness.assertInt;
+import static io.moon.server.testing.Harness.assertNil;
+import static io.moon.server.testing.Harness.assertOk;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** ACL users: every ACL subcommand and its errors, AUTH, and permission checks in admission, MULTI and scripts. */
+class AclCommandsTest {
+    private static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
+    private static final String P1_HASH = "f64551fcd6f07823cb87971cfb91446425da18286b3ab1ef935e0cbd7a69f68a";
+
+    @Test
+    void shouldStartWithTheDefaultUserAllowedEverything() {
+        try (Harness h = Harness.start()) {
+            assertEquals(List.of("user default on nopass ~* &* +@all"), h.run("ACL", "LIST"));
+            assertEquals(List.of("default"), h.run("ACL", "USERS"));
+            assertEquals("default", h.run("ACL", "WHOAMI"));
+            assertEquals(List.of("flags", List.of("on", "nopass"), "passwords", List.of(), "commands", "+@all",
+                    "keys", "~*", "channels", "&*", "selectors", List.of()), h.run("ACL", "GETUSER", "default"));
+            assertNil(h.run("ACL", "GETUSER", "nosuch"));
+        }
+    }
+
+    @Test
+    void shouldCreateAndDescribeUsers() {
+        try (Harness h = Harness.start()) {
+            assertOk(h.run("ACL", "SETUSER", "u1", "on", ">p1", "~k*", "+get"));
+            assertEquals(List.of("flags", List.of("on"), "passwords", List.of(P1_HASH), "commands", "-@all +get",
+                    "keys", "~k*", "channels", "", "selectors", List.of()), h.run("ACL", "GETUSER", "u1"));
+            assertOk(h.run("ACL", "SETUSER", "u2", "+get|x", "+select|0", "+config|get"));
+            assertOk(h.run("ACL", "SETUSER", "u4", "+@all", "-@dangerous"));
+            assertOk(h.run("ACL", "SETUSER", "u5", "-@all", "+get", "+set", "+get"));
+            assertOk(h.run("ACL", "SETUSER", "u6", "%R~r*", "%W~w*", "%RW~b*", "resetchannels", "&ch*", "(+set", "~s*)"));
+            assertOk(h.run("ACL", "SETUSER", "u7", "%R~k", "%W~k", "+@read", "-get", "+get"));
+            assertEquals(List.of("user default on nopass ~* &* +@all",
+                    "user u1 on #" + P1_HASH + " ~k* resetchannels -@all +get",
+                    "user u2 off resetchannels -@all +get|x +select|0 +config|get",
+                    "user u4 off resetchannels +@all -@dangerous",
+                    "user u5 off resetchannels -@all +set +get", // 7.2: a repeated rule moves to the end
+                    "user u6 off %R~r* %W~w* ~b* resetchannels &ch* -@all (~s* resetchannels -@all +set)",
+                    "user u7 off ~k resetchannels -@all +@read +get"), h.run("ACL", "LIST"));
+            assertEquals(List.of("default", "u1", "u2", "u4", "u5", "u6", "u7"), h.run("ACL", "USERS"));
+            assertOk(h.run("ACL", "SETUSER", "u1", "reset"));
+            assertEquals(List.of("user default on nopass ~* &* +@all", "user u1 off sanitize-payload resetchannels -@all"),
+                    ((List<?>) h.run("ACL", "LIST")).subList(0, 2));
+        }
+    }
+
+    @Test
+    void shouldRefuseBadRulesWithRedisTexts() {
+        try (Harness h = Harness.start()) {
+            final String pre = "ERR Error in ACL SETUSER modifier ";
+            assertErrorText(pre + "'foo': Syntax error", h.run("ACL", "SETUSER", "x", "foo"));
+            assertErrorText(pre + "'+nosuch': Unknown command or category name in ACL",
+                    h.run("ACL", "SETUSER", "x", "+nosuch"));
+            assertErrorText(pre + "'#abc': The password hash must be exactly 64 characters and contain only lowercase"
+                    + " hexadecimal characters", h.run("ACL", "SETUSER", "x", "#abc"));
+            assertErrorText(pre + "'<nopw': The password you are trying to remove from the user does not exist",
+                    h.run("ACL", "SETUSER", "x", "<nopw"));
+            assertError(pre + "'~x': Adding a pattern after the * pattern (or the 'allkeys' flag)",
+                    h.run("ACL", "SETUSER", "x", "allkeys", "~x"));
+            assertError(pre + "'&x': Adding a pattern after the * pattern (or the 'allchannels' flag)",
+                    h.run("ACL", "SETUSER", "x", "allchannels", "&x"));
+            assertErrorText(pre + "'%~k': Syntax error", h.run("ACL", "SETUSER", "x", "%~k"));
+            assertErrorText(pre + "'+config|get|x': Allowing first-arg of a subcommand is not supported",
+                    h.run("ACL", "SETUSER", "x", "+config|get|x"));
+            assertErrorText(pre + "'+get|': Syntax error", h.run("ACL", "SETUSER", "x", "+get|"));
+            assertErrorText(pre + "'+config|nosuch': Unknown command or category name in ACL",
+                    h.run("ACL", "SETUSER", "x", "-config|get", "+config|nosuch"));
+            assertErrorText("ERR Unmatched parenthesis in acl selector starting at '(+get'.",
+                    h.run("ACL", "SETUSER", "x", "(+get"));
+            assertErrorText("ERR Usernames can't contain spaces or null characters", h.run("ACL", "SETUSER", "a b"));
+            // a refused rule leaves the user as it was: here, not created
+            assertEquals(List.of("default"), h.run("ACL", "USERS"));
+        }
+    }
+
+    @Test
+    void shouldDeleteUsersButNotTheDefaultOne() {
+        try (Harness h = Harness.start()) {
+            assertOk(h.run("ACL", "SETUSER", "a"));
+            assertOk(h.run("ACL", "SETUSER", "b"));
+            assertErrorText("ERR The 'default' user cannot be removed", h.run("ACL", "DELUSER", "a", "default"));
+            assertInt(2, h.run("ACL", "DELUSER", "a", "b", "nosuch"));
+            assertEquals(List.of("default"), h.run("ACL", "USERS"));
+        }
+    }
+
+    @Test
+    void shouldAuthenticateAndCheckCommandKeyAndChannelPermissions() {
+        try (Harness h = Harness.start()) {
+            assertOk(h.run("ACL", "SETUSER", "u1", "on", ">p1", "~k*", "+get", "+publish", "&news*", "+subscribe",
+                    "+psubscribe", "+acl|whoami", "+multi", "+exec", "+eval"));
+            final Harness.Client c = h.client();
+            assertErrorText(WRONGPASS, c.run("AUTH", "u1", "wrong"));
+            assertErrorText(WRONGPASS, c.run("AUTH", "nosuch", "x"));
+            assertOk(c.run("AUTH", "u1", "p1"));
+            assertEquals("u1", c.run("ACL", "WHOAMI"));
+            assertNil(c.run("GET", "k1"));
+            assertErrorText("NOPERM User u1 has no permissions to run the 'set' command", c.run("SET", "k1", "v"));
+            assertErrorText("NOPERM No permissions to access a key", c.run("GET", "x"));
+            assertErrorText("NOPERM User u1 has no permissions to run the 'acl|list' command", c.run("ACL", "LIST"));
+            assertInt(0, c.run("PUBLISH", "news.1", "m"));
+            assertErrorText("NOPERM No permissions to access a channel", c.run("PUBLISH", "other", "m"));
+            // MULTI: refused at queue time, the transaction is aborted
+            assertOk(c.run("MULTI"));
+            assertErrorText("NOPERM User u1 has no permissions to run the 'set' command", c.run("SET", "k1", "v"));
+            assertError("EXECABORT", c.run("EXEC"));
+            // scripts: redis.call of a forbidden command
+            assertErrorText("ERR ACL failure in script: User u1 has no permissions to run the 'set' command script: "
+                            + "2b6b1a1c0a4b5ac4b1b7ed2ef0e5b3d1b1c6d2a3, on @user_script:1.",
+                    normalizeSha(c.run("EVAL", "return redis.call('set','k1','v')", "0")));
+            final List<?> log = (List<?>) h.run("ACL", "LOG");
+            final Map<String, Object> newest = entry(log.get(0));
+            assertEquals("command", newest.get("reason"));
+            assertEquals("lua", newest.get("context"));
+            assertEquals("set", newest.get("object"));
+            assertEquals("u1", newest.get("username"));
+            final Map<String, Object> multi = entry(log.get(1));
+            assertEquals("multi", multi.get("context"));
+            assertEquals("channel", entry(log.get(2)).get("reason"));
+            assertEquals("other", entry(log.get(2)).get("object"));
+            assertEquals("key", entry(log.get(4)).get("reason"));
+            assertEquals("x", entry(log.get(4)).get("object"));
+            assertEquals("toplevel", entry(log.get(4)).get("context"));
+            assertEquals("auth", entry(log.get(6)).get("reason"));
+            assertEquals("nosuch", entry(log.get(6)).get("username"));
+            assertEquals(1L, entry(log.get(6)).get("count"));
+            assertTrue(((String) entry(log.get(4)).get("client-info")).contains(" user=u1 "));
+            assertOk(h.run("ACL", "LOG", "RESET"));
+            assertEquals(List.of(), h.run("ACL", "LOG"));
+        }
+    }
+
+    private static Object normalizeSha(final Object reply) {
+        if (reply instanceof Resp.Err e) {
+            return new Resp.Err(e.text().replaceAll("script: [0-9a-f]{40}", "script: 2b6b1a1c0a4b5ac4b1b7ed2ef0e5b3d1b1c6d2a3"));
+        }
+        return reply;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> entry(final Object e) {
+        final List<Object> l = (List<Object>) e;
+        final java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < l.size(); i += 2) {
+            m.put((String) l.get(i), l.get(i + 1));
+        }
+        return m;
+    }
+
+    @Test
+    void shouldListCategoriesAndGeneratePasswords() {
+        try (Harness h = Harness.start()) {
+            final List<?> cats = (List<?>) h.run("ACL", "CAT");
+            assertEquals(21, cats.size());
+            assertEquals("keyspace", cats.get(0));
+            final List<?> read = (List<?>) h.run("ACL", "CAT", "read");
+            assertTrue(read.contains("get") && !read.contains("set"));
+            assertErrorText("ERR Unknown category 'nosuch'", h.run("ACL", "CAT", "nosuch"));
+            assertErrorText("ERR unknown subcommand or wrong number of arguments for 'cat'. Try ACL HELP.",
+                    h.run("ACL", "CAT", "a", "b"));
+            assertEquals(64, ((String) h.run("ACL", "GENPASS")).length());
+            assertEquals(2, ((String) h.run("ACL", "GENPASS", "5")).length());
+            assertErrorText("ERR ACL GENPASS argument must be the number of bits for the output password, a positive"
+                    + " number up to 4096", h.run("ACL", "GENPASS", "0"));
+            assertErrorText("ERR value is not an integer or out of range", h.run("ACL", "GENPASS", "x"));
+            final List<?> help = (List<?>) h.run("ACL", "HELP");
+            assertEquals(new Resp.Simple("ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"), help.get(0));
+            assertErrorText("ERR unknown subcommand 'foo'. Try ACL HELP.", h.run("ACL", "foo"));
+        }
+    }
+
+    @Test
+    void shouldDryRunWithVerboseReasons() {
+        try (Harness h = Harness.start()) {
+            assertOk(h.run("ACL", "SETUSER", "u1", "~k*", "+get", "&ch", "+publish", "%R~r*", "+set"));
+            assertOk(h.run("ACL", "DRYRUN", "u1", "get", "k1"));
+            assertEquals("User u1 has no permissions to access the 'x' key", h.run("ACL", "DRYRUN", "u1", "get", "x"));
+            assertEquals("User u1 has no permissions to run the 'del' command", h.run("ACL", "DRYRUN", "u1", "del", "k"));
+            assertEquals("User u1 has no permissions to access the 'r1' key", h.run("ACL", "DRYRUN", "u1", "set", "r1", "v"));
+            assertOk(h.run("ACL", "DRYRUN", "u1", "get", "r1"));
+            assertEquals("User u1 has no permissions to access the 'x' channel",
+                    h.run("ACL", "DRYRUN", "u1", "publish", "x", "m"));
+            assertErrorText("ERR User 'nosuch' not found", h.run("ACL", "DRYRUN", "nosuch", "get", "x"));
+            assertErrorText("ERR Command 'nosuchcmd' not found", h.run("ACL", "DRYRUN", "u1", "nosuchcmd", "x"));
+            assertErrorText("ERR wrong number of arguments for 'get' command", h.run("ACL", "DRYRUN", "u1", "get"));
+            // a selector allows what the root refuses
+            assertOk(h.run("ACL", "SETUSER", "u1", "(+del ~d*)"));
+            assertOk(h.run("ACL", "DRYRUN", "u1", "del", "d1"));
+            assertEquals("User u1 has no permissions to access the 'x' key", h.run("ACL", "DRYRUN", "u1", "del", "x"));
+        }
+    }
+
+    @Test
+    void shouldTieTheDefaultUserToRequirepass() {
+        try (Harness h = Harness.start(3, "requirepass", "secret")) {
+            final Harness.Client c = h.client();
+            assertErrorText("NOAUTH Authentication required.", c.run("GET", "x"));
+            assertErrorText(WRONGPASS, c.run("AUTH", "bad"));
+            assertOk(c.run("AUTH", "secret"));
+            assertOk(c.run("AUTH", "default", "secret"));
+            assertEquals("user default on #" + Perms.hash("secret") + " ~* &* +@all",
+                    ((List<?>) c.run("ACL", "LIST")).get(0));
+            assertOk(c.run("CONFIG", "SET", "requirepass", ""));
+            assertEquals("user default on nopass ~* &* +@all", ((List<?>) c.run("ACL", "LIST")).get(0));
+            assertErrorText("ERR AUTH <password> called without any password configured for the default user. Are you"
+                    + " sure your configuration is correct?", c.run("AUTH", "x"));
+        }
+    }
+
+    @Test
+    void shouldCloseConnectionsOfDeletedUsersAndKillByUser() throws Exception {
+        try (Harness h = Harness.start()) {
+            assertOk(h.run("ACL", "SETUSER", "u1", "on", "nopass", "+@all", "~*"));
+            final Harness.Client a = h.client();
+            final Harness.Client b = h.client();
+            assertOk(a.run("AUTH", "u1", "any"));
+            assertOk(b.run("AUTH", "u1", "any"));
+            assertTrue(((String) h.run("CLIENT", "LIST")).contains(" user=u1 "));
+            assertInt(1, h.run("CLIENT", "KILL", "USER", "u1", "ID", String.valueOf(b.run("CLIENT", "ID"))));
+            assertErrorText("ERR No such user 'nosuch'", h.run("CLIENT", "KILL", "USER", "nosuch"));
+            assertInt(1, h.run("ACL", "DELUSER", "u1"));
+            final long deadline = System.currentTimeMillis() + 5000;
+            while (!a.isClosed() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(a.isClosed());
+        }
+    }
+
+    @Test
+    void shouldSaveAndLoadTheAclFile(@TempDir final Path dir) throws Exception {
+        final Path file = dir.resolve("users.acl");
+        Files.writeString(file, "user alice on #" + P1_HASH + " ~a* resetchannels -@all +get\n");
+        try (Harness h = Harness.start(3, "aclfile", file.toString())) {
+            assertEquals(List.of("alice", "default"), h.run("ACL", "USERS")); // sorted, as Redis
+            final Harness.Client c = h.client();
+            assertOk(c.run("AUTH", "alice", "p1"));
+            assertOk(h.run("ACL", "SETUSER", "bob", "on", ">pw", "(+set ~b*)"));
+            assertOk(h.run("ACL", "SAVE"));
+            final List<?> before = (List<?>) h.run("ACL", "LIST");
+            assertEquals(before, List.of(Files.readString(file).split("\n")));
+            assertOk(h.run("ACL", "SETUSER", "carol"));
+            assertOk(h.run("ACL", "LOAD"));
+            assertEquals(before, h.run("ACL", "LIST"));
+            assertNil(c.run("GET", "a1")); // alice kept her connection and her rights
+            assertErrorText("NOPERM User alice has no permissions to run the 'set' command", c.run("SET", "a1", "v"));
+            Files.writeString(file, "user x on +nosuch\n");
+            assertError("ERR " + file + ":1: Unknown command or category name in ACL", h.run("ACL", "LOAD"));
+            assertEquals(before, h.run("ACL", "LIST"));
+        }
+        try (Harness h = Harness.start()) {
+            assertError("ERR This Redis instance is not configured to use an ACL file.", h.run("ACL", "LOAD"));
+            assertError("ERR This Redis instance is not configured to use an ACL file.", h.run("ACL", "SAVE"));
+        }
+    }
+
+    @Test
+    void shouldKeepTheDefaultUsersHotPathFree() {
+        try (Harness h = Harness.start()) {
+            assertTrue(new Acl(io.moon.server.command.CommandTable.instance(),
+                    new io.moon.server.config.Config()).defaultUser().unrestricted());
+            assertOk(h.run("ACL", "SETUSER", "default", "-debug"));
+            assertFalse(((String) ((List<?>) h.run("ACL", "LIST")).get(0)).endsWith("+@all"));
+            assertOk(h.run("ACL", "SETUSER", "default", "+@all"));
+        }
+    }
+}
