@@ -213,6 +213,31 @@ public final class AclCheck {
                 + new String(r.buf(), r.off(arg), r.len(arg), StandardCharsets.ISO_8859_1) + "' " + what;
     }
 
+    /**
+     * EXEC checks each queued command again, as Redis 7.2 does (the user's rights may have changed
+     * since it was queued): null when it may run, otherwise the error to reply in its place (also
+     * logged, context multi). {@code conn} is given only on the connection's own thread (for the
+     * log's client-info).
+     */
+    public static String execRefusal(final io.moon.server.Server server, final AclUser user,
+                                     final io.moon.server.net.Connection conn, final CommandSpec spec, final Request r) {
+        if (user == null || user.unrestricted()) {
+            return null;
+        }
+        final int res = check(user, spec, r);
+        if (res == OK) {
+            return null;
+        }
+        AclCommands.logDenial(server, conn, res, "multi", object(res, spec, r), user.name);
+        final String reason = switch (reason(res)) {
+            case DENIED_CMD -> "no permission to execute the command or subcommand";
+            case DENIED_KEY -> "no permission to touch the specified keys";
+            default -> "no permission to access one of the channels used as arguments";
+        };
+        return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call."
+                + " This command is no longer allowed for the following reason: " + reason;
+    }
+
     /** The object an ACL LOG entry names: the command's full name, or the refused key or channel. */
     public static String object(final int result, final CommandSpec spec, final Request r) {
         if (reason(result) == DENIED_CMD) {

@@ -281,4 +281,85 @@ class AclCommandsTest {
             assertOk(h.run("ACL", "SETUSER", "default", "+@all"));
         }
     }
+
+    @Test
+    void shouldCheckQueuedCommandsAgainAtExec() {
+        try (Harness h = Harness.start()) {
+            assertOk(h.run("ACL", "SETUSER", "u1", "on", "nopass", "~*", "+@all"));
+            final Harness.Client c = h.client();
+            assertOk(c.run("AUTH", "u1", "x"));
+            assertOk(c.run("MULTI"));
+            assertEquals(new Resp.Simple("QUEUED"), c.run("SET", "k", "v"));
+            assertEquals(new Resp.Simple("QUEUED"), c.run("GET", "k"));
+            assertEquals(new Resp.Simple("QUEUED"), c.run("GET", "{k}other"));
+            assertOk(h.run("ACL", "SETUSER", "u1", "-set", "resetkeys", "~k"));
+            final List<?> replies = (List<?>) c.run("EXEC");
+            assertEquals(new Resp.Err("NOPERM ACLs rules changed between the moment the transaction was accumulated"
+                    + " and the EXEC call. This command is no longer allowed for the following reason: no permission to"
+                    + " execute the command or subcommand"), replies.get(0));
+            assertNil(replies.get(1));
+            assertEquals(new Resp.Err("NOPERM ACLs rules changed between the moment the transaction was accumulated"
+                    + " and the EXEC call. This command is no longer allowed for the following reason: no permission to"
+                    + " touch the specified keys"), replies.get(2));
+            assertEquals("multi", entry(((List<?>) h.run("ACL", "LOG")).get(0)).get("context"));
+        }
+    }
+
+    @Test
+    void shouldCheckSubscriptionsAndAllowedFirstArguments() throws Exception {
+        try (Harness h = Harness.start()) {
+            assertOk(h.run("ACL", "SETUSER", "u1", "on", "nopass", "+subscribe", "+psubscribe", "+ssubscribe",
+                    "&news.*", "+select|0", "+ping"));
+            final Harness.Client c = h.client();
+            assertOk(c.run("AUTH", "u1", "x"));
+            assertOk(c.run("SELECT", "0"));
+            assertErrorText("NOPERM User u1 has no permissions to run the 'select' command", c.run("SELECT", "1"));
+            assertErrorText("NOPERM No permissions to access a channel", c.run("SUBSCRIBE", "news.1", "other"));
+            // a pattern must be one of the user's patterns, written the same
+            assertErrorText("NOPERM No permissions to access a channel", c.run("PSUBSCRIBE", "news.1*"));
+            assertErrorText("NOPERM No permissions to access a channel", c.run("SSUBSCRIBE", "other"));
+            assertEquals(List.of("psubscribe", "news.*", 1L), c.run("PSUBSCRIBE", "news.*"));
+            // taking the channel away closes the subscriber, as Redis 7.2
+            assertOk(h.run("ACL", "SETUSER", "u1", "resetchannels", "&sports"));
+            assertTrue(closedWithin(c, 5000));
+        }
+    }
+
+    @Test
+    void shouldDescribeUsersInResp3AndLetNewUsersListenWhenConfigured() {
+        try (Harness h = Harness.start(3, "acl-pubsub-default", "allchannels")) {
+            final Harness.Client c = h.client();
+            c.run("HELLO", "3");
+            assertOk(c.run("ACL", "SETUSER", "u1", "(+get ~g*)"));
+            final Map<?, ?> u = (Map<?, ?>) c.run("ACL", "GETUSER", "u1");
+            assertEquals("&*", u.get("channels"));
+            assertEquals(java.util.Set.of("off"), u.get("flags"));
+            assertEquals(List.of(Map.of("commands", "-@all +get", "keys", "~g*", "channels", "&*")), u.get("selectors"));
+            assertEquals("user u1 off &* -@all (~g* &* -@all +get)", ((List<?>) c.run("ACL", "LIST")).get(1));
+        }
+    }
+
+    @Test
+    void shouldReadUsersFromTheConfigFile(@TempDir final Path dir) throws Exception {
+        final Path conf = dir.resolve("moon.conf");
+        Files.writeString(conf, "user worker on >pw ~jobs:* +@list\nuser default on nopass ~* &* +@all\n");
+        final io.moon.server.config.Config cfg = io.moon.server.testing.TestServer.testConfig(3);
+        io.moon.server.config.ConfigFile.apply(cfg, io.moon.server.config.ConfigFile.parseFile(conf));
+        try (Harness h = Harness.start(cfg)) {
+            assertEquals(List.of("user default on nopass ~* &* +@all",
+                    "user worker on #" + Perms.hash("pw") + " ~jobs:* resetchannels -@all +@list"), h.run("ACL", "LIST"));
+            final Harness.Client c = h.client();
+            assertOk(c.run("AUTH", "worker", "pw"));
+            assertInt(1, c.run("LPUSH", "jobs:1", "x"));
+            assertErrorText("NOPERM No permissions to access a key", c.run("LPUSH", "other", "x"));
+        }
+    }
+
+    private static boolean closedWithin(final Harness.Client c, final long millis) throws InterruptedException {
+        final long deadline = System.currentTimeMillis() + millis;
+        while (!c.isClosed() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        return c.isClosed();
+    }
 }
