@@ -80,6 +80,7 @@ public final class Dispatcher {
         if (!st.aclUser.unrestricted()) {
             final int denied = io.moon.server.acl.AclCheck.check(st.aclUser, spec, req);
             if (denied != io.moon.server.acl.AclCheck.OK) {
+                c.home.stats.aclDenied[io.moon.server.acl.AclCheck.reason(denied)]++;
                 io.moon.server.acl.AclCommands.logDenial(server, c, denied, c.tx.inMulti ? "multi" : "toplevel",
                         io.moon.server.acl.AclCheck.object(denied, spec, req), st.aclUser.name());
                 reject(c, "NOPERM " + io.moon.server.acl.AclCheck.message(denied, st.aclUser, spec, req, false));

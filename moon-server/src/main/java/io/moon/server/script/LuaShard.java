@@ -181,6 +181,7 @@ public final class LuaShard {
             final io.moon.server.net.Connection caller = r.ctx.client;
             final int denied = io.moon.server.acl.AclCheck.check(user, spec, req);
             if (denied != io.moon.server.acl.AclCheck.OK) {
+                shard.stats.aclDenied[io.moon.server.acl.AclCheck.reason(denied)]++;
                 io.moon.server.acl.AclCommands.logDenial(shard.server, caller, denied, "lua",
                         io.moon.server.acl.AclCheck.object(denied, spec, req), user.name());
                 return fail(raise, "ERR ACL failure in script: "

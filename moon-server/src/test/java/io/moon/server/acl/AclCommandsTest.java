@@ -142,6 +142,11 @@ class AclCommandsTest {
             assertEquals("nosuch", entry(log.get(6)).get("username"));
             assertEquals(1L, entry(log.get(6)).get("count"));
             assertTrue(((String) entry(log.get(4)).get("client-info")).contains(" user=u1 "));
+            final String info = (String) h.run("INFO", "stats");
+            assertTrue(info.contains("acl_access_denied_auth:2\r\n"), info);
+            assertTrue(info.contains("acl_access_denied_cmd:4\r\n"), info);
+            assertTrue(info.contains("acl_access_denied_key:1\r\n"), info);
+            assertTrue(info.contains("acl_access_denied_channel:1\r\n"), info);
             assertOk(h.run("ACL", "LOG", "RESET"));
             assertEquals(List.of(), h.run("ACL", "LOG"));
         }
