@@ -86,6 +86,7 @@ public final class Server {
         this.commands = CommandTable.instance();
         this.acl = new io.moon.server.acl.Acl(commands, config);
         config.requirepassListener = acl::requirepass;
+        config.users = acl::describeAll;
         this.aof = new io.moon.server.wal.Aof(this);
         if ("0".equals(config.get("shards"))) {
             final int logged = io.moon.server.wal.Aof.loggedShards(config);

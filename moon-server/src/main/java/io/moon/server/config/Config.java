@@ -37,6 +37,8 @@ public final class Config {
     public volatile String requirepass;
     /** Told of a new requirepass (the ACL default user's password follows it); set by the server. */
     public volatile java.util.function.Consumer<String> requirepassListener;
+    /** The ACL users as "user" lines, for CONFIG REWRITE; set by the server. */
+    public volatile java.util.function.Supplier<java.util.List<String>> users;
     /** The "user" lines of the config file (their words after "user"), applied to ACL at startup. */
     public final java.util.List<java.util.List<String>> userDirectives = new java.util.ArrayList<>();
 
