@@ -126,8 +126,8 @@ public final class Acl {
 
     /**
      * Replaces the whole table (ACL LOAD, startup from the aclfile or config "user" lines). Users
-     * kept by name keep their identity (connections stay theirs); the others are marked deleted.
-     * Returns the users that no longer exist.
+     * kept by name keep their identity; the others are marked deleted. Returns the users whose
+     * connections are to be closed: those removed, and those whose rules changed (not the default).
      */
     synchronized List<AclUser> replaceAll(final Map<String, Perms> loaded) {
         final TreeMap<String, AclUser> next = new TreeMap<>();
@@ -138,11 +138,11 @@ public final class Acl {
                 u.deleted = true;
                 gone.add(u);
             } else {
-                if (p != null) {
-                    u.perms = p.freeze();
-                } else {
-                    u.perms = defaultPerms("");
+                final Perms now = p != null ? p.freeze() : defaultPerms("");
+                if (!u.name.equals(DEFAULT) && !now.describe().equals(u.perms.describe())) {
+                    gone.add(u); // Redis 7.2: a user whose rules changed loses its connections
                 }
+                u.perms = now;
                 next.put(u.name, u);
             }
         }

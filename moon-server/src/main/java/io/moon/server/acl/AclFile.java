@@ -27,55 +27,81 @@ public final class AclFile {
     }
 
     /**
-     * Parses user lines into users, each starting from a new user's rights. Returns the users, or throws with the errors, "origin:line: reason. ".
+     * Parses user lines into users, each starting from a new user's rights, as Redis's
+     * ACLLoadFromFile: every line is checked, and the errors are gathered in Redis's words
+     * ("file:line: reason. ", unknown commands named, otherwise the first error of a line). Returns
+     * the users, or throws with the errors.
      */
-    static Map<String, Perms> parse(final Acl acl, final List<List<String>> lines, final List<String> origins) {
+    static Map<String, Perms> parse(final Acl acl, final List<List<String>> lines, final List<String> origins,
+                                    final boolean configFile) {
         final Map<String, Perms> out = new LinkedHashMap<>();
         final StringBuilder errors = new StringBuilder();
         final boolean allChannels = acl.pubsubAllChannels();
         for (int n = 0; n < lines.size(); n++) {
             final List<String> w = lines.get(n);
             final String origin = origins.get(n);
-            if (w.isEmpty()) {
-                continue;
-            }
             if (!w.getFirst().equals("user") || w.size() < 2) {
-                errors.append(origin).append(": line should start with user keyword. ");
+                errors.append(origin).append(" should start with user keyword followed by the username. ");
                 continue;
             }
             final String name = w.get(1);
             if (name.indexOf(' ') >= 0 || name.indexOf('\0') >= 0) {
-                errors.append(origin).append(": username '").append(name).append("' contains invalid characters. ");
+                errors.append('\'').append(origin).append(": username '").append(name)
+                        .append("' contains invalid characters. ");
                 continue;
             }
             if (out.containsKey(name)) {
-                errors.append(origin).append(": ").append(AclErrors.DUPLICATE_USER).append(". ");
+                errors.append("WARNING: Duplicate user '").append(name).append("' found on line ")
+                        .append(origin.substring(origin.lastIndexOf(':') + 1)).append(". ");
                 continue;
             }
             final Perms p = new Perms(acl.commandCount());
             if (allChannels) {
                 p.root.apply("allchannels", acl.table);
             }
+            if (configFile && name.equals(Acl.DEFAULT)) {
+                p.apply("reset", acl.table, allChannels); // as Redis: the config file's default user starts reset
+            }
             final List<String> ops = merge(w.subList(2, w.size()));
-            String err = null;
+            if (ops == null) {
+                String open = "";
+                for (final String word : w.subList(2, w.size())) {
+                    if (word.startsWith("(") && !word.endsWith(")")) {
+                        open = word;
+                    }
+                }
+                errors.append(origin).append(": Unmatched parenthesis in acl selector starting at '").append(open)
+                        .append("'. ");
+                continue;
+            }
+            boolean failed = false;
+            boolean reported = false;
             for (final String op : ops) {
-                err = p.apply(op, acl.table, allChannels);
-                if (err != null) {
+                final String err = p.apply(op, acl.table, allChannels);
+                if (err == null) {
+                    continue;
+                }
+                failed = true;
+                if (err.equals(AclErrors.UNKNOWN_COMMAND)) {
+                    errors.append(origin).append(": Error in applying operation '").append(op).append("': ")
+                            .append(err).append(". ");
+                } else if (!reported) {
                     errors.append(origin).append(": ").append(err).append(". ");
-                    break;
+                    reported = true;
                 }
             }
-            if (err == null) {
+            if (!failed) {
                 out.put(name, p);
             }
         }
         if (!errors.isEmpty()) {
-            throw new IllegalArgumentException(errors.toString().trim());
+            throw new IllegalArgumentException(errors
+                    + "WARNING: ACL errors detected, no change to the previously active ACL rules was performed");
         }
         return out;
     }
 
-    /** Joins the words of a selector written with spaces, "(+get ~k*)", back into one rule. */
+    /** Joins the words of a selector written with spaces, "(+get ~k*)", back into one rule; null when one is not closed. */
     static List<String> merge(final List<String> words) {
         final List<String> ops = new ArrayList<>();
         String open = null;
@@ -92,10 +118,7 @@ public final class AclFile {
                 ops.add(op);
             }
         }
-        if (open != null) {
-            ops.add(open); // refused by the rule parser as a syntax error
-        }
-        return ops;
+        return open != null ? null : ops;
     }
 
     /** The "user" lines of the config file, at startup. Returns the errors, or null. */
@@ -110,7 +133,7 @@ public final class AclFile {
             origins.add("config user " + (i + 1));
         }
         try {
-            apply(server, parse(server.acl, withKeyword, origins), null);
+            apply(server, parse(server.acl, withKeyword, origins, true), null, true);
             return null;
         } catch (final IllegalArgumentException e) {
             return e.getMessage();
@@ -132,25 +155,39 @@ public final class AclFile {
         final List<List<String>> lines = new ArrayList<>();
         final List<String> origins = new ArrayList<>();
         for (int n = 0; n < text.size(); n++) {
-            final String line = text.get(n).trim();
-            if (line.isEmpty() || line.startsWith("#")) {
+            // as Redis: the line trimmed, then split at each single space (two spaces make an empty rule)
+            final String line = trim(text.get(n));
+            if (line.isEmpty()) {
                 continue;
             }
-            lines.add(List.of(line.split("\\s+")));
+            lines.add(List.of(line.split(" ", -1)));
             origins.add(file + ":" + (n + 1));
         }
         try {
-            apply(server, parse(server.acl, lines, origins), caller);
+            apply(server, parse(server.acl, lines, origins, false), caller, false);
             return null;
         } catch (final IllegalArgumentException e) {
             return "ERR " + e.getMessage();
         }
     }
 
-    private static void apply(final Server server, final Map<String, Perms> users, final Connection caller) {
+    private static String trim(final String s) {
+        int b = 0;
+        int e = s.length();
+        while (b < e && " \t\r\n".indexOf(s.charAt(b)) >= 0) {
+            b++;
+        }
+        while (e > b && " \t\r\n".indexOf(s.charAt(e - 1)) >= 0) {
+            e--;
+        }
+        return s.substring(b, e);
+    }
+
+    /** Installs the users; without a line of its own the default user is kept (config) or fresh (aclfile), as Redis. */
+    private static void apply(final Server server, final Map<String, Perms> users, final Connection caller,
+                              final boolean keepDefault) {
         if (!users.containsKey(Acl.DEFAULT)) {
-            // the default user as it was, when the file does not define it
-            users.put(Acl.DEFAULT, server.acl.defaultUser().perms.copy());
+            users.put(Acl.DEFAULT, keepDefault ? server.acl.defaultUser().perms.copy() : server.acl.defaultPerms(""));
         }
         AclKill.clientsOf(server, server.acl.replaceAll(users), caller);
     }

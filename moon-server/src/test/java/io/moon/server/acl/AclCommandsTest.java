@@ -267,8 +267,14 @@ class AclCommandsTest {
             assertNil(c.run("GET", "a1")); // alice kept her connection and her rights
             assertErrorText("NOPERM User alice has no permissions to run the 'set' command", c.run("SET", "a1", "v"));
             Files.writeString(file, "user x on +nosuch\n");
-            assertError("ERR " + file + ":1: Unknown command or category name in ACL", h.run("ACL", "LOAD"));
+            assertErrorText("ERR " + file + ":1: Error in applying operation '+nosuch': Unknown command or category"
+                    + " name in ACL. WARNING: ACL errors detected, no change to the previously active ACL rules was"
+                    + " performed", h.run("ACL", "LOAD"));
             assertEquals(before, h.run("ACL", "LIST"));
+            Files.writeString(file, "user c on (+get ~x\n");
+            assertErrorText("ERR " + file + ":1: Unmatched parenthesis in acl selector starting at '(+get'. WARNING:"
+                    + " ACL errors detected, no change to the previously active ACL rules was performed",
+                    h.run("ACL", "LOAD"));
         }
         try (Harness h = Harness.start()) {
             assertError("ERR This Redis instance is not configured to use an ACL file.", h.run("ACL", "LOAD"));
@@ -348,10 +354,11 @@ class AclCommandsTest {
     void shouldReadUsersFromTheConfigFile(@TempDir final Path dir) throws Exception {
         final Path conf = dir.resolve("moon.conf");
         Files.writeString(conf, "user worker on >pw ~jobs:* +@list\nuser default on nopass ~* &* +@all\n");
+        // as Redis, the config file's default user is reset first (sanitize-payload)
         final io.moon.server.config.Config cfg = io.moon.server.testing.TestServer.testConfig(3);
         io.moon.server.config.ConfigFile.apply(cfg, io.moon.server.config.ConfigFile.parseFile(conf));
         try (Harness h = Harness.start(cfg)) {
-            assertEquals(List.of("user default on nopass ~* &* +@all",
+            assertEquals(List.of("user default on nopass sanitize-payload ~* &* +@all",
                     "user worker on #" + Perms.hash("pw") + " ~jobs:* resetchannels -@all +@list"), h.run("ACL", "LIST"));
             final Harness.Client c = h.client();
             assertOk(c.run("AUTH", "worker", "pw"));
