@@ -70,7 +70,7 @@ public final class ConnectionCommands {
         if (u == null) {
             c.shard.stats.aclDeniedAuth++;
             io.moon.server.acl.AclCommands.logDenial(c.server, c.client, io.moon.server.acl.AclCheck.DENIED_AUTH,
-                    c.client.tx.inMulti ? "multi" : "toplevel", c.cmd.fullName(), user);
+                    c.client.tx.inMulti || c.inTransaction ? "multi" : "toplevel", c.cmd.fullName(), user);
             return false;
         }
         final ClientState st = c.client.state();

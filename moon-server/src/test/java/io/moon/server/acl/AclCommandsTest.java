@@ -283,13 +283,59 @@ class AclCommandsTest {
     }
 
     @Test
-    void shouldKeepTheDefaultUsersHotPathFree() {
+    void shouldRestrictTheDefaultUserToo() {
         try (Harness h = Harness.start()) {
-            assertTrue(new Acl(io.moon.server.command.CommandTable.instance(),
-                    new io.moon.server.config.Config()).defaultUser().unrestricted());
-            assertOk(h.run("ACL", "SETUSER", "default", "-debug"));
-            assertFalse(((String) ((List<?>) h.run("ACL", "LIST")).get(0)).endsWith("+@all"));
-            assertOk(h.run("ACL", "SETUSER", "default", "+@all"));
+            assertTrue(h.server.acl.defaultUser().unrestricted());
+            final Harness.Client c = h.client();
+            assertOk(c.run("ACL", "SETUSER", "default", "-keys"));
+            assertFalse(h.server.acl.defaultUser().unrestricted());
+            assertErrorText("NOPERM User default has no permissions to run the 'keys' command", c.run("KEYS", "*"));
+            assertOk(c.run("ACL", "SETUSER", "default", "+@all"));
+            assertTrue(h.server.acl.defaultUser().unrestricted());
+            assertEquals(List.of(), c.run("KEYS", "*"));
+        }
+    }
+
+    @Test
+    void shouldAuthenticateWithHelloAndLogAuthFailuresInMulti() {
+        try (Harness h = Harness.start()) {
+            assertOk(h.run("ACL", "SETUSER", "u1", "on", ">p1", "+@all", "~*"));
+            assertOk(h.run("ACL", "SETUSER", "off1", "off", ">p1", "+@all", "~*"));
+            final Harness.Client c = h.client();
+            assertErrorText(WRONGPASS, c.run("HELLO", "3", "AUTH", "u1", "bad"));
+            assertErrorText(WRONGPASS, c.run("HELLO", "3", "AUTH", "off1", "p1")); // a disabled user
+            assertEquals(3L, ((Map<?, ?>) c.run("HELLO", "3", "AUTH", "u1", "p1")).get("proto"));
+            assertEquals("u1", c.run("ACL", "WHOAMI"));
+            assertOk(c.run("MULTI"));
+            assertEquals(new Resp.Simple("QUEUED"), c.run("AUTH", "u1", "bad"));
+            assertEquals(List.of(new Resp.Err(WRONGPASS)), c.run("EXEC"));
+            final Map<String, Object> e = entry(((List<?>) h.run("ACL", "LOG", "1")).get(0));
+            assertEquals("auth", e.get("reason"));
+            assertEquals("multi", e.get("context"));
+            assertEquals("auth", e.get("object"));
+            final Map<String, Object> hello = entry(((List<?>) h.run("ACL", "LOG", "3")).get(1));
+            assertEquals("hello", hello.get("object"));
+            assertEquals("off1", hello.get("username"));
+            assertEquals(1L, entry(((List<?>) h.run("ACL", "LOG")).get(2)).get("count"));
+            // a similar refusal within 60 seconds is counted into the same entry
+            assertErrorText(WRONGPASS, h.run("AUTH", "nosuch", "x"));
+            assertErrorText(WRONGPASS, h.run("AUTH", "nosuch", "y"));
+            assertEquals(2L, entry(((List<?>) h.run("ACL", "LOG", "1")).get(0)).get("count"));
+            // RESET goes back to the default user
+            assertEquals(new Resp.Simple("RESET"), c.run("RESET"));
+            assertEquals("default", c.run("ACL", "WHOAMI"));
+        }
+    }
+
+    @Test
+    void shouldCloseTheCallerAfterItsReplyWhenItDeletesItsOwnUser() throws Exception {
+        try (Harness h = Harness.start()) {
+            assertOk(h.run("ACL", "SETUSER", "admin", "on", "nopass", "+@all", "~*", "&*"));
+            final Harness.Client c = h.client();
+            assertOk(c.run("AUTH", "admin", "x"));
+            assertInt(1, c.run("ACL", "DELUSER", "admin"));
+            assertTrue(closedWithin(c, 5000));
+            assertErrorText(WRONGPASS, h.run("AUTH", "admin", "x"));
         }
     }
 
