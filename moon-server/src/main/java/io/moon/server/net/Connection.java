@@ -93,6 +93,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         this.server = server;
         this.home = home;
         this.id = server.newClientId();
+        this.state.aclUser = server.acl.defaultUser();
     }
 
     public long id() {
@@ -143,7 +144,6 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         final long now = System.currentTimeMillis();
         state.createdMillis = now;
         state.lastInteractionMillis = now;
-        state.aclUser = server.acl.defaultUser();
         state.authenticated = state.aclUser.noAuthNeeded();
         state.addr = ClientState.address(ch.remoteAddress());
         state.laddr = ClientState.address(ch.localAddress());
