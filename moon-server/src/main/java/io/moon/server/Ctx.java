@@ -35,6 +35,8 @@ public final class Ctx {
     public boolean noTouch;
     /** The connection, when running on its thread; null on other shards. */
     public Connection client;
+    /** The ACL user a script runs as when {@link #client} is null (a script run with every shard held). */
+    public io.moon.server.acl.AclUser scriptUser;
     /** Set when the command runs inside a cross-shard operation's step (or MULTI/EXEC, a script). */
     public boolean inTransaction;
     /**

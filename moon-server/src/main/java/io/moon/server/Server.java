@@ -40,6 +40,8 @@ public final class Server {
 
     public final Config config;
     public final CommandTable commands;
+    /** ACL users, shared by every shard's connections. */
+    public final io.moon.server.acl.Acl acl;
     public final PauseState pause = new PauseState();
     /** Scripting: the script cache and the busy-script state (io.moon.server.script). */
     public final io.moon.server.script.ScriptRegistry scripts = new io.moon.server.script.ScriptRegistry();
@@ -84,6 +86,9 @@ public final class Server {
         this.config = config;
         this.transport = transport;
         this.commands = CommandTable.instance();
+        this.acl = new io.moon.server.acl.Acl(commands, config);
+        config.requirepassListener = acl::requirepass;
+        config.users = acl::describeAll;
         this.aof = new io.moon.server.wal.Aof(this);
         if ("0".equals(config.get("shards"))) {
             final int logged = io.moon.server.wal.Aof.loggedShards(config);
@@ -115,11 +120,29 @@ public final class Server {
             id.append(Character.forDigit(r.nextInt(16), 16));
         }
         this.runId = id.toString();
+        loadUsers();
         observe.readiness.check("persistence", this::persistenceProblem);
         if (background) {
             for (final Shard s : shards) {
                 s.startCron();
             }
+        }
+    }
+
+    /** Users from the config file's "user" lines or the aclfile, as Redis at startup (not both). */
+    private void loadUsers() {
+        final boolean file = !config.get("aclfile").isEmpty();
+        if (file && !config.userDirectives.isEmpty()) {
+            throw new IllegalStateException("Configuring Redis with users defined in redis.conf and at the same"
+                    + " setting an ACL file path is invalid. This setup is very likely to lead to configuration errors"
+                    + " and security holes, please define either an ACL file or declare users directly in your"
+                    + " redis.conf, but not both.");
+        }
+        final String err = file ? io.moon.server.acl.AclFile.load(this, null)
+                : config.userDirectives.isEmpty() ? null
+                : io.moon.server.acl.AclFile.loadConfigUsers(this, config.userDirectives);
+        if (err != null) {
+            throw new IllegalStateException("Aborting startup because of ACL errors: " + err);
         }
     }
 

@@ -26,6 +26,8 @@ public final class ShardStats {
     public long pipelineBatchCommands;
     /** AUTH and HELLO AUTH refused (INFO acl_access_denied_auth). */
     public long aclDeniedAuth;
+    /** Commands, keys and channels refused by ACL (INFO acl_access_denied_cmd/key/channel), indexed by AclCheck reason. */
+    public final long[] aclDenied = new long[5];
     /** Calls, time, failures and latency histograms per command (INFO commandstats/latencystats). */
     public final io.moon.server.observe.CommandStats perCommand =
             new io.moon.server.observe.CommandStats(io.moon.server.command.CommandTable.instance().all().size());
@@ -105,5 +107,6 @@ public final class ShardStats {
         pipelineBatches = 0;
         pipelineBatchCommands = 0;
         aclDeniedAuth = 0;
+        java.util.Arrays.fill(aclDenied, 0);
     }
 }

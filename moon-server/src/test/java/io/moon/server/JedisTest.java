@@ -66,6 +66,28 @@ class JedisTest {
     }
 
     @Test
+    void shouldAuthenticateAsAnAclUser() {
+        try (Jedis admin = connect()) {
+            assertEquals("OK", admin.aclSetUser("app", "on", ">secret", "~app:*", "+@read", "+@write", "+acl|whoami"));
+        }
+        for (final RedisProtocol proto : List.of(RedisProtocol.RESP2, RedisProtocol.RESP3)) {
+            try (Jedis j = new Jedis("127.0.0.1", server.port, DefaultJedisClientConfig.builder().user("app")
+                    .password("secret").protocol(proto).build())) {
+                assertEquals("app", j.aclWhoAmI());
+                assertEquals("OK", j.set("app:1", "v"));
+                assertEquals("v", j.get("app:1"));
+                final JedisDataException e = assertThrows(JedisDataException.class, () -> j.get("other"));
+                assertEquals("NOPERM No permissions to access a key", e.getMessage());
+            }
+        }
+        assertThrows(redis.clients.jedis.exceptions.JedisAccessControlException.class, () -> new Jedis("127.0.0.1",
+                server.port, DefaultJedisClientConfig.builder().user("app").password("wrong").build()).ping());
+        try (Jedis admin = connect()) {
+            admin.aclDelUser("app");
+        }
+    }
+
+    @Test
     void shouldRunStringCommands() {
         try (Jedis j = connect()) {
             assertEquals("OK", j.set("s", "hello"));

@@ -39,6 +39,8 @@ public final class CommandSpec {
     final KeyRouter router;
     /** Finds the keys when their positions depend on the arguments; null for a fixed range. */
     final KeyFinder finder;
+    /** One finder per key spec (null for an unknown spec), for ACL's per-spec key permissions. */
+    private final KeyFinder[] specFinders;
     final CommandSpec parent;
     CommandSpec[] subcommands = new CommandSpec[0];
     /** Index in the table, for per-command statistics. Never persisted. */
@@ -71,6 +73,21 @@ public final class CommandSpec {
             }
         }
         this.finder = f;
+        this.specFinders = new KeyFinder[b.keySpecs.length];
+        for (int i = 0; i < specFinders.length; i++) {
+            specFinders[i] = b.keySpecs[i].isUnknown() ? null : new KeyFinder.FromSpecs(new KeySpec[] {b.keySpecs[i]});
+        }
+    }
+
+    /** Number of keys key spec {@code spec} finds in r (0 for an unknown spec). For ACL key checks. */
+    public int specKeyCount(final int spec, final Request r) {
+        final KeyFinder f = specFinders[spec];
+        return f == null ? 0 : f.keyCount(r);
+    }
+
+    /** Argument index of the n-th key key spec {@code spec} finds in r. */
+    public int specKeyArg(final int spec, final Request r, final int n) {
+        return specFinders[spec].keyArg(r, n);
     }
 
     public String name() {

@@ -60,6 +60,7 @@ public final class CommandTable {
         Collections.addAll(rows, GeoRows.rows());
         Collections.addAll(rows, FunctionRows.rows());
         Collections.addAll(rows, StandaloneRows.rows());
+        Collections.addAll(rows, AclRows.rows());
         return rows.toArray(new CommandSpec.Builder[0]);
     }
 

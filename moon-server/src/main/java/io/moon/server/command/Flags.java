@@ -86,6 +86,16 @@ public final class Flags {
         return f;
     }
 
+    /** The bit of the ACL category named {@code name} (no '@', lower case), or 0 when there is none. */
+    public static long categoryBit(final String name) {
+        for (int i = 0; i < CATEGORY_NAMES.length; i++) {
+            if (CATEGORY_NAMES[i].equals(name)) {
+                return 1L << i;
+            }
+        }
+        return 0;
+    }
+
     /** "@string @keyspace" -> bits. */
     static long parseCategories(final String cats) {
         long c = 0;

@@ -223,7 +223,7 @@ public final class ClientCommands {
     }
 
     /** The CLIENT LIST / CLIENT INFO line of a connection (7.2 field set). On its thread. */
-    static String describe(final Connection conn, final long now) {
+    public static String describe(final Connection conn, final long now) {
         final ClientState st = conn.state();
         final StringBuilder flags = new StringBuilder();
         final io.moon.server.pubsub.Subscriptions subs = conn.subscriptions();
@@ -413,7 +413,7 @@ public final class ClientCommands {
                     case "addr" -> addr = val;
                     case "laddr" -> laddr = val;
                     case "user" -> {
-                        if (!val.equals("default")) { // the only user until ACL users exist
+                        if (c.server.acl.user(val) == null) {
                             c.out.error("ERR No such user '" + val + "'");
                             return null;
                         }

@@ -61,18 +61,23 @@ public final class ConnectionCommands {
         c.out.ok();
     }
 
-    /** Checks a user/password pair against requirepass (only the default user exists for now). */
+    /**
+     * Checks a user/password pair against the ACL users; on success the connection runs as that
+     * user from now on. A refusal is counted and logged (ACL LOG reason auth).
+     */
     static boolean authenticate(final Ctx c, final String user, final byte[] pass, final int off, final int len) {
-        if (!user.equals("default")) {
+        final io.moon.server.acl.AclUser u = c.server.acl.authenticate(user, pass, off, len);
+        if (u == null) {
+            c.shard.stats.aclDeniedAuth++;
+            io.moon.server.acl.AclCommands.logDenial(c.server, c.client, io.moon.server.acl.AclCheck.DENIED_AUTH,
+                    c.client.tx.inMulti || c.inTransaction ? "multi" : "toplevel", c.cmd.fullName(), user);
             return false;
         }
-        final String required = c.server.config.requirepass;
-        if (required.isEmpty()) {
-            return true; // the default user has no password: any password is accepted, as in Redis
-        }
-        // constant-time comparison, so the reply time does not reveal how much of a guess was right
-        return java.security.MessageDigest.isEqual(required.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                java.util.Arrays.copyOfRange(pass, off, off + len));
+        final ClientState st = c.client.state();
+        st.authenticated = true;
+        st.aclUser = u;
+        st.user = u.name();
+        return true;
     }
 
     // AUTH [username] password
@@ -85,7 +90,7 @@ public final class ConnectionCommands {
         final String user;
         final int passArg;
         if (r.argc() == 2) {
-            if (c.server.config.requirepass.isEmpty()) {
+            if (c.server.acl.defaultUser().noAuthNeeded()) {
                 c.out.raw(NOPASS);
                 return;
             }
@@ -96,11 +101,8 @@ public final class ConnectionCommands {
             passArg = 2;
         }
         if (authenticate(c, user, r.buf(), r.off(passArg), r.len(passArg))) {
-            c.client.state().authenticated = true;
-            c.client.state().user = user;
             c.out.ok();
         } else {
-            c.shard.stats.aclDeniedAuth++;
             c.out.raw(WRONGPASS);
         }
     }
@@ -145,12 +147,9 @@ public final class ConnectionCommands {
         }
         if (userArg >= 0) {
             if (!authenticate(c, r.argString(userArg), r.buf(), r.off(userArg + 1), r.len(userArg + 1))) {
-                c.shard.stats.aclDeniedAuth++;
                 c.out.raw(WRONGPASS);
                 return;
             }
-            st.authenticated = true;
-            st.user = r.argString(userArg);
         }
         if (!st.authenticated) {
             c.out.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO"
@@ -213,7 +212,7 @@ public final class ConnectionCommands {
         }
         conn.tx.discard();
         io.moon.server.tx.TransactionCommands.unwatchAll(conn);
-        conn.state().reset(!c.server.config.requirepass.isEmpty());
+        conn.state().reset(c.server.acl.defaultUser());
         c.server.pubsub.dropAll(conn);
         conn.tracking.disable();
         c.out.bind(c.out.out(), 2);

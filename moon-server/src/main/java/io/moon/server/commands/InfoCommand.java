@@ -55,6 +55,7 @@ public final class InfoCommand {
         long pipelineBatches;
         long pipelineBatchCommands;
         long aclDeniedAuth;
+        final long[] aclDenied = new long[5];
         long keyspaceBytes;
         final java.util.TreeMap<String, Long> errors = new java.util.TreeMap<>();
         long[] keys;
@@ -117,6 +118,7 @@ public final class InfoCommand {
                 s.pipelineBatches = st.pipelineBatches;
                 s.pipelineBatchCommands = st.pipelineBatchCommands;
                 s.aclDeniedAuth = st.aclDeniedAuth;
+                System.arraycopy(st.aclDenied, 0, s.aclDenied, 0, s.aclDenied.length);
                 s.keyspaceBytes = x.keyspace.memoryBytes();
                 x.shard.memory.refresh(); // publishes this shard's bytes: used_memory is their sum
                 final int dbs = x.keyspace.databases();
@@ -174,6 +176,9 @@ public final class InfoCommand {
                     total.pipelineBatches += s.pipelineBatches;
                     total.pipelineBatchCommands += s.pipelineBatchCommands;
                     total.aclDeniedAuth += s.aclDeniedAuth;
+                    for (int r = 0; r < s.aclDenied.length; r++) {
+                        total.aclDenied[r] += s.aclDenied[r];
+                    }
                     total.keyspaceBytes += s.keyspaceBytes;
                     total.clients += s.clients;
                     total.maxInput = Math.max(total.maxInput, s.maxInput);
@@ -494,9 +499,9 @@ public final class InfoCommand {
         line(sb, "instantaneous_eventloop_cycles_per_sec", 0);
         line(sb, "instantaneous_eventloop_duration_usec", 0);
         line(sb, "acl_access_denied_auth", t.aclDeniedAuth);
-        line(sb, "acl_access_denied_cmd", 0);
-        line(sb, "acl_access_denied_key", 0);
-        line(sb, "acl_access_denied_channel", 0);
+        line(sb, "acl_access_denied_cmd", t.aclDenied[io.moon.server.acl.AclCheck.DENIED_CMD]);
+        line(sb, "acl_access_denied_key", t.aclDenied[io.moon.server.acl.AclCheck.DENIED_KEY]);
+        line(sb, "acl_access_denied_channel", t.aclDenied[io.moon.server.acl.AclCheck.DENIED_CHANNEL]);
         // Moon's shards: how often commands left their connection's shard, and how
         line(sb, "moon_remote_calls", t.remoteCalls);
         line(sb, "moon_cross_shard_ops", t.crossShardOps);

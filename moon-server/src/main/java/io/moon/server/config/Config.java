@@ -35,6 +35,17 @@ public final class Config {
     public volatile String dir;
     public volatile int databases;
     public volatile String requirepass;
+    /** Told of a new requirepass (the ACL default user's password follows it); set by the server. */
+    public volatile java.util.function.Consumer<String> requirepassListener;
+    /** The ACL users as "user" lines, for CONFIG REWRITE; set by the server. */
+    public volatile java.util.function.Supplier<java.util.List<String>> users;
+    /** The "user" lines of the config file (their words after "user"), applied to ACL at startup. */
+    public final java.util.List<java.util.List<String>> userDirectives = new java.util.ArrayList<>();
+
+    /** acllog-max-len. */
+    public long acllogMaxLen() {
+        return Long.parseLong(values.get("acllog-max-len"));
+    }
     public volatile int shards;
     public volatile String ioDriver;
     public volatile long maxmemory;
@@ -177,7 +188,11 @@ public final class Config {
         adminBind = values.get("admin-bind");
         dir = values.get("dir");
         databases = (int) num("databases");
-        requirepass = values.get("requirepass");
+        final String pass = values.get("requirepass");
+        if (requirepassListener != null && !pass.equals(requirepass)) {
+            requirepassListener.accept(pass);
+        }
+        requirepass = pass;
         final long s = num("shards");
         shards = s <= 0 ? Runtime.getRuntime().availableProcessors() : (int) s;
         ioDriver = values.get("io-driver");

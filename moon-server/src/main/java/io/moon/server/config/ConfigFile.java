@@ -310,6 +310,10 @@ public final class ConfigFile {
                 problems.add(d.problem());
                 continue;
             }
+            if (d.name().equals("user") && !d.args().isEmpty()) {
+                cfg.userDirectives.add(d.args()); // ACL users: applied when the server starts
+                continue;
+            }
             final Param p = cfg.param(d.name());
             if (p == null) {
                 problems.add(new Problem(d.origin(), d.line(), ConfigException.Kind.UNKNOWN, d.name(),

@@ -37,6 +37,9 @@ public final class ConfigRewrite {
         final List<String> out = new ArrayList<>();
         final Set<String> written = new HashSet<>();
         boolean header = false;
+        // ACL users as "user" lines, the default one included, unless they live in an aclfile (Redis)
+        final List<String> users = cfg.users == null || !cfg.get("aclfile").isEmpty() ? List.of() : cfg.users.get();
+        boolean usersWritten = false;
         for (final String raw : lines) {
             final String line = raw.trim();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -45,6 +48,13 @@ public final class ConfigRewrite {
                 continue;
             }
             final List<String> w = ConfigFile.words(line);
+            if (w != null && !w.isEmpty() && w.getFirst().equalsIgnoreCase("user") && cfg.users != null) {
+                if (!usersWritten) {
+                    out.addAll(users); // the ACL users as they are now, where the first user line was
+                    usersWritten = true;
+                }
+                continue;
+            }
             final Param p = w == null || w.isEmpty() ? null : cfg.param(w.getFirst());
             if (p == null) {
                 out.add(raw);
@@ -64,6 +74,13 @@ public final class ConfigRewrite {
                 header = true;
             }
             out.add(directive(p, cfg.get(p.name())));
+        }
+        for (final String u : usersWritten ? List.<String>of() : users) {
+            if (!header) {
+                out.add(SIGNATURE);
+                header = true;
+            }
+            out.add(u);
         }
         final Path tmp = file.resolveSibling(file.getFileName() + ".tmp-rewrite");
         Files.writeString(tmp, join(out), StandardCharsets.UTF_8);

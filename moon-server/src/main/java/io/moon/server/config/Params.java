@@ -57,6 +57,10 @@ final class Params {
         choice("enable-module-command", "no", false, "accepted for compatibility", "no", "yes", "local"),
         // security
         string("requirepass", "", true, "password of the default user"),
+        string("aclfile", "", false, "ACL users file: read at startup and by ACL LOAD, written by ACL SAVE"),
+        integer("acllog-max-len", 128, 0, LONG_MAX, true, "most entries ACL LOG keeps"),
+        choice("acl-pubsub-default", "resetchannels", true, "channels of a new ACL user", "allchannels",
+                "resetchannels"),
         string("masterauth", "", true, "password for the primary (replication)"),
         string("masteruser", "", true, "user for the primary (replication)"),
         // limits
@@ -126,7 +130,6 @@ final class Params {
         memory("zset-max-listpack-value", 64, 0, LONG_MAX, true, "packed sorted set value size", "zset-max-ziplist-value"),
         memory("hll-sparse-max-bytes", 3000, 0, LONG_MAX, true, "largest sparse HyperLogLog before it turns dense"),
         // accepted so that a stock redis.conf loads; they have no effect in Moon (docs/configuration.md)
-        integer("acllog-max-len", 128, 0, LONG_MAX, true, "accepted for compatibility"),
         bool("activerehashing", true, true, "accepted for compatibility"),
         bool("always-show-logo", false, false, "accepted for compatibility"),
         bool("disable-thp", true, false, "accepted for compatibility"),

@@ -12,6 +12,8 @@ public final class ClientState {
     public int proto = 2;
     public boolean authenticated;
     public String user = "default";
+    /** The ACL user this connection runs as; its rights are read once per command (Dispatcher). */
+    public io.moon.server.acl.AclUser aclUser;
     public String name = "";
     public String libName = "";
     public String libVer = "";
@@ -31,12 +33,13 @@ public final class ClientState {
     public String addr = "";
     public String laddr = "";
 
-    /** Back to a fresh connection's state (RESET). */
-    public void reset(final boolean authRequired) {
+    /** Back to a fresh connection's state (RESET): the default user, authenticated when it needs no password. */
+    public void reset(final io.moon.server.acl.AclUser defaultUser) {
         db = 0;
         proto = 2;
-        authenticated = !authRequired;
-        user = "default";
+        authenticated = defaultUser.noAuthNeeded();
+        aclUser = defaultUser;
+        user = defaultUser.name();
         name = "";
         replyOff = false;
         skipArmed = false;

@@ -95,6 +95,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         this.server = server;
         this.home = home;
         this.id = server.newClientId();
+        this.state.aclUser = server.acl.defaultUser();
     }
 
     public long id() {
@@ -145,7 +146,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         final long now = System.currentTimeMillis();
         state.createdMillis = now;
         state.lastInteractionMillis = now;
-        state.authenticated = server.config.requirepass.isEmpty();
+        state.authenticated = state.aclUser.noAuthNeeded();
         state.addr = ClientState.address(ch.remoteAddress());
         state.laddr = ClientState.address(ch.localAddress());
         home.register(this);

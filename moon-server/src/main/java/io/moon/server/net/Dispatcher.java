@@ -14,7 +14,7 @@ import io.netty.buffer.ByteBuf;
  * Admission and routing of one parsed command, on its connection's thread.
  *
  * <p>Admission is one flat list of checks in Redis's order (processCommand): the command exists,
- * the arity fits, the client is authenticated, CLIENT PAUSE does not hold it. Handlers never
+ * the arity fits, the client is authenticated, its ACL user may run it, CLIENT PAUSE does not hold it. Handlers never
  * repeat these checks.
  *
  * <p>Routing: a local command runs here; a keyed command runs on the shard owning its keys, here
@@ -77,6 +77,17 @@ public final class Dispatcher {
         if (c.tx.inMulti && spec.has(Flags.NO_MULTI)) {
             reject(c, "ERR Command not allowed inside a transaction");
             return;
+        }
+        // ACL: one field read for a user allowed everything (the default user, usually)
+        if (!st.aclUser.unrestricted()) {
+            final int denied = io.moon.server.acl.AclCheck.check(st.aclUser, spec, req);
+            if (denied != io.moon.server.acl.AclCheck.OK) {
+                c.home.stats.aclDenied[io.moon.server.acl.AclCheck.reason(denied)]++;
+                io.moon.server.acl.AclCommands.logDenial(server, c, denied, c.tx.inMulti ? "multi" : "toplevel",
+                        io.moon.server.acl.AclCheck.object(denied, spec, req), st.aclUser.name());
+                reject(c, "NOPERM " + io.moon.server.acl.AclCheck.message(denied, st.aclUser, spec, req, false));
+                return;
+            }
         }
         if (server.scripts.busy() && !spec.has(Flags.ALLOW_BUSY)) {
             refuse(c, server.scripts.busyReply());
@@ -241,7 +252,7 @@ public final class Dispatcher {
      */
     static CommandSpec batchable(final Connection c, final Request r) {
         final Server server = c.server;
-        if (r.argc() == 0 || !c.state.authenticated || server.pause.active()) {
+        if (r.argc() == 0 || !c.state.authenticated || !c.state.aclUser.unrestricted() || server.pause.active()) {
             return null;
         }
         CommandSpec spec = server.commands.lookup(r.buf(), r.off(0), r.len(0));

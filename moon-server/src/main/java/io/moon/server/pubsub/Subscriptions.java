@@ -35,4 +35,27 @@ public final class Subscriptions {
     public boolean active() {
         return !channels.isEmpty() || !patterns.isEmpty() || !shardChannels.isEmpty();
     }
+
+    /**
+     * Whether every subscription passes {@code allowed} (name, is a pattern): ACL checks a user's
+     * subscribers again after their channels changed.
+     */
+    public boolean all(final java.util.function.BiPredicate<String, Boolean> allowed) {
+        for (final Name n : channels) {
+            if (!allowed.test(new String(n.bytes, java.nio.charset.StandardCharsets.ISO_8859_1), false)) {
+                return false;
+            }
+        }
+        for (final Name n : shardChannels) {
+            if (!allowed.test(new String(n.bytes, java.nio.charset.StandardCharsets.ISO_8859_1), false)) {
+                return false;
+            }
+        }
+        for (final Name n : patterns) {
+            if (!allowed.test(new String(n.bytes, java.nio.charset.StandardCharsets.ISO_8859_1), true)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

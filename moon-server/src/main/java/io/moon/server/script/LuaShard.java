@@ -176,6 +176,18 @@ public final class LuaShard {
         if (spec.has(Flags.NOSCRIPT)) {
             return fail(raise, "ERR This Redis command is not allowed from script");
         }
+        final io.moon.server.acl.AclUser user = r.user;
+        if (user != null && !user.unrestricted()) {
+            final io.moon.server.net.Connection caller = r.ctx.client;
+            final int denied = io.moon.server.acl.AclCheck.check(user, spec, req);
+            if (denied != io.moon.server.acl.AclCheck.OK) {
+                shard.stats.aclDenied[io.moon.server.acl.AclCheck.reason(denied)]++;
+                io.moon.server.acl.AclCommands.logDenial(shard.server, caller, denied, "lua",
+                        io.moon.server.acl.AclCheck.object(denied, spec, req), user.name());
+                return fail(raise, "ERR ACL failure in script: "
+                        + io.moon.server.acl.AclCheck.message(denied, user, spec, req, false));
+            }
+        }
         if (spec.has(Flags.WRITE)) {
             if (r.readOnly) {
                 return fail(raise, "ERR Write commands are not allowed from read-only scripts.");

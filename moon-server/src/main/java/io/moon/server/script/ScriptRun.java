@@ -8,6 +8,8 @@ import io.moon.server.Ctx;
  */
 final class ScriptRun {
     final Ctx ctx;
+    /** The ACL user the script runs as: redis.call checks its rights (null: unchecked, server-internal). */
+    final io.moon.server.acl.AclUser user;
     final String sha;
     final int numkeys;
     /** EVAL_RO, EVALSHA_RO or the no-writes shebang flag. */
@@ -44,6 +46,7 @@ final class ScriptRun {
 
     ScriptRun(final Ctx ctx, final String sha, final int numkeys, final boolean readOnly, final long limitMillis) {
         this.ctx = ctx;
+        this.user = ctx.client != null ? ctx.client.state().aclUser : ctx.scriptUser;
         this.sha = sha;
         this.numkeys = numkeys;
         this.readOnly = readOnly;

@@ -27,6 +27,8 @@ import java.util.List;
 final class ExecOp extends Coordinated {
     private final Connection client;
     private final List<TxState.Queued> queued;
+    /** The user EXEC runs as: each command's rights are checked again as it runs. */
+    private final io.moon.server.acl.AclUser user;
     /** Every key a queued command names, by command, argument and database. */
     private final GatheredKeys keys = new GatheredKeys();
     private final int[] dbAt;
@@ -35,6 +37,7 @@ final class ExecOp extends Coordinated {
         super(c);
         this.client = client;
         this.queued = queued;
+        this.user = client.state().aclUser;
         this.dbAt = new int[queued.size()];
         int db = client.db();
         final int databases = c.keyspace.databases();
@@ -146,6 +149,12 @@ final class ExecOp extends Coordinated {
             p.out.arrayHeader(queued.size());
             for (int q = 0; q < queued.size(); q++) {
                 final TxState.Queued item = queued.get(q);
+                final String refused = io.moon.server.acl.AclCheck.execRefusal(server, user, null, item.spec(),
+                        item.req());
+                if (refused != null) {
+                    p.out.error(refused);
+                    continue;
+                }
                 x.bind(dbAt[q], item.req(), p.out, item.spec());
                 x.proto = proto;
                 x.noTouch = noTouch;
@@ -185,6 +194,11 @@ final class ExecOp extends Coordinated {
         for (int q = 0; q < queued.size(); q++) {
             final TxState.Queued item = queued.get(q);
             final CommandSpec s = item.spec();
+            final String refused = io.moon.server.acl.AclCheck.execRefusal(server, user, null, s, item.req());
+            if (refused != null) {
+                reply.error(refused);
+                continue;
+            }
             if (s.route() == Route.COORDINATED) {
                 reply.error("ERR '" + s.fullName() + "' cannot run inside a transaction whose keys span shards");
                 continue;

@@ -24,6 +24,8 @@ final class HeldExec {
     private final HeldSession session;
     private final Connection conn;
     private final List<TxState.Queued> queued;
+    /** The user EXEC runs as: each command's rights are checked again as it runs. */
+    private final io.moon.server.acl.AclUser user;
     private final int proto;
     private final ByteBuf out = Unpooled.buffer(64);
     private int next;
@@ -35,6 +37,7 @@ final class HeldExec {
         this.session = session;
         this.conn = conn;
         this.queued = queued;
+        this.user = conn.state().aclUser;
         this.proto = proto;
         this.db = conn.db();
     }
@@ -90,6 +93,13 @@ final class HeldExec {
                 return;
             }
             final TxState.Queued q = queued.get(next++);
+            final String refused = io.moon.server.acl.AclCheck.execRefusal(conn.home().server, user, null, q.spec(),
+                    q.req());
+            if (refused != null) {
+                out.writeBytes(("-" + refused + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                more = true;
+                continue;
+            }
             final int at = db;
             if (q.spec().name().equals("select")) {
                 db = ExecOp.selected(q.req(), db, conn.home().keyspace.databases());

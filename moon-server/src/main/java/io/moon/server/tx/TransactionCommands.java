@@ -231,7 +231,13 @@ public final class TransactionCommands {
         final Shard home = c.shard;
         home.log.beginGroup(); // the transaction's writes become one log record
         try {
+            final io.moon.server.acl.AclUser user = conn.state().aclUser;
             for (final TxState.Queued q : queued) {
+                final String refused = io.moon.server.acl.AclCheck.execRefusal(c.server, user, conn, q.spec(), q.req());
+                if (refused != null) {
+                    out.error(refused);
+                    continue;
+                }
                 final Ctx x = home.localContext(conn, q.req(), out, q.spec());
                 x.inTransaction = true;
                 x.blockFor = null;

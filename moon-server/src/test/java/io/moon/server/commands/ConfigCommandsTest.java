@@ -333,7 +333,10 @@ class ConfigCommandsTest {
                     "requirepass \"with space\\\"quote\"",
                     "client-output-buffer-limit normal 0 0 0 slave 1 2 3 pubsub 4 5 6",
                     "maxmemory-policy allkeys-lru",
-                    "latency-tracking-info-percentiles 50 99 99.9"), lines); // Redis writes it even at its default
+                    "latency-tracking-info-percentiles 50 99 99.9", // Redis writes it even at its default
+                    "user default on #" + java.util.HexFormat.of().formatHex(java.security.MessageDigest
+                            .getInstance("SHA-256").digest("with space\"quote".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                            + " ~* &* +@all"), lines); // the ACL users, as Redis writes them
             // a second rewrite adds no second signature, and the file reads back to the same values
             assertOk(h.run("CONFIG", "SET", "timeout", "30"));
             assertOk(h.run("CONFIG", "REWRITE"));
