@@ -59,6 +59,7 @@ public final class CommandTable {
         Collections.addAll(rows, BitmapRows.rows());
         Collections.addAll(rows, GeoRows.rows());
         Collections.addAll(rows, FunctionRows.rows());
+        Collections.addAll(rows, StreamRows.rows());
         return rows.toArray(new CommandSpec.Builder[0]);
     }
 
