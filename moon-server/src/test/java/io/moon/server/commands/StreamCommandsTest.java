@@ -29,6 +29,24 @@ class StreamCommandsTest extends SharedHarnessTest {
     void defaults() {
         assertOk(run("CONFIG", "SET", "stream-node-max-entries", "100"));
         assertOk(run("CONFIG", "SET", "stream-node-max-bytes", "4096"));
+        assertOk(run("CONFIG", "SET", "notify-keyspace-events", ""));
+    }
+
+    @Test
+    void shouldNotifyStreamEventsAsRedis() {
+        assertOk(run("CONFIG", "SET", "notify-keyspace-events", "Et"));
+        final io.moon.server.testing.Harness.Client sub = h.client();
+        sub.run("PSUBSCRIBE", "__keyevent@0__:*");
+        run("XADD", "n", "1-0", "a", "b");
+        run("XADD", "n", "MAXLEN", "1", "2-0", "a", "b");
+        run("XDEL", "n", "9-9"); // nothing deleted: no event
+        run("XDEL", "n", "2-0");
+        run("XTRIM", "n", "MAXLEN", "0"); // empty already: no event
+        run("XSETID", "n", "5-0");
+        for (final String e : new String[] {"xadd", "xadd", "xtrim", "xdel", "xsetid"}) {
+            assertEquals(List.of("pmessage", "__keyevent@0__:*", "__keyevent@0__:" + e, "n"), sub.read());
+        }
+        sub.close();
     }
 
     private static List<Object> entry(final String id, final String... fv) {
