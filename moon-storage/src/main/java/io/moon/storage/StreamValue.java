@@ -39,6 +39,30 @@ public final class StreamValue implements ValueObject {
     public long maxDeletedMs;
     public long maxDeletedSeq;
     public long entriesAdded;
+    /** The consumer groups by name, or null when there are none. */
+    public java.util.TreeMap<StreamGroup.Name, StreamGroup> groups;
+
+    public StreamGroup group(final byte[] name) {
+        return groups == null ? null : groups.get(new StreamGroup.Name(name));
+    }
+
+    /** Creates a group; null when one of that name exists. */
+    public StreamGroup createGroup(final byte[] name, final long ms, final long seq, final long entriesRead) {
+        if (groups == null) {
+            groups = new java.util.TreeMap<>();
+        }
+        final StreamGroup.Name k = new StreamGroup.Name(name);
+        if (groups.containsKey(k)) {
+            return null;
+        }
+        final StreamGroup g = new StreamGroup(name, ms, seq, entriesRead);
+        groups.put(k, g);
+        return g;
+    }
+
+    public int groupCount() {
+        return groups == null ? 0 : groups.size();
+    }
 
     /** Unsigned comparison of two IDs: negative, 0 or positive. */
     public static int compare(final long ms1, final long seq1, final long ms2, final long seq2) {
@@ -479,6 +503,12 @@ public final class StreamValue implements ValueObject {
         }
         s.end = n;
         s.copyMeta(this);
+        if (groups != null) {
+            s.groups = new java.util.TreeMap<>();
+            for (final StreamGroup g : groups.values()) {
+                s.groups.put(new StreamGroup.Name(g.name.clone()), g.copy());
+            }
+        }
         return s;
     }
 
@@ -500,6 +530,11 @@ public final class StreamValue implements ValueObject {
         long n = 96 + 24L * nodes.length;
         for (int i = head; i < end; i++) {
             n += 16 + 16 + nodes[i].length;
+        }
+        if (groups != null) {
+            for (final StreamGroup g : groups.values()) {
+                n += g.memoryBytes();
+            }
         }
         return n;
     }

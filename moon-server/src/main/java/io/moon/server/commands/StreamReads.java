@@ -4,6 +4,8 @@ import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
 import io.moon.storage.Listpack;
+import io.moon.server.pubsub.Notify;
+import io.moon.storage.StreamGroup;
 import io.moon.storage.StreamIter;
 import io.moon.storage.StreamValue;
 
@@ -24,6 +26,19 @@ public final class StreamReads {
     private static final byte[] UNBALANCED = err("ERR Unbalanced 'xread' list of streams: for each stream key an ID "
             + "or '$' must be specified.");
     private static final byte[] NO_BLOCK = err("ERR XREAD BLOCK is not supported yet: nothing to serve now");
+    private static final byte[] NO_BLOCK_GROUP = err("ERR XREADGROUP BLOCK is not supported yet: nothing to serve now");
+    private static final byte[] UNBALANCED_GROUP = err("ERR Unbalanced 'xreadgroup' list of streams: for each stream "
+            + "key an ID or '>' must be specified.");
+    private static final byte[] GROUP_ONLY_XREADGROUP =
+            err("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+    private static final byte[] NOACK_ONLY_XREADGROUP =
+            err("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+    private static final byte[] MISSING_GROUP = err("ERR Missing GROUP option for XREADGROUP");
+    private static final byte[] DOLLAR_IN_GROUP = err("ERR The $ ID is meaningless in the context of XREADGROUP: you "
+            + "want to read the history of this consumer by specifying a proper ID, or use the > ID to get new "
+            + "messages. The $ ID would just return an empty result set.");
+    private static final byte[] GROUP = "GROUP".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NOACK = "NOACK".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TIMEOUT_NOT_INTEGER = err("ERR timeout is not an integer or out of range");
     private static final byte[] TIMEOUT_NEGATIVE = err("ERR timeout is negative");
     private static final byte[] COUNT = "COUNT".getBytes(StandardCharsets.US_ASCII);
@@ -89,14 +104,16 @@ public final class StreamReads {
         range(c, true);
     }
 
-    private static void range(final Ctx c, final boolean rev) {
+    /**
+     * Parses an interval's bounds (exclusive ones moved inward) into [startMs, startSeq, endMs,
+     * endSeq]; null after replying the error.
+     */
+    static long[] interval(final Ctx c, final int startArg, final int endArg) {
         final Request r = c.req;
         final StreamArgs a = new StreamArgs();
-        final int startArg = rev ? 3 : 2;
-        final int endArg = rev ? 2 : 3;
         if (!interval(r, startArg, a, 0)) {
             c.out.raw(a.error);
-            return;
+            return null;
         }
         long startMs = a.ms;
         long startSeq = a.seq;
@@ -104,7 +121,7 @@ public final class StreamReads {
             if (startSeq == -1) {
                 if (startMs == -1) {
                     c.out.raw(BAD_START);
-                    return;
+                    return null;
                 }
                 startMs++;
                 startSeq = 0;
@@ -114,7 +131,7 @@ public final class StreamReads {
         }
         if (!interval(r, endArg, a, -1)) {
             c.out.raw(a.error);
-            return;
+            return null;
         }
         long endMs = a.ms;
         long endSeq = a.seq;
@@ -122,7 +139,7 @@ public final class StreamReads {
             if (endSeq == 0) {
                 if (endMs == 0) {
                     c.out.raw(BAD_END);
-                    return;
+                    return null;
                 }
                 endMs--;
                 endSeq = -1;
@@ -130,6 +147,19 @@ public final class StreamReads {
                 endSeq--;
             }
         }
+        return new long[] {startMs, startSeq, endMs, endSeq};
+    }
+
+    private static void range(final Ctx c, final boolean rev) {
+        final Request r = c.req;
+        final long[] b = interval(c, rev ? 3 : 2, rev ? 2 : 3);
+        if (b == null) {
+            return;
+        }
+        final long startMs = b[0];
+        final long startSeq = b[1];
+        final long endMs = b[2];
+        final long endSeq = b[3];
         long count = -1;
         for (int j = 4; j < r.argc(); j++) {
             if (r.argIs(j, COUNT) && j + 1 < r.argc()) {
@@ -174,11 +204,22 @@ public final class StreamReads {
 
     // XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]
     public static void xread(final Ctx c) {
+        read(c, false);
+    }
+
+    // XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]
+    public static void xreadgroup(final Ctx c) {
+        read(c, true);
+    }
+
+    private static void read(final Ctx c, final boolean xreadgroup) {
         final Request r = c.req;
         long count = 0;
         long timeout = -1;
         int streamsArg = 0;
         int n = 0;
+        int groupArg = -1;
+        boolean noack = false;
         for (int i = 1; i < r.argc(); i++) {
             final int more = r.argc() - i - 1;
             if (r.argIs(i, BLOCK) && more > 0) {
@@ -203,11 +244,24 @@ public final class StreamReads {
                 streamsArg = i + 1;
                 n = r.argc() - streamsArg;
                 if (n % 2 != 0) {
-                    c.out.raw(UNBALANCED);
+                    c.out.raw(xreadgroup ? UNBALANCED_GROUP : UNBALANCED);
                     return;
                 }
                 n /= 2;
                 break;
+            } else if (r.argIs(i, GROUP) && more >= 2) {
+                if (!xreadgroup) {
+                    c.out.raw(GROUP_ONLY_XREADGROUP);
+                    return;
+                }
+                groupArg = i + 1;
+                i += 2;
+            } else if (r.argIs(i, NOACK)) {
+                if (!xreadgroup) {
+                    c.out.raw(NOACK_ONLY_XREADGROUP);
+                    return;
+                }
+                noack = true;
             } else {
                 c.out.raw(Errors.SYNTAX);
                 return;
@@ -217,8 +271,13 @@ public final class StreamReads {
             c.out.raw(Errors.SYNTAX);
             return;
         }
+        if (xreadgroup && groupArg < 0) {
+            c.out.raw(MISSING_GROUP);
+            return;
+        }
         final long[] ids = new long[2 * n];
         final StreamValue[] streams = new StreamValue[n];
+        final StreamGroup[] groups = new StreamGroup[n];
         final StreamArgs a = new StreamArgs();
         for (int k = 0; k < n; k++) {
             final int keyArg = streamsArg + k;
@@ -227,7 +286,18 @@ public final class StreamReads {
             if (e != 0 && (streams[k] = StreamCommands.stream(c, e)) == null) {
                 return;
             }
+            if (groupArg >= 0) {
+                if (streams[k] == null || (groups[k] = streams[k].group(r.argBytes(groupArg))) == null) {
+                    c.out.error("NOGROUP No such key '" + text(r, keyArg) + "' or consumer group '"
+                            + text(r, groupArg) + "' in XREADGROUP with GROUP option");
+                    return;
+                }
+            }
             if (r.len(idArg) == 1 && r.buf()[r.off(idArg)] == '$') {
+                if (xreadgroup) {
+                    c.out.raw(DOLLAR_IN_GROUP);
+                    return;
+                }
                 if (streams[k] != null) {
                     ids[2 * k] = streams[k].lastMs;
                     ids[2 * k + 1] = streams[k].lastSeq;
@@ -235,8 +305,13 @@ public final class StreamReads {
                 continue;
             }
             if (r.len(idArg) == 1 && r.buf()[r.off(idArg)] == '>') {
-                c.out.raw(GT_ONLY_GROUP);
-                return;
+                if (!xreadgroup) {
+                    c.out.raw(GT_ONLY_GROUP);
+                    return;
+                }
+                ids[2 * k] = -1;
+                ids[2 * k + 1] = -1;
+                continue;
             }
             if (!a.id(r, idArg, 0, true)) {
                 c.out.raw(a.error);
@@ -245,9 +320,37 @@ public final class StreamReads {
             ids[2 * k] = a.ms;
             ids[2 * k + 1] = a.seq;
         }
+        // which streams are served, and from where (a group's '>' reads after the group's last ID)
+        final boolean[] history = new boolean[n];
+        final StreamGroup.Consumer[] consumers = new StreamGroup.Consumer[n];
         int served = 0;
         for (int k = 0; k < n; k++) {
-            if (streams[k] != null && streams[k].hasAfter(ids[2 * k], ids[2 * k + 1])) {
+            final StreamValue s = streams[k];
+            if (s == null) {
+                continue;
+            }
+            boolean serve = false;
+            if (groups[k] != null) {
+                if (ids[2 * k] != -1 || ids[2 * k + 1] != -1) {
+                    serve = true;
+                    history[k] = true;
+                } else if (s.hasAfter(groups[k].lastMs, groups[k].lastSeq)) {
+                    serve = true;
+                    ids[2 * k] = groups[k].lastMs;
+                    ids[2 * k + 1] = groups[k].lastSeq;
+                }
+                final byte[] name = r.argBytes(groupArg + 1);
+                StreamGroup.Consumer consumer = groups[k].consumer(name);
+                if (consumer == null) {
+                    consumer = groups[k].createConsumer(name, c.now);
+                    Notify.event(c, Notify.STREAM, "xgroup-createconsumer", streamsArg + k);
+                }
+                consumer.seenTime = c.now;
+                consumers[k] = consumer;
+            } else {
+                serve = s.hasAfter(ids[2 * k], ids[2 * k + 1]);
+            }
+            if (serve) {
                 served++;
             } else {
                 streams[k] = null;
@@ -255,7 +358,7 @@ public final class StreamReads {
         }
         if (served == 0) {
             if (timeout >= 0) {
-                c.out.raw(NO_BLOCK);
+                c.out.raw(xreadgroup ? NO_BLOCK_GROUP : NO_BLOCK);
             } else {
                 c.out.nullArray();
             }
@@ -284,7 +387,17 @@ public final class StreamReads {
             } else {
                 seq++;
             }
-            range(c.out, streams[k], ms, seq, -1, -1, count, false);
+            if (groups[k] == null) {
+                range(c.out, streams[k], ms, seq, -1, -1, count, false);
+            } else if (history[k]) {
+                StreamGroupReads.history(c, streams[k], consumers[k], ms, seq, count);
+            } else {
+                StreamGroupReads.deliver(c, streams[k], groups[k], consumers[k], ms, seq, count, noack);
+            }
         }
+    }
+
+    private static String text(final Request r, final int i) {
+        return new String(r.buf(), r.off(i), r.len(i), StandardCharsets.ISO_8859_1);
     }
 }

@@ -79,7 +79,7 @@ final class Rewrite {
         return switch (name) {
             case "del", "unlink", "persist", "srem", "hdel", "zrem", "lrem", "smove", "hsetnx", "setnx", "msetnx",
                  "renamenx", "sadd", "lpushx", "rpushx", "zremrangebyscore", "zremrangebyrank", "zremrangebylex",
-                 "move", "copy", "pexpireat", "hpersist", "pfadd", "xdel" -> ZERO_IS_NOOP;
+                 "move", "copy", "pexpireat", "hpersist", "pfadd", "xdel", "xack" -> ZERO_IS_NOOP;
             case "lpop", "rpop", "getdel", "lmove", "rpoplpush" -> NIL_IS_NOOP;
             case "expire" -> EXPIRE;
             case "pexpire" -> PEXPIRE;
