@@ -35,7 +35,8 @@ final class StreamRdbInteropTest {
         Object run(String... args) throws Exception;
     }
 
-    private static final List<String> KEYS = List.of("small", "nodes", "trimmed", "empty", "ints", "{t}big", "setid");
+    private static final List<String> KEYS = List.of("small", "nodes", "trimmed", "empty", "ints", "{t}big", "setid",
+            "huge");
 
     /** Streams of every shape: one node, many nodes (node size 3), deletions, trims, an empty one, XSETID. */
     private static void fill(final Runner r) throws Exception {
@@ -61,7 +62,34 @@ final class StreamRdbInteropTest {
         r.run("XADD", "{t}big", "10-0", "long", "y".repeat(300));
         r.run("XADD", "setid", "5-0", "a", "1");
         r.run("XSETID", "setid", "50-5", "ENTRIESADDED", "99", "MAXDELETEDID", "40-0");
+        r.run("XADD", "huge", "18446744073709551615-18446744073709551614", "a", "b");
+        // consumer groups: pending entries of two consumers, an acknowledged one, an idle consumer
+        r.run("XGROUP", "CREATE", "nodes", "g1", "0");
+        r.run("XREADGROUP", "GROUP", "g1", "alice", "COUNT", "3", "STREAMS", "nodes", ">");
+        r.run("XREADGROUP", "GROUP", "g1", "bob", "COUNT", "2", "STREAMS", "nodes", ">");
+        r.run("XACK", "nodes", "g1", "2-2");
+        r.run("XGROUP", "CREATE", "nodes", "g2", "$", "ENTRIESREAD", "5");
+        r.run("XGROUP", "CREATECONSUMER", "nodes", "g2", "carol");
+        r.run("XGROUP", "CREATE", "small", "empty-group", "0");
+        r.run("XGROUP", "CREATE", "huge", "g", "18446744073709551615-18446744073709551613");
         r.run("CONFIG", "SET", "stream-node-max-entries", "100");
+    }
+
+    /** The group state both servers must agree on: XPENDING without idle times, and the history of each consumer. */
+    private static String groups(final Runner r) throws Exception {
+        final StringBuilder sb = new StringBuilder();
+        for (final String[] kg : new String[][] {{"nodes", "g1"}, {"nodes", "g2"}, {"small", "empty-group"}}) {
+            sb.append(r.run("XPENDING", kg[0], kg[1])).append('\n');
+            final Object ext = r.run("XPENDING", kg[0], kg[1], "-", "+", "100");
+            for (final Object e : (List<?>) ext) {
+                final List<?> l = (List<?>) e;
+                sb.append(l.get(0)).append(' ').append(l.get(1)).append(' ').append(l.get(3)).append('\n');
+            }
+        }
+        sb.append(r.run("XREADGROUP", "GROUP", "g1", "alice", "STREAMS", "nodes", "0")).append('\n');
+        sb.append(r.run("XREADGROUP", "GROUP", "g1", "bob", "STREAMS", "nodes", ">")).append('\n');
+        sb.append(r.run("XREADGROUP", "GROUP", "g", "x", "STREAMS", "huge", ">")).append('\n');
+        return sb.toString();
     }
 
     private static Object redis(final RawClient r, final String... args) throws Exception {
@@ -122,12 +150,15 @@ final class StreamRdbInteropTest {
                 assertEquals(ranges.get(i), redis(r, "XRANGE", KEYS.get(i), "-", "+"), KEYS.get(i));
                 assertEquals(info(o, KEYS.get(i)), info(r, KEYS.get(i)), KEYS.get(i));
             }
+            assertEquals(redis(o, "XINFO", "GROUPS", "nodes"), redis(r, "XINFO", "GROUPS", "nodes"));
+            assertEquals(groups(a -> redis(o, a)), groups(a -> redis(r, a)));
         }
     }
 
     @Test
     void moonLoadsRedissStreamsAndGoesOnFromThem() throws Exception {
         final String digest;
+        final String groupsInRedis;
         final List<Object> ranges = new java.util.ArrayList<>();
         try (RedisServer rs = RedisServer.start("--dir", dir.toString(), "--dbfilename", "dump.rdb");
              RawClient r = new RawClient(rs.port)) {
@@ -137,6 +168,7 @@ final class StreamRdbInteropTest {
                 ranges.add(redis(r, "XRANGE", k, "-", "+"));
             }
             assertTrue(redis(r, "SAVE").toString().endsWith("OK"));
+            groupsInRedis = groups(a -> redis(r, a)); // after the save: it changes the groups
         }
         try (Harness h = Harness.start(3, "dir", dir.toString(), "enable-debug-command", "yes")) {
             h.server.snapshots.loadAtStartup(null);
@@ -146,6 +178,7 @@ final class StreamRdbInteropTest {
             for (int i = 0; i < KEYS.size(); i++) {
                 assertEquals(ranges.get(i), moon(m, "XRANGE", KEYS.get(i), "-", "+"), KEYS.get(i));
             }
+            assertEquals(groupsInRedis, groups(a -> moon(m, a)));
             assertEquals(new Resp.Err("ERR The ID specified in XADD is equal or smaller than the target stream top item"),
                     moon(m, "XADD", "setid", "50-5", "a", "b"));
             assertEquals("50-6", moon(m, "XADD", "setid", "50-*", "a", "b"));
