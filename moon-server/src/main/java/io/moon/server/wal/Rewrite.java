@@ -58,6 +58,7 @@ final class Rewrite {
     /** XADD with the ID it generated, XTRIM and XADD's approximate trims as exact ones (StreamRewrite). */
     static final byte XADD = 27;
     static final byte XTRIM = 28;
+    static final byte XREADGROUP = 29;
 
     private Rewrite() {
     }
@@ -107,6 +108,7 @@ final class Rewrite {
             case "georadius", "georadiusbymember" -> STORE_FORM;
             case "xadd" -> XADD;
             case "xtrim" -> XTRIM;
+            case "xreadgroup" -> XREADGROUP;
             default -> PLAIN;
         };
     }
@@ -202,6 +204,7 @@ final class Rewrite {
             case BLMPOP, BZMPOP -> mpop(log, kind, c, r, out, mark);
             case XADD -> StreamRewrite.xadd(log, c, r, out, mark);
             case XTRIM -> StreamRewrite.xtrim(log, c, r, out, mark);
+            case XREADGROUP -> StreamRewrite.xreadgroup(log, c, r);
             case RESTORE -> restore(log, c, r);
             case HEXPIRE, HPEXPIRE, HEXPIREAT -> {
                 if (!r.parseLong(2)) {

@@ -16,7 +16,7 @@ import java.util.List;
  * it generated ({@code *}, {@code ms-*}), and an approximate trim ({@code ~}, maybe with LIMIT),
  * whose effect depends on the node layout, becomes the exact trim that leaves the same entries:
  * {@code MAXLEN = <length after>}, or {@code MINID = <first ID after>} (MAXLEN = 0 when nothing is
- * left). Exact trims replay as they are.
+ * left). Exact trims replay as they are. XREADGROUP is logged as the state it left.
  */
 final class StreamRewrite {
     private StreamRewrite() {
@@ -59,6 +59,22 @@ final class StreamRewrite {
         args.add(r.argBytes(1));
         threshold(args, c, r, a);
         log.emit(c.dbIndex, args);
+    }
+
+    /**
+     * XREADGROUP changes its groups with the time it ran (delivery times, a consumer's seen and
+     * active times): it is logged as the state it left, a RESTORE of each of its streams, in one
+     * batch record. Exact whenever it is replayed; the price is a payload of the whole stream.
+     */
+    static void xreadgroup(final ShardLog log, final Ctx c, final Request r) {
+        final int n = c.cmd.keyCount(r);
+        log.beginGroup();
+        for (int k = 0; k < n; k++) {
+            final int i = c.cmd.keyArg(r, k);
+            final ShardLog.Cmd e = log.effect(c.dbIndex, r.buf(), r.off(i), r.len(i), c.now);
+            log.emit(e.db(), e.args());
+        }
+        log.endGroup();
     }
 
     private static void threshold(final List<byte[]> args, final Ctx c, final Request r, final StreamArgs a) {
