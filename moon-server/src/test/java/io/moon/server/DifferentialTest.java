@@ -221,6 +221,21 @@ class DifferentialTest {
                 DifferentialTest::runOnBoth);
     }
 
+    /**
+     * Stream sequences ({@link StreamDiff}): the stream commands with explicit IDs over stream keys
+     * of every shard and the shared keys, with node sizes set small now and then so trims drop nodes.
+     */
+    @Test
+    void shouldReplyLikeRedisToStreamCommands() {
+        final int[] drawn = {0};
+        Props.forAll("Moon replies like Redis to stream commands", SEED ^ 0x57AEL, StreamDiff.TRIES,
+                r -> {
+                    final int n = drawn[0]++;
+                    return new Sequence(n % 2 == 1, (n / 2) % 2 == 1, Props.listOf(r, 10, 40, c -> command(c, STREAM)));
+                },
+                DifferentialTest::runOnBoth);
+    }
+
     private static void runOnBoth(final Sequence sequence) throws IOException {
         for (final RawClient c : List.of(redis, moon)) {
             // HELLO's reply describes the server: not compared
@@ -843,13 +858,15 @@ class DifferentialTest {
 
     /** Every family in the test (their comparisons and accepted differences apply to every sequence). */
     static final List<Family> FAMILIES = List.of(CORE, ListDiff.FAMILY, SetDiff.FAMILY, ZsetDiff.FAMILY,
-            HashDiff.FAMILY, HllDiff.FAMILY, BitmapDiff.FAMILY, GeoDiff.FAMILY);
+            HashDiff.FAMILY, HllDiff.FAMILY, BitmapDiff.FAMILY, GeoDiff.FAMILY, StreamDiff.FAMILY);
 
     /** The families {@link #shouldReplyLikeRedis} draws from, with their shares of the commands. */
     private static final Draw MIXED = new Draw(List.of(CORE, ListDiff.FAMILY, SetDiff.FAMILY, ZsetDiff.FAMILY,
             HashDiff.FAMILY, HllDiff.FAMILY, BitmapDiff.FAMILY, GeoDiff.FAMILY));
     /** The geo sequences: the GEO family, which brings its own plain scores, other types and removals. */
     private static final Draw GEO = new Draw(List.of(GeoDiff.FAMILY));
+    /** The stream sequences: the stream family, which brings its own other types and removals. */
+    private static final Draw STREAM = new Draw(List.of(StreamDiff.FAMILY));
 
     /** Families and their weights, to draw commands from. */
     record Draw(List<Family> families, int[] weights, List<int[]> commandWeights) {

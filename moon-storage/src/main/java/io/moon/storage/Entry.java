@@ -62,11 +62,13 @@ public final class Entry {
     public static final int KIND_ZSET_SL = 10;
     /** A hash with per-field expiry, as an object (Redis 7.4's listpackex / hashtable with TTLs). */
     public static final int KIND_HASH_EX = 11;
+    /** A stream, as a {@link StreamValue} object. */
+    public static final int KIND_STREAM = 12;
 
     /** True when the value is an object in the database's object table. */
     public static boolean isObjectKind(final int kind) {
         return kind == KIND_LIST_QL || kind == KIND_HASH_HT || kind == KIND_SET_HT || kind == KIND_ZSET_SL
-                || kind == KIND_HASH_EX;
+                || kind == KIND_HASH_EX || kind == KIND_STREAM;
     }
 
     /** True when the value is a packed blob (listpack or intset) laid out inline in the entry. */

@@ -10,8 +10,9 @@ public final class ValueType {
     public static final int HASH = 2;
     public static final int SET = 3;
     public static final int ZSET = 4;
+    public static final int STREAM = 5;
 
-    private static final String[] NAMES = {"string", "list", "hash", "set", "zset"};
+    private static final String[] NAMES = {"string", "list", "hash", "set", "zset", "stream"};
 
     private ValueType() {
     }
@@ -24,6 +25,7 @@ public final class ValueType {
             case Entry.KIND_HASH_LP, Entry.KIND_HASH_HT, Entry.KIND_HASH_EX -> HASH;
             case Entry.KIND_SET_INTSET, Entry.KIND_SET_LP, Entry.KIND_SET_HT -> SET;
             case Entry.KIND_ZSET_LP, Entry.KIND_ZSET_SL -> ZSET;
+            case Entry.KIND_STREAM -> STREAM;
             default -> throw new IllegalStateException("kind " + kind);
         };
     }
@@ -48,6 +50,7 @@ public final class ValueType {
             case Entry.KIND_HASH_EX -> ((HashTable) db.object(addr)).listpackEx() ? "listpackex" : "hashtable";
             case Entry.KIND_SET_INTSET -> "intset";
             case Entry.KIND_ZSET_SL -> "skiplist";
+            case Entry.KIND_STREAM -> "stream";
             default -> throw new IllegalStateException("kind " + db.kind(addr));
         };
     }

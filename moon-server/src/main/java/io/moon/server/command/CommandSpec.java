@@ -33,6 +33,8 @@ public final class CommandSpec {
     final int keyStep;
     final KeySpec[] keySpecs;
     final String[] tips;
+    /** Every key counts as written whatever its key spec says (XREADGROUP changes a group under an RO spec). */
+    private final boolean keysWritten;
     final Route route;
     final Handler handler;
     final MultiShard multi;
@@ -59,6 +61,7 @@ public final class CommandSpec {
         this.keyStep = b.keyStep;
         this.keySpecs = b.keySpecs;
         this.tips = b.tips;
+        this.keysWritten = b.keysWritten;
         this.route = b.route;
         this.handler = b.handler;
         this.multi = b.multi;
@@ -240,6 +243,9 @@ public final class CommandSpec {
     }
 
     public boolean writesKeyAt(final Request r, final int arg) {
+        if (keysWritten) {
+            return true;
+        }
         if (keySpecs.length == 0) {
             return has(Flags.WRITE);
         }
@@ -292,6 +298,7 @@ public final class CommandSpec {
         int keyStep;
         KeySpec[] keySpecs = new KeySpec[0];
         String[] tips = new String[0];
+        boolean keysWritten;
         Route route = Route.LOCAL;
         Handler handler;
         MultiShard multi;
@@ -334,6 +341,12 @@ public final class CommandSpec {
         /** A custom key finder (SORT's STORE); keynum key specs get one without this. */
         public Builder finder(final KeyFinder f) {
             this.finder = f;
+            return this;
+        }
+
+        /** Marks every key as written (see {@link #writesKeyAt}), whatever the key specs say. */
+        public Builder keysWritten() {
+            this.keysWritten = true;
             return this;
         }
 

@@ -61,6 +61,7 @@ public final class CommandTable {
         Collections.addAll(rows, FunctionRows.rows());
         Collections.addAll(rows, StandaloneRows.rows());
         Collections.addAll(rows, AclRows.rows());
+        Collections.addAll(rows, StreamRows.rows());
         return rows.toArray(new CommandSpec.Builder[0]);
     }
 

@@ -113,7 +113,7 @@ public final class DumpCommands {
         RdbObject v;
         try {
             v = RdbValue.parse(payload);
-            if (v.type() != io.moon.storage.ValueType.STRING && v.n() == 0) {
+            if (v.type() != io.moon.storage.ValueType.STRING && v.type() != io.moon.storage.ValueType.STREAM && v.n() == 0) {
                 c.out.raw(BAD_DATA);
                 return;
             }

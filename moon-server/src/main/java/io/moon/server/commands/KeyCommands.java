@@ -28,7 +28,7 @@ public final class KeyCommands {
     private static final byte[] TYPE_NONE = Reply.ascii("+none\r\n");
     /** TYPE's replies, indexed by {@link ValueType}. */
     private static final byte[][] TYPE_REPLIES = {Reply.ascii("+string\r\n"), Reply.ascii("+list\r\n"),
-        Reply.ascii("+hash\r\n"), Reply.ascii("+set\r\n"), Reply.ascii("+zset\r\n")};
+        Reply.ascii("+hash\r\n"), Reply.ascii("+set\r\n"), Reply.ascii("+zset\r\n"), Reply.ascii("+stream\r\n")};
 
     // DEL key [key ...] (and UNLINK: memory goes back at once either way)
     public static void del(final Ctx c) {

@@ -77,6 +77,9 @@ public final class Config {
     public volatile long setMaxIntsetEntries;
     /** Redis's hll-sparse-max-bytes: a sparse HLL that would grow past it turns dense. */
     public volatile long hllSparseMaxBytes;
+    /** Redis's stream-node-max-bytes and stream-node-max-entries: when XADD starts a new node (0: no limit). */
+    public volatile long streamNodeMaxBytes;
+    public volatile long streamNodeMaxEntries;
     public volatile long setMaxListpackEntries;
     public volatile long setMaxListpackValue;
     public volatile long zsetMaxListpackEntries;
@@ -233,6 +236,8 @@ public final class Config {
         zsetMaxListpackEntries = num("zset-max-listpack-entries");
         zsetMaxListpackValue = num("zset-max-listpack-value");
         hllSparseMaxBytes = num("hll-sparse-max-bytes");
+        streamNodeMaxBytes = num("stream-node-max-bytes");
+        streamNodeMaxEntries = num("stream-node-max-entries");
     }
 
     private long num(final String name) {

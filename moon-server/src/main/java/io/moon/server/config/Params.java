@@ -149,8 +149,8 @@ final class Params {
         integer("replica-priority", 100, 0, INT_MAX, true, "accepted for compatibility", "slave-priority"),
         bool("replica-serve-stale-data", true, true, "accepted for compatibility", "slave-serve-stale-data"),
         bool("set-proc-title", true, false, "accepted for compatibility"),
-        memory("stream-node-max-bytes", 4096, 0, LONG_MAX, true, "accepted for compatibility"),
-        integer("stream-node-max-entries", 100, 0, LONG_MAX, true, "accepted for compatibility"),
+        memory("stream-node-max-bytes", 4096, 0, LONG_MAX, true, "largest stream node before XADD starts another"),
+        integer("stream-node-max-entries", 100, 0, LONG_MAX, true, "most entries in a stream node"),
     };
 
     /** Redis's PROTECTED_CONFIG: CONFIG SET needs enable-protected-configs. */

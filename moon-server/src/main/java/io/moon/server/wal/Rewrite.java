@@ -55,6 +55,10 @@ final class Rewrite {
     static final byte BITFIELD = 25;
     /** Logged only when the reply is an integer: GEORADIUS with STORE (without, it only reads). */
     static final byte STORE_FORM = 26;
+    /** XADD with the ID it generated, XTRIM and XADD's approximate trims as exact ones (StreamRewrite). */
+    static final byte XADD = 27;
+    static final byte XTRIM = 28;
+    static final byte XREADGROUP = 29;
 
     private Rewrite() {
     }
@@ -76,7 +80,7 @@ final class Rewrite {
         return switch (name) {
             case "del", "unlink", "persist", "srem", "hdel", "zrem", "lrem", "smove", "hsetnx", "setnx", "msetnx",
                  "renamenx", "sadd", "lpushx", "rpushx", "zremrangebyscore", "zremrangebyrank", "zremrangebylex",
-                 "move", "copy", "pexpireat", "hpersist", "pfadd" -> ZERO_IS_NOOP;
+                 "move", "copy", "pexpireat", "hpersist", "pfadd", "xdel", "xack" -> ZERO_IS_NOOP;
             case "lpop", "rpop", "getdel", "lmove", "rpoplpush" -> NIL_IS_NOOP;
             case "expire" -> EXPIRE;
             case "pexpire" -> PEXPIRE;
@@ -102,6 +106,9 @@ final class Rewrite {
             case "hexpireat" -> HEXPIREAT;
             case "bitfield" -> BITFIELD;
             case "georadius", "georadiusbymember" -> STORE_FORM;
+            case "xadd" -> XADD;
+            case "xtrim" -> XTRIM;
+            case "xreadgroup" -> XREADGROUP;
             default -> PLAIN;
         };
     }
@@ -195,6 +202,9 @@ final class Rewrite {
                 }
             }
             case BLMPOP, BZMPOP -> mpop(log, kind, c, r, out, mark);
+            case XADD -> StreamRewrite.xadd(log, c, r, out, mark);
+            case XTRIM -> StreamRewrite.xtrim(log, c, r, out, mark);
+            case XREADGROUP -> StreamRewrite.xreadgroup(log, c, r);
             case RESTORE -> restore(log, c, r);
             case HEXPIRE, HPEXPIRE, HEXPIREAT -> {
                 if (!r.parseLong(2)) {

@@ -84,11 +84,11 @@ public final class Rdb {
     static boolean isDataType(final int t) {
         return t >= T_STRING && t <= T_ZSET_2 || t >= T_HASH_ZIPMAP && t <= T_LIST_QUICKLIST
                 || t >= T_HASH_LISTPACK && t <= T_LIST_QUICKLIST_2 || t == T_SET_LISTPACK
-                || t >= T_HASH_METADATA_PRE_GA && t <= T_HASH_LISTPACK_EX;
+                || t >= T_HASH_METADATA_PRE_GA && t <= T_HASH_LISTPACK_EX || t == T_STREAM_LISTPACKS
+                || t == T_STREAM_LISTPACKS_2 || t == T_STREAM_LISTPACKS_3;
     }
 
     static boolean isKnownType(final int t) {
-        return isDataType(t) || t == T_MODULE_PRE_GA || t == T_MODULE_2 || t == T_STREAM_LISTPACKS
-                || t == T_STREAM_LISTPACKS_2 || t == T_STREAM_LISTPACKS_3;
+        return isDataType(t) || t == T_MODULE_PRE_GA || t == T_MODULE_2;
     }
 }

@@ -57,15 +57,15 @@ public final class RdbCheck {
                 @Override
                 public void entry(final int db, final byte[] key, final RdbObject value, final long expireAt,
                                   final long idle, final int freq) {
-                    final long[] c = perDb.computeIfAbsent(db, d -> new long[8]);
+                    final long[] c = perDb.computeIfAbsent(db, d -> new long[9]);
                     c[value.type()]++;
-                    c[5]++;
+                    c[6]++;
                     if (expireAt >= 0) {
-                        c[6]++;
+                        c[7]++;
                     }
                     if (value.fieldTtls() != null) {
                         for (final long at : value.fieldTtls()) {
-                            c[7] += at != 0 ? 1 : 0;
+                            c[8] += at != 0 ? 1 : 0;
                         }
                     }
                 }
@@ -83,14 +83,14 @@ public final class RdbCheck {
             out.println("function library " + lib);
         }
         perDb.forEach((db, c) -> {
-            final StringBuilder sb = new StringBuilder("db" + db + ": keys=" + c[5] + " expires=" + c[6]);
-            for (int t = 0; t < 5; t++) {
+            final StringBuilder sb = new StringBuilder("db" + db + ": keys=" + c[6] + " expires=" + c[7]);
+            for (int t = 0; t <= ValueType.STREAM; t++) {
                 if (c[t] > 0) {
                     sb.append(' ').append(ValueType.name(t)).append('=').append(c[t]);
                 }
             }
-            if (c[7] > 0) {
-                sb.append(" hash-field-ttls=").append(c[7]);
+            if (c[8] > 0) {
+                sb.append(" hash-field-ttls=").append(c[8]);
             }
             out.println(sb);
         });

@@ -1,6 +1,8 @@
 package io.moon.storage.rdb;
 
 import io.moon.storage.Db;
+import io.moon.storage.Listpack;
+import io.moon.storage.StreamIter;
 import io.moon.storage.ValueType;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -20,8 +22,8 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class RdbDigest {
     private static final byte[] EXPIRE = "!!expire!!".getBytes(StandardCharsets.US_ASCII);
-    /** Redis's OBJ_* number of each {@link ValueType} (string, list, hash, set, zset). */
-    private static final int[] REDIS_TYPE = {0, 1, 4, 2, 3};
+    /** Redis's OBJ_* number of each {@link ValueType} (string, list, hash, set, zset, stream). */
+    private static final int[] REDIS_TYPE = {0, 1, 4, 2, 3, 6};
 
     private RdbDigest() {
     }
@@ -86,6 +88,18 @@ public final class RdbDigest {
                     mix(e, v.elements()[i]);
                     mix(e, formatG17(v.scores()[i]).getBytes(StandardCharsets.US_ASCII));
                     xor(digest, e, 0, 20);
+                }
+            }
+            case ValueType.STREAM -> {
+                // each entry: "ms.seq", then its fields and values in order
+                final StreamIter it = new StreamIter(v.stream()).forward(0, 0, -1, -1);
+                while (it.next()) {
+                    mix(digest, (Long.toUnsignedString(it.ms) + "." + Long.toUnsignedString(it.seq))
+                            .getBytes(StandardCharsets.US_ASCII));
+                    for (int i = 0; i < it.fields; i++) {
+                        mix(digest, Listpack.toBytes(it.node, it.fieldAt(i)));
+                        mix(digest, Listpack.toBytes(it.node, it.valueAt(i)));
+                    }
                 }
             }
             default -> throw new IllegalStateException("type " + v.type());

@@ -50,7 +50,7 @@ public final class RdbInsert {
      */
     public static long insert(final Db db, final byte[] k, final RdbObject v, final long expireAtMillis,
                               final RdbLimits lim) {
-        if (v.type() != ValueType.STRING && v.n() == 0) {
+        if (v.type() != ValueType.STRING && v.type() != ValueType.STREAM && v.n() == 0) {
             throw new RdbException("empty collection", -1);
         }
         final int kl = k.length;
@@ -103,6 +103,7 @@ public final class RdbInsert {
                     }
                 }
             }
+            case ValueType.STREAM -> a = db.insertObject(k, 0, kl, h, Entry.KIND_STREAM, v.stream());
             default -> throw new IllegalStateException("type " + v.type());
         }
         if (expireAtMillis >= 0) {

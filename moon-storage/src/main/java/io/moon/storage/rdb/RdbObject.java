@@ -1,5 +1,6 @@
 package io.moon.storage.rdb;
 
+import io.moon.storage.StreamValue;
 import io.moon.storage.ValueType;
 
 /**
@@ -9,12 +10,23 @@ import io.moon.storage.ValueType;
  * field, value, ...; a sorted set has {@code n} members with {@code scores}.
  *
  * <p>A hash read from one of Redis 7.4's field-TTL types carries {@code fieldTtls}: per pair its
- * absolute expiry in milliseconds, 0 for none (null for every other value).
+ * absolute expiry in milliseconds, 0 for none (null for every other value). A stream is
+ * {@code stream} itself.
  */
-public record RdbObject(int type, byte[] string, byte[][] elements, double[] scores, int n, long[] fieldTtls) {
+public record RdbObject(int type, byte[] string, byte[][] elements, double[] scores, int n, long[] fieldTtls,
+                        StreamValue stream) {
     public RdbObject(final int type, final byte[] string, final byte[][] elements, final double[] scores,
                      final int n) {
-        this(type, string, elements, scores, n, null);
+        this(type, string, elements, scores, n, null, null);
+    }
+
+    public RdbObject(final int type, final byte[] string, final byte[][] elements, final double[] scores,
+                     final int n, final long[] fieldTtls) {
+        this(type, string, elements, scores, n, fieldTtls, null);
+    }
+
+    static RdbObject ofStream(final StreamValue s) {
+        return new RdbObject(ValueType.STREAM, null, null, null, 0, null, s);
     }
 
     static RdbObject ofString(final byte[] s) {

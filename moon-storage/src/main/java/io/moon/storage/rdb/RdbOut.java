@@ -73,12 +73,13 @@ public final class RdbOut {
 
     /** rdbSaveLen: 6, 14, 32 or 64 bits. */
     public void writeLength(final long n) {
-        if (n < 1 << 6) {
+        // unsigned: a stream ID or counter may use all 64 bits (uint64 in Redis)
+        if (n >= 0 && n < 1 << 6) {
             writeByte((int) n);
-        } else if (n < 1 << 14) {
+        } else if (n >= 0 && n < 1 << 14) {
             writeByte((int) (n >>> 8) | 0x40);
             writeByte((int) n);
-        } else if (n <= 0xFFFFFFFFL) {
+        } else if (n >= 0 && n <= 0xFFFFFFFFL) {
             writeByte(0x80);
             for (int i = 3; i >= 0; i--) {
                 writeByte((int) (n >>> 8 * i));

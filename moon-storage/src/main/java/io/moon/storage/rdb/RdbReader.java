@@ -142,10 +142,8 @@ public final class RdbReader {
             }
             final byte[] key = in.readString();
             if (!Rdb.isDataType(op)) {
-                final String what = op == Rdb.T_MODULE_2 || op == Rdb.T_MODULE_PRE_GA
-                        ? "a value of module " + moduleName(in.readLength()) : "a stream";
-                throw new RdbException("key '" + printable(key) + "' in db " + db + " holds " + what
-                        + ", which Moon cannot load", at);
+                throw new RdbException("key '" + printable(key) + "' in db " + db + " holds a value of module "
+                        + moduleName(in.readLength()) + ", which Moon cannot load", at);
             }
             final RdbObject v = RdbValueReader.read(in, op);
             try {

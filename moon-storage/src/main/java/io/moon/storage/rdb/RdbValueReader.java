@@ -6,8 +6,8 @@ import java.util.ArrayList;
 
 /**
  * Decodes one value of a given RDB type (every encoding of RDB versions 1 to 12) into an
- * {@link RdbObject}. Streams, module values and anything unknown are refused with an exception
- * naming the type: Moon has no such values, and dropping them silently would lose data.
+ * {@link RdbObject}. Module values and anything unknown are refused with an exception naming the
+ * type: Moon has no such values, and dropping them silently would lose data.
  */
 public final class RdbValueReader {
     private RdbValueReader() {
@@ -27,6 +27,8 @@ public final class RdbValueReader {
         switch (type) {
             case Rdb.T_STRING:
                 return RdbObject.ofString(in.readString());
+            case Rdb.T_STREAM_LISTPACKS, Rdb.T_STREAM_LISTPACKS_2, Rdb.T_STREAM_LISTPACKS_3:
+                return RdbObject.ofStream(RdbStream.read(in, type, at));
             case Rdb.T_LIST: {
                 final int n = in.readCount();
                 return list(ValueType.LIST, readStrings(in, n));

@@ -8,6 +8,7 @@ import io.moon.storage.Listpack;
 import io.moon.storage.MemberSet;
 import io.moon.storage.QuickList;
 import io.moon.storage.SortedSet;
+import io.moon.storage.StreamValue;
 
 /**
  * Encodes the value of a Moon entry as Redis 7.0 saves it in RDB version 10 (rdbSaveObjectType +
@@ -143,6 +144,10 @@ public final class RdbValueWriter {
                     out.writeString(m, 0, m.length);
                     out.writeDouble(n.score());
                 }
+            }
+            case Entry.KIND_STREAM -> {
+                type(out, Rdb.T_STREAM_LISTPACKS_2, db, addr, key, keyFromEntry);
+                RdbStream.write(out, (StreamValue) db.object(addr));
             }
             default -> throw new IllegalStateException("kind " + db.kind(addr));
         }

@@ -1,0 +1,88 @@
+package io.moon.server.command;
+
+import io.moon.protocol.Request;
+import io.moon.server.commands.CrossShard;
+import io.moon.server.commands.StreamCommands;
+import io.moon.server.commands.StreamGroups;
+import io.moon.server.commands.StreamReads;
+
+import java.nio.charset.StandardCharsets;
+
+import static io.moon.server.command.CommandSpec.cmd;
+
+/**
+ * Command table rows for the stream commands (see {@link CommandTable} for how to read a row).
+ * XREAD's keys are the first half of what follows STREAMS; over several shards it reads through
+ * the generic gather form.
+ */
+final class StreamRows {
+    private StreamRows() {
+    }
+
+    /** XREAD's keys: the first half of the arguments after STREAMS (none when unbalanced: the handler replies). */
+    static final KeyFinder XREAD_KEYS = streamsKeys(1);
+    /** XREADGROUP's: the same, STREAMS searched from argument 4 on (after GROUP group consumer). */
+    static final KeyFinder XREADGROUP_KEYS = streamsKeys(4);
+
+    private static KeyFinder streamsKeys(final int from) {
+        return new KeyFinder() {
+        private final byte[] streams = "STREAMS".getBytes(StandardCharsets.US_ASCII);
+
+        private int begin(final Request r) {
+            for (int i = from; i < r.argc() - 1; i++) {
+                if (r.argIs(i, streams)) {
+                    return (r.argc() - i - 1) % 2 == 0 ? i + 1 : 0;
+                }
+            }
+            return 0;
+        }
+
+        @Override
+        public int keyCount(final Request r) {
+            final int b = begin(r);
+            return b == 0 ? 0 : (r.argc() - b) / 2;
+        }
+
+        @Override
+        public int keyArg(final Request r, final int n) {
+            return begin(r) + n;
+        }
+        };
+    }
+
+    static CommandSpec.Builder[] rows() {
+        return new CommandSpec.Builder[] {
+            cmd("xack", -4, "write fast").acl("@stream").keys(1, 1, 1, "RW", "update").keyed(StreamGroups::xack),
+            cmd("xadd", -5, "write denyoom fast").acl("@stream").keys(1, 1, 1, "RW", "update")
+                    .tips("nondeterministic_output").keyed(StreamCommands::xadd),
+            cmd("xdel", -3, "write fast").acl("@stream").keys(1, 1, 1, "RW", "delete").keyed(StreamCommands::xdel),
+            cmd("xgroup", -2, "").subcommands(
+                    cmd("create", -5, "write denyoom").acl("@stream").keys(2, 2, 1, "RW", "insert")
+                            .keyed(StreamGroups::create),
+                    cmd("createconsumer", 5, "write denyoom").acl("@stream").keys(2, 2, 1, "RW", "insert")
+                            .keyed(StreamGroups::createconsumer),
+                    cmd("delconsumer", 5, "write").acl("@stream").keys(2, 2, 1, "RW", "delete")
+                            .keyed(StreamGroups::delconsumer),
+                    cmd("destroy", 4, "write").acl("@stream").keys(2, 2, 1, "RW", "delete").keyed(StreamGroups::destroy),
+                    cmd("help", 2, "loading stale").acl("@stream").local(StreamGroups::help),
+                    cmd("setid", -5, "write").acl("@stream").keys(2, 2, 1, "RW", "update").keyed(StreamGroups::setid)),
+            cmd("xlen", 2, "readonly fast").acl("@stream").keys(1, 1, 1, "RO").keyed(StreamCommands::xlen),
+            cmd("xrange", -4, "readonly").acl("@stream").keys(1, 1, 1, "RO", "access").keyed(StreamReads::xrange),
+            cmd("xread", -4, "readonly blocking movablekeys").acl("@stream").keys(0, 0, 0)
+                    .keySpecs(KeySpec.keyword("STREAMS", 1, -1, 1, 2, "RO", "access")).finder(XREAD_KEYS)
+                    .keyed(StreamReads::xread, CrossShard::gather),
+            // Redis's key spec says RO (entries are only read), but the group changes: Moon writes the keys back
+            cmd("xreadgroup", -7, "write blocking movablekeys").acl("@stream").keys(0, 0, 0)
+                    .keySpecs(KeySpec.keyword("STREAMS", 4, -1, 1, 2, "RO", "access")).finder(XREADGROUP_KEYS)
+                    .keysWritten().keyed(StreamReads::xreadgroup, CrossShard::gather),
+            cmd("xpending", -3, "readonly").acl("@stream").keys(1, 1, 1, "RO", "access")
+                    .tips("nondeterministic_output").keyed(StreamGroups::xpending),
+            cmd("xrevrange", -4, "readonly").acl("@stream").keys(1, 1, 1, "RO", "access")
+                    .keyed(StreamReads::xrevrange),
+            cmd("xsetid", -3, "write denyoom fast").acl("@stream").keys(1, 1, 1, "RW", "update")
+                    .keyed(StreamCommands::xsetid),
+            cmd("xtrim", -4, "write").acl("@stream").keys(1, 1, 1, "RW", "delete").tips("nondeterministic_output")
+                    .keyed(StreamCommands::xtrim),
+        };
+    }
+}

@@ -1,0 +1,262 @@
+package io.moon.server;
+
+import io.moon.testkit.Props;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static io.moon.server.DifferentialTest.cmd;
+import static io.moon.server.DifferentialTest.key;
+
+/**
+ * The stream family of the differential test: XADD (explicit and {@code ms-*} IDs, NOMKSTREAM,
+ * every trim form), XLEN, XRANGE, XREVRANGE (exclusive bounds, COUNT), XDEL, XTRIM, XREAD over
+ * keys of several shards, XSETID, and TYPE / OBJECT ENCODING / DEL / RENAME / COPY on streams.
+ * IDs are explicit (XADD's {@code *} depends on the clock); their milliseconds stay in a small
+ * range so adds collide with the top item, and the node size is now and then set small (on both
+ * servers) so nodes split and the approximate trims, which drop whole nodes only, have nodes to drop.
+ */
+final class StreamDiff {
+    private StreamDiff() {
+    }
+
+    static final int TRIES = 300;
+
+    /** Keys only this family writes (on different shards, one sharing {t}'s). */
+    private static final String[] STREAM_KEYS = {"s1", "s2", "{t}s"};
+    private static final String[] FIELDS = {"f", "g", "h", "1", "12345", "-3", "long-field-name"};
+
+    private static String streamKey(final SplittableRandom r) {
+        return Props.weighted(r, 6, 1) == 0 ? Props.choose(r, STREAM_KEYS) : key(r);
+    }
+
+    private static String ms(final SplittableRandom r) {
+        return Integer.toString(r.nextInt(40));
+    }
+
+    /** An ID: ms-seq mostly, a bare ms, and now and then something that is not one. */
+    private static String id(final SplittableRandom r) {
+        return switch (Props.weighted(r, 12, 3, 1, 1)) {
+            case 0 -> ms(r) + "-" + r.nextInt(4);
+            case 1 -> ms(r);
+            case 2 -> Props.choose(r, "18446744073709551615-18446744073709551615", "0-0", "0", "18446744073709551615");
+            default -> Props.choose(r, "x", "1-x", "-1", "", "1-2-3", "+", "-", "1.5");
+        };
+    }
+
+    /** A range bound: an ID, - or +, or an exclusive one. */
+    private static String bound(final SplittableRandom r) {
+        return switch (Props.weighted(r, 6, 2, 2)) {
+            case 0 -> id(r);
+            case 1 -> Props.choose(r, "-", "+");
+            default -> "(" + id(r);
+        };
+    }
+
+    private static List<String> trim(final SplittableRandom r) {
+        final List<String> t = new ArrayList<>();
+        if (r.nextBoolean()) {
+            t.add("MAXLEN");
+        } else {
+            t.add("MINID");
+        }
+        final int how = Props.weighted(r, 2, 2, 1);
+        if (how == 1) {
+            t.add("~");
+        } else if (how == 2) {
+            t.add("=");
+        }
+        t.add(t.get(0).equals("MAXLEN") ? Integer.toString(r.nextInt(12) - (r.nextInt(20) == 0 ? 2 : 0)) : id(r));
+        if (r.nextInt(4) == 0) {
+            t.add("LIMIT");
+            t.add(Integer.toString(r.nextInt(8)));
+        }
+        return t;
+    }
+
+    private static List<String> xadd(final SplittableRandom r) {
+        final List<String> c = cmd("XADD", streamKey(r));
+        if (r.nextInt(6) == 0) {
+            c.add("NOMKSTREAM");
+        }
+        if (r.nextInt(3) == 0) {
+            c.addAll(trim(r));
+        }
+        c.add(switch (Props.weighted(r, 8, 3, 1)) {
+            case 0 -> ms(r) + "-" + r.nextInt(4);
+            case 1 -> ms(r) + "-*";
+            default -> id(r);
+        });
+        final int pairs = 1 + r.nextInt(3);
+        final boolean same = r.nextBoolean();
+        for (int i = 0; i < pairs; i++) {
+            c.add(same ? FIELDS[i] : Props.choose(r, FIELDS));
+            c.add(DifferentialTest.value(r));
+        }
+        return c;
+    }
+
+    private static List<String> xread(final SplittableRandom r) {
+        final List<String> c = cmd("XREAD");
+        if (r.nextBoolean()) {
+            c.add("COUNT");
+            c.add(Integer.toString(r.nextInt(4) - 1));
+        }
+        c.add("STREAMS");
+        final int n = 1 + r.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            c.add(streamKey(r));
+        }
+        for (int i = 0; i < n; i++) {
+            c.add(r.nextInt(5) == 0 ? "$" : id(r));
+        }
+        return c;
+    }
+
+    private static List<String> range(final SplittableRandom r) {
+        final List<String> c = cmd(Props.choose(r, "XRANGE", "XREVRANGE"), streamKey(r), bound(r), bound(r));
+        if (r.nextInt(3) == 0) {
+            c.add("COUNT");
+            c.add(Integer.toString(r.nextInt(6) - 1));
+        }
+        return c;
+    }
+
+    private static List<String> xsetid(final SplittableRandom r) {
+        final List<String> c = cmd("XSETID", streamKey(r), id(r));
+        if (r.nextInt(3) == 0) {
+            c.add("ENTRIESADDED");
+            c.add(Integer.toString(r.nextInt(30) - 1));
+        }
+        if (r.nextInt(3) == 0) {
+            c.add("MAXDELETEDID");
+            c.add(id(r));
+        }
+        return c;
+    }
+
+    private static final String[] GROUPS = {"g1", "g2"};
+    private static final String[] CONSUMERS = {"c1", "c2", "c3"};
+
+    private static List<String> xgroup(final SplittableRandom r) {
+        final String g = Props.choose(r, GROUPS);
+        return switch (Props.weighted(r, 5, 2, 1, 2, 1)) {
+            case 0 -> {
+                final List<String> c = cmd("XGROUP", "CREATE", streamKey(r), g, r.nextInt(3) == 0 ? "$" : id(r));
+                if (r.nextBoolean()) {
+                    c.add("MKSTREAM");
+                }
+                if (r.nextInt(4) == 0) {
+                    c.add("ENTRIESREAD");
+                    c.add(Integer.toString(r.nextInt(12) - 2));
+                }
+                yield c;
+            }
+            case 1 -> {
+                final List<String> c = cmd("XGROUP", "SETID", streamKey(r), g, r.nextInt(3) == 0 ? "$" : id(r));
+                if (r.nextInt(3) == 0) {
+                    c.add("ENTRIESREAD");
+                    c.add(Integer.toString(r.nextInt(12) - 2));
+                }
+                yield c;
+            }
+            case 2 -> cmd("XGROUP", "DESTROY", streamKey(r), g);
+            case 3 -> cmd("XGROUP", "CREATECONSUMER", streamKey(r), g, Props.choose(r, CONSUMERS));
+            default -> cmd("XGROUP", "DELCONSUMER", streamKey(r), g, Props.choose(r, CONSUMERS));
+        };
+    }
+
+    private static List<String> xreadgroup(final SplittableRandom r) {
+        final List<String> c = cmd("XREADGROUP", "GROUP", Props.choose(r, GROUPS), Props.choose(r, CONSUMERS));
+        if (r.nextBoolean()) {
+            c.add("COUNT");
+            c.add(Integer.toString(r.nextInt(4)));
+        }
+        if (r.nextInt(4) == 0) {
+            c.add("NOACK");
+        }
+        c.add("STREAMS");
+        final int n = 1 + r.nextInt(2);
+        for (int i = 0; i < n; i++) {
+            c.add(streamKey(r));
+        }
+        for (int i = 0; i < n; i++) {
+            c.add(r.nextInt(3) == 0 ? id(r) : ">");
+        }
+        return c;
+    }
+
+    private static List<String> xpending(final SplittableRandom r) {
+        final List<String> c = cmd("XPENDING", streamKey(r), Props.choose(r, GROUPS));
+        if (r.nextBoolean()) {
+            if (r.nextInt(3) == 0) {
+                c.add("IDLE");
+                c.add("0");
+            }
+            c.add(bound(r));
+            c.add(bound(r));
+            c.add(Integer.toString(r.nextInt(5) - 1));
+            if (r.nextBoolean()) {
+                c.add(Props.choose(r, CONSUMERS));
+            }
+        }
+        return c;
+    }
+
+    /** XPENDING's extended form reports each entry's idle time: compare the rest. */
+    private static String compare(final List<String> c, final Object r, final Object m,
+                                  final io.moon.server.testing.RawClient redis, final io.moon.server.testing.RawClient moon) {
+        if (!DifferentialTest.is(c, "XPENDING") || c.size() <= 3 || !(r instanceof List<?> rl) || !(m instanceof List<?> ml)) {
+            return null;
+        }
+        return withoutIdle(rl).equals(withoutIdle(ml)) ? "" : null;
+    }
+
+    private static List<Object> withoutIdle(final List<?> l) {
+        final List<Object> out = new ArrayList<>();
+        for (final Object e : l) {
+            if (e instanceof List<?> x && x.size() == 4) {
+                out.add(List.of(x.get(0), x.get(1), x.get(3)));
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static final List<DifferentialTest.Weighted> COMMANDS = List.of(
+            new DifferentialTest.Weighted(5, StreamDiff::xgroup),
+            new DifferentialTest.Weighted(5, StreamDiff::xreadgroup),
+            new DifferentialTest.Weighted(2, r -> cmd("XACK", streamKey(r), Props.choose(r, GROUPS), id(r), id(r))),
+            new DifferentialTest.Weighted(2, StreamDiff::xpending),
+            new DifferentialTest.Weighted(14, StreamDiff::xadd),
+            new DifferentialTest.Weighted(2, r -> cmd("XLEN", streamKey(r))),
+            new DifferentialTest.Weighted(6, StreamDiff::range),
+            new DifferentialTest.Weighted(3, r -> cmd("XDEL", streamKey(r), id(r), id(r))),
+            new DifferentialTest.Weighted(3, r -> {
+                final List<String> c = cmd("XTRIM", streamKey(r));
+                c.addAll(trim(r));
+                return c;
+            }),
+            new DifferentialTest.Weighted(4, StreamDiff::xread),
+            new DifferentialTest.Weighted(2, StreamDiff::xsetid),
+            new DifferentialTest.Weighted(1, r -> cmd("TYPE", streamKey(r))),
+            new DifferentialTest.Weighted(1, r -> cmd("OBJECT", "ENCODING", streamKey(r))),
+            new DifferentialTest.Weighted(1, r -> cmd("CONFIG", "SET", "stream-node-max-entries",
+                    Integer.toString(2 + r.nextInt(4)))),
+            new DifferentialTest.Weighted(1, r -> cmd(Props.choose(r, "RENAME", "COPY"), streamKey(r), streamKey(r))),
+            new DifferentialTest.Weighted(1, r -> cmd(Props.choose(r, "SET", "SADD", "LPUSH"), streamKey(r), "x")),
+            new DifferentialTest.Weighted(1, r -> cmd("DEL", streamKey(r))));
+
+    static final DifferentialTest.Family FAMILY = new DifferentialTest.Family("stream", 4, COMMANDS, StreamDiff::compare, List.of(
+            new DifferentialTest.Allowed("XREAD unbalanced: Redis 7.2 names the command as 'xread' where 7.0 wrote XREAD",
+                    (c, r, m) -> (DifferentialTest.is(c, "XREAD") || DifferentialTest.is(c, "XREADGROUP"))
+                            && String.valueOf(r).contains("Unbalanced XREAD list")
+                            && String.valueOf(m).contains("Unbalanced '" + c.get(0).toLowerCase(java.util.Locale.ROOT)
+                            + "' list")),
+            new DifferentialTest.Allowed("XSETID: Redis 7.2 checks the largest deleted ID before the top item (7.0 after)",
+                    (c, r, m) -> DifferentialTest.is(c, "XSETID")
+                            && String.valueOf(m).contains("smaller than current max_deleted_entry_id")
+                            && String.valueOf(r).contains("smaller than the target stream top item"))));
+}
