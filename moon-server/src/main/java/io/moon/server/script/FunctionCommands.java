@@ -17,8 +17,6 @@ public final class FunctionCommands {
     static final byte[] BUSY = Reply.err("BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.");
     private static final byte[] NOT_FOUND = Reply.err("ERR Function not found");
     private static final byte[] BAD_NUMKEYS = Reply.err("ERR Bad number of keys provided");
-    private static final byte[] NEGATIVE = Reply.err("ERR Number of keys can't be negative");
-    private static final byte[] TOO_MANY = Reply.err("ERR Number of keys can't be greater than number of args");
     private static final byte[] RO_WRITE = Reply.err("ERR Can not execute a script with write flag using *_ro command.");
     private static final byte[] OOM = Reply.err("OOM command not allowed when used memory > 'maxmemory'.");
     private static final byte[] LIB_NOT_FOUND = Reply.err("ERR Library not found");
@@ -49,17 +47,8 @@ public final class FunctionCommands {
             c.out.raw(NOT_FOUND);
             return;
         }
-        if (!c.req.parseLong(2)) {
-            c.out.raw(BAD_NUMKEYS);
-            return;
-        }
-        final long numkeys = c.req.longValue;
+        final long numkeys = ScriptCommands.numkeys(c, BAD_NUMKEYS);
         if (numkeys < 0) {
-            c.out.raw(NEGATIVE);
-            return;
-        }
-        if (numkeys > c.argc() - 3) {
-            c.out.raw(TOO_MANY);
             return;
         }
         final boolean noWrites = (f.flags() & Shebang.NO_WRITES) != 0;

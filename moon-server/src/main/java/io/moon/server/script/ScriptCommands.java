@@ -49,21 +49,33 @@ public final class ScriptCommands {
     }
 
     /**
+     * EVAL's and FCALL's numkeys (argument 2): the count, or -1 after answering Redis's error (not a
+     * number: {@code notANumber}; negative; more keys than arguments).
+     */
+    static long numkeys(final Ctx c, final byte[] notANumber) {
+        if (!c.req.parseLong(2)) {
+            c.out.raw(notANumber);
+            return -1;
+        }
+        final long n = c.req.longValue;
+        if (n < 0) {
+            c.out.raw(NEGATIVE);
+            return -1;
+        }
+        if (n > c.argc() - 3) {
+            c.out.raw(TOO_MANY);
+            return -1;
+        }
+        return n;
+    }
+
+    /**
      * Runs EVAL/EVALSHA bound in {@code c}: in place on this shard's engine, or (engine given) on
      * the engine of a script that holds every shard (ScriptWide, on a thread of its own).
      */
     static void run(final Ctx c, final boolean bySha, final boolean readOnly, final LuaShard wideEngine) {
-        if (!c.req.parseLong(2)) {
-            c.out.raw(NOT_INTEGER);
-            return;
-        }
-        final long numkeys = c.req.longValue;
+        final long numkeys = numkeys(c, NOT_INTEGER);
         if (numkeys < 0) {
-            c.out.raw(NEGATIVE);
-            return;
-        }
-        if (numkeys > c.argc() - 3) {
-            c.out.raw(TOO_MANY);
             return;
         }
         final ScriptCache cache = c.server.scripts.cache;
