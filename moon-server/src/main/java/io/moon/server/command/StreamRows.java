@@ -4,6 +4,7 @@ import io.moon.protocol.Request;
 import io.moon.server.commands.CrossShard;
 import io.moon.server.commands.StreamCommands;
 import io.moon.server.commands.StreamGroups;
+import io.moon.server.commands.StreamInfo;
 import io.moon.server.commands.StreamReads;
 
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,12 @@ final class StreamRows {
                     cmd("destroy", 4, "write").acl("@stream").keys(2, 2, 1, "RW", "delete").keyed(StreamGroups::destroy),
                     cmd("help", 2, "loading stale").acl("@stream").local(StreamGroups::help),
                     cmd("setid", -5, "write").acl("@stream").keys(2, 2, 1, "RW", "update").keyed(StreamGroups::setid)),
+            cmd("xinfo", -2, "").subcommands(
+                    cmd("consumers", 4, "readonly").acl("@stream").keys(2, 2, 1, "RO", "access")
+                            .tips("nondeterministic_output").keyed(StreamInfo::consumers),
+                    cmd("groups", 3, "readonly").acl("@stream").keys(2, 2, 1, "RO", "access").keyed(StreamInfo::groups),
+                    cmd("help", 2, "loading stale").acl("@stream").local(StreamInfo::help),
+                    cmd("stream", -3, "readonly").acl("@stream").keys(2, 2, 1, "RO", "access").keyed(StreamInfo::stream)),
             cmd("xlen", 2, "readonly fast").acl("@stream").keys(1, 1, 1, "RO").keyed(StreamCommands::xlen),
             cmd("xrange", -4, "readonly").acl("@stream").keys(1, 1, 1, "RO", "access").keyed(StreamReads::xrange),
             cmd("xread", -4, "readonly blocking movablekeys").acl("@stream").keys(0, 0, 0)

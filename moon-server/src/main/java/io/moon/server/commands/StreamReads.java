@@ -320,80 +320,80 @@ public final class StreamReads {
             ids[2 * k] = a.ms;
             ids[2 * k + 1] = a.seq;
         }
-        // which streams are served, and from where (a group's '>' reads after the group's last ID)
+        // each group's consumer is named (and created) first, as Redis does before it reads
         final boolean[] history = new boolean[n];
         final StreamGroup.Consumer[] consumers = new StreamGroup.Consumer[n];
-        int served = 0;
         for (int k = 0; k < n; k++) {
-            final StreamValue s = streams[k];
-            if (s == null) {
+            if (streams[k] == null || groups[k] == null) {
                 continue;
             }
-            boolean serve = false;
-            if (groups[k] != null) {
-                if (ids[2 * k] != -1 || ids[2 * k + 1] != -1) {
-                    serve = true;
-                    history[k] = true;
-                } else if (s.hasAfter(groups[k].lastMs, groups[k].lastSeq)) {
-                    serve = true;
-                    ids[2 * k] = groups[k].lastMs;
-                    ids[2 * k + 1] = groups[k].lastSeq;
-                }
-                final byte[] name = r.argBytes(groupArg + 1);
-                StreamGroup.Consumer consumer = groups[k].consumer(name);
-                if (consumer == null) {
-                    consumer = groups[k].createConsumer(name, c.now);
-                    Notify.event(c, Notify.STREAM, "xgroup-createconsumer", streamsArg + k);
-                }
-                consumer.seenTime = c.now;
-                consumers[k] = consumer;
-            } else {
-                serve = s.hasAfter(ids[2 * k], ids[2 * k + 1]);
+            history[k] = ids[2 * k] != -1 || ids[2 * k + 1] != -1;
+            final byte[] name = r.argBytes(groupArg + 1);
+            StreamGroup.Consumer consumer = groups[k].consumer(name);
+            if (consumer == null) {
+                consumer = groups[k].createConsumer(name, c.now);
+                Notify.event(c, Notify.STREAM, "xgroup-createconsumer", streamsArg + k);
             }
-            if (serve) {
+            consumer.seenTime = c.now;
+            consumers[k] = consumer;
+        }
+        // Streams are served in argument order, each judged when its turn comes: a key named twice
+        // with '>' finds the group already past what its first turn delivered, as in Redis.
+        final io.netty.buffer.ByteBuf body = c.out.out().alloc().buffer();
+        try {
+            final Reply tmp = new Reply().bind(body, c.out.proto());
+            int served = 0;
+            for (int k = 0; k < n; k++) {
+                final StreamValue s = streams[k];
+                if (s == null) {
+                    continue;
+                }
+                long ms = ids[2 * k];
+                long seq = ids[2 * k + 1];
+                if (groups[k] != null && !history[k]) {
+                    ms = groups[k].lastMs;
+                    seq = groups[k].lastSeq;
+                }
+                if (!history[k] && !s.hasAfter(ms, seq)) {
+                    continue;
+                }
                 served++;
+                if (!c.out.resp3()) {
+                    tmp.arrayHeader(2);
+                }
+                final int keyArg = streamsArg + k;
+                tmp.bulk(r.buf(), r.off(keyArg), r.len(keyArg));
+                // the start is exclusive: begin right after the given ID
+                if (seq == -1) {
+                    ms++;
+                    seq = 0;
+                } else {
+                    seq++;
+                }
+                if (groups[k] == null) {
+                    range(tmp, s, ms, seq, -1, -1, count, false);
+                } else if (history[k]) {
+                    StreamGroupReads.history(c, tmp, s, consumers[k], ms, seq, count);
+                } else {
+                    StreamGroupReads.deliver(c, tmp, s, groups[k], consumers[k], ms, seq, count, noack);
+                }
+            }
+            if (served == 0) {
+                if (timeout >= 0) {
+                    c.out.raw(xreadgroup ? NO_BLOCK_GROUP : NO_BLOCK);
+                } else {
+                    c.out.nullArray();
+                }
+                return;
+            }
+            if (c.out.resp3()) {
+                c.out.mapHeader(served);
             } else {
-                streams[k] = null;
+                c.out.arrayHeader(served);
             }
-        }
-        if (served == 0) {
-            if (timeout >= 0) {
-                c.out.raw(xreadgroup ? NO_BLOCK_GROUP : NO_BLOCK);
-            } else {
-                c.out.nullArray();
-            }
-            return;
-        }
-        if (c.out.resp3()) {
-            c.out.mapHeader(served);
-        } else {
-            c.out.arrayHeader(served);
-        }
-        for (int k = 0; k < n; k++) {
-            if (streams[k] == null) {
-                continue;
-            }
-            if (!c.out.resp3()) {
-                c.out.arrayHeader(2);
-            }
-            final int keyArg = streamsArg + k;
-            c.out.bulk(r.buf(), r.off(keyArg), r.len(keyArg));
-            long ms = ids[2 * k];
-            long seq = ids[2 * k + 1];
-            // the start is exclusive: begin right after the given ID
-            if (seq == -1) {
-                ms++;
-                seq = 0;
-            } else {
-                seq++;
-            }
-            if (groups[k] == null) {
-                range(c.out, streams[k], ms, seq, -1, -1, count, false);
-            } else if (history[k]) {
-                StreamGroupReads.history(c, streams[k], consumers[k], ms, seq, count);
-            } else {
-                StreamGroupReads.deliver(c, streams[k], groups[k], consumers[k], ms, seq, count, noack);
-            }
+            c.out.out().writeBytes(body);
+        } finally {
+            body.release();
         }
     }
 
