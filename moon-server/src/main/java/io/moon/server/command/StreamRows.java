@@ -2,6 +2,7 @@ package io.moon.server.command;
 
 import io.moon.protocol.Request;
 import io.moon.server.commands.CrossShard;
+import io.moon.server.commands.StreamClaims;
 import io.moon.server.commands.StreamCommands;
 import io.moon.server.commands.StreamGroups;
 import io.moon.server.commands.StreamInfo;
@@ -56,6 +57,10 @@ final class StreamRows {
             cmd("xack", -4, "write fast").acl("@stream").keys(1, 1, 1, "RW", "update").keyed(StreamGroups::xack),
             cmd("xadd", -5, "write denyoom fast").acl("@stream").keys(1, 1, 1, "RW", "update")
                     .tips("nondeterministic_output").keyed(StreamCommands::xadd),
+            cmd("xautoclaim", -6, "write fast").acl("@stream").keys(1, 1, 1, "RW", "delete")
+                    .tips("nondeterministic_output").keyed(StreamClaims::xautoclaim),
+            cmd("xclaim", -6, "write fast").acl("@stream").keys(1, 1, 1, "RW", "update")
+                    .tips("nondeterministic_output").keyed(StreamClaims::xclaim),
             cmd("xdel", -3, "write fast").acl("@stream").keys(1, 1, 1, "RW", "delete").keyed(StreamCommands::xdel),
             cmd("xgroup", -2, "").subcommands(
                     cmd("create", -5, "write denyoom").acl("@stream").keys(2, 2, 1, "RW", "insert")

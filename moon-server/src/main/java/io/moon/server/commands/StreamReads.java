@@ -111,7 +111,7 @@ public final class StreamReads {
     static long[] interval(final Ctx c, final int startArg, final int endArg) {
         final Request r = c.req;
         final StreamArgs a = new StreamArgs();
-        if (!interval(r, startArg, a, 0)) {
+        if (!intervalBound(r, startArg, a, 0)) {
             c.out.raw(a.error);
             return null;
         }
@@ -129,7 +129,7 @@ public final class StreamReads {
                 startSeq++;
             }
         }
-        if (!interval(r, endArg, a, -1)) {
+        if (!intervalBound(r, endArg, a, -1)) {
             c.out.raw(a.error);
             return null;
         }
@@ -190,12 +190,12 @@ public final class StreamReads {
         range(c.out, s, startMs, startSeq, endMs, endSeq, count == -1 ? 0 : count, rev);
     }
 
-    private static boolean excluded(final Request r, final int i) {
+    static boolean excluded(final Request r, final int i) {
         return r.len(i) > 1 && r.buf()[r.off(i)] == '(';
     }
 
     /** An interval bound: {@code (id} exclusive (strict ID), else an ID or - or +. */
-    private static boolean interval(final Request r, final int i, final StreamArgs a, final long missingSeq) {
+    static boolean intervalBound(final Request r, final int i, final StreamArgs a, final long missingSeq) {
         if (excluded(r, i)) {
             return a.id(r.buf(), r.off(i) + 1, r.len(i) - 1, missingSeq, true, false);
         }

@@ -108,7 +108,7 @@ final class Rewrite {
             case "georadius", "georadiusbymember" -> STORE_FORM;
             case "xadd" -> XADD;
             case "xtrim" -> XTRIM;
-            case "xreadgroup" -> XREADGROUP;
+            case "xreadgroup", "xclaim", "xautoclaim" -> XREADGROUP;
             default -> PLAIN;
         };
     }
