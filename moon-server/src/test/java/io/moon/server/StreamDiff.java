@@ -12,7 +12,8 @@ import static io.moon.server.DifferentialTest.key;
 /**
  * The stream family of the differential test: XADD (explicit and {@code ms-*} IDs, NOMKSTREAM,
  * every trim form), XLEN, XRANGE, XREVRANGE (exclusive bounds, COUNT), XDEL, XTRIM, XREAD over
- * keys of several shards, XSETID, and TYPE / OBJECT ENCODING / DEL / RENAME / COPY on streams.
+ * keys of several shards (now and then with a BLOCK of a millisecond or two), XSETID, consumer
+ * groups, XINFO, XCLAIM and XAUTOCLAIM, and TYPE / OBJECT ENCODING / DEL / RENAME / COPY on streams.
  * IDs are explicit (XADD's {@code *} depends on the clock); their milliseconds stay in a small
  * range so adds collide with the top item, and the node size is now and then set small (on both
  * servers) so nodes split and the approximate trims, which drop whole nodes only, have nodes to drop.
@@ -103,6 +104,10 @@ final class StreamDiff {
             c.add("COUNT");
             c.add(Integer.toString(r.nextInt(4) - 1));
         }
+        if (r.nextInt(6) == 0) {
+            c.add("BLOCK"); // nothing to serve: nil after a millisecond, on both
+            c.add(Props.choose(r, "1", "2", "-1", "x"));
+        }
         c.add("STREAMS");
         final int n = 1 + r.nextInt(3);
         for (int i = 0; i < n; i++) {
@@ -175,6 +180,10 @@ final class StreamDiff {
         }
         if (r.nextInt(4) == 0) {
             c.add("NOACK");
+        }
+        if (r.nextInt(6) == 0) {
+            c.add("BLOCK");
+            c.add(Props.choose(r, "1", "2"));
         }
         c.add("STREAMS");
         final int n = 1 + r.nextInt(2);

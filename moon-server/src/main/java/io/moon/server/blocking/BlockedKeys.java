@@ -19,10 +19,13 @@ import java.util.HashMap;
  * The clients blocked on this shard's keys: for each (database, key), the FIFO of waiters in the
  * order they blocked, and the keys that became ready to serve them.
  *
- * <p>A waiter can only become servable when a list or sorted set is created under one of its keys
- * (Redis has no empty collections, and a client blocks only on keys holding none), so the
+ * <p>A waiter of a pop can only become servable when a list or sorted set is created under one of
+ * its keys (Redis has no empty collections, and a client blocks only on keys holding none), so the
  * keyspace reports creations of those kinds while this table is not empty, and costs nothing
- * otherwise. A created key is marked ready; ready keys are served right after the command that
+ * otherwise. Streams also report XADD to an existing stream and XGROUP DESTROY ({@link
+ * Keyspace#signalReady}), and a stream leaving the keyspace ({@link #streamDeleted}); their
+ * waiters (XREAD, XREADGROUP BLOCK) are served by running the command again on the client's home,
+ * as Redis 7.2 re-runs it, which answers or blocks again. A created key is marked ready; ready keys are served right after the command that
  * created them ({@link #serveReady}, from {@link Ctx#runCommand}), or by a task when the creation
  * happened outside a command (a cross-shard step). A key that a cross-shard operation holds
  * locked is served once the lock is granted to the serve, so the operation stays isolated.
@@ -85,6 +88,9 @@ public final class BlockedKeys implements Keyspace.Creations {
             }
             final Node n = new Node(r, arg, q);
             q.append(n);
+            if (w.unblockOnNoKey) {
+                q.noKeyWaiters++;
+            }
             r.nodes[i] = n;
             nodes++;
         }
@@ -100,6 +106,9 @@ public final class BlockedKeys implements Keyspace.Creations {
         for (final Node n : r.nodes) {
             final Queue q = n.queue;
             q.unlink(n);
+            if (r.waiter.unblockOnNoKey) {
+                q.noKeyWaiters--;
+            }
             nodes--;
             if (q.head == null) {
                 byKey.remove(q.key);
@@ -127,6 +136,11 @@ public final class BlockedKeys implements Keyspace.Creations {
             serveScheduled = true;
             shard.execute(serveTask); // in case no command end comes first (a cross-shard step)
         }
+    }
+
+    @Override
+    public void streamDeleted(final int db, final byte[] k, final int ko, final int kl) {
+        created(db, k, ko, kl); // XREADGROUP waiters run again and answer the error Redis 7.2 gives
     }
 
     /** True when some key became ready and waits to be served. */
@@ -181,11 +195,11 @@ public final class BlockedKeys implements Keyspace.Creations {
             final SharedWaiter w = n.reg.waiter;
             if (w.waiting()) {
                 final long a = db.find(q.key.key, 0, q.key.len, h, System.currentTimeMillis());
-                if (a == 0) {
-                    return;
-                }
-                if (ValueType.of(db, a) == w.type) {
+                if (a != 0 && ValueType.of(db, a) == w.type || w.unblockOnNoKey) {
+                    // XREADGROUP also runs again when its stream went or changed type (Redis 7.2)
                     serveOne(w, n.keyArg, a, h);
+                } else if (a == 0 && q.noKeyWaiters == 0) {
+                    return; // nobody further on can be served by a missing key
                 }
             }
             n = next;
@@ -305,6 +319,8 @@ public final class BlockedKeys implements Keyspace.Creations {
         Node tail;
         boolean ready;
         boolean lockPending;
+        /** Waiters (XREADGROUP's) served even when the key is missing or of another type. */
+        int noKeyWaiters;
         /** Dropped from the map (no waiters left); a new queue replaces it if someone blocks again. */
         boolean gone;
 

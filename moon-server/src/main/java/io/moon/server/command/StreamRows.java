@@ -1,7 +1,7 @@
 package io.moon.server.command;
 
 import io.moon.protocol.Request;
-import io.moon.server.commands.CrossShard;
+import io.moon.server.commands.StreamBlockingRead;
 import io.moon.server.commands.StreamClaims;
 import io.moon.server.commands.StreamCommands;
 import io.moon.server.commands.StreamGroups;
@@ -15,7 +15,7 @@ import static io.moon.server.command.CommandSpec.cmd;
 /**
  * Command table rows for the stream commands (see {@link CommandTable} for how to read a row).
  * XREAD's keys are the first half of what follows STREAMS; over several shards it reads through
- * the generic gather form.
+ * the generic gather form, or {@link StreamBlockingRead} with BLOCK.
  */
 final class StreamRows {
     private StreamRows() {
@@ -82,11 +82,11 @@ final class StreamRows {
             cmd("xrange", -4, "readonly").acl("@stream").keys(1, 1, 1, "RO", "access").keyed(StreamReads::xrange),
             cmd("xread", -4, "readonly blocking movablekeys").acl("@stream").keys(0, 0, 0)
                     .keySpecs(KeySpec.keyword("STREAMS", 1, -1, 1, 2, "RO", "access")).finder(XREAD_KEYS)
-                    .keyed(StreamReads::xread, CrossShard::gather),
+                    .keyed(StreamReads::xread, StreamBlockingRead::readAcross),
             // Redis's key spec says RO (entries are only read), but the group changes: Moon writes the keys back
             cmd("xreadgroup", -7, "write blocking movablekeys").acl("@stream").keys(0, 0, 0)
                     .keySpecs(KeySpec.keyword("STREAMS", 4, -1, 1, 2, "RO", "access")).finder(XREADGROUP_KEYS)
-                    .keysWritten().keyed(StreamReads::xreadgroup, CrossShard::gather),
+                    .keysWritten().keyed(StreamReads::xreadgroup, StreamBlockingRead::readAcross),
             cmd("xpending", -3, "readonly").acl("@stream").keys(1, 1, 1, "RO", "access")
                     .tips("nondeterministic_output").keyed(StreamGroups::xpending),
             cmd("xrevrange", -4, "readonly").acl("@stream").keys(1, 1, 1, "RO", "access")

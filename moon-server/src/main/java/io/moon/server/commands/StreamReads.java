@@ -3,6 +3,7 @@ package io.moon.server.commands;
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
+import io.moon.server.blocking.Blocking;
 import io.moon.storage.Listpack;
 import io.moon.server.pubsub.Notify;
 import io.moon.storage.StreamGroup;
@@ -14,9 +15,10 @@ import java.nio.charset.StandardCharsets;
 import static io.moon.protocol.Reply.err;
 
 /**
- * The stream commands that read: XRANGE, XREVRANGE and XREAD (without BLOCK). XREAD over keys of
- * several shards runs through the generic gather form (copies of the streams on the
- * coordinator), so one handler serves both cases.
+ * The stream commands that read: XRANGE, XREVRANGE, XREAD and XREADGROUP. With BLOCK and nothing
+ * to serve, XREAD and XREADGROUP block on their keys ({@link Blocking#blockStream}) and run again
+ * when one is signalled; over keys of several shards they run through the generic gather form
+ * (copies of the streams on the coordinator), blocking through {@link StreamBlockingRead}.
  */
 public final class StreamReads {
     private static final byte[] BAD_START = err("ERR invalid start ID for the interval");
@@ -25,8 +27,6 @@ public final class StreamReads {
             + "using the GROUP <group> <consumer> option.");
     private static final byte[] UNBALANCED = err("ERR Unbalanced 'xread' list of streams: for each stream key an ID "
             + "or '$' must be specified.");
-    private static final byte[] NO_BLOCK = err("ERR XREAD BLOCK is not supported yet: nothing to serve now");
-    private static final byte[] NO_BLOCK_GROUP = err("ERR XREADGROUP BLOCK is not supported yet: nothing to serve now");
     private static final byte[] UNBALANCED_GROUP = err("ERR Unbalanced 'xreadgroup' list of streams: for each stream "
             + "key an ID or '>' must be specified.");
     private static final byte[] GROUP_ONLY_XREADGROUP =
@@ -232,6 +232,10 @@ public final class StreamReads {
                     c.out.raw(TIMEOUT_NEGATIVE);
                     return;
                 }
+                if (r.longValue > Long.MAX_VALUE - c.now) {
+                    c.out.raw(Blocking.OUT_OF_RANGE);
+                    return;
+                }
                 timeout = r.longValue;
             } else if (r.argIs(i, COUNT) && more > 0) {
                 i++;
@@ -379,10 +383,15 @@ public final class StreamReads {
                 }
             }
             if (served == 0) {
-                if (timeout >= 0) {
-                    c.out.raw(xreadgroup ? NO_BLOCK_GROUP : NO_BLOCK);
+                final long deadline = timeout > 0 ? c.now + timeout : 0;
+                if (timeout < 0 || !Blocking.mayBlock(c) && !c.blockAcross) {
+                    c.out.nullArray(); // no BLOCK, or inside MULTI or a script: as on a timeout
+                } else if (c.blockAcross) {
+                    c.blockArgs = waitArgs(r, streamsArg, n, ids);
+                    c.blockDeadlineMillis = deadline;
                 } else {
-                    c.out.nullArray();
+                    Blocking.blockStream(c, waitArgs(r, streamsArg, n, ids), deadline, streamsArg,
+                            streamsArg + n - 1, xreadgroup);
                 }
                 return;
             }
@@ -395,6 +404,20 @@ public final class StreamReads {
         } finally {
             body.release();
         }
+    }
+
+    /** The command to run again when a key is signalled: each {@code $} becomes the ID it stood for now. */
+    private static Request waitArgs(final Request r, final int streamsArg, final int n, final long[] ids) {
+        final Request w = new Request();
+        for (int i = 0; i < r.argc(); i++) {
+            final int k = i - streamsArg - n;
+            if (k >= 0 && k < n && r.len(i) == 1 && r.buf()[r.off(i)] == '$') {
+                w.add(StreamCommands.idString(ids[2 * k], ids[2 * k + 1]).getBytes(StandardCharsets.US_ASCII));
+            } else {
+                w.add(r.buf(), r.off(i), r.len(i));
+            }
+        }
+        return w;
     }
 
     private static String text(final Request r, final int i) {
