@@ -143,6 +143,21 @@ public final class BlockedKeys implements Keyspace.Creations {
         created(db, k, ko, kl); // XREADGROUP waiters run again and answer the error Redis 7.2 gives
     }
 
+    /**
+     * FLUSHDB (database {@code db}) or FLUSHALL (-1) emptied this shard's keyspace without deleting
+     * key by key: XREADGROUP's waiters hear their streams went, as in Redis 7.2.
+     */
+    public void flushed(final int db) {
+        if (byKey.isEmpty()) {
+            return;
+        }
+        for (final Queue q : byKey.values()) {
+            if (q.noKeyWaiters > 0 && (db < 0 || q.key.db == db)) {
+                created(q.key.db, q.key.key, 0, q.key.len);
+            }
+        }
+    }
+
     /** True when some key became ready and waits to be served. */
     public boolean hasReady() {
         return !ready.isEmpty();

@@ -203,6 +203,14 @@ class StreamBlockingTest extends SharedHarnessTest {
         assertInt(1, run("XGROUP", "DESTROY", k[1], "g"));
         assertErrorText("NOGROUP No such key '" + k[1] + "' or consumer group 'g' in XREADGROUP with GROUP option",
                 a.read());
+        // FLUSHALL empties the keyspace without deleting key by key: the reader hears it too
+        assertOk(run("XGROUP", "CREATE", k[1], "g", "$", "MKSTREAM"));
+        send(a, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", k[1], ">");
+        awaitBlocked(1);
+        assertOk(run("FLUSHALL"));
+        assertErrorText("NOGROUP No such key '" + k[1] + "' or consumer group 'g' in XREADGROUP with GROUP option",
+                a.read());
+        assertOk(run("XGROUP", "CREATE", k[0], "g", "$", "MKSTREAM"));
         // a plain XREAD keeps waiting when its key goes
         send(a, "XREAD", "BLOCK", "0", "STREAMS", k[0], "$");
         awaitBlocked(1);
