@@ -119,7 +119,10 @@ final class Rewrite {
      */
     static void emit(final ShardLog log, final byte kind, final Ctx c, final ByteBuf out, final int mark) {
         if (out.writerIndex() <= mark) {
-            return; // blocked (no reply yet): nothing happened
+            if (kind == XREADGROUP && c.waiter != null) {
+                StreamRewrite.xreadgroup(log, c, c.req); // blocked, having created or seen its consumer
+            }
+            return; // blocked (no reply yet): nothing else happened
         }
         final byte first = out.getByte(mark);
         if (first == '-') {

@@ -210,7 +210,10 @@ final class StreamAofTest {
             final List<?> auto = (List<?>) x(j, "XAUTOCLAIM", "s", "g", "carol", "0", "3-0", "COUNT", "2");
             assertEquals("5-0", auto.get(0));
             assertEquals(List.of("4-0"), auto.get(2));
+            // a blocking read that times out has still created its consumer
+            assertNull(x(j, "XREADGROUP", "GROUP", "g", "waiter", "BLOCK", "10", "STREAMS", "s", ">"));
             before = fullWithoutActiveTime(j, "s");
+            assertTrue(before.toString().contains("waiter"), before.toString());
             Thread.sleep(200); // a replay that took its own time for the deliveries would be this far off
             n.crash();
         }
