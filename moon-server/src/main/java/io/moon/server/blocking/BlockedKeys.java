@@ -43,6 +43,7 @@ public final class BlockedKeys implements Keyspace.Creations {
     private boolean serveScheduled;
     private boolean serving;
     private int nodes;
+    private int keysOnNoKey;
     /** Connections homed on this shard that are blocked (INFO blocked_clients). */
     public int blockedClients;
     /** Of those, the ones with a timeout (INFO clients_in_timeout_table). */
@@ -53,6 +54,11 @@ public final class BlockedKeys implements Keyspace.Creations {
 
     public BlockedKeys(final Shard shard) {
         this.shard = shard;
+    }
+
+    /** Keys with an XREADGROUP waiter, woken also when the key goes (INFO total_blocking_keys_on_nokey). */
+    public int keyCountOnNoKey() {
+        return keysOnNoKey;
     }
 
     /** Keys with at least one waiter (INFO total_blocking_keys). */
@@ -88,8 +94,8 @@ public final class BlockedKeys implements Keyspace.Creations {
             }
             final Node n = new Node(r, arg, q);
             q.append(n);
-            if (w.unblockOnNoKey) {
-                q.noKeyWaiters++;
+            if (w.unblockOnNoKey && q.noKeyWaiters++ == 0) {
+                keysOnNoKey++;
             }
             r.nodes[i] = n;
             nodes++;
@@ -106,8 +112,8 @@ public final class BlockedKeys implements Keyspace.Creations {
         for (final Node n : r.nodes) {
             final Queue q = n.queue;
             q.unlink(n);
-            if (r.waiter.unblockOnNoKey) {
-                q.noKeyWaiters--;
+            if (r.waiter.unblockOnNoKey && --q.noKeyWaiters == 0) {
+                keysOnNoKey--;
             }
             nodes--;
             if (q.head == null) {

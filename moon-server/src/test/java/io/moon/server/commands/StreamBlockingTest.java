@@ -52,12 +52,16 @@ class StreamBlockingTest extends SharedHarnessTest {
     }
 
     private static long blockedClients() {
+        return infoClients("blocked_clients");
+    }
+
+    private static long infoClients(final String field) {
         for (final String line : run("INFO", "clients").toString().split("\r\n")) {
-            if (line.startsWith("blocked_clients:")) {
-                return Long.parseLong(line.substring("blocked_clients:".length()));
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1));
             }
         }
-        throw new AssertionError("no blocked_clients");
+        throw new AssertionError("no " + field);
     }
 
     private static void awaitBlocked(final long n) {
@@ -115,6 +119,7 @@ class StreamBlockingTest extends SharedHarnessTest {
         send(a, "XREAD", "BLOCK", "0", "STREAMS", "{b}s", "$");
         send(b, "XREAD", "COUNT", "5", "BLOCK", "0", "STREAMS", "{b}other", "{b}s", "$", "$");
         awaitBlocked(2);
+        assertEquals(0, infoClients("total_blocking_keys_on_nokey"));
         run("XADD", "{b}s", "2-0", "new", "y");
         final Object want = List.of(List.of("{b}s", List.of(entry("2-0", "new", "y"))));
         assertEquals(want, a.read());
@@ -151,6 +156,8 @@ class StreamBlockingTest extends SharedHarnessTest {
         send(one, "XREADGROUP", "GROUP", "g", "alice", "COUNT", "1", "BLOCK", "0", "STREAMS", k[0], ">");
         send(two, "XREADGROUP", "GROUP", "g", "bob", "COUNT", "1", "BLOCK", "0", "STREAMS", k[0], k[1], ">", ">");
         awaitBlocked(2);
+        assertEquals(2, infoClients("total_blocking_keys"));
+        assertEquals(2, infoClients("total_blocking_keys_on_nokey")); // XREADGROUP's keys (7.2's INFO field)
         run("XADD", k[1], "1-0", "f", "v");
         assertEquals(List.of(List.of(k[1], List.of(entry("1-0", "f", "v")))), two.read());
         send(two, "XREADGROUP", "GROUP", "g", "bob", "COUNT", "1", "BLOCK", "0", "STREAMS", k[0], ">");
