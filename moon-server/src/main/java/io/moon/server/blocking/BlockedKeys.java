@@ -51,6 +51,8 @@ public final class BlockedKeys implements Keyspace.Creations {
     /** Serving context: separate from the shard's command context, so serving may follow a command. */
     private Ctx serveCtx;
     private final Reply serveOut = new Reply();
+    /** Where a stream reader's readiness check writes what it would reply (then dropped). */
+    private final io.netty.buffer.ByteBuf readyProbe = io.netty.buffer.Unpooled.buffer(64);
 
     public BlockedKeys(final Shard shard) {
         this.shard = shard;
@@ -239,25 +241,36 @@ public final class BlockedKeys implements Keyspace.Creations {
             }
             return;
         }
-        if (!w.claim()) {
-            return;
-        }
         if (serveCtx == null) {
             serveCtx = shard.newContext();
         }
         final Ctx c = serveCtx;
-        serveOut.bind(w.reply, w.proto);
         c.bind(w.db, w.req, serveOut, w.cmd);
         c.proto = w.proto;
         c.noTouch = w.noTouch;
         c.client = null;
         c.inTransaction = false;
+        if (w.type == ValueType.STREAM) {
+            // a stream reader is served only when the signal brought it something (or an error):
+            // asked without side effects, on a scratch reply, before anyone claims it
+            serveOut.bind(readyProbe, w.proto);
+            final boolean ready = w.pop.ready(c);
+            readyProbe.clear();
+            if (!ready) {
+                return; // it keeps its place in the FIFO
+            }
+        }
+        if (!w.claim()) {
+            return;
+        }
+        serveOut.bind(w.reply, w.proto);
         if (c.db.writeBarrier() != null) {
             c.beforeWrites(); // a snapshot is being written: the pop changes the key in place
         }
         final int mark = w.reply.writerIndex();
         w.pop.serve(c, w.arg, keyArg, a, h);
-        if (shard.tracking.active()) { // client-side caching: the popped key (and BLMOVE's destination) changed
+        final boolean writes = w.cmd.has(io.moon.server.command.Flags.WRITE); // XREAD only reads
+        if (shard.tracking.active() && writes) { // client-side caching: the popped key (and BLMOVE's destination) changed
             shard.tracking.modified(w.req.buf(), w.req.off(keyArg), w.req.len(keyArg), null);
             if (w.alsoWrites != 0) {
                 shard.tracking.modified(w.req.buf(), w.req.off(w.alsoWrites), w.req.len(w.alsoWrites), null);
@@ -265,7 +278,7 @@ public final class BlockedKeys implements Keyspace.Creations {
         }
         shard.stats.commandsProcessed++;
         w.unregister(shard);
-        if (shard.log.active()) {
+        if (shard.log.active() && writes) {
             shard.log.command(c, w.reply, mark); // logged as the pop it did (BLPOP → LPOP key)
             shard.log.whenDurable(() -> w.home.execute(w));
         } else {

@@ -114,13 +114,14 @@ public final class Blocking {
 
     /**
      * XREAD / XREADGROUP BLOCK with every key on this shard and nothing to serve: blocks on the
-     * keys at {@code firstKey..lastKey}. {@code args} is the command as it runs again when a key
-     * is signalled ({@code $} replaced by the ID it stood for); {@code group}: XREADGROUP, which
-     * also wakes when its stream goes or changes type.
+     * keys at {@code firstKey..lastKey}. {@code args} is the command as it runs when a key is
+     * signalled ({@code $} replaced by the ID it stood for): on this shard by {@code serve}, in
+     * FIFO order, once its {@link BlockedPop#ready} says it would answer; {@code group}:
+     * XREADGROUP, which also wakes when its stream goes or changes type.
      */
-    public static void blockStream(final Ctx c, final Request args, final long deadline, final int firstKey,
-                                   final int lastKey, final boolean group) {
-        final SharedWaiter w = new SharedWaiter(c.blockFor, copy(args), c.cmd, c.dbIndex, c.proto, c.noTouch, null,
+    public static void blockStream(final Ctx c, final BlockedPop serve, final Request args, final long deadline,
+                                   final int firstKey, final int lastKey, final boolean group) {
+        final SharedWaiter w = new SharedWaiter(c.blockFor, copy(args), c.cmd, c.dbIndex, c.proto, c.noTouch, serve,
                 io.moon.storage.ValueType.STREAM, 0, deadline, 1);
         w.unblockOnNoKey = group;
         w.rerunsOwnArgs = true;

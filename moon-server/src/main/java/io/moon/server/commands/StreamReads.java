@@ -3,6 +3,7 @@ package io.moon.server.commands;
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
+import io.moon.server.blocking.BlockedPop;
 import io.moon.server.blocking.Blocking;
 import io.moon.storage.Listpack;
 import io.moon.server.pubsub.Notify;
@@ -204,15 +205,40 @@ public final class StreamReads {
 
     // XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]
     public static void xread(final Ctx c) {
-        read(c, false);
+        read(c, false, false);
     }
 
     // XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]
     public static void xreadgroup(final Ctx c) {
-        read(c, true);
+        read(c, true, false);
     }
 
-    private static void read(final Ctx c, final boolean xreadgroup) {
+    /**
+     * How a shard serves a client blocked in XREAD / XREADGROUP on keys all its own: the command
+     * runs there with the client's arguments, once {@link BlockedPop#ready} found it would answer.
+     */
+    private static BlockedPop waiter(final boolean xreadgroup) {
+        return new BlockedPop() {
+            @Override
+            public void serve(final Ctx c, final long arg, final int keyArg, final long addr, final long h) {
+                read(c, xreadgroup, false);
+            }
+
+            @Override
+            public boolean ready(final Ctx c) {
+                return read(c, xreadgroup, true);
+            }
+        };
+    }
+
+    private static final BlockedPop XREAD_WAITER = waiter(false);
+    private static final BlockedPop XREADGROUP_WAITER = waiter(true);
+
+    /**
+     * Runs XREAD / XREADGROUP; with {@code probe}, only tells whether it would answer now (entries
+     * to serve, or an error) and changes nothing. Returns the same.
+     */
+    private static boolean read(final Ctx c, final boolean xreadgroup, final boolean probe) {
         final Request r = c.req;
         long count = 0;
         long timeout = -1;
@@ -226,22 +252,22 @@ public final class StreamReads {
                 i++;
                 if (!r.parseLong(i)) {
                     c.out.raw(TIMEOUT_NOT_INTEGER);
-                    return;
+                    return true;
                 }
                 if (r.longValue < 0) {
                     c.out.raw(TIMEOUT_NEGATIVE);
-                    return;
+                    return true;
                 }
                 if (r.longValue > Long.MAX_VALUE - c.now) {
                     c.out.raw(Blocking.OUT_OF_RANGE);
-                    return;
+                    return true;
                 }
                 timeout = r.longValue;
             } else if (r.argIs(i, COUNT) && more > 0) {
                 i++;
                 if (!r.parseLong(i)) {
                     c.out.raw(Errors.NOT_INTEGER);
-                    return;
+                    return true;
                 }
                 count = Math.max(0, r.longValue);
             } else if (r.argIs(i, STREAMS) && more > 0) {
@@ -249,35 +275,35 @@ public final class StreamReads {
                 n = r.argc() - streamsArg;
                 if (n % 2 != 0) {
                     c.out.raw(xreadgroup ? UNBALANCED_GROUP : UNBALANCED);
-                    return;
+                    return true;
                 }
                 n /= 2;
                 break;
             } else if (r.argIs(i, GROUP) && more >= 2) {
                 if (!xreadgroup) {
                     c.out.raw(GROUP_ONLY_XREADGROUP);
-                    return;
+                    return true;
                 }
                 groupArg = i + 1;
                 i += 2;
             } else if (r.argIs(i, NOACK)) {
                 if (!xreadgroup) {
                     c.out.raw(NOACK_ONLY_XREADGROUP);
-                    return;
+                    return true;
                 }
                 noack = true;
             } else {
                 c.out.raw(Errors.SYNTAX);
-                return;
+                return true;
             }
         }
         if (streamsArg == 0) {
             c.out.raw(Errors.SYNTAX);
-            return;
+            return true;
         }
         if (xreadgroup && groupArg < 0) {
             c.out.raw(MISSING_GROUP);
-            return;
+            return true;
         }
         final long[] ids = new long[2 * n];
         final StreamValue[] streams = new StreamValue[n];
@@ -288,19 +314,19 @@ public final class StreamReads {
             final int idArg = streamsArg + n + k;
             final long e = c.findRead(keyArg, c.keyHash(keyArg));
             if (e != 0 && (streams[k] = StreamCommands.stream(c, e)) == null) {
-                return;
+                return true;
             }
             if (groupArg >= 0) {
                 if (streams[k] == null || (groups[k] = streams[k].group(r.argBytes(groupArg))) == null) {
                     c.out.error("NOGROUP No such key '" + text(r, keyArg) + "' or consumer group '"
                             + text(r, groupArg) + "' in XREADGROUP with GROUP option");
-                    return;
+                    return true;
                 }
             }
             if (r.len(idArg) == 1 && r.buf()[r.off(idArg)] == '$') {
                 if (xreadgroup) {
                     c.out.raw(DOLLAR_IN_GROUP);
-                    return;
+                    return true;
                 }
                 if (streams[k] != null) {
                     ids[2 * k] = streams[k].lastMs;
@@ -311,7 +337,7 @@ public final class StreamReads {
             if (r.len(idArg) == 1 && r.buf()[r.off(idArg)] == '>') {
                 if (!xreadgroup) {
                     c.out.raw(GT_ONLY_GROUP);
-                    return;
+                    return true;
                 }
                 ids[2 * k] = -1;
                 ids[2 * k + 1] = -1;
@@ -319,7 +345,7 @@ public final class StreamReads {
             }
             if (!a.id(r, idArg, 0, true)) {
                 c.out.raw(a.error);
-                return;
+                return true;
             }
             ids[2 * k] = a.ms;
             ids[2 * k + 1] = a.seq;
@@ -332,6 +358,9 @@ public final class StreamReads {
                 continue;
             }
             history[k] = ids[2 * k] != -1 || ids[2 * k + 1] != -1;
+            if (probe) {
+                continue;
+            }
             final byte[] name = r.argBytes(groupArg + 1);
             StreamGroup.Consumer consumer = groups[k].consumer(name);
             if (consumer == null) {
@@ -362,6 +391,9 @@ public final class StreamReads {
                     continue;
                 }
                 served++;
+                if (probe) {
+                    return true;
+                }
                 if (!c.out.resp3()) {
                     tmp.arrayHeader(2);
                 }
@@ -383,6 +415,9 @@ public final class StreamReads {
                 }
             }
             if (served == 0) {
+                if (probe) {
+                    return false;
+                }
                 final long deadline = timeout > 0 ? c.now + timeout : 0;
                 if (timeout < 0 || !Blocking.mayBlock(c) && !c.blockAcross) {
                     c.out.nullArray(); // no BLOCK, or inside MULTI or a script: as on a timeout
@@ -390,10 +425,11 @@ public final class StreamReads {
                     c.blockArgs = waitArgs(r, streamsArg, n, ids);
                     c.blockDeadlineMillis = deadline;
                 } else {
-                    Blocking.blockStream(c, waitArgs(r, streamsArg, n, ids), deadline, streamsArg,
+                    Blocking.blockStream(c, xreadgroup ? XREADGROUP_WAITER : XREAD_WAITER,
+                            waitArgs(r, streamsArg, n, ids), deadline, streamsArg,
                             streamsArg + n - 1, xreadgroup);
                 }
-                return;
+                return true;
             }
             if (c.out.resp3()) {
                 c.out.mapHeader(served);
@@ -401,6 +437,7 @@ public final class StreamReads {
                 c.out.arrayHeader(served);
             }
             c.out.out().writeBytes(body);
+            return true;
         } finally {
             body.release();
         }

@@ -176,6 +176,24 @@ class StreamBlockingTest extends SharedHarnessTest {
         assertEquals(List.of(List.of("1-0", "bob", 1L)), pendingOf(k[1]));
     }
 
+    @Test
+    void shouldServeGroupReadersOfOneShardInTheOrderTheyBlocked() throws Exception {
+        assertOk(run("XGROUP", "CREATE", "{f}s", "g", "$", "MKSTREAM"));
+        final Harness.Client first = client();
+        final Harness.Client second = client();
+        send(first, "XREADGROUP", "GROUP", "g", "a", "BLOCK", "0", "STREAMS", "{f}s", ">");
+        awaitBlocked(1);
+        send(second, "XREADGROUP", "GROUP", "g", "b", "BLOCK", "0", "STREAMS", "{f}s", ">");
+        awaitBlocked(2);
+        run("XADD", "{f}s", "1-0", "f", "v");
+        // served on the stream's shard right after the XADD, before any later command
+        assertEquals(List.of(List.of("1-0", "a", 1L)), pendingOf("{f}s"));
+        assertEquals(List.of(List.of("{f}s", List.of(entry("1-0", "f", "v")))), first.read());
+        assertTrue(second.silentFor(30));
+        run("XADD", "{f}s", "2-0", "f", "w");
+        assertEquals(List.of(List.of("{f}s", List.of(entry("2-0", "f", "w")))), second.read());
+    }
+
     private static List<List<Object>> pendingOf(final String key) {
         final List<List<Object>> out = new ArrayList<>();
         for (final Object o : (List<?>) run("XPENDING", key, "g", "-", "+", "10")) {
