@@ -85,6 +85,14 @@ public final class Ctx {
     public boolean inScript;
     /** Set by a blocking command that blocked instead of replying; read right after the handler. */
     public io.moon.server.blocking.SharedWaiter waiter;
+    /**
+     * Set on the scratch context of XREAD / XREADGROUP BLOCK over keys of several shards: with
+     * nothing to serve, the handler leaves the command to wait with ({@link #blockArgs}) and its
+     * deadline ({@link #blockDeadlineMillis}) instead of replying, and the operation blocks.
+     */
+    public boolean blockAcross;
+    public io.moon.protocol.Request blockArgs;
+    public long blockDeadlineMillis;
     /** Reused by the list commands to read elements without allocating (one per thread, like this). */
     public final ListCursor listCursor = new ListCursor();
 

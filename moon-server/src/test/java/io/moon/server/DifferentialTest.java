@@ -236,6 +236,23 @@ class DifferentialTest {
                 DifferentialTest::runOnBoth);
     }
 
+    /**
+     * Claims sequences ({@link StreamDiff#claimPrelude}): streams whose group has entries pending
+     * with two consumers, then XCLAIM, XAUTOCLAIM and what changes or shows the pending lists.
+     */
+    @Test
+    void shouldClaimStreamEntriesLikeRedis() {
+        final int[] drawn = {0};
+        Props.forAll("Moon claims stream entries like Redis", SEED ^ 0xC1A1L, StreamDiff.CLAIM_TRIES,
+                r -> {
+                    final int n = drawn[0]++;
+                    final List<List<String>> commands = StreamDiff.claimPrelude(r);
+                    commands.addAll(Props.listOf(r, 10, 30, StreamDiff::claimCommand));
+                    return new Sequence(n % 2 == 1, (n / 2) % 2 == 1, commands);
+                },
+                DifferentialTest::runOnBoth);
+    }
+
     private static void runOnBoth(final Sequence sequence) throws IOException {
         for (final RawClient c : List.of(redis, moon)) {
             // HELLO's reply describes the server: not compared

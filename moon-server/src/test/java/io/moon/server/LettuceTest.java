@@ -245,4 +245,48 @@ class LettuceTest {
         }
         assertEquals(kv.keySet(), seen);
     }
+
+    @Test
+    void shouldWaitInBlockingStreamReads() throws Exception {
+        final String[] k = io.moon.server.testing.ShardKeys.onDistinctShards(server.server, "ls", 2);
+        try (StatefulRedisConnection<String, String> other = client.connect()) {
+            final RedisAsyncCommands<String, String> async = other.async();
+            // XREAD BLOCK on two keys of different shards, from $
+            final RedisFuture<List<io.lettuce.core.StreamMessage<String, String>>> read = async.xread(
+                    io.lettuce.core.XReadArgs.Builder.block(5000),
+                    io.lettuce.core.XReadArgs.StreamOffset.latest(k[0]),
+                    io.lettuce.core.XReadArgs.StreamOffset.latest(k[1]));
+            awaitBlockedClients(1);
+            final String id = redis.xadd(k[1], Map.of("f", "v"));
+            final List<io.lettuce.core.StreamMessage<String, String>> got = read.get(5, TimeUnit.SECONDS);
+            assertEquals(1, got.size());
+            assertEquals(k[1], got.get(0).getStream());
+            assertEquals(id, got.get(0).getId());
+            assertEquals(Map.of("f", "v"), got.get(0).getBody());
+            // XREADGROUP BLOCK with '>' for a consumer of a group
+            redis.xgroupCreate(io.lettuce.core.XReadArgs.StreamOffset.latest(k[0]), "g",
+                    io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
+            final RedisFuture<List<io.lettuce.core.StreamMessage<String, String>>> group = async.xreadgroup(
+                    io.lettuce.core.Consumer.from("g", "alice"), io.lettuce.core.XReadArgs.Builder.block(5000),
+                    io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(k[0]));
+            awaitBlockedClients(1);
+            final String id2 = redis.xadd(k[0], Map.of("a", "b"));
+            assertEquals(id2, group.get(5, TimeUnit.SECONDS).get(0).getId());
+            assertEquals(1L, redis.xpending(k[0], "g").getCount());
+            // a timeout is an empty result
+            assertTrue(async.xread(io.lettuce.core.XReadArgs.Builder.block(20),
+                    io.lettuce.core.XReadArgs.StreamOffset.latest(k[0])).get(5, TimeUnit.SECONDS).isEmpty());
+        }
+    }
+
+    /** Waits (bounded) until INFO reports {@code n} blocked clients. */
+    private static void awaitBlockedClients(final long n) throws InterruptedException {
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!redis.info("clients").contains("blocked_clients:" + n + "\r\n")) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("blocked_clients never reached " + n + ": " + redis.info("clients"));
+            }
+            Thread.sleep(2);
+        }
+    }
 }

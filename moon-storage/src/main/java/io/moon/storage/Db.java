@@ -321,7 +321,7 @@ public final class Db {
         if (Entry.isObjectKind(Entry.kind(p, (int) addr))) {
             final int i = Entry.getInt(p, valuePos(p, (int) addr));
             objectBytesSeen -= objects.get(i).memoryBytes();
-            freeObject(i);
+            freeObject(addr, i, -1);
         }
         final long next = Entry.getLong(slabs.page(addr), (int) addr + Entry.NEXT);
         table.replace(addr, next, h);
@@ -371,7 +371,7 @@ public final class Db {
         final int off0 = (int) addr;
         final int vp0 = valuePos(p0, off0);
         if (Entry.isObjectKind(Entry.kind(p0, off0))) {
-            freeObject(Entry.getInt(p0, vp0));
+            freeObject(addr, Entry.getInt(p0, vp0), kind);
         }
         final int headBytes = vp0 - off0;
         final int need = headBytes + (kind == Entry.KIND_STR_INT ? 8 : Entry.varintSize(valueLen) + valueLen);
@@ -596,7 +596,7 @@ public final class Db {
         int off = (int) addr;
         final int vp0 = valuePos(p, off);
         if (Entry.isObjectKind(Entry.kind(p, off))) {
-            freeObject(Entry.getInt(p, vp0));
+            freeObject(addr, Entry.getInt(p, vp0), kind);
         }
         final int head = vp0 - off;
         final long a = ensureSlot(addr, h, head + (o != null ? 4 : len), head);
@@ -653,9 +653,9 @@ public final class Db {
         return objects.add(o);
     }
 
-    private void freeObject(final int i) {
+    private void freeObject(final long addr, final int i, final int newKind) {
         fieldExpiry.forget(i);
-        objects.remove(i);
+        keyspace.streamGone(this, addr, objects.remove(i), newKind); // XREADGROUP waiters hear it
     }
 
     /** Number of live object values (full-encoded collections) in this database. */

@@ -76,13 +76,43 @@ public final class Keyspace {
     // ---- keys that clients wait for (blocking pops) ---------------------------------------------
 
     /**
-     * Told, on the shard thread, each time a list or sorted set is created under some key (a push
-     * or ZADD on a missing key, RENAME, MOVE, RESTORE...) while {@link #watchCreations watching}.
+     * Told, on the shard thread, each time a list, sorted set or stream is created under some key
+     * (a push, ZADD or XADD on a missing key, RENAME, MOVE, RESTORE...) while {@link #watchCreations
+     * watching}.
      * Creation is the only moment a blocked client can become servable: Redis has no empty
      * collections, and clients block only on keys that hold none.
      */
     public interface Creations {
         void created(int db, byte[] k, int ko, int kl);
+
+        /**
+         * A stream left the keyspace (deleted, overwritten, renamed away): clients blocked in
+         * XREADGROUP on it must hear, as Redis 7.2 tells them (their group is gone with it).
+         */
+        default void streamDeleted(final int db, final byte[] k, final int ko, final int kl) {
+        }
+    }
+
+    /**
+     * The object value {@code old} of entry addr of db is going: deleted ({@code newKind} -1) or
+     * replaced by a value of another kind. A stream's waiters hear it while someone waits.
+     */
+    void streamGone(final Db db, final long addr, final ValueObject old, final int newKind) {
+        final Creations watcher = creations;
+        if (watcher != null && old instanceof StreamValue && newKind != Entry.KIND_STREAM) {
+            watcher.streamDeleted(db.index(), db.page(addr), db.keyOffset(addr), db.keyLength(addr));
+        }
+    }
+
+    /**
+     * A key got something a blocked client may want without being created (XADD to an existing
+     * stream, XGROUP DESTROY): reported like a creation while someone waits.
+     */
+    public void signalReady(final int db, final byte[] k, final int ko, final int kl) {
+        final Creations watcher = creations;
+        if (watcher != null) {
+            watcher.created(db, k, ko, kl);
+        }
     }
 
     /** Null unless someone waits: then every insert of an awaitable kind is reported. */
@@ -139,7 +169,7 @@ public final class Keyspace {
     /** Kinds a blocking pop waits for: lists and sorted sets, in either encoding. */
     static boolean awaitable(final int kind) {
         return kind == Entry.KIND_LIST_LP || kind == Entry.KIND_LIST_QL || kind == Entry.KIND_ZSET_LP
-                || kind == Entry.KIND_ZSET_SL;
+                || kind == Entry.KIND_ZSET_SL || kind == Entry.KIND_STREAM;
     }
 
     public long keys() {

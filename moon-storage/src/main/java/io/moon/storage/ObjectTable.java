@@ -33,13 +33,15 @@ final class ObjectTable {
         return i;
     }
 
-    /** Drops the object at i; the index is reused by a later {@link #add}. */
-    void remove(final int i) {
+    /** Drops the object at i and returns it; the index is reused by a later {@link #add}. */
+    ValueObject remove(final int i) {
+        final ValueObject o = objects[i];
         objects[i] = null;
         if (freeCount == free.length) {
             free = Arrays.copyOf(free, free.length << 1);
         }
         free[freeCount++] = i;
+        return o;
     }
 
     int count() {

@@ -156,6 +156,48 @@ public final class StreamValue implements ValueObject {
         return found;
     }
 
+    /**
+     * The nodes of Redis's radix tree over this stream's node keys (each master ID as 16 bytes,
+     * big-endian ms then seq), as XINFO STREAM's radix-tree-nodes reports: the tree a rax holds
+     * for these keys, fully compressed (a chain of single children is one node, every key ends
+     * in a node of its own, an empty tree is its root). Walks the sorted keys once per level.
+     */
+    public long radixTreeNodes() {
+        return raxCount(head, end, 0);
+    }
+
+    /** Byte i (0..15) of node abs's 16-byte key. */
+    private int keyByte(final int abs, final int i) {
+        final long v = i < 8 ? masterMs[abs] : masterSeq[abs];
+        return (int) (v >>> (56 - 8 * (i & 7))) & 0xff;
+    }
+
+    /** Nodes of the subtree over keys [lo, hi), which share their first {@code depth} bytes. */
+    private long raxCount(final int lo, final int hi, final int depth) {
+        if (lo == hi || depth == 16) {
+            return 1;
+        }
+        int d = depth;
+        while (d < 16 && keyByte(lo, d) == keyByte(hi - 1, d)) {
+            d++; // sorted keys: the first and the last share what all share
+        }
+        if (d > depth) {
+            return 1 + raxCount(lo, hi, d); // a compressed node, then what follows it
+        }
+        long n = 1; // a branching node, one child per distinct byte
+        int from = lo;
+        while (from < hi) {
+            final int b = keyByte(from, depth);
+            int to = from + 1;
+            while (to < hi && keyByte(to, depth) == b) {
+                to++;
+            }
+            n += raxCount(from, to, depth + 1);
+            from = to;
+        }
+        return n;
+    }
+
     // ---- node layout -----------------------------------------------------------------------------
 
     /** Offset just past the element at p: the next element's, or the terminator's. */

@@ -19,10 +19,13 @@ import java.util.HashMap;
  * The clients blocked on this shard's keys: for each (database, key), the FIFO of waiters in the
  * order they blocked, and the keys that became ready to serve them.
  *
- * <p>A waiter can only become servable when a list or sorted set is created under one of its keys
- * (Redis has no empty collections, and a client blocks only on keys holding none), so the
+ * <p>A waiter of a pop can only become servable when a list or sorted set is created under one of
+ * its keys (Redis has no empty collections, and a client blocks only on keys holding none), so the
  * keyspace reports creations of those kinds while this table is not empty, and costs nothing
- * otherwise. A created key is marked ready; ready keys are served right after the command that
+ * otherwise. Streams also report XADD to an existing stream and XGROUP DESTROY ({@link
+ * Keyspace#signalReady}), and a stream leaving the keyspace ({@link #streamDeleted}); their
+ * waiters (XREAD, XREADGROUP BLOCK) are served by running the command again on the client's home,
+ * as Redis 7.2 re-runs it, which answers or blocks again. A created key is marked ready; ready keys are served right after the command that
  * created them ({@link #serveReady}, from {@link Ctx#runCommand}), or by a task when the creation
  * happened outside a command (a cross-shard step). A key that a cross-shard operation holds
  * locked is served once the lock is granted to the serve, so the operation stays isolated.
@@ -40,6 +43,7 @@ public final class BlockedKeys implements Keyspace.Creations {
     private boolean serveScheduled;
     private boolean serving;
     private int nodes;
+    private int keysOnNoKey;
     /** Connections homed on this shard that are blocked (INFO blocked_clients). */
     public int blockedClients;
     /** Of those, the ones with a timeout (INFO clients_in_timeout_table). */
@@ -47,9 +51,16 @@ public final class BlockedKeys implements Keyspace.Creations {
     /** Serving context: separate from the shard's command context, so serving may follow a command. */
     private Ctx serveCtx;
     private final Reply serveOut = new Reply();
+    /** Where a stream reader's readiness check writes what it would reply (then dropped). */
+    private final io.netty.buffer.ByteBuf readyProbe = io.netty.buffer.Unpooled.buffer(64);
 
     public BlockedKeys(final Shard shard) {
         this.shard = shard;
+    }
+
+    /** Keys with an XREADGROUP waiter, woken also when the key goes (INFO total_blocking_keys_on_nokey). */
+    public int keyCountOnNoKey() {
+        return keysOnNoKey;
     }
 
     /** Keys with at least one waiter (INFO total_blocking_keys). */
@@ -85,6 +96,9 @@ public final class BlockedKeys implements Keyspace.Creations {
             }
             final Node n = new Node(r, arg, q);
             q.append(n);
+            if (w.unblockOnNoKey && q.noKeyWaiters++ == 0) {
+                keysOnNoKey++;
+            }
             r.nodes[i] = n;
             nodes++;
         }
@@ -100,6 +114,9 @@ public final class BlockedKeys implements Keyspace.Creations {
         for (final Node n : r.nodes) {
             final Queue q = n.queue;
             q.unlink(n);
+            if (r.waiter.unblockOnNoKey && --q.noKeyWaiters == 0) {
+                keysOnNoKey--;
+            }
             nodes--;
             if (q.head == null) {
                 byKey.remove(q.key);
@@ -126,6 +143,26 @@ public final class BlockedKeys implements Keyspace.Creations {
         if (!serveScheduled && !serving) {
             serveScheduled = true;
             shard.execute(serveTask); // in case no command end comes first (a cross-shard step)
+        }
+    }
+
+    @Override
+    public void streamDeleted(final int db, final byte[] k, final int ko, final int kl) {
+        created(db, k, ko, kl); // XREADGROUP waiters run again and answer the error Redis 7.2 gives
+    }
+
+    /**
+     * FLUSHDB (database {@code db}) or FLUSHALL (-1) emptied this shard's keyspace without deleting
+     * key by key: XREADGROUP's waiters hear their streams went, as in Redis 7.2.
+     */
+    public void flushed(final int db) {
+        if (byKey.isEmpty()) {
+            return;
+        }
+        for (final Queue q : byKey.values()) {
+            if (q.noKeyWaiters > 0 && (db < 0 || q.key.db == db)) {
+                created(q.key.db, q.key.key, 0, q.key.len);
+            }
         }
     }
 
@@ -181,11 +218,11 @@ public final class BlockedKeys implements Keyspace.Creations {
             final SharedWaiter w = n.reg.waiter;
             if (w.waiting()) {
                 final long a = db.find(q.key.key, 0, q.key.len, h, System.currentTimeMillis());
-                if (a == 0) {
-                    return;
-                }
-                if (ValueType.of(db, a) == w.type) {
+                if (a != 0 && ValueType.of(db, a) == w.type || w.unblockOnNoKey) {
+                    // XREADGROUP also runs again when its stream went or changed type (Redis 7.2)
                     serveOne(w, n.keyArg, a, h);
+                } else if (a == 0 && q.noKeyWaiters == 0) {
+                    return; // nobody further on can be served by a missing key
                 }
             }
             n = next;
@@ -204,25 +241,36 @@ public final class BlockedKeys implements Keyspace.Creations {
             }
             return;
         }
-        if (!w.claim()) {
-            return;
-        }
         if (serveCtx == null) {
             serveCtx = shard.newContext();
         }
         final Ctx c = serveCtx;
-        serveOut.bind(w.reply, w.proto);
         c.bind(w.db, w.req, serveOut, w.cmd);
         c.proto = w.proto;
         c.noTouch = w.noTouch;
         c.client = null;
         c.inTransaction = false;
+        if (w.type == ValueType.STREAM) {
+            // a stream reader is served only when the signal brought it something (or an error):
+            // asked without side effects, on a scratch reply, before anyone claims it
+            serveOut.bind(readyProbe, w.proto);
+            final boolean ready = w.pop.ready(c);
+            readyProbe.clear();
+            if (!ready) {
+                return; // it keeps its place in the FIFO
+            }
+        }
+        if (!w.claim()) {
+            return;
+        }
+        serveOut.bind(w.reply, w.proto);
         if (c.db.writeBarrier() != null) {
             c.beforeWrites(); // a snapshot is being written: the pop changes the key in place
         }
         final int mark = w.reply.writerIndex();
         w.pop.serve(c, w.arg, keyArg, a, h);
-        if (shard.tracking.active()) { // client-side caching: the popped key (and BLMOVE's destination) changed
+        final boolean writes = w.cmd.has(io.moon.server.command.Flags.WRITE); // XREAD only reads
+        if (shard.tracking.active() && writes) { // client-side caching: the popped key (and BLMOVE's destination) changed
             shard.tracking.modified(w.req.buf(), w.req.off(keyArg), w.req.len(keyArg), null);
             if (w.alsoWrites != 0) {
                 shard.tracking.modified(w.req.buf(), w.req.off(w.alsoWrites), w.req.len(w.alsoWrites), null);
@@ -230,7 +278,7 @@ public final class BlockedKeys implements Keyspace.Creations {
         }
         shard.stats.commandsProcessed++;
         w.unregister(shard);
-        if (shard.log.active()) {
+        if (shard.log.active() && writes) {
             shard.log.command(c, w.reply, mark); // logged as the pop it did (BLPOP → LPOP key)
             shard.log.whenDurable(() -> w.home.execute(w));
         } else {
@@ -305,6 +353,8 @@ public final class BlockedKeys implements Keyspace.Creations {
         Node tail;
         boolean ready;
         boolean lockPending;
+        /** Waiters (XREADGROUP's) served even when the key is missing or of another type. */
+        int noKeyWaiters;
         /** Dropped from the map (no waiters left); a new queue replaces it if someone blocks again. */
         boolean gone;
 

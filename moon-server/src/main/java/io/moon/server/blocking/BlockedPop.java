@@ -12,4 +12,13 @@ import io.moon.server.Ctx;
 @FunctionalInterface
 public interface BlockedPop {
     void serve(Ctx c, long arg, int keyArg, long addr, long h);
+
+    /**
+     * For stream readers, asked before the waiter is claimed: whether serving now would answer
+     * (entries past its IDs, or an error). Must change nothing; what it writes to {@code c.out}
+     * is dropped. Pops are ready whenever their key holds their type.
+     */
+    default boolean ready(final Ctx c) {
+        return true;
+    }
 }

@@ -113,6 +113,42 @@ public final class Blocking {
     }
 
     /**
+     * XREAD / XREADGROUP BLOCK with every key on this shard and nothing to serve: blocks on the
+     * keys at {@code firstKey..lastKey}. {@code args} is the command as it runs when a key is
+     * signalled ({@code $} replaced by the ID it stood for): on this shard by {@code serve}, in
+     * FIFO order, once its {@link BlockedPop#ready} says it would answer; {@code group}:
+     * XREADGROUP, which also wakes when its stream goes or changes type.
+     */
+    public static void blockStream(final Ctx c, final BlockedPop serve, final Request args, final long deadline,
+                                   final int firstKey, final int lastKey, final boolean group) {
+        final SharedWaiter w = new SharedWaiter(c.blockFor, copy(args), c.cmd, c.dbIndex, c.proto, c.noTouch, serve,
+                io.moon.storage.ValueType.STREAM, 0, deadline, 1);
+        w.unblockOnNoKey = group;
+        w.rerunsOwnArgs = true;
+        final Registration r = w.registration(c.shard);
+        for (int i = firstKey; i <= lastKey; i++) {
+            addKey(r, w.req, i);
+        }
+        c.shard.blocked.add(r);
+        c.waiter = w;
+    }
+
+    /**
+     * As {@link #blockStream} for keys on several shards: the waiter, with a registration per
+     * shard of {@code shards} (each made live by {@link #activate} on its shard).
+     */
+    public static SharedWaiter streamWaiter(final io.moon.server.net.Connection conn, final Request args,
+                                            final io.moon.server.command.CommandSpec cmd, final int db,
+                                            final int proto, final boolean noTouch, final long deadline,
+                                            final int shards, final boolean group) {
+        final SharedWaiter w = new SharedWaiter(conn, copy(args), cmd, db, proto, noTouch, null,
+                io.moon.storage.ValueType.STREAM, 0, deadline, shards);
+        w.unblockOnNoKey = group;
+        w.rerunsOwnArgs = true;
+        return w;
+    }
+
+    /**
      * For cross-shard operations of blocking commands: a waiter for the operation's client, with
      * its registrations to be filled by {@link #registerKey} (on the coordinator, before the
      * steps) and made live by {@link #activate} (on each shard, while its locks hold).

@@ -67,6 +67,16 @@ public final class SharedWaiter implements Runnable {
     public final long arg;
     /** Argument of a second key the pop writes on the serving shard (BLMOVE's destination), or 0. */
     int alsoWrites;
+    /**
+     * XREADGROUP: its key going away or changing type ends the wait too (the command runs again
+     * and answers the error). Set before the waiter is shared.
+     */
+    boolean unblockOnNoKey;
+    /**
+     * A re-run runs {@link #req} rather than the connection's own copy of the command (XREAD's
+     * {@code $} resolved to the ID it stood for when the client blocked). Set before sharing.
+     */
+    public boolean rerunsOwnArgs;
     /** The reply, written by whoever ends the wait (see the contract). */
     public final ByteBuf reply = Unpooled.buffer(64);
     final Registration[] regs;

@@ -1,9 +1,11 @@
 package io.moon.server.command;
 
 import io.moon.protocol.Request;
-import io.moon.server.commands.CrossShard;
+import io.moon.server.commands.StreamBlockingRead;
+import io.moon.server.commands.StreamClaims;
 import io.moon.server.commands.StreamCommands;
 import io.moon.server.commands.StreamGroups;
+import io.moon.server.commands.StreamInfo;
 import io.moon.server.commands.StreamReads;
 
 import java.nio.charset.StandardCharsets;
@@ -13,7 +15,7 @@ import static io.moon.server.command.CommandSpec.cmd;
 /**
  * Command table rows for the stream commands (see {@link CommandTable} for how to read a row).
  * XREAD's keys are the first half of what follows STREAMS; over several shards it reads through
- * the generic gather form.
+ * the generic gather form, or {@link StreamBlockingRead} with BLOCK.
  */
 final class StreamRows {
     private StreamRows() {
@@ -55,6 +57,10 @@ final class StreamRows {
             cmd("xack", -4, "write fast").acl("@stream").keys(1, 1, 1, "RW", "update").keyed(StreamGroups::xack),
             cmd("xadd", -5, "write denyoom fast").acl("@stream").keys(1, 1, 1, "RW", "update")
                     .tips("nondeterministic_output").keyed(StreamCommands::xadd),
+            cmd("xautoclaim", -6, "write fast").acl("@stream").keys(1, 1, 1, "RW", "delete")
+                    .tips("nondeterministic_output").keyed(StreamClaims::xautoclaim),
+            cmd("xclaim", -6, "write fast").acl("@stream").keys(1, 1, 1, "RW", "update")
+                    .tips("nondeterministic_output").keyed(StreamClaims::xclaim),
             cmd("xdel", -3, "write fast").acl("@stream").keys(1, 1, 1, "RW", "delete").keyed(StreamCommands::xdel),
             cmd("xgroup", -2, "").subcommands(
                     cmd("create", -5, "write denyoom").acl("@stream").keys(2, 2, 1, "RW", "insert")
@@ -66,15 +72,21 @@ final class StreamRows {
                     cmd("destroy", 4, "write").acl("@stream").keys(2, 2, 1, "RW", "delete").keyed(StreamGroups::destroy),
                     cmd("help", 2, "loading stale").acl("@stream").local(StreamGroups::help),
                     cmd("setid", -5, "write").acl("@stream").keys(2, 2, 1, "RW", "update").keyed(StreamGroups::setid)),
+            cmd("xinfo", -2, "").subcommands(
+                    cmd("consumers", 4, "readonly").acl("@stream").keys(2, 2, 1, "RO", "access")
+                            .tips("nondeterministic_output").keyed(StreamInfo::consumers),
+                    cmd("groups", 3, "readonly").acl("@stream").keys(2, 2, 1, "RO", "access").keyed(StreamInfo::groups),
+                    cmd("help", 2, "loading stale").acl("@stream").local(StreamInfo::help),
+                    cmd("stream", -3, "readonly").acl("@stream").keys(2, 2, 1, "RO", "access").keyed(StreamInfo::stream)),
             cmd("xlen", 2, "readonly fast").acl("@stream").keys(1, 1, 1, "RO").keyed(StreamCommands::xlen),
             cmd("xrange", -4, "readonly").acl("@stream").keys(1, 1, 1, "RO", "access").keyed(StreamReads::xrange),
             cmd("xread", -4, "readonly blocking movablekeys").acl("@stream").keys(0, 0, 0)
                     .keySpecs(KeySpec.keyword("STREAMS", 1, -1, 1, 2, "RO", "access")).finder(XREAD_KEYS)
-                    .keyed(StreamReads::xread, CrossShard::gather),
+                    .keyed(StreamReads::xread, StreamBlockingRead::readAcross),
             // Redis's key spec says RO (entries are only read), but the group changes: Moon writes the keys back
             cmd("xreadgroup", -7, "write blocking movablekeys").acl("@stream").keys(0, 0, 0)
                     .keySpecs(KeySpec.keyword("STREAMS", 4, -1, 1, 2, "RO", "access")).finder(XREADGROUP_KEYS)
-                    .keysWritten().keyed(StreamReads::xreadgroup, CrossShard::gather),
+                    .keysWritten().keyed(StreamReads::xreadgroup, StreamBlockingRead::readAcross),
             cmd("xpending", -3, "readonly").acl("@stream").keys(1, 1, 1, "RO", "access")
                     .tips("nondeterministic_output").keyed(StreamGroups::xpending),
             cmd("xrevrange", -4, "readonly").acl("@stream").keys(1, 1, 1, "RO", "access")

@@ -69,6 +69,7 @@ public final class InfoCommand {
         long blockedClients;
         long blockedWithTimeout;
         long blockingKeys;
+        long blockingKeysOnNoKey;
         long trackingKeys;
         long trackingItems;
         io.moon.server.observe.CommandStats perCommand;
@@ -142,6 +143,7 @@ public final class InfoCommand {
                 s.blockedClients = x.shard.blocked.blockedClients;
                 s.blockedWithTimeout = x.shard.blocked.blockedWithTimeout;
                 s.blockingKeys = x.shard.blocked.keyCount();
+                s.blockingKeysOnNoKey = x.shard.blocked.keyCountOnNoKey();
                 s.trackingKeys = x.shard.tracking.keyCount();
                 s.trackingItems = x.shard.tracking.itemCount();
                 x.shard.stats.errorCounts.forEach((k, v) -> s.errors.put(k, v[0]));
@@ -187,6 +189,7 @@ public final class InfoCommand {
                     total.blockedClients += s.blockedClients;
                     total.blockedWithTimeout += s.blockedWithTimeout;
                     total.blockingKeys += s.blockingKeys;
+                    total.blockingKeysOnNoKey += s.blockingKeysOnNoKey;
                     total.trackingKeys += s.trackingKeys;
                     total.trackingItems += s.trackingItems;
                     s.errors.forEach((e, n) -> total.errors.merge(e, n, Long::sum));
@@ -301,7 +304,7 @@ public final class InfoCommand {
         line(sb, "tracking_clients", s.tracking.clientCount());
         line(sb, "clients_in_timeout_table", t.blockedWithTimeout);
         line(sb, "total_blocking_keys", t.blockingKeys);
-        line(sb, "total_blocking_keys_on_nokey", 0);
+        line(sb, "total_blocking_keys_on_nokey", t.blockingKeysOnNoKey);
     }
 
     static long rssBytes() {

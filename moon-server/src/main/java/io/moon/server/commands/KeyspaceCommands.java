@@ -345,6 +345,7 @@ public final class KeyspaceCommands {
             protected void onLocked(final Part p, final Ctx x) {
                 x.db.clear();
                 x.shard.tracking.clear();
+                x.shard.blocked.flushed(c.dbIndex);
             }
 
             @Override
@@ -375,6 +376,7 @@ public final class KeyspaceCommands {
                     x.keyspace.db(d).clear();
                 }
                 x.shard.tracking.clear();
+                x.shard.blocked.flushed(-1);
             }
 
             @Override

@@ -136,6 +136,8 @@ public final class StreamCommands {
                 c.server.config.streamNodeMaxEntries);
         c.out.bulk(idString(ms, seq));
         Notify.event(c, Notify.STREAM, "xadd", 1);
+        // clients blocked in XREAD / XREADGROUP on this stream run again (a new stream says so itself)
+        c.keyspace.signalReady(c.dbIndex, c.buf(), c.off(1), c.len(1));
         if (a.trim != StreamArgs.TRIM_NONE && trim(s, a) > 0) {
             Notify.event(c, Notify.STREAM, "xtrim", 1);
         }

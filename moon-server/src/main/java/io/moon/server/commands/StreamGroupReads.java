@@ -26,12 +26,12 @@ final class StreamGroupReads {
     }
 
     // XREADGROUP ... >: entries from start on
-    static void deliver(final Ctx c, final StreamValue s, final StreamGroup g, final StreamGroup.Consumer consumer,
+    static void deliver(final Ctx c, final Reply to, final StreamValue s, final StreamGroup g, final StreamGroup.Consumer consumer,
                         final long startMs, final long startSeq, final long count, final boolean noack) {
         final StreamIter it = new StreamIter(s).forward(startMs, startSeq, -1, -1);
         final ByteBuf body = c.out.out().alloc().buffer();
         try {
-            final Reply tmp = new Reply().bind(body, c.out.proto());
+            final Reply tmp = new Reply().bind(body, to.proto());
             long n = 0;
             while ((count == 0 || n < count) && it.next()) {
                 if (StreamValue.compare(it.ms, it.seq, g.lastMs, g.lastSeq) > 0) {
@@ -57,18 +57,18 @@ final class StreamGroupReads {
                 }
                 n++;
             }
-            flush(c.out, body, n);
+            flush(to, body, n);
         } finally {
             body.release();
         }
     }
 
     // XREADGROUP ... id: the consumer's pending entries from start on
-    static void history(final Ctx c, final StreamValue s, final StreamGroup.Consumer consumer, final long startMs,
+    static void history(final Ctx c, final Reply to, final StreamValue s, final StreamGroup.Consumer consumer, final long startMs,
                         final long startSeq, final long count) {
         final ByteBuf body = c.out.out().alloc().buffer();
         try {
-            final Reply tmp = new Reply().bind(body, c.out.proto());
+            final Reply tmp = new Reply().bind(body, to.proto());
             long n = 0;
             for (final Map.Entry<StreamGroup.Id, StreamGroup.Nack> e
                     : consumer.pel.tailMap(new StreamGroup.Id(startMs, startSeq), true).entrySet()) {
@@ -88,7 +88,7 @@ final class StreamGroupReads {
                 }
                 n++;
             }
-            flush(c.out, body, n);
+            flush(to, body, n);
         } finally {
             body.release();
         }

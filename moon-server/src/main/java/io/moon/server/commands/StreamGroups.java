@@ -176,6 +176,8 @@ public final class StreamGroups {
         }
         c.out.integer(1);
         Notify.event(c, Notify.STREAM, "xgroup-destroy", 2);
+        // XREADGROUP clients blocked on the group run again and answer NOGROUP (Redis 7.2)
+        c.keyspace.signalReady(c.dbIndex, c.buf(), c.off(2), c.len(2));
     }
 
     // XGROUP CREATECONSUMER key group consumer

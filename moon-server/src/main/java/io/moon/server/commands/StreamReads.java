@@ -3,6 +3,8 @@ package io.moon.server.commands;
 import io.moon.protocol.Reply;
 import io.moon.protocol.Request;
 import io.moon.server.Ctx;
+import io.moon.server.blocking.BlockedPop;
+import io.moon.server.blocking.Blocking;
 import io.moon.storage.Listpack;
 import io.moon.server.pubsub.Notify;
 import io.moon.storage.StreamGroup;
@@ -14,9 +16,10 @@ import java.nio.charset.StandardCharsets;
 import static io.moon.protocol.Reply.err;
 
 /**
- * The stream commands that read: XRANGE, XREVRANGE and XREAD (without BLOCK). XREAD over keys of
- * several shards runs through the generic gather form (copies of the streams on the
- * coordinator), so one handler serves both cases.
+ * The stream commands that read: XRANGE, XREVRANGE, XREAD and XREADGROUP. With BLOCK and nothing
+ * to serve, XREAD and XREADGROUP block on their keys ({@link Blocking#blockStream}) and run again
+ * when one is signalled; over keys of several shards they run through the generic gather form
+ * (copies of the streams on the coordinator), blocking through {@link StreamBlockingRead}.
  */
 public final class StreamReads {
     private static final byte[] BAD_START = err("ERR invalid start ID for the interval");
@@ -25,8 +28,6 @@ public final class StreamReads {
             + "using the GROUP <group> <consumer> option.");
     private static final byte[] UNBALANCED = err("ERR Unbalanced 'xread' list of streams: for each stream key an ID "
             + "or '$' must be specified.");
-    private static final byte[] NO_BLOCK = err("ERR XREAD BLOCK is not supported yet: nothing to serve now");
-    private static final byte[] NO_BLOCK_GROUP = err("ERR XREADGROUP BLOCK is not supported yet: nothing to serve now");
     private static final byte[] UNBALANCED_GROUP = err("ERR Unbalanced 'xreadgroup' list of streams: for each stream "
             + "key an ID or '>' must be specified.");
     private static final byte[] GROUP_ONLY_XREADGROUP =
@@ -111,7 +112,7 @@ public final class StreamReads {
     static long[] interval(final Ctx c, final int startArg, final int endArg) {
         final Request r = c.req;
         final StreamArgs a = new StreamArgs();
-        if (!interval(r, startArg, a, 0)) {
+        if (!intervalBound(r, startArg, a, 0)) {
             c.out.raw(a.error);
             return null;
         }
@@ -129,7 +130,7 @@ public final class StreamReads {
                 startSeq++;
             }
         }
-        if (!interval(r, endArg, a, -1)) {
+        if (!intervalBound(r, endArg, a, -1)) {
             c.out.raw(a.error);
             return null;
         }
@@ -190,12 +191,12 @@ public final class StreamReads {
         range(c.out, s, startMs, startSeq, endMs, endSeq, count == -1 ? 0 : count, rev);
     }
 
-    private static boolean excluded(final Request r, final int i) {
+    static boolean excluded(final Request r, final int i) {
         return r.len(i) > 1 && r.buf()[r.off(i)] == '(';
     }
 
     /** An interval bound: {@code (id} exclusive (strict ID), else an ID or - or +. */
-    private static boolean interval(final Request r, final int i, final StreamArgs a, final long missingSeq) {
+    static boolean intervalBound(final Request r, final int i, final StreamArgs a, final long missingSeq) {
         if (excluded(r, i)) {
             return a.id(r.buf(), r.off(i) + 1, r.len(i) - 1, missingSeq, true, false);
         }
@@ -204,15 +205,40 @@ public final class StreamReads {
 
     // XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]
     public static void xread(final Ctx c) {
-        read(c, false);
+        read(c, false, false);
     }
 
     // XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]
     public static void xreadgroup(final Ctx c) {
-        read(c, true);
+        read(c, true, false);
     }
 
-    private static void read(final Ctx c, final boolean xreadgroup) {
+    /**
+     * How a shard serves a client blocked in XREAD / XREADGROUP on keys all its own: the command
+     * runs there with the client's arguments, once {@link BlockedPop#ready} found it would answer.
+     */
+    private static BlockedPop waiter(final boolean xreadgroup) {
+        return new BlockedPop() {
+            @Override
+            public void serve(final Ctx c, final long arg, final int keyArg, final long addr, final long h) {
+                read(c, xreadgroup, false);
+            }
+
+            @Override
+            public boolean ready(final Ctx c) {
+                return read(c, xreadgroup, true);
+            }
+        };
+    }
+
+    private static final BlockedPop XREAD_WAITER = waiter(false);
+    private static final BlockedPop XREADGROUP_WAITER = waiter(true);
+
+    /**
+     * Runs XREAD / XREADGROUP; with {@code probe}, only tells whether it would answer now (entries
+     * to serve, or an error) and changes nothing. Returns the same.
+     */
+    private static boolean read(final Ctx c, final boolean xreadgroup, final boolean probe) {
         final Request r = c.req;
         long count = 0;
         long timeout = -1;
@@ -226,18 +252,22 @@ public final class StreamReads {
                 i++;
                 if (!r.parseLong(i)) {
                     c.out.raw(TIMEOUT_NOT_INTEGER);
-                    return;
+                    return true;
                 }
                 if (r.longValue < 0) {
                     c.out.raw(TIMEOUT_NEGATIVE);
-                    return;
+                    return true;
+                }
+                if (r.longValue > Long.MAX_VALUE - c.now) {
+                    c.out.raw(Blocking.OUT_OF_RANGE);
+                    return true;
                 }
                 timeout = r.longValue;
             } else if (r.argIs(i, COUNT) && more > 0) {
                 i++;
                 if (!r.parseLong(i)) {
                     c.out.raw(Errors.NOT_INTEGER);
-                    return;
+                    return true;
                 }
                 count = Math.max(0, r.longValue);
             } else if (r.argIs(i, STREAMS) && more > 0) {
@@ -245,35 +275,35 @@ public final class StreamReads {
                 n = r.argc() - streamsArg;
                 if (n % 2 != 0) {
                     c.out.raw(xreadgroup ? UNBALANCED_GROUP : UNBALANCED);
-                    return;
+                    return true;
                 }
                 n /= 2;
                 break;
             } else if (r.argIs(i, GROUP) && more >= 2) {
                 if (!xreadgroup) {
                     c.out.raw(GROUP_ONLY_XREADGROUP);
-                    return;
+                    return true;
                 }
                 groupArg = i + 1;
                 i += 2;
             } else if (r.argIs(i, NOACK)) {
                 if (!xreadgroup) {
                     c.out.raw(NOACK_ONLY_XREADGROUP);
-                    return;
+                    return true;
                 }
                 noack = true;
             } else {
                 c.out.raw(Errors.SYNTAX);
-                return;
+                return true;
             }
         }
         if (streamsArg == 0) {
             c.out.raw(Errors.SYNTAX);
-            return;
+            return true;
         }
         if (xreadgroup && groupArg < 0) {
             c.out.raw(MISSING_GROUP);
-            return;
+            return true;
         }
         final long[] ids = new long[2 * n];
         final StreamValue[] streams = new StreamValue[n];
@@ -284,19 +314,19 @@ public final class StreamReads {
             final int idArg = streamsArg + n + k;
             final long e = c.findRead(keyArg, c.keyHash(keyArg));
             if (e != 0 && (streams[k] = StreamCommands.stream(c, e)) == null) {
-                return;
+                return true;
             }
             if (groupArg >= 0) {
                 if (streams[k] == null || (groups[k] = streams[k].group(r.argBytes(groupArg))) == null) {
                     c.out.error("NOGROUP No such key '" + text(r, keyArg) + "' or consumer group '"
                             + text(r, groupArg) + "' in XREADGROUP with GROUP option");
-                    return;
+                    return true;
                 }
             }
             if (r.len(idArg) == 1 && r.buf()[r.off(idArg)] == '$') {
                 if (xreadgroup) {
                     c.out.raw(DOLLAR_IN_GROUP);
-                    return;
+                    return true;
                 }
                 if (streams[k] != null) {
                     ids[2 * k] = streams[k].lastMs;
@@ -307,7 +337,7 @@ public final class StreamReads {
             if (r.len(idArg) == 1 && r.buf()[r.off(idArg)] == '>') {
                 if (!xreadgroup) {
                     c.out.raw(GT_ONLY_GROUP);
-                    return;
+                    return true;
                 }
                 ids[2 * k] = -1;
                 ids[2 * k + 1] = -1;
@@ -315,86 +345,116 @@ public final class StreamReads {
             }
             if (!a.id(r, idArg, 0, true)) {
                 c.out.raw(a.error);
-                return;
+                return true;
             }
             ids[2 * k] = a.ms;
             ids[2 * k + 1] = a.seq;
         }
-        // which streams are served, and from where (a group's '>' reads after the group's last ID)
+        // each group's consumer is named (and created) first, as Redis does before it reads
         final boolean[] history = new boolean[n];
         final StreamGroup.Consumer[] consumers = new StreamGroup.Consumer[n];
-        int served = 0;
         for (int k = 0; k < n; k++) {
-            final StreamValue s = streams[k];
-            if (s == null) {
+            if (streams[k] == null || groups[k] == null) {
                 continue;
             }
-            boolean serve = false;
-            if (groups[k] != null) {
-                if (ids[2 * k] != -1 || ids[2 * k + 1] != -1) {
-                    serve = true;
-                    history[k] = true;
-                } else if (s.hasAfter(groups[k].lastMs, groups[k].lastSeq)) {
-                    serve = true;
-                    ids[2 * k] = groups[k].lastMs;
-                    ids[2 * k + 1] = groups[k].lastSeq;
-                }
-                final byte[] name = r.argBytes(groupArg + 1);
-                StreamGroup.Consumer consumer = groups[k].consumer(name);
-                if (consumer == null) {
-                    consumer = groups[k].createConsumer(name, c.now);
-                    Notify.event(c, Notify.STREAM, "xgroup-createconsumer", streamsArg + k);
-                }
-                consumer.seenTime = c.now;
-                consumers[k] = consumer;
-            } else {
-                serve = s.hasAfter(ids[2 * k], ids[2 * k + 1]);
+            history[k] = ids[2 * k] != -1 || ids[2 * k + 1] != -1;
+            if (probe) {
+                continue;
             }
-            if (serve) {
+            final byte[] name = r.argBytes(groupArg + 1);
+            StreamGroup.Consumer consumer = groups[k].consumer(name);
+            if (consumer == null) {
+                consumer = groups[k].createConsumer(name, c.now);
+                Notify.event(c, Notify.STREAM, "xgroup-createconsumer", streamsArg + k);
+            }
+            consumer.seenTime = c.now;
+            consumers[k] = consumer;
+        }
+        // Streams are served in argument order, each judged when its turn comes: a key named twice
+        // with '>' finds the group already past what its first turn delivered, as in Redis.
+        final io.netty.buffer.ByteBuf body = c.out.out().alloc().buffer();
+        try {
+            final Reply tmp = new Reply().bind(body, c.out.proto());
+            int served = 0;
+            for (int k = 0; k < n; k++) {
+                final StreamValue s = streams[k];
+                if (s == null) {
+                    continue;
+                }
+                long ms = ids[2 * k];
+                long seq = ids[2 * k + 1];
+                if (groups[k] != null && !history[k]) {
+                    ms = groups[k].lastMs;
+                    seq = groups[k].lastSeq;
+                }
+                if (!history[k] && !s.hasAfter(ms, seq)) {
+                    continue;
+                }
                 served++;
+                if (probe) {
+                    return true;
+                }
+                if (!c.out.resp3()) {
+                    tmp.arrayHeader(2);
+                }
+                final int keyArg = streamsArg + k;
+                tmp.bulk(r.buf(), r.off(keyArg), r.len(keyArg));
+                // the start is exclusive: begin right after the given ID
+                if (seq == -1) {
+                    ms++;
+                    seq = 0;
+                } else {
+                    seq++;
+                }
+                if (groups[k] == null) {
+                    range(tmp, s, ms, seq, -1, -1, count, false);
+                } else if (history[k]) {
+                    StreamGroupReads.history(c, tmp, s, consumers[k], ms, seq, count);
+                } else {
+                    StreamGroupReads.deliver(c, tmp, s, groups[k], consumers[k], ms, seq, count, noack);
+                }
+            }
+            if (served == 0) {
+                if (probe) {
+                    return false;
+                }
+                final long deadline = timeout > 0 ? c.now + timeout : 0;
+                if (timeout < 0 || !Blocking.mayBlock(c) && !c.blockAcross) {
+                    c.out.nullArray(); // no BLOCK, or inside MULTI or a script: as on a timeout
+                } else if (c.blockAcross) {
+                    c.blockArgs = waitArgs(r, streamsArg, n, ids);
+                    c.blockDeadlineMillis = deadline;
+                } else {
+                    Blocking.blockStream(c, xreadgroup ? XREADGROUP_WAITER : XREAD_WAITER,
+                            waitArgs(r, streamsArg, n, ids), deadline, streamsArg,
+                            streamsArg + n - 1, xreadgroup);
+                }
+                return true;
+            }
+            if (c.out.resp3()) {
+                c.out.mapHeader(served);
             } else {
-                streams[k] = null;
+                c.out.arrayHeader(served);
+            }
+            c.out.out().writeBytes(body);
+            return true;
+        } finally {
+            body.release();
+        }
+    }
+
+    /** The command to run again when a key is signalled: each {@code $} becomes the ID it stood for now. */
+    private static Request waitArgs(final Request r, final int streamsArg, final int n, final long[] ids) {
+        final Request w = new Request();
+        for (int i = 0; i < r.argc(); i++) {
+            final int k = i - streamsArg - n;
+            if (k >= 0 && k < n && r.len(i) == 1 && r.buf()[r.off(i)] == '$') {
+                w.add(StreamCommands.idString(ids[2 * k], ids[2 * k + 1]).getBytes(StandardCharsets.US_ASCII));
+            } else {
+                w.add(r.buf(), r.off(i), r.len(i));
             }
         }
-        if (served == 0) {
-            if (timeout >= 0) {
-                c.out.raw(xreadgroup ? NO_BLOCK_GROUP : NO_BLOCK);
-            } else {
-                c.out.nullArray();
-            }
-            return;
-        }
-        if (c.out.resp3()) {
-            c.out.mapHeader(served);
-        } else {
-            c.out.arrayHeader(served);
-        }
-        for (int k = 0; k < n; k++) {
-            if (streams[k] == null) {
-                continue;
-            }
-            if (!c.out.resp3()) {
-                c.out.arrayHeader(2);
-            }
-            final int keyArg = streamsArg + k;
-            c.out.bulk(r.buf(), r.off(keyArg), r.len(keyArg));
-            long ms = ids[2 * k];
-            long seq = ids[2 * k + 1];
-            // the start is exclusive: begin right after the given ID
-            if (seq == -1) {
-                ms++;
-                seq = 0;
-            } else {
-                seq++;
-            }
-            if (groups[k] == null) {
-                range(c.out, streams[k], ms, seq, -1, -1, count, false);
-            } else if (history[k]) {
-                StreamGroupReads.history(c, streams[k], consumers[k], ms, seq, count);
-            } else {
-                StreamGroupReads.deliver(c, streams[k], groups[k], consumers[k], ms, seq, count, noack);
-            }
-        }
+        return w;
     }
 
     private static String text(final Request r, final int i) {

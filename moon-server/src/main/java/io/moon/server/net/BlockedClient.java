@@ -113,6 +113,13 @@ final class BlockedClient {
         c.ensureOut();
         if (w.rerun) {
             w.reply.release();
+            if (w.rerunsOwnArgs) {
+                // the connection parses nothing while blocked: its request is the blocked command's
+                c.req.reset();
+                for (int i = 0; i < w.req.argc(); i++) {
+                    c.req.add(w.req.buf(), w.req.off(i), w.req.len(i));
+                }
+            }
             rerunDeadlineMillis = w.deadlineMillis;
             c.redispatch();
             rerunDeadlineMillis = -1;

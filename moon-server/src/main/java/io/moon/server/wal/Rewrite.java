@@ -108,7 +108,7 @@ final class Rewrite {
             case "georadius", "georadiusbymember" -> STORE_FORM;
             case "xadd" -> XADD;
             case "xtrim" -> XTRIM;
-            case "xreadgroup" -> XREADGROUP;
+            case "xreadgroup", "xclaim", "xautoclaim" -> XREADGROUP;
             default -> PLAIN;
         };
     }
@@ -119,7 +119,10 @@ final class Rewrite {
      */
     static void emit(final ShardLog log, final byte kind, final Ctx c, final ByteBuf out, final int mark) {
         if (out.writerIndex() <= mark) {
-            return; // blocked (no reply yet): nothing happened
+            if (kind == XREADGROUP && c.waiter != null) {
+                StreamRewrite.xreadgroup(log, c, c.req); // blocked, having created or seen its consumer
+            }
+            return; // blocked (no reply yet): nothing else happened
         }
         final byte first = out.getByte(mark);
         if (first == '-') {

@@ -16,7 +16,8 @@ import java.util.List;
  * it generated ({@code *}, {@code ms-*}), and an approximate trim ({@code ~}, maybe with LIMIT),
  * whose effect depends on the node layout, becomes the exact trim that leaves the same entries:
  * {@code MAXLEN = <length after>}, or {@code MINID = <first ID after>} (MAXLEN = 0 when nothing is
- * left). Exact trims replay as they are. XREADGROUP is logged as the state it left.
+ * left). Exact trims replay as they are. XREADGROUP, XCLAIM and XAUTOCLAIM are logged as the
+ * state they left.
  */
 final class StreamRewrite {
     private StreamRewrite() {
@@ -62,8 +63,8 @@ final class StreamRewrite {
     }
 
     /**
-     * XREADGROUP changes its groups with the time it ran (delivery times, a consumer's seen and
-     * active times): it is logged as the state it left, a RESTORE of each of its streams, in one
+     * XREADGROUP, XCLAIM and XAUTOCLAIM change groups with the time they ran (delivery times, a
+     * consumer's seen and active times): each is logged as the state it left, a RESTORE of each of its streams, in one
      * batch record. Exact whenever it is replayed; the price is a payload of the whole stream.
      */
     static void xreadgroup(final ShardLog log, final Ctx c, final Request r) {

@@ -220,6 +220,14 @@ class CommandDocsTest {
         CHANGED_IN_7_2.put("pfmerge", "arguments");
         // 7.2 drops a doubled period at the end of SSCAN's complexity.
         CHANGED_IN_7_2.put("sscan", "complexity");
+        // 7.2 adds XINFO CONSUMERS's inactive field and XINFO STREAM FULL's active-time (a history entry
+        // each), names CONSUMERS's group argument "group" (7.0: groupname) and makes STREAM's FULL a
+        // pure token inside a "full-block" (7.0: a block whose token is FULL).
+        CHANGED_IN_7_2.put("xinfo|consumers", "arguments history");
+        CHANGED_IN_7_2.put("xinfo|stream", "arguments history");
+        // 7.2 names XCLAIM's LASTID argument lastid (7.0: id) and its IDs "ID" (command-docs.txt keeps
+        // "id": its format reads an upper-case word as a token).
+        CHANGED_IN_7_2.put("xclaim", "arguments");
         // Not a 7.2 change: Redis documents no complexity for MONITOR, and command-docs.txt has one
         // for every row (shouldDocumentEveryRowAndNothingElse).
         CHANGED_IN_7_2.put("monitor", "complexity");
