@@ -187,7 +187,8 @@ public final class StreamArgs {
         return true;
     }
 
-    boolean id(final Request r, final int i, final long missingSeq, final boolean strict) {
+    /** Reads argument {@code i} as a stream ID into {@link #ms}/{@link #seq}; false when it is not one. */
+    public boolean id(final Request r, final int i, final long missingSeq, final boolean strict) {
         return id(r.buf(), r.off(i), r.len(i), missingSeq, strict, false);
     }
 

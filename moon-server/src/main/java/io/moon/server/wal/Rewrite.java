@@ -120,7 +120,7 @@ final class Rewrite {
     static void emit(final ShardLog log, final byte kind, final Ctx c, final ByteBuf out, final int mark) {
         if (out.writerIndex() <= mark) {
             if (kind == XREADGROUP && c.waiter != null) {
-                StreamRewrite.xreadgroup(log, c, c.req); // blocked, having created or seen its consumer
+                StreamRewrite.groupOps(log, c, c.req, null, 0); // blocked, having created or seen its consumer
             }
             return; // blocked (no reply yet): nothing else happened
         }
@@ -207,7 +207,7 @@ final class Rewrite {
             case BLMPOP, BZMPOP -> mpop(log, kind, c, r, out, mark);
             case XADD -> StreamRewrite.xadd(log, c, r, out, mark);
             case XTRIM -> StreamRewrite.xtrim(log, c, r, out, mark);
-            case XREADGROUP -> StreamRewrite.xreadgroup(log, c, r);
+            case XREADGROUP -> StreamRewrite.groupOps(log, c, r, out, mark);
             case RESTORE -> restore(log, c, r);
             case HEXPIRE, HPEXPIRE, HEXPIREAT -> {
                 if (!r.parseLong(2)) {
