@@ -18,7 +18,11 @@ import java.util.Arrays;
 public final class Request {
     /** Arenas above this size are given back after the command that needed them. */
     private static final int SHRINK_ABOVE_BYTES = 256 * 1024;
-    private static final int INITIAL_ARENA_BYTES = 512;
+    /**
+     * Room for a typical command (a key and a short value): every connection holds one, idle or
+     * not, so it starts small; a larger command grows it once and the connection keeps the room.
+     */
+    private static final int INITIAL_ARENA_BYTES = 128;
     private static final int INITIAL_ARGS = 16;
 
     private byte[] buf = new byte[INITIAL_ARENA_BYTES];

@@ -17,8 +17,9 @@ import java.util.Arrays;
  * met while gathering is {@link #heldError}, replied after the batch.
  */
 final class Lookahead {
-    final Request[] reqs = new Request[PipelineBatch.MAX_COMMANDS];
-    final CommandSpec[] specs = new CommandSpec[PipelineBatch.MAX_COMMANDS];
+    // made on the first batch: a connection that never pipelines (most idle ones) holds none
+    Request[] reqs;
+    CommandSpec[] specs;
     int count;
     Request held;
     Request partial;
@@ -45,6 +46,10 @@ final class Lookahead {
                final RespParser parser) {
         final int max = Math.max(1, Math.min(PipelineBatch.MAX_COMMANDS,
                 PipelineBatch.TARGET_REPLY_BYTES / Math.max(1, avgReplyBytes)));
+        if (reqs == null) {
+            reqs = new Request[PipelineBatch.MAX_COMMANDS];
+            specs = new CommandSpec[PipelineBatch.MAX_COMMANDS];
+        }
         reqs[0] = first;
         specs[0] = firstSpec;
         int n = 1;

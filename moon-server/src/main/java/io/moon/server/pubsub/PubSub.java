@@ -123,21 +123,21 @@ public final class PubSub {
         final int home = c.home().id;
         switch (kind) {
             case CHANNEL -> {
-                if (!s.channels.add(n)) {
+                if (!s.add(Kind.CHANNEL, n)) {
                     return false;
                 }
                 local.channels.computeIfAbsent(n, k -> new ArrayList<>()).add(c);
                 count(channels, n, home, 1);
             }
             case SHARD -> {
-                if (!s.shardChannels.add(n)) {
+                if (!s.add(Kind.SHARD, n)) {
                     return false;
                 }
                 local.shardChannels.computeIfAbsent(n, k -> new ArrayList<>()).add(c);
                 count(shardChannels, n, home, 1);
             }
             case PATTERN -> {
-                if (!s.patterns.add(n)) {
+                if (!s.add(Kind.PATTERN, n)) {
                     return false;
                 }
                 local.patterns.computeIfAbsent(n, k -> new ArrayList<>()).add(c);
@@ -153,12 +153,7 @@ public final class PubSub {
         final Subscriptions s = c.subscriptions();
         final Local local = locals[c.home().id];
         final int home = c.home().id;
-        final boolean had = switch (kind) {
-            case CHANNEL -> s.channels.remove(n);
-            case SHARD -> s.shardChannels.remove(n);
-            case PATTERN -> s.patterns.remove(n);
-        };
-        if (!had) {
+        if (!s.remove(kind, n)) {
             return false;
         }
         // the registry first: a publisher that still finds this home finds nobody there, harmlessly
@@ -184,13 +179,13 @@ public final class PubSub {
         if (!s.active()) {
             return;
         }
-        for (final Name n : s.channels.toArray(new Name[0])) {
+        for (final Name n : s.names(Kind.CHANNEL)) {
             unsubscribe(c, n, Kind.CHANNEL);
         }
-        for (final Name n : s.patterns.toArray(new Name[0])) {
+        for (final Name n : s.names(Kind.PATTERN)) {
             unsubscribe(c, n, Kind.PATTERN);
         }
-        for (final Name n : s.shardChannels.toArray(new Name[0])) {
+        for (final Name n : s.names(Kind.SHARD)) {
             unsubscribe(c, n, Kind.SHARD);
         }
     }

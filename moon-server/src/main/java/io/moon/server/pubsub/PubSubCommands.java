@@ -104,8 +104,7 @@ public final class PubSubCommands {
         final PubSub ps = c.server.pubsub;
         final Subscriptions s = conn.subscriptions();
         if (c.argc() == 1) {
-            final Name[] all = (kind == PubSub.Kind.CHANNEL ? s.channels
-                    : kind == PubSub.Kind.PATTERN ? s.patterns : s.shardChannels).toArray(new Name[0]);
+            final Name[] all = s.names(kind);
             if (all.length == 0) {
                 confirm(c, word, null, count(conn, kind));
             }
@@ -124,7 +123,7 @@ public final class PubSubCommands {
 
     private static int count(final Connection conn, final PubSub.Kind kind) {
         final Subscriptions s = conn.subscriptions();
-        return kind == PubSub.Kind.SHARD ? s.shardChannels.size() : s.count();
+        return kind == PubSub.Kind.SHARD ? s.shardChannelCount() : s.count();
     }
 
     private static void confirm(final Ctx c, final byte[] word, final byte[] name, final long count) {
