@@ -26,23 +26,53 @@ import io.moon.storage.Keyspace;
  * (SMOVE, LMOVE) is better served by a dedicated operation; this is the general fallback. The
  * scratch keyspace's hit/miss counters are not merged into the shards'.
  */
-final class Gather extends Coordinated {
+class Gather extends Coordinated {
     private final GatheredKeys keys = new GatheredKeys();
+    /** The request argument of each gathered key (GatheredKeys numbers them in order). */
+    private final int[] argOf;
 
     Gather(final Ctx c) {
         super(c);
         final Request r = c.req;
         final int n = c.cmd.keyCount(r);
+        argOf = new int[n];
         for (int k = 0; k < n; k++) {
             final int arg = c.cmd.keyArg(r, k);
             // the key spec says (EVAL has no write flag but writes its RW keys)
             final boolean written = c.cmd.writesKeyAt(r, arg);
-            keyPart(arg, c.dbIndex, written).addArg(keys.add(r, arg, c.dbIndex, written));
+            final int g = keys.add(r, arg, c.dbIndex, written);
+            argOf[g] = arg;
+            keyPart(arg, c.dbIndex, written).addArg(g);
         }
     }
 
+    /** The request argument of gathered key {@code g} (as {@link Part#args} number them). */
+    protected final int argOf(final int g) {
+        return argOf[g];
+    }
+
+    /** Sets up the coordinator's context before the handler runs over the copies. */
+    protected void prepare(final Ctx x) {
+        x.scriptMayWiden = !nested();
+    }
+
+    /**
+     * After the handler ran over the copies: true when the outcome is not a write-back, and this
+     * method has already ended the operation or moved it on ({@code scratch} given back).
+     */
+    protected boolean endedInstead(final Ctx x, final Keyspace scratch) {
+        if (!x.widen) {
+            return false;
+        }
+        // a script asked for every shard: nothing it did in the scratch keyspace is kept
+        widen = true;
+        home.giveScratch(scratch);
+        finish();
+        return true;
+    }
+
     @Override
-    protected boolean writesWhenLocked() {
+    protected final boolean writesWhenLocked() {
         return false; // it only copies there; the write-back steps are what change keys
     }
 
@@ -67,14 +97,10 @@ final class Gather extends Coordinated {
         x.noTouch = noTouch;
         x.client = null;
         x.inTransaction = true;
-        x.scriptMayWiden = !nested();
         x.stepOfOperation = !nested(); // counted once by its connection when done
+        prepare(x);
         x.runCommand();
-        if (x.widen) {
-            // a script asked for every shard: nothing it did in the scratch keyspace is kept
-            widen = true;
-            home.giveScratch(scratch);
-            finish();
+        if (endedInstead(x, scratch)) {
             return;
         }
         final boolean writes = keys.collect(this, scratch, x.now);

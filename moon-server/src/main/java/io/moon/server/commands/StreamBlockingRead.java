@@ -6,7 +6,6 @@ import io.moon.server.blocking.Blocking;
 import io.moon.server.blocking.BlockingOutcome;
 import io.moon.server.blocking.SharedWaiter;
 import io.moon.server.xshard.Coordinated;
-import io.moon.server.xshard.GatheredKeys;
 import io.moon.server.xshard.Part;
 import io.moon.storage.Keyspace;
 
@@ -23,28 +22,14 @@ import java.nio.charset.StandardCharsets;
  * <p>A wait writes nothing back: an XREADGROUP that blocks creates its consumer when it is served
  * (a write-back would delete and restore the stream, waking the other readers blocked on it).
  */
-public final class StreamBlockingRead extends Coordinated implements BlockingOutcome {
+public final class StreamBlockingRead extends Gather implements BlockingOutcome {
     private static final byte[] BLOCK = "BLOCK".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STREAMS = "STREAMS".getBytes(StandardCharsets.US_ASCII);
 
-    private final GatheredKeys keys = new GatheredKeys();
-    /** The request argument of each gathered key (GatheredKeys numbers them in order). */
-    private final int[] argOf;
     private SharedWaiter waiter;
-    private boolean installs;
 
     private StreamBlockingRead(final Ctx c) {
         super(c);
-        final Request r = c.req;
-        final int n = c.cmd.keyCount(r);
-        argOf = new int[n];
-        for (int k = 0; k < n; k++) {
-            final int arg = c.cmd.keyArg(r, k);
-            final boolean written = c.cmd.writesKeyAt(r, arg);
-            final int g = keys.add(r, arg, c.dbIndex, written);
-            argOf[g] = arg;
-            keyPart(arg, c.dbIndex, written).addArg(g);
-        }
     }
 
     /** XREAD / XREADGROUP over keys of several shards: this operation when it may block, else the gather form. */
@@ -76,52 +61,27 @@ public final class StreamBlockingRead extends Coordinated implements BlockingOut
     }
 
     @Override
-    protected boolean writesWhenLocked() {
-        return false;
-    }
-
-    @Override
-    protected boolean mayWrite() {
-        return true;
-    }
-
-    @Override
-    protected void onLocked(final Part p, final Ctx x) {
-        keys.copy(p, x.keyspace, x.now);
-    }
-
-    @Override
-    protected void onAllLocked() {
-        final Keyspace scratch = keys.scratch(this, server);
-        final Ctx x = new Ctx(home, scratch);
-        x.bind(dbIndex, req, reply, cmd);
-        x.proto = proto;
-        x.noTouch = noTouch;
-        x.client = null;
-        x.inTransaction = true;
+    protected void prepare(final Ctx x) {
         x.blockAcross = true;
-        x.stepOfOperation = !nested();
-        x.runCommand();
-        if (x.blockArgs != null) {
-            waiter = Blocking.streamWaiter(conn, x.blockArgs, cmd, dbIndex, proto, noTouch, x.blockDeadlineMillis,
-                    partCount(), cmd.name().equals("xreadgroup"));
-            for (int i = 0; i < partCount(); i++) {
-                final Part p = partAt(i);
-                for (int a = 0; a < p.argCount; a++) {
-                    Blocking.registerKey(waiter, p.shard, argOf[p.args[a]]);
-                }
+    }
+
+    /** Nothing to serve: the waiter, registered on every shard of the keys while the locks hold. */
+    @Override
+    protected boolean endedInstead(final Ctx x, final Keyspace scratch) {
+        if (x.blockArgs == null) {
+            return false;
+        }
+        waiter = Blocking.streamWaiter(conn, x.blockArgs, cmd, dbIndex, proto, noTouch, x.blockDeadlineMillis,
+                partCount(), cmd.name().equals("xreadgroup"));
+        for (int i = 0; i < partCount(); i++) {
+            final Part p = partAt(i);
+            for (int a = 0; a < p.argCount; a++) {
+                Blocking.registerKey(waiter, p.shard, argOf(p.args[a]));
             }
-            home.giveScratch(scratch);
-            stepAllAndRelease();
-            return;
         }
-        installs = keys.collect(this, scratch, x.now);
         home.giveScratch(scratch);
-        if (!installs) {
-            finish();
-            return;
-        }
-        stepSomeAndReleaseAll(p -> p.n == 1);
+        stepAllAndRelease();
+        return true;
     }
 
     /** On each owner: register the waiter for its keys, or install the written keys' new state. */
@@ -130,12 +90,7 @@ public final class StreamBlockingRead extends Coordinated implements BlockingOut
         if (waiter != null) {
             Blocking.activate(waiter, x.shard);
         } else {
-            keys.install(p, x.keyspace, x.now);
+            super.onStep(p, x);
         }
-    }
-
-    @Override
-    protected void onStepsDone() {
-        finish();
     }
 }
