@@ -35,26 +35,14 @@ public final class AclCommands {
             c.out.error("ERR Usernames can't contain spaces or null characters");
             return;
         }
-        final List<String> ops = new ArrayList<>();
-        String open = null;
-        String openArg = null;
+        final List<String> words = new ArrayList<>();
         for (int j = 3; j < r.argc(); j++) {
-            final String op = r.argString(j);
-            if (open == null && op.startsWith("(") && !op.endsWith(")")) {
-                open = op;
-                openArg = op;
-            } else if (open != null) {
-                open = open + " " + op;
-                if (op.endsWith(")")) {
-                    ops.add(open);
-                    open = null;
-                }
-            } else {
-                ops.add(op);
-            }
+            words.add(r.argString(j));
         }
-        if (open != null) {
-            c.out.error("ERR Unmatched parenthesis in acl selector starting at '" + openArg + "'.");
+        final String[] unclosed = new String[1];
+        final List<String> ops = AclFile.merge(words, unclosed);
+        if (ops == null) {
+            c.out.error("ERR Unmatched parenthesis in acl selector starting at '" + unclosed[0] + "'.");
             return;
         }
         final Acl.Refusal refused = c.server.acl.setUser(name, ops);

@@ -62,7 +62,7 @@ public final class AclFile {
             if (configFile && name.equals(Acl.DEFAULT)) {
                 p.apply("reset", acl.table, allChannels); // as Redis: the config file's default user starts reset
             }
-            final List<String> ops = merge(w.subList(2, w.size()));
+            final List<String> ops = merge(w.subList(2, w.size()), null);
             if (ops == null) {
                 String open = "";
                 for (final String word : w.subList(2, w.size())) {
@@ -101,13 +101,18 @@ public final class AclFile {
         return out;
     }
 
-    /** Joins the words of a selector written with spaces, "(+get ~k*)", back into one rule; null when one is not closed. */
-    static List<String> merge(final List<String> words) {
+    /**
+     * Joins the words of a selector written with spaces, "(+get ~k*)", back into one rule; null
+     * when one is not closed (its first word then goes to {@code unclosed[0]}, when given).
+     */
+    static List<String> merge(final List<String> words, final String[] unclosed) {
         final List<String> ops = new ArrayList<>();
         String open = null;
+        String first = null;
         for (final String op : words) {
             if (open == null && op.startsWith("(") && !op.endsWith(")")) {
                 open = op;
+                first = op;
             } else if (open != null) {
                 open = open + " " + op;
                 if (op.endsWith(")")) {
@@ -118,7 +123,13 @@ public final class AclFile {
                 ops.add(op);
             }
         }
-        return open != null ? null : ops;
+        if (open != null) {
+            if (unclosed != null) {
+                unclosed[0] = first;
+            }
+            return null;
+        }
+        return ops;
     }
 
     /** The "user" lines of the config file, at startup. Returns the errors, or null. */
