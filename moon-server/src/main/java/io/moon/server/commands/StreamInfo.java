@@ -134,18 +134,7 @@ public final class StreamInfo {
         out.bulk("pel-count");
         out.integer(g.pel.size());
         out.bulk("pending");
-        out.arrayHeader(count == 0 ? g.pel.size() : Math.min(count, g.pel.size()));
-        long n = 0;
-        for (final Map.Entry<StreamGroup.Id, StreamGroup.Nack> e : g.pel.entrySet()) {
-            if (count != 0 && n++ >= count) {
-                break;
-            }
-            out.arrayHeader(4);
-            id(out, e.getKey().ms(), e.getKey().seq());
-            out.bulk(e.getValue().consumer.name);
-            out.integer(e.getValue().deliveryTime);
-            out.integer(e.getValue().deliveryCount);
-        }
+        pending(out, g.pel, count, true);
         out.bulk("consumers");
         out.arrayHeader(g.consumers.size());
         for (final StreamGroup.Consumer k : g.consumers.values()) {
@@ -159,17 +148,29 @@ public final class StreamInfo {
             out.bulk("pel-count");
             out.integer(k.pel.size());
             out.bulk("pending");
-            out.arrayHeader(count == 0 ? k.pel.size() : Math.min(count, k.pel.size()));
-            long m = 0;
-            for (final Map.Entry<StreamGroup.Id, StreamGroup.Nack> e : k.pel.entrySet()) {
-                if (count != 0 && m++ >= count) {
-                    break;
-                }
-                out.arrayHeader(3);
-                id(out, e.getKey().ms(), e.getKey().seq());
-                out.integer(e.getValue().deliveryTime);
-                out.integer(e.getValue().deliveryCount);
+            pending(out, k.pel, count, false);
+        }
+    }
+
+    /**
+     * The first {@code count} (0: all) entries of a pending list as XINFO STREAM FULL shows them:
+     * ID, owner (a group's list only), delivery time and count.
+     */
+    private static void pending(final Reply out, final java.util.TreeMap<StreamGroup.Id, StreamGroup.Nack> pel,
+                                final long count, final boolean withOwner) {
+        out.arrayHeader(count == 0 ? pel.size() : Math.min(count, pel.size()));
+        long n = 0;
+        for (final Map.Entry<StreamGroup.Id, StreamGroup.Nack> e : pel.entrySet()) {
+            if (count != 0 && n++ >= count) {
+                break;
             }
+            out.arrayHeader(withOwner ? 4 : 3);
+            id(out, e.getKey().ms(), e.getKey().seq());
+            if (withOwner) {
+                out.bulk(e.getValue().consumer.name);
+            }
+            out.integer(e.getValue().deliveryTime);
+            out.integer(e.getValue().deliveryCount);
         }
     }
 

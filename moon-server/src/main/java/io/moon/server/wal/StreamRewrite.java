@@ -77,7 +77,7 @@ final class StreamRewrite {
      * for a read that blocked (it has no reply yet).
      */
     static void groupOps(final ShardLog log, final Ctx c, final Request r, final ByteBuf out, final int mark) {
-        final String name = r.argString(0).toLowerCase(java.util.Locale.ROOT);
+        final String name = c.cmd.name();
         log.beginGroup();
         if (name.equals("xreadgroup")) {
             final byte[] group = r.argBytes(2);
