@@ -52,7 +52,7 @@ lib="$here/moon-server/target/lib"
 needs_build() {
   [[ -f "$jar" && -d "$lib" ]] || return 0
   [[ -n "$(find "$here/pom.xml" "$here"/moon-protocol "$here"/moon-storage "$here"/moon-server \
-      \( -path '*/target' -prune \) -o \( -newer "$jar" \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -print \) \
+      \( -path '*/target' -prune -o -path '*/src/test' -prune \) -o \( -newer "$jar" \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -print \) \
       2>/dev/null | head -1)" ]]
 }
 if needs_build; then

@@ -267,7 +267,7 @@ public final class Shard {
         if (expireNanos >= latency.thresholdNanos) {
             latency.add("expire-cycle", expireNanos);
         }
-        keyspace.tableCron(1_000_000L);
+        keyspace.tableCron(1_000_000L, !server.snapshots.loading() && !server.aof.loading());
         long buffered = 0;
         for (int i = clients.size() - 1; i >= 0; i--) {
             final Connection c = clients.get(i);

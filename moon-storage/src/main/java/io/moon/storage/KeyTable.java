@@ -58,6 +58,16 @@ final class KeyTable {
         return a;
     }
 
+    /**
+     * The head of the bucket h falls in (of the array new keys go to): a plain read whose only
+     * purpose is to bring the bucket into the cache before {@link #find} needs it. See
+     * {@link Db#warm}.
+     */
+    long bucketHead(final long h) {
+        final long[] t = t1 != null ? t1 : t0;
+        return t[(int) h & (t.length - 1)];
+    }
+
     private long chainFind(final long[] t, final int b, final byte[] k, final int ko, final int kl) {
         long a = t[b];
         while (a != 0) {

@@ -347,11 +347,18 @@ public final class Keyspace {
         return deleted;
     }
 
-    /** Incremental rehashing and shrinking, time-boxed (Redis's databasesCron). */
-    public void tableCron(final long budgetNanos) {
+    /**
+     * Incremental rehashing and shrinking, time-boxed (Redis's databasesCron). {@code shrink} is
+     * false while a file loads: a table sized for the keys the file announced is mostly empty until
+     * they arrive, and shrinking it then would make the load grow it again, one doubling and
+     * rehash (a key read per entry) after another. Redis runs no cron while it loads.
+     */
+    public void tableCron(final long budgetNanos, final boolean shrink) {
         final long start = System.nanoTime();
-        for (final Db d : dbs) {
-            d.maybeShrink();
+        if (shrink) {
+            for (final Db d : dbs) {
+                d.maybeShrink();
+            }
         }
         for (final Db d : dbs) {
             while (d.rehash(100)) {

@@ -61,7 +61,7 @@ class DbTest {
                 default -> assertEquals(model.get(k), get(k));
             }
             if (i % 1000 == 0) {
-                ks.tableCron(1_000_000);
+                ks.tableCron(1_000_000, true);
             }
         }
         assertEquals(model.size(), db.size());
@@ -95,6 +95,41 @@ class DbTest {
     }
 
     @Test
+    void shouldKeepAnAnnouncedSizeWhileTheCronMayNotShrink() {
+        db.reserve(100_000);
+        final int sized = db.buckets();
+        set("first", "1");
+        ks.tableCron(1_000_000_000, false); // a file is loading: the keys are on their way
+        assertEquals(sized, db.buckets());
+        ks.tableCron(1_000_000_000, true); // loaded with one key: the table shrinks to fit
+        assertTrue(db.buckets() < sized, "buckets " + db.buckets());
+        assertEquals("1", get("first"));
+    }
+
+    @Test
+    void shouldChangeNothingWhenWarmingBuckets() {
+        for (int i = 0; i < 3000; i++) {
+            set("key:" + i, "v" + i);
+        }
+        final long[] hashes = new long[40];
+        final long[] heads = new long[40];
+        for (int i = 0; i < hashes.length; i++) {
+            final byte[] k = b("key:" + (i * 73));
+            hashes[i] = Db.hash(k, 0, k.length);
+        }
+        db.warm(hashes, heads, hashes.length);
+        int nonEmpty = 0;
+        for (final long h : heads) {
+            nonEmpty += h != 0 ? 1 : 0;
+        }
+        assertEquals(hashes.length, nonEmpty, "each warmed key's bucket holds at least that key");
+        assertEquals(3000, db.size());
+        for (int i = 0; i < 3000; i += 7) {
+            assertEquals("v" + i, get("key:" + i));
+        }
+    }
+
+    @Test
     void shouldScanEveryKeyAcrossResizes() {
         for (int i = 0; i < 5000; i++) {
             set("key:" + i, "v");
@@ -114,7 +149,7 @@ class DbTest {
                 for (int i = 5000; i < 40000; i++) {
                     del("key:" + i);
                 }
-                ks.tableCron(1_000_000_000);
+                ks.tableCron(1_000_000_000, true);
             }
             step++;
         } while (cursor != 0);
