@@ -79,6 +79,17 @@ public final class Ctx {
      */
     public boolean readOnlyChanged;
     /**
+     * Set by the handler of a write command that ran but, as Redis would, leaves some of its keys
+     * unsignalled (Redis calls signalModifiedKey only for real changes): a ZADD that added and
+     * updated nothing, SET NX on an existing key, SETBIT of the bit already there, XACK and the
+     * other consumer-group commands (which change a group, not the stream), SMOVE's destination
+     * when it held the member already. Bit n stands for the command's n-th key (bit 63 for the
+     * 64th and later, and for the key MOVE or COPY names in another database). Watchers of those
+     * keys keep their EXEC and tracking clients get no invalidation. Cleared before every run; see
+     * {@link #keysUnchanged()} and {@link #keyUnchanged(int)}.
+     */
+    public long keysUnchanged;
+    /**
      * Set (after bind) for a command a Lua script runs: Redis makes some replies deterministic
      * there (SORT of a set BY nosort sorts it). Cleared by bind.
      */
@@ -160,6 +171,7 @@ public final class Ctx {
         final long started = System.nanoTime();
         keyspace.commandStarts();
         readOnlyChanged = false;
+        keysUnchanged = 0;
         try {
             cmd.handler().run(this);
         } catch (final RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
@@ -176,8 +188,8 @@ public final class Ctx {
             account(shard, cmd, req, client != null ? client : blockFor, System.nanoTime() - started,
                     o.writerIndex() > mark && o.getByte(mark) == '-');
         }
-        if (watched && !server.aof.changedNothing(cmd, o, mark)) {
-            touchWatchedKeys(existedBefore);
+        if (watched && keysUnchanged != -1L && !server.aof.changedNothing(cmd, o, mark)) {
+            touchWatchedKeys((existedBefore | existing()) & ~keysUnchanged);
         }
         if (trackFor != null && cmd.has(io.moon.server.command.Flags.READONLY) && trackFor.tracking.remembers()
                 && keyspace == shard.keyspace) {
@@ -219,18 +231,17 @@ public final class Ctx {
     /**
      * A write command ran on this shard's keyspace and its reply does not say it changed nothing
      * (an error, :0 from SADD, SETNX, EXPIRE..., nil from a pop: see wal.Rewrite#changedNothing):
-     * its keys may have changed, so clients watching them fail their next EXEC. Redis touches only
-     * keys a command actually changed; here a key missing before and after counts as unchanged,
-     * but a write whose reply cannot tell (HSET of the same value, ZADD of the same score) still
-     * counts (docs/differences.md).
+     * the keys whose bits are set in {@code changed} (they existed before or exist now, and the
+     * handler did not call them unchanged) are signalled as Redis's signalModifiedKey does, so
+     * clients watching them fail their next EXEC and tracking clients get invalidations. A key
+     * missing before and after did not change; a key the command only reads is never touched.
      */
-    private void touchWatchedKeys(final long existedBefore) {
-        final long existsAfter = existing();
+    private void touchWatchedKeys(final long changed) {
         final int keys = cmd.keyCount(req);
         for (int n = 0; n < keys; n++) {
             // a key missing before and after did not change (DEL or a pop of a missing key), nor
             // one its key spec says the command only reads (GEORADIUS's source, ZUNIONSTORE's inputs)
-            if (n >= 63 || ((existedBefore | existsAfter) & (1L << n)) != 0) {
+            if (n >= 63 ? changed < 0 || keysUnchanged >= 0 : (changed & (1L << n)) != 0) {
                 final int i = cmd.keyArg(req, n);
                 if (cmd.writesKeyAt(req, i)) {
                     shard.watches.touch(dbIndex, req.buf(), req.off(i), req.len(i));
@@ -241,7 +252,7 @@ public final class Ctx {
             }
         }
         // MOVE, COPY ... DB n: the key written in the other database (bit 63, see existing())
-        if (((existedBefore | existsAfter) & Long.MIN_VALUE) != 0) {
+        if ((changed & Long.MIN_VALUE) != 0) {
             final long other = io.moon.server.net.KeyUse.otherDbKey(cmd, req);
             final int i = (int) other;
             shard.watches.touch((int) (other >>> 32), req.buf(), req.off(i), req.len(i));
@@ -288,6 +299,16 @@ public final class Ctx {
             }
         }
         return bits;
+    }
+
+    /** The write command changed nothing its keys' watchers should hear of (see {@link #keysUnchanged}). */
+    public void keysUnchanged() {
+        keysUnchanged = -1L;
+    }
+
+    /** The write command left its n-th key (0-based, in key order) unchanged (see {@link #keysUnchanged}). */
+    public void keyUnchanged(final int n) {
+        keysUnchanged |= 1L << Math.min(n, 63);
     }
 
     /** Bytes of argument i, for handlers: {@code c.buf()}, {@code c.off(i)}, {@code c.len(i)}. */

@@ -229,6 +229,8 @@ public final class Bitfield {
         }
         if (changes > 0) {
             Notify.event(c, Notify.STRING, "setbit", 1);
+        } else {
+            c.keysUnchanged(); // only GETs, or SETs of the bits already there
         }
     }
 

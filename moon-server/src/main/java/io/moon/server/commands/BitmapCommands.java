@@ -110,6 +110,8 @@ public final class BitmapCommands {
         if (oldLen != db.valueLength(a) || old != on) {
             p[at] = (byte) (on == 1 ? p[at] | mask : p[at] & ~mask);
             Notify.event(c, Notify.STRING, "setbit", 1);
+        } else {
+            c.keysUnchanged();
         }
         c.out.raw(old == 1 ? Reply.ONE : Reply.ZERO);
     }

@@ -170,6 +170,11 @@ public final class CrossShard {
             }
 
             @Override
+            protected boolean writesWhenLocked() {
+                return false; // the locked phase only peeks; the steps write (and signal watchers)
+            }
+
+            @Override
             protected void onAllLocked() {
                 for (int k = 0; k < partCount(); k++) {
                     final int i = (int) partAt(k).n;
@@ -183,6 +188,7 @@ public final class CrossShard {
             /** Writes every pair, or (a key exists) looks up the keys before it, as Redis did. */
             @Override
             protected void onStep(final Part p, final Ctx x) {
+                p.keysUnchanged = firstLive != 0; // a key exists: nothing is set, nobody is signalled
                 for (int a = 0; a < p.argCount; a++) {
                     final int i = p.args[a];
                     if (firstLive == 0) {
@@ -232,6 +238,11 @@ public final class CrossShard {
                     // an expired destination to the step
                     p.n = isLive(x.db, x, 2) ? 1 : 0;
                 }
+            }
+
+            @Override
+            protected boolean writesWhenLocked() {
+                return false; // the locked phase only peeks; the steps write (and signal watchers)
             }
 
             @Override
@@ -303,6 +314,11 @@ public final class CrossShard {
                     // peek, as for RENAME: Redis looks at the destination only once the source exists
                     p.n = isLive(x.keyspace.db(dstDb), x, 2) ? 1 : 0;
                 }
+            }
+
+            @Override
+            protected boolean writesWhenLocked() {
+                return false; // the locked phase only peeks; the steps write (and signal watchers)
             }
 
             @Override

@@ -103,6 +103,8 @@ public final class GeoCommands {
         }
         if (added + updated > 0) {
             Notify.event(c, Notify.ZSET, "zadd", 1);
+        } else {
+            c.keysUnchanged();
         }
         c.out.integer(ch ? added + updated : added);
     }

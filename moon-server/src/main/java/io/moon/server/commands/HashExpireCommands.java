@@ -162,6 +162,9 @@ public final class HashExpireCommands {
         }
         // Redis 7.4: "hexpire" when TTLs were set, "hexpired" for fields deleted at once (a time
         // not in the future), then "del" when that emptied the hash
+        if (!ttlSet && !deleted) {
+            c.keysUnchanged(); // no field met the condition, or none exists
+        }
         if (ttlSet) {
             io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.HASH, "hexpire", 1);
         }
@@ -285,6 +288,8 @@ public final class HashExpireCommands {
         }
         if (persisted) {
             io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.HASH, "hpersist", 1);
+        } else {
+            c.keysUnchanged();
         }
     }
 }

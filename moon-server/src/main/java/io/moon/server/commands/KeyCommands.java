@@ -107,6 +107,7 @@ public final class KeyCommands {
             return;
         }
         if (java.util.Arrays.equals(r.buf(), r.off(1), r.off(1) + r.len(1), r.buf(), r.off(2), r.off(2) + r.len(2))) {
+            c.keysUnchanged();
             c.out.raw(nx ? Reply.ZERO : Reply.OK);
             return;
         }

@@ -188,6 +188,7 @@ public final class ListCommands {
             return;
         }
         if (count == 0) {
+            c.keysUnchanged();
             c.out.raw(Reply.EMPTY_ARRAY);
             return;
         }
@@ -428,6 +429,7 @@ public final class ListCommands {
         }
         a = ListValues.insert(c.db, a, h, after, c.buf(), c.off(3), c.len(3), c.buf(), c.off(4), c.len(4), fill(c));
         if (a == 0) {
+            c.keysUnchanged(); // no pivot
             c.out.raw(Reply.MINUS_ONE);
         } else {
             Notify.event(c, Notify.LIST, "linsert", 1);

@@ -279,6 +279,11 @@ public final class ListMoves {
         }
 
         @Override
+        protected boolean writesWhenLocked() {
+            return false; // the locked phase only peeks; the steps write (and signal watchers)
+        }
+
+        @Override
         protected void onAllLocked() {
             if (src.n == ABSENT) {
                 reply.nullBulk();
@@ -367,6 +372,11 @@ public final class ListMoves {
             for (int a = 0; a < p.argCount; a++) {
                 seen[p.args[a] - 2] = peek(x, p.args[a]);
             }
+        }
+
+        @Override
+        protected boolean writesWhenLocked() {
+            return false; // the locked phase only peeks; the steps write (and signal watchers)
         }
 
         @Override

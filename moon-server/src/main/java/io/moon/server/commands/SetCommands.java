@@ -219,6 +219,7 @@ public final class SetCommands {
         }
         final byte[] b = r.buf();
         if (src == dst) {
+            c.keysUnchanged();
             c.out.raw(SetValues.contains(db, src, b, r.off(3), r.len(3)) ? Reply.ONE : Reply.ZERO);
             return;
         }
@@ -238,6 +239,8 @@ public final class SetCommands {
         addOne(c, 2, hd, dst, b, r.off(3), r.len(3));
         if (!had) {
             Notify.event(c, Notify.SET, "sadd", 2);
+        } else {
+            c.keyUnchanged(1); // the destination held the member: only the source changed
         }
         c.out.raw(Reply.ONE);
     }
@@ -296,8 +299,18 @@ public final class SetCommands {
                     }
                 } else {
                     final long h = x.keyHash(2);
-                    addOne(x, 2, h, x.find(2, h), r.buf(), r.off(3), r.len(3));
+                    final long a = x.find(2, h);
+                    if (a != 0 && SetValues.contains(x.db, a, r.buf(), r.off(3), r.len(3))) {
+                        p.keysUnchanged = true; // it held the member: Redis signals only the source
+                    } else {
+                        addOne(x, 2, h, a, r.buf(), r.off(3), r.len(3));
+                    }
                 }
+            }
+
+            @Override
+            protected boolean writesWhenLocked() {
+                return false; // the locked phase only checks the keys
             }
 
             @Override

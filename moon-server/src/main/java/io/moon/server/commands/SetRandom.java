@@ -87,6 +87,7 @@ public final class SetRandom {
             return;
         }
         if (count == 0) {
+            c.keysUnchanged();
             c.out.setHeader(0);
             return;
         }

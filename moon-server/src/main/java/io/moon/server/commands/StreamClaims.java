@@ -106,6 +106,7 @@ public final class StreamClaims {
     // XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME unix-time-milliseconds]
     //     [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID lastid]
     public static void xclaim(final Ctx c) {
+        c.keysUnchanged(); // a consumer group changes, not the stream: Redis signals no modified key
         final StreamValue[] sv = new StreamValue[1];
         final StreamGroup g = group(c, sv);
         if (g == null) {
@@ -221,6 +222,7 @@ public final class StreamClaims {
 
     // XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]
     public static void xautoclaim(final Ctx c) {
+        c.keysUnchanged(); // a consumer group changes, not the stream: Redis signals no modified key
         final Request r = c.req;
         if (!r.parseLong(4)) {
             c.out.raw(XAUTOCLAIM_MIN_IDLE);

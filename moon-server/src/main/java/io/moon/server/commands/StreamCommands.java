@@ -166,6 +166,8 @@ public final class StreamCommands {
         final long deleted = trim(s, a);
         if (deleted > 0) {
             Notify.event(c, Notify.STREAM, "xtrim", 1);
+        } else {
+            c.keysUnchanged();
         }
         c.out.integer(deleted);
     }
@@ -233,6 +235,7 @@ public final class StreamCommands {
 
     // XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]
     public static void xsetid(final Ctx c) {
+        c.keysUnchanged(); // Redis signals no modified key for XSETID
         final Request r = c.req;
         final StreamArgs a = new StreamArgs();
         if (!a.id(r, 2, 0, true)) {

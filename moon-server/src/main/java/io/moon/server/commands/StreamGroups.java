@@ -121,7 +121,9 @@ public final class StreamGroups {
             seq = a.seq;
         }
         StreamValue s = p.stream;
-        if (s == null) {
+        if (s != null) {
+            c.keysUnchanged(); // a group on an existing stream: no modified key, as in Redis
+        } else {
             s = new StreamValue();
             c.db.insertObject(c.buf(), c.off(2), c.len(2), c.keyHash(2), Entry.KIND_STREAM, s);
         }
@@ -135,6 +137,7 @@ public final class StreamGroups {
 
     // XGROUP SETID key group id|$ [ENTRIESREAD entries-read]
     public static void setid(final Ctx c) {
+        c.keysUnchanged(); // a consumer group changes, not the stream: Redis signals no modified key
         final Parsed p = parse(c, false, true, true);
         if (p == null) {
             return;
@@ -162,6 +165,7 @@ public final class StreamGroups {
 
     // XGROUP DESTROY key group
     public static void destroy(final Ctx c) {
+        c.keysUnchanged(); // a consumer group changes, not the stream: Redis signals no modified key
         final Parsed p = parse(c, false, false, false);
         if (p == null) {
             return;
@@ -182,6 +186,7 @@ public final class StreamGroups {
 
     // XGROUP CREATECONSUMER key group consumer
     public static void createconsumer(final Ctx c) {
+        c.keysUnchanged(); // a consumer group changes, not the stream: Redis signals no modified key
         final Parsed p = parse(c, false, false, true);
         if (p == null) {
             return;
@@ -195,6 +200,7 @@ public final class StreamGroups {
 
     // XGROUP DELCONSUMER key group consumer
     public static void delconsumer(final Ctx c) {
+        c.keysUnchanged(); // a consumer group changes, not the stream: Redis signals no modified key
         final Parsed p = parse(c, false, false, true);
         if (p == null) {
             return;
@@ -229,6 +235,7 @@ public final class StreamGroups {
 
     // XACK key group id [id ...]
     public static void xack(final Ctx c) {
+        c.keysUnchanged(); // a consumer group changes, not the stream: Redis signals no modified key
         final long a = c.find(1, c.keyHash(1));
         StreamGroup g = null;
         if (a != 0) {

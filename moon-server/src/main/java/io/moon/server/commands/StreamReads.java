@@ -210,6 +210,7 @@ public final class StreamReads {
 
     // XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]
     public static void xreadgroup(final Ctx c) {
+        c.keysUnchanged(); // a consumer group changes, not the stream: Redis signals no modified key
         read(c, true, false);
     }
 

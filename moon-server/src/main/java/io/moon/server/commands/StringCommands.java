@@ -194,6 +194,7 @@ public final class StringCommands {
             }
         }
         if (((flags & F_NX) != 0 && a != 0) || ((flags & F_XX) != 0 && a == 0)) {
+            c.keysUnchanged();
             if ((flags & F_GET) == 0) {
                 if (abortReply != null) {
                     c.out.raw(abortReply);
@@ -269,10 +270,10 @@ public final class StringCommands {
         } else if ((flags & F_ANY_EXPIRE) != 0) {
             c.db.setExpire(a, h, when);
             Notify.event(c, Notify.GENERIC, "expire", 1);
-        } else if ((flags & F_PERSIST) != 0) {
-            if (c.db.persist(a)) {
-                Notify.event(c, Notify.GENERIC, "persist", 1);
-            }
+        } else if ((flags & F_PERSIST) != 0 && c.db.persist(a)) {
+            Notify.event(c, Notify.GENERIC, "persist", 1);
+        } else {
+            c.keysUnchanged(); // no option, or PERSIST of a key without a TTL
         }
     }
 
@@ -490,6 +491,7 @@ public final class StringCommands {
                 return;
             }
             if (vl == 0) {
+                c.keysUnchanged();
                 c.out.integer(Strings.length(c.db, a));
                 return;
             }

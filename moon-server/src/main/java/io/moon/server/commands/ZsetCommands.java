@@ -152,6 +152,7 @@ public final class ZsetCommands {
         final long maxValue = maxValue(c);
         if (a == 0) {
             if ((flags & Zsets.XX) != 0) {
+                c.keysUnchanged();
                 if (incr) {
                     c.out.nullBulk();
                 } else {
@@ -192,6 +193,8 @@ public final class ZsetCommands {
         deleteIfEmpty(db, a, h);
         if (added + updated > 0) {
             Notify.event(c, Notify.ZSET, incr ? "zincr" : "zadd", 1);
+        } else {
+            c.keysUnchanged(); // scores as they were, or NX/XX/GT/LT said no
         }
         if (incr) {
             if (processed > 0) {

@@ -54,9 +54,20 @@ public abstract class LockRequest {
         return bits;
     }
 
+    /**
+     * Set by a step that changed none of this request's keys after all (a cross-shard SMOVE's
+     * destination that held the member): {@link #touchWatched} then signals none of them, as
+     * Redis signals only keys a command changed. Cleared by {@link #touchWatched}.
+     */
+    public boolean keysUnchanged;
+
     /** After the work: touches the write-locked keys that existed before or exist now. */
     public final void touchWatched(final io.moon.server.Shard shard, final long before,
             final io.moon.server.net.Connection writer) {
+        if (keysUnchanged) {
+            keysUnchanged = false;
+            return;
+        }
         final io.moon.storage.Keyspace ks = shard.keyspace;
         final boolean tracked = shard.tracking.active();
         for (int i = 0; i < count; i++) {

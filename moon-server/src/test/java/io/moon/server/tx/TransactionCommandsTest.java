@@ -161,6 +161,38 @@ class TransactionCommandsTest {
      * may write that exists, docs/differences.md.)
      */
     @Test
+    void shouldFailExecOnlyWhenAHashFieldTtlChanged() {
+        // Redis 7.4 (which the 7.0 oracle of WatchSignalDiffTest lacks): HEXPIRE and HPERSIST
+        // signal the key only when a field's TTL was set, removed or expired it
+        final Harness.Client other = h.client();
+        try {
+            final String k = keys.get(2);
+            other.run("HSET", k, "f", "v");
+            final String[][] noops = {
+                {"HEXPIRE", k, "100", "FIELDS", "1", "absent"}, {"HPERSIST", k, "FIELDS", "1", "f"},
+                {"HEXPIRE", k, "100", "XX", "FIELDS", "1", "f"},
+            };
+            for (final String[] noop : noops) {
+                assertOk(h.run("WATCH", k));
+                other.run(noop);
+                assertOk(h.run("MULTI"));
+                h.run("PING");
+                assertEquals(List.of(new Resp.Simple("PONG")), h.run("EXEC"), String.join(" ", noop));
+            }
+            for (final String[] change : new String[][] {{"HEXPIRE", k, "100", "FIELDS", "1", "f"},
+                    {"HPERSIST", k, "FIELDS", "1", "f"}}) {
+                assertOk(h.run("WATCH", k));
+                assertEquals(List.of(1L), other.run(change));
+                assertOk(h.run("MULTI"));
+                h.run("PING");
+                assertEquals(null, h.run("EXEC"), String.join(" ", change));
+            }
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void shouldKeepTheWatchThroughWritesThatChangedNothing() {
         final Harness.Client other = h.client();
         try {
