@@ -159,6 +159,7 @@ final class ServerRows {
 
             // ---- server --------------------------------------------------------------------
             cmd("time", 1, "loading stale fast").tips("nondeterministic_output").local(ServerCommands::time),
+            cmd("lolwut", -1, "readonly fast").local(ServerCommands::lolwut),
             cmd("shutdown", -1, "admin noscript loading stale no_multi allow_busy")
                     .coordinated(io.moon.server.persist.SnapshotCommands::shutdown),
             cmd("migrate", -6, "write movablekeys").acl("@keyspace @dangerous").tips("nondeterministic_output")
@@ -246,6 +247,9 @@ final class ServerRows {
                     .tips("nondeterministic_output").keyed(DumpCommands::dump),
             cmd("restore", -4, "write denyoom").acl("@keyspace @dangerous").keys(1, 1, 1, "OW", "update")
                     .keyed(DumpCommands::restore),
+            // what a cluster's MIGRATE sends after an ASK redirection; RESTORE itself here
+            cmd("restore-asking", -4, "write denyoom asking").acl("@keyspace @dangerous")
+                    .keys(1, 1, 1, "OW", "update").keyed(DumpCommands::restore),
             cmd("memory", -2, "").subcommands(
                     cmd("usage", -3, "readonly").keys(2, 2, 1, "RO").keyed(KeyCommands::memoryUsage),
                     cmd("purge", 2, "").tips("request_policy:all_shards", "response_policy:all_succeeded")

@@ -4,7 +4,7 @@ import io.moon.server.Ctx;
 import io.moon.server.xshard.Coordinated;
 import io.moon.server.xshard.Part;
 
-/** TIME and the MEMORY subcommands other than USAGE (SHUTDOWN is in persist.SnapshotCommands). */
+/** TIME, LOLWUT and the MEMORY subcommands other than USAGE (SHUTDOWN is in persist.SnapshotCommands). */
 public final class ServerCommands {
 
     private ServerCommands() {
@@ -16,6 +16,18 @@ public final class ServerCommands {
         c.out.arrayHeader(2);
         c.out.bulkLong(now.getEpochSecond());
         c.out.bulkLong(now.getNano() / 1000);
+    }
+
+    private static final byte[] VERSION = "VERSION".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    // LOLWUT [VERSION version]: Redis draws computer art for versions 5 and 6 and otherwise
+    // answers its version line; Moon draws none and always answers the line (docs/differences.md)
+    public static void lolwut(final Ctx c) {
+        if (c.argc() == 3 && c.req.argIs(1, VERSION) && !c.req.parseLong(2)) {
+            c.out.raw(Errors.NOT_INTEGER);
+            return;
+        }
+        c.out.verbatim("Redis ver. " + io.moon.server.Version.REDIS_COMPAT + "\n");
     }
 
     // MEMORY PURGE: a full collection, which also gives unused heap back to the OS, then the

@@ -112,8 +112,9 @@ class CommandDocsTest {
         for (final CommandSpec s : CommandTable.instance().all()) {
             rows.add(s.fullName());
             final CommandDocs.Doc d = CommandDocs.of(s.fullName());
-            if (d == null || d.summary() == null || d.since() == null || d.complexity() == null
-                    || !GROUPS.contains(d.group())) {
+            // Redis documents LOLWUT without a complexity
+            if (d == null || d.summary() == null || d.since() == null
+                    || (d.complexity() == null && !s.fullName().equals("lolwut")) || !GROUPS.contains(d.group())) {
                 incomplete.add(s.fullName());
             }
         }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** TIME and MEMORY. */
+/** TIME, LOLWUT, RESTORE-ASKING and MEMORY. */
 class ServerCommandsTest {
     @Test
     @SuppressWarnings("unchecked")
@@ -31,6 +31,28 @@ class ServerCommandsTest {
             final long millis = seconds * 1000 + micros / 1000;
             assertTrue(millis >= before - 1 && millis <= after + 1, millis + " not in " + before + ".." + after);
             assertErrorText("ERR wrong number of arguments for 'time' command", h.run("TIME", "x"));
+        }
+    }
+
+    @Test
+    void shouldAnswerLolwutWithTheVersionLine() {
+        try (Harness h = Harness.start()) {
+            assertEquals("Redis ver. 7.2.4\n", h.run("LOLWUT"));
+            assertEquals("Redis ver. 7.2.4\n", h.run("LOLWUT", "VERSION", "5", "1", "2")); // Redis: art
+            assertEquals("Redis ver. 7.2.4\n", h.run("LOLWUT", "anything"));
+            assertErrorText("ERR value is not an integer or out of range", h.run("LOLWUT", "VERSION", "x"));
+        }
+    }
+
+    @Test
+    void shouldRestoreWithRestoreAsking() {
+        // 3 shards: the key lives on any of them, RESTORE-ASKING goes to its owner like RESTORE
+        try (Harness h = Harness.start(3)) {
+            assertOk(h.run("SET", "src", "hello"));
+            final Object payload = h.run("DUMP", "src");
+            assertOk(h.run("RESTORE-ASKING", "dst", "0", (String) payload));
+            assertEquals("hello", h.run("GET", "dst"));
+            assertErrorText("BUSYKEY Target key name already exists.", h.run("RESTORE-ASKING", "dst", "0", (String) payload));
         }
     }
 
