@@ -79,7 +79,9 @@ public final class WalReader {
             }
             header.clear();
             readFully(ch, header, pos);
-            final long len = Integer.toUnsignedLong(header.getInt(0));
+            final int word = header.getInt(0);
+            final boolean compact = (word & WalRecord.COMPACT) != 0;
+            final long len = word & ~WalRecord.COMPACT;
             final long seq = header.getLong(4);
             final int crc = header.getInt(12);
             final long end = pos + WalRecord.HEADER + len;
@@ -100,7 +102,7 @@ public final class WalReader {
             }
             final WalRecord r;
             try {
-                r = WalRecord.decodePayload(seq, rec.position(WalRecord.HEADER));
+                r = WalRecord.decodePayload(seq, rec.position(WalRecord.HEADER), compact);
             } catch (final WalFormatException e) {
                 return new Scan(Outcome.CORRUPT, records, last, pos, size, e.getMessage());
             }

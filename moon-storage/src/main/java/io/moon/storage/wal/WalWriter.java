@@ -77,7 +77,7 @@ public final class WalWriter implements AutoCloseable {
 
     /** Stages one record and returns its sequence number. */
     public long append(final long opId, final int parts, final int db, final List<byte[]> args) {
-        final long size = WalRecord.HEADER + WalRecord.payloadSize(args);
+        final long size = WalRecord.HEADER + WalRecord.payloadSize(opId, parts, db, args);
         if (size - WalRecord.HEADER > WalRecord.MAX_PAYLOAD) {
             throw new IllegalArgumentException("record too large: " + size);
         }
@@ -117,19 +117,23 @@ public final class WalWriter implements AutoCloseable {
         if (recordStart >= 0) {
             throw new IllegalStateException("a record is already open");
         }
-        reserve(WalRecord.HEADER + WalRecord.PAYLOAD_FIXED);
+        reserve(WalRecord.HEADER + WalRecord.COMPACT_FIXED_MAX);
         recordStart = staged.position();
         recordArgc = argc;
         recordArgs = 0;
         staged.putInt(0).putLong(nextSeq).putInt(0);
-        staged.putLong(opId).putShort((short) parts).putShort((short) db).putInt(argc);
+        WalRecord.putVarint(staged, opId);
+        WalRecord.putVarint(staged, parts);
+        WalRecord.putVarint(staged, db);
+        WalRecord.putVarint(staged, argc);
         return nextSeq++;
     }
 
     /** One argument of the open record. */
     public void arg(final byte[] b, final int off, final int len) {
-        reserve(4L + len);
-        staged.putInt(len).put(b, off, len);
+        reserve(5L + len);
+        WalRecord.putVarint(staged, len);
+        staged.put(b, off, len);
         recordArgs++;
     }
 
@@ -141,7 +145,7 @@ public final class WalWriter implements AutoCloseable {
         final int start = recordStart;
         recordStart = -1;
         final int payload = staged.position() - start - WalRecord.HEADER;
-        staged.putInt(start, payload);
+        staged.putInt(start, payload | WalRecord.COMPACT);
         crc.reset();
         crc.update(staged.array(), start, 12);
         crc.update(staged.array(), start + WalRecord.HEADER, payload);

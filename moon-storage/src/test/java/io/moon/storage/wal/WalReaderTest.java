@@ -78,6 +78,63 @@ class WalReaderTest {
     }
 
     @Test
+    void aShortSetTakesAsManyBytesAsInRedissLog() {
+        // Redis's RESP: *3 $3 SET $16 key:000000123456 $3 xxx, with CRLFs: 45 bytes
+        assertEquals(45, new WalRecord(1, 0, 1, 0, cmd("SET", "key:000000123456", "xxx")).encode().length);
+        assertEquals(45, new WalRecord(1, 0, 1, 0, cmd("SET", "key:000000123456", "xxx")).encodedSize());
+        // the fixed-width layout older versions wrote: 21 bytes more
+        assertEquals(66, new WalRecord(1, 0, 1, 0, cmd("SET", "key:000000123456", "xxx"), true).encode().length);
+    }
+
+    @Test
+    void logsInTheOlderFixedWidthLayoutStillReplayAndTakeNewRecords() throws IOException {
+        final Path f = dir.resolve("legacy.incr.aof");
+        final SplittableRandom r = new SplittableRandom(11);
+        final List<WalRecord> want = new ArrayList<>();
+        final List<byte[]> bytes = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            final boolean multi = r.nextInt(4) == 0;
+            final WalRecord rec = new WalRecord(1 + i, multi ? 1 + r.nextInt(1 << 20) : 0, multi ? 2 : 1,
+                    r.nextInt(16), randomCmd(r), true);
+            want.add(rec);
+            bytes.add(rec.encode());
+            assertEquals(bytes.get(i).length, rec.encodedSize());
+        }
+        Files.write(f, concat(bytes.toArray(new byte[0][])));
+        // the writer reopens the old log after its last record and appends compact records
+        final WalReader.Scan old = WalReader.scan(f, 1, x -> { });
+        assertEquals(WalReader.Outcome.CLEAN, old.outcome(), old.problem());
+        try (WalWriter w = new WalWriter(f, old.validEnd(), old.lastSeq() + 1, FsyncPolicy.NO)) {
+            assertEquals(51, w.append(0, 1, 3, cmd("SET", "new", "v")));
+            assertEquals(52, w.append(7, 2, 0, cmd("DEL", "gone")));
+            assertTrue(w.flushAndSync(0));
+        }
+        want.add(new WalRecord(51, 0, 1, 3, cmd("SET", "new", "v")));
+        want.add(new WalRecord(52, 7, 2, 0, cmd("DEL", "gone")));
+        final List<WalRecord> got = new ArrayList<>();
+        final WalReader.Scan s = WalReader.scan(f, 1, got::add);
+        assertEquals(WalReader.Outcome.CLEAN, s.outcome(), s.problem());
+        assertEquals(Files.size(f), s.validEnd());
+        assertEquals(want.size(), got.size());
+        long end = 0;
+        for (int i = 0; i < want.size(); i++) {
+            final WalRecord a = want.get(i);
+            final WalRecord b = got.get(i);
+            assertEquals(a.seq(), b.seq());
+            assertEquals(a.opId(), b.opId());
+            assertEquals(a.parts(), b.parts());
+            assertEquals(a.db(), b.db());
+            assertEquals(a.legacy(), b.legacy());
+            assertEquals(a.args().size(), b.args().size());
+            for (int j = 0; j < a.args().size(); j++) {
+                assertArrayEquals(a.args().get(j), b.args().get(j));
+            }
+            end += b.encodedSize();
+        }
+        assertEquals(Files.size(f), end, "positions computed from decoded records match the file");
+    }
+
+    @Test
     void aSequenceGapOrAWrongStartIsCorruption() throws IOException {
         final Path f = dir.resolve("gap.incr.aof");
         final byte[] a = new WalRecord(1, 0, 1, 0, cmd("DEL", "x")).encode();
