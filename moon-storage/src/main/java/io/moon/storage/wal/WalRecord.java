@@ -17,8 +17,8 @@ import java.util.zip.CRC32C;
  *
  * The header's integers are little-endian. In a compact record (the top bit of the first word
  * set; what Moon writes) the payload's numbers are unsigned LEB128 varints, so a SET of a short
- * key and value takes 45 bytes, as in Redis's RESP log. A record without the bit (what Moon wrote
- * before 0.1) has fixed-width fields: opId:u64 parts:u16 db:u16 argc:u32 and argLen:u32; readers
+ * key and value takes 45 bytes, as in Redis's RESP log. A record without the bit (what earlier
+ * builds wrote) has fixed-width fields: opId:u64 parts:u16 db:u16 argc:u32 and argLen:u32; readers
  * accept both, so older logs still replay. The CRC32C covers the first word, the sequence number
  * and the payload, so a flipped length, flag or sequence byte is caught as surely as a flipped
  * value byte. {@code opId == 0} marks a single-shard write; otherwise the record is part of a
