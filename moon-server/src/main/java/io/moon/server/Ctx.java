@@ -306,6 +306,16 @@ public final class Ctx {
         keysUnchanged = -1L;
     }
 
+    /**
+     * The write command changed its n-th key (0-based, in key order) and none of its other keys
+     * (LMPOP and ZMPOP pop from one of the keys they name). From the 64th key on, every key counts.
+     */
+    public void onlyKeyChanged(final int n) {
+        if (n < 63) {
+            keysUnchanged |= ~(1L << n);
+        }
+    }
+
     /** The write command left its n-th key (0-based, in key order) unchanged (see {@link #keysUnchanged}). */
     public void keyUnchanged(final int n) {
         keysUnchanged |= 1L << Math.min(n, 63);

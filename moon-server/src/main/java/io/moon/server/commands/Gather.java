@@ -30,17 +30,21 @@ class Gather extends Coordinated {
     private final GatheredKeys keys = new GatheredKeys();
     /** The request argument of each gathered key (GatheredKeys numbers them in order). */
     private final int[] argOf;
+    /** The gathered key of each of the command's keys, in key order (a key named twice is gathered once). */
+    private final int[] gatheredOf;
 
     Gather(final Ctx c) {
         super(c);
         final Request r = c.req;
         final int n = c.cmd.keyCount(r);
         argOf = new int[n];
+        gatheredOf = new int[n];
         for (int k = 0; k < n; k++) {
             final int arg = c.cmd.keyArg(r, k);
             // the key spec says (EVAL has no write flag but writes its RW keys)
             final boolean written = c.cmd.writesKeyAt(r, arg);
             final int g = keys.add(r, arg, c.dbIndex, written);
+            gatheredOf[k] = g;
             argOf[g] = arg;
             keyPart(arg, c.dbIndex, written).addArg(g);
         }
@@ -99,6 +103,7 @@ class Gather extends Coordinated {
         x.inTransaction = true;
         x.stepOfOperation = !nested(); // counted once by its connection when done
         prepare(x);
+        final int mark = reply.out().writerIndex();
         x.runCommand();
         if (endedInstead(x, scratch)) {
             return;
@@ -109,7 +114,35 @@ class Gather extends Coordinated {
             finish();
             return;
         }
+        quietUnchanged(x.keysUnchanged == -1L || server.aof.changedNothing(cmd, reply.out(), mark)
+                ? -1L : x.keysUnchanged);
         stepSomeAndReleaseAll(p -> p.n == 1);
+    }
+
+    /**
+     * Every written key is installed back on its owner, changed or not; the parts whose keys the
+     * handler left unchanged (bit n of {@code unchanged} for the command's n-th key, -1 when the
+     * reply or the handler says nothing changed) signal none of them to WATCH and client-side
+     * caching, as the command run in place would not (an LMPOP or ZMPOP pops one of its keys).
+     */
+    private void quietUnchanged(final long unchanged) {
+        if (unchanged == 0) {
+            return;
+        }
+        final boolean[] changed = new boolean[argOf.length];
+        for (int k = 0; k < gatheredOf.length; k++) {
+            if (k >= 63 ? unchanged >= 0 : (unchanged & (1L << k)) == 0) {
+                changed[gatheredOf[k]] = true;
+            }
+        }
+        for (int i = 0; i < partCount(); i++) {
+            final Part p = partAt(i);
+            boolean any = false;
+            for (int a = 0; a < p.argCount && !any; a++) {
+                any = changed[p.args[a]];
+            }
+            p.keysUnchanged = !any;
+        }
     }
 
     /** On each owner of written keys: install their new state. */

@@ -198,6 +198,7 @@ public final class ListMoves {
             c.out.bulk(c.buf(), c.off(i), c.len(i));
             ListCommands.popAndReply(c, a, h, left, count);
             ListCommands.popped(c, i, h, left);
+            c.onlyKeyChanged(i - firstKey);
             return true;
         }
         return false;
@@ -407,6 +408,8 @@ public final class ListMoves {
             final long h = x.keyHash(i);
             ListCommands.popAndReply(x, ListCommands.findWrite(x, i, h), h, left, count);
             ListCommands.popped(x, i, h, left);
+            // only the popped list changed, not the other keys of this shard the command named
+            p.touchKey(x.shard, x.dbIndex, x.buf(), x.off(i), x.len(i), conn);
         }
 
         @Override

@@ -133,6 +133,7 @@ public final class ZsetPopCommands {
                 return;
             }
             pop(c, k, a, h, max, count, true, true);
+            c.onlyKeyChanged(k - 2);
             return;
         }
         c.out.nullArray();

@@ -61,6 +61,20 @@ public abstract class LockRequest {
      */
     public boolean keysUnchanged;
 
+    /**
+     * Signals one key as changed (WATCH, client-side caching), for a step that changed only some
+     * of this request's keys; it then sets {@link #keysUnchanged} so {@link #touchWatched} adds
+     * nothing.
+     */
+    public final void touchKey(final io.moon.server.Shard shard, final int db, final byte[] k, final int off,
+            final int len, final io.moon.server.net.Connection writer) {
+        shard.watches.touch(db, k, off, len);
+        if (shard.tracking.active()) {
+            shard.tracking.modified(k, off, len, writer);
+        }
+        keysUnchanged = true;
+    }
+
     /** After the work: touches the write-locked keys that existed before or exist now. */
     public final void touchWatched(final io.moon.server.Shard shard, final long before,
             final io.moon.server.net.Connection writer) {

@@ -114,6 +114,12 @@ class WatchSignalDiffTest {
                     dst, "SINTERSTORE", dst, src);
             add("LMOVE " + src + " " + dst + " from a missing list", setup("RPUSH " + dst + " a"),
                     dst, "LMOVE", src, dst, "LEFT", "LEFT");
+            add("LMPOP " + src + " " + dst + " popping the first, watching the second",
+                    setup("RPUSH " + src + " a", "RPUSH " + dst + " b"), dst, "LMPOP", "2", src, dst, "LEFT");
+            add("LMPOP " + src + " " + dst + " popping the first", setup("RPUSH " + src + " a", "RPUSH " + dst + " b"),
+                    src, "LMPOP", "2", src, dst, "LEFT");
+            add("ZMPOP " + src + " " + dst + " popping the first, watching the second",
+                    setup("ZADD " + src + " 1 a", "ZADD " + dst + " 1 b"), dst, "ZMPOP", "2", src, dst, "MIN");
             add("SMOVE " + src + " " + dst + " of a new member", setup("SADD " + src + " m", "SADD " + dst + " x"),
                     dst, "SMOVE", src, dst, "m");
         }
