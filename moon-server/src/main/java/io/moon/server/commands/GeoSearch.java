@@ -27,9 +27,10 @@ import static io.moon.protocol.Reply.err;
  *
  * <p>The STORE forms write their destination with {@link Zsets#store}; when it lives on another
  * shard they run through {@code CrossShard.gather}, their rows declaring the destination with
- * Redis's key specs. Sorting is stable, which is what Redis's full sort (glibc's merge sort) gives;
- * with a COUNT smaller than the matches Redis sorts partially and members at exactly the same
- * distance may come in another order (docs/differences.md).
+ * Redis's key specs. Sorting everything is stable, which is what Redis's full sort (glibc's merge
+ * sort) gives; with a COUNT smaller than the matches Redis sorts partially, and so does Moon, with
+ * the same algorithm ({@link PartialSort}), so members at exactly the same distance come in
+ * Redis's order either way.
  */
 public final class GeoSearch {
     private GeoSearch() {
@@ -280,8 +281,8 @@ public final class GeoSearch {
             c.out.raw(Reply.EMPTY_ARRAY);
             return;
         }
-        final int[] order = found.order(sort);
         final int returned = count == 0 || found.n < count ? found.n : (int) count;
+        final int[] order = found.order(sort, returned);
         if (store < 0) {
             reply(c.out, found, order, returned, shape.unit, withDist, withHash, withCoord);
         } else {
@@ -361,13 +362,20 @@ public final class GeoSearch {
             n++;
         }
 
-        /** Indexes in reply order: as found, or stably sorted by distance. */
-        int[] order(final int sort) {
+        /**
+         * Indexes in reply order: as found, or sorted by distance; the first {@code returned} of
+         * them are what the reply holds. All of them: a stable sort; fewer: Redis's partial sort.
+         */
+        int[] order(final int sort, final int returned) {
             int[] idx = new int[n];
             for (int i = 0; i < n; i++) {
                 idx[i] = i;
             }
             if (sort == SORT_NONE || n < 2) {
+                return idx;
+            }
+            if (returned < n) {
+                PartialSort.sort(idx, n, dist, sort == SORT_DESC, 0, returned - 1);
                 return idx;
             }
             // a stable merge sort with C's comparison (equal distances keep their order either way)
