@@ -375,7 +375,8 @@ public final class GeoSearch {
                 return idx;
             }
             if (returned < n) {
-                PartialSort.sort(idx, n, dist, sort == SORT_DESC, 0, returned - 1);
+                final boolean desc = sort == SORT_DESC;
+                PartialSort.sort(idx, n, (x, y) -> compare(dist[x], dist[y], desc), 0, returned - 1);
                 return idx;
             }
             // a stable merge sort with C's comparison (equal distances keep their order either way)

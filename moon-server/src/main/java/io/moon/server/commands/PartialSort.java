@@ -2,41 +2,52 @@ package io.moon.server.commands;
 
 /**
  * The partial quicksort Redis uses when GEORADIUS / GEOSEARCH return fewer members than they
- * found (its {@code pqsort}): the engineered quicksort of Bentley and McIlroy ("Engineering a Sort
- * Function", 1993, the BSD C library's qsort) that only descends into partitions overlapping the
- * wanted range. Members at exactly the same distance compare equal, and which of them come first
- * (and which make the cut) depends on every swap the algorithm makes, so Moon runs the same
- * algorithm, step for step, to answer in Redis's order.
+ * found, and when SORT ... BY ... LIMIT returns part of its elements (its {@code pqsort}): the
+ * engineered quicksort of Bentley and McIlroy ("Engineering a Sort Function", 1993, the BSD C
+ * library's qsort) that only descends into partitions overlapping the wanted range. Elements that
+ * compare equal (members at exactly the same distance, elements whose BY values are equal or
+ * missing under ALPHA) end up in an order that depends on every swap the algorithm makes, so Moon
+ * runs the same algorithm, step for step, to answer in Redis's order.
  *
- * <p>Sorts {@code idx} (indexes into {@code key}) so that positions {@code lo..hi} hold what a full
- * sort would put there; ascending by {@code key}, or descending.
+ * <p>Sorts {@code idx} (element numbers) with a C-style comparison of two element numbers so that
+ * positions {@code lo..hi} hold what a full sort would put there.
  */
 final class PartialSort {
+    /** A C comparison of two elements (by their numbers): negative, 0 or positive. */
+    @FunctionalInterface
+    interface Order {
+        int compare(int a, int b);
+    }
+
     private final int[] idx;
-    private final double[] key;
-    private final boolean desc;
+    private final Order order;
     private final int lo;
     private final int hi;
 
-    private PartialSort(final int[] idx, final double[] key, final boolean desc, final int lo, final int hi) {
+    private PartialSort(final int[] idx, final Order order, final int lo, final int hi) {
         this.idx = idx;
-        this.key = key;
-        this.desc = desc;
+        this.order = order;
         this.lo = lo;
         this.hi = hi;
     }
 
     /** Sorts enough of {@code idx[0..n)} that positions {@code lo..hi} are final. */
-    static void sort(final int[] idx, final int n, final double[] key, final boolean desc, final int lo, final int hi) {
-        new PartialSort(idx, key, desc, lo, hi).sort(0, n);
+    static void sort(final int[] idx, final int n, final Order order, final int lo, final int hi) {
+        new PartialSort(idx, order, lo, hi).sort(0, n);
     }
 
-    /** The C comparison of the distances at positions i and j: -1, 0 or 1 (no subtraction of doubles). */
+    /** Element numbers 0..n-1, partially sorted so that positions lo..hi are final. */
+    static int[] sorted(final int n, final Order order, final int lo, final int hi) {
+        final int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        sort(idx, n, order, lo, hi);
+        return idx;
+    }
+
     private int cmp(final int i, final int j) {
-        final double a = key[idx[i]];
-        final double b = key[idx[j]];
-        final int c = a > b ? 1 : a == b ? 0 : -1;
-        return desc ? -c : c;
+        return order.compare(idx[i], idx[j]);
     }
 
     private void swap(final int i, final int j) {

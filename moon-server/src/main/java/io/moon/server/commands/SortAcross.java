@@ -214,13 +214,13 @@ public final class SortAcross {
             for (int i = 0; i < n; i++) {
                 before.put(items[i], i);
             }
+            final int[] range = o.range(n);
             if (!o.dontsort) {
-                SortCommand.sortItems(items, o.alpha, o.by != 0, o.storeArg != 0, o.desc);
+                SortCommand.sortItems(items, o.alpha, o.by != 0, o.storeArg != 0, o.desc, range[0], range[1]);
             }
             for (int i = 0; i < n; i++) {
                 place[i] = before.get(items[i]);
             }
-            final int[] range = o.range(n);
             result = new ArrayList<>();
             for (int j = range[0]; j <= range[1]; j++) {
                 if (o.gets.isEmpty()) {

@@ -295,7 +295,7 @@ public final class SortCommand {
                 return;
             }
             if (!dontsort) {
-                sortItems(items, alpha, by != 0, storeArg != 0, desc);
+                sortItems(items, alpha, by != 0, storeArg != 0, desc, start, end);
             }
             output(c, items, start, end, gets, storeArg);
         } catch (final RuntimeException e) {
@@ -338,24 +338,42 @@ public final class SortCommand {
         return p == w.length ? Double.NaN : Numbers.parseDouble(w, p, w.length - p);
     }
 
+    /**
+     * Sorts as sort.c does: everything with a stable sort (what glibc's qsort is), or, with a BY
+     * pattern and a LIMIT that leaves elements out ({@code start..end} not all of them), Redis's
+     * partial quicksort, whose order among equal elements (ALPHA BY values equal or missing) Moon
+     * reproduces ({@link PartialSort}).
+     */
     static void sortItems(final Item[] items, final boolean alpha, final boolean byPattern,
-                                  final boolean store, final boolean desc) {
-        Arrays.sort(items, (x, y) -> {
-            int cmp;
-            if (!alpha) {
-                cmp = Double.compare(x.score, y.score) == 0 || x.score == y.score
-                        ? Arrays.compareUnsigned(x.obj, y.obj) : x.score > y.score ? 1 : -1;
-            } else if (byPattern) {
-                if (x.by == null || y.by == null) {
-                    cmp = x.by == y.by ? 0 : x.by == null ? -1 : 1;
-                } else {
-                    cmp = Arrays.compareUnsigned(x.by, y.by);
-                }
-            } else {
-                cmp = Arrays.compareUnsigned(x.obj, y.obj);
+                          final boolean store, final boolean desc, final int start, final int end) {
+        final java.util.Comparator<Item> order = (x, y) -> compare(x, y, alpha, byPattern, desc);
+        if (byPattern && (start != 0 || end != items.length - 1) && items.length > 1) {
+            final Item[] was = items.clone();
+            final int[] idx = PartialSort.sorted(items.length, (a, b) -> order.compare(was[a], was[b]), start, end);
+            for (int i = 0; i < idx.length; i++) {
+                items[i] = was[idx[i]];
             }
-            return desc ? -cmp : cmp;
-        });
+            return;
+        }
+        Arrays.sort(items, order);
+    }
+
+    private static int compare(final Item x, final Item y, final boolean alpha, final boolean byPattern,
+                               final boolean desc) {
+        int cmp;
+        if (!alpha) {
+            cmp = Double.compare(x.score, y.score) == 0 || x.score == y.score
+                    ? Arrays.compareUnsigned(x.obj, y.obj) : x.score > y.score ? 1 : -1;
+        } else if (byPattern) {
+            if (x.by == null || y.by == null) {
+                cmp = x.by == y.by ? 0 : x.by == null ? -1 : 1;
+            } else {
+                cmp = Arrays.compareUnsigned(x.by, y.by);
+            }
+        } else {
+            cmp = Arrays.compareUnsigned(x.obj, y.obj);
+        }
+        return desc ? -cmp : cmp;
     }
 
     private static void output(final Ctx c, final Item[] items, final int start, final int end,
