@@ -235,28 +235,9 @@ public final class Db {
         return table.find(k, ko, kl, h);
     }
 
-    /**
-     * Cache warming for bulk inserts (loading a file), where almost every lookup misses the
-     * cache: a 10M-key table's buckets and entries are far bigger than the caches, and one key at
-     * a time the CPU waits for the bucket, then for the entry it names, then inserts. Given the
-     * hashes of a group of keys about to be looked up, this reads their buckets first (loads that
-     * do not depend on each other, so the CPU has many in flight at once), then the first entry
-     * of each, and returns a value computed from the reads so the compiler keeps them. The lookups
-     * that follow find their lines in the cache. It changes nothing, so the table may change
-     * between it and the lookups (a lookup then just misses again).
-     */
+    /** Reads ahead the buckets and first entries of keys about to be looked up; see {@link KeyTable#warm}. */
     public long warm(final long[] hashes, final long[] heads, final int n) {
-        for (int i = 0; i < n; i++) {
-            heads[i] = table.bucketHead(hashes[i]);
-        }
-        long sink = 0;
-        for (int i = 0; i < n; i++) {
-            final long a = heads[i];
-            if (a != 0) {
-                sink += slabs.page(a)[(int) a + Entry.HEADER];
-            }
-        }
-        return sink;
+        return table.warm(hashes, heads, n);
     }
 
     /**
@@ -680,11 +661,6 @@ public final class Db {
     private void freeObject(final long addr, final int i, final int newKind) {
         fieldExpiry.forget(i);
         keyspace.streamGone(this, addr, objects.remove(i), newKind); // XREADGROUP waiters hear it
-    }
-
-    /** Number of live object values (full-encoded collections) in this database. */
-    public int objectCount() {
-        return objects.count();
     }
 
     // ---- memory --------------------------------------------------------------------------------

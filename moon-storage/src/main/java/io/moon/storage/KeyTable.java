@@ -59,13 +59,28 @@ final class KeyTable {
     }
 
     /**
-     * The head of the bucket h falls in (of the array new keys go to): a plain read whose only
-     * purpose is to bring the bucket into the cache before {@link #find} needs it. See
-     * {@link Db#warm}.
+     * Cache warming for bulk inserts (loading a file), where almost every lookup misses the
+     * cache: a 10M-key table's buckets and entries are far bigger than the caches, and one key at
+     * a time the CPU waits for the bucket, then for the entry it names, then inserts. Given the
+     * hashes of a group of keys about to be looked up, this reads their buckets first (loads that
+     * do not depend on each other, so the CPU has many in flight at once; {@code heads} receives
+     * them), then the first entry of each, and returns a value computed from the reads so the
+     * compiler keeps them. The lookups that follow find their lines in the cache. It changes
+     * nothing, so the table may change between it and the lookups (a lookup then just misses).
      */
-    long bucketHead(final long h) {
+    long warm(final long[] hashes, final long[] heads, final int n) {
         final long[] t = t1 != null ? t1 : t0;
-        return t[(int) h & (t.length - 1)];
+        for (int i = 0; i < n; i++) {
+            heads[i] = t[(int) hashes[i] & (t.length - 1)];
+        }
+        long sink = 0;
+        for (int i = 0; i < n; i++) {
+            final long a = heads[i];
+            if (a != 0) {
+                sink += db.page(a)[(int) a + Entry.HEADER];
+            }
+        }
+        return sink;
     }
 
     private long chainFind(final long[] t, final int b, final byte[] k, final int ko, final int kl) {
