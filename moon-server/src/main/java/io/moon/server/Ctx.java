@@ -241,7 +241,7 @@ public final class Ctx {
         for (int n = 0; n < keys; n++) {
             // a key missing before and after did not change (DEL or a pop of a missing key), nor
             // one its key spec says the command only reads (GEORADIUS's source, ZUNIONSTORE's inputs)
-            if (n >= 63 ? changed < 0 || keysUnchanged >= 0 : (changed & (1L << n)) != 0) {
+            if (n >= 63 ? keysUnchanged >= 0 : (changed & (1L << n)) != 0) { // keys past the 63rd: no bits
                 final int i = cmd.keyArg(req, n);
                 if (cmd.writesKeyAt(req, i)) {
                     shard.watches.touch(dbIndex, req.buf(), req.off(i), req.len(i));
