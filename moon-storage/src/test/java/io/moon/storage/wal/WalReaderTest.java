@@ -258,6 +258,52 @@ class WalReaderTest {
         });
     }
 
+    @Test
+    void anyPayloadWithAValidCrcDecodesOrIsReportedAsCorrupt() throws IOException {
+        // the CRC only proves the writer wrote these bytes: the decoder must still check their
+        // structure (varints cut short or too long, counts and lengths past the payload), in both layouts
+        final Path f = dir.resolve("payloads.incr.aof");
+        final int[] outcomes = new int[2]; // decoded, refused
+        Props.forAll("wal payload fuzz", 2000, r -> {
+            final byte[] payload;
+            if (r.nextBoolean()) {
+                payload = Props.bytes(r, 40);
+            } else { // a real payload, then a few bytes changed, dropped or added
+                final int op = r.nextInt(3);
+                final byte[] rec = new WalRecord(1, op, op == 0 ? 1 : 1 + r.nextInt(2), r.nextInt(3), randomCmd(r),
+                        r.nextBoolean()).encode();
+                byte[] p = Arrays.copyOfRange(rec, WalRecord.HEADER, rec.length);
+                for (int i = r.nextInt(3); i > 0 && p.length > 0; i--) {
+                    p[r.nextInt(p.length)] = Props.anyByte(r);
+                }
+                if (r.nextInt(4) == 0) {
+                    p = Arrays.copyOf(p, Math.max(0, p.length + r.nextInt(7) - 3));
+                }
+                payload = p;
+            }
+            final boolean compact = r.nextBoolean();
+            final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(WalRecord.HEADER + payload.length)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            b.putInt(payload.length | (compact ? WalRecord.COMPACT : 0)).putLong(1).putInt(0).put(payload);
+            b.putInt(12, WalRecord.crc(b, 0, payload.length));
+            return b.array();
+        }, bytes -> {
+            Files.write(f, bytes);
+            final List<WalRecord> got = new ArrayList<>();
+            final WalReader.Scan s = WalReader.scan(f, 1, got::add);
+            if (s.outcome() == WalReader.Outcome.CLEAN) {
+                assertEquals(1, got.size());
+                assertEquals(bytes.length, got.get(0).encodedSize(), "a decoded record re-encodes to its size");
+                outcomes[0]++;
+            } else {
+                assertEquals(0, s.validEnd());
+                assertTrue(s.problem() != null && !s.problem().isEmpty());
+                outcomes[1]++;
+            }
+        });
+        assertTrue(outcomes[0] > 100 && outcomes[1] > 100, "decoded " + outcomes[0] + ", refused " + outcomes[1]);
+    }
+
     private static void assertSame(final WalRecord want, final WalRecord got) {
         assertEquals(want.seq(), got.seq());
         assertEquals(want.opId(), got.opId());
