@@ -279,7 +279,7 @@ public final class Ctx {
      * its TTL (an expired key is gone for WATCH; its deletion is signalled by the expiry itself);
      * bit 63 for the key MOVE or COPY ... DB n names in another database.
      */
-    private long existing() {
+    public long existing() {
         long bits = 0;
         final int keys = Math.min(63, cmd.keyCount(req));
         for (int n = 0; n < keys; n++) {

@@ -32,6 +32,9 @@ final class ExecOp extends Coordinated {
     /** Every key a queued command names, by command, argument and database. */
     private final GatheredKeys keys = new GatheredKeys();
     private final int[] dbAt;
+    /** The gathered numbers of each queued command's keys: from firstKey (its n-th key is this + n) to endKey. */
+    private final int[] firstKey;
+    private final int[] endKey;
 
     ExecOp(final Ctx c, final Connection client, final List<TxState.Queued> queued) {
         super(c);
@@ -39,6 +42,8 @@ final class ExecOp extends Coordinated {
         this.queued = queued;
         this.user = client.state().aclUser;
         this.dbAt = new int[queued.size()];
+        this.firstKey = new int[queued.size()];
+        this.endKey = new int[queued.size()];
         int db = client.db();
         final int databases = c.keyspace.databases();
         for (int q = 0; q < queued.size(); q++) {
@@ -59,6 +64,7 @@ final class ExecOp extends Coordinated {
             final long other = io.moon.server.net.KeyUse.otherDbKey(s, r);
             final int otherDb = other >= 0 && (other >>> 32) < databases ? (int) (other >>> 32) : -1;
             final boolean isMove = s.name().equals("move");
+            firstKey[q] = keys.count();
             for (int n = 0; n < keyCount; n++) {
                 final int i = s.keyArg(r, n);
                 final boolean written = writeCmd && s.writesKeyAt(r, i);
@@ -68,6 +74,7 @@ final class ExecOp extends Coordinated {
             if (otherDb >= 0 && isMove) {
                 addKey(r, (int) other, otherDb, true);
             }
+            endKey[q] = keys.count();
         }
         for (final TxState.Watched w : client.tx.watched) {
             part(w.shard()).lockKey(w.db(), w.key(), 0, w.key().length, false);
@@ -191,6 +198,7 @@ final class ExecOp extends Coordinated {
         TransactionCommands.unwatchAll(client);
         final Keyspace scratch = keys.scratch(this, server);
         reply.arrayHeader(queued.size());
+        final boolean[] changed = new boolean[keys.count()];
         for (int q = 0; q < queued.size(); q++) {
             final TxState.Queued item = queued.get(q);
             final CommandSpec s = item.spec();
@@ -209,7 +217,13 @@ final class ExecOp extends Coordinated {
             x.noTouch = noTouch;
             x.client = s.route() == Route.LOCAL ? client : null;
             x.inTransaction = true;
+            final boolean keyed = s.route() == Route.KEYED && s.mayWrite();
+            final long before = keyed ? x.existing() : 0;
+            final int mark = reply.out().writerIndex();
             x.runCommand();
+            if (keyed) {
+                noteChanges(x, s, item.req(), q, before, mark, changed);
+            }
         }
         // written keys go back to their owners: their state after the whole transaction
         final boolean writes = keys.collect(this, scratch, System.currentTimeMillis());
@@ -218,7 +232,43 @@ final class ExecOp extends Coordinated {
             finish();
             return;
         }
+        // a shard none of whose keys a command changed signals none of them (WATCH, tracking),
+        // as the commands run in place would not
+        for (int i = 0; i < partCount(); i++) {
+            final Part p = partAt(i);
+            boolean any = false;
+            for (int a = 0; a < p.argCount && !any; a++) {
+                any = changed[p.args[a]];
+            }
+            p.keysUnchanged = !any;
+        }
         stepSomeAndReleaseAll(p -> p.n == 1);
+    }
+
+    /**
+     * Marks the gathered keys queued command q may have changed, by the rule a command run in
+     * place follows (Ctx#touchWatchedKeys): it existed before or exists after, the handler did not
+     * call it unchanged, and the reply does not say nothing changed. A key past the 63rd, and every
+     * key of a MOVE or a COPY ... DB (one of them lives in another database), always counts.
+     */
+    private void noteChanges(final Ctx x, final CommandSpec s, final Request r, final int q, final long before,
+                             final int mark, final boolean[] changed) {
+        if (x.keysUnchanged == -1L || server.aof.changedNothing(s, reply.out(), mark)) {
+            return;
+        }
+        if (io.moon.server.net.KeyUse.otherDbKey(s, r) >= 0) {
+            for (int g = firstKey[q]; g < endKey[q]; g++) {
+                changed[g] = true; // MOVE, COPY ... DB: a key in another database, every key counts
+            }
+            return;
+        }
+        final long bits = (before | x.existing()) & ~x.keysUnchanged;
+        for (int g = firstKey[q]; g < endKey[q]; g++) {
+            final int n = g - firstKey[q];
+            if (n >= 63 || (bits & (1L << n)) != 0) {
+                changed[g] = true;
+            }
+        }
     }
 
     /** On each owner of written keys: install their state after the transaction. */

@@ -30,6 +30,11 @@ public final class GatheredKeys {
     private int count;
 
     /** Files a key: argument {@code arg} of {@code req}, in database {@code db}; returns its number. */
+    /** Keys added so far (the next one's number). */
+    public int count() {
+        return count;
+    }
+
     public int add(final Request req, final int arg, final int db, final boolean writes) {
         if (count == args.length) {
             args = Arrays.copyOf(args, count << 1);

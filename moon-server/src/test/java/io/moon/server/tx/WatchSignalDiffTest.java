@@ -37,14 +37,24 @@ class WatchSignalDiffTest {
         redis.close();
     }
 
-    /** One case: setup commands, the watched key, the other client's command. */
-    private record Case(String name, String[][] setup, String watched, String[] command) {
+    /** One case: setup commands, the watched key, the other client's command (a transaction when several). */
+    private record Case(String name, String[][] setup, String watched, String[]... command) {
     }
 
     private static final List<Case> CASES = new ArrayList<>();
 
     private static void add(final String name, final String[][] setup, final String watched, final String... command) {
         CASES.add(new Case(name, setup, watched, command));
+    }
+
+    /** The other client runs the commands in MULTI/EXEC. */
+    private static void addTx(final String name, final String[][] setup, final String watched,
+                              final String... commands) {
+        final String[][] c = new String[commands.length][];
+        for (int i = 0; i < commands.length; i++) {
+            c[i] = commands[i].split(" ");
+        }
+        CASES.add(new Case(name, setup, watched, c));
     }
 
     private static String[][] setup(final String... commands) {
@@ -152,6 +162,22 @@ class WatchSignalDiffTest {
         add("XTRIM removing nothing", stream, "x", "XTRIM", "x", "MAXLEN", "10");
         add("XTRIM removing entries", stream, "x", "XTRIM", "x", "MAXLEN", "0");
         add("XADD", stream, "x", "XADD", "x", "2-1", "a", "b");
+        for (final String[] keys : new String[][] {{"{t}s1", "{t}d1"}, {"s1", "d1"}}) {
+            final String a = keys[0];
+            final String b = keys[1];
+            addTx("MULTI of a no-op SADD on " + a + " and a SET on " + b, setup("SADD " + a + " m"), a,
+                    "SADD " + a + " m", "SET " + b + " v");
+            addTx("MULTI of a no-op SADD on " + a + " and a SET on " + b + ", watching " + b, setup("SADD " + a + " m"),
+                    b, "SADD " + a + " m", "SET " + b + " v");
+            addTx("MULTI of ZADD of the same score on " + a + " and INCR on " + b, setup("ZADD " + a + " 1 m"), a,
+                    "ZADD " + a + " 1 m", "INCR " + b);
+            addTx("MULTI of SADD on " + a + " and GET on " + b, setup("SADD " + a + " m", "SET " + b + " v"), b,
+                    "SADD " + a + " n", "GET " + b);
+            addTx("MULTI of a failing SETNX on " + a + " then SADD on " + b, setup("SET " + a + " v"), a,
+                    "SETNX " + a + " x", "SADD " + b + " n");
+            addTx("MULTI changing " + a + " twice, back to its value", setup("SET " + a + " v"), a,
+                    "SET " + a + " x", "SET " + a + " v", "GET " + b);
+        }
         add("DEL of a missing key", setup(), "s", "DEL", "s");
         add("EXPIRE GT failing", setup("SET s v EX 100"), "s", "EXPIRE", "s", "50", "GT");
         add("PERSIST without a TTL", str, "s", "PERSIST", "s");
@@ -167,7 +193,16 @@ class WatchSignalDiffTest {
                     writer.run(s);
                 }
                 watcher.run("WATCH", c.watched);
-                final Object reply = writer.run(c.command);
+                final Object reply;
+                if (c.command.length == 1) {
+                    reply = writer.run(c.command[0]);
+                } else {
+                    writer.run("MULTI");
+                    for (final String[] q : c.command) {
+                        writer.run(q);
+                    }
+                    reply = writer.run("EXEC");
+                }
                 watcher.run("MULTI");
                 watcher.run("PING");
                 final Object exec = watcher.run("EXEC");
