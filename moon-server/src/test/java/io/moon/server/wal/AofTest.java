@@ -445,8 +445,16 @@ class AofTest {
     @Test
     void shouldAnswerBgrewriteaofAsRedisWhenBusy() {
         try (AofNode n = AofNode.start(dir, 2); Jedis j = n.jedis()) {
-            for (int i = 0; i < 2000; i++) {
-                j.set("k" + i, "v" + i);
+            // enough data (about 12 MB) that the rewrite is still running when the next command
+            // arrives: with 2,000 small keys it sometimes ended within the round trip
+            final String value = "v".repeat(200);
+            for (int b = 0; b < 60; b++) {
+                final String[] kv = new String[2000];
+                for (int i = 0; i < 1000; i++) {
+                    kv[2 * i] = "k" + (b * 1000 + i);
+                    kv[2 * i + 1] = value;
+                }
+                j.mset(kv);
             }
             assertEquals("Background append only file rewriting started", cmd(j, new String[] {"BGREWRITEAOF"}));
             final JedisDataException busy = assertThrows(JedisDataException.class, () -> cmd(j, new String[] {"BGREWRITEAOF"}));
