@@ -135,14 +135,7 @@ class Gather extends Coordinated {
                 changed[gatheredOf[k]] = true;
             }
         }
-        for (int i = 0; i < partCount(); i++) {
-            final Part p = partAt(i);
-            boolean any = false;
-            for (int a = 0; a < p.argCount && !any; a++) {
-                any = changed[p.args[a]];
-            }
-            p.keysUnchanged = !any;
-        }
+        quietUnchangedParts(changed);
     }
 
     /** On each owner of written keys: install their new state. */

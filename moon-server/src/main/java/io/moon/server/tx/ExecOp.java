@@ -234,14 +234,7 @@ final class ExecOp extends Coordinated {
         }
         // a shard none of whose keys a command changed signals none of them (WATCH, tracking),
         // as the commands run in place would not
-        for (int i = 0; i < partCount(); i++) {
-            final Part p = partAt(i);
-            boolean any = false;
-            for (int a = 0; a < p.argCount && !any; a++) {
-                any = changed[p.args[a]];
-            }
-            p.keysUnchanged = !any;
-        }
+        quietUnchangedParts(changed);
         stepSomeAndReleaseAll(p -> p.n == 1);
     }
 

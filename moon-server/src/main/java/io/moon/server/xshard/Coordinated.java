@@ -157,6 +157,22 @@ public abstract class Coordinated implements Runnable {
     }
 
     /**
+     * Marks the parts none of whose arguments (numbered as {@link Part#args} holds them: a
+     * gathered key's number) is set in {@code changed} as having changed nothing, so their steps
+     * signal no key to WATCH and client-side caching ({@link LockRequest#keysUnchanged}).
+     */
+    protected final void quietUnchangedParts(final boolean[] changed) {
+        for (int i = 0; i < partCount(); i++) {
+            final Part p = partAt(i);
+            boolean any = false;
+            for (int a = 0; a < p.argCount && !any; a++) {
+                any = changed[p.args[a]];
+            }
+            p.keysUnchanged = !any;
+        }
+    }
+
+    /**
      * Begins the growing phase. With {@code parallel} (allowed only when no part locks anything,
      * e.g. INFO gathering counters) all shards are asked at once instead of in order.
      */
