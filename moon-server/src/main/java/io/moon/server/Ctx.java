@@ -90,6 +90,18 @@ public final class Ctx {
      */
     public long keysUnchanged;
     /**
+     * Set on the contexts of a script that runs over gathered copies of keys on several shards
+     * (commands.Gather): the keys its commands change go here, judged as {@link #touchWatchedKeys}
+     * judges them, instead of to WATCH and client-side caching, which hear of them when the
+     * changed keys are written back to their owners. Null everywhere else.
+     */
+    public KeyChanges changes;
+
+    /** Where {@link #changes} sends a changed key. */
+    public interface KeyChanges {
+        void changed(int db, byte[] k, int off, int len);
+    }
+    /**
      * Set (after bind) for a command a Lua script runs: Redis makes some replies deterministic
      * there (SORT of a set BY nosort sorts it). Cleared by bind.
      */
@@ -162,7 +174,8 @@ public final class Ctx {
         final io.netty.buffer.ByteBuf o = out.out();
         final int mark = o.writerIndex();
         // WATCH and client-side caching hear of writes; when nobody watches or tracks, two cheap checks
-        final boolean watched = (!shard.watches.isEmpty() || shard.tracking.active()) && keyspace == shard.keyspace
+        final boolean watched = (changes != null
+                || (!shard.watches.isEmpty() || shard.tracking.active()) && keyspace == shard.keyspace)
                 && cmd.has(io.moon.server.command.Flags.WRITE);
         final long existedBefore = watched ? existing() : 0;
         if (db.writeBarrier() != null && keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
@@ -244,21 +257,23 @@ public final class Ctx {
             if (n >= 63 ? keysUnchanged >= 0 : (changed & (1L << n)) != 0) { // keys past the 63rd: no bits
                 final int i = cmd.keyArg(req, n);
                 if (cmd.writesKeyAt(req, i)) {
-                    shard.watches.touch(dbIndex, req.buf(), req.off(i), req.len(i));
-                    if (shard.tracking.active()) {
-                        shard.tracking.modified(req.buf(), req.off(i), req.len(i), trackFor);
-                    }
+                    signalModified(dbIndex, i);
                 }
             }
         }
         // MOVE, COPY ... DB n: the key written in the other database (bit 63, see existing())
         if ((changed & Long.MIN_VALUE) != 0) {
             final long other = io.moon.server.net.KeyUse.otherDbKey(cmd, req);
-            final int i = (int) other;
-            shard.watches.touch((int) (other >>> 32), req.buf(), req.off(i), req.len(i));
-            if (shard.tracking.active()) {
-                shard.tracking.modified(req.buf(), req.off(i), req.len(i), trackFor);
-            }
+            signalModified((int) (other >>> 32), (int) other);
+        }
+    }
+
+    /** Key argument i, in database db, changed: WATCH and tracking hear of it (or {@link #changes}). */
+    private void signalModified(final int db, final int i) {
+        if (changes != null) {
+            changes.changed(db, req.buf(), req.off(i), req.len(i));
+        } else {
+            io.moon.server.xshard.LockRequest.signalModified(shard, db, req.buf(), req.off(i), req.len(i), trackFor);
         }
     }
 

@@ -26,8 +26,16 @@ import io.moon.storage.Keyspace;
  * (SMOVE, LMOVE) is better served by a dedicated operation; this is the general fallback. The
  * scratch keyspace's hit/miss counters are not merged into the shards'.
  */
-class Gather extends Coordinated {
+class Gather extends Coordinated implements Ctx.KeyChanges {
     private final GatheredKeys keys = new GatheredKeys();
+    /**
+     * A script's run (EVAL, FCALL): the gathered keys its commands changed, as each command run
+     * in place would signal them (Ctx#changes). Only those go back to their owners and are
+     * signalled there; null for other commands, which signal by their key specs and reply.
+     */
+    private boolean[] scriptChanged;
+    /** A script's command changed a key that was not gathered (another database): all count. */
+    private boolean changedOther;
     /** The request argument of each gathered key (GatheredKeys numbers them in order). */
     private final int[] argOf;
     /** The gathered key of each of the command's keys, in key order (a key named twice is gathered once). */
@@ -58,6 +66,17 @@ class Gather extends Coordinated {
     /** Sets up the coordinator's context before the handler runs over the copies. */
     protected void prepare(final Ctx x) {
         x.scriptMayWiden = !nested();
+        if (cmd.isScript()) {
+            scriptChanged = new boolean[keys.count()];
+            x.changes = this;
+        }
+    }
+
+    @Override
+    public final void changed(final int db, final byte[] k, final int off, final int len) {
+        if (!keys.mark(scriptChanged, db, k, off, len)) {
+            changedOther = true;
+        }
     }
 
     /**
@@ -108,7 +127,7 @@ class Gather extends Coordinated {
         if (endedInstead(x, scratch)) {
             return;
         }
-        final boolean writes = keys.collect(this, scratch, x.now);
+        final boolean writes = keys.collect(this, scratch, x.now, changedOther ? null : scriptChanged);
         home.giveScratch(scratch);
         if (!writes) {
             finish();
@@ -141,7 +160,13 @@ class Gather extends Coordinated {
     /** On each owner of written keys: install their new state. */
     @Override
     protected void onStep(final Part p, final Ctx x) {
-        keys.install(p, x.keyspace, x.now);
+        if (scriptChanged != null) {
+            // EVAL and FCALL carry no write flag, so the step signals nothing itself: the keys
+            // the script changed are signalled as they are installed
+            keys.install(p, x.keyspace, x.now, x.shard, conn);
+        } else {
+            keys.install(p, x.keyspace, x.now);
+        }
     }
 
     @Override

@@ -248,6 +248,7 @@ public final class LuaShard {
         x.client = spec.route() == CommandSpec.Route.LOCAL ? r.ctx.client : null;
         x.blockFor = null;
         x.trackFor = r.ctx.trackFor; // a script's reads are remembered for its caller, as in Redis
+        x.changes = r.ctx.changes; // over gathered copies: what changes goes back to the owners
         x.proto = r.resp;
         x.noTouch = r.ctx.noTouch;
         x.inTransaction = true;

@@ -28,13 +28,15 @@ public final class GatheredKeys {
     private int[] dbs = new int[4];
     private boolean[] written = new boolean[4];
     private int count;
+    /** Set by {@link #collect}: the written keys to take back (null: all). */
+    private boolean[] collectOnly;
 
-    /** Files a key: argument {@code arg} of {@code req}, in database {@code db}; returns its number. */
     /** Keys added so far (the next one's number). */
     public int count() {
         return count;
     }
 
+    /** Files a key: argument {@code arg} of {@code req}, in database {@code db}; returns its number. */
     public int add(final Request req, final int arg, final int db, final boolean writes) {
         if (count == args.length) {
             args = Arrays.copyOf(args, count << 1);
@@ -46,6 +48,22 @@ public final class GatheredKeys {
         dbs[count] = db;
         written[count] = writes;
         return count++;
+    }
+
+    /**
+     * Sets {@code marks[k]} for every key number k that names key {@code b[off..off+len)} in
+     * database {@code db}; false when none does.
+     */
+    public boolean mark(final boolean[] marks, final int db, final byte[] b, final int off, final int len) {
+        boolean found = false;
+        for (int k = 0; k < count; k++) {
+            final Request r = reqs.get(k);
+            if (dbs[k] == db && Arrays.equals(r.buf(), r.off(args[k]), r.off(args[k]) + r.len(args[k]), b, off, off + len)) {
+                marks[k] = true;
+                found = true;
+            }
+        }
+        return found;
     }
 
     public boolean anyWritten() {
@@ -110,6 +128,16 @@ public final class GatheredKeys {
      * p.data and p.n is set to 1 (the parts to step). Returns whether any part has one.
      */
     public boolean collect(final Coordinated op, final Keyspace scratch, final long now) {
+        return collect(op, scratch, now, null);
+    }
+
+    /**
+     * As {@link #collect(Coordinated, Keyspace, long)}, taking back only the written keys set in
+     * {@code changed} (all of them when null): the others stay as their owners hold them, and
+     * {@link #install} leaves them alone.
+     */
+    public boolean collect(final Coordinated op, final Keyspace scratch, final long now, final boolean[] changed) {
+        collectOnly = changed;
         boolean any = false;
         for (int pi = 0; pi < op.partCount(); pi++) {
             final Part p = op.partAt(pi);
@@ -117,7 +145,7 @@ public final class GatheredKeys {
             boolean writes = false;
             for (int a = 0; a < p.argCount; a++) {
                 final int k = p.args[a];
-                if (!written[k] || namedBefore(p, a)) {
+                if (skipped(p, a)) {
                     continue;
                 }
                 writes = true;
@@ -136,20 +164,39 @@ public final class GatheredKeys {
 
     /** On an owner: installs the collected states of part p's written keys (a value, or nothing). */
     public void install(final Part p, final Keyspace owner, final long now) {
+        install(p, owner, now, null, null);
+    }
+
+    /**
+     * As {@link #install(Part, Keyspace, long)}; with {@code shard} given, every installed key that
+     * existed before or exists after is signalled as changed (WATCH, client-side caching), for
+     * operations whose own run judged which keys changed (a script: see {@link #collect}).
+     */
+    public void install(final Part p, final Keyspace owner, final long now, final io.moon.server.Shard shard,
+            final io.moon.server.net.Connection writer) {
         final Dump[] result = (Dump[]) p.data;
         for (int a = 0; a < p.argCount; a++) {
-            final int k = p.args[a];
-            if (!written[k] || namedBefore(p, a)) {
+            if (skipped(p, a)) {
                 continue;
             }
+            final int k = p.args[a];
             final Request r = reqs.get(k);
             final Db db = owner.db(dbs[k]);
             final long h = hash(k);
-            db.delete(r.buf(), r.off(args[k]), r.len(args[k]), h, now);
+            final boolean existed = db.delete(r.buf(), r.off(args[k]), r.len(args[k]), h, now);
             if (result[a] != null) {
                 db.restore(r.buf(), r.off(args[k]), r.len(args[k]), h, result[a], true);
             }
+            if (shard != null && (existed || result[a] != null)) {
+                LockRequest.signalModified(shard, dbs[k], r.buf(), r.off(args[k]), r.len(args[k]), writer);
+            }
         }
+    }
+
+    /** Part p's a-th key is not written back: only read, named before in the part, or not changed. */
+    private boolean skipped(final Part p, final int a) {
+        final int k = p.args[a];
+        return !written[k] || collectOnly != null && !collectOnly[k] || namedBefore(p, a);
     }
 
     /** True when an earlier written key of part p is the same key (it carries the state). */

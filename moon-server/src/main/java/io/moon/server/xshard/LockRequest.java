@@ -68,11 +68,20 @@ public abstract class LockRequest {
      */
     public final void touchKey(final io.moon.server.Shard shard, final int db, final byte[] k, final int off,
             final int len, final io.moon.server.net.Connection writer) {
+        signalModified(shard, db, k, off, len, writer);
+        keysUnchanged = true;
+    }
+
+    /**
+     * Signals a key of shard's as changed, as Redis's signalModifiedKey: its watchers fail their
+     * EXEC and tracking clients other than the writer (NOLOOP) get an invalidation.
+     */
+    public static void signalModified(final io.moon.server.Shard shard, final int db, final byte[] k, final int off,
+            final int len, final io.moon.server.net.Connection writer) {
         shard.watches.touch(db, k, off, len);
         if (shard.tracking.active()) {
             shard.tracking.modified(k, off, len, writer);
         }
-        keysUnchanged = true;
     }
 
     /** After the work: touches the write-locked keys that existed before or exist now. */

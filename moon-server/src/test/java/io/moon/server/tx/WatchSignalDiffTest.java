@@ -57,6 +57,17 @@ class WatchSignalDiffTest {
         CASES.add(new Case(name, setup, watched, c));
     }
 
+    /**
+     * The other client runs a script over keys a and b; the setup runs it once first (a script's
+     * first run holds every shard; later runs over keys of several shards go through the gather
+     * form), then sets the keys up with {@code setup}.
+     */
+    private static void addScript(final String name, final String watched, final String a, final String b,
+                                  final String setup, final String body) {
+        final String[] eval = {"EVAL", body, "2", a, b};
+        CASES.add(new Case(name, new String[][] {eval, {"DEL", a, b}, setup.split(" ")}, watched, eval));
+    }
+
     private static String[][] setup(final String... commands) {
         final String[][] s = new String[commands.length][];
         for (int i = 0; i < commands.length; i++) {
@@ -177,6 +188,22 @@ class WatchSignalDiffTest {
                     "SETNX " + a + " x", "SADD " + b + " n");
             addTx("MULTI changing " + a + " twice, back to its value", setup("SET " + a + " v"), a,
                     "SET " + a + " x", "SET " + a + " v", "GET " + b);
+        }
+        for (final String[] keys : new String[][] {{"{t}s1", "{t}d1"}, {"s1", "d1"}}) {
+            final String a = keys[0];
+            final String b = keys[1];
+            addScript("script reading " + a + " and setting " + b, a, a, b, "SET " + a + " v",
+                    "redis.call('get', KEYS[1]) return redis.call('set', KEYS[2], 'x')");
+            addScript("script setting " + a + " and " + b, a, a, b, "SET " + a + " v",
+                    "redis.call('set', KEYS[1], 'w') return redis.call('set', KEYS[2], 'x')");
+            addScript("script of a no-op SADD on " + a + " and a SET on " + b, a, a, b, "SADD " + a + " m",
+                    "redis.call('sadd', KEYS[1], 'm') return redis.call('set', KEYS[2], 'x')");
+            addScript("script of a no-op SADD on " + a + " and a SET on " + b + ", watching " + b, b, a, b,
+                    "SADD " + a + " m", "redis.call('sadd', KEYS[1], 'm') return redis.call('set', KEYS[2], 'x')");
+            addScript("script deleting a missing " + a + " and setting " + b, a, a, b, "SET " + b + " v",
+                    "redis.call('del', KEYS[1]) return redis.call('set', KEYS[2], 'x')");
+            addScript("script setting " + a + " then failing on " + b, a, a, b, "SADD " + b + " m",
+                    "redis.call('set', KEYS[1], 'w') return redis.call('incr', KEYS[2])");
         }
         add("DEL of a missing key", setup(), "s", "DEL", "s");
         add("EXPIRE GT failing", setup("SET s v EX 100"), "s", "EXPIRE", "s", "50", "GT");
