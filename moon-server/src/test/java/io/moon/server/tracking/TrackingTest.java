@@ -282,6 +282,20 @@ class TrackingTest {
     }
 
     @Test
+    void shouldInvalidateTheKeysAScriptAcrossShardsChangedOnItsGatheredRuns() throws IOException {
+        final String[] keys = ShardKeys.onDistinctShards(server.server, "g", 2);
+        final String script = "redis.call('GET', KEYS[2]) return redis.call('SET', KEYS[1], ARGV[1])";
+        try (RawClient a = resp3(); RawClient w = new RawClient(server.port)) {
+            w.run("EVAL", script, "2", keys[0], keys[1], "first"); // holds every shard; later runs gather copies
+            a.run("CLIENT", "TRACKING", "ON");
+            a.run("MGET", keys[0], keys[1]);
+            w.run("EVAL", script, "2", keys[0], keys[1], "second");
+            assertEquals(push(keys[0]), s(a.readRaw()));
+            assertNull(a.readRawWithin(QUIET_MS)); // keys[1] was only read
+        }
+    }
+
+    @Test
     void shouldRememberPipelinedReadsOnEveryShard() throws IOException {
         final String[] keys = ShardKeys.onDistinctShards(server.server, "pl", 3);
         try (RawClient a = resp3(); RawClient w = new RawClient(server.port)) {
