@@ -217,6 +217,18 @@ final class ExecOp extends Coordinated {
             x.noTouch = noTouch;
             x.client = s.route() == Route.LOCAL ? client : null;
             x.inTransaction = true;
+            if (s.isScript()) {
+                // its commands are judged one by one, as when it runs alone (Gather)
+                final int first = firstKey[q];
+                final int end = endKey[q];
+                x.changes = (db, k, off, len) -> {
+                    if (!keys.mark(changed, db, k, off, len)) {
+                        java.util.Arrays.fill(changed, first, end, true); // another database: all count
+                    }
+                };
+                x.runCommand();
+                continue;
+            }
             final boolean keyed = s.route() == Route.KEYED && s.mayWrite();
             final long before = keyed ? x.existing() : 0;
             final int mark = reply.out().writerIndex();

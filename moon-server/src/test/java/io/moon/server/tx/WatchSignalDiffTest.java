@@ -204,6 +204,12 @@ class WatchSignalDiffTest {
                     "redis.call('del', KEYS[1]) return redis.call('set', KEYS[2], 'x')");
             addScript("script setting " + a + " then failing on " + b, a, a, b, "SADD " + b + " m",
                     "redis.call('set', KEYS[1], 'w') return redis.call('incr', KEYS[2])");
+            final String[] reads = {"EVAL", "redis.call('get', KEYS[1]) return redis.call('set', KEYS[2], 'x')", "2", a, b};
+            final String[] sets = {"EVAL", "return redis.call('set', KEYS[1], 'x')", "1", a};
+            CASES.add(new Case("MULTI of a script reading " + a + " and setting " + b, setup("SET " + a + " v"), a,
+                    reads, new String[] {"SET", b, "y"}));
+            CASES.add(new Case("MULTI of a script setting " + a + " and GET on " + b, setup("SET " + a + " v"), a,
+                    sets, new String[] {"GET", b}));
         }
         add("DEL of a missing key", setup(), "s", "DEL", "s");
         add("EXPIRE GT failing", setup("SET s v EX 100"), "s", "EXPIRE", "s", "50", "GT");
