@@ -167,7 +167,9 @@ public final class ListMoves {
                     c.out.raw(COUNT_POSITIVE);
                     return -1;
                 }
-                count = r.longValue;
+                // no collection holds 2^62 elements: a larger COUNT pops the same, and the cap
+                // keeps count << 1 (the packed result) from overflowing into the error value
+                count = Math.min(r.longValue, Long.MAX_VALUE >> 1);
             } else {
                 c.out.raw(Errors.SYNTAX);
                 return -1;

@@ -326,7 +326,11 @@ public final class SortCommand {
         return ok;
     }
 
-    /** C's strtod over a whole string: leading spaces allowed, "" is 0; NaN when invalid, NaN or out of range. */
+    /**
+     * C's strtod over a whole string: leading spaces allowed, "" is 0; NaN when invalid, NaN or out
+     * of range. SORT rejects any value strtod flags with ERANGE, and glibc flags a result that
+     * underflows into the subnormals (1e-310) too, where other commands accept it.
+     */
     static double strtod(final byte[] w) {
         if (w.length == 0) {
             return 0;
@@ -335,7 +339,8 @@ public final class SortCommand {
         while (p < w.length && (w[p] == ' ' || (w[p] >= '\t' && w[p] <= '\r'))) {
             p++;
         }
-        return p == w.length ? Double.NaN : Numbers.parseDouble(w, p, w.length - p);
+        final double v = p == w.length ? Double.NaN : Numbers.parseDouble(w, p, w.length - p);
+        return v != 0 && Math.abs(v) < Double.MIN_NORMAL ? Double.NaN : v;
     }
 
     /**

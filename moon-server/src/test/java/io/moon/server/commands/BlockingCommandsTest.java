@@ -382,6 +382,20 @@ class BlockingCommandsTest extends SharedHarnessTest {
         assertErrorText("ERR syntax error", run("BZMPOP", "0", "1", k[0], "MID"));
         assertErrorText("ERR count should be greater than 0", run("BZMPOP", "0", "1", k[0], "MIN", "COUNT", "0"));
         assertErrorText("ERR numkeys should be greater than 0", run("BZMPOP", "0", "0", k[0], "MIN"));
+        // counts from 2^62 up pop what there is (they once packed into a negative value: no reply)
+        assertInt(2, run("ZADD", k[2], "1", "a", "2", "b"));
+        assertEquals(list(k[2], list(list("b", "2"), list("a", "1"))),
+                run("BZMPOP", "0.01", "1", k[2], "MAX", "COUNT", "9223372036854775806"));
+        assertInt(2, run("ZADD", k[2], "1", "a", "2", "b"));
+        assertEquals(list(k[2], list(list("a", "1"), list("b", "2"))),
+                run("ZMPOP", "1", k[2], "MIN", "COUNT", "4611686018427387904"));
+        assertInt(2, run("RPUSH", k[2] + "l", "a", "b"));
+        assertEquals(list(k[2] + "l", list("a", "b")),
+                run("BLMPOP", "0.01", "1", k[2] + "l", "LEFT", "COUNT", "9223372036854775807"));
+        assertInt(2, run("RPUSH", k[2] + "l", "a", "b"));
+        assertEquals(list(k[2] + "l", list("b", "a")),
+                run("LMPOP", "1", k[2] + "l", "RIGHT", "COUNT", "4611686018427387904"));
+        assertNil(run("LMPOP", "1", k[2] + "l", "RIGHT", "COUNT", "4611686018427387904"));
         assertErrorText("ERR timeout is negative", run("BZPOPMAX", k[0], "-1"));
         final Harness.Client w = client();
         send(w, "BZPOPMAX", k[0], k[1], k[2], "0");

@@ -45,6 +45,10 @@ class SortCommandsTest extends SharedHarnessTest {
         assertEquals(list("a", "b", "c"), run("SORT", "{s}t", "ALPHA"));
         run("SADD", "{s}sp", "  ");
         assertErrorText("ERR One or more scores can't be converted into double", run("SORT", "{s}sp"));
+        run("RPUSH", "{s}sub", "1e-310", "1"); // strtod's ERANGE for a subnormal result
+        assertErrorText("ERR One or more scores can't be converted into double", run("SORT", "{s}sub"));
+        run("RPUSH", "{s}norm", "2.2250738585072014e-308", "-1e-300", "1");
+        assertEquals(list("-1e-300", "2.2250738585072014e-308", "1"), run("SORT", "{s}norm"));
         assertEquals(list(), run("SORT", "missing"));
         assertOk(run("SET", "str", "v"));
         assertErrorText("WRONGTYPE Operation against a key holding the wrong kind of value", run("SORT", "str"));
