@@ -68,6 +68,14 @@ public final class Server {
     private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final AtomicInteger connected = new AtomicInteger();
+    /**
+     * Registrations of blocked clients on keys, over all shards (a client blocked on keys of three
+     * shards counts three). While any exist, a connection does not batch its pipelined commands
+     * across shards (net.PipelineBatch): a batch runs its shards' parts in shard order under locks,
+     * and Redis serves a blocked client right after the command that fed its key, before the next
+     * command, which only one command at a time reproduces.
+     */
+    public final AtomicInteger keyWaiters = new AtomicInteger();
     private final AtomicLong rejectedConnections = new AtomicLong();
     private final Transport transport;
     private final EventLoopGroup group;

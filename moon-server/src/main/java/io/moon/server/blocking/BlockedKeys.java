@@ -102,6 +102,7 @@ public final class BlockedKeys implements Keyspace.Creations {
             r.nodes[i] = n;
             nodes++;
         }
+        shard.server.keyWaiters.incrementAndGet();
         shard.keyspace.watchCreations(this);
     }
 
@@ -124,6 +125,7 @@ public final class BlockedKeys implements Keyspace.Creations {
             }
         }
         r.nodes = null;
+        shard.server.keyWaiters.decrementAndGet();
         if (byKey.isEmpty()) {
             shard.keyspace.watchCreations(null);
         }

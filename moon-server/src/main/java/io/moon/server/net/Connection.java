@@ -489,7 +489,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     boolean tryBatch(final io.moon.server.command.CommandSpec first) {
         final ByteBuf in = currentIn;
         // CLIENT CACHING covers the next command only: a batch would run the ones after it with it too
-        if (in == null || !in.isReadable() || ahead.busy() || outputBlocked || !ch.isWritable() || tracking.caching()) {
+        if (in == null || !in.isReadable() || ahead.busy() || outputBlocked || !ch.isWritable() || tracking.caching()
+                || server.keyWaiters.get() != 0) {
             return false;
         }
         final int n = ahead.gather(this, req, first, in, parser);
