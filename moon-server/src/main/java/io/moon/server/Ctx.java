@@ -181,6 +181,8 @@ public final class Ctx {
         if (db.writeBarrier() != null && keyspace == shard.keyspace && cmd.has(io.moon.server.command.Flags.WRITE)) {
             beforeWrites();
         }
+        // read before the handler: EXEC's handler runs its commands on this same context
+        final boolean nested = inTransaction;
         final long started = System.nanoTime();
         keyspace.commandStarts();
         readOnlyChanged = false;
@@ -224,9 +226,11 @@ public final class Ctx {
             // elsewhere would judge the limit by stale figures
             shard.memory.refresh();
         }
-        if (shard.blocked.hasReady()) {
-            // Redis serves blocked clients right after the command that fed their keys
-            shard.blocked.serveReady();
+        if (!nested && shard.blocked.hasReady()) {
+            // Redis serves blocked clients right after the command that fed their keys; a command
+            // of a transaction or a script feeds them when the whole EXEC or EVAL is done (a
+            // step of a cross-shard operation: from the task BlockedKeys posted, once unlocked)
+            shard.blocked.serveAfterCommand();
         }
     }
 

@@ -42,6 +42,8 @@ public final class BlockedKeys implements Keyspace.Creations {
     private final Runnable serveTask = this::onServeTask;
     private boolean serveScheduled;
     private boolean serving;
+    /** The serve in progress follows the one command that fed its keys ({@link #serveAfterCommand}). */
+    private boolean afterCommand;
     private int nodes;
     private int keysOnNoKey;
     /** Connections homed on this shard that are blocked (INFO blocked_clients). */
@@ -142,6 +144,13 @@ public final class BlockedKeys implements Keyspace.Creations {
         }
         q.ready = true;
         ready.add(q);
+        if (!q.lockPending && !shard.locks.idle() && !shard.locks.canRunNow(db, k, ko, kl, LockTable.X)) {
+            // fed under a lock (a step of a cross-shard operation, an EXEC run elsewhere): the
+            // serve queues behind that lock now, ahead of any command that arrives after it (the
+            // pusher's next one), as Redis serves before the next command
+            q.lockPending = true;
+            new ServeLock(q).acquire();
+        }
         if (!serveScheduled && !serving) {
             serveScheduled = true;
             shard.execute(serveTask); // in case no command end comes first (a cross-shard step)
@@ -184,9 +193,26 @@ public final class BlockedKeys implements Keyspace.Creations {
      * Serving may create keys (BLMOVE pushes), which are served in the same call.
      */
     public void serveReady() {
+        serveReady(false);
+    }
+
+    /**
+     * Right after a command fed keys (Ctx#runCommand): only that command made them ready, so a
+     * client blocked on keys of several shards is served here from its keys on this shard (the
+     * others are empty, or the client would have been served). Otherwise (a cross-shard step fed
+     * them, or a lock held them) several of its keys may have become ready at once, on several
+     * shards, and such a client is handed back to its home to run its command again, which takes
+     * the first ready key in argument order as Redis 7.2 does.
+     */
+    public void serveAfterCommand() {
+        serveReady(true);
+    }
+
+    private void serveReady(final boolean afterCommand) {
         if (serving || ready.isEmpty()) {
             return;
         }
+        this.afterCommand = afterCommand;
         serving = true;
         try {
             for (int i = 0; i < ready.size(); i++) {
@@ -222,7 +248,14 @@ public final class BlockedKeys implements Keyspace.Creations {
                 final long a = db.find(q.key.key, 0, q.key.len, h, System.currentTimeMillis());
                 if (a != 0 && ValueType.of(db, a) == w.type || w.unblockOnNoKey) {
                     // XREADGROUP also runs again when its stream went or changed type (Redis 7.2)
-                    serveOne(w, n.keyArg, a, h);
+                    final int first = w.type == ValueType.STREAM ? n.keyArg : firstReady(n.reg, db, n.keyArg);
+                    if (first != n.keyArg) {
+                        final long fh = Hashing.hash(w.req.buf(), w.req.off(first), w.req.len(first));
+                        serveOne(w, first, db.find(w.req.buf(), w.req.off(first), w.req.len(first), fh,
+                                System.currentTimeMillis()), fh);
+                    } else {
+                        serveOne(w, n.keyArg, a, h);
+                    }
                 } else if (a == 0 && q.noKeyWaiters == 0) {
                     return; // nobody further on can be served by a missing key
                 }
@@ -231,11 +264,38 @@ public final class BlockedKeys implements Keyspace.Creations {
         }
     }
 
+    /**
+     * The key a pop waiter is served from: the first of its keys here, in argument order, that
+     * holds a value of its type. Redis 7.2 runs the blocked command again, which takes the first
+     * such key; several are ready at once when one EXEC or script fed them (7.0 took the key fed
+     * first). {@code ready} holds one, so there is always an answer.
+     */
+    private static int firstReady(final Registration r, final Db db, final int ready) {
+        if (r.keyCount == 1) {
+            return ready;
+        }
+        final SharedWaiter w = r.waiter;
+        final long now = System.currentTimeMillis();
+        for (int i = 0; i < r.keyCount; i++) {
+            final int arg = r.keyArgs[i];
+            if (arg == ready) {
+                return ready;
+            }
+            final byte[] b = w.req.buf();
+            final long a = db.find(b, w.req.off(arg), w.req.len(arg), Hashing.hash(b, w.req.off(arg), w.req.len(arg)), now);
+            if (a != 0 && ValueType.of(db, a) == w.type) {
+                return arg;
+            }
+        }
+        return ready;
+    }
+
     private void serveOne(final SharedWaiter w, final int keyArg, final long a, final long h) {
-        if (w.pop == null || (w.alsoWrites != 0 && !shard.locks.idle() && !shard.locks.canRunNow(w.db,
+        if (w.pop == null || !afterCommand && w.shardCount() > 1 || (w.alsoWrites != 0 && !shard.locks.idle() && !shard.locks.canRunNow(w.db,
                 w.req.buf(), w.req.off(w.alsoWrites), w.req.len(w.alsoWrites), LockTable.X))) {
-            // The pop needs more than this shard (BLMOVE to another shard's key): the client's
-            // home runs the command again, which moves the element atomically or blocks again.
+            // The pop needs more than this shard (BLMOVE to another shard's key), or keys of
+            // several shards may be ready at once: the client's home runs the command again,
+            // which pops or moves atomically or blocks again.
             if (w.claim()) {
                 w.rerun = true;
                 w.unregister(shard);
@@ -307,6 +367,7 @@ public final class BlockedKeys implements Keyspace.Creations {
             if (!q.gone) {
                 final boolean outer = !serving;
                 serving = true;
+                afterCommand = false; // the lock's holder may have fed other keys too
                 try {
                     serve(q);
                 } finally {

@@ -126,7 +126,12 @@ public final class SharedWaiter implements Runnable {
         return STATE.compareAndSet(this, WAITING, CANCELLED);
     }
 
-    Registration registration(final Shard s) {
+    /** Shards holding this waiter's keys. */
+    int shardCount() {
+        return regs.length;
+    }
+
+        Registration registration(final Shard s) {
         for (int i = 0; i < regCount; i++) {
             if (regs[i].shard == s) {
                 return regs[i];

@@ -246,5 +246,10 @@ public final class TransactionCommands {
         } finally {
             home.log.endGroup();
         }
+        if (home.blocked.hasReady()) {
+            // clients blocked on keys the transaction fed are served now, after the whole EXEC
+            // and before the next command, as in Redis (its commands leave them to this)
+            home.blocked.serveAfterCommand();
+        }
     }
 }

@@ -40,45 +40,72 @@ class PipelinedWakeTest {
         return b.toByteArray();
     }
 
-    /** Blocks a client with {@code block}, pipelines {@code pushes}; returns [pusher's replies..., blocked's reply]. */
-    private static List<Object> run(final String[] block, final String[]... pushes) throws IOException {
+    private static String[] keys;
+    private static final Resp.Simple OK = new Resp.Simple("OK");
+    private static final Resp.Simple QUEUED = new Resp.Simple("QUEUED");
+
+    private static String[] c(final String... args) {
+        return args;
+    }
+
+    /**
+     * Empties the keys, blocks a client with {@code block}, pipelines {@code pushes} in one write;
+     * returns the pusher's replies, then the blocked client's reply, then what {@code after} reads.
+     */
+    private static List<Object> run(final String[] block, final String[] after, final String[]... pushes)
+            throws IOException {
         try (RawClient b = new RawClient(server.port); RawClient p = new RawClient(server.port)) {
+            p.run("DEL", keys[0], keys[1], keys[2]);
             b.send(Resp.command(block));
             final long deadline = System.currentTimeMillis() + 5_000;
             while (server.server.keyWaiters.get() == 0 && System.currentTimeMillis() < deadline) {
                 Thread.onSpinWait();
             }
             p.send(pipeline(pushes));
-            final Object[] out = new Object[pushes.length + 1];
+            final Object[] out = new Object[pushes.length + 2];
             for (int i = 0; i < pushes.length; i++) {
                 out[i] = p.read();
             }
             out[pushes.length] = b.read();
+            out[pushes.length + 1] = p.run(after);
             return java.util.Arrays.asList(out);
         }
     }
 
+    private static List<Object> want(final Object... replies) {
+        return java.util.Arrays.asList(replies);
+    }
+
     @Test
     void shouldServeTheBlockedClientBeforeThePushersNextCommand() throws IOException {
-        final String[] k = io.moon.server.testing.ShardKeys.onDistinctShards(server.server, "pw", 3);
+        keys = io.moon.server.testing.ShardKeys.onDistinctShards(server.server, "pw", 3);
+        final String a = keys[0];
+        final String b = keys[1];
+        final String d = keys[2];
         for (int round = 0; round < 6; round++) {
-            try (RawClient w = new RawClient(server.port)) {
-                w.run("DEL", k[0], k[1], k[2]);
-            }
-            assertEquals(java.util.Arrays.asList(1L, null, List.of(k[1], "x")),
-                    run(new String[] {"BLPOP", k[1], "0"}, new String[] {"RPUSH", k[1], "x"},
-                            new String[] {"LPOP", k[1]}), "round " + round);
+            final String r = "round " + round;
+            assertEquals(want(1L, null, List.of(b, "x"), 0L),
+                    run(c("BLPOP", b, "0"), c("LLEN", b), c("RPUSH", b, "x"), c("LPOP", b)), r);
             // the key fed first wins, whatever the order of the shards
-            assertEquals(List.of(1L, 1L, List.of(k[2], "x")),
-                    run(new String[] {"BLPOP", k[0], k[2], k[1], "0"}, new String[] {"RPUSH", k[2], "x"},
-                            new String[] {"RPUSH", k[1], "y"}), "round " + round);
-            assertEquals(List.of(1L, 0L, List.of(k[2], "a", "1")),
-                    run(new String[] {"BZPOPMIN", k[0], k[2], "0"}, new String[] {"ZADD", k[2], "1", "a"},
-                            new String[] {"ZCARD", k[2]}), "round " + round);
-            try (RawClient w = new RawClient(server.port)) {
-                assertEquals(1L, w.run("LLEN", k[1])); // y stayed
-                assertEquals(0L, w.run("EXISTS", k[2]));
-            }
+            assertEquals(want(1L, 1L, List.of(d, "x"), 1L),
+                    run(c("BLPOP", a, d, b, "0"), c("LLEN", b), c("RPUSH", d, "x"), c("RPUSH", b, "y")), r);
+            assertEquals(want(1L, 0L, List.of(d, "a", "1"), 0L),
+                    run(c("BZPOPMIN", a, d, "0"), c("EXISTS", d), c("ZADD", d, "1", "a"), c("ZCARD", d)), r);
+            // a transaction feeds the blocked client when it is done, not between its commands
+            assertEquals(want(OK, QUEUED, QUEUED, List.of(1L, "x"), 1L, List.of(a, "y"), 0L),
+                    run(c("BLPOP", a, "0"), c("LLEN", a), c("MULTI"), c("RPUSH", a, "x"), c("LPOP", a), c("EXEC"),
+                            c("RPUSH", a, "y")), r);
+            assertEquals(want(OK, QUEUED, List.of(1L), null, List.of(a, "x"), 0L),
+                    run(c("BLPOP", a, "0"), c("LLEN", a), c("MULTI"), c("RPUSH", a, "x"), c("EXEC"), c("LPOP", a)), r);
+            // several of its keys fed in one step, on one shard or several: the first of them in
+            // argument order, as Redis 7.2 runs the blocked command again
+            assertEquals(want(OK, QUEUED, QUEUED, List.of(1L, 1L), List.of(d, "b"), 1L),
+                    run(c("BLPOP", b, d, a, "0"), c("LLEN", a), c("MULTI"), c("RPUSH", a, "a"), c("RPUSH", d, "b"),
+                            c("EXEC")), r);
+            assertEquals(want(1L, List.of(b, "b"), 1L),
+                    run(c("BLPOP", d, b, a, "0"), c("LLEN", a),
+                            c("EVAL", "redis.call('rpush', KEYS[1], 'a') return redis.call('rpush', KEYS[2], 'b')",
+                                    "2", a, b)), r);
         }
     }
 }
