@@ -122,8 +122,8 @@ public final class ConfigRewrite {
      * values always quoted, multi-word values (save, bind...) as several bare words.
      */
     static String directive(final Param p, final String value) {
-        if (p.kind() == Param.Kind.MEMORY) {
-            return p.name() + " " + memory(Long.parseLong(value));
+        if (p.kind() == Param.Kind.MEMORY) { // a percentage (maxmemory-clients 10%) is written as it is
+            return p.name() + " " + (value.endsWith("%") ? value : memory(Long.parseLong(value)));
         }
         if (p.multiArg() || p.kind() == Param.Kind.SAVE) {
             if (value.isBlank()) {
