@@ -85,8 +85,9 @@ public final class Server {
     public Server(final Config config, final Transport transport, final boolean background) {
         this.config = config;
         this.transport = transport;
-        this.commands = CommandTable.instance();
-        this.acl = new io.moon.server.acl.Acl(commands, config);
+        this.commands = CommandTable.instance().renamed(config.commandRenames);
+        // ACL rules name commands by their own names, whatever rename-command did (as Redis)
+        this.acl = new io.moon.server.acl.Acl(CommandTable.instance(), config);
         config.requirepassListener = acl::requirepass;
         config.users = acl::describeAll;
         this.aof = new io.moon.server.wal.Aof(this);

@@ -39,6 +39,11 @@ public final class Config {
     public volatile java.util.function.Consumer<String> requirepassListener;
     /** The ACL users as "user" lines, for CONFIG REWRITE; set by the server. */
     public volatile java.util.function.Supplier<java.util.List<String>> users;
+    /**
+     * rename-command lines of the config file, applied: a command's own name (lower case) to the
+     * name it answers to, "" when it was removed. Read when the server builds its command table.
+     */
+    public final java.util.Map<String, String> commandRenames = new java.util.LinkedHashMap<>();
     /** The "user" lines of the config file (their words after "user"), applied to ACL at startup. */
     public final java.util.List<java.util.List<String>> userDirectives = new java.util.ArrayList<>();
 
