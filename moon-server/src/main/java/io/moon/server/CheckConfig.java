@@ -130,8 +130,10 @@ final class CheckConfig {
                 continue;
             }
             for (final Map.Entry<String, Integer> e : portOf.entrySet()) {
-                if (e.getValue() == port) {
-                    out.add(l.problem(pair[0], "port " + port + " is also " + e.getKey()));
+                if (e.getValue() == port) { // name the other directive and where it was set
+                    final ConfigFile.Directive d = l.setBy().get(e.getKey());
+                    out.add(l.problem(pair[0], pair[0] + " " + port + " is the same port as '" + e.getKey() + "' ("
+                            + (d == null ? "default" : d.origin()) + ")"));
                 }
             }
             portOf.put(pair[0], port);

@@ -95,10 +95,10 @@ public final class Main {
             LOG.info(line);
         }
         final long fds = Limits.maxFileDescriptors();
-        if (fds > Limits.RESERVED_FDS && config.maxclients + (long) Limits.RESERVED_FDS > fds) {
+        final long lowered = Limits.clientsThatFit(config.maxclients);
+        if (lowered > 0) {
             // as Redis (adjustOpenFilesLimit): lower maxclients so that the extra client gets the
             // max-clients error instead of a failed accept
-            final long lowered = fds - Limits.RESERVED_FDS;
             LOG.warning("You requested maxclients of " + config.maxclients + " requiring at least "
                     + (config.maxclients + (long) Limits.RESERVED_FDS) + " max file descriptors, but this process"
                     + " may open " + fds + " (ulimit -Hn). maxclients has been reduced to " + lowered

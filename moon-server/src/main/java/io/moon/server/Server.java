@@ -47,6 +47,8 @@ public final class Server {
     public final io.moon.server.script.ScriptRegistry scripts = new io.moon.server.script.ScriptRegistry();
     /** Every shard's data bytes, for maxmemory and used_memory. */
     public final io.moon.server.memory.MemoryLimit memoryLimit;
+    /** What clients' buffers hold, per shard: client eviction (maxmemory-clients). */
+    public final io.moon.server.net.ClientMemoryCounters clientMemory;
     /** INFO persistence sources and readiness reasons (io.moon.server.observe). */
     public final io.moon.server.observe.Observability observe = new io.moon.server.observe.Observability();
     /** SAVE/BGSAVE state and the snapshot writer (persist package); registers with observe. */
@@ -93,8 +95,9 @@ public final class Server {
     public Server(final Config config, final Transport transport, final boolean background) {
         this.config = config;
         this.transport = transport;
-        this.commands = CommandTable.instance();
-        this.acl = new io.moon.server.acl.Acl(commands, config);
+        this.commands = CommandTable.instance().renamed(config.commandRenames);
+        // ACL rules name commands by their own names, whatever rename-command did (as Redis)
+        this.acl = new io.moon.server.acl.Acl(CommandTable.instance(), config);
         config.requirepassListener = acl::requirepass;
         config.users = acl::describeAll;
         this.aof = new io.moon.server.wal.Aof(this);
@@ -108,6 +111,7 @@ public final class Server {
         }
         final int n = config.shards;
         this.memoryLimit = new io.moon.server.memory.MemoryLimit(n);
+        this.clientMemory = new io.moon.server.net.ClientMemoryCounters(n);
         this.group = transport.newGroup(n, "moon-shard");
         this.shards = new Shard[n];
         this.pubsub = new io.moon.server.pubsub.PubSub(this, n);

@@ -43,6 +43,8 @@ public final class Shard {
     public final io.moon.server.blocking.BlockedKeys blocked = new io.moon.server.blocking.BlockedKeys(this);
     /** This shard's side of maxmemory: accounting and eviction of its own keys. */
     public final io.moon.server.memory.ShardMemory memory;
+    /** Client eviction (maxmemory-clients) of the connections homed here. */
+    public final io.moon.server.net.ClientEviction clientEviction;
     /**
      * Write commands run here (rdb_changes_since_last_save). Written only by this shard's thread
      * (lazySet: no fence on the write path), read by any thread for INFO and save points.
@@ -69,6 +71,7 @@ public final class Shard {
         this.ctx = new Ctx(this);
         this.log = server.aof.newLog(this);
         this.memory = new io.moon.server.memory.ShardMemory(this, server.memoryLimit);
+        this.clientEviction = new io.moon.server.net.ClientEviction(this, server.clientMemory);
         keyEvents.add(new io.moon.storage.Keyspace.KeyEvents() {
             @Override
             public void expired(final int db, final byte[] k, final int ko, final int kl) {
@@ -233,6 +236,7 @@ public final class Shard {
 
     public void unregister(final Connection c) {
         clients.remove(c);
+        clientEviction.forget(c);
         server.tracking.closed(c);
     }
 
@@ -274,11 +278,17 @@ public final class Shard {
             buffered += c.queryBufferBytes() + c.outputBufferBytes();
         }
         memory.cron(buffered);
+        clientEviction.cron();
         stats.sample(now);
         final long timeout = server.config.timeoutSeconds;
         if (timeout > 0 && !clients.isEmpty()) {
             for (int i = clients.size() - 1; i >= 0; i--) {
-                clients.get(i).closeIfIdle(now, timeout * 1000);
+                final Connection c = clients.get(i);
+                // as Redis: blocked (waiting) and subscribed clients are not idle, they wait by design
+                if (!c.isWaiting() && !c.subscriptions().active()
+                        && now - c.state().lastInteractionMillis > timeout * 1000) {
+                    c.close();
+                }
             }
         }
         server.pause.onCron(this, now);

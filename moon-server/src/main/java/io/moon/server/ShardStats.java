@@ -14,6 +14,8 @@ public final class ShardStats {
     public long netInputBytes;
     public long netOutputBytes;
     public long rejectedCalls;
+    /** Clients closed by client eviction (maxmemory-clients), INFO's evicted_clients. */
+    public long evictedClients;
     public long failedCalls;
     public long totalErrorReplies;
     public long unexpectedErrorReplies;
@@ -99,6 +101,7 @@ public final class ShardStats {
         netInputBytes = 0;
         netOutputBytes = 0;
         rejectedCalls = 0;
+        evictedClients = 0;
         failedCalls = 0;
         totalErrorReplies = 0;
         unexpectedErrorReplies = 0;

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import io.moon.server.testing.RedisServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,11 +106,21 @@ class CheckConfigLaunchTest {
                 "(default): 'dbfilename dump.rdb': '" + dumpDir + "' is a directory",
                 conf + ":8: 'logfile " + dir.resolve("missing/moon.log") + "': directory '" + dir.resolve("missing")
                     + "' does not exist",
-                conf + ":9: 'tls-port " + port + "': port " + port + " is also port",
+                conf + ":9: 'tls-port " + port + "': tls-port " + port + " is the same port as 'port' (" + conf + ":3)",
                 conf + ":3: 'port " + port + "': port " + port + " is already in use on 127.0.0.1",
                 conf + ":9: 'tls-port " + port + "': port " + port + " is already in use on 127.0.0.1",
                 "10 problems found"), r.out());
         }
+    }
+
+    @Test
+    void shouldNameTheOtherDirectiveOfAPortClash() throws Exception {
+        final int port = RedisServer.freePort();
+        final Path conf = Files.writeString(dir.resolve("clash.conf"), "# ports\nport " + port + "\n");
+        final Run r = run("--check-config", conf.toString(), "--bind", "127.0.0.1", "--admin-port",
+            Integer.toString(port));
+        assertEquals(List.of("--admin-port: '--admin-port " + port + "': admin-port " + port
+            + " is the same port as 'port' (" + conf + ":2)", "1 problem found"), r.out());
     }
 
     @Test

@@ -22,19 +22,69 @@ import java.util.List;
 public final class CommandTable {
     private static final CommandTable INSTANCE = new CommandTable();
 
-    private final List<CommandSpec> all = new ArrayList<>();
+    private final List<CommandSpec> all;
     private final CommandSpec[] slots = new CommandSpec[1024];
+    /** The name each slot answers to, upper case: the row's own, or the one rename-command gave it. */
+    private final byte[][] slotNames = new byte[1024][];
+    /** By row id: whether the row's top-level command can be called here (rename-command "" removes it). */
+    private final boolean[] present;
 
     private CommandTable() {
+        all = new ArrayList<>();
         for (final CommandSpec.Builder b : rows()) {
             final CommandSpec spec = build(b, null);
-            final int i = slotFor(spec.upperName, 0, spec.upperName.length);
-            slots[i] = spec;
+            put(spec.upperName, spec);
         }
+        present = new boolean[all.size()];
+        java.util.Arrays.fill(present, true);
+    }
+
+    /**
+     * The same rows under other names (Redis's rename-command): {@code names} maps a top-level
+     * command's name (lower case) to the name it answers to, or to "" when it cannot be called.
+     * Rows keep their own names for COMMAND INFO, LIST and DOCS replies, ACL rules and
+     * statistics, as in Redis; only lookup by name changes.
+     */
+    private CommandTable(final CommandTable base, final java.util.Map<String, String> names) {
+        all = base.all;
+        present = new boolean[all.size()];
+        for (final CommandSpec spec : all) {
+            if (spec.parent != null) {
+                continue;
+            }
+            final String name = names.getOrDefault(spec.name(), spec.name());
+            if (!name.isEmpty()) {
+                put(name.toUpperCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8), spec);
+                mark(spec);
+            }
+        }
+    }
+
+    private void mark(final CommandSpec spec) {
+        present[spec.id] = true;
+        for (final CommandSpec sub : spec.subcommands) {
+            mark(sub);
+        }
+    }
+
+    private void put(final byte[] upper, final CommandSpec spec) {
+        final int i = slotFor(upper, 0, upper.length);
+        slots[i] = spec;
+        slotNames[i] = upper;
     }
 
     public static CommandTable instance() {
         return INSTANCE;
+    }
+
+    /** This table with commands renamed or removed (see the constructor); this one when there is nothing to do. */
+    public CommandTable renamed(final java.util.Map<String, String> names) {
+        return names.isEmpty() ? this : new CommandTable(this, names);
+    }
+
+    /** False for a command (or a subcommand of one) that rename-command removed or renamed away from here. */
+    public boolean callable(final CommandSpec spec) {
+        return present[spec.id];
     }
 
     private CommandSpec build(final CommandSpec.Builder b, final CommandSpec parent) {
@@ -94,7 +144,7 @@ public final class CommandTable {
         int i = hash(b, off, len) & mask;
         CommandSpec s;
         while ((s = slots[i]) != null) {
-            if (equalsUpper(s.upperName, b, off, len)) {
+            if (equalsUpper(slotNames[i], b, off, len)) {
                 return s;
             }
             i = (i + 1) & mask;
@@ -128,11 +178,11 @@ public final class CommandTable {
         return true;
     }
 
-    /** Top-level commands, in table order. */
+    /** Top-level commands that can be called, in table order. */
     public List<CommandSpec> topLevel() {
         final List<CommandSpec> out = new ArrayList<>();
         for (final CommandSpec s : all) {
-            if (s.parent == null) {
+            if (s.parent == null && present[s.id]) {
                 out.add(s);
             }
         }
@@ -144,7 +194,22 @@ public final class CommandTable {
         return Collections.unmodifiableList(all);
     }
 
-    /** Finds "get" or "config|get" by full name; cold path. */
+    /**
+     * Finds "get" or "config|get" as a client names it (COMMAND INFO, COMMAND DOCS): the
+     * top-level part by the name it answers to here (rename-command); cold path.
+     */
+    public CommandSpec byCalledName(final String name) {
+        final int bar = name.indexOf('|');
+        final byte[] top = (bar < 0 ? name : name.substring(0, bar)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final CommandSpec spec = lookup(top, 0, top.length);
+        if (spec == null || bar < 0) {
+            return spec;
+        }
+        final byte[] sub = name.substring(bar + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return subcommand(spec, sub, 0, sub.length);
+    }
+
+    /** Finds "get" or "config|get" by the row's own full name, whatever rename-command did; cold path. */
     public CommandSpec byFullName(final String fullName) {
         for (final CommandSpec s : all) {
             if (s.fullName.equalsIgnoreCase(fullName)) {

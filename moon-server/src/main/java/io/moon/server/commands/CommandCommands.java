@@ -51,7 +51,7 @@ public final class CommandCommands {
         }
         c.out.arrayHeader(r.argc() - 2);
         for (int i = 2; i < r.argc(); i++) {
-            final CommandSpec s = c.server.commands.byFullName(r.argString(i));
+            final CommandSpec s = c.server.commands.byCalledName(r.argString(i));
             if (s == null) {
                 c.out.nullBulk(); // Redis's addReplyNull: "$-1" in RESP2
             } else {
@@ -173,7 +173,7 @@ public final class CommandCommands {
             which.addAll(c.server.commands.topLevel());
         } else {
             for (int i = 2; i < r.argc(); i++) {
-                final CommandSpec s = c.server.commands.byFullName(r.argString(i));
+                final CommandSpec s = c.server.commands.byCalledName(r.argString(i));
                 if (s != null) {
                     which.add(s);
                 }
@@ -209,8 +209,8 @@ public final class CommandCommands {
         }
         final List<String> names = new ArrayList<>();
         for (final CommandSpec s : c.server.commands.all()) {
-            if (module != null) {
-                continue; // no modules
+            if (module != null || !c.server.commands.callable(s)) {
+                continue; // no modules; a command rename-command removed is not listed (a renamed one is, by its own name)
             }
             if (aclcat != null && !Flags.categoryNames(s.categories()).contains("@" + aclcat)) {
                 continue;

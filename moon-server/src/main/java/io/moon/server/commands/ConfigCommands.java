@@ -108,6 +108,25 @@ public final class ConfigCommands {
                 return;
             }
         }
+        // Redis's updateMaxclients, run when the value changed: refused when the process cannot
+        // open that many descriptors, naming the number it could serve; everything set is undone
+        for (int i = 0; i < n; i++) {
+            if (params[i].name().equals("maxclients") && !cfg.get("maxclients").equals(old[i])) {
+                final long fit = io.moon.server.Limits.clientsThatFit(cfg.maxclients);
+                if (fit > 0) {
+                    for (int k = n - 1; k >= 0; k--) {
+                        try {
+                            cfg.set(params[k].name(), old[k], true);
+                        } catch (final ConfigException ignored) {
+                            // the old value was valid when it was set
+                        }
+                    }
+                    setFailed(c, params[i].name(), "The operating system is not able to handle the specified number of"
+                            + " clients, try with " + fit);
+                    return;
+                }
+            }
+        }
         io.moon.server.Logging.loglevel(cfg.loglevel);
         // shards keep a copy of some settings (the access-stamp policy): hand them the new values,
         // this one's at once, so this very command is judged by them (SLOWLOG, as in Redis)

@@ -49,6 +49,7 @@ public final class InfoCommand {
         long inPerSec;
         long outPerSec;
         long rejectedCalls;
+        long evictedClients;
         long errorReplies;
         long remoteCalls;
         long crossShardOps;
@@ -113,6 +114,7 @@ public final class InfoCommand {
                 s.inPerSec = st.instantaneousInputBytes();
                 s.outPerSec = st.instantaneousOutputBytes();
                 s.rejectedCalls = st.rejectedCalls;
+                s.evictedClients = st.evictedClients;
                 s.errorReplies = st.totalErrorReplies;
                 s.remoteCalls = st.remoteCalls;
                 s.crossShardOps = st.crossShardOps;
@@ -172,6 +174,7 @@ public final class InfoCommand {
                     total.inPerSec += s.inPerSec;
                     total.outPerSec += s.outPerSec;
                     total.rejectedCalls += s.rejectedCalls;
+                    total.evictedClients += s.evictedClients;
                     total.errorReplies += s.errorReplies;
                     total.remoteCalls += s.remoteCalls;
                     total.crossShardOps += s.crossShardOps;
@@ -466,7 +469,7 @@ public final class InfoCommand {
         line(sb, "expired_time_cap_reached_count", ks.expireCycleTimeouts);
         line(sb, "expire_cycle_cpu_milliseconds", ks.expireCycleNanos / 1_000_000);
         line(sb, "evicted_keys", ks.evictedKeys);
-        line(sb, "evicted_clients", 0);
+        line(sb, "evicted_clients", t.evictedClients);
         line(sb, "total_eviction_exceeded_time", 0);
         line(sb, "current_eviction_exceeded_time", 0);
         line(sb, "keyspace_hits", ks.keyspaceHits);

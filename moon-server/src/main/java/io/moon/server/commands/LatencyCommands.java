@@ -12,7 +12,6 @@ import org.HdrHistogram.Histogram;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -133,7 +132,7 @@ public final class LatencyCommands {
     public static Coordinated histogram(final Ctx c) {
         final Set<CommandSpec> wanted = new LinkedHashSet<>();
         for (int i = 2; i < c.req.argc(); i++) {
-            final CommandSpec s = c.server.commands.byFullName(c.req.argString(i).toLowerCase(Locale.ROOT));
+            final CommandSpec s = c.server.commands.byCalledName(c.req.argString(i));
             if (s == null) {
                 continue; // unknown names are left out, as Redis does
             }

@@ -39,6 +39,11 @@ public final class Config {
     public volatile java.util.function.Consumer<String> requirepassListener;
     /** The ACL users as "user" lines, for CONFIG REWRITE; set by the server. */
     public volatile java.util.function.Supplier<java.util.List<String>> users;
+    /**
+     * rename-command lines of the config file, applied: a command's own name (lower case) to the
+     * name it answers to, "" when it was removed. Read when the server builds its command table.
+     */
+    public final java.util.Map<String, String> commandRenames = new java.util.LinkedHashMap<>();
     /** The "user" lines of the config file (their words after "user"), applied to ACL at startup. */
     public final java.util.List<java.util.List<String>> userDirectives = new java.util.ArrayList<>();
 
@@ -49,6 +54,8 @@ public final class Config {
     public volatile int shards;
     public volatile String ioDriver;
     public volatile long maxmemory;
+    /** maxmemory-clients in bytes as Redis's getClientEvictionLimit reads it (a percentage of maxmemory, at least 128 KB); 0: no eviction. */
+    public volatile long maxmemoryClientsBytes;
     public volatile String maxmemoryPolicy;
     public volatile long protoMaxBulkLen;
     public volatile long clientQueryBufferLimit;
@@ -209,6 +216,7 @@ public final class Config {
                             + " start Moon with a larger -Xmx in MOON_JAVA_OPTS)");
         }
         maxmemory = limit;
+        maxmemoryClientsBytes = clientEvictionLimit(values.get("maxmemory-clients"), limit);
         maxmemorySamples = (int) num("maxmemory-samples");
         trackingTableMaxKeys = num("tracking-table-max-keys");
         maxmemoryPolicy = values.get("maxmemory-policy");
@@ -238,6 +246,20 @@ public final class Config {
         hllSparseMaxBytes = num("hll-sparse-max-bytes");
         streamNodeMaxBytes = num("stream-node-max-bytes");
         streamNodeMaxEntries = num("stream-node-max-entries");
+    }
+
+    /** Redis's getClientEvictionLimit: N% of maxmemory (none without maxmemory), or bytes; never below 128 KB. */
+    static long clientEvictionLimit(final String value, final long maxmemory) {
+        final long bytes;
+        if (value.endsWith("%")) {
+            if (maxmemory == 0) {
+                return 0;
+            }
+            bytes = (long) ((double) maxmemory * Long.parseLong(value.substring(0, value.length() - 1)) / 100);
+        } else {
+            bytes = Long.parseLong(value);
+        }
+        return bytes == 0 ? 0 : Math.max(bytes, 128 * 1024);
     }
 
     private long num(final String name) {

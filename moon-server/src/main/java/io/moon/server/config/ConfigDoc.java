@@ -50,7 +50,9 @@ public final class ConfigDoc {
     private static String range(final Param p) {
         return switch (p.kind()) {
             case INT -> bounds(p.min(), p.max(), false);
-            case MEMORY -> bounds(p.min(), p.max(), true) + " bytes (units: k kb m mb g gb)";
+            case MEMORY -> bounds(p.min(), p.max(), true) + " bytes (units: k kb m mb g gb)"
+                    + (p.percent() ? ", or 0% to 100% of maxmemory" : "");
+            case OCTAL -> Long.toOctalString(p.min()) + " to " + Long.toOctalString(p.max()) + " (octal)";
             case BOOL -> "`yes`, `no`";
             case ENUM -> {
                 final List<String> c = new ArrayList<>();

@@ -301,6 +301,32 @@ public final class ConfigFile {
         apply(cfg, directives, problems, new HashMap<>());
     }
 
+    /**
+     * {@code rename-command NAME NEWNAME}, as Redis reads it from a config file: NAME (a top-level
+     * command as it is called now, any case) answers to NEWNAME from then on, or to nothing when
+     * NEWNAME is empty. Null when done, else Redis's reason.
+     */
+    private static String rename(final Config cfg, final String from, final String to) {
+        final Map<String, String> called = new HashMap<>(); // name it answers to -> its own name
+        for (final io.moon.server.command.CommandSpec s : io.moon.server.command.CommandTable.instance().topLevel()) {
+            final String now = cfg.commandRenames.getOrDefault(s.name(), s.name());
+            if (!now.isEmpty()) {
+                called.put(now, s.name());
+            }
+        }
+        final String own = called.get(from.toLowerCase(Locale.ROOT));
+        if (own == null) {
+            return "No such command in rename-command";
+        }
+        // Redis removes the old name before it adds the new one, so renaming to itself is allowed
+        called.remove(from.toLowerCase(Locale.ROOT));
+        if (!to.isEmpty() && called.containsKey(to.toLowerCase(Locale.ROOT))) {
+            return "Target command name already exists";
+        }
+        cfg.commandRenames.put(own, to.toLowerCase(Locale.ROOT));
+        return null;
+    }
+
     private static void apply(final Config cfg, final List<Directive> directives, final List<Problem> problems,
                               final Map<String, Directive> setBy) {
         final StringBuilder save = new StringBuilder();
@@ -312,6 +338,13 @@ public final class ConfigFile {
             }
             if (d.name().equals("user") && !d.args().isEmpty()) {
                 cfg.userDirectives.add(d.args()); // ACL users: applied when the server starts
+                continue;
+            }
+            if (d.name().equals("rename-command") && d.args().size() == 2) {
+                final String reason = rename(cfg, d.args().get(0), d.args().get(1));
+                if (reason != null) {
+                    problems.add(new Problem(d.origin(), d.line(), ConfigException.Kind.BAD_VALUE, d.name(), reason));
+                }
                 continue;
             }
             final Param p = cfg.param(d.name());

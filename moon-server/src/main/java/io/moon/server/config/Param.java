@@ -28,9 +28,16 @@ public record Param(String name, Kind kind, String defaultValue, boolean mutable
         return Params.MULTI_ARG.contains(name);
     }
 
+    /** A memory value that may also be a percentage of maxmemory ({@code 10%}), Redis's PERCENT_CONFIG. */
+    public boolean percent() {
+        return Params.PERCENT.contains(name);
+    }
+
     /** Value kinds, each with Redis's validation and error text. */
     public enum Kind {
-        INT, MEMORY, BOOL, ENUM, STRING, SAVE;
+        INT, MEMORY, BOOL, ENUM, STRING, SAVE,
+        /** A number written in octal, as Redis's OCTAL_CONFIG (unixsocketperm): shown and written in octal. */
+        OCTAL;
 
         String normalize(final Param p, final String v) throws ConfigException {
             switch (this) {
@@ -43,10 +50,32 @@ public record Param(String name, Kind kind, String defaultValue, boolean mutable
                 }
                 case MEMORY -> {
                     final long n = Memory.parse(v);
-                    if (n == Long.MIN_VALUE) {
-                        throw bad(p, "argument must be a memory value");
+                    if (n != Long.MIN_VALUE) {
+                        return Long.toString(range(p, n));
                     }
-                    return Long.toString(range(p, n));
+                    // Redis's numericParseString: a memory value first, then N% (kept as a percentage)
+                    if (p.percent() && v.length() > 1 && v.endsWith("%")) {
+                        final long pct = parseInteger(v.substring(0, v.length() - 1));
+                        if (pct != Long.MIN_VALUE && pct >= 0) {
+                            if (pct > 100) {
+                                throw bad(p, "percentage argument must be less or equal to 100");
+                            }
+                            return pct == 0 ? "0" : pct + "%";
+                        }
+                    }
+                    throw bad(p, p.percent() ? "argument must be a memory or percent value"
+                            : "argument must be a memory value");
+                }
+                case OCTAL -> {
+                    final long n = parseOctal(v);
+                    if (n == Long.MIN_VALUE) {
+                        throw bad(p, "argument couldn't be parsed as an octal number");
+                    }
+                    if (n < p.min() || n > p.max()) { // an unsigned check in Redis: negatives are out of range
+                        throw bad(p, "argument must be between " + Long.toOctalString(p.min()) + " and "
+                                + Long.toOctalString(p.max()) + " inclusive");
+                    }
+                    return Long.toOctalString(n);
                 }
                 case BOOL -> {
                     final String l = v.toLowerCase(Locale.ROOT);
@@ -56,6 +85,9 @@ public record Param(String name, Kind kind, String defaultValue, boolean mutable
                     return l;
                 }
                 case ENUM -> {
+                    if (p.multiArg()) {
+                        return flags(p, v);
+                    }
                     final String l = v.toLowerCase(Locale.ROOT);
                     for (final String c : p.choices()) {
                         if (c.equals(l)) {
@@ -108,6 +140,70 @@ public record Param(String name, Kind kind, String defaultValue, boolean mutable
             }
         }
 
+        /**
+         * A multi-word enum (Redis's bit-flag enums, shutdown-on-sigterm): every word one of the
+         * choices, the first choice meaning no flag and each other one bit. Shown as Redis's
+         * configEnumGetName shows it: the one choice equal to the whole value, else the choices
+         * whose bits are set, in declaration order.
+         */
+        private static String flags(final Param p, final String v) throws ConfigException {
+            final String[] words = v.trim().isEmpty() ? new String[0] : v.trim().split("\\s+");
+            int bits = 0;
+            for (final String w : words) {
+                final int i = indexOf(p.choices(), w.toLowerCase(Locale.ROOT));
+                if (i < 0) {
+                    bits = -1;
+                    break;
+                }
+                bits |= i == 0 ? 0 : 1 << (i - 1);
+            }
+            if (words.length == 0 || bits < 0) {
+                throw bad(p, "argument(s) must be one of the following: " + String.join(", ", p.choices()));
+            }
+            if (bits == 0) {
+                return p.choices()[0];
+            }
+            final StringBuilder sb = new StringBuilder();
+            for (int i = 1; i < p.choices().length; i++) {
+                if ((bits & (1 << (i - 1))) != 0) {
+                    if (Integer.bitCount(bits) == 1) {
+                        return p.choices()[i];
+                    }
+                    sb.append(sb.isEmpty() ? "" : " ").append(p.choices()[i]);
+                }
+            }
+            return sb.toString();
+        }
+
+        private static int indexOf(final String[] a, final String s) {
+            for (int i = 0; i < a.length; i++) {
+                if (a[i].equals(s)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** strtoll(v, 8) that must read the whole text: an optional sign, then octal digits. */
+        static long parseOctal(final String v) {
+            final String t = v.stripLeading();
+            final int sign = t.startsWith("-") ? -1 : 1;
+            final String digits = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
+            if (digits.isEmpty() || digits.length() > 21) {
+                return Long.MIN_VALUE;
+            }
+            for (int i = 0; i < digits.length(); i++) {
+                if (digits.charAt(i) < '0' || digits.charAt(i) > '7') {
+                    return Long.MIN_VALUE;
+                }
+            }
+            try {
+                return sign * Long.parseLong(digits, 8);
+            } catch (final NumberFormatException e) {
+                return Long.MIN_VALUE;
+            }
+        }
+
         private static long range(final Param p, final long n) throws ConfigException {
             if (n < p.min() || n > p.max()) {
                 throw bad(p, "argument must be between " + p.min() + " and " + p.max() + " inclusive");
@@ -133,6 +229,12 @@ public record Param(String name, Kind kind, String defaultValue, boolean mutable
     static Param bool(final String name, final boolean def, final boolean mutable, final String help,
                       final String... aliases) {
         return new Param(name, Kind.BOOL, def ? "yes" : "no", mutable, 0, 0, new String[0], aliases, help);
+    }
+
+    static Param octal(final String name, final long def, final long min, final long max, final boolean mutable,
+                       final String help) {
+        return new Param(name, Kind.OCTAL, Long.toOctalString(def), mutable, min, max, new String[0], new String[0],
+                help);
     }
 
     static Param choice(final String name, final String def, final boolean mutable, final String help,

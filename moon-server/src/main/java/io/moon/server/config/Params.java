@@ -13,6 +13,7 @@ import static io.moon.server.config.Param.string;
  * them (redis-benchmark reads save and appendonly) work.
  */
 final class Params {
+
     private Params() {
     }
 
@@ -21,7 +22,7 @@ final class Params {
     static final long UINT_MAX = 0xffffffffL;
     static final long MB = 1024L * 1024;
 
-    static final Param[] ALL = {
+    private static final Param[] OWN = {
         // network
         integer("port", 6379, 0, 65535, false, "TCP port to listen on"),
         string("bind", "127.0.0.1", false, "addresses to listen on, space separated"),
@@ -68,7 +69,8 @@ final class Params {
         memory("client-query-buffer-limit", 1024 * MB, 1024 * 1024, LONG_MAX, true, "largest query buffer"),
         string("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
                 true, "output buffer limits per client class"),
-        memory("maxmemory-clients", 0, 0, LONG_MAX, true, "memory for all clients (0 = no limit)"),
+        memory("maxmemory-clients", 0, 0, LONG_MAX, true,
+                "memory for all clients' buffers, in bytes or as a percentage of maxmemory (0 = no limit)"),
         // memory and eviction (effect arrives with eviction)
         memory("maxmemory", 0, 0, LONG_MAX, true, "memory limit (0 = none)"),
         choice("maxmemory-policy", "noeviction", true, "eviction policy", "volatile-lru", "volatile-lfu",
@@ -153,12 +155,24 @@ final class Params {
         integer("stream-node-max-entries", 100, 0, LONG_MAX, true, "most entries in a stream node"),
     };
 
+    /** Moon's parameters and Redis's, then the Redis ones Moon accepts without acting on them. */
+    static final Param[] ALL = concat(Params.OWN, CompatParams.ALL);
+
+    private static Param[] concat(final Param[] a, final Param[] b) {
+        final Param[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /** Redis's PROTECTED_CONFIG: CONFIG SET needs enable-protected-configs. */
     static final java.util.Set<String> PROTECTED = java.util.Set.of("dir", "dbfilename");
 
     /** Redis's MULTI_ARG_CONFIG: values of several words. */
     static final java.util.Set<String> MULTI_ARG = java.util.Set.of("save", "bind", "client-output-buffer-limit",
-            "oom-score-adj-values", "latency-tracking-info-percentiles");
+            "oom-score-adj-values", "latency-tracking-info-percentiles", "shutdown-on-sigint", "shutdown-on-sigterm");
+
+    /** Redis's PERCENT_CONFIG: a memory value or a percentage of maxmemory. */
+    static final java.util.Set<String> PERCENT = java.util.Set.of("maxmemory-clients");
 
     /** latency-tracking-info-percentiles: numbers within 0..100, as Redis checks them. */
     static double[] percentiles(final Param p, final String value) throws ConfigException {
@@ -225,6 +239,29 @@ final class Params {
                 if (normalized.indexOf('/') >= 0) {
                     throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
                             "appenddirname can't be a path, just a dirname");
+                }
+                return normalized;
+            }
+            case "shutdown-on-sigint", "shutdown-on-sigterm" -> { // Redis's isValidShutdownOnSigFlags
+                final java.util.List<String> words = java.util.List.of(normalized.split(" "));
+                if (words.contains("save") && words.contains("nosave")) {
+                    throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
+                            "shutdown options SAVE and NOSAVE can't be used simultaneously");
+                }
+                return normalized;
+            }
+            case "cluster-announce-hostname" -> { // Redis's isValidAnnouncedHostname
+                if (normalized.length() >= 256) {
+                    throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
+                            "Hostnames must be less than 256 characters");
+                }
+                for (int i = 0; i < normalized.length(); i++) {
+                    final char ch = normalized.charAt(i);
+                    if (!(ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '-'
+                            || ch == '.')) {
+                        throw new ConfigException(ConfigException.Kind.BAD_VALUE, p.name(),
+                                "Hostnames may only contain alphanumeric characters, hyphens or dots");
+                    }
                 }
                 return normalized;
             }

@@ -24,6 +24,8 @@ public final class ClientState {
     /** The running command's reply is dropped (it follows CLIENT REPLY SKIP). */
     public boolean skipCurrent;
     public boolean noEvict;
+    /** The memory this connection last reported to client eviction (net.ClientEviction); its shard's thread. */
+    long reportedMemoryBytes;
     public boolean noTouch;
     /** MONITOR mode (CLIENT LIST flag O). */
     public boolean monitor;

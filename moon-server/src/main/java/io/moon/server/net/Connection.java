@@ -197,6 +197,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx) {
         flush();
+        home.clientEviction.afterRead(this); // maxmemory-clients
     }
 
     @Override
@@ -641,15 +642,6 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             if (ch != null) {
                 ch.close();
             }
-        }
-    }
-
-    /** Closes the connection when it has been idle longer than the timeout (shard cron). */
-    public void closeIfIdle(final long now, final long timeoutMillis) {
-        // as Redis: blocked (waiting) and subscribed clients are not idle, they wait by design
-        if (!waiting && !subs.active() && now - state.lastInteractionMillis > timeoutMillis) {
-            LOG.fine("closing idle client " + id);
-            close();
         }
     }
 

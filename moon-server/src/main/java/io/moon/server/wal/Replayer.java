@@ -93,6 +93,9 @@ final class Replayer {
             req.add(b);
         }
         CommandSpec spec = table.lookup(req.buf(), req.off(0), req.len(0));
+        if (spec == null) { // Moon's own records (RESTORE, DEL, XCLAIM...) carry the commands' own names
+            spec = CommandTable.instance().lookup(req.buf(), req.off(0), req.len(0));
+        }
         if (spec != null && spec.subcommands().length > 0 && req.argc() > 1) {
             spec = CommandTable.subcommand(spec, req.buf(), req.off(1), req.len(1));
         }

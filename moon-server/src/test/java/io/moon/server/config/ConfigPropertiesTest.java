@@ -63,6 +63,12 @@ class ConfigPropertiesTest {
             case "dbfilename", "appendfilename", "appenddirname" -> {
                 return word(r);
             }
+            case "maxmemory-clients" -> {
+                return Props.choose(r, "0", "1mb", "10%", "100%", "0%", "12345");
+            }
+            case "shutdown-on-sigint", "shutdown-on-sigterm" -> {
+                return String.join(" ", Props.listOf(r, 1, 3, x -> Props.choose(x, p.choices())));
+            }
             default -> {
                 // other parameters by kind below
             }
@@ -77,6 +83,7 @@ class ConfigPropertiesTest {
             }
             case BOOL -> Props.choose(r, "yes", "no", "YES", "No");
             case ENUM -> Props.choose(r, p.choices()).toUpperCase(java.util.Locale.ROOT);
+            case OCTAL -> Long.toOctalString(r.nextLong(p.min(), p.max() + 1));
             case SAVE -> String.join(" ", Props.listOf(r, 0, 3, x -> x.nextInt(0, 4000) + " " + x.nextInt(0, 20000)));
             case STRING -> text(r);
         };
