@@ -44,7 +44,8 @@ public final class ClientEviction {
 
     /** After a connection's read batch: report a large change, and evict when over the limit. */
     void afterRead(final Connection c) {
-        if (report(c, false) && shard.server.config.maxmemoryClientsBytes > 0) {
+        // off (the default): nothing per read batch; the cron keeps the figures for when it is set
+        if (shard.server.config.maxmemoryClientsBytes > 0 && report(c, false)) {
             evictIfOver(false);
         }
     }
