@@ -191,4 +191,93 @@ class ScriptDiffTest {
         final List<String> bad = mismatches(3);
         assertTrue(bad.isEmpty(), String.join("\n", bad));
     }
+
+    /** Compares one command on both servers, noting a difference in {@code bad}. */
+    private static void compare(final RawClient r, final RawClient m, final List<String> bad, final String... cmd)
+            throws Exception {
+        final String want = printable(r.runRaw(cmd));
+        final String got = printable(m.runRaw(cmd));
+        if (!want.equals(got)) {
+            bad.add(String.join(" ", cmd) + "\n  redis: " + want + "\n  moon:  " + got);
+        }
+    }
+
+    /** Keyless commands Redis lets a script run; replies that name the version are compared by type. */
+    private static final String[] KEYLESS_CALLS = {
+        "redis.call('publish', 'chan', 'm')", "redis.call('spublish', 'chan', 'm')",
+        "redis.call('pubsub', 'channels')", "redis.call('pubsub', 'numsub', 'chan')", "redis.call('pubsub', 'numpat')",
+        "redis.call('pubsub', 'shardchannels')", "redis.call('pubsub', 'shardnumsub', 'chan')",
+        "type(redis.call('command', 'count'))", "redis.call('command', 'info', 'get')[1][1]",
+        "#redis.call('command', 'docs', 'get')", "redis.call('command', 'getkeys', 'set', 'a', 'b')",
+        "type(redis.call('command', 'list'))", "type(redis.call('lolwut'))", "redis.call('pfselftest')",
+        "type(redis.call('memory', 'doctor'))", "redis.call('echo', 'e')", "redis.call('ping')",
+    };
+
+    /**
+     * Keyless commands work on a script's first run (which holds every shard, with no connection
+     * attached) as on its later ones, after a write and through EVALSHA; read-only scripts refuse
+     * what may replicate (PUBLISH, PFCOUNT) as Redis does.
+     */
+    @Test
+    void shouldRunKeylessCommandsOnEveryRun() throws Exception {
+        final List<String> bad = new ArrayList<>();
+        try (RawClient r = new RawClient(redis.port); RawClient m = new RawClient(moon.port)) {
+            for (final String call : KEYLESS_CALLS) {
+                final String script = "redis.call('set', KEYS[1], 'x') return " + call;
+                compare(r, m, bad, "EVAL", script, "1", "{pk}1");
+                compare(r, m, bad, "EVAL", script, "1", "{pk}1");
+                final String sha = ScriptCache.sha1hex(ScriptDiff.utf8(script));
+                compare(r, m, bad, "EVALSHA", sha, "1", "{other}2");
+                compare(r, m, bad, "EVAL", "return " + call, "0");
+                compare(r, m, bad, "EVAL_RO", "return " + call, "0");
+                compare(r, m, bad, "GET", "{other}2");
+            }
+            for (final String script : new String[] {"return redis.call('set', 'k', 'v')", "return redis.pcall('set', 'k', 'v')",
+                "return redis.call('publish', 'c', 'm')", "return redis.pcall('publish', 'c', 'm')",
+                "return redis.pcall('pfcount', 'h')", "return redis.call('spublish', 'c', 'm')",
+                "#!lua flags=no-writes\nreturn redis.call('publish', 'c', 'm')", "#!lua\nreturn 1",
+                "#!lua flags=no-writes\nreturn redis.pcall('set', 'k', 'v')"}) {
+                compare(r, m, bad, "EVAL_RO", script, "0");
+                compare(r, m, bad, "EVALSHA_RO", ScriptCache.sha1hex(ScriptDiff.utf8(script)), "0");
+                compare(r, m, bad, "EVAL", script, "0");
+            }
+        }
+        assertTrue(bad.isEmpty(), String.join("\n", bad));
+    }
+
+    /**
+     * Over maxmemory when a script starts, its first command that may grow memory is refused (also
+     * to pcall), later ones are not; a script with a shebang that may write and lacks allow-oom
+     * does not start.
+     */
+    @Test
+    void shouldRefuseAScriptsFirstWriteOverMaxmemory() throws Exception {
+        final List<String> bad = new ArrayList<>();
+        try (RawClient r = new RawClient(redis.port); RawClient m = new RawClient(moon.port)) {
+            r.run("CONFIG", "SET", "maxmemory", "1");
+            m.run("CONFIG", "SET", "maxmemory", "1");
+            try {
+                for (final String[] cmd : new String[][] {
+                    {"EVAL", "return redis.call('set', 'q', '1')", "0"},
+                    {"EVAL", "return redis.call('set', 'q', '1')", "0"},
+                    {"EVAL", "return redis.call('set', KEYS[1], '1')", "1", "q"},
+                    {"EVAL", "local ok, e = pcall(redis.call, 'set', 'q', '1') return {tostring(ok), e.err}", "0"},
+                    {"EVAL", "return redis.pcall('set', 'q', '1')", "0"},
+                    {"EVAL", "redis.call('del', 'q') return redis.call('set', 'q', '2')", "0"},
+                    {"EVAL", "return redis.call('get', 'q')", "0"},
+                    {"EVAL", "#!lua\nreturn redis.call('get', 'q')", "0"},
+                    {"EVAL", "#!lua flags=allow-oom\nreturn redis.call('set', 'q', '3')", "0"},
+                    {"EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'q')", "0"},
+                    {"EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'q')", "0"},
+                }) {
+                    compare(r, m, bad, cmd);
+                }
+            } finally {
+                r.run("CONFIG", "SET", "maxmemory", "0");
+                m.run("CONFIG", "SET", "maxmemory", "0");
+            }
+            compare(r, m, bad, "GET", "q");
+        }
+        assertTrue(bad.isEmpty(), String.join("\n", bad));
+    }
 }
