@@ -112,6 +112,11 @@ class ScriptDiffTest {
         "\n\nreturn y", "local function f() return zz end\nreturn f()", "return 'x' ..",
         "return string.dump(function() end) and 1",
         "return loadstring(string.char(27) .. 'Lua')", "return _G == getfenv", "return type(_G)",
+        "getmetatable('').__index.len = function() return 42 end", "getmetatable('').x = 1",
+        "getmetatable('').__index = {}", "return rawset(getmetatable(''), '__index', {})",
+        "return rawset(getmetatable('').__index, 'len', 1)", "setmetatable(getmetatable(''), {})",
+        "getmetatable(_G).__index = nil", "return getmetatable('').__index == string",
+        "return type(getmetatable(''))", "return getmetatable('').__metatable", "return ('abc'):len()",
         // Lua 5.1 functions
         "return unpack({1,2,3})", "return {unpack({1,2,3})}", "return select('#', 1, 2, 3)", "return select(2, 'a', 'b')",
         "return loadstring('return 1+1')()", "local f, e = loadstring('x x') return e", "return type(loadstring)",
