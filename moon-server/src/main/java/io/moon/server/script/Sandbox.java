@@ -43,6 +43,7 @@ final class Sandbox {
 
     static {
         LuaString.s_metatable = STRING_META;
+        LuaCompat.patchLuaJ();
     }
 
     private Sandbox() {
@@ -167,6 +168,7 @@ final class Sandbox {
         });
         final LuaTable table = g.get("table").checktable();
         g.rawset("unpack", table.get("unpack"));
+        table.rawset("unpack", LuaValue.NIL); // Lua 5.1 has only the global unpack
         table.rawset("getn", new OneArgFunction() {
             @Override
             public LuaValue call(final LuaValue t) {
@@ -191,6 +193,7 @@ final class Sandbox {
         });
         final LuaTable math = g.get("math").checktable();
         math.rawset("mod", math.get("fmod"));
+        LuaCompat.installRandom(math);
         math.rawset("log10", new OneArgFunction() {
             @Override
             public LuaValue call(final LuaValue x) {
@@ -199,6 +202,9 @@ final class Sandbox {
         });
         final LuaTable string = g.get("string").checktable();
         string.rawset("gfind", string.get("gmatch"));
+        string.rawset("upper", LuaCompat.caseMap(true));
+        string.rawset("lower", LuaCompat.caseMap(false));
+        g.rawset("tonumber", LuaCompat.tonumber(g.get("tonumber")));
         string.rawset("dump", new OneArgFunction() {
             @Override
             public LuaValue call(final LuaValue f) {
