@@ -196,6 +196,10 @@ public final class LuaShard {
             // Redis's rule: over maxmemory when the script started, only its first write is refused
             return fail(raise, "OOM command not allowed when used memory > 'maxmemory'.");
         }
+        final String blocking = RedisLib.blockInScript(spec, req);
+        if (blocking != null) {
+            return fail(raise, blocking);
+        }
         if (spec.name().equals("select")) {
             if (!req.parseLong(1) || req.longValue < 0 || req.longValue >= shard.keyspace.databases()) {
                 return fail(raise, "ERR DB index is out of range");

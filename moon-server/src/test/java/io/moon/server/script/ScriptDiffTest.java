@@ -166,6 +166,21 @@ class ScriptDiffTest {
         "return type(table.unpack)", "math.randomseed(42) return {math.random(100), math.random(100), math.random(100)}",
         "math.randomseed(1) return tostring(math.random())", "math.randomseed(-7) return {math.random(3, 9), tostring(math.random())}",
         "math.randomseed(2^40 + 5) return math.random(1000)", "return math.random(0)", "return math.random(3, 1)",
+        // the redis table's less used functions
+        "return redis.acl_check_cmd('get', 'a')", "return redis.acl_check_cmd('nosuch')", "return redis.acl_check_cmd()",
+        "return {pcall(redis.acl_check_cmd, 'nosuch')}", "return redis.acl_check_cmd('set')",
+        "return redis.acl_check_cmd('config', 'nosub')", "return redis.acl_check_cmd('config')",
+        "return redis.acl_check_cmd('get', {})", "return redis.breakpoint()", "return redis.debug('x')",
+        "return type(redis.breakpoint)", "return redis.log(99, 'x')", "return redis.log(redis.LOG_WARNING)",
+        "return redis.log('x', 'y')", "return redis.log('3', 'y')", "return {pcall(redis.log, 99, 'x')}",
+        "return redis.log(-1, 'x')", "return redis.log(redis.LOG_DEBUG, 'x', 1.5, {})", "return redis.sha1hex()",
+        "return {pcall(redis.sha1hex)}", "return redis.sha1hex(1, 2)", "return redis.sha1hex(12)",
+        // blocking stream reads are refused in scripts
+        "return redis.pcall('xread', 'BLOCK', '0', 'STREAMS', 's', '0')",
+        "return redis.pcall('XREADgroup', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>')",
+        "return redis.pcall('xread', 'BLOCK', 'x', 'STREAMS', 's', '0')",
+        "return redis.call('xread', 'COUNT', '2', 'BLOCK', '0', 'STREAMS', 's', '0')",
+        "return redis.pcall('xread', 'COUNT', '1', 'STREAMS', 's', '0')",
     };
 
     private static List<String> mismatches(final int proto) throws Exception {
@@ -297,6 +312,29 @@ class ScriptDiffTest {
                 m.run("CONFIG", "SET", "maxmemory", "0");
             }
             compare(r, m, bad, "GET", "q");
+        }
+        assertTrue(bad.isEmpty(), String.join("\n", bad));
+    }
+
+    /** redis.acl_check_cmd answers for the script's user, as ACL would for that command and those arguments. */
+    @Test
+    void shouldCheckCommandsForTheScriptsUser() throws Exception {
+        final List<String> bad = new ArrayList<>();
+        try (RawClient r = new RawClient(redis.port); RawClient m = new RawClient(moon.port)) {
+            for (final RawClient c : new RawClient[] {r, m}) {
+                c.run("ACL", "SETUSER", "scriptuser", "on", ">pw", "+@all", "-set", "~k*", "resetchannels");
+                c.run("AUTH", "scriptuser", "pw");
+            }
+            try {
+                compare(r, m, bad, "EVAL", "return {redis.acl_check_cmd('set', 'k1', 'v'), redis.acl_check_cmd('get', 'k1'),"
+                        + " redis.acl_check_cmd('get', 'other'), redis.acl_check_cmd('publish', 'ch', 'm'),"
+                        + " redis.acl_check_cmd('ping')}", "0");
+            } finally {
+                for (final RawClient c : new RawClient[] {r, m}) {
+                    c.run("AUTH", "default", "");
+                    c.run("ACL", "DELUSER", "scriptuser");
+                }
+            }
         }
         assertTrue(bad.isEmpty(), String.join("\n", bad));
     }
