@@ -37,6 +37,8 @@ public final class Ctx {
     public Connection client;
     /** The ACL user a script runs as when {@link #client} is null (a script run with every shard held). */
     public io.moon.server.acl.AclUser scriptUser;
+    /** A script run with every shard held: whether the server was over maxmemory when it started. */
+    public boolean scriptOomAtStart;
     /** Set when the command runs inside a cross-shard operation's step (or MULTI/EXEC, a script). */
     public boolean inTransaction;
     /**

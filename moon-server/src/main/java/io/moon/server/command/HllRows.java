@@ -18,7 +18,7 @@ final class HllRows {
         return new CommandSpec.Builder[] {
             cmd("pfadd", -2, "write denyoom fast").acl("@hyperloglog").keys(1, 1, 1, "RW", "insert")
                     .keyed(HllCommands::pfadd),
-            cmd("pfcount", -2, "readonly").acl("@hyperloglog").keys(1, -1, 1, "RW", "access")
+            cmd("pfcount", -2, "readonly may_replicate").acl("@hyperloglog").keys(1, -1, 1, "RW", "access")
                     .keyed(HllCommands::pfcount, HllCommands::pfcountAcross),
             cmd("pfmerge", -2, "write denyoom").acl("@hyperloglog").keys(1, -1, 1).keySpecs(
                     KeySpec.range(1, 0, 1, 0, "RW", "access", "insert"), KeySpec.range(2, -1, 1, 0, "RO", "access"))

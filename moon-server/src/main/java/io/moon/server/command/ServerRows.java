@@ -96,8 +96,8 @@ final class ServerRows {
                     .local(PubSubCommands::ssubscribe),
             cmd("sunsubscribe", -1, "pubsub noscript loading stale").keys(1, -1, 1, "not_key")
                     .local(PubSubCommands::sunsubscribe),
-            cmd("publish", 3, "pubsub loading stale fast").local(PubSubCommands::publish),
-            cmd("spublish", 3, "pubsub loading stale fast").keys(1, 1, 1, "not_key").local(PubSubCommands::spublish),
+            cmd("publish", 3, "pubsub loading stale fast may_replicate").local(PubSubCommands::publish),
+            cmd("spublish", 3, "pubsub loading stale fast may_replicate").keys(1, 1, 1, "not_key").local(PubSubCommands::spublish),
             cmd("pubsub", -2, "").subcommands(
                     cmd("channels", -2, "pubsub loading stale").local(PubSubCommands::channels),
                     cmd("numsub", -2, "pubsub loading stale").local(PubSubCommands::numsub),

@@ -57,8 +57,8 @@ public final class FunctionCommands {
             return;
         }
         final boolean allowOom = (f.flags() & Shebang.ALLOW_OOM) != 0;
-        if (!noWrites && !allowOom && wideEngine == null && c.server.config.maxmemory != 0
-                && !c.shard.memory.admit(true)) {
+        final boolean oom = wideEngine == null ? ScriptRun.overMaxmemory(c) : c.scriptOomAtStart;
+        if (!noWrites && !allowOom && oom) {
             c.out.raw(OOM); // a function that may write, without allow-oom, does not start over maxmemory
             return;
         }
@@ -85,6 +85,7 @@ public final class FunctionCommands {
         r.function = true;
         r.chunk = "user_function";
         r.allowOom = allowOom;
+        r.oomAtStart = oom;
         r.strict = strict;
         r.mayWiden = wideEngine == null && c.scriptMayWiden && !strict;
         engine.execute(r, null, callback);

@@ -188,14 +188,17 @@ public final class LuaShard {
                         + io.moon.server.acl.AclCheck.message(denied, user, spec, req, false));
             }
         }
-        if (spec.has(Flags.WRITE)) {
-            if (r.readOnly) {
-                return fail(raise, "ERR Write commands are not allowed from read-only scripts.");
-            }
-            if (wide == null && !r.allowOom && shard.server.config.maxmemory != 0 && spec.has(Flags.DENYOOM) && !r.wrote
-                    && !shard.memory.admit(spec)) {
-                return fail(raise, "OOM command not allowed when used memory > 'maxmemory'.");
-            }
+        if (r.readOnly && (spec.has(Flags.WRITE) || spec.has(Flags.MAY_REPLICATE))) {
+            // as Redis, a read-only script refuses what may replicate too (PUBLISH, PFCOUNT)
+            return fail(raise, "ERR Write commands are not allowed from read-only scripts.");
+        }
+        if (r.oomAtStart && !r.allowOom && !r.wrote && spec.has(Flags.DENYOOM)) {
+            // Redis's rule: over maxmemory when the script started, only its first write is refused
+            return fail(raise, "OOM command not allowed when used memory > 'maxmemory'.");
+        }
+        final String blocking = RedisLib.blockInScript(spec, req);
+        if (blocking != null) {
+            return fail(raise, blocking);
         }
         if (spec.name().equals("select")) {
             if (!req.parseLong(1) || req.longValue < 0 || req.longValue >= shard.keyspace.databases()) {
@@ -214,8 +217,10 @@ public final class LuaShard {
                         + "' that is not declared in KEYS (lua-strict-keys is on)");
             }
         }
-        if (wide != null && spec.route() != CommandSpec.Route.LOCAL) {
-            if (spec.route() == CommandSpec.Route.COORDINATED || RedisLib.undeclared(r, spec, req) != null) {
+        if (wide != null) {
+            // keyless commands (PUBLISH, COMMAND INFO...) run on the coordinator's shard thread
+            if (spec.route() == CommandSpec.Route.COORDINATED
+                    || spec.route() == CommandSpec.Route.KEYED && RedisLib.undeclared(r, spec, req) != null) {
                 r.undeclared = true;
             }
             try {
@@ -229,8 +234,7 @@ public final class LuaShard {
         if (spec.route() == CommandSpec.Route.COORDINATED && !r.strict) {
             widen(r);
         }
-        if (spec.route() == CommandSpec.Route.COORDINATED || spec.handler() == null
-                || spec.route() == CommandSpec.Route.LOCAL && r.ctx.client == null && needsClient(spec)) {
+        if (spec.route() == CommandSpec.Route.COORDINATED || spec.handler() == null) {
             return fail(raise, "ERR Moon: '" + spec.fullName() + "' cannot run inside a script");
         }
         if (spec.route() == CommandSpec.Route.KEYED) {
@@ -309,12 +313,6 @@ public final class LuaShard {
             return err;
         }
         return RespToLua.convert(in);
-    }
-
-    /** Local commands that work without their connection (the script's client is on another shard). */
-    private static boolean needsClient(final CommandSpec spec) {
-        final String n = spec.parent() != null ? spec.parent().name() : spec.name();
-        return !(n.equals("ping") || n.equals("echo") || n.equals("time") || n.equals("lastsave") || n.equals("wait"));
     }
 
     private Varargs fail(final boolean raise, final String text) {

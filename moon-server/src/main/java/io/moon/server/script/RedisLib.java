@@ -43,19 +43,18 @@ final class RedisLib {
             }
             return single("ok", a.arg1().tojstring());
         }));
-        t.rawset("sha1hex", fn(a -> LuaValue.valueOf(ScriptCache.sha1hex(bytes(a.checkstring(1))))));
-        t.rawset("log", fn(a -> {
-            if (a.narg() < 2) {
-                throw new org.luaj.vm2.LuaError("redis.log() requires two arguments or more.");
+        t.rawset("sha1hex", fn(a -> {
+            if (a.narg() != 1) {
+                throw raised(l, "ERR wrong number of arguments");
             }
-            final int level = a.checkint(1);
-            final StringBuilder s = new StringBuilder();
-            for (int i = 2; i <= a.narg(); i++) {
-                s.append(i > 2 ? " " : "").append(a.arg(i).tojstring());
-            }
-            LOG.log(level >= 3 ? java.util.logging.Level.WARNING : java.util.logging.Level.INFO, s.toString());
-            return LuaValue.NONE;
+            final LuaValue v = a.arg1();
+            return LuaValue.valueOf(ScriptCache.sha1hex(v.isstring() ? bytes(v.checkstring()) : new byte[0]));
         }));
+        t.rawset("log", fn(a -> log(l, a)));
+        t.rawset("acl_check_cmd", fn(a -> aclCheck(l, a)));
+        // the debugger (SCRIPT DEBUG) is not there: outside it Redis answers false and nothing
+        t.rawset("breakpoint", fn(a -> LuaValue.FALSE));
+        t.rawset("debug", fn(a -> LuaValue.NONE));
         t.rawset("LOG_DEBUG", LuaValue.valueOf(0));
         t.rawset("LOG_VERBOSE", LuaValue.valueOf(1));
         t.rawset("LOG_NOTICE", LuaValue.valueOf(2));
@@ -88,6 +87,50 @@ final class RedisLib {
         t.rawset("REDIS_VERSION", LuaValue.valueOf(Version.REDIS_COMPAT));
         t.rawset("REDIS_VERSION_NUM", LuaValue.valueOf(versionNum(Version.REDIS_COMPAT)));
         return t;
+    }
+
+    /** redis.log(level, message...): Redis's checks and errors; the message has no script position. */
+    static Varargs log(final LuaShard l, final Varargs a) {
+        if (a.narg() < 2) {
+            throw raised(l, "ERR redis.log() requires two arguments or more.");
+        }
+        final LuaValue n = a.arg1().tonumber();
+        if (n.isnil()) {
+            throw raised(l, "ERR First argument must be a number (log level).");
+        }
+        final double level = n.todouble();
+        if (!(level >= 0 && level < 4)) {
+            throw raised(l, "ERR Invalid debug level.");
+        }
+        final StringBuilder s = new StringBuilder();
+        for (int i = 2; i <= a.narg(); i++) {
+            final LuaValue v = a.arg(i);
+            if (v.isstring()) { // what lua_tolstring converts: strings and numbers
+                s.append(i > 2 ? " " : "").append(v.type() == LuaValue.TNUMBER
+                        ? LuaNumbers.tostring(v.todouble()) : v.tojstring());
+            }
+        }
+        LOG.log((int) level >= 3 ? java.util.logging.Level.WARNING : java.util.logging.Level.INFO, s.toString());
+        return LuaValue.NONE;
+    }
+
+    /** redis.acl_check_cmd(command, args...): whether the script's user may run that command with those arguments. */
+    private static Varargs aclCheck(final LuaShard l, final Varargs a) {
+        if (a.narg() == 0) {
+            throw raised(l, "ERR Please specify at least one argument for this redis lib call");
+        }
+        final Request req = request(a);
+        if (req == null) {
+            throw raised(l, "ERR Lua redis lib command arguments must be strings or integers");
+        }
+        final ScriptRun r = l.run;
+        final CommandSpec spec = spec(r.ctx, req);
+        if (spec == null) {
+            throw raised(l, "ERR Invalid command passed to redis.acl_check_cmd()");
+        }
+        final io.moon.server.acl.AclUser user = r.user;
+        return LuaValue.valueOf(user == null || user.unrestricted()
+                || io.moon.server.acl.AclCheck.check(user, spec, req) == io.moon.server.acl.AclCheck.OK);
     }
 
     /**
@@ -165,6 +208,32 @@ final class RedisLib {
             }
         }
         return r;
+    }
+
+    /**
+     * XREAD and XREADGROUP with BLOCK: Redis refuses the option in scripts (in its argument parse,
+     * before the streams are read); the error text, or null. Options are read up to STREAMS.
+     */
+    static String blockInScript(final CommandSpec spec, final Request r) {
+        final boolean group = spec.name().equals("xreadgroup");
+        if (!group && !spec.name().equals("xread")) {
+            return null;
+        }
+        for (int i = 1; i < r.argc() - 1; i++) {
+            final String o = r.argString(i);
+            if (o.equalsIgnoreCase("streams")) {
+                return null;
+            }
+            if (o.equalsIgnoreCase("block")) {
+                return "ERR " + r.argString(0) + " command is not allowed with BLOCK option from scripts";
+            }
+            if (group && o.equalsIgnoreCase("group")) {
+                i += 2;
+            } else if (o.equalsIgnoreCase("count")) {
+                i++;
+            }
+        }
+        return null;
     }
 
     /** Finds the row for a request: the command, or its subcommand; null when unknown. */

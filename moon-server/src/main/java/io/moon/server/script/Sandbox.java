@@ -31,7 +31,32 @@ final class Sandbox {
     static final long MAX_STRING = 512L * 1024 * 1024;
     static final String READONLY = "Attempt to modify a readonly table";
 
+    /**
+     * The metatable of every string value. LuaJ keeps it in one static field for the whole JVM
+     * (LuaString.s_metatable), and its StringLib fills that field, once, with the first
+     * interpreter's own unsealed string table: a script could then change string methods for
+     * every script on every shard. Setting the field here, before any StringLib loads, keeps
+     * StringLib from doing so; the first interpreter built gives it a sealed string table (the
+     * string functions hold no state, so one table serves every shard's thread).
+     */
+    private static final Sealed STRING_META = new Sealed();
+
+    static {
+        LuaString.s_metatable = STRING_META;
+        LuaCompat.patchLuaJ();
+    }
+
     private Sandbox() {
+    }
+
+    /** Gives the shared string metatable its sealed __index table, once. */
+    private static void sealStringMeta(final LuaTable sealedString) {
+        synchronized (STRING_META) {
+            if (!STRING_META.sealed) {
+                STRING_META.rawset(LuaValue.INDEX, sealedString);
+                STRING_META.sealed = true;
+            }
+        }
     }
 
     /** A global table that refuses every change once sealed: Redis 7's readonly tables. */
@@ -143,6 +168,7 @@ final class Sandbox {
         });
         final LuaTable table = g.get("table").checktable();
         g.rawset("unpack", table.get("unpack"));
+        table.rawset("unpack", LuaValue.NIL); // Lua 5.1 has only the global unpack
         table.rawset("getn", new OneArgFunction() {
             @Override
             public LuaValue call(final LuaValue t) {
@@ -167,6 +193,7 @@ final class Sandbox {
         });
         final LuaTable math = g.get("math").checktable();
         math.rawset("mod", math.get("fmod"));
+        LuaCompat.installRandom(math);
         math.rawset("log10", new OneArgFunction() {
             @Override
             public LuaValue call(final LuaValue x) {
@@ -175,6 +202,9 @@ final class Sandbox {
         });
         final LuaTable string = g.get("string").checktable();
         string.rawset("gfind", string.get("gmatch"));
+        string.rawset("upper", LuaCompat.caseMap(true));
+        string.rawset("lower", LuaCompat.caseMap(false));
+        g.rawset("tonumber", LuaCompat.tonumber(g.get("tonumber")));
         string.rawset("dump", new OneArgFunction() {
             @Override
             public LuaValue call(final LuaValue f) {
@@ -276,13 +306,27 @@ final class Sandbox {
                 "struct", "redis"}) {
             g.rawset(lib, seal(g.get(lib).checktable()));
         }
-        final LuaTable mt = new LuaTable();
+        sealStringMeta(g.get("string").checktable());
+        // getmetatable('') is, as in Redis, a read-only table whose __index is this interpreter's
+        // string table (strings themselves use the shared STRING_META, with the same functions)
+        final Sealed ownStringMeta = new Sealed();
+        ownStringMeta.rawset(LuaValue.INDEX, g.get("string"));
+        ownStringMeta.sealed = true;
+        final LuaValue getmetatable = g.get("getmetatable");
+        g.rawset("getmetatable", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                return a.arg1().type() == LuaValue.TSTRING ? ownStringMeta : getmetatable.invoke(a);
+            }
+        });
+        final Sealed mt = new Sealed(); // the globals' metatable is read-only too
         mt.rawset("__index", new TwoArgFunction() {
             @Override
             public LuaValue call(final LuaValue t, final LuaValue k) {
                 throw new LuaError("Script attempted to access nonexistent global variable '" + k.tojstring() + "'");
             }
         });
+        mt.sealed = true;
         g.setmetatable(mt);
         g.rawset("_G", g);
         g.sealed = true;

@@ -18,6 +18,8 @@ public final class ScriptCommands {
     private static final byte[] NOT_INTEGER = Reply.err("ERR value is not an integer or out of range");
     private static final byte[] NEGATIVE = Reply.err("ERR Number of keys can't be negative");
     private static final byte[] TOO_MANY = Reply.err("ERR Number of keys can't be greater than number of args");
+    static final byte[] OOM = Reply.err("OOM command not allowed when used memory > 'maxmemory'.");
+    static final byte[] RO_WRITE = Reply.err("ERR Can not execute a script with write flag using *_ro command.");
     static final byte[] NOTBUSY = Reply.err("NOTBUSY No scripts in execution right now.");
     public static final byte[] BUSY = Reply.err("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
 
@@ -96,14 +98,27 @@ public final class ScriptCommands {
                 return;
             }
         }
+        final int flags = compiled.flags();
+        final boolean noWrites = (flags & Shebang.NO_WRITES) != 0;
+        final boolean allowOom = (flags & Shebang.ALLOW_OOM) != 0;
+        if ((flags & Shebang.HAS_SHEBANG) != 0 && readOnly && !noWrites) {
+            c.out.raw(RO_WRITE);
+            return;
+        }
+        final boolean oom = wideEngine == null ? ScriptRun.overMaxmemory(c) : c.scriptOomAtStart;
+        if ((flags & Shebang.HAS_SHEBANG) != 0 && oom && !noWrites && !allowOom) {
+            c.out.raw(OOM); // a script with flags that may write, without allow-oom, does not start
+            return;
+        }
         final boolean strict = wideEngine == null && c.server.config.get("lua-strict-keys").equals("yes");
         if (wideEngine == null && !strict && c.scriptMayWiden && c.server.shardCount() > 1 && cache.runsWide(sha)) {
             c.widen = true; // new, or known to touch undeclared keys: run with every shard held
             return;
         }
         final long limit = Long.parseLong(c.server.config.get("busy-reply-threshold"));
-        final ScriptRun r = new ScriptRun(c, sha, (int) numkeys,
-                readOnly || (compiled.flags() & Shebang.NO_WRITES) != 0, limit);
+        final ScriptRun r = new ScriptRun(c, sha, (int) numkeys, readOnly || noWrites, limit);
+        r.allowOom = allowOom;
+        r.oomAtStart = oom;
         r.strict = strict;
         r.mayWiden = wideEngine == null && c.scriptMayWiden && !strict;
         (wideEngine != null ? wideEngine : LuaShard.of(c.shard)).execute(r, compiled.proto());

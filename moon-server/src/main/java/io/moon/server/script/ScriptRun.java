@@ -36,8 +36,18 @@ final class ScriptRun {
     byte[][] command;
     /** FCALL: sha holds the function's name. */
     boolean function;
-    /** The function's allow-oom flag: its writes are let through over maxmemory. */
+    /** The allow-oom flag (function or shebang): its writes are let through over maxmemory. */
     boolean allowOom;
+    /**
+     * Whether the server was over maxmemory (and could evict nothing) when the script started:
+     * then its first command that may grow memory is refused (Redis's pre-command OOM state).
+     */
+    boolean oomAtStart;
+
+    /** Redis's pre-command OOM state, judged on the dispatching shard (its thread). */
+    static boolean overMaxmemory(final Ctx c) {
+        return c.server.config.maxmemory != 0 && !c.shard.memory.admit(true);
+    }
 
     /** The key the script cache remembers how this runs under (wide or local). */
     String cacheKey() {

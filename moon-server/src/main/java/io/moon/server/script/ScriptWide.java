@@ -43,6 +43,7 @@ public final class ScriptWide {
         final int db = c.dbIndex;
         final int proto = c.proto;
         final io.moon.server.command.CommandSpec spec = c.cmd;
+        final boolean oom = ScriptRun.overMaxmemory(c); // on the connection's shard, as the script starts
         final io.moon.server.acl.AclUser user = c.client != null ? c.client.state().aclUser : c.scriptUser;
         // a platform thread with a deep stack: scripts recurse (nested tables, cjson), and this is
         // the slow path already (every shard is held), so its creation cost does not matter
@@ -56,6 +57,7 @@ public final class ScriptWide {
                 own.bind(db, copy, out, spec);
                 own.proto = proto;
                 own.scriptUser = user;
+                own.scriptOomAtStart = oom;
                 final LuaShard engine = home.server.scripts.wideEngine(home);
                 engine.wide = held;
                 try {

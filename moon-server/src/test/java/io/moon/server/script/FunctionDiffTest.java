@@ -170,6 +170,20 @@ class FunctionDiffTest {
         {"FUNCTION", "STATS"},
         {"FCALL_RO", "f1", "0"},
         {"FUNCTION", "DELETE", "one"},
+        // keyless commands on a function's first run (every shard held, no connection) and later
+        {"FUNCTION", "LOAD", "#!lua name=pub\nredis.register_function('pub', function(keys) redis.call('set', keys[1], 'x')"
+                + " return redis.call('publish', 'chan', 'm') end)\n"
+                + "redis.register_function{function_name='pubro', callback=function() return redis.call('publish', 'chan', 'm')"
+                + " end, flags={'no-writes'}}\n"
+                + "redis.register_function{function_name='keyless', callback=function() return {redis.call('pubsub', 'numpat'),"
+                + " type(redis.call('command', 'count')), redis.call('spublish', 'c', 'm')} end}"},
+        {"FCALL", "pub", "1", "alpha"},
+        {"FCALL", "pub", "1", "beta"},
+        {"FCALL_RO", "pubro", "0"},
+        {"FCALL", "pubro", "0"},
+        {"FCALL", "keyless", "0"},
+        {"FCALL", "keyless", "0"},
+        {"FUNCTION", "DELETE", "pub"},
         {"FUNCTION", "FLUSH"},
     };
 

@@ -112,6 +112,11 @@ class ScriptDiffTest {
         "\n\nreturn y", "local function f() return zz end\nreturn f()", "return 'x' ..",
         "return string.dump(function() end) and 1",
         "return loadstring(string.char(27) .. 'Lua')", "return _G == getfenv", "return type(_G)",
+        "getmetatable('').__index.len = function() return 42 end", "getmetatable('').x = 1",
+        "getmetatable('').__index = {}", "return rawset(getmetatable(''), '__index', {})",
+        "return rawset(getmetatable('').__index, 'len', 1)", "setmetatable(getmetatable(''), {})",
+        "getmetatable(_G).__index = nil", "return getmetatable('').__index == string",
+        "return type(getmetatable(''))", "return getmetatable('').__metatable", "return ('abc'):len()",
         // Lua 5.1 functions
         "return unpack({1,2,3})", "return {unpack({1,2,3})}", "return select('#', 1, 2, 3)", "return select(2, 'a', 'b')",
         "return loadstring('return 1+1')()", "local f, e = loadstring('x x') return e", "return type(loadstring)",
@@ -146,6 +151,36 @@ class ScriptDiffTest {
         "return rawequal('a', 'a')", "return rawget({5}, 1)", "return next({})", "return type(next({7}))",
         "return #ARGV[1]", "return 1/3 .. ''", "return gcinfo() > 0",
         "return string.format('%s', 12)", "return 7 .. ''", "return 2^31 .. ''",
+        // Lua 5.1 in the C locale, over bytes, on x86-64
+        "return string.lower(string.char(0xC0, 0xC9, 0x80, 65))", "return string.upper('a\\224b\\255')",
+        "return #string.upper(string.rep('\\181\\223', 10))", "return {string.find('[]^_`{|}~', '%p+')}",
+        "return {string.find('\\v', '%s')}", "return {string.find('\\200', '%a')}", "return {string.find('g', '%g')}",
+        "return {string.find('\\200\\255\\170', '[%w%l%u%x%d%c%p%s]')}", "return string.gsub('a\\233b', '%W', '.')",
+        "return string.gsub('\\t\\v\\f x', '%s', '_')", "return string.gsub('\\127\\31\\128', '%c', 'c')",
+        "return tostring(0/0)", "return tostring(-(0/0))", "local z = 0 return tostring(z/z)", "return tostring(1%0)",
+        "return string.format('%f', 0/0)", "return tostring(tonumber('inf'))", "return tostring(tonumber('-inf'))",
+        "return tostring(tonumber('nan'))", "return tostring(tonumber('-nan'))", "return tostring(tonumber('infinity'))",
+        "return tostring(tonumber('0x'))", "return tostring(tonumber('0x1p4'))", "return tostring(tonumber(' 0x10 '))",
+        "return tostring(tonumber('1e'))", "return tostring(tonumber('1n'))", "return tostring(tonumber('5\\0x'))",
+        "return tostring(tonumber('\\v7\\f'))", "return tonumber('10', 2)", "return tonumber('z', 36)", "return tonumber()",
+        "return type(table.unpack)", "math.randomseed(42) return {math.random(100), math.random(100), math.random(100)}",
+        "math.randomseed(1) return tostring(math.random())", "math.randomseed(-7) return {math.random(3, 9), tostring(math.random())}",
+        "math.randomseed(2^40 + 5) return math.random(1000)", "return math.random(0)", "return math.random(3, 1)",
+        // the redis table's less used functions
+        "return redis.acl_check_cmd('get', 'a')", "return redis.acl_check_cmd('nosuch')", "return redis.acl_check_cmd()",
+        "return {pcall(redis.acl_check_cmd, 'nosuch')}", "return redis.acl_check_cmd('set')",
+        "return redis.acl_check_cmd('config', 'nosub')", "return redis.acl_check_cmd('config')",
+        "return redis.acl_check_cmd('get', {})", "return redis.breakpoint()", "return redis.debug('x')",
+        "return type(redis.breakpoint)", "return redis.log(99, 'x')", "return redis.log(redis.LOG_WARNING)",
+        "return redis.log('x', 'y')", "return redis.log('3', 'y')", "return {pcall(redis.log, 99, 'x')}",
+        "return redis.log(-1, 'x')", "return redis.log(redis.LOG_DEBUG, 'x', 1.5, {})", "return redis.sha1hex()",
+        "return {pcall(redis.sha1hex)}", "return redis.sha1hex(1, 2)", "return redis.sha1hex(12)",
+        // blocking stream reads are refused in scripts
+        "return redis.pcall('xread', 'BLOCK', '0', 'STREAMS', 's', '0')",
+        "return redis.pcall('XREADgroup', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>')",
+        "return redis.pcall('xread', 'BLOCK', 'x', 'STREAMS', 's', '0')",
+        "return redis.call('xread', 'COUNT', '2', 'BLOCK', '0', 'STREAMS', 's', '0')",
+        "return redis.pcall('xread', 'COUNT', '1', 'STREAMS', 's', '0')",
     };
 
     private static List<String> mismatches(final int proto) throws Exception {
@@ -189,6 +224,118 @@ class ScriptDiffTest {
     @Test
     void shouldReplyAsRedisToScriptsOverResp3() throws Exception {
         final List<String> bad = mismatches(3);
+        assertTrue(bad.isEmpty(), String.join("\n", bad));
+    }
+
+    /** Compares one command on both servers, noting a difference in {@code bad}. */
+    private static void compare(final RawClient r, final RawClient m, final List<String> bad, final String... cmd)
+            throws Exception {
+        final String want = printable(r.runRaw(cmd));
+        final String got = printable(m.runRaw(cmd));
+        if (!want.equals(got)) {
+            bad.add(String.join(" ", cmd) + "\n  redis: " + want + "\n  moon:  " + got);
+        }
+    }
+
+    /** Keyless commands Redis lets a script run; replies that name the version are compared by type. */
+    private static final String[] KEYLESS_CALLS = {
+        "redis.call('publish', 'chan', 'm')", "redis.call('spublish', 'chan', 'm')",
+        "redis.call('pubsub', 'channels')", "redis.call('pubsub', 'numsub', 'chan')", "redis.call('pubsub', 'numpat')",
+        "redis.call('pubsub', 'shardchannels')", "redis.call('pubsub', 'shardnumsub', 'chan')",
+        "type(redis.call('command', 'count'))", "redis.call('command', 'info', 'get')[1][1]",
+        "#redis.call('command', 'docs', 'get')", "redis.call('command', 'getkeys', 'set', 'a', 'b')",
+        "type(redis.call('command', 'list'))", "type(redis.call('lolwut'))", "redis.call('pfselftest')",
+        "type(redis.call('memory', 'doctor'))", "redis.call('echo', 'e')", "redis.call('ping')",
+    };
+
+    /**
+     * Keyless commands work on a script's first run (which holds every shard, with no connection
+     * attached) as on its later ones, after a write and through EVALSHA; read-only scripts refuse
+     * what may replicate (PUBLISH, PFCOUNT) as Redis does.
+     */
+    @Test
+    void shouldRunKeylessCommandsOnEveryRun() throws Exception {
+        final List<String> bad = new ArrayList<>();
+        try (RawClient r = new RawClient(redis.port); RawClient m = new RawClient(moon.port)) {
+            for (final String call : KEYLESS_CALLS) {
+                final String script = "redis.call('set', KEYS[1], 'x') return " + call;
+                compare(r, m, bad, "EVAL", script, "1", "{pk}1");
+                compare(r, m, bad, "EVAL", script, "1", "{pk}1");
+                final String sha = ScriptCache.sha1hex(ScriptDiff.utf8(script));
+                compare(r, m, bad, "EVALSHA", sha, "1", "{other}2");
+                compare(r, m, bad, "EVAL", "return " + call, "0");
+                compare(r, m, bad, "EVAL_RO", "return " + call, "0");
+                compare(r, m, bad, "GET", "{other}2");
+            }
+            for (final String script : new String[] {"return redis.call('set', 'k', 'v')", "return redis.pcall('set', 'k', 'v')",
+                "return redis.call('publish', 'c', 'm')", "return redis.pcall('publish', 'c', 'm')",
+                "return redis.pcall('pfcount', 'h')", "return redis.call('spublish', 'c', 'm')",
+                "#!lua flags=no-writes\nreturn redis.call('publish', 'c', 'm')", "#!lua\nreturn 1",
+                "#!lua flags=no-writes\nreturn redis.pcall('set', 'k', 'v')"}) {
+                compare(r, m, bad, "EVAL_RO", script, "0");
+                compare(r, m, bad, "EVALSHA_RO", ScriptCache.sha1hex(ScriptDiff.utf8(script)), "0");
+                compare(r, m, bad, "EVAL", script, "0");
+            }
+        }
+        assertTrue(bad.isEmpty(), String.join("\n", bad));
+    }
+
+    /**
+     * Over maxmemory when a script starts, its first command that may grow memory is refused (also
+     * to pcall), later ones are not; a script with a shebang that may write and lacks allow-oom
+     * does not start.
+     */
+    @Test
+    void shouldRefuseAScriptsFirstWriteOverMaxmemory() throws Exception {
+        final List<String> bad = new ArrayList<>();
+        try (RawClient r = new RawClient(redis.port); RawClient m = new RawClient(moon.port)) {
+            r.run("CONFIG", "SET", "maxmemory", "1");
+            m.run("CONFIG", "SET", "maxmemory", "1");
+            try {
+                for (final String[] cmd : new String[][] {
+                    {"EVAL", "return redis.call('set', 'q', '1')", "0"},
+                    {"EVAL", "return redis.call('set', 'q', '1')", "0"},
+                    {"EVAL", "return redis.call('set', KEYS[1], '1')", "1", "q"},
+                    {"EVAL", "local ok, e = pcall(redis.call, 'set', 'q', '1') return {tostring(ok), e.err}", "0"},
+                    {"EVAL", "return redis.pcall('set', 'q', '1')", "0"},
+                    {"EVAL", "redis.call('del', 'q') return redis.call('set', 'q', '2')", "0"},
+                    {"EVAL", "return redis.call('get', 'q')", "0"},
+                    {"EVAL", "#!lua\nreturn redis.call('get', 'q')", "0"},
+                    {"EVAL", "#!lua flags=allow-oom\nreturn redis.call('set', 'q', '3')", "0"},
+                    {"EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'q')", "0"},
+                    {"EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'q')", "0"},
+                }) {
+                    compare(r, m, bad, cmd);
+                }
+            } finally {
+                r.run("CONFIG", "SET", "maxmemory", "0");
+                m.run("CONFIG", "SET", "maxmemory", "0");
+            }
+            compare(r, m, bad, "GET", "q");
+        }
+        assertTrue(bad.isEmpty(), String.join("\n", bad));
+    }
+
+    /** redis.acl_check_cmd answers for the script's user, as ACL would for that command and those arguments. */
+    @Test
+    void shouldCheckCommandsForTheScriptsUser() throws Exception {
+        final List<String> bad = new ArrayList<>();
+        try (RawClient r = new RawClient(redis.port); RawClient m = new RawClient(moon.port)) {
+            for (final RawClient c : new RawClient[] {r, m}) {
+                c.run("ACL", "SETUSER", "scriptuser", "on", ">pw", "+@all", "-set", "~k*", "resetchannels");
+                c.run("AUTH", "scriptuser", "pw");
+            }
+            try {
+                compare(r, m, bad, "EVAL", "return {redis.acl_check_cmd('set', 'k1', 'v'), redis.acl_check_cmd('get', 'k1'),"
+                        + " redis.acl_check_cmd('get', 'other'), redis.acl_check_cmd('publish', 'ch', 'm'),"
+                        + " redis.acl_check_cmd('ping')}", "0");
+            } finally {
+                for (final RawClient c : new RawClient[] {r, m}) {
+                    c.run("AUTH", "default", "");
+                    c.run("ACL", "DELUSER", "scriptuser");
+                }
+            }
+        }
         assertTrue(bad.isEmpty(), String.join("\n", bad));
     }
 }

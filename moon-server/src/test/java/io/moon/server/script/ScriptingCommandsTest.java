@@ -195,4 +195,40 @@ class ScriptingCommandsTest extends SharedHarnessTest {
         assertEquals(new Resp.Simple("PONG"), run("PING"));
         assertInt(1, eval("return 1", "0")); // the server keeps answering
     }
+
+    /**
+     * The string metatable (shared by every string value) and the globals' metatable are
+     * read-only: a script cannot change string methods or global lookups for later scripts, on
+     * its own shard or any other.
+     */
+    @Test
+    void shouldKeepTheStringAndGlobalMetatablesReadOnly() {
+        for (final String modify : List.of("getmetatable('').__index.len = function() return 42 end",
+                "getmetatable('').__index = {len = function() return 42 end}", "getmetatable('').x = 1",
+                "rawset(getmetatable(''), '__index', {})", "rawset(getmetatable('').__index, 'len', 1)",
+                "setmetatable(getmetatable(''), {})", "getmetatable(_G).__index = function() return 1 end",
+                "rawset(getmetatable(_G), '__index', nil)", "setmetatable(getmetatable(_G), {})",
+                "getmetatable('abc').__index.rep = nil", "local s = getmetatable('').__index s.upper = s.lower")) {
+            // every shard's interpreter, and the interpreter of scripts that hold every shard
+            for (final String key : new String[] {"{a}1", "{b}2", "{c}3", "{d}4"}) {
+                for (int run = 0; run < 2; run++) {
+                    final Object r = eval(modify, "1", key);
+                    assertTrue(r instanceof Resp.Err e && e.text().contains("Attempt to modify a readonly table"),
+                            modify + " -> " + r);
+                }
+            }
+            final Object r0 = eval(modify, "0");
+            assertTrue(r0 instanceof Resp.Err e && e.text().contains("Attempt to modify a readonly table"),
+                    modify + " -> " + r0);
+        }
+        for (final String key : new String[] {"{a}1", "{b}2", "{c}3", "{d}4"}) {
+            for (int run = 0; run < 2; run++) {
+                assertInt(3, eval("return ('abc'):len()", "1", key));
+                assertEquals("ABC", eval("return ('abc'):upper()", "1", key));
+                assertInt(1, eval("return getmetatable('').__index == string", "1", key));
+                final Object g = eval("return zz", "1", key);
+                assertTrue(g instanceof Resp.Err e && e.text().contains("nonexistent global variable 'zz'"), String.valueOf(g));
+            }
+        }
+    }
 }

@@ -1,0 +1,232 @@
+package io.moon.server.script;
+
+import org.luaj.vm2.LuaDouble;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.OneArgFunction;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * Where LuaJ (Java, Unicode-aware) and the Lua 5.1 Redis ships (C, the "C" locale, x86-64) differ
+ * in what a script sees, the Lua 5.1 behaviour: string.upper and string.lower change only ASCII
+ * letters; the pattern classes %a %c %d %l %p %s %u %w %x are the C locale's ctype classes over
+ * bytes; tonumber reads numbers as C's strtod does; math.random is Redis's own generator (the
+ * 48-bit generator of rand.c, seeded by math.randomseed); 0/0 is the negative NaN x86 computes.
+ *
+ * <p>Two of these change LuaJ's own state rather than adding a function, because the values live
+ * in LuaJ's classes and forking LuaJ for them would be worse: the character class table of its
+ * pattern matcher (a private static array, filled from Java's Unicode tables) is rewritten in
+ * place, and its NaN constant (what x/0 gives for x = 0) gets the sign bit x86's division sets.
+ * Both happen once, before any script runs ({@link #patchLuaJ}); if a later LuaJ or JDK refused,
+ * scripts would keep LuaJ's behaviour and the differential tests would say so.
+ */
+final class LuaCompat {
+    private LuaCompat() {
+    }
+
+    // LuaJ's StringLib class masks (StringLib.MASK_*), fixed in its 3.0.1 bytecode
+    private static final int ALPHA = 1;
+    private static final int LOWER = 2;
+    private static final int UPPER = 4;
+    private static final int DIGIT = 8;
+    private static final int PUNCT = 16;
+    private static final int SPACE = 32;
+    private static final int CONTROL = 64;
+    private static final int HEX = 128;
+
+    private static boolean patched;
+
+    /** Rewrites LuaJ's pattern class table and NaN constant (see the class comment); once. */
+    static synchronized void patchLuaJ() {
+        if (patched) {
+            return;
+        }
+        patched = true;
+        try {
+            final java.lang.reflect.Field f = org.luaj.vm2.lib.StringLib.class.getDeclaredField("CHAR_TABLE");
+            f.setAccessible(true);
+            final byte[] table = (byte[]) f.get(null);
+            for (int c = 0; c < 256; c++) {
+                table[c] = (byte) ctype(c);
+            }
+        } catch (final ReflectiveOperationException | RuntimeException e) {
+            java.util.logging.Logger.getLogger("io.moon.server.script").warning("Lua pattern classes stay LuaJ's: " + e);
+        }
+        try {
+            final java.lang.reflect.Field v = LuaDouble.class.getDeclaredField("v");
+            v.setAccessible(true);
+            v.setDouble(LuaDouble.NAN, Double.longBitsToDouble(0xfff8000000000000L)); // x86's "default NaN"
+        } catch (final ReflectiveOperationException | RuntimeException e) {
+            java.util.logging.Logger.getLogger("io.moon.server.script").warning("0/0 stays LuaJ's NaN: " + e);
+        }
+    }
+
+    /** The C locale's ctype classes of byte {@code c}, as LuaJ's masks. */
+    static int ctype(final int c) {
+        int m = 0;
+        if (c >= 'a' && c <= 'z') {
+            m |= ALPHA | LOWER;
+        } else if (c >= 'A' && c <= 'Z') {
+            m |= ALPHA | UPPER;
+        } else if (c >= '0' && c <= '9') {
+            m |= DIGIT;
+        } else if (c > ' ' && c < 127) {
+            m |= PUNCT;
+        }
+        if (c == ' ' || c >= '\t' && c <= '\r') {
+            m |= SPACE;
+        }
+        if (c < ' ' || c == 127) {
+            m |= CONTROL;
+        }
+        if (c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+            m |= HEX;
+        }
+        return m;
+    }
+
+    /** C's isspace in the C locale. */
+    private static boolean space(final int c) {
+        return c == ' ' || c >= '\t' && c <= '\r';
+    }
+
+    /** string.upper or string.lower over bytes: only ASCII letters change, the length never does. */
+    static OneArgFunction caseMap(final boolean upper) {
+        return new OneArgFunction() {
+            @Override
+            public LuaValue call(final LuaValue s) {
+                final LuaString in = s.checkstring();
+                final byte[] out = new byte[in.length()];
+                in.copyInto(0, out, 0, out.length);
+                for (int i = 0; i < out.length; i++) {
+                    final int c = out[i];
+                    if (upper ? c >= 'a' && c <= 'z' : c >= 'A' && c <= 'Z') {
+                        out[i] = (byte) (c ^ 0x20);
+                    }
+                }
+                return LuaString.valueOf(out);
+            }
+        };
+    }
+
+    /**
+     * Lua 5.1's tonumber: base 10 reads the string as luaO_str2d does (strtod, which also takes
+     * hex, "inf" and "nan"; then a hex integer when strtod stopped at an 'x'; trailing spaces);
+     * other bases are LuaJ's (strtoul-like).
+     */
+    static VarArgFunction tonumber(final LuaValue luajTonumber) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                if (a.narg() == 0) {
+                    throw new LuaError("bad argument #1 to 'tonumber' (value expected)");
+                }
+                final LuaValue base = a.arg(2);
+                if (!base.isnil() && !(base.isnumber() && base.todouble() == 10)) {
+                    return luajTonumber.invoke(a);
+                }
+                final LuaValue v = a.arg1();
+                if (v.type() == LuaValue.TNUMBER) {
+                    return v;
+                }
+                if (v.type() != LuaValue.TSTRING) {
+                    return LuaValue.NIL;
+                }
+                final LuaString s = v.checkstring();
+                final byte[] b = new byte[s.length()];
+                s.copyInto(0, b, 0, b.length);
+                final Double d = str2d(b);
+                return d == null ? LuaValue.NIL : LuaValue.valueOf(d);
+            }
+        };
+    }
+
+    /** luaO_str2d over a C string (it ends at the first NUL): the number, or null for none (cold path). */
+    static Double str2d(final byte[] bytes) {
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) {
+            end++;
+        }
+        int p = 0;
+        while (p < end && space(bytes[p] & 0xff)) {
+            p++; // strtod skips leading spaces
+        }
+        int stop = Strtod.scan(bytes, p, end);
+        if (stop == p) {
+            return null;
+        }
+        final double d = Strtod.value(bytes, p, stop);
+        if (stop < end && (bytes[stop] | 0x20) == 'x') {
+            // strtod stopped at an 'x' ("0x" without digits): strtoul in base 16 reads no more than "0"
+            return null;
+        }
+        while (stop < end && space(bytes[stop] & 0xff)) {
+            stop++;
+        }
+        return stop == end ? d : null;
+    }
+
+    /**
+     * math.random and math.randomseed as Redis defines them: Lua 5.1's arithmetic over Redis's
+     * redisLrand48, the 48-bit linear congruential generator of rand.c. The state is this
+     * interpreter's (Redis keeps one per process, so the numbers match after math.randomseed).
+     */
+    static void installRandom(final LuaTable math) {
+        final long[] state = {seed48(0x1234ABCD)};
+        math.rawset("randomseed", new OneArgFunction() {
+            @Override
+            public LuaValue call(final LuaValue n) {
+                state[0] = seed48((int) LuaNumbers.toInt64(n.checkdouble()));
+                return LuaValue.NONE;
+            }
+        });
+        math.rawset("random", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                state[0] = (state[0] * 0x5DEECE66DL + 0xB) & ((1L << 48) - 1);
+                final int v = (int) (state[0] >>> 17);
+                final double r = (double) (v % Integer.MAX_VALUE) / Integer.MAX_VALUE;
+                switch (a.narg()) {
+                    case 0:
+                        return LuaValue.valueOf(r);
+                    case 1: {
+                        final int u = intArg(a, 1);
+                        if (u < 1) {
+                            throw new LuaError("bad argument #1 to 'random' (interval is empty)");
+                        }
+                        return LuaValue.valueOf(Math.floor(r * u) + 1);
+                    }
+                    case 2: {
+                        final int l = intArg(a, 1);
+                        final int u = intArg(a, 2);
+                        if (l > u) {
+                            throw new LuaError("bad argument #2 to 'random' (interval is empty)");
+                        }
+                        return LuaValue.valueOf(Math.floor(r * ((double) u - l + 1)) + l);
+                    }
+                    default:
+                        throw new LuaError("wrong number of arguments");
+                }
+            }
+        });
+    }
+
+    /** luaL_checkint: a number (or numeric string) truncated as C casts it. */
+    private static int intArg(final Varargs a, final int i) {
+        final LuaValue v = a.arg(i);
+        final LuaValue n = v.type() == LuaValue.TSTRING ? v.tonumber() : v;
+        if (n.type() != LuaValue.TNUMBER) {
+            throw new LuaError("bad argument #" + i + " to 'random' (number expected, got "
+                    + (v.isnil() ? "no value" : v.typename()) + ")");
+        }
+        return (int) LuaNumbers.toInt64(n.todouble());
+    }
+
+    /** redisSrand48: the seed's 32 bits above the fixed low word 0x330E. */
+    private static long seed48(final int seed) {
+        return ((seed & 0xffffffffL) << 16) | 0x330E;
+    }
+}
