@@ -189,6 +189,9 @@ public final class Ctx {
         keyspace.commandStarts();
         readOnlyChanged = false;
         keysUnchanged = 0;
+        if (!nested) {
+            shard.blocked.inCommand = true; // keys it feeds under a lock are served as right after it
+        }
         try {
             cmd.handler().run(this);
         } catch (final RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
@@ -227,6 +230,9 @@ public final class Ctx {
             // writes that arrive from other shards' connections must count at once too, or admission
             // elsewhere would judge the limit by stale figures
             shard.memory.refresh();
+        }
+        if (!nested) {
+            shard.blocked.inCommand = false;
         }
         if (!nested && shard.blocked.hasReady()) {
             // Redis serves blocked clients right after the command that fed their keys; a command

@@ -44,6 +44,12 @@ public final class BlockedKeys implements Keyspace.Creations {
     private boolean serving;
     /** The serve in progress follows the one command that fed its keys ({@link #serveAfterCommand}). */
     private boolean afterCommand;
+    /**
+     * Set while a command runs that is not part of a transaction, script or cross-shard step
+     * (Ctx#runCommand): a key it feeds while it holds the key's lock (a command that waited for
+     * a lock) is served right after it, as by {@link #serveAfterCommand}.
+     */
+    public boolean inCommand;
     private int nodes;
     private int keysOnNoKey;
     /** Connections homed on this shard that are blocked (INFO blocked_clients). */
@@ -149,7 +155,7 @@ public final class BlockedKeys implements Keyspace.Creations {
             // serve queues behind that lock now, ahead of any command that arrives after it (the
             // pusher's next one), as Redis serves before the next command
             q.lockPending = true;
-            new ServeLock(q).acquire();
+            new ServeLock(q, inCommand).acquire();
         }
         if (!serveScheduled && !serving) {
             serveScheduled = true;
@@ -224,7 +230,7 @@ public final class BlockedKeys implements Keyspace.Creations {
                 if (!shard.locks.idle() && !shard.locks.canRunNow(q.key.db, q.key.key, 0, q.key.len, LockTable.X)) {
                     if (!q.lockPending) {
                         q.lockPending = true;
-                        new ServeLock(q).acquire();
+                        new ServeLock(q, false).acquire();
                     }
                     continue;
                 }
@@ -351,9 +357,12 @@ public final class BlockedKeys implements Keyspace.Creations {
     /** A key a cross-shard operation holds: served once the lock table grants it to the serve. */
     private final class ServeLock extends LockRequest {
         private final Queue q;
+        /** Queued behind the one command that fed the key: served as right after it. */
+        private final boolean behindCommand;
 
-        ServeLock(final Queue q) {
+        ServeLock(final Queue q, final boolean behindCommand) {
             this.q = q;
+            this.behindCommand = behindCommand;
             lockKey(q.key.db, q.key.key, 0, q.key.len, true);
         }
 
@@ -367,7 +376,7 @@ public final class BlockedKeys implements Keyspace.Creations {
             if (!q.gone) {
                 final boolean outer = !serving;
                 serving = true;
-                afterCommand = false; // the lock's holder may have fed other keys too
+                afterCommand = behindCommand; // else the lock's holder may have fed several keys
                 try {
                     serve(q);
                 } finally {

@@ -56,11 +56,15 @@ class PipelinedWakeTest {
             throws IOException {
         try (RawClient b = new RawClient(server.port); RawClient p = new RawClient(server.port)) {
             p.run("DEL", keys[0], keys[1], keys[2]);
+            awaitKeyWaiters(0); // the previous case's client is gone from every shard
             b.send(Resp.command(block));
-            final long deadline = System.currentTimeMillis() + 5_000;
-            while (server.server.keyWaiters.get() == 0 && System.currentTimeMillis() < deadline) {
-                Thread.onSpinWait();
+            // registered on every shard holding one of its keys (BLPOP/BZPOPMIN: all but the timeout)
+            final java.util.Set<Integer> shards = new java.util.HashSet<>();
+            for (int i = 1; i < block.length - 1; i++) {
+                final byte[] k = block[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                shards.add(server.server.shardOf(k, 0, k.length));
             }
+            awaitKeyWaiters(shards.size());
             p.send(pipeline(pushes));
             final Object[] out = new Object[pushes.length + 2];
             for (int i = 0; i < pushes.length; i++) {
@@ -72,7 +76,17 @@ class PipelinedWakeTest {
         }
     }
 
-    private static List<Object> want(final Object... replies) {
+    private static void awaitKeyWaiters(final int n) {
+        final long deadline = System.currentTimeMillis() + 5_000;
+        while (server.server.keyWaiters.get() != n) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("registrations: " + server.server.keyWaiters.get() + ", expected " + n);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+        private static List<Object> want(final Object... replies) {
         return java.util.Arrays.asList(replies);
     }
 
