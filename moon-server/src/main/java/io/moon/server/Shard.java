@@ -211,8 +211,10 @@ public final class Shard {
         c.noTouch = call.noTouch();
         c.inTransaction = false;
         c.scriptMayWiden = true;
-        stats.commandsProcessed++;
         c.runCommand();
+        if (!c.widen) {
+            stats.commandsProcessed++; // a script that runs again with every shard held is counted by that run
+        }
         call.waiter = c.waiter; // it blocked: the connection learns so with the (empty) reply
         c.waiter = null;
         call.widen = c.widen;
