@@ -44,6 +44,8 @@ public final class InfoCommand {
         long commands;
         long connections;
         long netIn;
+        long reads;
+        long writes;
         long netOut;
         long opsPerSec;
         long inPerSec;
@@ -108,6 +110,8 @@ public final class InfoCommand {
                 s.commands = st.commandsProcessed;
                 s.connections = st.connectionsReceived;
                 s.netIn = st.netInputBytes;
+                s.reads = st.readsProcessed;
+                s.writes = st.writesProcessed;
                 s.netOut = st.netOutputBytes;
                 s.opsPerSec = st.instantaneousOps();
                 s.inPerSec = st.instantaneousInputBytes();
@@ -167,6 +171,8 @@ public final class InfoCommand {
                     total.commands += s.commands;
                     total.connections += s.connections;
                     total.netIn += s.netIn;
+                    total.reads += s.reads;
+                    total.writes += s.writes;
                     total.netOut += s.netOut;
                     total.opsPerSec += s.opsPerSec;
                     total.inPerSec += s.inPerSec;
@@ -233,7 +239,7 @@ public final class InfoCommand {
                 case "memory" -> memory(sb, server, t);
                 case "persistence" -> persistence(sb, server);
                 case "stats" -> stats(sb, server, t);
-                case "replication" -> replication(sb);
+                case "replication" -> replication(sb, server);
                 case "cpu" -> cpu(sb);
                 case "modules" -> sb.append("# Modules\r\n");
                 case "commandstats" -> io.moon.server.observe.CommandSections.commandstats(sb, server.commands,
@@ -255,15 +261,15 @@ public final class InfoCommand {
 
     private static void server(final StringBuilder sb, final Server s) {
         final Config cfg = s.config;
-        final long nowMicros = System.currentTimeMillis() * 1000;
+        final java.time.Instant now = java.time.Instant.now(); // microseconds where the OS clock has them
+        final long nowMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
         sb.append("# Server\r\n");
         line(sb, "redis_version", Version.REDIS_COMPAT);
         line(sb, "redis_git_sha1", "00000000");
         line(sb, "redis_git_dirty", 0);
         line(sb, "redis_build_id", "0");
         line(sb, "redis_mode", "standalone");
-        line(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        line(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + machine());
         line(sb, "arch_bits", 64);
         line(sb, "monotonic_clock", "POSIX clock_gettime");
         line(sb, "multiplexing_api", s.transport().label());
@@ -290,6 +296,16 @@ public final class InfoCommand {
         line(sb, "moon_version", Version.MOON);
         line(sb, "moon_shards", s.shardCount());
         line(sb, "java_version", Runtime.version());
+    }
+
+    /** The machine as uname prints it (Redis's os field): Java names x86-64 "amd64" and 32-bit x86 "x86". */
+    static String machine() {
+        final String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64" -> "x86_64";
+            case "x86" -> "i686";
+            default -> arch;
+        };
     }
 
     private static void clients(final StringBuilder sb, final Server s, final Snapshot t) {
@@ -490,8 +506,8 @@ public final class InfoCommand {
         line(sb, "unexpected_error_replies", 0);
         line(sb, "total_error_replies", t.errorReplies);
         line(sb, "dump_payload_sanitizations", 0);
-        line(sb, "total_reads_processed", 0);
-        line(sb, "total_writes_processed", 0);
+        line(sb, "total_reads_processed", t.reads);
+        line(sb, "total_writes_processed", t.writes);
         line(sb, "io_threaded_reads_processed", 0);
         line(sb, "io_threaded_writes_processed", 0);
         line(sb, "reply_buffer_shrinks", 0);
@@ -512,12 +528,12 @@ public final class InfoCommand {
         line(sb, "moon_pipeline_batch_commands", t.pipelineBatchCommands);
     }
 
-    private static void replication(final StringBuilder sb) {
+    private static void replication(final StringBuilder sb, final io.moon.server.Server server) {
         sb.append("# Replication\r\n");
         line(sb, "role", "master");
         line(sb, "connected_slaves", 0);
         line(sb, "master_failover_state", "no-failover");
-        line(sb, "master_replid", "0000000000000000000000000000000000000000");
+        line(sb, "master_replid", server.replId);
         line(sb, "master_replid2", "0000000000000000000000000000000000000000");
         line(sb, "master_repl_offset", 0);
         line(sb, "second_repl_offset", -1);

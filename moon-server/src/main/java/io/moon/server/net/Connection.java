@@ -176,6 +176,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         try {
             final int n = in.readableBytes();
             home.stats.netInputBytes += n;
+            home.stats.readsProcessed++;
             // idle time is reported and enforced in seconds: the cron's clock is precise enough
             state.lastInteractionMillis = home.cronMillis();
             if (closed || closeAfterFlush) {
@@ -285,6 +286,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             return; // the replies keep accumulating until the group commit
         }
         home.stats.netOutputBytes += out.readableBytes();
+        home.stats.writesProcessed++;
         final ByteBuf b = out;
         out = null;
         nctx.writeAndFlush(b, nctx.voidPromise());
@@ -358,6 +360,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                 return;
             }
             home.stats.netOutputBytes += out.readableBytes();
+            home.stats.writesProcessed++;
             final ByteBuf b = out;
             out = null;
             if (closeAfterFlush) {
