@@ -65,6 +65,8 @@ public final class Server {
     public final String runId;
     /** INFO's master_replid: a random id made at startup, as Redis makes its replication id. */
     public final String replId;
+    /** The process before any data: used_memory_startup and the fragmentation baseline. */
+    public final io.moon.server.memory.MemoryReport.Baseline memoryBaseline;
     private final Shard[] shards;
     private final int[] slotToShard = new int[HashSlot.SLOTS];
     private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
@@ -127,6 +129,11 @@ public final class Server {
         final java.security.SecureRandom r = new java.security.SecureRandom();
         this.runId = randomHexId(r);
         this.replId = randomHexId(r);
+        long startupBytes = 0;
+        for (final Shard s : shards) {
+            startupBytes += s.keyspace.usedBytes(); // before the loops run: read here, then only by them
+        }
+        this.memoryBaseline = io.moon.server.memory.MemoryReport.Baseline.measure(startupBytes);
         loadUsers();
         observe.readiness.check("persistence", this::persistenceProblem);
         if (background) {

@@ -273,7 +273,7 @@ public final class Shard {
         long buffered = 0;
         for (int i = clients.size() - 1; i >= 0; i--) {
             final Connection c = clients.get(i);
-            buffered += c.queryBufferBytes() + c.outputBufferBytes();
+            buffered += io.moon.server.net.ClientMemory.totalBytes(c); // tot-mem, as Redis counts clients
         }
         memory.cron(buffered);
         stats.sample(now);

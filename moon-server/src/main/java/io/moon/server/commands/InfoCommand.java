@@ -10,6 +10,7 @@ import io.moon.server.xshard.Part;
 import io.moon.storage.Db;
 import io.moon.storage.KeyspaceStats;
 
+import io.moon.server.memory.MemoryReport;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
@@ -35,8 +36,6 @@ public final class InfoCommand {
     private static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence",
             "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
     private static volatile long peakMemory;
-    /** What the process used when the first INFO was built, Redis's used_memory_startup (roughly). */
-    private static final long STARTUP_MEMORY = usedMemory();
 
     /** What one shard reports. */
     static final class Snapshot {
@@ -125,7 +124,6 @@ public final class InfoCommand {
                 s.aclDeniedAuth = st.aclDeniedAuth;
                 System.arraycopy(st.aclDenied, 0, s.aclDenied, 0, s.aclDenied.length);
                 s.keyspaceBytes = x.keyspace.memoryBytes();
-                x.shard.memory.refresh(); // publishes this shard's bytes: used_memory is their sum
                 final int dbs = x.keyspace.databases();
                 s.keys = new long[dbs];
                 s.expires = new long[dbs];
@@ -137,13 +135,19 @@ public final class InfoCommand {
                     s.avgTtl[d] = db.avgTtlMillis();
                 }
                 s.clients = x.shard.clients().size();
+                long clientBytes = 0;
                 for (final io.moon.server.net.Connection conn : x.shard.clients()) {
-                    final long in = conn.queryBufferBytes() + conn.argvBytes();
+                    clientBytes += io.moon.server.net.ClientMemory.totalBytes(conn);
+                    final long in = conn.queryBufferBytes() + io.moon.server.net.ClientMemory.argvBytes(conn);
                     final long out = conn.outputBufferBytes();
                     s.maxInput = Math.max(s.maxInput, in);
                     s.maxOutput = Math.max(s.maxOutput, out);
-                    s.clientBytes += in + out + conn.readBufferBytes();
                 }
+                // the shard's used_memory holds the same figure, so the memory section adds up
+                // (overhead = startup + clients, dataset = used - overhead)
+                s.clientBytes = clientBytes;
+                x.shard.memory.clients(clientBytes);
+                x.shard.memory.refresh(); // publishes this shard's bytes: used_memory is their sum
                 s.blockedClients = x.shard.blocked.blockedClients;
                 s.blockedWithTimeout = x.shard.blocked.blockedWithTimeout;
                 s.blockingKeys = x.shard.blocked.keyCount();
@@ -324,21 +328,7 @@ public final class InfoCommand {
     }
 
     static long rssBytes() {
-        try {
-            final String statm = Files.readString(Path.of("/proc/self/statm")).trim();
-            return Long.parseLong(statm.split("\\s+")[1]) * 4096L;
-        } catch (final Exception e) {
-            return 0;
-        }
-    }
-
-    static long usedMemory() {
-        final MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        long direct = 0;
-        for (final var pool : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
-            direct += pool.getMemoryUsed();
-        }
-        return heap.getUsed() + direct;
+        return MemoryReport.rssBytes();
     }
 
     static String human(final long bytes) {
@@ -360,25 +350,24 @@ public final class InfoCommand {
         if (used > peakMemory) {
             peakMemory = used;
         }
-        final long rss = rssBytes();
+        final MemoryReport m = new MemoryReport(used, peakMemory, t.clientBytes, s.memoryBaseline);
         final MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        final long active = Math.max(used, heap.getCommitted());
         final long totalSystem = totalSystemMemory();
         sb.append("# Memory\r\n");
         line(sb, "used_memory", used);
         line(sb, "used_memory_human", human(used));
-        line(sb, "used_memory_rss", rss);
-        line(sb, "used_memory_rss_human", human(rss));
-        line(sb, "used_memory_peak", peakMemory);
-        line(sb, "used_memory_peak_human", human(peakMemory));
-        line(sb, "used_memory_peak_perc", percent(peakMemory == 0 ? 0.0 : used * 100.0 / peakMemory));
-        line(sb, "used_memory_overhead", Math.max(0, used - t.keyspaceBytes));
-        line(sb, "used_memory_startup", STARTUP_MEMORY);
-        line(sb, "used_memory_dataset", t.keyspaceBytes);
-        line(sb, "used_memory_dataset_perc", percent(used == 0 ? 0.0 : t.keyspaceBytes * 100.0 / used));
+        line(sb, "used_memory_rss", m.rss);
+        line(sb, "used_memory_rss_human", human(m.rss));
+        line(sb, "used_memory_peak", m.peak);
+        line(sb, "used_memory_peak_human", human(m.peak));
+        line(sb, "used_memory_peak_perc", percent(m.peakPercent()));
+        line(sb, "used_memory_overhead", m.overhead);
+        line(sb, "used_memory_startup", m.startup);
+        line(sb, "used_memory_dataset", m.dataset);
+        line(sb, "used_memory_dataset_perc", percent(m.datasetPercent()));
         line(sb, "allocator_allocated", used);
-        line(sb, "allocator_active", active);
-        line(sb, "allocator_resident", rss);
+        line(sb, "allocator_active", m.active);
+        line(sb, "allocator_resident", m.resident);
         line(sb, "total_system_memory", totalSystem);
         line(sb, "total_system_memory_human", human(totalSystem));
         line(sb, "used_memory_lua", 0);
@@ -401,14 +390,15 @@ public final class InfoCommand {
         line(sb, "maxmemory", s.config.maxmemory);
         line(sb, "maxmemory_human", human(s.config.maxmemory));
         line(sb, "maxmemory_policy", s.config.maxmemoryPolicy);
-        line(sb, "allocator_frag_ratio", ratio(active, used));
-        line(sb, "allocator_frag_bytes", active - used);
-        line(sb, "allocator_rss_ratio", ratio(rss, active));
-        line(sb, "allocator_rss_bytes", rss - active);
+        // ratios against used plus the process's startup baseline (MemoryReport): about 1.0 when steady
+        line(sb, "allocator_frag_ratio", ratio(m.allocatorFragRatio()));
+        line(sb, "allocator_frag_bytes", m.active - used);
+        line(sb, "allocator_rss_ratio", ratio(m.allocatorRssRatio()));
+        line(sb, "allocator_rss_bytes", m.resident - m.active);
         line(sb, "rss_overhead_ratio", "1.00");
         line(sb, "rss_overhead_bytes", 0);
-        line(sb, "mem_fragmentation_ratio", ratio(rss, used));
-        line(sb, "mem_fragmentation_bytes", rss - used);
+        line(sb, "mem_fragmentation_ratio", ratio(m.fragmentationRatio()));
+        line(sb, "mem_fragmentation_bytes", m.fragmentationBytes());
         line(sb, "mem_not_counted_for_evict", 0);
         line(sb, "mem_replication_backlog", 0);
         line(sb, "mem_total_replication_buffers", 0);
@@ -430,16 +420,12 @@ public final class InfoCommand {
         return String.format(Locale.ROOT, "%.2f%%", v);
     }
 
-    private static String ratio(final long a, final long b) {
-        return String.format(Locale.ROOT, "%.2f", b == 0 ? 0.0 : (double) a / b);
+    private static String ratio(final double r) {
+        return String.format(Locale.ROOT, "%.2f", r);
     }
 
     static long peakMemory() {
         return peakMemory;
-    }
-
-    static long startupMemory() {
-        return STARTUP_MEMORY;
     }
 
     /** Forgets the memory peak (CONFIG RESETSTAT). */

@@ -684,16 +684,6 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         return (out == null ? 0 : out.readableBytes()) + queued;
     }
 
-    /** Bytes of the current command's arguments (CLIENT LIST argv-mem). */
-    public long argvBytes() {
-        return req.usedBytes();
-    }
-
-    /** Capacity of the argument arena (CLIENT LIST rbs). */
-    public long readBufferBytes() {
-        return req.capacityBytes();
-    }
-
     public Channel channel() {
         return ch;
     }
