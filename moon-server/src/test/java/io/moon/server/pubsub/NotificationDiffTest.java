@@ -291,6 +291,45 @@ class NotificationDiffTest {
         compare(true, "KEAn", cmds);
     }
 
+    /** What a subscriber sees when a push serves a client blocked in BLMOVE across shards (sorted). */
+    private static List<String> servedMove(final int port, final String blocking) throws Exception {
+        try (RawClient sub = new RawClient(port); RawClient blocked = new RawClient(port); RawClient cmd = new RawClient(port)) {
+            cmd.run("FLUSHALL");
+            cmd.run("CONFIG", "SET", "notify-keyspace-events", "KEA");
+            sub.send(Resp.command("PSUBSCRIBE", "__key*@*__:*"));
+            sub.read();
+            sub.run("SUBSCRIBE", "end");
+            blocked.send(Resp.command(blocking.split(" ")));
+            // the blocked client is registered once CLIENT LIST shows it blocked
+            for (int i = 0; i < 200 && !String.valueOf(cmd.run("CLIENT", "LIST")).contains("flags=b"); i++) {
+                Thread.sleep(5);
+            }
+            cmd.run("RPUSH", "{l1}a", "x");
+            final List<String> got = new ArrayList<>();
+            got.add(String.valueOf(blocked.read()));
+            cmd.run("CONFIG", "SET", "notify-keyspace-events", "");
+            cmd.run("PUBLISH", "end", "x");
+            for (int i = 0; i < 100; i++) {
+                final Object m = sub.read();
+                if (m instanceof List<?> l && l.size() == 3 && "end".equals(l.get(1))) {
+                    break;
+                }
+                got.add(String.valueOf(m));
+            }
+            got.sort(null);
+            return got;
+        }
+    }
+
+    @Test
+    void shouldNotifyAServedMoveAcrossShardsAsRedis() throws Exception {
+        for (final String blocking : new String[] {"BLMOVE {l1}a {l2}b RIGHT LEFT 5", "BRPOPLPUSH {l1}a {l2}b 5"}) {
+            final List<String> want = servedMove(redis.port, blocking);
+            org.junit.jupiter.api.Assertions.assertTrue(want.toString().contains("lpush"), want.toString());
+            assertEquals(want, servedMove(moon.port, blocking), blocking);
+        }
+    }
+
     @Test
     void shouldNotifyRestoreAsRedis() throws Exception {
         final Object payload;
