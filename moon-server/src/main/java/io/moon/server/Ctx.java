@@ -205,6 +205,9 @@ public final class Ctx {
         // A call from a connection homed elsewhere names it in blockFor (read only for its address
         // and name, which cannot change while it waits for this reply).
         if (!stepOfOperation && !widen) { // a script that asked for every shard is counted by its wide run
+            if (inScript) {
+                shard.stats.commandsProcessed++; // Redis counts a script's redis.call as a command too
+            }
             account(shard, cmd, req, client != null ? client : blockFor, System.nanoTime() - started,
                     o.writerIndex() > mark && o.getByte(mark) == '-');
         }
@@ -373,6 +376,24 @@ public final class Ctx {
     /** The live entry for argument i in the selected database (lazy expiry applies), or 0. */
     public long find(final int i, final long h) {
         return db.find(req.buf(), req.off(i), req.len(i), h, now);
+    }
+
+    /**
+     * Like {@link #find} and counts a keyspace hit or miss without touching the entry (Redis's
+     * LOOKUP_NOTOUCH: TYPE, OBJECT); {@code keymiss} sends the keymiss event for a miss (OBJECT
+     * adds LOOKUP_NONOTIFY and sends none).
+     */
+    public long findCounted(final int i, final long h, final boolean keymiss) {
+        final long a = db.find(req.buf(), req.off(i), req.len(i), h, now);
+        if (a == 0) {
+            keyspace.stats.keyspaceMisses++;
+            if (keymiss) {
+                io.moon.server.pubsub.Notify.event(this, io.moon.server.pubsub.Notify.KEY_MISS, "keymiss", i);
+            }
+        } else {
+            keyspace.stats.keyspaceHits++;
+        }
+        return a;
     }
 
     /** Like {@link #find} and counts a keyspace hit or miss, and touches the entry. */

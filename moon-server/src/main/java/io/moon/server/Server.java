@@ -65,6 +65,10 @@ public final class Server {
     public final long startNanos = System.nanoTime();
     /** Process-wide run id for INFO (40 hex chars like Redis's). */
     public final String runId;
+    /** INFO's master_replid: a random id made at startup, as Redis makes its replication id. */
+    public final String replId;
+    /** The process before any data: used_memory_startup and the fragmentation baseline. */
+    public final io.moon.server.memory.MemoryReport.Baseline memoryBaseline;
     private final Shard[] shards;
     private final int[] slotToShard = new int[HashSlot.SLOTS];
     private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
@@ -126,12 +130,14 @@ public final class Server {
         for (int slot = 0; slot < HashSlot.SLOTS; slot++) {
             slotToShard[slot] = slot % n;
         }
-        final StringBuilder id = new StringBuilder();
         final java.security.SecureRandom r = new java.security.SecureRandom();
-        for (int k = 0; k < 40; k++) {
-            id.append(Character.forDigit(r.nextInt(16), 16));
+        this.runId = randomHexId(r);
+        this.replId = randomHexId(r);
+        long startupBytes = 0;
+        for (final Shard s : shards) {
+            startupBytes += s.keyspace.usedBytes(); // before the loops run: read here, then only by them
         }
-        this.runId = id.toString();
+        this.memoryBaseline = io.moon.server.memory.MemoryReport.Baseline.measure(startupBytes);
         loadUsers();
         observe.readiness.check("persistence", this::persistenceProblem);
         if (background) {
@@ -156,6 +162,14 @@ public final class Server {
         if (err != null) {
             throw new IllegalStateException("Aborting startup because of ACL errors: " + err);
         }
+    }
+
+    private static String randomHexId(final java.security.SecureRandom r) {
+        final StringBuilder id = new StringBuilder(40);
+        for (int k = 0; k < 40; k++) {
+            id.append(Character.forDigit(r.nextInt(16), 16));
+        }
+        return id.toString();
     }
 
     public int shardCount() {

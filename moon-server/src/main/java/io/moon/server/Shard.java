@@ -214,8 +214,10 @@ public final class Shard {
         c.noTouch = call.noTouch();
         c.inTransaction = false;
         c.scriptMayWiden = true;
-        stats.commandsProcessed++;
         c.runCommand();
+        if (!c.widen) {
+            stats.commandsProcessed++; // a script that runs again with every shard held is counted by that run
+        }
         call.waiter = c.waiter; // it blocked: the connection learns so with the (empty) reply
         c.waiter = null;
         call.widen = c.widen;
@@ -275,7 +277,7 @@ public final class Shard {
         long buffered = 0;
         for (int i = clients.size() - 1; i >= 0; i--) {
             final Connection c = clients.get(i);
-            buffered += c.queryBufferBytes() + c.outputBufferBytes();
+            buffered += io.moon.server.net.ClientMemory.totalBytes(c); // tot-mem, as Redis counts clients
         }
         memory.cron(buffered);
         clientEviction.cron();

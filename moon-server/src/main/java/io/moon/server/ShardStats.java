@@ -12,6 +12,9 @@ public final class ShardStats {
     public long commandsProcessed;
     public long connectionsReceived;
     public long netInputBytes;
+    /** Reads from connections' sockets (Redis's total_reads_processed), and batches written to them. */
+    public long readsProcessed;
+    public long writesProcessed;
     public long netOutputBytes;
     public long rejectedCalls;
     /** Clients closed by client eviction (maxmemory-clients), INFO's evicted_clients. */
@@ -99,6 +102,8 @@ public final class ShardStats {
         commandsProcessed = 0;
         connectionsReceived = 0;
         netInputBytes = 0;
+        readsProcessed = 0;
+        writesProcessed = 0;
         netOutputBytes = 0;
         rejectedCalls = 0;
         evictedClients = 0;

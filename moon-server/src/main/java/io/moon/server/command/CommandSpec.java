@@ -207,6 +207,11 @@ public final class CommandSpec {
         return finder != null ? finder.keyArg(r, n) : firstKey + n * keyStep;
     }
 
+    /** The key finder of a movable-key command, or null. */
+    public KeyFinder finder() {
+        return finder;
+    }
+
     /** True when key positions depend on the arguments (Redis's movablekeys). */
     public boolean movableKeys() {
         return finder != null;

@@ -25,6 +25,19 @@ public interface KeyFinder {
     }
 
     /**
+     * COMMAND GETKEYS's keys when they differ from those routing uses (XREAD: Redis reads its key
+     * spec, which takes half of what follows STREAMS, rounded down, even when the handler will
+     * refuse the command), or null to use {@link #keyCount} and {@link #keyArg}. Cold path.
+     */
+    default GetKeys getKeys(final Request r) {
+        return null;
+    }
+
+    /** Argument positions of the keys; {@code fromSpecs} false when found without key specs (no flags). */
+    record GetKeys(int[] positions, boolean fromSpecs) {
+    }
+
+    /**
      * Keys found from Redis 7 key specs, as Redis's getKeysUsingKeySpecs does: each spec gives a
      * range or a count read from a numkeys argument; a spec whose numkeys is not a positive number
      * that fits in the arguments contributes nothing.

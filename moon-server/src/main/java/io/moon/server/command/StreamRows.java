@@ -49,7 +49,59 @@ final class StreamRows {
         public int keyArg(final Request r, final int n) {
             return begin(r) + n;
         }
+
+        /**
+         * As Redis's COMMAND GETKEYS: the key spec first (STREAMS searched from argument
+         * {@code from} to the one before the last; keys are the first (arguments after it) / 2,
+         * rounded down); when that finds nothing, the command's own parse of its options, which
+         * wants an even, non-zero count after STREAMS.
+         */
+        @Override
+        public GetKeys getKeys(final Request r) {
+            final int argc = r.argc();
+            for (int i = from; i < argc - 1; i++) {
+                if (r.argIs(i, streams)) {
+                    final int first = i + 1;
+                    final int last = first + (argc - first) / 2 - 1;
+                    if (last >= first && last < argc) {
+                        return new GetKeys(range(first, last), true);
+                    }
+                    break;
+                }
+            }
+            int at = -1;
+            for (int i = 1; i < argc; i++) {
+                if (r.argIs(i, BLOCK) || r.argIs(i, COUNT)) {
+                    i++;
+                } else if (r.argIs(i, GROUP)) {
+                    i += 2;
+                } else if (!r.argIs(i, NOACK)) {
+                    if (r.argIs(i, streams)) {
+                        at = i;
+                    }
+                    break;
+                }
+            }
+            final int num = at < 0 ? 0 : argc - at - 1;
+            if (num == 0 || num % 2 != 0) {
+                return new GetKeys(new int[0], false);
+            }
+            return new GetKeys(range(at + 1, at + num / 2), false);
+        }
         };
+    }
+
+    private static final byte[] BLOCK = "BLOCK".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COUNT = "COUNT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] GROUP = "GROUP".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NOACK = "NOACK".getBytes(StandardCharsets.US_ASCII);
+
+    private static int[] range(final int first, final int last) {
+        final int[] out = new int[last - first + 1];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = first + i;
+        }
+        return out;
     }
 
     static CommandSpec.Builder[] rows() {

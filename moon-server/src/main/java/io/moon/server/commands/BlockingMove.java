@@ -100,12 +100,14 @@ final class BlockingMove extends Coordinated implements BlockingOutcome {
             p.n = cur.inQuickList() && cur.isInt() ? 0 : cur.length();
             p.data = cur.toBytes(); // allocates: the element travels to the destination's shard
             ListValues.afterRemoval(x.db, ListValues.deleteRange(x.db, a, at, 1), h, fill);
+            ListCommands.popped(x, 1, h, fromLeft);
         } else {
             final Request r = x.req;
             final long h = x.keyHash(2);
             final byte[] e = (byte[]) src.data;
             ListValues.pushOne(x.db, ListCommands.findWrite(x, 2, h), r.buf(), r.off(2), r.len(2), h, toLeft, e, 0,
                     e.length, src.n, fill);
+            ListCommands.pushed(x, 2, toLeft);
         }
     }
 

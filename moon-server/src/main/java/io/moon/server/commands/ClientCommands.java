@@ -255,15 +255,12 @@ public final class ClientCommands {
             flags.append('N');
         }
         final long qbuf = conn.queryBufferBytes();
-        final long argvMem = conn.argvBytes();
+        final long argvMem = io.moon.server.net.ClientMemory.argvBytes(conn);
         final long omem = conn.outputBufferBytes();
-        final long rbs = conn.readBufferBytes();
+        final long rbs = io.moon.server.net.ClientMemory.readBufferBytes(conn);
         final String cmd = st.lastCommand == null ? "NULL" : st.lastCommand.fullName();
         final int fd = conn.channel() instanceof UnixChannel u ? u.fd().intValue() : -1;
-        long multiMem = 0;
-        for (final io.moon.server.tx.TxState.Queued q : tx.queue) {
-            multiMem += q.req().usedBytes();
-        }
+        final long multiMem = io.moon.server.net.ClientMemory.multiBytes(conn);
         return "id=" + conn.id() + " addr=" + st.addr + " laddr=" + st.laddr + " fd=" + fd
                 + " name=" + st.name + " age=" + (now - st.createdMillis) / 1000
                 + " idle=" + (now - st.lastInteractionMillis) / 1000 + " flags=" + flags + " db=" + st.db

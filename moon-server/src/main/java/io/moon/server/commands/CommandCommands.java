@@ -274,9 +274,16 @@ public final class CommandCommands {
             sub.add(r.buf(), r.off(i), r.len(i));
         }
         final List<Integer> idx = new ArrayList<>();
-        final int keys = s.keynumSpecsFindKeys(sub) ? s.keyCount(sub) : 0; // ZUNIONSTORE d 3 a b: none
-        for (int n = 0; n < keys; n++) {
-            idx.add(s.keyArg(sub, n));
+        final io.moon.server.command.KeyFinder.GetKeys own = s.finder() != null ? s.finder().getKeys(sub) : null;
+        if (own != null) {
+            for (final int p : own.positions()) {
+                idx.add(p);
+            }
+        } else {
+            final int keys = s.keynumSpecsFindKeys(sub) ? s.keyCount(sub) : 0; // ZUNIONSTORE d 3 a b: none
+            for (int n = 0; n < keys; n++) {
+                idx.add(s.keyArg(sub, n));
+            }
         }
         if (idx.isEmpty() && !s.has(Flags.NO_MANDATORY_KEYS)) {
             c.out.error("ERR Invalid arguments specified for command");
@@ -287,7 +294,9 @@ public final class CommandCommands {
             if (withFlags) {
                 c.out.arrayHeader(2);
                 c.out.bulk(r.buf(), r.off(i + 2), r.len(i + 2));
-                final String[] f = flagsForKey(s, r, sub, i);
+                // keys found without key specs (XREAD's own parse) carry no flags, as in Redis
+                final String[] f = own == null ? flagsForKey(s, r, sub, i)
+                        : own.fromSpecs() ? s.keySpecs()[0].flags() : new String[0];
                 c.out.setHeader(f.length);
                 for (final String x : f) {
                     c.out.simple(x);

@@ -10,6 +10,7 @@ import io.moon.server.xshard.Part;
 import io.moon.storage.Db;
 import io.moon.storage.KeyspaceStats;
 
+import io.moon.server.memory.MemoryReport;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
@@ -35,8 +36,6 @@ public final class InfoCommand {
     private static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence",
             "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
     private static volatile long peakMemory;
-    /** What the process used when the first INFO was built, Redis's used_memory_startup (roughly). */
-    private static final long STARTUP_MEMORY = usedMemory();
 
     /** What one shard reports. */
     static final class Snapshot {
@@ -44,6 +43,8 @@ public final class InfoCommand {
         long commands;
         long connections;
         long netIn;
+        long reads;
+        long writes;
         long netOut;
         long opsPerSec;
         long inPerSec;
@@ -109,6 +110,8 @@ public final class InfoCommand {
                 s.commands = st.commandsProcessed;
                 s.connections = st.connectionsReceived;
                 s.netIn = st.netInputBytes;
+                s.reads = st.readsProcessed;
+                s.writes = st.writesProcessed;
                 s.netOut = st.netOutputBytes;
                 s.opsPerSec = st.instantaneousOps();
                 s.inPerSec = st.instantaneousInputBytes();
@@ -123,7 +126,6 @@ public final class InfoCommand {
                 s.aclDeniedAuth = st.aclDeniedAuth;
                 System.arraycopy(st.aclDenied, 0, s.aclDenied, 0, s.aclDenied.length);
                 s.keyspaceBytes = x.keyspace.memoryBytes();
-                x.shard.memory.refresh(); // publishes this shard's bytes: used_memory is their sum
                 final int dbs = x.keyspace.databases();
                 s.keys = new long[dbs];
                 s.expires = new long[dbs];
@@ -135,13 +137,19 @@ public final class InfoCommand {
                     s.avgTtl[d] = db.avgTtlMillis();
                 }
                 s.clients = x.shard.clients().size();
+                long clientBytes = 0;
                 for (final io.moon.server.net.Connection conn : x.shard.clients()) {
-                    final long in = conn.queryBufferBytes() + conn.argvBytes();
+                    clientBytes += io.moon.server.net.ClientMemory.totalBytes(conn);
+                    final long in = conn.queryBufferBytes() + io.moon.server.net.ClientMemory.argvBytes(conn);
                     final long out = conn.outputBufferBytes();
                     s.maxInput = Math.max(s.maxInput, in);
                     s.maxOutput = Math.max(s.maxOutput, out);
-                    s.clientBytes += in + out + conn.readBufferBytes();
                 }
+                // the shard's used_memory holds the same figure, so the memory section adds up
+                // (overhead = startup + clients, dataset = used - overhead)
+                s.clientBytes = clientBytes;
+                x.shard.memory.clients(clientBytes);
+                x.shard.memory.refresh(); // publishes this shard's bytes: used_memory is their sum
                 s.blockedClients = x.shard.blocked.blockedClients;
                 s.blockedWithTimeout = x.shard.blocked.blockedWithTimeout;
                 s.blockingKeys = x.shard.blocked.keyCount();
@@ -169,6 +177,8 @@ public final class InfoCommand {
                     total.commands += s.commands;
                     total.connections += s.connections;
                     total.netIn += s.netIn;
+                    total.reads += s.reads;
+                    total.writes += s.writes;
                     total.netOut += s.netOut;
                     total.opsPerSec += s.opsPerSec;
                     total.inPerSec += s.inPerSec;
@@ -236,7 +246,7 @@ public final class InfoCommand {
                 case "memory" -> memory(sb, server, t);
                 case "persistence" -> persistence(sb, server);
                 case "stats" -> stats(sb, server, t);
-                case "replication" -> replication(sb);
+                case "replication" -> replication(sb, server);
                 case "cpu" -> cpu(sb);
                 case "modules" -> sb.append("# Modules\r\n");
                 case "commandstats" -> io.moon.server.observe.CommandSections.commandstats(sb, server.commands,
@@ -258,15 +268,15 @@ public final class InfoCommand {
 
     private static void server(final StringBuilder sb, final Server s) {
         final Config cfg = s.config;
-        final long nowMicros = System.currentTimeMillis() * 1000;
+        final java.time.Instant now = java.time.Instant.now(); // microseconds where the OS clock has them
+        final long nowMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
         sb.append("# Server\r\n");
         line(sb, "redis_version", Version.REDIS_COMPAT);
         line(sb, "redis_git_sha1", "00000000");
         line(sb, "redis_git_dirty", 0);
         line(sb, "redis_build_id", "0");
         line(sb, "redis_mode", "standalone");
-        line(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        line(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + machine());
         line(sb, "arch_bits", 64);
         line(sb, "monotonic_clock", "POSIX clock_gettime");
         line(sb, "multiplexing_api", s.transport().label());
@@ -295,6 +305,16 @@ public final class InfoCommand {
         line(sb, "java_version", Runtime.version());
     }
 
+    /** The machine as uname prints it (Redis's os field): Java names x86-64 "amd64" and 32-bit x86 "x86". */
+    static String machine() {
+        final String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64" -> "x86_64";
+            case "x86" -> "i686";
+            default -> arch;
+        };
+    }
+
     private static void clients(final StringBuilder sb, final Server s, final Snapshot t) {
         sb.append("# Clients\r\n");
         line(sb, "connected_clients", t.clients);
@@ -311,21 +331,7 @@ public final class InfoCommand {
     }
 
     static long rssBytes() {
-        try {
-            final String statm = Files.readString(Path.of("/proc/self/statm")).trim();
-            return Long.parseLong(statm.split("\\s+")[1]) * 4096L;
-        } catch (final Exception e) {
-            return 0;
-        }
-    }
-
-    static long usedMemory() {
-        final MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        long direct = 0;
-        for (final var pool : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
-            direct += pool.getMemoryUsed();
-        }
-        return heap.getUsed() + direct;
+        return MemoryReport.rssBytes();
     }
 
     static String human(final long bytes) {
@@ -347,25 +353,24 @@ public final class InfoCommand {
         if (used > peakMemory) {
             peakMemory = used;
         }
-        final long rss = rssBytes();
+        final MemoryReport m = new MemoryReport(used, peakMemory, t.clientBytes, s.memoryBaseline);
         final MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        final long active = Math.max(used, heap.getCommitted());
         final long totalSystem = totalSystemMemory();
         sb.append("# Memory\r\n");
         line(sb, "used_memory", used);
         line(sb, "used_memory_human", human(used));
-        line(sb, "used_memory_rss", rss);
-        line(sb, "used_memory_rss_human", human(rss));
-        line(sb, "used_memory_peak", peakMemory);
-        line(sb, "used_memory_peak_human", human(peakMemory));
-        line(sb, "used_memory_peak_perc", percent(peakMemory == 0 ? 0.0 : used * 100.0 / peakMemory));
-        line(sb, "used_memory_overhead", Math.max(0, used - t.keyspaceBytes));
-        line(sb, "used_memory_startup", STARTUP_MEMORY);
-        line(sb, "used_memory_dataset", t.keyspaceBytes);
-        line(sb, "used_memory_dataset_perc", percent(used == 0 ? 0.0 : t.keyspaceBytes * 100.0 / used));
+        line(sb, "used_memory_rss", m.rss);
+        line(sb, "used_memory_rss_human", human(m.rss));
+        line(sb, "used_memory_peak", m.peak);
+        line(sb, "used_memory_peak_human", human(m.peak));
+        line(sb, "used_memory_peak_perc", percent(m.peakPercent()));
+        line(sb, "used_memory_overhead", m.overhead);
+        line(sb, "used_memory_startup", m.startup);
+        line(sb, "used_memory_dataset", m.dataset);
+        line(sb, "used_memory_dataset_perc", percent(m.datasetPercent()));
         line(sb, "allocator_allocated", used);
-        line(sb, "allocator_active", active);
-        line(sb, "allocator_resident", rss);
+        line(sb, "allocator_active", m.active);
+        line(sb, "allocator_resident", m.resident);
         line(sb, "total_system_memory", totalSystem);
         line(sb, "total_system_memory_human", human(totalSystem));
         line(sb, "used_memory_lua", 0);
@@ -388,14 +393,15 @@ public final class InfoCommand {
         line(sb, "maxmemory", s.config.maxmemory);
         line(sb, "maxmemory_human", human(s.config.maxmemory));
         line(sb, "maxmemory_policy", s.config.maxmemoryPolicy);
-        line(sb, "allocator_frag_ratio", ratio(active, used));
-        line(sb, "allocator_frag_bytes", active - used);
-        line(sb, "allocator_rss_ratio", ratio(rss, active));
-        line(sb, "allocator_rss_bytes", rss - active);
+        // ratios against used plus the process's startup baseline (MemoryReport): about 1.0 when steady
+        line(sb, "allocator_frag_ratio", ratio(m.allocatorFragRatio()));
+        line(sb, "allocator_frag_bytes", m.active - used);
+        line(sb, "allocator_rss_ratio", ratio(m.allocatorRssRatio()));
+        line(sb, "allocator_rss_bytes", m.resident - m.active);
         line(sb, "rss_overhead_ratio", "1.00");
         line(sb, "rss_overhead_bytes", 0);
-        line(sb, "mem_fragmentation_ratio", ratio(rss, used));
-        line(sb, "mem_fragmentation_bytes", rss - used);
+        line(sb, "mem_fragmentation_ratio", ratio(m.fragmentationRatio()));
+        line(sb, "mem_fragmentation_bytes", m.fragmentationBytes());
         line(sb, "mem_not_counted_for_evict", 0);
         line(sb, "mem_replication_backlog", 0);
         line(sb, "mem_total_replication_buffers", 0);
@@ -417,16 +423,12 @@ public final class InfoCommand {
         return String.format(Locale.ROOT, "%.2f%%", v);
     }
 
-    private static String ratio(final long a, final long b) {
-        return String.format(Locale.ROOT, "%.2f", b == 0 ? 0.0 : (double) a / b);
+    private static String ratio(final double r) {
+        return String.format(Locale.ROOT, "%.2f", r);
     }
 
     static long peakMemory() {
         return peakMemory;
-    }
-
-    static long startupMemory() {
-        return STARTUP_MEMORY;
     }
 
     /** Forgets the memory peak (CONFIG RESETSTAT). */
@@ -493,8 +495,8 @@ public final class InfoCommand {
         line(sb, "unexpected_error_replies", 0);
         line(sb, "total_error_replies", t.errorReplies);
         line(sb, "dump_payload_sanitizations", 0);
-        line(sb, "total_reads_processed", 0);
-        line(sb, "total_writes_processed", 0);
+        line(sb, "total_reads_processed", t.reads);
+        line(sb, "total_writes_processed", t.writes);
         line(sb, "io_threaded_reads_processed", 0);
         line(sb, "io_threaded_writes_processed", 0);
         line(sb, "reply_buffer_shrinks", 0);
@@ -515,12 +517,12 @@ public final class InfoCommand {
         line(sb, "moon_pipeline_batch_commands", t.pipelineBatchCommands);
     }
 
-    private static void replication(final StringBuilder sb) {
+    private static void replication(final StringBuilder sb, final io.moon.server.Server server) {
         sb.append("# Replication\r\n");
         line(sb, "role", "master");
         line(sb, "connected_slaves", 0);
         line(sb, "master_failover_state", "no-failover");
-        line(sb, "master_replid", "0000000000000000000000000000000000000000");
+        line(sb, "master_replid", server.replId);
         line(sb, "master_replid2", "0000000000000000000000000000000000000000");
         line(sb, "master_repl_offset", 0);
         line(sb, "second_repl_offset", -1);

@@ -71,7 +71,7 @@ public final class KeyCommands {
 
     // TYPE key
     public static void type(final Ctx c) {
-        final long a = c.find(1, c.keyHash(1));
+        final long a = c.findCounted(1, c.keyHash(1), true);
         if (a == 0) {
             c.out.raw(TYPE_NONE);
         } else {
@@ -252,7 +252,7 @@ public final class KeyCommands {
 
     // OBJECT ENCODING key
     public static void objectEncoding(final Ctx c) {
-        final long a = c.find(2, c.keyHash(2));
+        final long a = c.findCounted(2, c.keyHash(2), false);
         if (a == 0) {
             c.out.nullBulk();
         } else {
@@ -262,7 +262,7 @@ public final class KeyCommands {
 
     // OBJECT REFCOUNT key
     public static void objectRefcount(final Ctx c) {
-        final long a = c.find(2, c.keyHash(2));
+        final long a = c.findCounted(2, c.keyHash(2), false);
         if (a == 0) {
             c.out.nullBulk();
             return;
@@ -272,7 +272,7 @@ public final class KeyCommands {
 
     // OBJECT IDLETIME key
     public static void objectIdletime(final Ctx c) {
-        final long a = c.find(2, c.keyHash(2));
+        final long a = c.findCounted(2, c.keyHash(2), false);
         if (a == 0) {
             c.out.nullBulk();
         } else if (c.server.config.maxmemoryPolicy.endsWith("lfu")) {
@@ -284,7 +284,7 @@ public final class KeyCommands {
 
     // OBJECT FREQ key
     public static void objectFreq(final Ctx c) {
-        final long a = c.find(2, c.keyHash(2));
+        final long a = c.findCounted(2, c.keyHash(2), false);
         if (a == 0) {
             c.out.nullBulk();
         } else if (!c.server.config.maxmemoryPolicy.endsWith("lfu")) {

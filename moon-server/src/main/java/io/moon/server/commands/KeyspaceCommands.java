@@ -209,6 +209,13 @@ public final class KeyspaceCommands {
                 continue;
             }
             final long a = db.find(key, 0, key.length, Db.hash(key, 0, key.length), c.now);
+            if (type != null) { // Redis looks each key up to check its type: a keyspace hit or miss
+                if (a == 0) {
+                    c.keyspace.stats.keyspaceMisses++;
+                } else {
+                    c.keyspace.stats.keyspaceHits++;
+                }
+            }
             if (a == 0) {
                 continue;
             }

@@ -197,6 +197,11 @@ public final class ListCommands {
     }
 
     /** Redis's events after elements were popped from the list in argument keyArg: the pop, then del if emptied. */
+    /** Notifies the push of LMOVE's (and BLMOVE's) element onto the list at {@code keyArg}. */
+    static void pushed(final Ctx c, final int keyArg, final boolean left) {
+        Notify.event(c, Notify.LIST, left ? "lpush" : "rpush", keyArg);
+    }
+
     static void popped(final Ctx c, final int keyArg, final long h, final boolean left) {
         Notify.event(c, Notify.LIST, left ? "lpop" : "rpop", keyArg);
         if (c.db.lookup(c.buf(), c.off(keyArg), c.len(keyArg), h) == 0) {

@@ -106,7 +106,7 @@ public final class ListMoves {
         d = ListValues.pushOne(db, same ? s : d, r.buf(), r.off(dstArg), r.len(dstArg), hd, toLeft, e, 0, el,
                 rawBytes, ListCommands.fill(c));
         c.out.bulk(e, 0, el);
-        io.moon.server.pubsub.Notify.event(c, io.moon.server.pubsub.Notify.LIST, toLeft ? "lpush" : "rpush", dstArg);
+        ListCommands.pushed(c, dstArg, toLeft);
         ListValues.afterRemoval(db, same ? d : s, hs, ListCommands.fill(c));
         ListCommands.popped(c, srcArg, hs, fromLeft);
         return MOVED;
@@ -312,12 +312,14 @@ public final class ListMoves {
                 // allocates: the element travels to the destination's shard in its own array
                 p.data = cur.toBytes();
                 ListValues.afterRemoval(x.db, ListValues.deleteRange(x.db, a, at, 1), h, fill);
+                ListCommands.popped(x, 1, h, fromLeft);
             } else {
                 final Request r = x.req;
                 final long h = x.keyHash(2);
                 final byte[] e = (byte[]) src.data;
                 ListValues.pushOne(x.db, ListCommands.findWrite(x, 2, h), r.buf(), r.off(2), r.len(2), h, toLeft, e,
                         0, e.length, src.n, fill);
+                ListCommands.pushed(x, 2, toLeft);
             }
         }
 

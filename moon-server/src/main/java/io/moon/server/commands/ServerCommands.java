@@ -48,11 +48,16 @@ public final class ServerCommands {
 
             @Override
             protected void onLocked(final Part p, final Ctx x) {
-                final long[] keysPerDb = new long[dbs + 1]; // per database, then the dataset bytes
+                final long[] keysPerDb = new long[dbs + 1]; // per database, then the clients' bytes
                 for (int d = 0; d < dbs; d++) {
                     keysPerDb[d] = x.keyspace.db(d).size();
                 }
-                keysPerDb[dbs] = x.keyspace.memoryBytes();
+                long clients = 0;
+                for (final io.moon.server.net.Connection conn : x.shard.clients()) {
+                    clients += io.moon.server.net.ClientMemory.totalBytes(conn);
+                }
+                keysPerDb[dbs] = clients;
+                x.shard.memory.clients(clients); // used_memory holds the same figure (as INFO's)
                 x.shard.memory.refresh();
                 p.data = keysPerDb;
             }
@@ -72,21 +77,16 @@ public final class ServerCommands {
                     keys += sum[d];
                     nonEmpty += sum[d] > 0 ? 1 : 0;
                 }
-                final long dataset = sum[dbs];
-                final long used = c.server.memoryLimit.total();
-                final long peak = Math.max(used, InfoCommand.peakMemory());
-                final long rss = InfoCommand.rssBytes();
-                final long overhead = Math.max(0, used - dataset);
-                final java.lang.management.MemoryUsage heap =
-                        java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-                final long active = Math.max(used, heap.getCommitted());
+                // the figures INFO memory prints, from the same report
+                final io.moon.server.memory.MemoryReport m = new io.moon.server.memory.MemoryReport(
+                        c.server.memoryLimit.total(), InfoCommand.peakMemory(), sum[dbs], c.server.memoryBaseline);
                 reply.mapHeader(27 + nonEmpty);
-                entry("peak.allocated", peak);
-                entry("total.allocated", used);
-                entry("startup.allocated", InfoCommand.startupMemory());
+                entry("peak.allocated", m.peak);
+                entry("total.allocated", m.used);
+                entry("startup.allocated", m.startup);
                 entry("replication.backlog", 0);
                 entry("clients.slaves", 0);
-                entry("clients.normal", 0);
+                entry("clients.normal", m.clients);
                 entry("cluster.links", 0);
                 entry("aof.buffer", 0);
                 entry("lua.caches", 0);
@@ -100,29 +100,29 @@ public final class ServerCommands {
                         entry("overhead.hashtable.slot-to-keys", 0);
                     }
                 }
-                entry("overhead.total", overhead);
+                entry("overhead.total", m.overhead);
                 entry("keys.count", keys);
-                entry("keys.bytes-per-key", keys == 0 ? 0 : dataset / keys);
-                entry("dataset.bytes", dataset);
+                entry("keys.bytes-per-key", keys == 0 ? 0 : m.netUsage / keys);
+                entry("dataset.bytes", m.dataset);
                 reply.bulk("dataset.percentage");
-                reply.doubleValue(used == 0 ? 0 : dataset * 100.0 / used);
+                reply.doubleValue(m.datasetPercent());
                 reply.bulk("peak.percentage");
-                reply.doubleValue(peak == 0 ? 0 : used * 100.0 / peak);
-                entry("allocator.allocated", used);
-                entry("allocator.active", active);
-                entry("allocator.resident", rss);
+                reply.doubleValue(m.peakPercent());
+                entry("allocator.allocated", m.used);
+                entry("allocator.active", m.active);
+                entry("allocator.resident", m.resident);
                 reply.bulk("allocator-fragmentation.ratio");
-                reply.doubleValue(used == 0 ? 0 : (double) active / used);
-                entry("allocator-fragmentation.bytes", active - used);
+                reply.doubleValue(m.allocatorFragRatio());
+                entry("allocator-fragmentation.bytes", m.active - m.used);
                 reply.bulk("allocator-rss.ratio");
-                reply.doubleValue(active == 0 ? 0 : (double) rss / active);
-                entry("allocator-rss.bytes", rss - active);
+                reply.doubleValue(m.allocatorRssRatio());
+                entry("allocator-rss.bytes", m.resident - m.active);
                 reply.bulk("rss-overhead.ratio");
                 reply.doubleValue(1.0);
                 entry("rss-overhead.bytes", 0);
                 reply.bulk("fragmentation");
-                reply.doubleValue(used == 0 ? 0 : (double) rss / used);
-                entry("fragmentation.bytes", rss - used);
+                reply.doubleValue(m.fragmentationRatio());
+                entry("fragmentation.bytes", m.fragmentationBytes());
                 finish();
             }
 

@@ -294,8 +294,10 @@ public final class SetCommands {
                 if (p == src) {
                     final long h = x.keyHash(1);
                     final long a = SetValues.remove(x.db, x.find(1, h), h, r.buf(), r.off(3), r.len(3));
+                    Notify.event(x, Notify.SET, "srem", 1);
                     if (SetValues.size(x.db, a) == 0) {
                         x.db.unlinkAndFree(a, h);
+                        Notify.event(x, Notify.GENERIC, "del", 1);
                     }
                 } else {
                     final long h = x.keyHash(2);
@@ -304,6 +306,7 @@ public final class SetCommands {
                         p.keysUnchanged = true; // it held the member: Redis signals only the source
                     } else {
                         addOne(x, 2, h, a, r.buf(), r.off(3), r.len(3));
+                        Notify.event(x, Notify.SET, "sadd", 2);
                     }
                 }
             }

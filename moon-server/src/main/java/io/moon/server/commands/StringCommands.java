@@ -182,7 +182,8 @@ public final class StringCommands {
         final Request r = c.req;
         final Db db = c.db;
         final long h = c.keyHash(keyArg);
-        long a = c.find(keyArg, h);
+        // GET reads the old value as Redis's lookupKeyRead does: a keyspace hit or miss, touched
+        long a = (flags & F_GET) != 0 ? c.findRead(keyArg, h) : c.find(keyArg, h);
         if ((flags & F_GET) != 0) {
             if (a == 0) {
                 c.out.nullBulk();

@@ -33,6 +33,16 @@ public final class ShardMemory {
         this.guard = (db, k, ko, kl) -> !locks.idle() && !locks.canRunNow(db, k, ko, kl, LockTable.X);
     }
 
+    /** Bytes held by this shard's connections (their CLIENT LIST tot-mem), as of the last count. */
+    public long clientBytes() {
+        return clientBytes;
+    }
+
+    /** A fresh count of {@link #clientBytes} (INFO, MEMORY STATS); published by the next refresh. */
+    public void clients(final long bytes) {
+        this.clientBytes = bytes;
+    }
+
     /** This shard's bytes now, published for the others (with how many keys it could evict). */
     public long refresh() {
         final long own = shard.keyspace.usedBytes() + clientBytes;

@@ -176,6 +176,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         try {
             final int n = in.readableBytes();
             home.stats.netInputBytes += n;
+            home.stats.readsProcessed++;
             // idle time is reported and enforced in seconds: the cron's clock is precise enough
             state.lastInteractionMillis = home.cronMillis();
             if (closed || closeAfterFlush) {
@@ -286,6 +287,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             return; // the replies keep accumulating until the group commit
         }
         home.stats.netOutputBytes += out.readableBytes();
+        home.stats.writesProcessed++;
         final ByteBuf b = out;
         out = null;
         nctx.writeAndFlush(b, nctx.voidPromise());
@@ -359,6 +361,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                 return;
             }
             home.stats.netOutputBytes += out.readableBytes();
+            home.stats.writesProcessed++;
             final ByteBuf b = out;
             out = null;
             if (closeAfterFlush) {
@@ -671,16 +674,6 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         final long queued = ch == null ? 0 : ch.unsafe().outboundBuffer() == null ? 0
                 : ch.unsafe().outboundBuffer().totalPendingWriteBytes();
         return (out == null ? 0 : out.readableBytes()) + queued;
-    }
-
-    /** Bytes of the current command's arguments (CLIENT LIST argv-mem). */
-    public long argvBytes() {
-        return req.usedBytes();
-    }
-
-    /** Capacity of the argument arena (CLIENT LIST rbs). */
-    public long readBufferBytes() {
-        return req.capacityBytes();
     }
 
     public Channel channel() {

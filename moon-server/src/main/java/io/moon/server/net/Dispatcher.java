@@ -421,7 +421,8 @@ public final class Dispatcher {
         }
         final StringBuilder args = new StringBuilder();
         for (int i = 1; i < req.argc() && args.length() < 128; i++) {
-            args.append('\'').append(cString(req, i, 128 - args.length())).append("' ");
+            final int room = 128 - args.length(); // measured before the opening quote, as Redis's "'%.*s' "
+            args.append('\'').append(cString(req, i, room)).append("' ");
         }
         reject(c, "ERR unknown command '" + cString(req, 0, 128) + "', with args beginning with: " + args);
     }

@@ -390,6 +390,30 @@ class CommandCommandsTest {
             assertSameBytes("COMMAND", "GETKEYSANDFLAGS", "set", "k");
         }
 
+        /** XREAD's key spec takes half of what follows STREAMS even when odd; its own parse is the fallback. */
+        @Test
+        void shouldFindStreamReadKeysAsRedis() throws IOException {
+            final String[][] shapes = {
+                {"xread", "streams", "a", "b", "0"}, {"xread", "streams", "a", "0"}, {"xread", "streams", "a", "b", "0", "0"},
+                {"xread", "streams", "a", "b", "c", "0", "0"}, {"xread", "count", "2", "streams", "a", "b", "0"},
+                {"xread", "block", "0", "streams", "a"}, {"xread", "streams", "streams", "0"}, {"xread", "streams", "a", "streams"},
+                {"xread", "a", "b", "c"}, {"xread", "count", "streams", "a", "0"}, {"xread", "STREAMS", "x", "y", "STREAMS"},
+                {"xreadgroup", "group", "g", "c", "streams", "a", "b", "0"}, {"xreadgroup", "group", "g", "c", "streams", "a"},
+                {"xreadgroup", "group", "streams", "c", "streams", "a", "0"},
+                {"xreadgroup", "group", "g", "c", "count", "1", "streams", "a", "b", "0", "0"},
+                {"xreadgroup", "group", "g", "streams", "x", "y", "z"}, {"xreadgroup", "noack", "group", "g", "c", "streams", "a"},
+            };
+            for (final String[] shape : shapes) {
+                for (final String sub : new String[] {"GETKEYS", "GETKEYSANDFLAGS"}) {
+                    final String[] cmd = new String[shape.length + 2];
+                    cmd[0] = "COMMAND";
+                    cmd[1] = sub;
+                    System.arraycopy(shape, 0, cmd, 2, shape.length);
+                    assertSameBytes(cmd);
+                }
+            }
+        }
+
         @Test
         void shouldReplyListAndErrorsByteForByte() throws IOException {
             assertSameBytes("COMMAND", "LIST", "FILTERBY", "PATTERN", "client|l*");

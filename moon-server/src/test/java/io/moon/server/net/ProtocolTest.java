@@ -168,6 +168,12 @@ class ProtocolTest {
                 bytes("*2\r\n$0\r\n\r\n$0\r\n\r\n"),
                 bytes("*1\r\n$4\r\nQUIT\r\nPING\r\n"),
                 bytes("NOSUCH a b\r\nPING\r\n"),
+                // the unknown-command text keeps 128 bytes of arguments, the last cut to what is left
+                bytes("NOSUCH " + "x".repeat(200) + "\r\n"),
+                bytes("NOSUCH " + "x".repeat(127) + " " + "y".repeat(10) + "\r\n"),
+                bytes("NOSUCH a b c d e f g h i j k l m n o p q r s t u v w x y z " + "x".repeat(40) + " z\r\n"),
+                bytes("CONFIG " + "x".repeat(200) + "\r\n"),
+                bytes("N" + "o".repeat(200) + " a\r\n"),
                 bytes("POST / HTTP/1.1\r\nHost: example\r\n\r\n"),
                 bytes("GET / HTTP/1.1\r\n"),
                 concat(bytes("*1\r\n$4\r\nPING\r\n"), "x".repeat(70_000).getBytes(StandardCharsets.ISO_8859_1)),

@@ -77,7 +77,7 @@ class InfoParityTest {
             assertEquals(common, moonOrder, section + ": fields in Redis's order");
         }
         for (final String[] f : new String[][] {
-            {"Clients", "connected_clients"}, {"Clients", "blocked_clients"},
+            {"Server", "os"}, {"Clients", "connected_clients"}, {"Clients", "blocked_clients"},
             {"Memory", "number_of_cached_scripts"}, {"Memory", "maxmemory"}, {"Memory", "maxmemory_policy"},
             {"Stats", "pubsub_channels"}, {"Stats", "pubsub_patterns"}, {"Stats", "pubsubshard_channels"},
             {"Stats", "total_error_replies"}, {"Stats", "keyspace_hits"}, {"Stats", "keyspace_misses"},
@@ -94,6 +94,35 @@ class InfoParityTest {
         final String db0 = moon.get("Keyspace").get("db0");
         assertEquals(redis.get("Keyspace").get("db0").replaceAll("avg_ttl=\\d+", ""), db0.replaceAll("avg_ttl=\\d+", ""));
         assertEquals(redis.get("Commandstats").keySet(), moon.get("Commandstats").keySet(), "the same commands ran");
+    }
+
+    @Test
+    void shouldReportReplidMicrosecondsAndSocketCounts() throws Exception {
+        try (TestServer m = TestServer.start(3); RawClient c = new RawClient(m.port)) {
+            for (int i = 0; i < 20; i++) {
+                c.run("PING");
+            }
+            boolean subMillisecond = false;
+            Map<String, Map<String, String>> info = Map.of();
+            for (int i = 0; i < 20 && !subMillisecond; i++) {
+                info = sections(String.valueOf(c.run("INFO", "everything")));
+                subMillisecond = Long.parseLong(info.get("Server").get("server_time_usec")) % 1000 != 0;
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(subMillisecond, "server_time_usec has microseconds");
+            final String replid = info.get("Replication").get("master_replid");
+            org.junit.jupiter.api.Assertions.assertTrue(replid.matches("[0-9a-f]{40}") && !replid.matches("0+"), replid);
+            org.junit.jupiter.api.Assertions.assertNotEquals(info.get("Server").get("run_id"), replid);
+            assertEquals("0".repeat(40), info.get("Replication").get("master_replid2"));
+            final long reads = Long.parseLong(info.get("Stats").get("total_reads_processed"));
+            final long writes = Long.parseLong(info.get("Stats").get("total_writes_processed"));
+            org.junit.jupiter.api.Assertions.assertTrue(reads >= 20 && writes >= 19, reads + " reads, " + writes + " writes");
+            for (int i = 0; i < 5; i++) {
+                c.run("PING");
+            }
+            final Map<String, String> st = sections(String.valueOf(c.run("INFO", "stats"))).get("Stats");
+            org.junit.jupiter.api.Assertions.assertTrue(Long.parseLong(st.get("total_reads_processed")) >= reads + 6);
+            org.junit.jupiter.api.Assertions.assertTrue(Long.parseLong(st.get("total_writes_processed")) >= writes + 6);
+        }
     }
 
     @Test
