@@ -274,13 +274,10 @@ public final class Shard {
             latency.add("expire-cycle", expireNanos);
         }
         keyspace.tableCron(1_000_000L, !server.snapshots.loading() && !server.aof.loading());
-        long buffered = 0;
-        for (int i = clients.size() - 1; i >= 0; i--) {
-            final Connection c = clients.get(i);
-            buffered += io.moon.server.net.ClientMemory.totalBytes(c); // tot-mem, as Redis counts clients
-        }
-        memory.cron(buffered);
+        // every connection reports its tot-mem exactly (and the largest are evicted over
+        // maxmemory-clients); their sum counts in used_memory, as Redis counts normal clients
         clientEviction.cron();
+        memory.cron(clientEviction.clientBytes());
         stats.sample(now);
         final long timeout = server.config.timeoutSeconds;
         if (timeout > 0 && !clients.isEmpty()) {

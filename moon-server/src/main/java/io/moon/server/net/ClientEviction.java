@@ -66,6 +66,11 @@ public final class ClientEviction {
         }
     }
 
+    /** What this shard's connections hold (CLIENT LIST tot-mem), exact after {@link #cron}. */
+    public long clientBytes() {
+        return ownBytes;
+    }
+
     /** A connection leaves this shard: what it reported no longer counts. */
     public void forget(final Connection c) {
         final ClientState st = c.state();
@@ -76,14 +81,9 @@ public final class ClientEviction {
         }
     }
 
-    /** The memory of a connection as eviction counts it. */
-    static long memoryOf(final Connection c) {
-        return c.queryBufferBytes() + c.argvBytes() + c.readBufferBytes() + c.outputBufferBytes();
-    }
-
     private boolean report(final Connection c, final boolean exact) {
         final ClientState st = c.state();
-        final long now = c.isClosed() ? 0 : memoryOf(c); // a closed one keeps its buffers a little longer
+        final long now = c.isClosed() ? 0 : ClientMemory.totalBytes(c); // a closed one keeps its buffers a little longer
 
         final long delta = now - st.reportedMemoryBytes;
         if (delta == 0 || !exact && Math.abs(delta) < STEP_BYTES) {
