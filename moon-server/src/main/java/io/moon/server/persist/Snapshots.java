@@ -63,6 +63,8 @@ public final class Snapshots {
         f.set("rdb_current_bgsave_time_sec",
                 inProgress() ? (System.currentTimeMillis() - currentStartMillis) / 1000 : -1);
         f.set("rdb_saves", saves);
+        f.set("rdb_last_load_keys_expired", lastLoadKeysExpired);
+        f.set("rdb_last_load_keys_loaded", lastLoadKeysLoaded);
         if (loading) {
             loadingFields(f, loadingStartMillis, loadingTotalBytes, loadingLoadedBytes);
         }
@@ -287,6 +289,15 @@ public final class Snapshots {
 
     public boolean loading() {
         return loading;
+    }
+
+    private volatile long lastLoadKeysLoaded;
+    private volatile long lastLoadKeysExpired;
+
+    /** The keys the last RDB load (startup, an AOF base, DEBUG RELOAD) inserted and skipped as expired. */
+    void lastLoadKeys(final long loaded, final long expired) {
+        lastLoadKeysLoaded = loaded;
+        lastLoadKeysExpired = expired;
     }
 
     void loadedBytes(final long n) {
