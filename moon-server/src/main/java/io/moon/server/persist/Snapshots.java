@@ -161,6 +161,7 @@ public final class Snapshots {
         if (running == null) {
             return null;
         }
+        dumpSave = record;
         final boolean compress = !"no".equals(server.config.get("rdbcompression"));
         final SnapshotFile file = new SnapshotFile(target, !"no".equals(server.config.get("rdbchecksum")),
                 server.memoryLimit.total(), server.shardCount());
@@ -243,6 +244,21 @@ public final class Snapshots {
         }
         currentStartMillis = System.currentTimeMillis();
         return running;
+    }
+
+    /** Whether the running save is SAVE's or BGSAVE's (not the write-ahead log's base, saveTo). */
+    private volatile boolean dumpSave;
+    /** BGSAVE asked for inside EXEC or with SCHEDULE during a rewrite: shard 0's cron starts it. */
+    private volatile boolean bgsaveScheduled;
+
+    /** True while the save running (if any) writes dir/dbfilename. */
+    public boolean dumpSaveRunning() {
+        return dumpSave;
+    }
+
+    /** Schedules a BGSAVE, started by {@link #cron} once no save or rewrite runs (Redis's rdb_bgsave_scheduled). */
+    public void scheduleBgsave() {
+        bgsaveScheduled = true;
     }
 
     /** The running save's completion (set with {@link #inProgress}). */
@@ -391,6 +407,16 @@ public final class Snapshots {
      */
     public void cron(final io.moon.server.Shard shard0, final long now) {
         if (loading || inProgress()) {
+            return;
+        }
+        if (bgsaveScheduled && !server.aof.rewriteInProgress()
+                && (lastBgsaveOk || now - lastBgsaveTryMillis > 5000)) {
+            lastBgsaveTryMillis = now;
+            final Ctx c = shard0.newContext();
+            c.bind(0, null, null, server.commands.byFullName("bgsave"));
+            if (start(c, true, (r, err) -> { }) != null) {
+                bgsaveScheduled = false;
+            }
             return;
         }
         final String points = server.config.get("save");
