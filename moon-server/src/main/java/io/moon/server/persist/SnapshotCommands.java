@@ -109,6 +109,7 @@ public final class SnapshotCommands {
             c.out.error("ERR No shutdown in progress.");
             return null;
         }
+        LOG.warning("User requested shutdown...");
         final String points = c.server.config.get("save");
         final boolean wantSave = save || (!nosave && points != null && !points.isBlank());
         if (!wantSave) {
@@ -119,6 +120,7 @@ public final class SnapshotCommands {
         }
         final boolean forced = force;
         c.server.snapshots.runShutdownSteps();
+        LOG.info("Saving the final RDB snapshot before exiting.");
         final Coordinated op = c.server.snapshots.start(c, false, (r, err) -> {
             if (err == null || forced) {
                 c.server.snapshots.exitDecided();
@@ -141,7 +143,6 @@ public final class SnapshotCommands {
     }
 
     private static void stop(final Ctx c) {
-        LOG.info("User requested shutdown...");
         if (c.client != null) {
             c.client.close();
         }

@@ -166,6 +166,7 @@ public final class Snapshots {
         final SnapshotFile file = new SnapshotFile(target, !"no".equals(server.config.get("rdbchecksum")),
                 server.memoryLimit.total(), server.shardCount());
         file.start();
+        currentFile = file;
         final Coordinated op = new Coordinated(c) {
             {
                 allDatabases(false);
@@ -246,6 +247,8 @@ public final class Snapshots {
         return running;
     }
 
+    /** The running save's file (set with {@link #inProgress}), for {@link #cancelRunning}. */
+    private volatile SnapshotFile currentFile;
     /** Whether the running save is SAVE's or BGSAVE's (not the write-ahead log's base, saveTo). */
     private volatile boolean dumpSave;
     /** BGSAVE asked for inside EXEC or with SCHEDULE during a rewrite: shard 0's cron starts it. */
@@ -345,7 +348,7 @@ public final class Snapshots {
             size = Files.size(file);
             in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (final IOException e) {
-            LOG.severe("Cannot open the RDB file " + file + ": " + e.getMessage() + ". Exiting.");
+            LOG.severe("Cannot open the RDB file " + file + ": " + IoErrors.describe(e) + ". Exiting.");
             failedLoad.accept(e);
             return;
         }
@@ -371,7 +374,7 @@ public final class Snapshots {
                     then.run();
                 }
             } catch (final IOException | RuntimeException e) {
-                LOG.severe("Failed loading the RDB file " + name + ": " + e.getMessage() + ". Exiting.");
+                LOG.severe("Failed loading the RDB file " + name + ": " + IoErrors.describe(e) + ". Exiting.");
                 loading = false;
                 failedLoad.accept(e);
             }
@@ -518,18 +521,20 @@ public final class Snapshots {
         }
     }
 
-    /** Removes temp files a crashed save left in the directory (startup). */
+    /** Removes temp files a crashed save left in the directory (startup), not those of a live process. */
     public static void removeLeftovers(final String dir) {
-        try (var s = Files.newDirectoryStream(Path.of(dir == null ? "." : dir), "temp-*.rdb")) {
-            for (final Path p : s) {
-                if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                Files.delete(p);
-                LOG.info("Removed the leftover of an interrupted save: " + p.getFileName());
-            }
-        } catch (final IOException e) {
-            LOG.warning("Could not look for leftover temp files: " + e.getMessage());
+        TempFiles.removeStale(Path.of(dir == null ? "." : dir), "temp-*.rdb", "save");
+    }
+
+    /**
+     * At shutdown: a background save still running is abandoned and its temp file removed (Redis
+     * kills its child and removes the child's temp file); a file already being renamed into place
+     * is left to finish.
+     */
+    public void cancelRunning() {
+        final SnapshotFile f = currentFile;
+        if (inProgress() && f != null) {
+            f.cancel("the server is shutting down");
         }
     }
 }

@@ -216,6 +216,37 @@ final class SnapshotTest {
         waitIdle();
     }
 
+    @Test
+    void aFailedSaveLogsItsCause() throws Exception {
+        final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(SnapshotFile.class.getName());
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(final java.util.logging.LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        final Path gone = Files.createDirectory(dir.resolve("gone"));
+        try (Harness g = Harness.start(2, "dir", gone.toString())) {
+            assertOk(g.run("SET", "a", "1"));
+            Files.delete(gone);
+            assertErrorText("ERR", g.run("SAVE")); // the directory is gone
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("Failed saving the snapshot to ")
+                && l.endsWith("temp-" + ProcessHandle.current().pid() + ".rdb: No such file or directory")), lines.toString());
+    }
+
     private String persistence() {
         final Object o = h.run("INFO", "persistence");
         return o instanceof byte[] b ? new String(b, StandardCharsets.ISO_8859_1) : String.valueOf(o);
