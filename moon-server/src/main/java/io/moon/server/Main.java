@@ -109,9 +109,6 @@ public final class Main {
                 throw new IllegalStateException(e); // a positive number within maxclients' range
             }
         }
-        final String pidfile = config.get("pidfile");
-        PidFile.write(pidfile, ProcessHandle.current().pid());
-        io.moon.server.persist.Snapshots.removeLeftovers(config.dir);
         final String notConverted = io.moon.server.wal.Reshard.convertIfNeeded(config, transport);
         if (notConverted != null) {
             System.err.println("moon: " + notConverted);
@@ -119,35 +116,8 @@ public final class Main {
         }
         final Server server = new Server(config, transport);
         server.aof.install();
-        if ("yes".equals(config.get("appendonly"))) {
-            server.aof.recoverAtStartup(); // the base snapshot, then the log's records
-        } else {
-            server.snapshots.loadAtStartup(null);
-        }
-        server.onShutdownCommand(() -> {
-            LOG.info("User requested shutdown, stopping");
-            server.shutdown();
-            System.exit(0);
-        });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Received shutdown signal, stopping");
-            server.snapshots.onSignal(60_000); // wal steps, then the final snapshot when save points are set
-            server.shutdown();
-            PidFile.remove(pidfile); // every exit path (SHUTDOWN, signals) ends here
-        }, "moon-shutdown"));
-        // SIGTERM and SIGINT as Redis: save when save points are set, then exit 0 (a plain JVM
-        // shutdown would exit 143/130)
-        for (final String name : new String[] {"TERM", "INT"}) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(() -> {
-                    LOG.info("Received SIG" + name + " scheduling shutdown...");
-                    server.terminate(60_000); // /readyz 503, drain connections, save, stop
-                    System.exit(0);
-                }, "moon-signal").start());
-            } catch (final IllegalArgumentException unsupported) {
-                // the platform has no such signal: the shutdown hook above still runs
-            }
-        }
+        // bind first, as Redis does: a port in use is reported at once, not after loading a large
+        // dataset; clients wait in the backlog until the load has started and then get -LOADING
         final List<String> bound = new ArrayList<>();
         try {
             for (final String addr : config.bind.trim().split("\\s+")) {
@@ -155,7 +125,7 @@ public final class Main {
                 final String host = optional ? addr.substring(1) : addr;
                 final String h = host.equals("*") ? "0.0.0.0" : host;
                 try {
-                    bound.add(server.listen(new InetSocketAddress(h, config.port)).toString());
+                    bound.add(server.listen(new InetSocketAddress(h, config.port), false).toString());
                 } catch (final Exception e) {
                     if (!optional) {
                         throw e;
@@ -164,7 +134,7 @@ public final class Main {
             }
         } catch (final Exception e) {
             server.shutdown();
-            fail("cannot listen on " + config.bind + " port " + config.port + ": " + e.getMessage());
+            fail(config, "cannot listen on " + config.bind + " port " + config.port + ": " + reason(e));
             return;
         }
         if (config.adminPort > 0) {
@@ -173,10 +143,51 @@ public final class Main {
                         config.adminPort).address());
             } catch (final Exception e) {
                 server.shutdown();
-                fail("cannot listen on admin-bind " + config.adminBind + " admin-port " + config.adminPort + ": " + e);
+                fail(config, "cannot listen on admin-bind " + config.adminBind + " admin-port " + config.adminPort
+                        + ": " + reason(e));
                 return;
             }
         }
+        // only once the port is ours: a server that fails to bind must not touch a running one's files
+        final String pidfile = config.get("pidfile");
+        PidFile.write(pidfile, ProcessHandle.current().pid());
+        io.moon.server.persist.Snapshots.removeLeftovers(config.dir);
+        if ("yes".equals(config.get("appendonly"))) {
+            server.aof.recoverAtStartup(); // the base snapshot, then the log's records
+        } else {
+            server.snapshots.loadAtStartup(null);
+        }
+        // every exit of a server that started ends here: the steps and save already done by
+        // SHUTDOWN or the signal's thread, or, for any other exit, done by the hook below
+        final Runnable exit = () -> {
+            server.shutdown();
+            PidFile.remove(pidfile);
+            LOG.warning("Moon is now ready to exit, bye bye...");
+            System.exit(0);
+        };
+        server.onShutdownCommand(exit);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!server.stopped()) { // an exit that did not come through SHUTDOWN or SIGTERM/SIGINT
+                LOG.warning("Received shutdown signal, scheduling shutdown...");
+                server.snapshots.onSignal(60_000); // wal steps, then the final snapshot when save points are set
+                server.shutdown();
+                PidFile.remove(pidfile);
+            }
+        }, "moon-shutdown"));
+        // SIGTERM and SIGINT as Redis: save when save points are set, then exit 0 (a plain JVM
+        // shutdown would exit 143/130)
+        for (final String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(() -> {
+                    LOG.warning("Received SIG" + name + " scheduling shutdown...");
+                    server.terminate(60_000); // /readyz 503, drain connections, save, stop
+                    exit.run();
+                }, "moon-signal").start());
+            } catch (final IllegalArgumentException unsupported) {
+                // the platform has no such signal: the shutdown hook above still runs
+            }
+        }
+        server.acceptConnections();
         final String why = transport == Transport.IO_URING ? "" : " (" + Transport.whyNotBetter(transport) + ")";
         LOG.info("Moon " + Version.MOON + " (Redis " + Version.REDIS_COMPAT + " compatible) ready to accept"
                 + " connections on " + String.join(", ", bound) + "; shards " + server.shardCount()
@@ -216,6 +227,22 @@ public final class Main {
     private static void fail(final String message) {
         System.err.println("moon: " + message);
         System.exit(1);
+    }
+
+    /** A startup that failed once logging is set up: the log says why too (stderr as well when it is a file). */
+    private static void fail(final Config config, final String message) {
+        LOG.severe(message + ". Exiting.");
+        if (!config.get("logfile").isEmpty()) {
+            System.err.println("moon: " + message);
+        }
+        System.exit(1);
+    }
+
+    /** An exception's message with its cause's, for a bind error ("Address already in use"). */
+    private static String reason(final Throwable e) {
+        final String m = io.moon.server.persist.IoErrors.describe(e);
+        return e.getCause() != null && e.getCause() != e && !m.contains(String.valueOf(e.getCause().getMessage()))
+                ? m + " (" + io.moon.server.persist.IoErrors.describe(e.getCause()) + ")" : m;
     }
 
     private static void usage(final PrintStream out) {

@@ -220,8 +220,17 @@ public final class Server {
         connected.decrementAndGet();
     }
 
-    /** Opens a listening socket; returns its bound address. */
+    /** Opens a listening socket that accepts at once; returns its bound address. */
     public SocketAddress listen(final SocketAddress address) throws InterruptedException {
+        return listen(address, true);
+    }
+
+    /**
+     * Opens a listening socket; returns its bound address. With {@code accept} false the socket is
+     * bound (so a port in use is found at once, before a long load, as Redis binds first) but
+     * accepts nothing until {@link #acceptConnections}: clients wait in the kernel's backlog.
+     */
+    public SocketAddress listen(final SocketAddress address, final boolean accept) throws InterruptedException {
         final ServerBootstrap b = new ServerBootstrap()
                 .group(group, group)
                 .channel(transport.serverChannel())
@@ -246,9 +255,21 @@ public final class Server {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true);
         }
+        b.option(ChannelOption.AUTO_READ, accept);
         final Channel ch = b.bind(address).sync().channel();
         listeners.add(ch);
         return ch.localAddress();
+    }
+
+    /** Listeners bound with {@code accept} false start accepting (the launcher, once loading has started). */
+    public void acceptConnections() {
+        setAccepting(true);
+    }
+
+    private void setAccepting(final boolean on) {
+        for (final Channel ch : listeners) {
+            ch.config().setAutoRead(on);
+        }
     }
 
     /**
@@ -303,12 +324,14 @@ public final class Server {
 
     /**
      * SIGTERM: /readyz answers 503 first (for admin-shutdown-delay ms while the admin endpoint runs,
-     * so a load balancer can stop sending traffic), then the listeners close, every connection gets
-     * the reply of the command it is running and is closed ({@link #drain}), then the shutdown steps
-     * and the final save run ({@code Snapshots.onSignal}) and the server stops. Call from a thread
-     * of its own.
+     * so a load balancer can stop sending traffic), then the listeners stop accepting, every
+     * connection gets the reply of the command it is running and is closed ({@link #drain}), then
+     * the shutdown steps and the final save run ({@code Snapshots.onSignal}) and the server stops.
+     * The listeners stay bound until then, as Redis's do: a new server on the same port and
+     * directory cannot start while this one still writes its files. Call from a thread of its own.
      */
     public void terminate(final long saveTimeoutMillis) {
+        LOG.warning("User requested shutdown...");
         observe.readiness.notReady("shutdown", "shutting down");
         final long delay = Long.parseLong(config.get("admin-shutdown-delay"));
         if (admin != null && delay > 0) {
@@ -324,17 +347,16 @@ public final class Server {
     }
 
     /**
-     * Stops accepting connections and closes every connection once the command it runs has been
-     * answered (input not yet parsed is dropped; a client blocked in BLPOP and the like is closed at
-     * once). Returns whether all were gone within {@code timeoutMillis}.
+     * Stops accepting connections (the listeners stay bound; {@link #shutdown} closes them) and
+     * closes every connection once the command it runs has been answered (input not yet parsed is
+     * dropped; a client blocked in BLPOP and the like is closed at once). Returns whether all were
+     * gone within {@code timeoutMillis}.
      */
     public boolean drain(final long timeoutMillis) {
-        for (final Channel ch : listeners) {
-            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
+        setAccepting(false);
         final long deadline = System.currentTimeMillis() + timeoutMillis;
         while (connected.get() > 0 && System.currentTimeMillis() < deadline) {
-            // again every round: a connection accepted just before the listener closed may
+            // again every round: a connection accepted just before the listener stopped may
             // register on its shard after an earlier round
             for (final Shard s : shards) {
                 s.execute(() -> {
@@ -358,6 +380,7 @@ public final class Server {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        snapshots.cancelRunning(); // a background save still running is abandoned, its temp file removed
         final io.moon.server.admin.AdminServer a = admin;
         if (a != null) {
             a.close();
@@ -368,6 +391,11 @@ public final class Server {
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         LOG.info("Moon stopped");
+    }
+
+    /** Whether {@link #shutdown} ran. */
+    public boolean stopped() {
+        return stopped.get();
     }
 
     /** Where the process was started from: uptime in seconds. */

@@ -66,4 +66,52 @@ class CheckAofLaunchTest {
         assertTrue(missing.err().contains("no such file"), missing.err());
         assertEquals(1, run("--check-aof").code());
     }
+
+    /** An RDB file with no key: header, EOF and a zero checksum ("not computed"). */
+    private static byte[] emptyRdb() {
+        final byte[] b = new byte[9 + 1 + 8];
+        System.arraycopy("REDIS0010".getBytes(StandardCharsets.US_ASCII), 0, b, 0, 9);
+        b[9] = (byte) 0xff;
+        return b;
+    }
+
+    @Test
+    void aDirectoryIsCheckedThroughItsManifestAsStartupReadsIt() throws IOException {
+        Files.writeString(dir.resolve("appendonly.aof.manifest"), "shards 1\nfile appendonly.aof.2.base.rdb seq 2 type b\n"
+            + "file appendonly.aof.2.0.incr.aof seq 2 type i shard 0\n");
+        Files.write(dir.resolve("appendonly.aof.2.0.incr.aof"), new byte[0]);
+        final Run noBase = run("--check-aof", dir.toString());
+        assertEquals(1, noBase.code(), noBase.out());
+        assertTrue(noBase.out().contains("appendonly.aof.2.base.rdb: named in the manifest"), noBase.out());
+
+        Files.write(dir.resolve("appendonly.aof.2.base.rdb"), emptyRdb());
+        final Run ok = run("--check-aof", dir.toString());
+        assertEquals(0, ok.code(), ok.out());
+        assertTrue(ok.out().contains("base RDB file, ok"), ok.out());
+        assertTrue(ok.out().contains("appendonly.aof.2.0.incr.aof: empty (0 records, 0 bytes), ok"), ok.out());
+        assertTrue(!ok.out().contains("seq -"), ok.out());
+
+        Files.write(dir.resolve("appendonly.aof.2.base.rdb"), "REDIS0010garbage".getBytes(StandardCharsets.US_ASCII));
+        final Run badBase = run("--check-aof", dir.toString());
+        assertEquals(1, badBase.code(), badBase.out());
+        assertTrue(badBase.out().contains("damaged base RDB file"), badBase.out());
+
+        Files.write(dir.resolve("appendonly.aof.2.base.rdb"), emptyRdb());
+        Files.delete(dir.resolve("appendonly.aof.2.0.incr.aof"));
+        final Run noSegment = run("--check-aof", dir.toString());
+        assertEquals(1, noSegment.code(), noSegment.out());
+        assertTrue(noSegment.out().contains("appendonly.aof.2.0.incr.aof: named in the manifest"), noSegment.out());
+    }
+
+    @Test
+    void redisOwnAppendonlydirIsNamedAsSuch() throws IOException {
+        Files.writeString(dir.resolve("appendonly.aof.manifest"),
+            "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
+        Files.write(dir.resolve("appendonly.aof.1.base.rdb"), emptyRdb());
+        Files.write(dir.resolve("appendonly.aof.1.incr.aof"), new byte[0]);
+        final Run r = run("--check-aof", dir.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.out().contains("Moon cannot replay a Redis AOF"), r.out());
+        assertTrue(!r.out().contains("AOF is valid"), r.out());
+    }
 }

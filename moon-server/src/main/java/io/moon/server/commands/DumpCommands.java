@@ -126,13 +126,15 @@ public final class DumpCommands {
             db.unlinkAndFree(existing, h);
             c.keyspace.commandStarts(); // Redis deletes and adds the key again: a "new" event
         }
-        if (ttl > 0 && !absttl) {
+        if (ttl != 0 && !absttl) {
+            // Redis's arithmetic: a relative TTL so large that the sum overflows wraps into the
+            // past, and the key counts as already expired (OK, nothing created)
             ttl += c.now;
         }
         // hash fields whose TTL passed are dropped, as a primary loading a file does; a hash with
         // none left is restored as an already expired key is: not at all
         v = v.withoutExpiredFields(c.now);
-        if (ttl > 0 && ttl <= c.now || v == null) {
+        if (ttl != 0 && ttl <= c.now || v == null) {
             // already expired: the key is gone (deleted if it was replaced), nothing is added
             c.out.ok();
             if (existing != 0) {

@@ -79,6 +79,7 @@ final class RdbLoader {
     /** Loads the whole stream; returns the keys loaded. Throws on any malformed or unloadable content. */
     long run() throws IOException {
         final long now = System.currentTimeMillis();
+        state.lastLoadKeys(0, 0); // as Redis, the counts are of the last load, reset when one starts
         final int databases = server.config.databases;
         final RdbReader reader = new RdbReader(in, size);
         try {
@@ -158,9 +159,8 @@ final class RdbLoader {
             throw new IOException("a function library of the file does not load: " + e.getMessage(), e);
         }
         state.loadedBytes(size);
-        if (expired > 0) {
-            LOG.info("Done loading RDB, keys loaded: " + loaded + ", keys expired: " + expired + ".");
-        }
+        state.lastLoadKeys(loaded, expired);
+        LOG.info("Done loading RDB, keys loaded: " + loaded + ", keys expired: " + expired + ".");
         return loaded;
     }
 

@@ -45,7 +45,25 @@ public final class SnapshotCommands {
             c.out.raw(Errors.SYNTAX);
             return null;
         }
-        final Coordinated op = c.server.snapshots.start(c, true, (r, err) -> {
+        final Snapshots snapshots = c.server.snapshots;
+        final boolean rewriting = c.server.aof.rewriteInProgress() || snapshots.inProgress() && !snapshots.dumpSaveRunning();
+        if (snapshots.inProgress() && !rewriting) {
+            c.out.error(IN_PROGRESS);
+            return null;
+        }
+        if (rewriting || c.inTransaction) {
+            // Redis's rule: inside EXEC, or with SCHEDULE while the log's rewrite runs, the save
+            // is scheduled and shard 0's cron starts it once nothing else saves
+            if (c.req.argc() == 2 || c.inTransaction) {
+                snapshots.scheduleBgsave();
+                c.out.simple("Background saving scheduled");
+            } else {
+                c.out.error("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE"
+                        + " in order to schedule a BGSAVE whenever possible.");
+            }
+            return null;
+        }
+        final Coordinated op = snapshots.start(c, true, (r, err) -> {
             if (err == null) {
                 r.simple("Background saving started");
             } else {
@@ -91,6 +109,7 @@ public final class SnapshotCommands {
             c.out.error("ERR No shutdown in progress.");
             return null;
         }
+        LOG.warning("User requested shutdown...");
         final String points = c.server.config.get("save");
         final boolean wantSave = save || (!nosave && points != null && !points.isBlank());
         if (!wantSave) {
@@ -101,6 +120,7 @@ public final class SnapshotCommands {
         }
         final boolean forced = force;
         c.server.snapshots.runShutdownSteps();
+        LOG.info("Saving the final RDB snapshot before exiting.");
         final Coordinated op = c.server.snapshots.start(c, false, (r, err) -> {
             if (err == null || forced) {
                 c.server.snapshots.exitDecided();
@@ -123,7 +143,6 @@ public final class SnapshotCommands {
     }
 
     private static void stop(final Ctx c) {
-        LOG.info("User requested shutdown...");
         if (c.client != null) {
             c.client.close();
         }

@@ -174,6 +174,31 @@ final class SnapshotFile {
         }
     }
 
+    /** Set (under this object's monitor) once the file is complete and about to be renamed into place. */
+    private boolean committing;
+
+    /**
+     * Shutdown: the save fails and its temp file is removed now, unless the file is complete and
+     * being renamed into place. The writer thread, if it goes on, finds the failure and writes
+     * nothing more.
+     */
+    void cancel(final String why) {
+        synchronized (this) {
+            if (committing) {
+                return;
+            }
+            if (failure == null) {
+                failure = why;
+            }
+            notifyAll();
+        }
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (final IOException e) {
+            LOG.warning("Could not remove " + tmp + ": " + IoErrors.describe(e));
+        }
+    }
+
     /** One producer (shard) has queued everything it will. */
     void shardDone() {
         synchronized (this) {
@@ -247,6 +272,12 @@ final class SnapshotFile {
                 os.flush();
                 ch.force(true);
             }
+            synchronized (this) {
+                if (failure != null) {
+                    throw new IOException(failure); // cancelled at shutdown while the file was completed
+                }
+                committing = true;
+            }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             final Path dir = target.toAbsolutePath().getParent();
             try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -254,9 +285,9 @@ final class SnapshotFile {
             }
             done.complete(null);
         } catch (final IOException | RuntimeException | InterruptedException e) {
-            final String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            final String why = IoErrors.describe(e);
             failure = why;
-            LOG.log(Level.WARNING, "Failed saving the snapshot: " + why);
+            LOG.log(Level.WARNING, "Failed saving the snapshot to " + target + ": " + why);
             drain(ended);
             try {
                 if (Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS)) {

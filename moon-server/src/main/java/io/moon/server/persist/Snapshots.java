@@ -63,6 +63,8 @@ public final class Snapshots {
         f.set("rdb_current_bgsave_time_sec",
                 inProgress() ? (System.currentTimeMillis() - currentStartMillis) / 1000 : -1);
         f.set("rdb_saves", saves);
+        f.set("rdb_last_load_keys_expired", lastLoadKeysExpired);
+        f.set("rdb_last_load_keys_loaded", lastLoadKeysLoaded);
         if (loading) {
             loadingFields(f, loadingStartMillis, loadingTotalBytes, loadingLoadedBytes);
         }
@@ -159,10 +161,12 @@ public final class Snapshots {
         if (running == null) {
             return null;
         }
+        dumpSave = record;
         final boolean compress = !"no".equals(server.config.get("rdbcompression"));
         final SnapshotFile file = new SnapshotFile(target, !"no".equals(server.config.get("rdbchecksum")),
                 server.memoryLimit.total(), server.shardCount());
         file.start();
+        currentFile = file;
         final Coordinated op = new Coordinated(c) {
             {
                 allDatabases(false);
@@ -243,6 +247,23 @@ public final class Snapshots {
         return running;
     }
 
+    /** The running save's file (set with {@link #inProgress}), for {@link #cancelRunning}. */
+    private volatile SnapshotFile currentFile;
+    /** Whether the running save is SAVE's or BGSAVE's (not the write-ahead log's base, saveTo). */
+    private volatile boolean dumpSave;
+    /** BGSAVE asked for inside EXEC or with SCHEDULE during a rewrite: shard 0's cron starts it. */
+    private volatile boolean bgsaveScheduled;
+
+    /** True while the save running (if any) writes dir/dbfilename. */
+    public boolean dumpSaveRunning() {
+        return dumpSave;
+    }
+
+    /** Schedules a BGSAVE, started by {@link #cron} once no save or rewrite runs (Redis's rdb_bgsave_scheduled). */
+    public void scheduleBgsave() {
+        bgsaveScheduled = true;
+    }
+
     /** The running save's completion (set with {@link #inProgress}). */
     private volatile CompletableFuture<Void> current = CompletableFuture.completedFuture(null);
 
@@ -289,6 +310,15 @@ public final class Snapshots {
         return loading;
     }
 
+    private volatile long lastLoadKeysLoaded;
+    private volatile long lastLoadKeysExpired;
+
+    /** The keys the last RDB load (startup, an AOF base, DEBUG RELOAD) inserted and skipped as expired. */
+    void lastLoadKeys(final long loaded, final long expired) {
+        lastLoadKeysLoaded = loaded;
+        lastLoadKeysExpired = expired;
+    }
+
     void loadedBytes(final long n) {
         loadingLoadedBytes = n;
     }
@@ -318,7 +348,7 @@ public final class Snapshots {
             size = Files.size(file);
             in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (final IOException e) {
-            LOG.severe("Cannot open the RDB file " + file + ": " + e.getMessage() + ". Exiting.");
+            LOG.severe("Cannot open the RDB file " + file + ": " + IoErrors.describe(e) + ". Exiting.");
             failedLoad.accept(e);
             return;
         }
@@ -344,7 +374,7 @@ public final class Snapshots {
                     then.run();
                 }
             } catch (final IOException | RuntimeException e) {
-                LOG.severe("Failed loading the RDB file " + name + ": " + e.getMessage() + ". Exiting.");
+                LOG.severe("Failed loading the RDB file " + name + ": " + IoErrors.describe(e) + ". Exiting.");
                 loading = false;
                 failedLoad.accept(e);
             }
@@ -380,6 +410,16 @@ public final class Snapshots {
      */
     public void cron(final io.moon.server.Shard shard0, final long now) {
         if (loading || inProgress()) {
+            return;
+        }
+        if (bgsaveScheduled && !server.aof.rewriteInProgress()
+                && (lastBgsaveOk || now - lastBgsaveTryMillis > 5000)) {
+            lastBgsaveTryMillis = now;
+            final Ctx c = shard0.newContext();
+            c.bind(0, null, null, server.commands.byFullName("bgsave"));
+            if (start(c, true, (r, err) -> { }) != null) {
+                bgsaveScheduled = false;
+            }
             return;
         }
         final String points = server.config.get("save");
@@ -481,18 +521,20 @@ public final class Snapshots {
         }
     }
 
-    /** Removes temp files a crashed save left in the directory (startup). */
+    /** Removes temp files a crashed save left in the directory (startup), not those of a live process. */
     public static void removeLeftovers(final String dir) {
-        try (var s = Files.newDirectoryStream(Path.of(dir == null ? "." : dir), "temp-*.rdb")) {
-            for (final Path p : s) {
-                if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                Files.delete(p);
-                LOG.info("Removed the leftover of an interrupted save: " + p.getFileName());
-            }
-        } catch (final IOException e) {
-            LOG.warning("Could not look for leftover temp files: " + e.getMessage());
+        TempFiles.removeStale(Path.of(dir == null ? "." : dir), "temp-*.rdb", "save");
+    }
+
+    /**
+     * At shutdown: a background save still running is abandoned and its temp file removed (Redis
+     * kills its child and removes the child's temp file); a file already being renamed into place
+     * is left to finish.
+     */
+    public void cancelRunning() {
+        final SnapshotFile f = currentFile;
+        if (inProgress() && f != null) {
+            f.cancel("the server is shutting down");
         }
     }
 }

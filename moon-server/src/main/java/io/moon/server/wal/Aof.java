@@ -335,6 +335,11 @@ public final class Aof {
         }
     }
 
+    /** Whether BGREWRITEAOF's rewrite (or CONFIG SET appendonly yes's first one) is running. */
+    public boolean rewriteInProgress() {
+        return rewrite.inProgress();
+    }
+
     /** From shard 0's cron. */
     public void cron(final long now) {
         rewrite.cron(now);

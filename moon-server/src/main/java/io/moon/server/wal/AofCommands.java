@@ -9,7 +9,7 @@ public final class AofCommands {
 
     // BGREWRITEAOF
     public static void bgrewriteaof(final Ctx c) {
-        final String err = c.server.aof.rewrite.request();
+        final String err = c.server.aof.rewrite.request(c.inTransaction);
         if (err == null) {
             c.out.simple("Background append only file rewriting started");
         } else if (err.isEmpty()) {

@@ -67,16 +67,20 @@ final class AofRewrite {
         return baseSize;
     }
 
-    /** BGREWRITEAOF: null when started, or Redis's error text. */
-    String request() {
+    /**
+     * BGREWRITEAOF: null when started, "" when scheduled (a save runs, or inside EXEC, as Redis
+     * schedules it then; shard 0's cron starts it once no save runs), or Redis's error text.
+     */
+    String request(final boolean inExec) {
         if (running.get()) {
             return "ERR Background append only file rewriting already in progress";
         }
         if (aof.loading) {
             return "ERR Background append only file rewriting is not possible while loading";
         }
-        if (aof.server.snapshots.inProgress()) {
+        if (aof.server.snapshots.inProgress() || inExec) {
             scheduled = true;
+            consecutiveFailures = 0; // as Redis: a rewrite asked for by hand starts at once
             return "";
         }
         return start(false) ? null : "ERR Background append only file rewriting already in progress";
@@ -201,11 +205,14 @@ final class AofRewrite {
 
     /** From shard 0's cron: a scheduled rewrite once no save runs, and auto-aof-rewrite-*. */
     void cron(final long now) {
-        if (running.get() || !aof.enabled || aof.loading) {
+        if (running.get() || aof.loading) {
             return;
         }
         if (scheduled && !aof.server.snapshots.inProgress()) {
-            start(false);
+            start(false); // with appendonly no too: Redis runs a scheduled rewrite whatever the setting
+            return;
+        }
+        if (!aof.enabled) {
             return;
         }
         final long pct = Long.parseLong(aof.server.config.get("auto-aof-rewrite-percentage"));

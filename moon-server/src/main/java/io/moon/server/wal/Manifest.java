@@ -68,6 +68,32 @@ record Manifest(int shards, String base, long baseSeq, List<Segment> segments) {
         return r;
     }
 
+    /** A manifest Redis 7 wrote (no shard count; incr files not tied to a shard): Moon cannot replay it. */
+    static final class RedisAof extends IOException {
+        RedisAof(final Path manifest, final String base) {
+            super("The append only file of " + manifest.getParent() + " is Redis's (its manifest " + manifest.getFileName()
+                    + " has no shard count): Moon cannot replay a Redis AOF. Start Moon from an RDB file instead: run"
+                    + " SAVE or BGSAVE on the Redis server, put its dump.rdb in Moon's dir and start with appendonly no"
+                    + " (CONFIG SET appendonly yes then starts Moon's own log)"
+                    + (base == null || !base.endsWith(".rdb") ? "" : "; the AOF's base " + base + " is such a file,"
+                    + " but without the writes its incr files hold after it"));
+        }
+    }
+
+    /** The names this manifest lists that are not regular files in {@code dir}: the base first, then segments in order. */
+    List<String> missing(final Path dir) {
+        final List<String> gone = new ArrayList<>();
+        if (base != null && !Files.isRegularFile(dir.resolve(base))) {
+            gone.add(base);
+        }
+        for (final Segment g : segments) {
+            if (!Files.isRegularFile(dir.resolve(g.name()))) {
+                gone.add(g.name());
+            }
+        }
+        return gone;
+    }
+
     /** Reads the manifest in {@code dir}, or null when there is none. */
     static Manifest read(final Path dir, final String appendfilename) throws IOException {
         final Path f = dir.resolve(manifestName(appendfilename));
@@ -78,6 +104,7 @@ record Manifest(int shards, String base, long baseSeq, List<Segment> segments) {
         String base = null;
         long baseSeq = 0;
         final List<Segment> segs = new ArrayList<>();
+        boolean redisLines = false; // "file <name> seq <n> type i|h" without a shard: Redis 7's layout
         int lineNo = 0;
         for (final String raw : Files.readAllLines(f, StandardCharsets.UTF_8)) {
             lineNo++;
@@ -96,6 +123,8 @@ record Manifest(int shards, String base, long baseSeq, List<Segment> segments) {
                         baseSeq = seq;
                     } else if (w[5].equals("i") && w.length == 8 && w[6].equals("shard")) {
                         segs.add(new Segment(w[1], seq, Integer.parseInt(w[7])));
+                    } else if ((w[5].equals("i") || w[5].equals("h")) && w.length == 6 && shards <= 0) {
+                        redisLines = true;
                     } else {
                         throw new IOException("bad file line");
                     }
@@ -107,7 +136,13 @@ record Manifest(int shards, String base, long baseSeq, List<Segment> segments) {
             }
         }
         if (shards <= 0) {
+            if (redisLines || base != null) {
+                throw new RedisAof(f, base);
+            }
             throw new IOException("invalid AOF manifest " + f + ": no shard count");
+        }
+        if (redisLines) {
+            throw new IOException("invalid AOF manifest " + f + ": an incr file without a shard");
         }
         segs.sort(java.util.Comparator.comparingLong(Segment::seq).thenComparingInt(Segment::shard));
         return new Manifest(shards, base, baseSeq, List.copyOf(segs));

@@ -60,10 +60,21 @@ final class Recovery {
         final Manifest m;
         try {
             Files.createDirectories(dir);
-            removeTemps(dir);
+            io.moon.server.persist.TempFiles.removeStale(dir, "temp-*", "rewrite");
             m = Manifest.read(dir, aof.fileName());
+        } catch (final Manifest.RedisAof e) {
+            aof.fatal(e.getMessage());
+            return;
         } catch (final IOException e) {
-            aof.fatal("Cannot read the append only file directory " + dir + ": " + e.getMessage());
+            aof.fatal("Cannot read the append only file directory " + dir + ": "
+                    + io.moon.server.persist.IoErrors.describe(e));
+            return;
+        }
+        if (m != null && !m.missing(dir).isEmpty()) {
+            // before loading a possibly large base: every file the manifest names must be there
+            aof.fatal("The append only file " + dir.resolve(m.missing(dir).getFirst()) + " named in the manifest"
+                    + " does not exist" + (m.missing(dir).size() > 1 ? " (nor " + (m.missing(dir).size() - 1)
+                    + " other file(s) it names)" : ""));
             return;
         }
         if (m == null) {
@@ -362,16 +373,6 @@ final class Recovery {
             if (ch.size() > end) {
                 ch.truncate(end);
                 ch.force(true);
-            }
-        }
-    }
-
-    private static void removeTemps(final Path dir) throws IOException {
-        try (var s = Files.newDirectoryStream(dir, "temp-*")) {
-            for (final Path p : s) {
-                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Files.delete(p);
-                }
             }
         }
     }

@@ -331,9 +331,15 @@ final class Rewrite {
             log.emit(c.dbIndex, r);
             return;
         }
+        final long at = c.now + r.longValue; // wraps as RESTORE's own sum does
+        if (at <= c.now) {
+            // the TTL overflowed into the past: nothing was created, a replaced key was deleted
+            log.emit(c.dbIndex, args("DEL", r.argBytes(1)));
+            return;
+        }
         final List<byte[]> a = new ArrayList<>(r.argc() + 1);
         for (int i = 0; i < r.argc(); i++) {
-            a.add(i == 2 ? num(plus(c.now, r.longValue)) : r.argBytes(i));
+            a.add(i == 2 ? num(at) : r.argBytes(i));
         }
         a.add(bytes("ABSTTL"));
         log.emit(c.dbIndex, a);

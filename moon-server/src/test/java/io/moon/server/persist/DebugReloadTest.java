@@ -60,16 +60,28 @@ final class DebugReloadTest {
 
     @Test
     void leftoverTempFilesAreRemovedAndNothingElse() throws Exception {
-        Files.writeString(dir.resolve("temp-1234.rdb"), "half");
-        Files.writeString(dir.resolve("temp-99.rdb"), "half");
+        // pids of processes that ended: a live process's temp file is left alone (ShutdownProcessTest)
+        final long gone1 = endedPid();
+        final long gone2 = endedPid();
+        final long live = ProcessHandle.current().pid();
+        Files.writeString(dir.resolve("temp-" + gone1 + ".rdb"), "half");
+        Files.writeString(dir.resolve("temp-" + gone2 + ".rdb"), "half");
+        Files.writeString(dir.resolve("temp-" + live + ".rdb"), "this process's own: a leftover too");
         Files.createDirectory(dir.resolve("temp-dir.rdb"));
         Files.writeString(dir.resolve("dump.rdb"), "keep");
         Files.writeString(dir.resolve("temp-1.txt"), "keep");
         Snapshots.removeLeftovers(dir.toString());
-        assertFalse(Files.exists(dir.resolve("temp-1234.rdb")));
-        assertFalse(Files.exists(dir.resolve("temp-99.rdb")));
+        assertFalse(Files.exists(dir.resolve("temp-" + gone1 + ".rdb")));
+        assertFalse(Files.exists(dir.resolve("temp-" + gone2 + ".rdb")));
+        assertFalse(Files.exists(dir.resolve("temp-" + live + ".rdb")));
         assertTrue(Files.isDirectory(dir.resolve("temp-dir.rdb")));
         assertTrue(Files.exists(dir.resolve("dump.rdb")));
         assertTrue(Files.exists(dir.resolve("temp-1.txt")));
+    }
+
+    private static long endedPid() throws Exception {
+        final Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        return p.pid();
     }
 }

@@ -56,9 +56,18 @@ final class RdbLoadTest {
             Thread.sleep(5);
             assertOk(a.run("SAVE"));
         }
-        try (Harness b = Harness.start(2, "dir", dir.toString())) {
+        try (Harness b = Harness.start(2, "dir", dir.toString(), "enable-debug-command", "yes")) {
+            assertTrue(persistence(b).contains("rdb_last_load_keys_loaded:0\r\n"), persistence(b));
             b.server.snapshots.loadAtStartup(null);
             assertTrue(b.server.snapshots.awaitLoaded(60_000));
+            // as Redis's INFO: what the load inserted, and the key whose TTL had passed
+            assertTrue(persistence(b).contains("rdb_last_load_keys_expired:1\r\n"), persistence(b));
+            assertTrue(persistence(b).contains("rdb_last_load_keys_loaded:" + (m.size() + 2) + "\r\n"), persistence(b));
+            assertOk(b.run("SET", "more", "m"));
+            assertOk(b.run("DEBUG", "RELOAD"));
+            assertTrue(persistence(b).contains("rdb_last_load_keys_expired:0\r\n"), persistence(b));
+            assertTrue(persistence(b).contains("rdb_last_load_keys_loaded:" + (m.size() + 3) + "\r\n"), persistence(b));
+            assertEquals(1L, b.run("DEL", "more"));
             check(b, m);
             final long ttl = (Long) b.run("TTL", "ttl");
             assertTrue(ttl > 9000 && ttl <= 10000, "ttl " + ttl);
@@ -206,6 +215,10 @@ final class RdbLoadTest {
         final Exception e2 = failedLoad(fileWith(mod.toByteArray()));
         assertTrue(e2.getMessage().contains("key 'doc'") && e2.getMessage().contains("module ReJSON-RL"),
                 e2.getMessage());
+    }
+
+    private static String persistence(final Harness h) {
+        return str(h.run("INFO", "persistence"));
     }
 
     private static void check(final Harness h, final Map<String, String> m) {

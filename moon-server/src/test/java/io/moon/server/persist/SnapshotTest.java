@@ -114,7 +114,7 @@ final class SnapshotTest {
     @Test
     void bgsaveRepliesStartedAndCountsChanges() throws Exception {
         assertOk(h.run("SET", "a", "1"));
-        final String info = h.run("INFO", "persistence").toString();
+        final String info = persistence();
         assertErrorText("ERR syntax error", h.run("BGSAVE", "NOW"));
         assertEquals(STARTED, h.run("BGSAVE"));
         waitIdle();
@@ -164,6 +164,92 @@ final class SnapshotTest {
         assertEquals(STARTED, h.run("BGSAVE"));
         waitIdle();
         assertOk(h.run("SET", "b", "2"));
+    }
+
+    @Test
+    void bgsaveAndBgrewriteaofInsideExecAreScheduledAndBothRunWithAppendonlyNo() throws Exception {
+        assertOk(h.run("SET", "a", "1"));
+        final Harness.Client c = h.client();
+        assertOk(c.run("MULTI"));
+        c.run("BGSAVE");
+        c.run("BGREWRITEAOF");
+        // Redis 7.0.15's bgsaveCommand and bgrewriteaofCommand schedule both inside EXEC
+        assertEquals(List.of(new Resp.Simple("Background saving scheduled"),
+                new Resp.Simple("Background append only file rewriting scheduled")), c.run("EXEC"));
+        c.close();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String info = persistence();
+        while (!(info.contains("aof_rewrites:1\r\n") && info.contains("rdb_saves:1\r\n"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            info = persistence();
+        }
+        assertTrue(info.contains("aof_rewrite_scheduled:0\r\n"), info);
+        assertTrue(info.contains("aof_rewrites:1\r\n"), "the scheduled rewrite ran: " + info);
+        assertTrue(info.contains("rdb_saves:1\r\n"), "the scheduled save ran: " + info);
+        assertTrue(Files.exists(dir.resolve("dump.rdb")));
+        assertTrue(Files.exists(dir.resolve("appendonlydir").resolve("appendonly.aof.1.base.rdb")));
+    }
+
+    @Test
+    void bgsaveWhileTheLogIsRewrittenNeedsSchedule() throws Exception {
+        for (int i = 0; i < 50_000; i++) {
+            h.run("SET", "key:" + i, "value:" + i);
+        }
+        final Harness.Client c = h.client();
+        c.send(("*1\r\n$12\r\nBGREWRITEAOF\r\n*1\r\n$6\r\nBGSAVE\r\n*2\r\n$6\r\nBGSAVE\r\n$8\r\nSCHEDULE\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        assertEquals(new Resp.Simple("Background append only file rewriting started"), c.read());
+        final Object plain = c.read();
+        final Object scheduled = c.read();
+        c.close();
+        if (!STARTED.equals(plain)) { // else the rewrite ended within the round trip
+            assertErrorText("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE"
+                    + " in order to schedule a BGSAVE whenever possible.", plain);
+            assertEquals(new Resp.Simple("Background saving scheduled"), scheduled);
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!persistence().contains("rdb_saves:1\r\n") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.exists(dir.resolve("dump.rdb")), "the scheduled save ran after the rewrite");
+        waitIdle();
+    }
+
+    @Test
+    void aFailedSaveLogsItsCause() throws Exception {
+        final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(SnapshotFile.class.getName());
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(final java.util.logging.LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        final Path gone = Files.createDirectory(dir.resolve("gone"));
+        try (Harness g = Harness.start(2, "dir", gone.toString())) {
+            assertOk(g.run("SET", "a", "1"));
+            Files.delete(gone);
+            assertErrorText("ERR", g.run("SAVE")); // the directory is gone
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("Failed saving the snapshot to ")
+                && l.endsWith("temp-" + ProcessHandle.current().pid() + ".rdb: No such file or directory")), lines.toString());
+    }
+
+    private String persistence() {
+        final Object o = h.run("INFO", "persistence");
+        return o instanceof byte[] b ? new String(b, StandardCharsets.ISO_8859_1) : String.valueOf(o);
     }
 
     private void waitIdle() throws InterruptedException {

@@ -117,4 +117,63 @@ final class DumpRestoreInteropTest {
             assertErrorText("BUSYKEY Target key name already exists.", moon(m, "RESTORE", "k", "0", payload));
         }
     }
+
+    @Test
+    void digestValueCountsTheKeysTtlAsRedisDoes() throws Exception {
+        try (RedisServer rs = RedisServer.start(); RawClient r = new RawClient(rs.port);
+             Harness h = Harness.start(3, "enable-debug-command", "yes")) {
+            final Harness.Client m = h.client();
+            for (final String[] f : List.of(new String[] {"SET", "dk", "v"}, new String[] {"RPUSH", "dl", "a", "b"},
+                    new String[] {"HSET", "dh", "f", "v"})) {
+                redis(r, f);
+                moon(m, f);
+                final String key = f[1];
+                final String plain = redis(r, "DEBUG", "DIGEST-VALUE", key).toString();
+                assertEquals(plain, moon(m, "DEBUG", "DIGEST-VALUE", key).toString(), key);
+                redis(r, "EXPIRE", key, "1000");
+                moon(m, "EXPIRE", key, "1000");
+                final String withTtl = redis(r, "DEBUG", "DIGEST-VALUE", key).toString();
+                org.junit.jupiter.api.Assertions.assertNotEquals(plain, withTtl, key);
+                assertEquals(withTtl, moon(m, "DEBUG", "DIGEST-VALUE", key).toString(), key);
+                redis(r, "PERSIST", key);
+                moon(m, "PERSIST", key);
+                assertEquals(plain, moon(m, "DEBUG", "DIGEST-VALUE", key).toString(), key);
+            }
+            assertEquals(redis(r, "DEBUG", "DIGEST").toString(), moon(m, "DEBUG", "DIGEST").toString());
+        }
+    }
+
+    @Test
+    void restoreWithARelativeTtlThatOverflowsCreatesNothing() throws Exception {
+        try (RedisServer rs = RedisServer.start(); RawClient r = new RawClient(rs.port);
+             Harness h = Harness.start(3, "enable-debug-command", "yes")) {
+            final Harness.Client m = h.client();
+            redis(r, "SET", "src", "v");
+            final String payload = (String) redis(r, "DUMP", "src");
+            // the sum with the current time overflows (wraps into the past) for the first three;
+            // the last two stay in the future by years
+            final String[] ttls = {"9223372036854775807", "9223372036854775806", "9223372036854000000",
+                "9223370000000000000", "1000000000000000"};
+            for (final String ttl : ttls) {
+                for (final boolean replace : new boolean[] {false, true}) {
+                    final String key = "k" + ttl + replace;
+                    if (replace) {
+                        redis(r, "SET", key, "old");
+                        moon(m, "SET", key, "old");
+                    }
+                    final String[] cmd = replace ? new String[] {"RESTORE", key, ttl, payload, "REPLACE"}
+                        : new String[] {"RESTORE", key, ttl, payload};
+                    assertEquals(redis(r, cmd).toString(), moon(m, cmd).toString(), ttl);
+                    assertEquals(redis(r, "EXISTS", key), moon(m, "EXISTS", key), ttl + " " + replace);
+                    final long redisPttl = (Long) redis(r, "PTTL", key);
+                    final long moonPttl = (Long) moon(m, "PTTL", key);
+                    assertEquals(Long.signum(redisPttl), Long.signum(moonPttl), ttl + " " + redisPttl + " " + moonPttl);
+                    if (redisPttl == -2) {
+                        assertEquals(-2L, moonPttl);
+                    }
+                }
+            }
+            assertEquals(-2L, moon(m, "PTTL", "k9223372036854775807false"));
+        }
+    }
 }

@@ -75,6 +75,29 @@ final class LoggedFormsTest {
     }
 
     @Test
+    void shouldLogARestoreWhoseTtlOverflowsAsTheDeleteItWas() throws Exception {
+        try (AofNode n = AofNode.start(dir, 1); Jedis j = n.jedis()) {
+            j.set("src", "v");
+            final byte[] payload = j.dump("src");
+            j.set("old", "x");
+            j.restore("old".getBytes(StandardCharsets.US_ASCII), Long.MAX_VALUE, payload,
+                    redis.clients.jedis.params.RestoreParams.restoreParams().replace());
+            j.restore("new", Long.MAX_VALUE - 1, payload);
+            assertEquals(-2L, j.pttl("old"));
+            assertEquals(-2L, j.pttl("new"));
+            n.crash();
+        }
+        final List<String> got = new ArrayList<>();
+        for (final WalRecord r : records(0)) {
+            got.add(text(r));
+        }
+        assertEquals(List.of("SET src v", "SET old x", "DEL old", "DEL new"), got);
+        try (AofNode n = AofNode.start(dir, 1); Jedis j = n.jedis()) {
+            assertEquals(1L, j.dbSize(), "the replay creates neither key");
+        }
+    }
+
+    @Test
     void shouldLogGeoWritesAndGeoradiusOnlyInItsStoreForm() throws Exception {
         try (AofNode n = AofNode.start(dir, 1); Jedis j = n.jedis()) {
             j.sendCommand(() -> "GEOADD".getBytes(StandardCharsets.US_ASCII), "g", "13.361389", "38.115556", "a",

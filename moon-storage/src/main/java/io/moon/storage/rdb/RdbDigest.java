@@ -106,10 +106,16 @@ public final class RdbDigest {
         }
     }
 
-    /** DEBUG DIGEST-VALUE of the entry at addr. */
+    /**
+     * DEBUG DIGEST-VALUE of the entry at addr: type and value, and the expire marker when the key
+     * has a TTL (as Redis mixes it into the value's digest; only the key itself is left out).
+     */
     public static byte[] value(final Db db, final long addr) {
         final byte[] d = new byte[20];
         value(d, decode(db, addr));
+        if (db.hasExpire(addr)) {
+            xor(d, EXPIRE, 0, EXPIRE.length);
+        }
         return d;
     }
 

@@ -41,7 +41,8 @@ public final class WalReader {
     public record Scan(Outcome outcome, long records, long lastSeq, long validEnd, long size, String problem) {
         public String describe(final Object file) {
             return switch (outcome) {
-                case CLEAN -> file + ": " + records + " records, last seq " + lastSeq + ", " + size + " bytes, ok";
+                case CLEAN -> records == 0 ? file + ": empty (0 records, " + size + " bytes), ok"
+                    : file + ": " + records + " records, last seq " + lastSeq + ", " + size + " bytes, ok";
                 case TORN_TAIL -> file + ": truncated tail at offset " + validEnd + " of " + size + " (" + problem
                     + "), " + records + " valid records before it";
                 case CORRUPT -> file + ": corrupt record at offset " + validEnd + " of " + size + " (" + problem
