@@ -245,19 +245,19 @@ final class Sandbox {
                 return unpositioned(insert, a);
             }
         });
-        final LuaValue pcall = g.get("pcall");
         g.rawset("pcall", new VarArgFunction() {
             @Override
             public Varargs invoke(final Varargs a) {
-                // Redis's pcall hands back the text of an error table ({err=...}), not the table
-                final Varargs r = pcall.invoke(a);
-                if (!r.arg1().toboolean() && r.arg(2).istable()) {
-                    final LuaValue err = r.arg(2).get("err");
-                    if (err.isstring()) {
-                        return LuaValue.varargsOf(LuaValue.FALSE, err);
-                    }
+                // LuaJ's pcall, with the error value as Lua 5.1 hands it over (ScriptErrors.caught)
+                final LuaValue f = a.checkvalue(1);
+                try {
+                    return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(a.subargs(2)));
+                } catch (final LuaError e) {
+                    return LuaValue.varargsOf(LuaValue.FALSE, ScriptErrors.caught(e));
+                } catch (final RuntimeException e) {
+                    return LuaValue.varargsOf(LuaValue.FALSE,
+                            LuaValue.valueOf(e.getMessage() != null ? e.getMessage() : e.toString()));
                 }
-                return r;
             }
         });
         final LuaValue error = g.get("error");

@@ -31,6 +31,8 @@ final class ScriptErrors {
 
     private static final java.util.regex.Pattern ARITH =
             java.util.regex.Pattern.compile("attempt to perform arithmetic (?:__\\w+ )?on (\\w+)(?: and (\\w+))?");
+    private static final java.util.regex.Pattern COMPARE =
+            java.util.regex.Pattern.compile("attempt to compare (?:__\\w+ on )?(\\w+) (?:and|with) (\\w+)");
     private static final java.util.regex.Pattern CONCAT =
             java.util.regex.Pattern.compile("attempt to concatenate (\\w+) and (\\w+)");
 
@@ -63,12 +65,48 @@ final class ScriptErrors {
             final String bad = x.group(2) == null || !x.group(1).equals("number") ? x.group(1) : x.group(2);
             return "attempt to perform arithmetic on a " + bad + " value";
         }
+        x = COMPARE.matcher(s);
+        if (x.matches()) { // Lua 5.1's luaG_ordererror
+            return x.group(1).equals(x.group(2)) ? "attempt to compare two " + x.group(1) + " values"
+                    : "attempt to compare " + x.group(1) + " with " + x.group(2);
+        }
         x = CONCAT.matcher(s);
         if (x.matches()) {
             final String bad = x.group(1).equals("string") || x.group(1).equals("number") ? x.group(2) : x.group(1);
             return "attempt to concatenate a " + bad + " value";
         }
         return s;
+    }
+
+    /**
+     * The value pcall hands back for an error, as Redis's Lua 5.1 does: the text of an error
+     * table ({err=...}, what redis.call raises); a message as "user_script:LINE: text" (no
+     * position for error(msg, 0)), in Lua 5.1's words and without LuaJ's "@" and stack traceback;
+     * any other value (error(42), error({})) as it was raised.
+     */
+    static LuaValue caught(final LuaError e) {
+        final LuaValue m = e.getMessageObject();
+        if (m == null) {
+            return LuaValue.NIL;
+        }
+        if (m.istable()) {
+            final LuaValue err = m.get("err");
+            return err.isstring() ? err : m;
+        }
+        if (m.type() != LuaValue.TSTRING) {
+            return m;
+        }
+        final String s = m.tojstring();
+        final String text = bare(s.replace("@user_function:", "@user_script:"));
+        if (e instanceof Unpositioned || !s.startsWith("@")) {
+            return LuaValue.valueOf(text);
+        }
+        final int sp = s.indexOf(' ');
+        final int nl = s.indexOf('\n');
+        if (sp < 0 || nl >= 0 && nl < sp) {
+            return LuaValue.valueOf(text);
+        }
+        return LuaValue.valueOf(s.substring(1, sp) + ": " + text); // "@user_script:1 x" -> "user_script:1: x"
     }
 
     static String runtime(final LuaError e, final String sha, final int line) {
