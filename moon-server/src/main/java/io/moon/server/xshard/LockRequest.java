@@ -92,15 +92,11 @@ public abstract class LockRequest {
             return;
         }
         final io.moon.storage.Keyspace ks = shard.keyspace;
-        final boolean tracked = shard.tracking.active();
         for (int i = 0; i < count; i++) {
             final LockTable.Node n = nodes[i];
             if (n.mode == LockTable.X && n.key.key != null
                     && (i >= 64 || (before & (1L << i)) != 0 || exists(ks, n.key))) {
-                shard.watches.touch(n.key.db, n.key.key, n.key.off, n.key.len);
-                if (tracked) {
-                    shard.tracking.modified(n.key.key, n.key.off, n.key.len, writer);
-                }
+                signalModified(shard, n.key.db, n.key.key, n.key.off, n.key.len, writer);
             }
         }
     }
