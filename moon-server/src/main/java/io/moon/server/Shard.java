@@ -30,7 +30,7 @@ public final class Shard {
     public final Server server;
     public final Keyspace keyspace;
     public final LockTable locks = new LockTable();
-    public final ShardStats stats = new ShardStats();
+    public final ShardStats stats;
     /** SLOWLOG entries of commands run here (observe). */
     public final io.moon.server.observe.SlowLog slowlog = new io.moon.server.observe.SlowLog();
     /** LATENCY spikes seen here (observe). */
@@ -65,6 +65,7 @@ public final class Shard {
         this.id = id;
         this.tracking = new io.moon.server.tracking.TrackingTable(this);
         this.loop = loop;
+        this.stats = new ShardStats(loop);
         this.keyspace = new Keyspace(databases, seed);
         keyspace.keyEvents(keyEvents);
         keyEvents.add(new io.moon.server.pubsub.ExpiryNotifier(server, id));

@@ -49,6 +49,46 @@ public final class ShardStats {
     private long lastIn;
     private long lastOut;
 
+    // ---- the event loop's turns (INFO eventloop_*), read from its MeteredEventLoop ----
+    /** The loop's counters when the stats were last reset (CONFIG RESETSTAT). */
+    private long cyclesBase;
+    private long activeBase;
+    /** Per-sample turns per second, and each sample's turns and working nanoseconds. */
+    private final long[] cycleRateSamples = new long[SAMPLES];
+    private final long[] cycleSamples = new long[SAMPLES];
+    private final long[] activeSamples = new long[SAMPLES];
+    private long lastCycles;
+    private long lastActive;
+    private final io.netty.channel.EventLoop loop;
+
+    ShardStats(final io.netty.channel.EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** Turns of the shard's loop since the last reset (0 when the loop is not metered). */
+    public long eventLoopCycles() {
+        return loop instanceof io.moon.server.net.MeteredEventLoop m ? m.cycles() - cyclesBase : 0;
+    }
+
+    /** Nanoseconds its loop worked since the last reset, waits excluded. */
+    public long eventLoopActiveNanos() {
+        return loop instanceof io.moon.server.net.MeteredEventLoop m ? m.activeNanos() - activeBase : 0;
+    }
+
+    /** Turns per second over the last samples (instantaneous_eventloop_cycles_per_sec). */
+    public long instantaneousCycles() {
+        return avg(cycleRateSamples);
+    }
+
+    /** Turns and working nanoseconds over the last samples, for the average turn's duration. */
+    public long sampledCycles() {
+        return sum(cycleSamples);
+    }
+
+    public long sampledActiveNanos() {
+        return sum(activeSamples);
+    }
+
     /** Redis's trackInstantaneousMetric: per-second rates from the last 16 cron samples. */
     void sample(final long now) {
         final long dt = now - lastSampleMillis;
@@ -56,12 +96,18 @@ public final class ShardStats {
             opsSamples[sampleIdx] = (commandsProcessed - lastOps) * 1000 / dt;
             inSamples[sampleIdx] = (netInputBytes - lastIn) * 1000 / dt;
             outSamples[sampleIdx] = (netOutputBytes - lastOut) * 1000 / dt;
+            final long cycles = eventLoopCycles() - lastCycles;
+            cycleRateSamples[sampleIdx] = cycles * 1000 / dt;
+            cycleSamples[sampleIdx] = cycles;
+            activeSamples[sampleIdx] = eventLoopActiveNanos() - lastActive;
             sampleIdx = (sampleIdx + 1) % SAMPLES;
         }
         lastSampleMillis = now;
         lastOps = commandsProcessed;
         lastIn = netInputBytes;
         lastOut = netOutputBytes;
+        lastCycles = eventLoopCycles();
+        lastActive = eventLoopActiveNanos();
     }
 
     public long instantaneousOps() {
@@ -77,11 +123,15 @@ public final class ShardStats {
     }
 
     private static long avg(final long[] a) {
+        return sum(a) / a.length;
+    }
+
+    private static long sum(final long[] a) {
         long sum = 0;
         for (final long v : a) {
             sum += v;
         }
-        return sum / a.length;
+        return sum;
     }
 
     /** Counts an error reply whose text starts at b[off] (after the '-'). */
@@ -116,5 +166,9 @@ public final class ShardStats {
         pipelineBatchCommands = 0;
         aclDeniedAuth = 0;
         java.util.Arrays.fill(aclDenied, 0);
+        cyclesBase += eventLoopCycles();
+        activeBase += eventLoopActiveNanos();
+        lastCycles = 0;
+        lastActive = 0;
     }
 }

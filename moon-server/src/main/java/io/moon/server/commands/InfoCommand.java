@@ -47,6 +47,12 @@ public final class InfoCommand {
         long writes;
         long netOut;
         long opsPerSec;
+        long cycles;
+        long activeNanos;
+        long commandNanos;
+        long cyclesPerSec;
+        long sampledCycles;
+        long sampledActiveNanos;
         long inPerSec;
         long outPerSec;
         long rejectedCalls;
@@ -114,6 +120,12 @@ public final class InfoCommand {
                 s.writes = st.writesProcessed;
                 s.netOut = st.netOutputBytes;
                 s.opsPerSec = st.instantaneousOps();
+                s.cycles = st.eventLoopCycles();
+                s.activeNanos = st.eventLoopActiveNanos();
+                s.commandNanos = st.perCommand.totalNanos();
+                s.cyclesPerSec = st.instantaneousCycles();
+                s.sampledCycles = st.sampledCycles();
+                s.sampledActiveNanos = st.sampledActiveNanos();
                 s.inPerSec = st.instantaneousInputBytes();
                 s.outPerSec = st.instantaneousOutputBytes();
                 s.rejectedCalls = st.rejectedCalls;
@@ -181,6 +193,12 @@ public final class InfoCommand {
                     total.writes += s.writes;
                     total.netOut += s.netOut;
                     total.opsPerSec += s.opsPerSec;
+                    total.cycles += s.cycles;
+                    total.activeNanos += s.activeNanos;
+                    total.commandNanos += s.commandNanos;
+                    total.cyclesPerSec += s.cyclesPerSec;
+                    total.sampledCycles += s.sampledCycles;
+                    total.sampledActiveNanos += s.sampledActiveNanos;
                     total.inPerSec += s.inPerSec;
                     total.outPerSec += s.outPerSec;
                     total.rejectedCalls += s.rejectedCalls;
@@ -501,11 +519,13 @@ public final class InfoCommand {
         line(sb, "io_threaded_writes_processed", 0);
         line(sb, "reply_buffer_shrinks", 0);
         line(sb, "reply_buffer_expands", 0);
-        line(sb, "eventloop_cycles", 0);
-        line(sb, "eventloop_duration_sum", 0);
-        line(sb, "eventloop_duration_cmd_sum", 0);
-        line(sb, "instantaneous_eventloop_cycles_per_sec", 0);
-        line(sb, "instantaneous_eventloop_duration_usec", 0);
+        // every shard's loop turns and works (MeteredEventLoop); the average turn is weighted by turns
+        line(sb, "eventloop_cycles", t.cycles);
+        line(sb, "eventloop_duration_sum", t.activeNanos / 1000);
+        line(sb, "eventloop_duration_cmd_sum", t.commandNanos / 1000);
+        line(sb, "instantaneous_eventloop_cycles_per_sec", t.cyclesPerSec);
+        line(sb, "instantaneous_eventloop_duration_usec",
+                t.sampledCycles == 0 ? 0 : t.sampledActiveNanos / t.sampledCycles / 1000);
         line(sb, "acl_access_denied_auth", t.aclDeniedAuth);
         line(sb, "acl_access_denied_cmd", t.aclDenied[io.moon.server.acl.AclCheck.DENIED_CMD]);
         line(sb, "acl_access_denied_key", t.aclDenied[io.moon.server.acl.AclCheck.DENIED_KEY]);

@@ -2,7 +2,6 @@ package io.moon.server.net;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -137,7 +136,7 @@ public enum Transport {
             case NIO -> NioIoHandler.newFactory();
             case LOCAL -> LocalIoHandler.newFactory();
         };
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, false), f);
+        return new MeteredEventLoop.Group(threads, new DefaultThreadFactory(name, false), f);
     }
 
     public Class<? extends ServerChannel> serverChannel() {

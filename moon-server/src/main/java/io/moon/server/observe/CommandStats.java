@@ -108,4 +108,13 @@ public final class CommandStats {
     public long nanos(final int id) {
         return nanos[id];
     }
+
+    /** Time spent in every command (INFO eventloop_duration_cmd_sum). */
+    public long totalNanos() {
+        long sum = 0;
+        for (final long n : nanos) {
+            sum += n;
+        }
+        return sum;
+    }
 }
