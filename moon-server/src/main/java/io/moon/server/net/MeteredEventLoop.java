@@ -20,15 +20,24 @@ import java.util.concurrent.Executor;
  * answering {@link #isSuspensionSupported} with true. That answer changes nothing else: suspending
  * a loop is only ever asked for by an auto-scaling chooser, which Moon does not use, and the loop's
  * own checks read the flag it was built with. The tasks are timed from the end of one I/O step to
- * the start of the next: two clock reads per turn.
+ * the start of the next.
+ *
+ * <p>Every turn is counted, but only one turn in {@value #SAMPLE_EVERY} is timed, and its time
+ * counts {@value #SAMPLE_EVERY} times: at one request per turn (pipeline depth 1) the four clock
+ * reads of a timed turn cost about 100 ns, a measurable share of a GET's few microseconds of CPU,
+ * while the sampled sum stays within a few percent of the exact one over any INFO interval.
  *
  * <p>The counters are written by the loop's thread and read by it (INFO visits each shard), so they
  * are plain fields.
  */
 public final class MeteredEventLoop extends SingleThreadIoEventLoop {
+    static final int SAMPLE_EVERY = 16;
+
     private long cycles;
     private long activeNanos;
-    /** When the last I/O step ended (its tasks started), or 0 before the first. */
+    /** Whether this turn is timed. */
+    private boolean timing;
+    /** When the timed turn's I/O step ended (its tasks started). */
     private long tasksStart;
 
     MeteredEventLoop(final IoEventLoopGroup parent, final Executor executor, final IoHandlerFactory factory) {
@@ -49,24 +58,25 @@ public final class MeteredEventLoop extends SingleThreadIoEventLoop {
 
     @Override
     protected int runIo() {
-        final long now = System.nanoTime();
-        if (tasksStart != 0) {
-            activeNanos += now - tasksStart;
+        if (timing) { // the last turn was timed: its tasks end here
+            activeNanos += (System.nanoTime() - tasksStart) * SAMPLE_EVERY;
         }
-        cycles++;
+        timing = (++cycles & (SAMPLE_EVERY - 1)) == 0;
         final int handled = super.runIo();
-        tasksStart = System.nanoTime();
+        if (timing) {
+            tasksStart = System.nanoTime();
+        }
         return handled;
     }
 
     @Override
     protected boolean isSuspensionSupported() {
-        return true; // asks the I/O handler to report its working time (see the class comment)
+        return timing; // asks the I/O handler to report its working time on timed turns (see above)
     }
 
     @Override
     protected void reportActiveIoTime(final long nanos) {
-        activeNanos += nanos;
+        activeNanos += nanos * SAMPLE_EVERY;
     }
 
     /** Turns of the loop so far (the loop's thread only). */
@@ -74,7 +84,7 @@ public final class MeteredEventLoop extends SingleThreadIoEventLoop {
         return cycles;
     }
 
-    /** Nanoseconds spent working in them, waits excluded (the loop's thread only). */
+    /** Nanoseconds spent working in them, waits excluded, estimated from the timed turns (the loop's thread only). */
     public long activeNanos() {
         return activeNanos;
     }
