@@ -153,7 +153,10 @@ public final class Libraries {
         final String name = metadataName(code);
         final Prototype p;
         try {
-            p = LuaC.instance.compile(new ByteArrayInputStream(Shebang.strip(code)), CHUNK);
+            final byte[] luaj = Lua51Syntax.check(Shebang.strip(code), CHUNK.substring(1), 0);
+            p = LuaC.instance.compile(new ByteArrayInputStream(luaj), CHUNK);
+        } catch (final Lua51Syntax.Failure e) {
+            throw new Refused("ERR Error compiling function: " + e.getMessage());
         } catch (final LuaError e) {
             throw new Refused("ERR Error compiling function: " + ScriptErrors.bare(e.getMessage())
                     .replace(CHUNK.substring(1) + ":", "user_function:"));
