@@ -1,6 +1,8 @@
 package io.moon.server.script;
 
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.compiler.LuaC;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -213,6 +215,9 @@ final class Lua51Syntax {
     private Func fs;
     private List<Edit> edits;
     private byte[] envName;
+    /** Locals declared in the open scopes of every open function, as LuaJ counts them; where they first pass 200. */
+    private int luajLocals;
+    private String luajOverflow;
     /** The local singlevaraux found, and the register or upvalue index it answers. */
     private Local found;
     private int info;
@@ -243,14 +248,37 @@ final class Lua51Syntax {
     }
 
     /**
-     * {@link #check} of the chunk a reader gives piece by piece, read as Lua 5.1's load reads it:
-     * the next piece when the lexer needs the next character, so a chunk Lua 5.1 refuses early is
-     * refused without reading the rest, and the reader is called as often as in Lua 5.1.
+     * {@link #check}, then LuaJ's compiler on the result (chunk name {@code luajName}, which names
+     * positions at run time): the compiled prototype, or {@link Failure} with Lua 5.1's message,
+     * or LuaJ's {@link LuaError} for the limits only LuaJ has.
      */
-    static byte[] check(final Reader reader, final String chunk, final int level) {
+    static Prototype compile(final byte[] src, final String chunk, final int level, final String luajName) {
+        final Lua51Syntax p = new Lua51Syntax(src, null, chunk, level);
+        p.mainfunc();
+        return p.luaj(luajName);
+    }
+
+    /**
+     * {@link #compile} of the chunk a reader gives piece by piece, read as Lua 5.1's load reads
+     * it: the next piece when the lexer needs the next character, so a chunk Lua 5.1 refuses
+     * early is refused without reading the rest, and the reader is called as often as in Lua 5.1.
+     */
+    static Prototype compile(final Reader reader, final String chunk, final int level, final String luajName) {
         final Lua51Syntax p = new Lua51Syntax(new byte[0], reader, chunk, level);
         p.mainfunc();
-        return p.rewritten();
+        return p.luaj(luajName);
+    }
+
+    private Prototype luaj(final String luajName) {
+        try {
+            return LuaC.instance.compile(new java.io.ByteArrayInputStream(rewritten()), luajName);
+        } catch (final LuaError e) {
+            throw e;
+        } catch (final java.io.IOException | RuntimeException e) {
+            // LuaJ's own limits end in an exception of its error formatting (FuncState has no state
+            // to format with): the local-variable count it keeps across nested functions
+            throw new Failure(luajOverflow != null ? luajOverflow : chunk + ": " + e);
+        }
     }
 
     /**
@@ -927,6 +955,13 @@ final class Lua51Syntax {
             f.actvar = Arrays.copyOf(f.actvar, f.actvar.length * 2);
         }
         f.actvar[f.nactvar + n] = l;
+        // LuaJ counts the locals of the enclosing functions too against a function's 200 (and then
+        // fails inside its error formatting): note where, to name the limit if it does
+        if (luajOverflow == null && luajLocals + 1 > MAXVARS) {
+            luajOverflow = chunk + ":" + line + ": " + (f.linedefined == 0 ? "main function has more than "
+                    : "function at line " + f.linedefined + " has more than ") + MAXVARS + " local variables";
+        }
+        luajLocals++;
     }
 
     private void adjustlocalvars(final int nvars) {
@@ -938,6 +973,7 @@ final class Lua51Syntax {
     }
 
     private void leaveblock() {
+        luajLocals -= fs.nactvar - fs.bl.nactvar;
         fs.nactvar = fs.bl.nactvar;
         fs.bl = fs.bl.previous;
     }
@@ -953,6 +989,7 @@ final class Lua51Syntax {
             // arguments and their count n when the body never says '...', nil when it does
             edit(f.argAt, f.argAt, f.needsArg ? " local arg = {n = _ENV.select('#', ...), ...}" : " local arg");
         }
+        luajLocals -= f.nactvar;
         fs = f.prev;
     }
 

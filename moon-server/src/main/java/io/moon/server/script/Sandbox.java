@@ -147,7 +147,7 @@ final class Sandbox {
                 // as Lua 5.1's loadstring: the chunk is named by its own text unless a name is given
                 final byte[] code = bytes(src);
                 final String name = Lua51Syntax.chunkid(bytes(a.arg(2).isnil() ? src : a.checkstring(2)));
-                return load51(g, () -> Lua51Syntax.check(code, name, 1 + cCalls[0]), cCalls[0]);
+                return load51(g, () -> Lua51Syntax.compile(code, name, 1 + cCalls[0], LOAD_CHUNK), cCalls[0]);
             }
         };
         g.rawset("loadstring", loadstring);
@@ -179,7 +179,7 @@ final class Sandbox {
                     }
                     return b;
                 };
-                return load51(g, () -> Lua51Syntax.check(pieces, name, 1 + cCalls[0]), cCalls[0]);
+                return load51(g, () -> Lua51Syntax.compile(pieces, name, 1 + cCalls[0], LOAD_CHUNK), cCalls[0]);
             }
         });
         g.rawset("gcinfo", new VarArgFunction() {
@@ -384,6 +384,8 @@ final class Sandbox {
     }
 
     private static final byte[] LOAD_NAME = {'=', '(', 'l', 'o', 'a', 'd', ')'};
+    /** LuaJ's name of loaded chunks (their run-time error positions). */
+    private static final String LOAD_CHUNK = "=(load)";
 
     private static byte[] bytes(final LuaString s) {
         final byte[] b = new byte[s.length()];
@@ -392,7 +394,7 @@ final class Sandbox {
     }
 
     /**
-     * loadstring and load: the chunk parsed as Lua 5.1 by {@code parse} ({@link Lua51Syntax}; the
+     * loadstring and load: the chunk parsed as Lua 5.1 by {@code compile} ({@link Lua51Syntax}; the
      * syntax levels start one C call deep, the script's own, plus one per pcall or xpcall between),
      * then compiled by LuaJ; a function, or nil and the message. A chunk starting with ESC is
      * source like any other, as in Redis (whose Lua has no undumper): Lua 5.1 refuses it
@@ -400,9 +402,10 @@ final class Sandbox {
      * hands it over: through Redis's error handler outside pcall (an {err="ERR ..."} table), as
      * pcall would inside one.
      */
-    private static Varargs load51(final Globals g, final java.util.function.Supplier<byte[]> parse, final int pcalls) {
+    private static Varargs load51(final Globals g, final java.util.function.Supplier<org.luaj.vm2.Prototype> compile,
+                                  final int pcalls) {
         try {
-            return g.load(new java.io.ByteArrayInputStream(parse.get()), "=(load)", "t", g);
+            return new org.luaj.vm2.LuaClosure(compile.get(), g);
         } catch (final Lua51Syntax.Failure e) {
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(e.bytes()));
         } catch (final ReaderError e) {

@@ -2,9 +2,7 @@ package io.moon.server.script;
 
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.Prototype;
-import org.luaj.vm2.compiler.LuaC;
 
-import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,14 +96,8 @@ public final class ScriptCache {
             return cached;
         }
         final int flags = Shebang.flags(body);
-        final Prototype p;
-        try {
-            // Lua 5.1's grammar and errors first ("user_script:1: ... near '<eof>'"), then LuaJ
-            final byte[] luaj = Lua51Syntax.check(Shebang.strip(body), CHUNK.substring(1), 0);
-            p = LuaC.instance.compile(new ByteArrayInputStream(luaj), CHUNK);
-        } catch (final java.io.IOException e) {
-            throw new LuaError(e.getMessage());
-        }
+        // Lua 5.1's grammar and errors first ("user_script:1: ... near '<eof>'"), then LuaJ
+        final Prototype p = Lua51Syntax.compile(Shebang.strip(body), CHUNK.substring(1), 0, CHUNK);
         compilations.incrementAndGet();
         final Compiled c = new Compiled(p, flags);
         final Compiled raced = bySha.putIfAbsent(sha, c);

@@ -115,6 +115,41 @@ class Lua51SyntaxTest {
         assertEquals("user_script:1: main function has more than 199 variables in assignment", error(vars + " = 1"));
     }
 
+    /**
+     * LuaJ counts the enclosing functions' locals against a function's 200 (Lua 5.1 does not) and
+     * then fails inside its own error formatting: the failure is named as the limit it is.
+     */
+    @Test
+    void shouldNameLuaJsLocalLimitAcrossNestedFunctions() {
+        final StringBuilder s = new StringBuilder("local a0");
+        for (int i = 1; i < 150; i++) {
+            s.append(",a").append(i);
+        }
+        s.append("\nlocal function f()\n local b0");
+        for (int i = 1; i < 60; i++) {
+            s.append(",b").append(i);
+        }
+        final byte[] src = bytes(s + " return 1 end return f()");
+        Lua51Syntax.check(src, "user_script", 0); // valid Lua 5.1
+        assertEquals("user_script:3: function at line 2 has more than 200 local variables", assertThrows(
+                Lua51Syntax.Failure.class, () -> Lua51Syntax.compile(src, "user_script", 0, "@user_script")).getMessage());
+    }
+
+    @Test
+    void shouldReadLoadsPiecesAsTheLexerNeedsThem() {
+        final String[] pieces = {"return 1 2 ", "x", "y"};
+        final int[] calls = {0};
+        assertEquals("x:1: '<eof>' expected near '2'", assertThrows(Lua51Syntax.Failure.class,
+                () -> Lua51Syntax.compile(() -> calls[0] < pieces.length ? bytes(pieces[calls[0]++]) : null, "x", 0,
+                        "=x")).getMessage());
+        assertEquals(1, calls[0]);
+        calls[0] = 0;
+        final String[] split = {"ret", "urn 4", "2", ""};
+        final org.luaj.vm2.Prototype p = Lua51Syntax.compile(() -> bytes(split[calls[0]++]), "x", 0, "=x");
+        assertEquals(4, calls[0]);
+        assertEquals(42, new org.luaj.vm2.LuaClosure(p, new org.luaj.vm2.Globals()).call().toint());
+    }
+
     @Test
     void shouldHandLuaJTheSameBytesWhenNothingDiffers() {
         final byte[] src = bytes("local t = {1, 'a\\n', [[x]]} -- c\nreturn t[1] + 2.5e3 .. \"\\65\"");
