@@ -2,9 +2,7 @@ package io.moon.server.script;
 
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.Prototype;
-import org.luaj.vm2.compiler.LuaC;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -153,12 +151,12 @@ public final class Libraries {
         final String name = metadataName(code);
         final Prototype p;
         try {
-            p = LuaC.instance.compile(new ByteArrayInputStream(Shebang.strip(code)), CHUNK);
+            p = Lua51Syntax.compile(Shebang.strip(code), CHUNK.substring(1), 0, CHUNK);
+        } catch (final Lua51Syntax.Failure e) {
+            throw new Refused("ERR Error compiling function: " + e.getMessage());
         } catch (final LuaError e) {
             throw new Refused("ERR Error compiling function: " + ScriptErrors.bare(e.getMessage())
                     .replace(CHUNK.substring(1) + ":", "user_function:"));
-        } catch (final java.io.IOException e) {
-            throw new Refused("ERR Error compiling function: " + e.getMessage());
         }
         final Library lib = new Library(name, code, p);
         for (final FunctionEnv.Registered r : env.load(p).values()) {

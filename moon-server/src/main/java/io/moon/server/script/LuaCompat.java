@@ -16,12 +16,13 @@ import org.luaj.vm2.lib.VarArgFunction;
  * bytes; tonumber reads numbers as C's strtod does; math.random is Redis's own generator (the
  * 48-bit generator of rand.c, seeded by math.randomseed); 0/0 is the negative NaN x86 computes.
  *
- * <p>Two of these change LuaJ's own state rather than adding a function, because the values live
+ * <p>Three of these change LuaJ's own state rather than adding a function, because the values live
  * in LuaJ's classes and forking LuaJ for them would be worse: the character class table of its
  * pattern matcher (a private static array, filled from Java's Unicode tables) is rewritten in
- * place, and its NaN constant (what x/0 gives for x = 0) gets the sign bit x86's division sets.
- * Both happen once, before any script runs ({@link #patchLuaJ}); if a later LuaJ or JDK refused,
- * scripts would keep LuaJ's behaviour and the differential tests would say so.
+ * place, its NaN constant (what x/0 gives for x = 0) gets the sign bit x86's division sets, and
+ * 'goto' leaves its lexer's table of keywords (Lua 5.1 has no goto statement). All happen once,
+ * before any script runs ({@link #patchLuaJ}); if a later LuaJ or JDK refused, scripts would keep
+ * LuaJ's behaviour and the differential tests would say so.
  */
 final class LuaCompat {
     private LuaCompat() {
@@ -61,6 +62,14 @@ final class LuaCompat {
             v.setDouble(LuaDouble.NAN, Double.longBitsToDouble(0xfff8000000000000L)); // x86's "default NaN"
         } catch (final ReflectiveOperationException | RuntimeException e) {
             java.util.logging.Logger.getLogger("io.moon.server.script").warning("0/0 stays LuaJ's NaN: " + e);
+        }
+        try {
+            // Lua 5.1 has no goto: 'local goto = 1' and t.goto are names (Lua51Syntax parses 5.1 first)
+            final java.lang.reflect.Field r = Class.forName("org.luaj.vm2.compiler.LexState").getDeclaredField("RESERVED");
+            r.setAccessible(true);
+            ((java.util.Hashtable<?, ?>) r.get(null)).remove(LuaValue.valueOf("goto"));
+        } catch (final ReflectiveOperationException | RuntimeException e) {
+            java.util.logging.Logger.getLogger("io.moon.server.script").warning("'goto' stays a LuaJ keyword: " + e);
         }
     }
 

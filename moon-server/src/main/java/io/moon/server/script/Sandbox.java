@@ -137,26 +137,49 @@ final class Sandbox {
             g.rawset(gone, LuaValue.NIL);
         }
         g.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
-        final LuaValue load = g.get("load");
+        // pcalls and xpcalls under way: each is a syntax level fewer for a chunk loaded inside it, as
+        // Lua 5.1 counts C calls (nCcalls)
+        final int[] cCalls = {0};
         final VarArgFunction loadstring = new VarArgFunction() {
             @Override
             public Varargs invoke(final Varargs a) {
                 final LuaString src = a.checkstring(1);
-                if (src.length() > 0 && src.luaByte(0) == 27) {
-                    return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("attempt to load a binary chunk"));
-                }
-                return load.invoke(LuaValue.varargsOf(src, a.optvalue(2, LuaValue.valueOf("=(load)")),
-                        LuaValue.valueOf("t")));
+                // as Lua 5.1's loadstring: the chunk is named by its own text unless a name is given
+                final byte[] code = bytes(src);
+                final String name = Lua51Syntax.chunkid(bytes(a.arg(2).isnil() ? src : a.checkstring(2)));
+                return load51(g, () -> Lua51Syntax.compile(code, name, 1 + cCalls[0], LOAD_CHUNK), cCalls[0]);
             }
         };
         g.rawset("loadstring", loadstring);
         g.rawset("load", new VarArgFunction() {
             @Override
             public Varargs invoke(final Varargs a) {
-                if (!a.arg1().isstring()) {
-                    return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("only source strings can be loaded"));
-                }
-                return loadstring.invoke(a);
+                // Lua 5.1's load(reader [, chunkname]): the reader's pieces, up to nil or "", asked
+                // for as the parser needs them
+                final LuaValue reader = a.checkfunction(1);
+                final String name = Lua51Syntax.chunkid(a.arg(2).isnil() ? LOAD_NAME : bytes(a.checkstring(2)));
+                final long cap = Math.min(MAX_STRING, Runtime.getRuntime().maxMemory() / 8);
+                final long[] total = {0};
+                final Lua51Syntax.Reader pieces = () -> {
+                    final LuaValue piece;
+                    try {
+                        piece = reader.call();
+                    } catch (final LuaError e) {
+                        throw new ReaderError(e);
+                    }
+                    if (piece.isnil()) {
+                        return null;
+                    }
+                    if (!piece.isstring()) {
+                        throw new ReaderError(new LuaError("reader function must return a string"));
+                    }
+                    final byte[] b = bytes(piece.checkstring());
+                    if ((total[0] += b.length) > cap) {
+                        throw new LuaError("not enough memory");
+                    }
+                    return b;
+                };
+                return load51(g, () -> Lua51Syntax.compile(pieces, name, 1 + cCalls[0], LOAD_CHUNK), cCalls[0]);
             }
         });
         g.rawset("gcinfo", new VarArgFunction() {
@@ -250,6 +273,7 @@ final class Sandbox {
             public Varargs invoke(final Varargs a) {
                 // LuaJ's pcall, with the error value as Lua 5.1 hands it over (ScriptErrors.caught)
                 final LuaValue f = a.checkvalue(1);
+                cCalls[0]++;
                 try {
                     return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(a.subargs(2)));
                 } catch (final LuaError e) {
@@ -257,6 +281,20 @@ final class Sandbox {
                 } catch (final RuntimeException e) {
                     return LuaValue.varargsOf(LuaValue.FALSE,
                             LuaValue.valueOf(e.getMessage() != null ? e.getMessage() : e.toString()));
+                } finally {
+                    cCalls[0]--;
+                }
+            }
+        });
+        final LuaValue xpcall = g.get("xpcall");
+        g.rawset("xpcall", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                cCalls[0]++;
+                try {
+                    return xpcall.invoke(a);
+                } finally {
+                    cCalls[0]--;
                 }
             }
         });
@@ -342,6 +380,57 @@ final class Sandbox {
                 throw new ScriptErrors.Unpositioned(READONLY);
             }
             throw e;
+        }
+    }
+
+    private static final byte[] LOAD_NAME = {'=', '(', 'l', 'o', 'a', 'd', ')'};
+    /** LuaJ's name of loaded chunks (their run-time error positions). */
+    private static final String LOAD_CHUNK = "=(load)";
+
+    private static byte[] bytes(final LuaString s) {
+        final byte[] b = new byte[s.length()];
+        s.copyInto(0, b, 0, b.length);
+        return b;
+    }
+
+    /**
+     * loadstring and load: the chunk parsed as Lua 5.1 by {@code compile} ({@link Lua51Syntax}; the
+     * syntax levels start one C call deep, the script's own, plus one per pcall or xpcall between),
+     * then compiled by LuaJ; a function, or nil and the message. A chunk starting with ESC is
+     * source like any other, as in Redis (whose Lua has no undumper): Lua 5.1 refuses it
+     * ("unexpected symbol near 'char(27)'"). An error of load's reader comes back as Redis's Lua
+     * hands it over: through Redis's error handler outside pcall (an {err="ERR ..."} table), as
+     * pcall would inside one.
+     */
+    private static Varargs load51(final Globals g, final java.util.function.Supplier<org.luaj.vm2.Prototype> compile,
+                                  final int pcalls) {
+        try {
+            return new org.luaj.vm2.LuaClosure(compile.get(), g);
+        } catch (final Lua51Syntax.Failure e) {
+            return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(e.bytes()));
+        } catch (final ReaderError e) {
+            final LuaValue m = e.error.getMessageObject();
+            if (pcalls > 0) {
+                return LuaValue.varargsOf(LuaValue.NIL, ScriptErrors.caught(e.error));
+            }
+            if (m != null && m.istable()) {
+                return LuaValue.varargsOf(LuaValue.NIL, m);
+            }
+            final LuaTable err = new LuaTable();
+            err.rawset("err", LuaValue.valueOf("ERR " + ScriptErrors.caught(e.error).tojstring()));
+            return LuaValue.varargsOf(LuaValue.NIL, err);
+        } catch (final LuaError e) {
+            return LuaValue.varargsOf(LuaValue.NIL, ScriptErrors.caught(e));
+        }
+    }
+
+    /** An error of load's reader function, raised through the parser. */
+    private static final class ReaderError extends RuntimeException {
+        final LuaError error;
+
+        ReaderError(final LuaError error) {
+            super(null, null, false, false);
+            this.error = error;
         }
     }
 

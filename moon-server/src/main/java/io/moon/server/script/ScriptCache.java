@@ -2,9 +2,7 @@ package io.moon.server.script;
 
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.Prototype;
-import org.luaj.vm2.compiler.LuaC;
 
-import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,24 +86,18 @@ public final class ScriptCache {
     }
 
     /**
-     * Compiles a script's source (binary chunks are refused: LuaJ's undumper is never installed)
-     * and caches it under its SHA1. Throws {@link LuaError} with the compiler's message.
+     * Compiles a script's source and caches it under its SHA1. Throws {@link LuaError} with the
+     * compiler's message: Lua 5.1's for source Lua 5.1 refuses ({@link Lua51Syntax}). A binary
+     * chunk is source like any other, as in Redis (whose Lua has no undumper): it fails to compile.
      */
     Compiled compile(final String sha, final byte[] body) {
         final Compiled cached = bySha.get(sha);
         if (cached != null) {
             return cached;
         }
-        if (body.length > 0 && body[0] == 27) {
-            throw new LuaError("user_script: bad binary format (precompiled chunks are not allowed)");
-        }
         final int flags = Shebang.flags(body);
-        final Prototype p;
-        try {
-            p = LuaC.instance.compile(new ByteArrayInputStream(Shebang.strip(body)), CHUNK);
-        } catch (final java.io.IOException e) {
-            throw new LuaError(e.getMessage());
-        }
+        // Lua 5.1's grammar and errors first ("user_script:1: ... near '<eof>'"), then LuaJ
+        final Prototype p = Lua51Syntax.compile(Shebang.strip(body), CHUNK.substring(1), 0, CHUNK);
         compilations.incrementAndGet();
         final Compiled c = new Compiled(p, flags);
         final Compiled raced = bySha.putIfAbsent(sha, c);
