@@ -332,11 +332,30 @@ final class Sandbox {
         g.rawset("struct", StructLib.table());
         g.rawset("redis", redis);
         final LuaValue tostring = g.get("tostring");
-        g.rawset("tostring", new OneArgFunction() {
+        g.rawset("tostring", new VarArgFunction() {
             @Override
-            public LuaValue call(final LuaValue v) {
+            public Varargs invoke(final Varargs a) {
+                if (a.narg() == 0) {
+                    throw new LuaError("bad argument #1 to 'tostring' (value expected)"); // luaL_checkany
+                }
+                final LuaValue v = a.arg1();
                 // Lua 5.1 prints numbers with %.14g; LuaJ's own form differs for fractions
                 return v.type() == LuaValue.TNUMBER ? LuaValue.valueOf(LuaNumbers.tostring(v.todouble())) : tostring.call(v);
+            }
+        });
+        final LuaValue select = g.get("select");
+        g.rawset("select", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                // Lua 5.1 counts for any string starting with '#' ("# ", "#n"); LuaJ wants "#" exactly
+                final LuaValue n = a.arg1();
+                if (n.type() == LuaValue.TSTRING) {
+                    final LuaString str = n.checkstring();
+                    if (str.length() > 0 && str.luaByte(0) == '#') {
+                        return LuaValue.valueOf(a.narg() - 1);
+                    }
+                }
+                return select.invoke(a);
             }
         });
         // every library table becomes read-only, as in Redis 7

@@ -174,6 +174,7 @@ class ScriptDiffTest {
         "return tostring(tonumber('0x'))", "return tostring(tonumber('0x1p4'))", "return tostring(tonumber(' 0x10 '))",
         "return tostring(tonumber('1e'))", "return tostring(tonumber('1n'))", "return tostring(tonumber('5\\0x'))",
         "return tostring(tonumber('\\v7\\f'))", "return tonumber('10', 2)", "return tonumber('z', 36)", "return tonumber()",
+        "return tostring()", "return select('# ', 1, 2)", "return select('#x')", "return select('2', 'a', 'b')",
         "return type(table.unpack)", "math.randomseed(42) return {math.random(100), math.random(100), math.random(100)}",
         "math.randomseed(1) return tostring(math.random())", "math.randomseed(-7) return {math.random(3, 9), tostring(math.random())}",
         "math.randomseed(2^40 + 5) return math.random(1000)", "return math.random(0)", "return math.random(3, 1)",
