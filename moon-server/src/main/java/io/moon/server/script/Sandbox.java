@@ -358,6 +358,7 @@ final class Sandbox {
                 return select.invoke(a);
             }
         });
+        LuaArgs.install(g); // Lua 5.1's argument errors ("bad argument #2 to 'rep' (...)"), over the functions above
         // every library table becomes read-only, as in Redis 7
         for (final String lib : new String[] {"string", "table", "math", "coroutine", "bit", "cjson", "cmsgpack",
                 "struct", "redis"}) {

@@ -76,6 +76,13 @@ public final class ScriptWide {
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
                 held.close("-ERR the script was interrupted\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            } catch (final RuntimeException | Error e) {
+                // a bug below the script (a library function, LuaJ): the client gets an error and
+                // every shard is let go; dying here would leave them all held
+                java.util.logging.Logger.getLogger(ScriptWide.class.getName()).log(java.util.logging.Level.SEVERE,
+                        "script run with every shard held failed", e);
+                held.close(("-ERR internal error in '" + spec.name() + "': " + e.getClass().getSimpleName() + "\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             } finally {
                 buf.release();
             }

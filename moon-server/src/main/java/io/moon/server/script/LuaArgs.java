@@ -1,0 +1,214 @@
+package io.moon.server.script;
+
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * Lua 5.1's argument errors for the standard library LuaJ provides. LuaJ's library checks its
+ * arguments too, but its errors name neither the argument nor the function ("bad argument: number
+ * expected, got nil"), where Lua 5.1, and so Redis, says "bad argument #2 to 'rep' (number
+ * expected, got no value)". Each function is wrapped with its Lua 5.1 signature and checked, as
+ * the C library's luaL_check* calls do, before LuaJ runs it; an error LuaJ still raises in the
+ * "#N: message" form is given the function's name.
+ *
+ * <p>A signature is one letter per argument: {@code s} a string (or a number), {@code n} a number
+ * (or a string that reads as one), {@code t} a table, {@code a} any value but none; upper case
+ * is optional (nil or absent passes); {@code .} is not checked; a final {@code *} makes the letter
+ * before it apply to every argument given from its position on (none required). One thing Moon cannot tell: Lua 5.1 counts the arguments
+ * of a method call ({@code s:rep()}) from after the receiver.
+ */
+final class LuaArgs {
+    private LuaArgs() {
+    }
+
+    private static final String[][] BASE = {
+        {"ipairs", "t"}, {"pairs", "t"}, {"next", "t."}, {"rawget", "ta"}, {"rawset", "taa"}, {"rawequal", "aa"},
+        {"getmetatable", "a"}, {"unpack", "tNN"}, {"type", "a"}, {"assert", "a"}, {"setmetatable", "t"},
+        {"tonumber", "."},
+    };
+    private static final String[][] STRING = {
+        {"byte", "sNN"}, {"char", "n*"}, {"find", "ssN."}, {"format", "s"}, {"gmatch", "ss"}, {"gfind", "ss"},
+        {"gsub", "ss"}, {"len", "s"}, {"lower", "s"}, {"upper", "s"}, {"match", "ssN"}, {"rep", "sn"},
+        {"reverse", "s"}, {"sub", "snN"},
+    };
+    private static final String[][] MATH = {
+        {"abs", "n"}, {"acos", "n"}, {"asin", "n"}, {"atan", "n"}, {"atan2", "nn"}, {"ceil", "n"}, {"cos", "n"},
+        {"cosh", "n"}, {"deg", "n"}, {"exp", "n"}, {"floor", "n"}, {"fmod", "nn"}, {"mod", "nn"}, {"frexp", "n"},
+        {"ldexp", "nn"}, {"log", "n"}, {"log10", "n"}, {"max", "nn*"}, {"min", "nn*"}, {"modf", "n"}, {"pow", "nn"},
+        {"rad", "n"}, {"sin", "n"}, {"sinh", "n"}, {"sqrt", "n"}, {"tan", "n"}, {"tanh", "n"}, {"randomseed", "n"},
+    };
+    private static final String[][] TABLE = {
+        {"concat", "tSNN"}, {"remove", "tN"}, {"getn", "t"}, {"maxn", "t"}, {"sort", "t"}, {"insert", "t"},
+    };
+
+    /** Wraps the base functions and the string, math and table libraries of {@code g}. */
+    static void install(final LuaTable g) {
+        wrapAll(g, BASE);
+        wrapAll(g.get("string").checktable(), STRING);
+        wrapAll(g.get("math").checktable(), MATH);
+        wrapAll(g.get("table").checktable(), TABLE);
+    }
+
+    private static void wrapAll(final LuaTable t, final String[][] sigs) {
+        for (final String[] s : sigs) {
+            final LuaValue f = t.rawget(s[0]);
+            if (f.isfunction()) {
+                t.rawset(s[0], wrap(s[0], s[1], f));
+            }
+        }
+    }
+
+    private static VarArgFunction wrap(final String fn, final String sig, final LuaValue f) {
+        // (not "name": inside the function that would be LibFunction's own field)
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                check(fn, sig, a);
+                extra(fn, a);
+                try {
+                    return f.invoke(a);
+                } catch (final LuaError e) {
+                    throw named(fn, e);
+                }
+            }
+        };
+    }
+
+    /** The checks Lua 5.1 makes beyond one type per argument. */
+    private static void extra(final String name, final Varargs a) {
+        switch (name) {
+            case "gsub" -> {
+                final int t = a.arg(3).type();
+                if (t != LuaValue.TNUMBER && t != LuaValue.TSTRING && t != LuaValue.TFUNCTION && t != LuaValue.TTABLE) {
+                    throw LuaNumbers.argError(3, name, "string/function/table expected");
+                }
+                optional(name, 'N', a, 4);
+            }
+            case "setmetatable" -> {
+                final int t = a.arg(2).type();
+                if (t != LuaValue.TNIL && t != LuaValue.TTABLE) {
+                    throw LuaNumbers.argError(2, name, "nil or table expected");
+                }
+            }
+            case "format" -> formatArgs(a);
+            case "sort" -> {
+                if (!a.arg(2).isnil() && a.arg(2).type() != LuaValue.TFUNCTION) {
+                    throw LuaNumbers.argError(2, name, "function expected, got " + LuaNumbers.typeName(a, 2));
+                }
+            }
+            case "insert" -> {
+                if (a.narg() == 3) {
+                    optional(name, 'n', a, 2);
+                } else if (a.narg() != 2) {
+                    throw new LuaError("wrong number of arguments to 'insert'");
+                }
+            }
+            case "concat" -> {
+                // every element joined must be a string or a number
+                final LuaTable t = a.arg1().checktable();
+                final long i = a.arg(3).isnil() ? 1 : LuaNumbers.checkInteger(a, 3, name);
+                final long j = a.arg(4).isnil() ? t.length() : LuaNumbers.checkInteger(a, 4, name);
+                for (long k = i; k <= j; k++) {
+                    final LuaValue v = k >= Integer.MIN_VALUE && k <= Integer.MAX_VALUE ? t.get((int) k)
+                            : t.get(LuaValue.valueOf((double) k));
+                    if (v.type() != LuaValue.TSTRING && v.type() != LuaValue.TNUMBER) {
+                        throw new LuaError("invalid value (" + v.typename() + ") at index " + k + " in table for 'concat'");
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * string.format takes an argument per conversion and says "no value" for the first one
+     * missing; a conversion Lua 5.1 does not know is left to LuaJ's error (it comes first).
+     */
+    private static void formatArgs(final Varargs a) {
+        if (a.arg1().type() != LuaValue.TSTRING) {
+            return;
+        }
+        final org.luaj.vm2.LuaString f = a.arg1().checkstring();
+        int arg = 1;
+        for (int i = 0; i < f.length(); i++) {
+            if (f.luaByte(i) != '%') {
+                continue;
+            }
+            if (++i < f.length() && f.luaByte(i) == '%') {
+                continue;
+            }
+            if (++arg > a.narg()) {
+                throw LuaNumbers.argError(arg, "format", "no value");
+            }
+            while (i < f.length() && "-+ #0".indexOf(f.luaByte(i)) >= 0) {
+                i++;
+            }
+            while (i < f.length() && (Character.isDigit(f.luaByte(i)) || f.luaByte(i) == '.')) {
+                i++;
+            }
+            if (i >= f.length() || "cdiouxXeEfgGqs".indexOf(f.luaByte(i)) < 0) {
+                return; // LuaJ reports the invalid conversion
+            }
+        }
+    }
+
+    private static void check(final String name, final String sig, final Varargs a) {
+        final int n = sig.length();
+        final boolean repeat = sig.endsWith("*");
+        final int fixed = repeat ? n - 2 : n;
+        for (int i = 1; i <= fixed; i++) {
+            optional(name, sig.charAt(i - 1), a, i);
+        }
+        if (repeat) { // the letter before '*' for every argument given from there on
+            final char rest = sig.charAt(n - 2);
+            for (int i = fixed + 1; i <= a.narg(); i++) {
+                optional(name, rest, a, i);
+            }
+        }
+    }
+
+    /** Checks argument i against one signature letter. */
+    private static void optional(final String name, final char c, final Varargs a, final int i) {
+        if (c == '.') {
+            return;
+        }
+        final LuaValue v = a.arg(i);
+        if (Character.isUpperCase(c) && v.isnil()) {
+            return;
+        }
+        switch (Character.toLowerCase(c)) {
+            case 's' -> LuaNumbers.checkString(a, i, name);
+            case 'n' -> LuaNumbers.checkNumber(a, i, name);
+            case 't' -> {
+                if (v.type() != LuaValue.TTABLE) {
+                    throw LuaNumbers.argError(i, name, "table expected, got " + LuaNumbers.typeName(a, i));
+                }
+            }
+            case 'a' -> {
+                if (i > a.narg()) {
+                    throw LuaNumbers.argError(i, name, "value expected");
+                }
+            }
+            default -> throw new IllegalStateException("signature letter " + c);
+        }
+    }
+
+    private static final java.util.regex.Pattern LUAJ_ARG_ERROR =
+            java.util.regex.Pattern.compile("bad argument #(\\d+): (.*)", java.util.regex.Pattern.DOTALL);
+
+    /** LuaJ's "bad argument #N: message" with the function's name, as Lua 5.1 words it. */
+    private static LuaError named(final String name, final LuaError e) {
+        final LuaValue m = e.getMessageObject();
+        if (m != null && m.type() == LuaValue.TSTRING) {
+            final java.util.regex.Matcher x = LUAJ_ARG_ERROR.matcher(m.tojstring());
+            if (x.matches()) {
+                return new LuaError("bad argument #" + x.group(1) + " to '" + name + "' (" + x.group(2) + ")");
+            }
+        }
+        return e;
+    }
+}
