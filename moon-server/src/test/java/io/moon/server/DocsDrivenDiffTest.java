@@ -315,19 +315,7 @@ class DocsDrivenDiffTest {
     }
 
     private static String printable(final byte[] b) {
-        final StringBuilder s = new StringBuilder();
-        for (final byte x : b) {
-            final int c = x & 0xff;
-            if (c >= 32 && c < 127) {
-                s.append((char) c);
-            } else if (c == '\r') {
-                s.append("\\r");
-            } else if (c == '\n') {
-                s.append("\\n");
-            } else {
-                s.append(String.format("\\x%02x", c));
-            }
-        }
-        return s.length() > 300 ? s.substring(0, 300) + "..." : s.toString();
+        final String s = Resp.printable(b);
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
     }
 }

@@ -16,23 +16,7 @@ final class ScriptDiff {
 
     /** Bytes as text with everything outside printable ASCII escaped, for readable failures. */
     static String printable(final byte[] b) {
-        if (b == null) {
-            return "<closed>";
-        }
-        final StringBuilder s = new StringBuilder();
-        for (final byte x : b) {
-            final int c = x & 0xff;
-            if (c >= 32 && c < 127) {
-                s.append((char) c);
-            } else if (c == '\r') {
-                s.append("\\r");
-            } else if (c == '\n') {
-                s.append("\\n");
-            } else {
-                s.append(String.format("\\x%02x", c));
-            }
-        }
-        return s.toString();
+        return io.moon.server.testing.Resp.printable(b);
     }
 
     static void same(final RawClient redis, final RawClient moon, final String... cmd) throws Exception {

@@ -37,6 +37,27 @@ public final class Resp {
     public record Verbatim(String format, String text) {
     }
 
+    /** Bytes as text with everything outside printable ASCII escaped, for readable failures. */
+    public static String printable(final byte[] b) {
+        if (b == null) {
+            return "<closed>";
+        }
+        final StringBuilder s = new StringBuilder();
+        for (final byte x : b) {
+            final int c = x & 0xff;
+            if (c >= 32 && c < 127) {
+                s.append((char) c);
+            } else if (c == '\r') {
+                s.append("\\r");
+            } else if (c == '\n') {
+                s.append("\\n");
+            } else {
+                s.append(String.format("\\x%02x", c));
+            }
+        }
+        return s.toString();
+    }
+
     /** Encodes a command as a RESP array of bulk strings. */
     public static byte[] command(final String... args) {
         final StringBuilder sb = new StringBuilder();
