@@ -278,6 +278,7 @@ public final class Shard {
         // maxmemory-clients); their sum counts in used_memory, as Redis counts normal clients
         clientEviction.cron();
         memory.cron(clientEviction.clientBytes());
+        io.moon.server.pubsub.OutputLimits.cron(clients, server.config.clientOutputBufferLimit);
         stats.sample(now);
         final long timeout = server.config.timeoutSeconds;
         if (timeout > 0 && !clients.isEmpty()) {
