@@ -255,7 +255,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             final int r = parser.parse(in, req);
             if (r == RespParser.NEED_MORE) {
                 if ((long) req.usedBytes() + parser.pendingBytes() > limit) {
-                    LOG.warning("closing client " + id + " that reached max query buffer length");
+                    logQueryBufferLimit();
                     close();
                 }
                 return;
@@ -297,6 +297,12 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Redis's warning, naming the client by its CLIENT LIST line (the query's first bytes are not kept). */
+    private void logQueryBufferLimit() {
+        LOG.warning("Closing client that reached max query buffer length: "
+                + io.moon.server.commands.ClientCommands.describe(this, System.currentTimeMillis()).strip());
+    }
+
     /** Keeps bytes that arrived while a command was out; they are parsed when it is back. */
     private void keepPending(final ByteBuf in) {
         if (pending == null) {
@@ -308,7 +314,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         final long limit = server.config.clientQueryBufferLimit
                 + (inputPaused && server.transport().usesBufferRing() ? Transport.RECV_RING_BYTES : 0);
         if ((long) pending.readableBytes() + in.readableBytes() + req.usedBytes() > limit) {
-            LOG.warning("closing client " + id + " that reached max query buffer length");
+            logQueryBufferLimit();
             close();
             return;
         }
