@@ -363,11 +363,26 @@ public final class Dispatcher {
         if (out.writerIndex() > mark && out.getByte(mark) == '-') {
             c.home.stats.countError(out, mark + 1);
         }
-        if (st.replyOff || st.skipCurrent) {
+        // Redis 7.2 sends the (un)subscribe family's confirmations as pushes (CLIENT_PUSHING),
+        // which CLIENT REPLY OFF and SKIP do not silence; their errors are silenced as any reply
+        if ((st.replyOff || st.skipCurrent) && !(pushAsReply(st.lastCommand)
+                && out.writerIndex() > mark && out.getByte(mark) != '-')) {
             out.writerIndex(mark);
         }
         st.skipCurrent = false;
         c.tracking.afterCommand(c.tx.inMulti, st.lastCommand);
+        c.releaseDeferredPushes();
+    }
+
+    /** SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, SSUBSCRIBE, SUNSUBSCRIBE: pushes are their reply. */
+    private static boolean pushAsReply(final CommandSpec spec) {
+        if (spec == null) {
+            return false;
+        }
+        return switch (spec.name()) {
+            case "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe" -> true;
+            default -> false;
+        };
     }
 
     private static void reject(final Connection c, final String message) {
