@@ -93,7 +93,7 @@ public final class Dispatcher {
             refuse(c, server.scripts.busyReply());
             return;
         }
-        if (server.pause.active() && server.pause.holds(spec, c.tx.inMulti && spec.name().equals("exec")
+        if (server.pause.active() && server.pause.holds(flagsOf(c, spec), c.tx.inMulti && spec.name().equals("exec")
                 && queuedWith(c, Flags.WRITE | Flags.MAY_REPLICATE), System.currentTimeMillis())) {
             // Undo the skip bookkeeping: the command runs again when the pause ends.
             st.skipArmed = st.skipCurrent;
@@ -124,7 +124,7 @@ public final class Dispatcher {
             afterCommand(c);
             return;
         }
-        if (st.monitor && spec.has(Flags.WRITE | Flags.READONLY | Flags.MAY_REPLICATE)) {
+        if (st.monitor && (flagsOf(c, spec) & (Flags.WRITE | Flags.READONLY | Flags.MAY_REPLICATE)) != 0) {
             reject(c, "ERR Replica can't interact with the keyspace"); // Redis: a monitor is a replica
             return;
         }
@@ -301,9 +301,16 @@ public final class Dispatcher {
         return diskError && (spec.has(Flags.WRITE) || spec.name().equals("ping") || (exec && queuedWith(c, Flags.WRITE)));
     }
 
+    /** The command's flags for the checks before it runs: a script's are its shebang's (ScriptCommandFlags). */
+    private static long flagsOf(final Connection c, final CommandSpec spec) {
+        return spec.isScript() ? io.moon.server.script.ScriptCommandFlags.of(c.server, spec, c.req) : spec.flags();
+    }
+
     private static boolean queuedWith(final Connection c, final long flag) {
         for (final io.moon.server.tx.TxState.Queued q : c.tx.queue) {
-            if (q.spec().has(flag)) {
+            final long flags = q.spec().isScript()
+                    ? io.moon.server.script.ScriptCommandFlags.of(c.server, q.spec(), q.req()) : q.spec().flags();
+            if ((flags & flag) != 0) {
                 return true;
             }
         }
