@@ -317,8 +317,20 @@ public final class Shard {
     /** Parks a connection whose next command CLIENT PAUSE holds back; re-checked at the pause end. */
     public void parkPaused(final Connection c, final long untilMillis) {
         paused.add(c);
+        c.parkedByPause(true);
         final long delay = Math.max(1, untilMillis - System.currentTimeMillis());
         loop.schedule(this::resumePaused, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Connections whose command CLIENT PAUSE holds back: blocked clients, as Redis counts them. */
+    public int parkedClients() {
+        int n = 0;
+        for (final Connection c : paused) {
+            if (!c.isClosed()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Lets parked connections retry their command (after CLIENT UNPAUSE or the pause's end). */

@@ -238,7 +238,7 @@ public final class ClientCommands {
         if (tx.inMulti) {
             flags.append('x');
         }
-        if (conn.isBlocked()) {
+        if (conn.isBlocked() || conn.parkedByPause()) { // a command CLIENT PAUSE holds back blocks too
             flags.append('b');
         }
         conn.tracking.appendFlags(flags); // t R B
@@ -312,7 +312,9 @@ public final class ClientCommands {
                 final java.util.Map<Long, String> lines = new java.util.HashMap<>();
                 final long now = System.currentTimeMillis();
                 for (final Connection conn : x.shard.clients()) {
-                    if ((only == null || only.contains(conn.id())) && typeMatches(onlyType, conn)) {
+                    // one closed (CLIENT KILL, limits) may stay listed until its channel is gone: Redis
+                    // frees it at once
+                    if (!conn.isClosed() && (only == null || only.contains(conn.id())) && typeMatches(onlyType, conn)) {
                         lines.put(conn.id(), describe(conn, now));
                     }
                 }
@@ -466,7 +468,7 @@ public final class ClientCommands {
             protected void onLocked(final Part p, final Ctx x) {
                 long killed = 0;
                 for (final Connection conn : x.shard.clients().toArray(new Connection[0])) {
-                    if (filter.matches(conn)) {
+                    if (!conn.isClosed() && filter.matches(conn)) {
                         killed++;
                         if (conn == caller) {
                             conn.closeAfterReply(); // the caller gets its reply first, as in Redis

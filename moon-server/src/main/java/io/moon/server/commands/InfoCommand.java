@@ -150,7 +150,7 @@ public final class InfoCommand {
                 s.clientBytes = clientBytes;
                 x.shard.memory.clients(clientBytes);
                 x.shard.memory.refresh(); // publishes this shard's bytes: used_memory is their sum
-                s.blockedClients = x.shard.blocked.blockedClients;
+                s.blockedClients = x.shard.blocked.blockedClients + x.shard.parkedClients(); // Redis counts paused ones
                 s.blockedWithTimeout = x.shard.blocked.blockedWithTimeout;
                 s.blockingKeys = x.shard.blocked.keyCount();
                 s.blockingKeysOnNoKey = x.shard.blocked.keyCountOnNoKey();

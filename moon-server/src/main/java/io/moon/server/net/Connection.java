@@ -575,8 +575,20 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         resume();
     }
 
+    /** Whether CLIENT PAUSE holds this connection's command back (CLIENT LIST flag b, as Redis). */
+    public boolean parkedByPause() {
+        return parked;
+    }
+
+    public void parkedByPause(final boolean on) {
+        parked = on;
+    }
+
+    private boolean parked;
+
     /** CLIENT PAUSE ended or was lifted: try the held-back command again. */
     public void retryPaused() {
+        parked = false;
         waiting = false;
         if (closed) {
             return;

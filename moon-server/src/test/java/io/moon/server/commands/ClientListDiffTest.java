@@ -162,4 +162,49 @@ class ClientListDiffTest {
         }
         assertEquals("pubsub [P, P]", want.get(1), want.toString());
     }
+
+    /** The INFO clients field's value. */
+    private static String infoField(final RawClient c, final String field) throws Exception {
+        for (final String line : String.valueOf(c.run("INFO", "clients")).split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /** A client whose command CLIENT PAUSE holds back, as CLIENT LIST and INFO show it. */
+    private static List<String> paused(final int port) throws Exception {
+        final List<String> out = new ArrayList<>();
+        try (RawClient o = new RawClient(port); RawClient w = new RawClient(port)) {
+            final String idw = id(w);
+            o.run("CLIENT", "PAUSE", "5000", "WRITE");
+            w.send(Resp.command("SET", "k", "v"));
+            final long deadline = System.currentTimeMillis() + 2000;
+            Map<String, String> held = seen(o, idw);
+            while (!"set".equals(held.get("cmd")) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+                held = seen(o, idw);
+            }
+            out.add("held " + pick(held));
+            out.add("blocked_clients " + infoField(o, "blocked_clients"));
+            o.run("CLIENT", "UNPAUSE");
+            out.add("reply " + w.read());
+            out.add("after " + pick(seen(o, idw)));
+            out.add("blocked_clients " + infoField(o, "blocked_clients"));
+        }
+        return out;
+    }
+
+    @Test
+    void shouldShowAClientHeldByClientPauseAsBlocked() throws Exception {
+        final List<String> want;
+        try (RedisServer redis = RedisServer.start()) {
+            want = paused(redis.port);
+        }
+        try (TestServer moon = TestServer.start(3)) {
+            assertEquals(want, paused(moon.port));
+        }
+        assertTrue(want.get(0).contains("flags=b"), want.toString());
+    }
 }
