@@ -705,6 +705,12 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     public void close() {
         if (!closed) {
             closed = true;
+            // Redis frees a killed client at once: a PUBLISH right after CLIENT KILL no longer counts
+            // it, nor does PUBSUB NUMSUB (the rest of the cleanup waits for the channel to be gone)
+            server.pubsub.dropAll(this);
+            if (state.monitor) {
+                server.monitors.remove(this);
+            }
             if (ch != null) {
                 ch.close();
             }

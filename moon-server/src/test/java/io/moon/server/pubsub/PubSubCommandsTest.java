@@ -207,4 +207,37 @@ class PubSubCommandsTest extends SharedHarnessTest {
             admin.close();
         }
     }
+
+    @Test
+    void shouldForgetAKilledSubscriberAtOnce() {
+        // Redis frees the client CLIENT KILL names before answering: a PUBLISH pipelined right
+        // after the kill no longer counts it, on whichever shard the subscriber lives
+        final Harness.Client admin = h.client();
+        for (int round = 0; round < 20; round++) {
+            final Harness.Client[] subs = new Harness.Client[3];
+            final long[] ids = new long[3];
+            for (int i = 0; i < subs.length; i++) {
+                subs[i] = h.client();
+                ids[i] = (Long) subs[i].run("CLIENT", "ID");
+                subs[i].run(i == 2 ? "PSUBSCRIBE" : "SUBSCRIBE", i == 2 ? "kill*" : "killed");
+            }
+            final java.io.ByteArrayOutputStream pipeline = new java.io.ByteArrayOutputStream();
+            pipeline.writeBytes(Resp.command("CLIENT", "KILL", "ID", Long.toString(ids[0])));
+            pipeline.writeBytes(Resp.command("PUBLISH", "killed", "x"));
+            pipeline.writeBytes(Resp.command("PUBSUB", "NUMSUB", "killed"));
+            pipeline.writeBytes(Resp.command("CLIENT", "KILL", "ID", Long.toString(ids[2])));
+            pipeline.writeBytes(Resp.command("PUBSUB", "NUMPAT"));
+            admin.send(pipeline.toByteArray()); // in one read: nothing runs between the commands
+            assertInt(1, admin.read());
+            assertInt(2, admin.read());
+            assertEquals(l("killed", 1L), admin.read());
+            assertInt(1, admin.read());
+            assertInt(0, admin.read());
+            assertEquals(l("message", "killed", "x"), subs[1].read());
+            for (final Harness.Client c : subs) {
+                c.close();
+            }
+        }
+        admin.close();
+    }
 }
