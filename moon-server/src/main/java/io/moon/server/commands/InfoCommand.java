@@ -136,9 +136,11 @@ public final class InfoCommand {
                     s.expires[d] = db.expiresCount();
                     s.avgTtl[d] = db.avgTtlMillis();
                 }
-                s.clients = x.shard.clients().size();
                 long clientBytes = 0;
                 for (final io.moon.server.net.Connection conn : x.shard.clients()) {
+                    if (!conn.isClosed()) {
+                        s.clients++; // one closed (CLIENT KILL) is gone for Redis, if not yet for its channel
+                    }
                     clientBytes += io.moon.server.net.ClientMemory.totalBytes(conn);
                     final long in = conn.queryBufferBytes() + io.moon.server.net.ClientMemory.argvBytes(conn);
                     final long out = conn.outputBufferBytes();

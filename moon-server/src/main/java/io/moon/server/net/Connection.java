@@ -711,6 +711,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             if (state.monitor) {
                 server.monitors.remove(this);
             }
+            tracking.closing();
             if (ch != null) {
                 ch.close();
             }
