@@ -422,6 +422,20 @@ class ClientCommandsTest {
             }
             assertEquals(List.of("v", "v", "v"), quiet.run("MGET", "a", "b", "c"));
             assertTrue((Long) loud.run("OBJECT", "IDLETIME", "b") >= 2);
+            // TOUCH queued in MULTI or called by a script spares them too (the command is EXEC, EVAL)
+            assertOk(quiet.run("MULTI"));
+            quiet.run("TOUCH", "a");
+            assertEquals(List.of(1L), quiet.run("EXEC"));
+            assertInt(1, quiet.run("EVAL", "return redis.call('touch', KEYS[1])", "1", "b"));
+            assertTrue((Long) loud.run("OBJECT", "IDLETIME", "a") >= 2);
+            assertTrue((Long) loud.run("OBJECT", "IDLETIME", "b") >= 2);
+            // but TOUCH sent by the client touches, as Redis 7.2 (on every shard, and on one)
+            assertInt(2, quiet.run("TOUCH", "a", "b"));
+            assertInt(1, quiet.run("TOUCH", "c"));
+            for (final String k : keys) {
+                assertInt(0, loud.run("OBJECT", "IDLETIME", k));
+            }
+            Thread.sleep(1100);
             for (final String k : keys) {
                 assertEquals("v", loud.run("GET", k));
                 assertInt(0, loud.run("OBJECT", "IDLETIME", k));
