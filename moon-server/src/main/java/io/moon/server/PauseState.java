@@ -41,6 +41,14 @@ public final class PauseState {
         }
     }
 
+    /**
+     * True while a pause (either mode) is in force: keys neither expire nor get evicted meanwhile,
+     * so the dataset stays static, as Redis pauses its expire and evict actions. Any thread.
+     */
+    public boolean keepsDataset(final long now) {
+        return mode != OFF && now < untilMillis;
+    }
+
     /** True while a pause may be in force; the dispatcher reads the clock only then. */
     public boolean active() {
         return mode != OFF;

@@ -67,6 +67,7 @@ public final class Shard {
         this.loop = loop;
         this.keyspace = new Keyspace(databases, seed);
         keyspace.keyEvents(keyEvents);
+        keyspace.expiryPaused(server.pause::keepsDataset); // CLIENT PAUSE keeps expired keys in place
         keyEvents.add(new io.moon.server.pubsub.ExpiryNotifier(server, id));
         this.ctx = new Ctx(this);
         this.log = server.aof.newLog(this);

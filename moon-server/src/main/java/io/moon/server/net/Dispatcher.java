@@ -89,8 +89,39 @@ public final class Dispatcher {
                 return;
             }
         }
+        // The rest in Redis's processCommand order: memory, disk errors, RESP2 subscribed mode,
+        // loading, a busy script, MONITOR, then CLIENT PAUSE and MULTI queuing
+        if (server.config.maxmemory != 0 && !c.home.memory.admit(growsMemory(c, spec))) {
+            c.home.stats.perCommand.rejected(spec.id());
+            refuse(c, OOM);
+            return;
+        }
+        // before MULTI queuing, as Redis: a refused command flags the transaction
+        if ((server.snapshots.refuseWrites() || server.aof.refuseWrites()) && refusedByPersistence(c, spec, false, true)) {
+            if (server.aof.refuseWrites()) {
+                reject(c, server.aof.misconf());
+            } else {
+                refuse(c, io.moon.server.persist.SnapshotCommands.MISCONF);
+            }
+            return;
+        }
+        if (c.subs.active()) {
+            final String refused = io.moon.server.pubsub.PubSubCommands.refusal(c, spec);
+            if (refused != null) {
+                reject(c, refused);
+                return;
+            }
+        }
+        if ((server.snapshots.loading() || server.aof.loading()) && refusedByPersistence(c, spec, true, false)) {
+            refuse(c, io.moon.server.persist.SnapshotCommands.LOADING);
+            return;
+        }
         if (server.scripts.busy() && !spec.has(Flags.ALLOW_BUSY)) {
             refuse(c, server.scripts.busyReply());
+            return;
+        }
+        if (st.monitor && (flagsOf(c, spec) & (Flags.WRITE | Flags.READONLY | Flags.MAY_REPLICATE)) != 0) {
+            reject(c, "ERR Replica can't interact with the keyspace"); // Redis: a monitor is a replica
             return;
         }
         if (server.pause.active() && server.pause.holds(flagsOf(c, spec), c.tx.inMulti && spec.name().equals("exec")
@@ -101,39 +132,10 @@ public final class Dispatcher {
             c.home.parkPaused(c, server.pause.untilMillis());
             return;
         }
-        if (server.config.maxmemory != 0 && !c.home.memory.admit(growsMemory(c, spec))) {
-            c.home.stats.perCommand.rejected(spec.id());
-            refuse(c, OOM);
-            return;
-        }
-        // before MULTI queuing, as Redis: a refused command flags the transaction
-        final boolean loading = server.snapshots.loading() || server.aof.loading();
-        final boolean diskError = server.snapshots.refuseWrites() || server.aof.refuseWrites();
-        if ((loading || diskError) && refusedByPersistence(c, spec, loading, diskError)) {
-            if (loading) {
-                refuse(c, io.moon.server.persist.SnapshotCommands.LOADING);
-            } else if (server.aof.refuseWrites()) {
-                reject(c, server.aof.misconf());
-            } else {
-                refuse(c, io.moon.server.persist.SnapshotCommands.MISCONF);
-            }
-            return;
-        }
         if (c.tx.inMulti && !io.moon.server.tx.TransactionCommands.runsInsideMulti(spec)) {
             io.moon.server.tx.TransactionCommands.enqueue(c.tx, spec, req, c.reply);
             afterCommand(c);
             return;
-        }
-        if (st.monitor && (flagsOf(c, spec) & (Flags.WRITE | Flags.READONLY | Flags.MAY_REPLICATE)) != 0) {
-            reject(c, "ERR Replica can't interact with the keyspace"); // Redis: a monitor is a replica
-            return;
-        }
-        if (c.subs.active()) {
-            final String refused = io.moon.server.pubsub.PubSubCommands.refusal(c, spec);
-            if (refused != null) {
-                reject(c, refused);
-                return;
-            }
         }
         run(c, spec);
     }
