@@ -266,10 +266,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             }
             ensureOut();
             if (r == RespParser.ERROR) {
-                replyMark = out.writerIndex();
-                reply.error("ERR " + parser.error());
-                home.stats.countError(out, replyMark + 1);
-                closeAfterFlush = true;
+                protocolError(parser.error());
                 return;
             }
             Dispatcher.dispatch(this);
@@ -299,6 +296,20 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             outputBlocked = true;
             updateAutoRead();
         }
+    }
+
+    /**
+     * A protocol error: its error reply, then the connection closes. CLIENT REPLY OFF, or a SKIP
+     * armed for the next command, silences the reply as Redis does (the error counts all the same).
+     */
+    private void protocolError(final String text) {
+        replyMark = out.writerIndex();
+        reply.error("ERR " + text);
+        home.stats.countError(out, replyMark + 1);
+        if (state.replyOff || state.skipArmed) {
+            out.writerIndex(replyMark);
+        }
+        closeAfterFlush = true;
     }
 
     /** Redis's warning, naming the client by its CLIENT LIST line (the query's first bytes are not kept). */
@@ -566,11 +577,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         }
         if (ahead.heldError != null) {
             ensureOut();
-            replyMark = out.writerIndex();
-            reply.error("ERR " + ahead.heldError);
-            home.stats.countError(out, replyMark + 1);
+            protocolError(ahead.heldError);
             ahead.heldError = null;
-            closeAfterFlush = true;
         }
         resume();
     }
