@@ -41,6 +41,14 @@ public final class PauseState {
         }
     }
 
+    /**
+     * True while a pause (either mode) is in force: keys neither expire nor get evicted meanwhile,
+     * so the dataset stays static, as Redis pauses its expire and evict actions. Any thread.
+     */
+    public boolean keepsDataset(final long now) {
+        return mode != OFF && now < untilMillis;
+    }
+
     /** True while a pause may be in force; the dispatcher reads the clock only then. */
     public boolean active() {
         return mode != OFF;
@@ -52,19 +60,19 @@ public final class PauseState {
 
     /** True when the command must wait: all commands under ALL, writes under WRITE. */
     public boolean holds(final CommandSpec cmd, final long now) {
-        return holds(cmd, false, now);
+        return holds(cmd.flags(), false, now);
     }
 
     /**
      * {@link #holds(CommandSpec, long)} for a command that also runs queued writes (an EXEC whose
      * transaction holds one: it waits under WRITE like the writes themselves, as in Redis).
      */
-    public boolean holds(final CommandSpec cmd, final boolean runsWrites, final long now) {
+    public boolean holds(final long cmdFlags, final boolean runsWrites, final long now) {
         final int m = mode;
         if (m == OFF || now >= untilMillis) {
             return false;
         }
-        return m == ALL || runsWrites || cmd.has(Flags.WRITE | Flags.MAY_REPLICATE);
+        return m == ALL || runsWrites || (cmdFlags & (Flags.WRITE | Flags.MAY_REPLICATE)) != 0;
     }
 
     void onCron(final Shard shard, final long now) {

@@ -68,6 +68,7 @@ public final class Shard {
         this.stats = new ShardStats(loop);
         this.keyspace = new Keyspace(databases, seed);
         keyspace.keyEvents(keyEvents);
+        keyspace.expiryPaused(server.pause::keepsDataset); // CLIENT PAUSE keeps expired keys in place
         keyEvents.add(new io.moon.server.pubsub.ExpiryNotifier(server, id));
         this.ctx = new Ctx(this);
         this.log = server.aof.newLog(this);
@@ -279,6 +280,7 @@ public final class Shard {
         // maxmemory-clients); their sum counts in used_memory, as Redis counts normal clients
         clientEviction.cron();
         memory.cron(clientEviction.clientBytes());
+        io.moon.server.pubsub.OutputLimits.cron(clients, server.config.clientOutputBufferLimit);
         stats.sample(now);
         final long timeout = server.config.timeoutSeconds;
         if (timeout > 0 && !clients.isEmpty()) {
@@ -317,8 +319,20 @@ public final class Shard {
     /** Parks a connection whose next command CLIENT PAUSE holds back; re-checked at the pause end. */
     public void parkPaused(final Connection c, final long untilMillis) {
         paused.add(c);
+        c.parkedByPause(true);
         final long delay = Math.max(1, untilMillis - System.currentTimeMillis());
         loop.schedule(this::resumePaused, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Connections whose command CLIENT PAUSE holds back: blocked clients, as Redis counts them. */
+    public int parkedClients() {
+        int n = 0;
+        for (final Connection c : paused) {
+            if (!c.isClosed()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Lets parked connections retry their command (after CLIENT UNPAUSE or the pause's end). */

@@ -247,7 +247,9 @@ public final class Db {
     public long find(final byte[] k, final int ko, final int kl, final long h, final long nowMillis) {
         final long a = lookup(k, ko, kl, h);
         if (a != 0 && isExpired(a, nowMillis)) {
-            expireNow(a, h);
+            if (!keyspace.keepsExpired(nowMillis)) {
+                expireNow(a, h);
+            }
             return 0;
         }
         return a;

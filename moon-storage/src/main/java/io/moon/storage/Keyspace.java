@@ -152,6 +152,23 @@ public final class Keyspace {
     }
 
     KeyEvents keyEvents;
+    /**
+     * Whether expired keys are to be left in place at this time (CLIENT PAUSE keeps the dataset
+     * static: an expired key reads as missing but is deleted only once the pause ends); null: never.
+     */
+    java.util.function.LongPredicate expiryPaused;
+
+    /** Sets the test of {@link #expiryPaused} (the shard's CLIENT PAUSE state). */
+    public void expiryPaused(final java.util.function.LongPredicate paused) {
+        this.expiryPaused = paused;
+    }
+
+    /** Whether an expired key met now stays in place (CLIENT PAUSE in force). */
+    boolean keepsExpired(final long nowMillis) {
+        final java.util.function.LongPredicate p = expiryPaused;
+        return p != null && p.test(nowMillis);
+    }
+
     /** The last key a command deleted (database and hash; db -1: none): re-inserting it is an overwrite. */
     int deletedDb = -1;
     long deletedHash;
@@ -285,7 +302,7 @@ public final class Keyspace {
      * @return keys deleted
      */
     public long activeExpireCycle(final long nowMillis, final long budgetNanos) {
-        if (!activeExpire) {
+        if (!activeExpire || keepsExpired(nowMillis)) {
             return 0;
         }
         final long start = System.nanoTime();

@@ -24,7 +24,7 @@ final class FunctionRows {
 
     static CommandSpec.Builder[] rows() {
         return new CommandSpec.Builder[] {
-            cmd("fcall", -3, "noscript stale skip_monitor no_mandatory_keys movablekeys").acl("@scripting")
+            cmd("fcall", -3, "noscript stale skip_monitor may_replicate no_mandatory_keys movablekeys").acl("@scripting")
                     .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "update"))
                     .keyed(FunctionCommands::fcall, CrossShard::gather),
             cmd("fcall_ro", -3, "readonly noscript stale skip_monitor no_mandatory_keys movablekeys").acl("@scripting")

@@ -134,13 +134,13 @@ final class ServerRows {
             cmd("swapdb", 3, "write fast").acl("@keyspace @dangerous").coordinated(KeyspaceCommands::swapdb),
 
             // ---- scripting -----------------------------------------------------------------
-            cmd("eval", -3, "noscript stale skip_monitor no_mandatory_keys movablekeys").acl("@scripting")
+            cmd("eval", -3, "noscript stale skip_monitor may_replicate no_mandatory_keys movablekeys").acl("@scripting")
                     .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "update"))
                     .keyed(ScriptCommands::eval, CrossShard::gather),
             cmd("eval_ro", -3, "readonly noscript stale skip_monitor no_mandatory_keys movablekeys").acl("@scripting")
                     .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RO", "access"))
                     .keyed(ScriptCommands::evalRo, CrossShard::gather),
-            cmd("evalsha", -3, "noscript stale skip_monitor no_mandatory_keys movablekeys").acl("@scripting")
+            cmd("evalsha", -3, "noscript stale skip_monitor may_replicate no_mandatory_keys movablekeys").acl("@scripting")
                     .keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "update"))
                     .keyed(ScriptCommands::evalsha, CrossShard::gather),
             cmd("evalsha_ro", -3, "readonly noscript stale skip_monitor no_mandatory_keys movablekeys").acl("@scripting")

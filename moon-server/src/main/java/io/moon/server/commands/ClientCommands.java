@@ -238,7 +238,7 @@ public final class ClientCommands {
         if (tx.inMulti) {
             flags.append('x');
         }
-        if (conn.isBlocked()) {
+        if (conn.isBlocked() || conn.parkedByPause()) { // a command CLIENT PAUSE holds back blocks too
             flags.append('b');
         }
         conn.tracking.appendFlags(flags); // t R B
@@ -277,18 +277,14 @@ public final class ClientCommands {
     public static Coordinated list(final Ctx c) {
         final Request r = c.req;
         List<Long> ids = null;
+        int type = ANY_TYPE;
         if (r.argc() > 2) {
             final String opt = r.argString(2).toLowerCase(Locale.ROOT);
             if (opt.equals("type") && r.argc() == 4) {
-                final String type = r.argString(3).toLowerCase(Locale.ROOT);
-                switch (type) {
-                    case "normal" -> {
-                    }
-                    case "master", "replica", "slave", "pubsub" -> ids = new ArrayList<>(); // none of these yet
-                    default -> {
-                        c.out.error("ERR Unknown client type '" + r.argString(3) + "'");
-                        return null;
-                    }
+                type = clientType(r.argString(3));
+                if (type < 0) {
+                    c.out.error("ERR Unknown client type '" + r.argString(3) + "'");
+                    return null;
                 }
             } else if (opt.equals("id") && r.argc() >= 4) {
                 ids = new ArrayList<>();
@@ -305,6 +301,7 @@ public final class ClientCommands {
             }
         }
         final List<Long> only = ids;
+        final int onlyType = type;
         final Coordinated op = new Coordinated(c) {
             {
                 allShards(-1, false);
@@ -315,7 +312,9 @@ public final class ClientCommands {
                 final java.util.Map<Long, String> lines = new java.util.HashMap<>();
                 final long now = System.currentTimeMillis();
                 for (final Connection conn : x.shard.clients()) {
-                    if (only == null || only.contains(conn.id())) {
+                    // one closed (CLIENT KILL, limits) may stay listed until its channel is gone: Redis
+                    // frees it at once
+                    if (!conn.isClosed() && (only == null || only.contains(conn.id())) && typeMatches(onlyType, conn)) {
                         lines.put(conn.id(), describe(conn, now));
                     }
                 }
@@ -343,12 +342,41 @@ public final class ClientCommands {
         return op;
     }
 
+    /** CLIENT LIST / KILL without a TYPE filter. */
+    private static final int ANY_TYPE = 0;
+    /** Neither subscribed nor a replication link (MONITOR clients are normal, as in Redis). */
+    private static final int NORMAL_TYPE = 1;
+    /** Subscribed to a channel, pattern or shard channel (the 'P' flag), in RESP2 or RESP3. */
+    private static final int PUBSUB_TYPE = 2;
+    /** Master or replica: Moon has no replication links, so no client is of these types. */
+    private static final int LINK_TYPE = 3;
+
+    /** The type a TYPE filter names, or -1 when it names none. */
+    private static int clientType(final String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "normal" -> NORMAL_TYPE;
+            case "pubsub" -> PUBSUB_TYPE;
+            case "master", "replica", "slave" -> LINK_TYPE;
+            default -> -1;
+        };
+    }
+
+    /** Whether a connection is of the type a filter asks for. On the connection's thread. */
+    private static boolean typeMatches(final int type, final Connection conn) {
+        return switch (type) {
+            case ANY_TYPE -> true;
+            case NORMAL_TYPE -> !conn.subscriptions().active();
+            case PUBSUB_TYPE -> conn.subscriptions().active();
+            default -> false;
+        };
+    }
+
     /** A CLIENT KILL filter, evaluated on each connection's own thread. */
     private record KillFilter(long id, String addr, String laddr, String user, boolean skipMe, long callerId,
-                              boolean noneType) {
+                              int type) {
         boolean matches(final Connection conn) {
             final ClientState st = conn.state();
-            if (noneType) {
+            if (!typeMatches(type, conn)) {
                 return false;
             }
             if (id > 0 && conn.id() != id) {
@@ -373,14 +401,14 @@ public final class ClientCommands {
         final KillFilter filter;
         final boolean oldStyle = r.argc() == 3;
         if (oldStyle) {
-            filter = new KillFilter(0, r.argString(2), null, null, false, c.client.id(), false);
+            filter = new KillFilter(0, r.argString(2), null, null, false, c.client.id(), ANY_TYPE);
         } else {
             long id = 0;
             String addr = null;
             String laddr = null;
             String user = null;
             boolean skipMe = true;
-            boolean noneType = false;
+            int type = ANY_TYPE;
             for (int i = 2; i < r.argc(); i += 2) {
                 if (i + 1 >= r.argc()) {
                     c.out.raw(Errors.SYNTAX);
@@ -397,14 +425,10 @@ public final class ClientCommands {
                         id = r.longValue;
                     }
                     case "type" -> {
-                        switch (val.toLowerCase(Locale.ROOT)) {
-                            case "normal" -> {
-                            }
-                            case "master", "replica", "slave", "pubsub" -> noneType = true;
-                            default -> {
-                                c.out.error("ERR Unknown client type '" + val + "'");
-                                return null;
-                            }
+                        type = clientType(val);
+                        if (type < 0) {
+                            c.out.error("ERR Unknown client type '" + val + "'");
+                            return null;
                         }
                     }
                     case "addr" -> addr = val;
@@ -432,7 +456,7 @@ public final class ClientCommands {
                     }
                 }
             }
-            filter = new KillFilter(id, addr, laddr, user, skipMe, c.client.id(), noneType);
+            filter = new KillFilter(id, addr, laddr, user, skipMe, c.client.id(), type);
         }
         final Connection caller = c.client;
         final Coordinated op = new Coordinated(c) {
@@ -444,7 +468,7 @@ public final class ClientCommands {
             protected void onLocked(final Part p, final Ctx x) {
                 long killed = 0;
                 for (final Connection conn : x.shard.clients().toArray(new Connection[0])) {
-                    if (filter.matches(conn)) {
+                    if (!conn.isClosed() && filter.matches(conn)) {
                         killed++;
                         if (conn == caller) {
                             conn.closeAfterReply(); // the caller gets its reply first, as in Redis

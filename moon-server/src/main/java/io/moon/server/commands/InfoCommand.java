@@ -148,9 +148,11 @@ public final class InfoCommand {
                     s.expires[d] = db.expiresCount();
                     s.avgTtl[d] = db.avgTtlMillis();
                 }
-                s.clients = x.shard.clients().size();
                 long clientBytes = 0;
                 for (final io.moon.server.net.Connection conn : x.shard.clients()) {
+                    if (!conn.isClosed()) {
+                        s.clients++; // one closed (CLIENT KILL) is gone for Redis, if not yet for its channel
+                    }
                     clientBytes += io.moon.server.net.ClientMemory.totalBytes(conn);
                     final long in = conn.queryBufferBytes() + io.moon.server.net.ClientMemory.argvBytes(conn);
                     final long out = conn.outputBufferBytes();
@@ -162,7 +164,7 @@ public final class InfoCommand {
                 s.clientBytes = clientBytes;
                 x.shard.memory.clients(clientBytes);
                 x.shard.memory.refresh(); // publishes this shard's bytes: used_memory is their sum
-                s.blockedClients = x.shard.blocked.blockedClients;
+                s.blockedClients = x.shard.blocked.blockedClients + x.shard.parkedClients(); // Redis counts paused ones
                 s.blockedWithTimeout = x.shard.blocked.blockedWithTimeout;
                 s.blockingKeys = x.shard.blocked.keyCount();
                 s.blockingKeysOnNoKey = x.shard.blocked.keyCountOnNoKey();

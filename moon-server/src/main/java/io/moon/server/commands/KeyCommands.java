@@ -60,13 +60,24 @@ public final class KeyCommands {
 
     // TOUCH key [key ...]
     public static void touch(final Ctx c) {
-        long n = 0;
-        for (int i = 1; i < c.req.argc(); i++) {
-            if (c.findRead(i, c.keyHash(i)) != 0) {
-                n++;
-            }
+        // Redis 7.2: CLIENT NO-TOUCH spares keys' access times, except from TOUCH itself when the
+        // client sent it (not queued in MULTI, nor called by a script: the client's command then
+        // is EXEC or the script)
+        final boolean noTouch = c.noTouch;
+        if (!c.inTransaction && !c.inScript) {
+            c.noTouch = false;
         }
-        c.out.integer(n);
+        try {
+            long n = 0;
+            for (int i = 1; i < c.req.argc(); i++) {
+                if (c.findRead(i, c.keyHash(i)) != 0) {
+                    n++;
+                }
+            }
+            c.out.integer(n);
+        } finally {
+            c.noTouch = noTouch;
+        }
     }
 
     // TYPE key

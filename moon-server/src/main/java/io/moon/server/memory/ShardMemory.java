@@ -81,6 +81,9 @@ public final class ShardMemory {
     /** {@link #admit(CommandSpec)} for a command that may ({@code denyoom}) or may not grow memory. */
     public boolean admit(final boolean denyoom) {
         final Config config = shard.server.config;
+        if (shard.server.pause.active() && shard.server.pause.keepsDataset(System.currentTimeMillis())) {
+            return true; // Redis evicts nothing during CLIENT PAUSE, so it refuses nothing for memory
+        }
         final long max = config.maxmemory;
         policy(config);
         long own = refresh();
@@ -118,8 +121,8 @@ public final class ShardMemory {
     void evictNow() {
         final Config config = shard.server.config;
         final long max = config.maxmemory;
-        if (max == 0) {
-            return;
+        if (max == 0 || shard.server.pause.active() && shard.server.pause.keepsDataset(System.currentTimeMillis())) {
+            return; // nothing is evicted during CLIENT PAUSE
         }
         final long own = refresh();
         final long total = limit.totalWith(shard.id, own);

@@ -45,7 +45,8 @@ public final class ClientState {
         name = "";
         replyOff = false;
         skipArmed = false;
-        skipCurrent = false;
+        // skipCurrent stays: after CLIENT REPLY SKIP, RESET's own reply is the one skipped (Redis
+        // clears REPLY_OFF and SKIP_NEXT, not the SKIP already in force)
         noEvict = false;
         noTouch = false;
         monitor = false;

@@ -53,6 +53,10 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     /** The request the parser fills and the dispatcher runs; batches swap it (see tryBatch). */
     Request req = new Request();
     final Reply reply = new Reply();
+    /** Writes pushes into {@link #deferredPushes} while a command of this connection runs. */
+    private final Reply pushReply = new Reply();
+    /** Pushes to this connection held back until the running command's reply is out. */
+    private ByteBuf deferredPushes;
     final Call call = new Call(this);
     final ClientState state = new ClientState();
     /** Client-side caching: CLIENT TRACKING state and invalidation delivery (io.moon.server.tracking). */
@@ -255,17 +259,14 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             final int r = parser.parse(in, req);
             if (r == RespParser.NEED_MORE) {
                 if ((long) req.usedBytes() + parser.pendingBytes() > limit) {
-                    LOG.warning("closing client " + id + " that reached max query buffer length");
+                    logQueryBufferLimit();
                     close();
                 }
                 return;
             }
             ensureOut();
             if (r == RespParser.ERROR) {
-                replyMark = out.writerIndex();
-                reply.error("ERR " + parser.error());
-                home.stats.countError(out, replyMark + 1);
-                closeAfterFlush = true;
+                protocolError(parser.error());
                 return;
             }
             Dispatcher.dispatch(this);
@@ -297,6 +298,26 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A protocol error: its error reply, then the connection closes. CLIENT REPLY OFF, or a SKIP
+     * armed for the next command, silences the reply as Redis does (the error counts all the same).
+     */
+    private void protocolError(final String text) {
+        replyMark = out.writerIndex();
+        reply.error("ERR " + text);
+        home.stats.countError(out, replyMark + 1);
+        if (state.replyOff || state.skipArmed) {
+            out.writerIndex(replyMark);
+        }
+        closeAfterFlush = true;
+    }
+
+    /** Redis's warning, naming the client by its CLIENT LIST line (the query's first bytes are not kept). */
+    private void logQueryBufferLimit() {
+        LOG.warning("Closing client that reached max query buffer length: "
+                + io.moon.server.commands.ClientCommands.describe(this, System.currentTimeMillis()).strip());
+    }
+
     /** Keeps bytes that arrived while a command was out; they are parsed when it is back. */
     private void keepPending(final ByteBuf in) {
         if (pending == null) {
@@ -308,7 +329,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         final long limit = server.config.clientQueryBufferLimit
                 + (inputPaused && server.transport().usesBufferRing() ? Transport.RECV_RING_BYTES : 0);
         if ((long) pending.readableBytes() + in.readableBytes() + req.usedBytes() > limit) {
-            LOG.warning("closing client " + id + " that reached max query buffer length");
+            logQueryBufferLimit();
             close();
             return;
         }
@@ -454,6 +475,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     void enterBlocked(final SharedWaiter w) {
         blocked.enter(w);
+        releaseDeferredPushes(); // what the command's first run pushed; a blocked client hears at once
     }
 
     public boolean isBlocked() {
@@ -523,6 +545,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         b.replyBuffer().release();
         ahead.batchDone(replyBytes); // the first request is the connection's own; the others go back
         tracking.afterCommand(tx.inMulti, state.lastCommand);
+        releaseDeferredPushes();
         afterWaiting();
     }
 
@@ -554,17 +577,26 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         }
         if (ahead.heldError != null) {
             ensureOut();
-            replyMark = out.writerIndex();
-            reply.error("ERR " + ahead.heldError);
-            home.stats.countError(out, replyMark + 1);
+            protocolError(ahead.heldError);
             ahead.heldError = null;
-            closeAfterFlush = true;
         }
         resume();
     }
 
+    /** Whether CLIENT PAUSE holds this connection's command back (CLIENT LIST flag b, as Redis). */
+    public boolean parkedByPause() {
+        return parked;
+    }
+
+    public void parkedByPause(final boolean on) {
+        parked = on;
+    }
+
+    private boolean parked;
+
     /** CLIENT PAUSE ended or was lifted: try the held-back command again. */
     public void retryPaused() {
+        parked = false;
         waiting = false;
         if (closed) {
             return;
@@ -582,13 +614,49 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         return subs;
     }
 
-    /** Where a pushed message is written (on this thread), or null when the connection is closed. */
+    /**
+     * Where a pushed message is written (on this thread), or null when the connection is closed.
+     * While a command of this connection runs (and is not blocked), pushes to it wait in a buffer of
+     * their own and follow the command's whole reply (EXEC's, a script's), as Redis 7.2 orders them
+     * (its pending_push_messages): a message published to oneself, or a keyspace notification of
+     * one's own write, comes after the command's reply, never inside it.
+     */
     public Reply pushStart() {
         if (closed || nctx == null) {
             return null;
         }
+        if (tracking.inCommand && !blocked.isBlocked()) {
+            if (deferredPushes == null) {
+                deferredPushes = nctx.alloc().ioBuffer(256);
+            }
+            return pushReply.bind(deferredPushes, state.proto);
+        }
         ensureOut();
         return reply;
+    }
+
+    /**
+     * The pushes held back while a command ran go out after its reply (after CLIENT REPLY OFF or
+     * SKIP dropped the reply: pushes are never silenced, as Redis's CLIENT_PUSHING). On this thread.
+     */
+    void releaseDeferredPushes() {
+        final ByteBuf d = deferredPushes;
+        if (d == null || !d.isReadable()) {
+            return;
+        }
+        if (!closed) {
+            ensureOut();
+            out.writeBytes(d);
+        }
+        d.clear();
+        if (d.capacity() > 64 * 1024) {
+            d.release();
+            deferredPushes = null;
+        }
+        if (!closed && !pushFlushQueued) {
+            pushFlushQueued = true;
+            ch.eventLoop().execute(pushFlush);
+        }
     }
 
     /**
@@ -599,6 +667,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         if (io.moon.server.pubsub.OutputLimits.exceeded(this, subs)) {
             close();
             return;
+        }
+        if (tracking.inCommand && !blocked.isBlocked()) {
+            return; // held back: it leaves after the reply (releaseDeferredPushes)
         }
         if (!pushFlushQueued) {
             pushFlushQueued = true;
@@ -642,6 +713,13 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     public void close() {
         if (!closed) {
             closed = true;
+            // Redis frees a killed client at once: a PUBLISH right after CLIENT KILL no longer counts
+            // it, nor does PUBSUB NUMSUB (the rest of the cleanup waits for the channel to be gone)
+            server.pubsub.dropAll(this);
+            if (state.monitor) {
+                server.monitors.remove(this);
+            }
+            tracking.closing();
             if (ch != null) {
                 ch.close();
             }
@@ -652,6 +730,10 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         if (out != null) {
             out.release();
             out = null;
+        }
+        if (deferredPushes != null) {
+            deferredPushes.release();
+            deferredPushes = null;
         }
         if (pending != null) {
             pending.release();
@@ -673,7 +755,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     public long outputBufferBytes() {
         final long queued = ch == null ? 0 : ch.unsafe().outboundBuffer() == null ? 0
                 : ch.unsafe().outboundBuffer().totalPendingWriteBytes();
-        return (out == null ? 0 : out.readableBytes()) + queued;
+        return (out == null ? 0 : out.readableBytes()) + queued
+                + (deferredPushes == null ? 0 : deferredPushes.readableBytes());
     }
 
     public Channel channel() {

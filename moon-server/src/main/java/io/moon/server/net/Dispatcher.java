@@ -89,43 +89,20 @@ public final class Dispatcher {
                 return;
             }
         }
-        if (server.scripts.busy() && !spec.has(Flags.ALLOW_BUSY)) {
-            refuse(c, server.scripts.busyReply());
-            return;
-        }
-        if (server.pause.active() && server.pause.holds(spec, c.tx.inMulti && spec.name().equals("exec")
-                && queuedWith(c, Flags.WRITE | Flags.MAY_REPLICATE), System.currentTimeMillis())) {
-            // Undo the skip bookkeeping: the command runs again when the pause ends.
-            st.skipArmed = st.skipCurrent;
-            c.setWaiting();
-            c.home.parkPaused(c, server.pause.untilMillis());
-            return;
-        }
+        // The rest in Redis's processCommand order: memory, disk errors, RESP2 subscribed mode,
+        // loading, a busy script, MONITOR, then CLIENT PAUSE and MULTI queuing
         if (server.config.maxmemory != 0 && !c.home.memory.admit(growsMemory(c, spec))) {
             c.home.stats.perCommand.rejected(spec.id());
             refuse(c, OOM);
             return;
         }
         // before MULTI queuing, as Redis: a refused command flags the transaction
-        final boolean loading = server.snapshots.loading() || server.aof.loading();
-        final boolean diskError = server.snapshots.refuseWrites() || server.aof.refuseWrites();
-        if ((loading || diskError) && refusedByPersistence(c, spec, loading, diskError)) {
-            if (loading) {
-                refuse(c, io.moon.server.persist.SnapshotCommands.LOADING);
-            } else if (server.aof.refuseWrites()) {
+        if ((server.snapshots.refuseWrites() || server.aof.refuseWrites()) && refusedByPersistence(c, spec, false, true)) {
+            if (server.aof.refuseWrites()) {
                 reject(c, server.aof.misconf());
             } else {
                 refuse(c, io.moon.server.persist.SnapshotCommands.MISCONF);
             }
-            return;
-        }
-        if (c.tx.inMulti && !io.moon.server.tx.TransactionCommands.runsInsideMulti(spec)) {
-            io.moon.server.tx.TransactionCommands.enqueue(c.tx, spec, req, c.reply);
-            afterCommand(c);
-            return;
-        }
-        if (st.monitor && spec.has(Flags.WRITE | Flags.READONLY | Flags.MAY_REPLICATE)) {
-            reject(c, "ERR Replica can't interact with the keyspace"); // Redis: a monitor is a replica
             return;
         }
         if (c.subs.active()) {
@@ -134,6 +111,31 @@ public final class Dispatcher {
                 reject(c, refused);
                 return;
             }
+        }
+        if ((server.snapshots.loading() || server.aof.loading()) && refusedByPersistence(c, spec, true, false)) {
+            refuse(c, io.moon.server.persist.SnapshotCommands.LOADING);
+            return;
+        }
+        if (server.scripts.busy() && !spec.has(Flags.ALLOW_BUSY)) {
+            refuse(c, server.scripts.busyReply());
+            return;
+        }
+        if (st.monitor && (flagsOf(c, spec) & (Flags.WRITE | Flags.READONLY | Flags.MAY_REPLICATE)) != 0) {
+            reject(c, "ERR Replica can't interact with the keyspace"); // Redis: a monitor is a replica
+            return;
+        }
+        if (server.pause.active() && server.pause.holds(flagsOf(c, spec), c.tx.inMulti && spec.name().equals("exec")
+                && queuedWith(c, Flags.WRITE | Flags.MAY_REPLICATE), System.currentTimeMillis())) {
+            // Undo the skip bookkeeping: the command runs again when the pause ends.
+            st.skipArmed = st.skipCurrent;
+            c.setWaiting();
+            c.home.parkPaused(c, server.pause.untilMillis());
+            return;
+        }
+        if (c.tx.inMulti && !io.moon.server.tx.TransactionCommands.runsInsideMulti(spec)) {
+            io.moon.server.tx.TransactionCommands.enqueue(c.tx, spec, req, c.reply);
+            afterCommand(c);
+            return;
         }
         run(c, spec);
     }
@@ -301,9 +303,16 @@ public final class Dispatcher {
         return diskError && (spec.has(Flags.WRITE) || spec.name().equals("ping") || (exec && queuedWith(c, Flags.WRITE)));
     }
 
+    /** The command's flags for the checks before it runs: a script's are its shebang's (ScriptCommandFlags). */
+    private static long flagsOf(final Connection c, final CommandSpec spec) {
+        return spec.isScript() ? io.moon.server.script.ScriptCommandFlags.of(c.server, spec, c.req) : spec.flags();
+    }
+
     private static boolean queuedWith(final Connection c, final long flag) {
         for (final io.moon.server.tx.TxState.Queued q : c.tx.queue) {
-            if (q.spec().has(flag)) {
+            final long flags = q.spec().isScript()
+                    ? io.moon.server.script.ScriptCommandFlags.of(c.server, q.spec(), q.req()) : q.spec().flags();
+            if ((flags & flag) != 0) {
                 return true;
             }
         }
@@ -363,11 +372,26 @@ public final class Dispatcher {
         if (out.writerIndex() > mark && out.getByte(mark) == '-') {
             c.home.stats.countError(out, mark + 1);
         }
-        if (st.replyOff || st.skipCurrent) {
+        // Redis 7.2 sends the (un)subscribe family's confirmations as pushes (CLIENT_PUSHING),
+        // which CLIENT REPLY OFF and SKIP do not silence; their errors are silenced as any reply
+        if ((st.replyOff || st.skipCurrent) && !(pushAsReply(st.lastCommand)
+                && out.writerIndex() > mark && out.getByte(mark) != '-')) {
             out.writerIndex(mark);
         }
         st.skipCurrent = false;
         c.tracking.afterCommand(c.tx.inMulti, st.lastCommand);
+        c.releaseDeferredPushes();
+    }
+
+    /** SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, SSUBSCRIBE, SUNSUBSCRIBE: pushes are their reply. */
+    private static boolean pushAsReply(final CommandSpec spec) {
+        if (spec == null) {
+            return false;
+        }
+        return switch (spec.name()) {
+            case "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe" -> true;
+            default -> false;
+        };
     }
 
     private static void reject(final Connection c, final String message) {

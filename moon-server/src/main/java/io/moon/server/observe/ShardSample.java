@@ -60,7 +60,7 @@ public final class ShardSample {
         expiredKeys = ks.expiredKeys;
         evictedKeys = ks.evictedKeys;
         clients = s.clients().size();
-        blockedClients = s.blocked.blockedClients;
+        blockedClients = s.blocked.blockedClients + s.parkedClients(); // as INFO blocked_clients
         keyspaceBytes = s.keyspace.memoryBytes();
         usedMemoryBytes = s.memory.refresh(); // publishes this shard's bytes, as INFO does
         remoteCalls = st.remoteCalls;

@@ -39,11 +39,32 @@ public final class OutputLimits {
         return false;
     }
 
+    /**
+     * Redis's clientsCron check: closes the shard's connections past their class's limit, so one
+     * left over the soft limit after traffic stops is closed once its seconds pass (the checks on
+     * writes alone would never see it again). On the shard's thread.
+     */
+    public static void cron(final java.util.List<Connection> clients, final String setting) {
+        if (clients.isEmpty() || !any(limits(setting))) {
+            return;
+        }
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            final Connection c = clients.get(i);
+            if (!c.isClosed() && exceeded(c, c.subscriptions())) {
+                c.close();
+            }
+        }
+    }
+
+    private static boolean any(final long[] l) {
+        return l[0] != 0 || l[1] != 0 || l[6] != 0 || l[7] != 0;
+    }
+
     /** True when the connection went past its class's limit; logs as Redis does. On its thread. */
     public static boolean exceeded(final Connection c, final Subscriptions s) {
         // on every flush of replies: a volatile read and a few compares while no limit is set
         final long[] l = limits(c.server().config.clientOutputBufferLimit);
-        if (l[0] == 0 && l[1] == 0 && l[6] == 0 && l[7] == 0) {
+        if (!any(l)) {
             return false;
         }
         final int base = (s.active() ? 2 : 0) * 3;
@@ -67,7 +88,8 @@ public final class OutputLimits {
             s.softLimitSinceMillis = 0;
         }
         if (over) {
-            LOG.warning("Client id=" + c.id() + " addr=" + c.state().addr
+            // Redis names the client by its whole CLIENT LIST line
+            LOG.warning("Client " + io.moon.server.commands.ClientCommands.describe(c, System.currentTimeMillis()).strip()
                     + " scheduled to be closed ASAP for overcoming of output buffer limits.");
         }
         return over;

@@ -204,6 +204,49 @@ class ClientCommandsTest {
         }
     }
 
+    /** The INFO clients field's value. */
+    private static long infoClients(final Object info, final String field) {
+        for (final String line : ((String) info).split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1));
+            }
+        }
+        throw new AssertionError(field + " missing");
+    }
+
+    @Test
+    void shouldNotCountAKilledClientRightAfterTheKill() throws Exception {
+        // Redis frees the client before CLIENT KILL answers: INFO pipelined after it no longer
+        // counts it (real sockets: their close completes after the kill's reply)
+        try (io.moon.server.testing.TestServer s = io.moon.server.testing.TestServer.start(3);
+             io.moon.server.testing.RawClient me = new io.moon.server.testing.RawClient(s.port)) {
+            for (int round = 0; round < 10; round++) {
+                final List<io.moon.server.testing.RawClient> others = new ArrayList<>();
+                final List<Long> ids = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    final io.moon.server.testing.RawClient o = new io.moon.server.testing.RawClient(s.port);
+                    ids.add((Long) o.run("CLIENT", "ID"));
+                    o.run("CLIENT", "TRACKING", "on");
+                    others.add(o);
+                }
+                final java.io.ByteArrayOutputStream pipeline = new java.io.ByteArrayOutputStream();
+                pipeline.writeBytes(Resp.command("CLIENT", "KILL", "ID", ids.get(0).toString()));
+                pipeline.writeBytes(Resp.command("INFO", "clients"));
+                me.send(pipeline.toByteArray());
+                assertEquals(1L, me.read());
+                final Object info = me.read();
+                assertEquals(3, infoClients(info, "connected_clients"), (String) info);
+                assertEquals(2, infoClients(info, "tracking_clients"), (String) info);
+                for (final io.moon.server.testing.RawClient o : others) {
+                    o.close();
+                }
+                for (int i = 0; i < 500 && infoClients(me.run("INFO", "clients"), "connected_clients") != 1; i++) {
+                    Thread.sleep(2);
+                }
+            }
+        }
+    }
+
     @Test
     void shouldKillTheCallerAfterItsReplyWhenAsked() {
         try (Harness h = Harness.start()) {
@@ -379,6 +422,20 @@ class ClientCommandsTest {
             }
             assertEquals(List.of("v", "v", "v"), quiet.run("MGET", "a", "b", "c"));
             assertTrue((Long) loud.run("OBJECT", "IDLETIME", "b") >= 2);
+            // TOUCH queued in MULTI or called by a script spares them too (the command is EXEC, EVAL)
+            assertOk(quiet.run("MULTI"));
+            quiet.run("TOUCH", "a");
+            assertEquals(List.of(1L), quiet.run("EXEC"));
+            assertInt(1, quiet.run("EVAL", "return redis.call('touch', KEYS[1])", "1", "b"));
+            assertTrue((Long) loud.run("OBJECT", "IDLETIME", "a") >= 2);
+            assertTrue((Long) loud.run("OBJECT", "IDLETIME", "b") >= 2);
+            // but TOUCH sent by the client touches, as Redis 7.2 (on every shard, and on one)
+            assertInt(2, quiet.run("TOUCH", "a", "b"));
+            assertInt(1, quiet.run("TOUCH", "c"));
+            for (final String k : keys) {
+                assertInt(0, loud.run("OBJECT", "IDLETIME", k));
+            }
+            Thread.sleep(1100);
             for (final String k : keys) {
                 assertEquals("v", loud.run("GET", k));
                 assertInt(0, loud.run("OBJECT", "IDLETIME", k));

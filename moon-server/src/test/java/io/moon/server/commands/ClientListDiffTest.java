@@ -114,4 +114,97 @@ class ClientListDiffTest {
         }
         assertTrue(want.get(1).contains("flags=x") && want.get(1).contains("multi=2"), want.toString());
     }
+
+    /** The flags of the clients CLIENT LIST TYPE lists, sorted (ids and addresses differ between servers). */
+    private static List<String> typeFlags(final RawClient o, final String type) throws Exception {
+        final List<String> flags = new ArrayList<>();
+        for (final String line : String.valueOf(o.run("CLIENT", "LIST", "TYPE", type)).split("\n")) {
+            if (!line.isBlank()) {
+                flags.add(fields(line).get("flags"));
+            }
+        }
+        flags.sort(null);
+        return flags;
+    }
+
+    /** Who counts as normal and who as pubsub for CLIENT LIST TYPE and CLIENT KILL TYPE. */
+    private static List<String> types(final int port) throws Exception {
+        final List<String> out = new ArrayList<>();
+        try (RawClient o = new RawClient(port); RawClient s2 = new RawClient(port); RawClient s3 = new RawClient(port);
+             RawClient m = new RawClient(port); RawClient gone = new RawClient(port);
+             RawClient n = new RawClient(port)) {
+            s2.run("SUBSCRIBE", "c");
+            s3.run("HELLO", "3");
+            s3.run("PSUBSCRIBE", "p*");
+            m.run("MONITOR");
+            gone.run("SSUBSCRIBE", "s");
+            gone.run("SUNSUBSCRIBE");
+            n.run("PING");
+            for (final String t : List.of("normal", "pubsub", "master", "replica", "slave")) {
+                out.add(t + " " + typeFlags(o, t));
+            }
+            out.add("kill pubsub " + o.run("CLIENT", "KILL", "TYPE", "pubsub"));
+            out.add("closed " + s2.closedWithin(3000) + " " + s3.closedWithin(3000));
+            out.add("kill normal " + o.run("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"));
+            out.add("left " + typeFlags(o, "normal"));
+        }
+        return out;
+    }
+
+    @Test
+    void shouldTellPubSubClientsFromNormalOnesAsRedisDoes() throws Exception {
+        final List<String> want;
+        try (RedisServer redis = RedisServer.start()) {
+            want = types(redis.port);
+        }
+        try (TestServer moon = TestServer.start(3)) {
+            assertEquals(want, types(moon.port));
+        }
+        assertEquals("pubsub [P, P]", want.get(1), want.toString());
+    }
+
+    /** The INFO clients field's value. */
+    private static String infoField(final RawClient c, final String field) throws Exception {
+        for (final String line : String.valueOf(c.run("INFO", "clients")).split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /** A client whose command CLIENT PAUSE holds back, as CLIENT LIST and INFO show it. */
+    private static List<String> paused(final int port) throws Exception {
+        final List<String> out = new ArrayList<>();
+        try (RawClient o = new RawClient(port); RawClient w = new RawClient(port)) {
+            final String idw = id(w);
+            o.run("CLIENT", "PAUSE", "5000", "WRITE");
+            w.send(Resp.command("SET", "k", "v"));
+            final long deadline = System.currentTimeMillis() + 2000;
+            Map<String, String> held = seen(o, idw);
+            while (!"set".equals(held.get("cmd")) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+                held = seen(o, idw);
+            }
+            out.add("held " + pick(held));
+            out.add("blocked_clients " + infoField(o, "blocked_clients"));
+            o.run("CLIENT", "UNPAUSE");
+            out.add("reply " + w.read());
+            out.add("after " + pick(seen(o, idw)));
+            out.add("blocked_clients " + infoField(o, "blocked_clients"));
+        }
+        return out;
+    }
+
+    @Test
+    void shouldShowAClientHeldByClientPauseAsBlocked() throws Exception {
+        final List<String> want;
+        try (RedisServer redis = RedisServer.start()) {
+            want = paused(redis.port);
+        }
+        try (TestServer moon = TestServer.start(3)) {
+            assertEquals(want, paused(moon.port));
+        }
+        assertTrue(want.get(0).contains("flags=b"), want.toString());
+    }
 }

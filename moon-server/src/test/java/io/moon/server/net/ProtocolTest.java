@@ -202,6 +202,22 @@ class ProtocolTest {
     }
 
     @Test
+    void shouldSilenceAProtocolErrorUnderClientReplyOffOrSkip() throws Exception {
+        // Redis silences the error reply as any reply; it then leaves the connection open but reads
+        // nothing more from it (it closes after a reply that never comes), where Moon closes it
+        for (final String mode : List.of("OFF", "SKIP")) {
+            for (final String bad : List.of("*1\r\n$x\r\n", "PING\r\n\"unbalanced\r\n")) {
+                final byte[] input = concat(Resp.command("CLIENT", "REPLY", mode), bytes(bad));
+                final Exchange want = exchange(redis.port, input);
+                final Exchange got = exchange(moon.port, input, new Exchange(want.text(), true));
+                assertEquals(want.text(), got.text(), mode + " " + bad);
+                assertTrue(got.closed(), mode + " " + bad);
+            }
+        }
+        assertMoonHealthy();
+    }
+
+    @Test
     void shouldRefuseA2GbBulkHeader() throws Exception {
         for (final String header : List.of("*1\r\n$2147483648\r\n", "*2\r\n$3\r\nGET\r\n$2000000000\r\n",
                 "*1\r\n$9223372036854775807\r\n", "*1\r\n$99999999999999999999\r\n")) {

@@ -51,6 +51,48 @@ class OutputLimitTest {
         }
     }
 
+    /** Subscribers of {@code channel}, by PUBSUB NUMSUB. */
+    private static long numsub(final RawClient c, final String channel) throws Exception {
+        return (Long) ((java.util.List<?>) c.run("PUBSUB", "NUMSUB", channel)).get(1);
+    }
+
+    @Test
+    void shouldDropASubscriberLeftOverTheSoftLimitAfterTrafficStops() throws Exception {
+        // Redis's clientsCron checks the limits too: a burst that leaves a subscriber over the soft
+        // limit gets it closed once the seconds pass, though nothing is published afterwards
+        try (TestServer s = TestServer.start(3, "client-output-buffer-limit", "pubsub 0 100kb 2");
+             Socket slow = new Socket("127.0.0.1", s.port);
+             RawClient pub = new RawClient(s.port)) {
+            slow.setReceiveBufferSize(4096);
+            slow.getOutputStream().write("*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\nfeed\r\n".getBytes());
+            slow.getOutputStream().flush();
+            for (int i = 0; i < 500 && numsub(pub, "feed") != 1; i++) {
+                Thread.sleep(10);
+            }
+            final String message = "x".repeat(10_000);
+            final java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            final int n = 800; // 8 MB: far past the soft limit plus what the sockets hold
+            for (int i = 0; i < n; i++) {
+                burst.write(io.moon.server.testing.Resp.command("PUBLISH", "feed", message));
+            }
+            final long start = System.nanoTime();
+            pub.send(burst.toByteArray());
+            for (int i = 0; i < n; i++) {
+                pub.read();
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(System.nanoTime() - start < 1_500_000_000L,
+                    "the burst itself took about the soft limit's seconds");
+            assertEquals(1L, numsub(pub, "feed"), "still within the soft limit's seconds");
+            long left = 1;
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (left != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                left = numsub(pub, "feed");
+            }
+            assertEquals(0L, left, "the subscriber stayed over the soft limit for longer than its seconds");
+        }
+    }
+
     @Test
     void shouldSetAndGetLimitsAsRedis() {
         try (Harness h = Harness.start(1)) {

@@ -11,6 +11,7 @@ import java.util.List;
 import static io.moon.server.testing.Harness.assertErrorText;
 import static io.moon.server.testing.Harness.assertInt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, SSUBSCRIBE, SUNSUBSCRIBE, PUBLISH, SPUBLISH and
@@ -121,10 +122,10 @@ class PubSubCommandsTest extends SharedHarnessTest {
         assertEquals(l("subscribe", "x", 1L), c.run("SUBSCRIBE", "x"));
         assertEquals(new Resp.Simple("PONG"), c.run("PING"));
         assertEquals(null, c.run("GET", "nokey"));
-        // a message to oneself comes before PUBLISH's own reply, as in Redis
+        // a message to oneself follows PUBLISH's own reply (Redis 7.2; 7.0 sent it before)
         c.send(Resp.command("PUBLISH", "x", "hi"));
-        assertEquals(l("message", "x", "hi"), c.read());
         assertInt(1, c.read());
+        assertEquals(l("message", "x", "hi"), c.read());
         assertEquals(l("unsubscribe", "x", 0L), c.run("UNSUBSCRIBE"));
         assertEquals(l("punsubscribe", null, 0L), c.run("PUNSUBSCRIBE"));
         c.close();
@@ -153,5 +154,90 @@ class PubSubCommandsTest extends SharedHarnessTest {
             subs[k].close();
         }
         pub.close();
+    }
+
+    @Test
+    void shouldPushToOneselfAfterTheWholeReplyOfATransactionOrScript() throws Exception {
+        // Redis 7.2 (pending_push_messages): pushes to the client running a command wait for its
+        // reply, so they never land inside EXEC's array or before a script's result
+        final Harness.Client c = h.client();
+        c.run("HELLO", "3");
+        assertEquals(l("subscribe", "foo", 1L), c.run("SUBSCRIBE", "foo"));
+        Harness.assertOk(c.run("MULTI"));
+        c.run("PING", "abc");
+        c.run("PUBLISH", "foo", "bar");
+        c.run("PUBLISH", "foo", "vaz");
+        c.run("PING", "def");
+        assertEquals(l("abc", 1L, 1L, "def"), c.run("EXEC"));
+        assertEquals(l("message", "foo", "bar"), c.read());
+        assertEquals(l("message", "foo", "vaz"), c.read());
+        assertEquals("bla", c.run("EVAL", "redis.call('publish', 'foo', 'x'); redis.call('ping'); return 'bla'", "0"));
+        assertEquals(l("message", "foo", "x"), c.read());
+        // subscribe confirmations are the reply itself: they stay in EXEC's array, in place
+        Harness.assertOk(c.run("MULTI"));
+        c.run("PING", "abc");
+        c.run("UNSUBSCRIBE", "foo");
+        c.run("PING", "def");
+        assertEquals(l("abc", l("unsubscribe", "foo", 0L), "def"), c.run("EXEC"));
+        assertTrue(c.silentFor(100));
+        c.close();
+    }
+
+    @Test
+    void shouldNotifyOwnWritesAfterTheirReplyOnEveryShard() throws Exception {
+        final Harness.Client c = h.client();
+        final Harness.Client admin = h.client();
+        Harness.assertOk(admin.run("CONFIG", "SET", "notify-keyspace-events", "K$"));
+        try {
+            c.run("HELLO", "3");
+            c.run("PSUBSCRIBE", "__keyspace@0__:own*");
+            // keys spread over the shards: the connection's own and the others alike
+            for (int i = 0; i < 12; i++) {
+                final String k = "own" + i;
+                Harness.assertOk(c.run("SET", k, "v"));
+                assertEquals(l("pmessage", "__keyspace@0__:own*", "__keyspace@0__:" + k, "set"), c.read());
+                assertEquals("3.5", c.run("INCRBYFLOAT", k + "f", "3.5"));
+                assertEquals(l("pmessage", "__keyspace@0__:own*", "__keyspace@0__:" + k + "f", "incrbyfloat"),
+                        c.read());
+            }
+            assertTrue(c.silentFor(100));
+        } finally {
+            Harness.assertOk(admin.run("CONFIG", "SET", "notify-keyspace-events", ""));
+            c.close();
+            admin.close();
+        }
+    }
+
+    @Test
+    void shouldForgetAKilledSubscriberAtOnce() {
+        // Redis frees the client CLIENT KILL names before answering: a PUBLISH pipelined right
+        // after the kill no longer counts it, on whichever shard the subscriber lives
+        final Harness.Client admin = h.client();
+        for (int round = 0; round < 20; round++) {
+            final Harness.Client[] subs = new Harness.Client[3];
+            final long[] ids = new long[3];
+            for (int i = 0; i < subs.length; i++) {
+                subs[i] = h.client();
+                ids[i] = (Long) subs[i].run("CLIENT", "ID");
+                subs[i].run(i == 2 ? "PSUBSCRIBE" : "SUBSCRIBE", i == 2 ? "kill*" : "killed");
+            }
+            final java.io.ByteArrayOutputStream pipeline = new java.io.ByteArrayOutputStream();
+            pipeline.writeBytes(Resp.command("CLIENT", "KILL", "ID", Long.toString(ids[0])));
+            pipeline.writeBytes(Resp.command("PUBLISH", "killed", "x"));
+            pipeline.writeBytes(Resp.command("PUBSUB", "NUMSUB", "killed"));
+            pipeline.writeBytes(Resp.command("CLIENT", "KILL", "ID", Long.toString(ids[2])));
+            pipeline.writeBytes(Resp.command("PUBSUB", "NUMPAT"));
+            admin.send(pipeline.toByteArray()); // in one read: nothing runs between the commands
+            assertInt(1, admin.read());
+            assertInt(2, admin.read());
+            assertEquals(l("killed", 1L), admin.read());
+            assertInt(1, admin.read());
+            assertInt(0, admin.read());
+            assertEquals(l("message", "killed", "x"), subs[1].read());
+            for (final Harness.Client c : subs) {
+                c.close();
+            }
+        }
+        admin.close();
     }
 }
