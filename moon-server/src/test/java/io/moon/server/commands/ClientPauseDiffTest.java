@@ -1,16 +1,14 @@
 package io.moon.server.commands;
 
 import io.moon.server.testing.RawClient;
-import io.moon.server.testing.RedisServer;
+import io.moon.server.testing.Oracle;
 import io.moon.server.testing.Resp;
-import io.moon.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * CLIENT PAUSE against redis-server: the dataset stays static while it lasts (expired keys read
@@ -93,17 +91,6 @@ class ClientPauseDiffTest {
 
     @Test
     void shouldKeepTheDatasetStaticAndRefuseAsRedisDoes() throws Exception {
-        final List<String> want;
-        try (RedisServer redis = RedisServer.start()) {
-            want = run(redis.port);
-        }
-        final List<String> got;
-        try (TestServer moon = TestServer.start(3)) {
-            got = run(moon.port);
-        }
-        for (int i = 0; i < want.size(); i++) {
-            assertEquals(want.get(i), got.get(i), "step " + i + " of " + want);
-        }
-        assertEquals(want.size(), got.size());
+        Oracle.assertSameAsRedis(ClientPauseDiffTest::run);
     }
 }

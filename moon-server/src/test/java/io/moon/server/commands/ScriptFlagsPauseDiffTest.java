@@ -1,16 +1,14 @@
 package io.moon.server.commands;
 
 import io.moon.server.testing.RawClient;
-import io.moon.server.testing.RedisServer;
+import io.moon.server.testing.Oracle;
 import io.moon.server.testing.Resp;
-import io.moon.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Which scripts CLIENT PAUSE WRITE holds back and a MONITOR client may not run, against
@@ -97,17 +95,6 @@ class ScriptFlagsPauseDiffTest {
 
     @Test
     void shouldJudgeScriptsByTheirFlagsAsRedisDoes() throws Exception {
-        final List<String> want;
-        try (RedisServer redis = RedisServer.start()) {
-            want = run(redis.port);
-        }
-        final List<String> got;
-        try (TestServer moon = TestServer.start(3)) {
-            got = run(moon.port);
-        }
-        for (int i = 0; i < want.size(); i++) {
-            assertEquals(want.get(i), got.get(i), "case " + i);
-        }
-        assertEquals(want.size(), got.size());
+        Oracle.assertSameAsRedis(ScriptFlagsPauseDiffTest::run);
     }
 }

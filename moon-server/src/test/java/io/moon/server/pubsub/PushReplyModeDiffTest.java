@@ -1,9 +1,8 @@
 package io.moon.server.pubsub;
 
 import io.moon.server.testing.RawClient;
-import io.moon.server.testing.RedisServer;
+import io.moon.server.testing.Oracle;
 import io.moon.server.testing.Resp;
-import io.moon.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -11,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -118,17 +116,7 @@ class PushReplyModeDiffTest {
 
     @Test
     void shouldSilenceRepliesButNotPushesAsRedisDoes() throws Exception {
-        final List<String> want;
-        try (RedisServer redis = RedisServer.start()) {
-            want = run(redis.port);
-        }
-        final List<String> got;
-        try (TestServer moon = TestServer.start(3)) {
-            got = run(moon.port);
-        }
-        for (int i = 0; i < want.size(); i++) {
-            assertEquals(want.get(i), got.get(i), "step " + i);
-        }
+        final List<String> want = Oracle.assertSameAsRedis(PushReplyModeDiffTest::run);
         // the oracle does send the confirmations and pushes under REPLY OFF
         assertTrue(want.get(1).contains("subscribe"), want.get(1));
         assertTrue(want.get(30).contains("self"), want.get(30));
