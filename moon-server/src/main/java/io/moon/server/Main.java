@@ -178,11 +178,17 @@ public final class Main {
         // shutdown would exit 143/130)
         for (final String name : new String[] {"TERM", "INT"}) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(() -> {
-                    LOG.warning("Received SIG" + name + " scheduling shutdown...");
-                    server.terminate(60_000); // /readyz 503, drain connections, save, stop
-                    exit.run();
-                }, "moon-signal").start());
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    final Thread t = new Thread(() -> {
+                        LOG.warning("Received SIG" + name + " scheduling shutdown...");
+                        server.terminate(60_000); // /readyz 503, drain connections, save, stop
+                        exit.run();
+                    }, "moon-signal");
+                    // not a daemon (as the signal dispatcher is): once the shard threads stop, the
+                    // JVM would otherwise end on its own, before the last log line and the exit
+                    t.setDaemon(false);
+                    t.start();
+                });
             } catch (final IllegalArgumentException unsupported) {
                 // the platform has no such signal: the shutdown hook above still runs
             }

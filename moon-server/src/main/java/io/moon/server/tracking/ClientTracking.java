@@ -125,10 +125,6 @@ public final class ClientTracking {
     }
 
     /**
-     * CLIENT TRACKING OFF, RESET and disconnecting: the BCAST prefixes go at once; the keys this
-     * client read stay in the shards' tables and are dropped when next modified, as Redis does.
-     */
-    /**
      * The connection is closing: it stops counting among tracking clients at once (INFO
      * tracking_clients, as Redis frees it); {@link #disable} forgets its prefixes when it is gone.
      */
@@ -139,6 +135,10 @@ public final class ClientTracking {
         }
     }
 
+    /**
+     * CLIENT TRACKING OFF, RESET and disconnecting: the BCAST prefixes go at once; the keys this
+     * client read stay in the shards' tables and are dropped when next modified, as Redis does.
+     */
     public void disable() {
         final Tracking t = conn.server().tracking;
         for (final byte[] p : prefixes) {
