@@ -16,13 +16,14 @@ import org.luaj.vm2.lib.VarArgFunction;
  * bytes; tonumber reads numbers as C's strtod does; math.random is Redis's own generator (the
  * 48-bit generator of rand.c, seeded by math.randomseed); 0/0 is the negative NaN x86 computes.
  *
- * <p>Three of these change LuaJ's own state rather than adding a function, because the values live
- * in LuaJ's classes and forking LuaJ for them would be worse: the character class table of its
- * pattern matcher (a private static array, filled from Java's Unicode tables) is rewritten in
- * place, its NaN constant (what x/0 gives for x = 0) gets the sign bit x86's division sets, and
- * 'goto' leaves its lexer's table of keywords (Lua 5.1 has no goto statement). All happen once,
- * before any script runs ({@link #patchLuaJ}); if a later LuaJ or JDK refused, scripts would keep
- * LuaJ's behaviour and the differential tests would say so.
+ * <p>Two of these change LuaJ's own state rather than adding a function, because the values live
+ * in LuaJ's classes: the character class table of its pattern matcher (a private static array,
+ * filled from Java's Unicode tables) is rewritten in place, and 'goto' leaves its lexer's table of
+ * keywords (Lua 5.1 has no goto statement). Both happen once, before any script runs
+ * ({@link #patchLuaJ}); if a later LuaJ or JDK refused, scripts would keep LuaJ's behaviour and
+ * the differential tests would say so. Number texts ("%.14g") and the negative NaN of 0/0 live in
+ * LuaJ's LuaDouble, which Moon carries a patched copy of (org.luaj.vm2.LuaDouble in this module);
+ * {@link #patchLuaJ} checks that the copy is the one loaded.
  */
 final class LuaCompat {
     private LuaCompat() {
@@ -40,7 +41,7 @@ final class LuaCompat {
 
     private static boolean patched;
 
-    /** Rewrites LuaJ's pattern class table and NaN constant (see the class comment); once. */
+    /** Rewrites LuaJ's pattern class table and keyword table, checks its number texts (see the class comment); once. */
     static synchronized void patchLuaJ() {
         if (patched) {
             return;
@@ -56,12 +57,11 @@ final class LuaCompat {
         } catch (final ReflectiveOperationException | RuntimeException e) {
             java.util.logging.Logger.getLogger("io.moon.server.script").warning("Lua pattern classes stay LuaJ's: " + e);
         }
-        try {
-            final java.lang.reflect.Field v = LuaDouble.class.getDeclaredField("v");
-            v.setAccessible(true);
-            v.setDouble(LuaDouble.NAN, Double.longBitsToDouble(0xfff8000000000000L)); // x86's "default NaN"
-        } catch (final ReflectiveOperationException | RuntimeException e) {
-            java.util.logging.Logger.getLogger("io.moon.server.script").warning("0/0 stays LuaJ's NaN: " + e);
+        if (!LuaValue.valueOf(10.0 / 3).tojstring().equals("3.3333333333333")) {
+            // Moon's copy of LuaDouble (number texts, 0/0) lost to LuaJ's own: a class path
+            // that puts LuaJ's jar before Moon's
+            java.util.logging.Logger.getLogger("io.moon.server.script").warning(
+                    "Lua numbers print as LuaJ's, not as Lua 5.1's: LuaJ's jar comes before Moon's on the class path");
         }
         try {
             // Lua 5.1 has no goto: 'local goto = 1' and t.goto are names (Lua51Syntax parses 5.1 first)

@@ -15,7 +15,7 @@ import java.math.RoundingMode;
  * double to a 64-bit integer (out of range and NaN give the smallest long), and the argument checks
  * of Lua 5.1's auxiliary library with their texts ("bad argument #N to 'f' (...)").
  */
-final class LuaNumbers {
+public final class LuaNumbers {
     private static final double TWO_63 = 9223372036854775808.0;
 
     private LuaNumbers() {
@@ -70,8 +70,15 @@ final class LuaNumbers {
         return s;
     }
 
-    /** Lua 5.1's tostring of a number (LUAI_NUMFFORMAT "%.14g"). */
-    static String tostring(final double v) {
+    /**
+     * Lua 5.1's text of a number (LUAI_NUMFFORMAT "%.14g"): tostring, '..', and every other place
+     * a number becomes a string (LuaJ's LuaDouble calls this; see Moon's copy of that class).
+     */
+    public static String tostring(final double v) {
+        // integral values under 10^14 keep all their digits under %.14g: nothing to round
+        if (v == (long) v && Math.abs(v) < 1e14 && (v != 0 || 1 / v > 0)) {
+            return Long.toString((long) v);
+        }
         return formatG(v, 14);
     }
 

@@ -338,9 +338,7 @@ final class Sandbox {
                 if (a.narg() == 0) {
                     throw new LuaError("bad argument #1 to 'tostring' (value expected)"); // luaL_checkany
                 }
-                final LuaValue v = a.arg1();
-                // Lua 5.1 prints numbers with %.14g; LuaJ's own form differs for fractions
-                return v.type() == LuaValue.TNUMBER ? LuaValue.valueOf(LuaNumbers.tostring(v.todouble())) : tostring.call(v);
+                return tostring.call(a.arg1()); // numbers print with %.14g (Moon's LuaDouble)
             }
         });
         final LuaValue select = g.get("select");
