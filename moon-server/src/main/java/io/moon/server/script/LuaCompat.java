@@ -22,8 +22,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  * keywords (Lua 5.1 has no goto statement). Both happen once, before any script runs
  * ({@link #patchLuaJ}); if a later LuaJ or JDK refused, scripts would keep LuaJ's behaviour and
  * the differential tests would say so. Number texts ("%.14g") and the negative NaN of 0/0 live in
- * LuaJ's LuaDouble, which Moon carries a patched copy of (org.luaj.vm2.LuaDouble in this module);
- * {@link #patchLuaJ} checks that the copy is the one loaded.
+ * LuaJ's LuaDouble, and string comparison (unsigned bytes, as C) in its LuaString: Moon carries
+ * patched copies of both (org.luaj.vm2 in this module); {@link #patchLuaJ} checks that they are
+ * the ones loaded.
  */
 final class LuaCompat {
     private LuaCompat() {
@@ -57,11 +58,12 @@ final class LuaCompat {
         } catch (final ReflectiveOperationException | RuntimeException e) {
             java.util.logging.Logger.getLogger("io.moon.server.script").warning("Lua pattern classes stay LuaJ's: " + e);
         }
-        if (!LuaValue.valueOf(10.0 / 3).tojstring().equals("3.3333333333333")) {
-            // Moon's copy of LuaDouble (number texts, 0/0) lost to LuaJ's own: a class path
-            // that puts LuaJ's jar before Moon's
-            java.util.logging.Logger.getLogger("io.moon.server.script").warning(
-                    "Lua numbers print as LuaJ's, not as Lua 5.1's: LuaJ's jar comes before Moon's on the class path");
+        if (!LuaValue.valueOf(10.0 / 3).tojstring().equals("3.3333333333333")
+                || !LuaValue.valueOf("a").lt_b(LuaValue.valueOf(new byte[] {(byte) 0x80}))) {
+            // Moon's copies of LuaDouble and LuaString lost to LuaJ's own: a class path that
+            // puts LuaJ's jar before Moon's
+            java.util.logging.Logger.getLogger("io.moon.server.script").warning("Lua numbers print and strings"
+                    + " compare as LuaJ's, not as Lua 5.1's: LuaJ's jar comes before Moon's on the class path");
         }
         try {
             // Lua 5.1 has no goto: 'local goto = 1' and t.goto are names (Lua51Syntax parses 5.1 first)

@@ -183,6 +183,10 @@ class ScriptDiffTest {
         "return string.format('%s', 1/3)", "return table.concat({1/3, 2^40, 7, 2^63}, ',')", "return string.len(1/3)",
         "return string.rep(0.1 + 0.2, 2)", "return math.pi .. ''", "return 'ts:' .. (1765432100 + 0.125)",
         "local t = redis.call('TIME') return #(t[1] + t[2] / 1e6 .. '') > 10",
+        // strings compare as unsigned bytes (C's strcmp in the "C" locale)
+        "return ('\\200' < 'a') and 1 or 0", "return ('a\\0b' < 'a\\0c') and 1 or 0", "return ('ab' < 'a\\0') and 1 or 0",
+        "local t = {'\\195\\169', 'z', 'a', '\\195\\137', '\\255', '\\0', ''} table.sort(t) return t",
+        "local t = {'b\\200', 'b', 'b\\1', 'B'} table.sort(t, function(x, y) return x > y end) return t",
         // Lua 5.1 in the C locale, over bytes, on x86-64
         "return string.lower(string.char(0xC0, 0xC9, 0x80, 65))", "return string.upper('a\\224b\\255')",
         "return #string.upper(string.rep('\\181\\223', 10))", "return {string.find('[]^_`{|}~', '%p+')}",
