@@ -53,10 +53,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     /** The request the parser fills and the dispatcher runs; batches swap it (see tryBatch). */
     Request req = new Request();
     final Reply reply = new Reply();
-    /** Writes pushes into {@link #deferredPushes} while a command of this connection runs. */
-    private final Reply pushReply = new Reply();
-    /** Pushes to this connection held back until the running command's reply is out. */
-    private ByteBuf deferredPushes;
+    /** Messages pushed to this connection: where they are written, when they leave. */
+    private final Pushes pushes = new Pushes(this);
     final Call call = new Call(this);
     final ClientState state = new ClientState();
     /** Client-side caching: CLIENT TRACKING state and invalidation delivery (io.moon.server.tracking). */
@@ -614,76 +612,27 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         return subs;
     }
 
-    /**
-     * Where a pushed message is written (on this thread), or null when the connection is closed.
-     * While a command of this connection runs (and is not blocked), pushes to it wait in a buffer of
-     * their own and follow the command's whole reply (EXEC's, a script's), as Redis 7.2 orders them
-     * (its pending_push_messages): a message published to oneself, or a keyspace notification of
-     * one's own write, comes after the command's reply, never inside it.
-     */
+    /** Where a pushed message is written (on this thread), or null when the connection is closed (see Pushes). */
     public Reply pushStart() {
-        if (closed || nctx == null) {
-            return null;
-        }
-        if (tracking.inCommand && !blocked.isBlocked()) {
-            if (deferredPushes == null) {
-                deferredPushes = nctx.alloc().ioBuffer(256);
-            }
-            return pushReply.bind(deferredPushes, state.proto);
-        }
-        ensureOut();
-        return reply;
+        return pushes.start();
     }
 
-    /**
-     * The pushes held back while a command ran go out after its reply (after CLIENT REPLY OFF or
-     * SKIP dropped the reply: pushes are never silenced, as Redis's CLIENT_PUSHING). On this thread.
-     */
-    void releaseDeferredPushes() {
-        final ByteBuf d = deferredPushes;
-        if (d == null || !d.isReadable()) {
-            return;
-        }
-        if (!closed) {
-            ensureOut();
-            out.writeBytes(d);
-        }
-        d.clear();
-        if (d.capacity() > 64 * 1024) {
-            d.release();
-            deferredPushes = null;
-        }
-        if (!closed && !pushFlushQueued) {
-            pushFlushQueued = true;
-            ch.eventLoop().execute(pushFlush);
-        }
-    }
-
-    /**
-     * A pushed message is written: it leaves with the next flush (a task, so a command running on
-     * this connection keeps its reply buffer), unless the output buffer limit closes the connection.
-     */
+    /** A pushed message is written (see Pushes). */
     public void pushEnd() {
-        if (io.moon.server.pubsub.OutputLimits.exceeded(this, subs)) {
-            close();
-            return;
-        }
-        if (tracking.inCommand && !blocked.isBlocked()) {
-            return; // held back: it leaves after the reply (releaseDeferredPushes)
-        }
-        if (!pushFlushQueued) {
-            pushFlushQueued = true;
-            ch.eventLoop().execute(pushFlush);
-        }
+        pushes.end();
     }
 
-    private boolean pushFlushQueued;
-    private final Runnable pushFlush = () -> {
-        pushFlushQueued = false;
+    /** The pushes held back while a command ran go out after its reply. On this thread. */
+    void releaseDeferredPushes() {
+        pushes.release();
+    }
+
+    /** Pushed messages leave (a task Pushes queues). */
+    void flushPushes() {
         if (!waiting || blocked.isBlocked()) { // a blocked client's reply is not in the buffer yet
             flush();
         }
-    };
+    }
 
     // ---- lifecycle -----------------------------------------------------------------------------
 
@@ -731,10 +680,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             out.release();
             out = null;
         }
-        if (deferredPushes != null) {
-            deferredPushes.release();
-            deferredPushes = null;
-        }
+        pushes.free();
         if (pending != null) {
             pending.release();
             pending = null;
@@ -756,7 +702,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         final long queued = ch == null ? 0 : ch.unsafe().outboundBuffer() == null ? 0
                 : ch.unsafe().outboundBuffer().totalPendingWriteBytes();
         return (out == null ? 0 : out.readableBytes()) + queued
-                + (deferredPushes == null ? 0 : deferredPushes.readableBytes());
+                + pushes.heldBytes();
     }
 
     public Channel channel() {
