@@ -29,6 +29,8 @@
  *    own form went through float (10/3 .. '' gave "3.3333333", 1e100 .. '' gave "Infinity") and
  *    printed big integral values in full (2^53 .. '' gave "9007199254740992").
  *  - NAN holds the NaN x86's division 0/0 gives (sign bit set), which Lua prints as "-nan".
+ *  - Comparing a number with a value of another type (1 < nil, 1 < 'a') fails naming the two
+ *    types in Lua 5.1's order ("attempt to compare number with nil"); LuaJ named them reversed.
  * Everything else is LuaJ's code unchanged. io.moon.server.script.LuaCompat checks at startup
  * that this copy is the one in use and says so in the log if it is not.
  */
@@ -205,28 +207,28 @@ public class LuaDouble extends LuaNumber {
 	}
 
 	// relational operators
-	public LuaValue   lt( LuaValue rhs )         { return rhs.gt_b(v)? LuaValue.TRUE: FALSE; }
+	public LuaValue   lt( LuaValue rhs )         { return lt_b(rhs)? TRUE: FALSE; } // Moon
 	public LuaValue   lt( double rhs )      { return v < rhs? TRUE: FALSE; }
 	public LuaValue   lt( int rhs )         { return v < rhs? TRUE: FALSE; }
-	public boolean lt_b( LuaValue rhs )       { return rhs.gt_b(v); }
+	public boolean lt_b( LuaValue rhs )       { return rhs.type() == TNUMBER? rhs.gt_b(v): LuaString.compareError(typename(), rhs.typename()); } // Moon
 	public boolean lt_b( int rhs )         { return v < rhs; }
 	public boolean lt_b( double rhs )      { return v < rhs; }
-	public LuaValue   lteq( LuaValue rhs )       { return rhs.gteq_b(v)? LuaValue.TRUE: FALSE; }
+	public LuaValue   lteq( LuaValue rhs )       { return lteq_b(rhs)? TRUE: FALSE; } // Moon
 	public LuaValue   lteq( double rhs )    { return v <= rhs? TRUE: FALSE; }
 	public LuaValue   lteq( int rhs )       { return v <= rhs? TRUE: FALSE; }
-	public boolean lteq_b( LuaValue rhs )     { return rhs.gteq_b(v); }
+	public boolean lteq_b( LuaValue rhs )     { return rhs.type() == TNUMBER? rhs.gteq_b(v): LuaString.compareError(typename(), rhs.typename()); } // Moon
 	public boolean lteq_b( int rhs )       { return v <= rhs; }
 	public boolean lteq_b( double rhs )    { return v <= rhs; }
-	public LuaValue   gt( LuaValue rhs )         { return rhs.lt_b(v)? LuaValue.TRUE: FALSE; }
+	public LuaValue   gt( LuaValue rhs )         { return gt_b(rhs)? TRUE: FALSE; } // Moon
 	public LuaValue   gt( double rhs )      { return v > rhs? TRUE: FALSE; }
 	public LuaValue   gt( int rhs )         { return v > rhs? TRUE: FALSE; }
-	public boolean gt_b( LuaValue rhs )       { return rhs.lt_b(v); }
+	public boolean gt_b( LuaValue rhs )       { return rhs.type() == TNUMBER? rhs.lt_b(v): LuaString.compareError(rhs.typename(), typename()); } // Moon
 	public boolean gt_b( int rhs )         { return v > rhs; }
 	public boolean gt_b( double rhs )      { return v > rhs; }
-	public LuaValue   gteq( LuaValue rhs )       { return rhs.lteq_b(v)? LuaValue.TRUE: FALSE; }
+	public LuaValue   gteq( LuaValue rhs )       { return gteq_b(rhs)? TRUE: FALSE; } // Moon
 	public LuaValue   gteq( double rhs )    { return v >= rhs? TRUE: FALSE; }
 	public LuaValue   gteq( int rhs )       { return v >= rhs? TRUE: FALSE; }
-	public boolean gteq_b( LuaValue rhs )     { return rhs.lteq_b(v); }
+	public boolean gteq_b( LuaValue rhs )     { return rhs.type() == TNUMBER? rhs.lteq_b(v): LuaString.compareError(rhs.typename(), typename()); } // Moon
 	public boolean gteq_b( int rhs )       { return v >= rhs; }
 	public boolean gteq_b( double rhs )    { return v >= rhs; }
 	

@@ -24,8 +24,10 @@
  * longer maintained). moon-server's jar comes before LuaJ's on the class path, so this class is
  * the one loaded. One change, in strcmp: bytes compare unsigned, as C's strcmp/strcoll in the "C"
  * locale that Redis's Lua 5.1 uses ('<' on strings, table.sort), so "\200" sorts after "a" and
- * UTF-8 text sorts as in Redis; LuaJ compared Java's signed bytes. Everything else is LuaJ's code
- * unchanged; io.moon.server.script.LuaCompat checks at startup that this copy is in use.
+ * UTF-8 text sorts as in Redis; LuaJ compared Java's signed bytes. And comparing a string with a
+ * value of another type fails naming both types in Lua 5.1's order ("attempt to compare string
+ * with number"), where LuaJ's text was garbled. Everything else is LuaJ's code unchanged;
+ * io.moon.server.script.LuaCompat checks at startup that this copy is in use.
  */
 package org.luaj.vm2;
 
@@ -297,22 +299,29 @@ public class LuaString extends LuaValue {
 	public LuaValue   modFrom( double lhs )    { return LuaDouble.dmod(lhs, checkarith()); }
 	
 	// relational operators, these only work with other strings
-	public LuaValue   lt( LuaValue rhs )         { return rhs.strcmp(this)>0? LuaValue.TRUE: FALSE; }
-	public boolean lt_b( LuaValue rhs )       { return rhs.strcmp(this)>0; }
-	public boolean lt_b( int rhs )         { typerror("attempt to compare string with number"); return false; }
-	public boolean lt_b( double rhs )      { typerror("attempt to compare string with number"); return false; }
-	public LuaValue   lteq( LuaValue rhs )       { return rhs.strcmp(this)>=0? LuaValue.TRUE: FALSE; }
-	public boolean lteq_b( LuaValue rhs )     { return rhs.strcmp(this)>=0; }
-	public boolean lteq_b( int rhs )       { typerror("attempt to compare string with number"); return false; }
-	public boolean lteq_b( double rhs )    { typerror("attempt to compare string with number"); return false; }
-	public LuaValue   gt( LuaValue rhs )         { return rhs.strcmp(this)<0? LuaValue.TRUE: FALSE; }
-	public boolean gt_b( LuaValue rhs )       { return rhs.strcmp(this)<0; }
-	public boolean gt_b( int rhs )         { typerror("attempt to compare string with number"); return false; }
-	public boolean gt_b( double rhs )      { typerror("attempt to compare string with number"); return false; }
-	public LuaValue   gteq( LuaValue rhs )       { return rhs.strcmp(this)<=0? LuaValue.TRUE: FALSE; }
-	public boolean gteq_b( LuaValue rhs )     { return rhs.strcmp(this)<=0; }
-	public boolean gteq_b( int rhs )       { typerror("attempt to compare string with number"); return false; }
-	public boolean gteq_b( double rhs )    { typerror("attempt to compare string with number"); return false; }
+	// Moon: anything else fails naming both types in Lua 5.1's order (a > b runs as b < a); the
+	// int and double forms are reached from a number on the other side
+	public LuaValue   lt( LuaValue rhs )         { return lt_b(rhs)? LuaValue.TRUE: FALSE; }
+	public boolean lt_b( LuaValue rhs )       { return rhs.type() == TSTRING? rhs.strcmp(this)>0: compareError("string", rhs.typename()); }
+	public boolean lt_b( int rhs )         { return compareError("string", "number"); }
+	public boolean lt_b( double rhs )      { return compareError("string", "number"); }
+	public LuaValue   lteq( LuaValue rhs )       { return lteq_b(rhs)? LuaValue.TRUE: FALSE; }
+	public boolean lteq_b( LuaValue rhs )     { return rhs.type() == TSTRING? rhs.strcmp(this)>=0: compareError("string", rhs.typename()); }
+	public boolean lteq_b( int rhs )       { return compareError("string", "number"); }
+	public boolean lteq_b( double rhs )    { return compareError("string", "number"); }
+	public LuaValue   gt( LuaValue rhs )         { return gt_b(rhs)? LuaValue.TRUE: FALSE; }
+	public boolean gt_b( LuaValue rhs )       { return rhs.type() == TSTRING? rhs.strcmp(this)<0: compareError(rhs.typename(), "string"); }
+	public boolean gt_b( int rhs )         { return compareError("number", "string"); }
+	public boolean gt_b( double rhs )      { return compareError("number", "string"); }
+	public LuaValue   gteq( LuaValue rhs )       { return gteq_b(rhs)? LuaValue.TRUE: FALSE; }
+	public boolean gteq_b( LuaValue rhs )     { return rhs.type() == TSTRING? rhs.strcmp(this)<=0: compareError(rhs.typename(), "string"); }
+	public boolean gteq_b( int rhs )       { return compareError("number", "string"); }
+	public boolean gteq_b( double rhs )    { return compareError("number", "string"); }
+
+	/** Moon: Lua 5.1's error for an order comparison of a value of type lhs with one of type rhs. */
+	static boolean compareError(String lhs, String rhs) {
+		throw new LuaError(lhs.equals(rhs)? "attempt to compare two "+lhs+" values": "attempt to compare "+lhs+" with "+rhs);
+	}
 
 	// concatenation
 	public LuaValue concat(LuaValue rhs)      { return rhs.concatTo(this); }

@@ -183,6 +183,11 @@ class ScriptDiffTest {
         "return string.format('%s', 1/3)", "return table.concat({1/3, 2^40, 7, 2^63}, ',')", "return string.len(1/3)",
         "return string.rep(0.1 + 0.2, 2)", "return math.pi .. ''", "return 'ts:' .. (1765432100 + 0.125)",
         "local t = redis.call('TIME') return #(t[1] + t[2] / 1e6 .. '') > 10",
+        // order comparisons of values of two types name them as Lua 5.1 does (a > b runs as b < a)
+        "return 'a' < 1", "return 1 < 'a'", "return 1.5 < 'a'", "return 'a' <= 1", "return 'a' > 1.5", "return 1 >= 'a'",
+        "return 'a' < {}", "return {} < 'a'", "return 'a' < nil", "return nil < 'a'", "return 1 < nil", "return nil < 1",
+        "return 1 < {}", "return 'a' < true", "return 1.5 <= nil", "return nil >= 2.5", "return 2^40 < 'a'",
+        "local n = tonumber(ARGV[9]) return 3 < n", "local ok, e = pcall(function() return 1 < 'x' end) return e",
         // strings compare as unsigned bytes (C's strcmp in the "C" locale)
         "return ('\\200' < 'a') and 1 or 0", "return ('a\\0b' < 'a\\0c') and 1 or 0", "return ('ab' < 'a\\0') and 1 or 0",
         "local t = {'\\195\\169', 'z', 'a', '\\195\\137', '\\255', '\\0', ''} table.sort(t) return t",
