@@ -22,9 +22,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  * keywords (Lua 5.1 has no goto statement). Both happen once, before any script runs
  * ({@link #patchLuaJ}); if a later LuaJ or JDK refused, scripts would keep LuaJ's behaviour and
  * the differential tests would say so. Number texts ("%.14g") and the negative NaN of 0/0 live in
- * LuaJ's LuaDouble, and string comparison (unsigned bytes, as C) in its LuaString: Moon carries
- * patched copies of both (org.luaj.vm2 in this module); {@link #patchLuaJ} checks that they are
- * the ones loaded.
+ * LuaJ's LuaDouble, string comparison (unsigned bytes, as C) in its LuaString, the errors of
+ * comparing two types in those and LuaInteger: Moon carries patched copies of the three
+ * (org.luaj.vm2 in this module); {@link #patchLuaJ} checks that they are the ones loaded.
  */
 final class LuaCompat {
     private LuaCompat() {
@@ -59,10 +59,11 @@ final class LuaCompat {
             java.util.logging.Logger.getLogger("io.moon.server.script").warning("Lua pattern classes stay LuaJ's: " + e);
         }
         if (!LuaValue.valueOf(10.0 / 3).tojstring().equals("3.3333333333333")
-                || !LuaValue.valueOf("a").lt_b(LuaValue.valueOf(new byte[] {(byte) 0x80}))) {
-            // Moon's copies of LuaDouble and LuaString lost to LuaJ's own: a class path that
-            // puts LuaJ's jar before Moon's
-            java.util.logging.Logger.getLogger("io.moon.server.script").warning("Lua numbers print and strings"
+                || !LuaValue.valueOf("a").lt_b(LuaValue.valueOf(new byte[] {(byte) 0x80}))
+                || !comparesAsLua51()) {
+            // Moon's copies of LuaDouble, LuaString and LuaInteger lost to LuaJ's own: a class
+            // path that puts LuaJ's jar before Moon's
+            java.util.logging.Logger.getLogger("io.moon.server.script").warning("Lua numbers print and values"
                     + " compare as LuaJ's, not as Lua 5.1's: LuaJ's jar comes before Moon's on the class path");
         }
         try {
@@ -72,6 +73,16 @@ final class LuaCompat {
             ((java.util.Hashtable<?, ?>) r.get(null)).remove(LuaValue.valueOf("goto"));
         } catch (final ReflectiveOperationException | RuntimeException e) {
             java.util.logging.Logger.getLogger("io.moon.server.script").warning("'goto' stays a LuaJ keyword: " + e);
+        }
+    }
+
+    /** Whether 1 < nil fails as in Lua 5.1 (Moon's LuaInteger) rather than as LuaJ's. */
+    private static boolean comparesAsLua51() {
+        try {
+            LuaValue.valueOf(1).lt_b(LuaValue.NIL);
+            return false;
+        } catch (final LuaError e) {
+            return "attempt to compare number with nil".equals(e.getMessage());
         }
     }
 
