@@ -39,7 +39,8 @@ final class ScriptErrors {
     /**
      * LuaJ's message without its "@user_script:N " position and its stack traceback, with LuaJ's
      * wording of the VM's errors turned into Lua 5.1's where Lua 5.1 has no variable name to add
-     * ("attempt to index a nil value", "attempt to perform arithmetic on a table value").
+     * ("attempt to index a nil value", "attempt to perform arithmetic on a table value"); errors
+     * that name one (Lua51Names) are already Lua 5.1's.
      */
     static String bare(final String m) {
         String s = m;
@@ -54,7 +55,7 @@ final class ScriptErrors {
         if (s.startsWith("attempt to index ? (a ")) {
             return "attempt to index a " + s.substring("attempt to index ? (a ".length(), s.length() - 1);
         }
-        if (s.startsWith("attempt to get length of ") && !s.endsWith(" value")) {
+        if (s.startsWith("attempt to get length of ") && !s.endsWith(" value") && s.indexOf(' ', 25) < 0) {
             return "attempt to get length of a " + s.substring("attempt to get length of ".length()) + " value";
         }
         if (s.startsWith("attempt to call ") && !s.endsWith(" value") && s.indexOf(' ', 16) < 0) {
