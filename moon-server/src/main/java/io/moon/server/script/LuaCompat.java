@@ -1,6 +1,5 @@
 package io.moon.server.script;
 
-import org.luaj.vm2.LuaDouble;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -23,8 +22,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  * ({@link #patchLuaJ}); if a later LuaJ or JDK refused, scripts would keep LuaJ's behaviour and
  * the differential tests would say so. Number texts ("%.14g") and the negative NaN of 0/0 live in
  * LuaJ's LuaDouble, string comparison (unsigned bytes, as C) in its LuaString, the errors of
- * comparing two types in those and LuaInteger: Moon carries patched copies of the three
- * (org.luaj.vm2 in this module); {@link #patchLuaJ} checks that they are the ones loaded.
+ * comparing two types in those and LuaInteger, the names in VM errors in LuaClosure: Moon carries
+ * patched copies of the four (org.luaj.vm2 in this module); {@link #patchLuaJ} checks that they
+ * are the ones loaded.
  */
 final class LuaCompat {
     private LuaCompat() {
@@ -58,13 +58,12 @@ final class LuaCompat {
         } catch (final ReflectiveOperationException | RuntimeException e) {
             java.util.logging.Logger.getLogger("io.moon.server.script").warning("Lua pattern classes stay LuaJ's: " + e);
         }
-        if (!LuaValue.valueOf(10.0 / 3).tojstring().equals("3.3333333333333")
-                || !LuaValue.valueOf("a").lt_b(LuaValue.valueOf(new byte[] {(byte) 0x80}))
-                || !comparesAsLua51()) {
-            // Moon's copies of LuaDouble, LuaString and LuaInteger lost to LuaJ's own: a class
-            // path that puts LuaJ's jar before Moon's
-            java.util.logging.Logger.getLogger("io.moon.server.script").warning("Lua numbers print and values"
-                    + " compare as LuaJ's, not as Lua 5.1's: LuaJ's jar comes before Moon's on the class path");
+        final String lost = lostPatchedClasses();
+        if (!lost.isEmpty()) {
+            // a class path that puts LuaJ's jar before Moon's
+            java.util.logging.Logger.getLogger("io.moon.server.script").warning("LuaJ's own " + lost
+                    + " loaded instead of Moon's patched copies: numbers, comparisons and errors in scripts"
+                    + " differ from Redis's (put moon-server's jar before LuaJ's on the class path)");
         }
         try {
             // Lua 5.1 has no goto: 'local goto = 1' and t.goto are names (Lua51Syntax parses 5.1 first)
@@ -76,14 +75,18 @@ final class LuaCompat {
         }
     }
 
-    /** Whether 1 < nil fails as in Lua 5.1 (Moon's LuaInteger) rather than as LuaJ's. */
-    private static boolean comparesAsLua51() {
-        try {
-            LuaValue.valueOf(1).lt_b(LuaValue.NIL);
-            return false;
-        } catch (final LuaError e) {
-            return "attempt to compare number with nil".equals(e.getMessage());
+    /** The classes Moon patches (org.luaj.vm2 in this module) that were loaded from elsewhere. */
+    static String lostPatchedClasses() {
+        final java.security.CodeSource ours = LuaCompat.class.getProtectionDomain().getCodeSource();
+        final StringBuilder lost = new StringBuilder();
+        for (final Class<?> c : new Class<?>[] {org.luaj.vm2.LuaDouble.class, org.luaj.vm2.LuaInteger.class,
+                org.luaj.vm2.LuaString.class, org.luaj.vm2.LuaClosure.class}) {
+            final java.security.CodeSource from = c.getProtectionDomain().getCodeSource();
+            if (ours == null || from == null || !ours.getLocation().equals(from.getLocation())) {
+                lost.append(lost.isEmpty() ? "" : ", ").append(c.getSimpleName());
+            }
         }
+        return lost.toString();
     }
 
     /** The C locale's ctype classes of byte {@code c}, as LuaJ's masks. */

@@ -59,4 +59,9 @@ class LuaNumbersTest {
                     }
                 });
     }
+
+    @Test
+    void moonsPatchedLuajClassesAreTheOnesLoaded() {
+        assertEquals("", LuaCompat.lostPatchedClasses(), "LuaJ classes loaded from LuaJ's jar instead of Moon's");
+    }
 }
