@@ -42,7 +42,7 @@ final class LuaCompat {
 
     private static boolean patched;
 
-    /** Rewrites LuaJ's pattern class table and keyword table, checks its number texts (see the class comment); once. */
+    /** Rewrites LuaJ's pattern class table and keyword table, checks its patched classes are loaded (see the class comment); once. */
     static synchronized void patchLuaJ() {
         if (patched) {
             return;
