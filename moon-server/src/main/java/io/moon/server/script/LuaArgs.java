@@ -94,6 +94,18 @@ final class LuaArgs {
                 }
             }
             case "format" -> formatArgs(a);
+            case "rawset" -> { // luaH_set's errors (LuaJ refuses a nil key as a bad argument)
+                final LuaValue t = a.arg1();
+                if (t instanceof Sandbox.Sealed x && x.sealed || t instanceof Sandbox.SealedGlobals y && y.sealed) {
+                    return; // Redis refuses the readonly table first
+                }
+                if (a.arg(2).isnil()) {
+                    throw new ScriptErrors.Unpositioned("table index is nil");
+                }
+                if (a.arg(2).type() == LuaValue.TNUMBER && Double.isNaN(a.arg(2).todouble())) {
+                    throw new ScriptErrors.Unpositioned("table index is NaN");
+                }
+            }
             case "sort" -> {
                 if (!a.arg(2).isnil() && a.arg(2).type() != LuaValue.TFUNCTION) {
                     throw LuaNumbers.argError(2, name, "function expected, got " + LuaNumbers.typeName(a, 2));

@@ -186,6 +186,7 @@ class ScriptDiffTest {
         "local t = {} return 1 + t", "local a = 'x' return -a", "return ('5') * nil", "return {} + {}", "return 2 ^ {}",
         "local t = {} return t.a.b", "return KEYS[1].x", "local t = {x = {}} return t.x.y.z", "local k = 'x' local t = {} return t[k].y",
         "local t = nil t.x = 1", "local t = {} t.a.b = 1", "local t = {} t[nil] = 1", "local t = {} t[0/0] = 1",
+        "local t = {} rawset(t, nil, 1)", "local t = {} rawset(t, 0/0, 1)", "return {pcall(rawset, {}, nil, 1)}",
         "local u = nil local function f() return u.x end return f()", "local u = nil local function f() u.x = 1 end f()",
         "local t = {} t.f()", "local t = {} return t.x()", "return redis.nosuch()", "return math.nosuch(1)", "local f = 5 f()",
         "local s = 'x' return s:nosuch()", "local t = {} return t:m()", "local g = 5 local function f() return g() end return f()",
