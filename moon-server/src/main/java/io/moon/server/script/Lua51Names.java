@@ -89,6 +89,9 @@ public final class Lua51Names {
                 return "attempt to index upvalue '" + name + "' (a " + t.typename() + " value)";
             }
             case Lua.OP_CALL, Lua.OP_TAILCALL -> {
+                if (message.startsWith("bad argument #")) {
+                    return Lua.GET_OPCODE(i) == Lua.OP_CALL ? argumentError(message, p, pc, a, stack[a]) : null;
+                }
                 op = "call";
                 reg = stack[a].isfunction() || !stack[a].metatag(LuaValue.CALL).isnil() ? -1 : a;
             }
@@ -110,6 +113,30 @@ public final class Lua51Names {
             return null;
         }
         return "attempt to " + op + " " + kindName[0] + " '" + kindName[1] + "' (a " + stack[reg].typename() + " value)";
+    }
+
+    private static final java.util.regex.Pattern BAD_ARGUMENT =
+            java.util.regex.Pattern.compile("bad argument #(\\d+) to '([^']*)' \\((.*)\\)", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * A library function's argument error seen from the call site, as Lua 5.1's luaL_argerror
+     * words it: the function is named as the caller reached it ("bad argument #1 to 'r'" for a
+     * local r holding string.rep), and a method call does not count its receiver ("s:rep()" is
+     * missing argument #1; a bad receiver is "calling 'rep' on bad self").
+     */
+    private static String argumentError(final String message, final Prototype p, final int pc, final int reg,
+                                        final LuaValue called) {
+        final java.util.regex.Matcher m = BAD_ARGUMENT.matcher(message);
+        if (!m.matches() || !(called instanceof LuaArgs.Checked c) || !c.fn.equals(m.group(2))) {
+            return null; // raised by something else the function called
+        }
+        final String[] kindName = objectName(p, pc, reg);
+        final String name = kindName == null ? "?" : kindName[1];
+        int arg = Integer.parseInt(m.group(1));
+        if (kindName != null && kindName[0].equals("method") && --arg == 0) {
+            return "calling '" + name + "' on bad self (" + m.group(3) + ")";
+        }
+        return "bad argument #" + arg + " to '" + name + "' (" + m.group(3) + ")";
     }
 
     private static LuaValue rk(final Prototype p, final LuaValue[] stack, final int x) {

@@ -17,8 +17,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  * <p>A signature is one letter per argument: {@code s} a string (or a number), {@code n} a number
  * (or a string that reads as one), {@code t} a table, {@code a} any value but none; upper case
  * is optional (nil or absent passes); {@code .} is not checked; a final {@code *} makes the letter
- * before it apply to every argument given from its position on (none required). One thing Moon cannot tell: Lua 5.1 counts the arguments
- * of a method call ({@code s:rep()}) from after the receiver.
+ * before it apply to every argument given from its position on (none required). The call site's
+ * view (a method call counts its arguments after the receiver, a local holding the function gives
+ * its own name) is Lua51Names' part.
  */
 final class LuaArgs {
     private LuaArgs() {
@@ -62,19 +63,36 @@ final class LuaArgs {
     }
 
     private static VarArgFunction wrap(final String fn, final String sig, final LuaValue f) {
-        // (not "name": inside the function that would be LibFunction's own field)
-        return new VarArgFunction() {
-            @Override
-            public Varargs invoke(final Varargs a) {
-                check(fn, sig, a);
-                extra(fn, a);
-                try {
-                    return f.invoke(a);
-                } catch (final LuaError e) {
-                    throw named(fn, e);
-                }
+        return new Checked(fn, sig, f);
+    }
+
+    /**
+     * A library function with its Lua 5.1 argument checks. Its errors name it by its library name;
+     * where the call site gives it another (a method call, a local holding it), Lua51Names renames
+     * them as Lua 5.1 does.
+     */
+    static final class Checked extends VarArgFunction {
+        /** The library name (not "name": that would be LibFunction's own field). */
+        final String fn;
+        private final String sig;
+        private final LuaValue f;
+
+        Checked(final String fn, final String sig, final LuaValue f) {
+            this.fn = fn;
+            this.sig = sig;
+            this.f = f;
+        }
+
+        @Override
+        public Varargs invoke(final Varargs a) {
+            check(fn, sig, a);
+            extra(fn, a);
+            try {
+                return f.invoke(a);
+            } catch (final LuaError e) {
+                throw named(fn, e);
             }
-        };
+        }
     }
 
     /** The checks Lua 5.1 makes beyond one type per argument. */

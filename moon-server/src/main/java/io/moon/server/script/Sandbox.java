@@ -254,7 +254,10 @@ final class Sandbox {
         string.rawset("rep", new VarArgFunction() {
             @Override
             public Varargs invoke(final Varargs a) {
-                final double n = a.arg(1).checkstring().length() * Math.max(0, a.arg(2).checkdouble());
+                if (a.arg(2).checkdouble() < 1) {
+                    return LuaValue.EMPTYSTRING; // repeated no times (LuaJ failed on a negative count)
+                }
+                final double n = a.arg(1).checkstring().length() * a.arg(2).checkdouble();
                 if (n > MAX_STRING) {
                     throw new LuaError("string.rep: resulting string too large");
                 }
