@@ -24,8 +24,9 @@
  * longer maintained). moon-server's jar comes before LuaJ's on the class path, so this class is
  * the one loaded. One change, where an instruction's error is caught: the value it is about gets
  * the name Lua 5.1 gives it ("attempt to index local 't' (a nil value)"), through
- * io.moon.server.script.Lua51Names; and a tail call of a value that cannot be called fails at the
- * tail call, where that name can be found. Everything else is LuaJ's code unchanged.
+ * io.moon.server.script.Lua51Names; and in a tail call, a value that cannot be called fails at the
+ * tail call, where that name can be found, and a library (Java) function runs at once, in this
+ * frame, as Lua 5.1 runs a C function there. Everything else is LuaJ's code unchanged.
  */
 package org.luaj.vm2;
 
@@ -390,17 +391,25 @@ public class LuaClosure extends LuaFunction {
 					// (the call itself runs after this frame returned, where no name can be found)
 					if (!stack[a].isfunction() && stack[a].metatag(CALL).isnil())
 						throw new LuaError("attempt to call "+stack[a].typename());
-					switch ( i & Lua.MASK_B ) {
-					case (1<<Lua.POS_B): return new TailcallVarargs(stack[a], NONE);
-					case (2<<Lua.POS_B): return new TailcallVarargs(stack[a], stack[a+1]);
-					case (3<<Lua.POS_B): return new TailcallVarargs(stack[a], varargsOf(stack[a+1],stack[a+2]));
-					case (4<<Lua.POS_B): return new TailcallVarargs(stack[a], varargsOf(stack[a+1],stack[a+2],stack[a+3]));
-					default:
-						b = i>>>23;
-						v = b>0? 
-							varargsOf(stack,a+1,b-1): // exact arg count
-							varargsOf(stack, a+1, top-v.narg()-(a+1), v); // from prev top 
-						return new TailcallVarargs( stack[a], v );
+					{
+						final Varargs targs;
+						switch ( i & Lua.MASK_B ) {
+						case (1<<Lua.POS_B): targs = NONE; break;
+						case (2<<Lua.POS_B): targs = stack[a+1]; break;
+						case (3<<Lua.POS_B): targs = varargsOf(stack[a+1],stack[a+2]); break;
+						case (4<<Lua.POS_B): targs = varargsOf(stack[a+1],stack[a+2],stack[a+3]); break;
+						default:
+							b = i>>>23;
+							targs = b>0? 
+								varargsOf(stack,a+1,b-1): // exact arg count
+								varargsOf(stack, a+1, top-v.narg()-(a+1), v); // from prev top 
+						}
+						// Moon: only a Lua function is called after this frame returns. A library
+						// function runs here, as Lua 5.1 runs a C function in tail position: its
+						// errors carry this frame's position and the call site's names.
+						if (stack[a] instanceof LuaClosure)
+							return new TailcallVarargs( stack[a], targs );
+						return stack[a].invoke(targs);
 					}
 					
 				case Lua.OP_RETURN: /*	A B	return R(A), ... ,R(A+B-2)	(see note)	*/

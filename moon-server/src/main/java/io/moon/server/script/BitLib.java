@@ -30,9 +30,13 @@ final class BitLib {
         return t;
     }
 
+    /**
+     * LuaBitOp's conversion: the number plus 2^52 + 2^51, whose low 32 bits of mantissa are then
+     * the integer, rounded to nearest (ties to even: 1.5 gives 2, 0.7 gives 1); numbers beyond 2^51
+     * give whatever low bits their representation has, as in Redis.
+     */
     static int tobit(final LuaValue v) {
-        final double d = v.checkdouble();
-        return (int) (long) (d % 4294967296.0);
+        return (int) Double.doubleToRawLongBits(v.checkdouble() + 6755399441055744.0);
     }
 
     private static Varargs apply(final int op, final Varargs a) {
@@ -57,7 +61,7 @@ final class BitLib {
             case "tohex" -> {
                 int n = a.narg() < 2 ? 8 : tobit(a.arg(2));
                 final boolean upper = n < 0;
-                n = Math.min(8, Math.abs(n));
+                n = n == Integer.MIN_VALUE ? 8 : Math.min(8, Math.abs(n)); // -n overflows: BitOp's C gives 8
                 String h = String.format(upper ? "%08X" : "%08x", x);
                 yield LuaValue.valueOf(h.substring(8 - n));
             }

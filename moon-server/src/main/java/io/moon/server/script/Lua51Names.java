@@ -90,7 +90,7 @@ public final class Lua51Names {
             }
             case Lua.OP_CALL, Lua.OP_TAILCALL -> {
                 if (message.startsWith("bad argument #")) {
-                    return Lua.GET_OPCODE(i) == Lua.OP_CALL ? argumentError(message, p, pc, a, stack[a]) : null;
+                    return argumentError(message, p, pc, a, stack[a]);
                 }
                 op = "call";
                 reg = stack[a].isfunction() || !stack[a].metatag(LuaValue.CALL).isnil() ? -1 : a;

@@ -17,7 +17,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  * <p>A signature is one letter per argument: {@code s} a string (or a number), {@code n} a number
  * (or a string that reads as one), {@code t} a table, {@code a} any value but none; upper case
  * is optional (nil or absent passes); {@code .} is not checked; a final {@code *} makes the letter
- * before it apply to every argument given from its position on (none required). The call site's
+ * before it apply to every argument given from its position on (none required); a leading
+ * {@code <} checks the arguments last to first (math.fmod(luaL_checknumber(L, 1),
+ * luaL_checknumber(L, 2)): gcc evaluated the second first, so Redis reports #2 first). The call site's
  * view (a method call counts its arguments after the receiver, a local holding the function gives
  * its own name) is Lua51Names' part.
  */
@@ -28,7 +30,7 @@ final class LuaArgs {
     private static final String[][] BASE = {
         {"ipairs", "t"}, {"pairs", "t"}, {"next", "t."}, {"rawget", "ta"}, {"rawset", "taa"}, {"rawequal", "aa"},
         {"getmetatable", "a"}, {"unpack", "tNN"}, {"type", "a"}, {"assert", "a"}, {"setmetatable", "t"},
-        {"tonumber", "."},
+        {"tonumber", "."}, {"select", "."},
     };
     private static final String[][] STRING = {
         {"byte", "sNN"}, {"char", "n*"}, {"find", "ssN."}, {"format", "s"}, {"gmatch", "ss"}, {"gfind", "ss"},
@@ -36,18 +38,24 @@ final class LuaArgs {
         {"reverse", "s"}, {"sub", "snN"},
     };
     private static final String[][] MATH = {
-        {"abs", "n"}, {"acos", "n"}, {"asin", "n"}, {"atan", "n"}, {"atan2", "nn"}, {"ceil", "n"}, {"cos", "n"},
-        {"cosh", "n"}, {"deg", "n"}, {"exp", "n"}, {"floor", "n"}, {"fmod", "nn"}, {"mod", "nn"}, {"frexp", "n"},
-        {"ldexp", "nn"}, {"log", "n"}, {"log10", "n"}, {"max", "nn*"}, {"min", "nn*"}, {"modf", "n"}, {"pow", "nn"},
+        {"abs", "n"}, {"acos", "n"}, {"asin", "n"}, {"atan", "n"}, {"atan2", "<nn"}, {"ceil", "n"}, {"cos", "n"},
+        {"cosh", "n"}, {"deg", "n"}, {"exp", "n"}, {"floor", "n"}, {"fmod", "<nn"}, {"mod", "<nn"}, {"frexp", "n"},
+        {"ldexp", "<nn"}, {"log", "n"}, {"log10", "n"}, {"max", "nn*"}, {"min", "nn*"}, {"modf", "n"}, {"pow", "<nn"},
         {"rad", "n"}, {"sin", "n"}, {"sinh", "n"}, {"sqrt", "n"}, {"tan", "n"}, {"tanh", "n"}, {"randomseed", "n"},
     };
     private static final String[][] TABLE = {
         {"concat", "tSNN"}, {"remove", "tN"}, {"getn", "t"}, {"maxn", "t"}, {"sort", "t"}, {"insert", "t"},
     };
 
-    /** Wraps the base functions and the string, math and table libraries of {@code g}. */
+    private static final String[][] BIT = {
+        {"tobit", "n"}, {"tohex", "nN"}, {"bnot", "n"}, {"band", "nn*"}, {"bor", "nn*"}, {"bxor", "nn*"},
+        {"lshift", "nn"}, {"rshift", "nn"}, {"arshift", "nn"}, {"rol", "nn"}, {"ror", "nn"}, {"bswap", "n"},
+    };
+
+    /** Wraps the base functions and the string, math, table and bit libraries of {@code g}. */
     static void install(final LuaTable g) {
         wrapAll(g, BASE);
+        wrapAll(g.get("bit").checktable(), BIT);
         wrapAll(g.get("string").checktable(), STRING);
         wrapAll(g.get("math").checktable(), MATH);
         wrapAll(g.get("table").checktable(), TABLE);
@@ -112,6 +120,27 @@ final class LuaArgs {
                 }
             }
             case "format" -> formatArgs(a);
+            case "select" -> { // a count: a string starting with '#', else a number
+                final LuaValue n = a.arg1();
+                if (!(n.type() == LuaValue.TSTRING && n.checkstring().length() > 0 && n.checkstring().luaByte(0) == '#')) {
+                    LuaNumbers.checkNumber(a, 1, name);
+                }
+            }
+            case "tonumber" -> { // luaB_tonumber reads the base first (luaL_optint)
+                if (!a.arg(2).isnil()) {
+                    LuaNumbers.checkNumber(a, 2, name);
+                    final int base = (int) LuaNumbers.toInt64(a.arg(2).tonumber().todouble());
+                    if (base != 10) {
+                        final int t = a.arg1().type();
+                        if (t != LuaValue.TSTRING && t != LuaValue.TNUMBER) {
+                            throw LuaNumbers.argError(1, name, "string expected, got " + LuaNumbers.typeName(a, 1));
+                        }
+                        if (base < 2 || base > 36) {
+                            throw LuaNumbers.argError(2, name, "base out of range");
+                        }
+                    }
+                }
+            }
             case "rawset" -> { // luaH_set's errors (LuaJ refuses a nil key as a bad argument)
                 final LuaValue t = a.arg1();
                 if (t instanceof Sandbox.Sealed x && x.sealed || t instanceof Sandbox.SealedGlobals y && y.sealed) {
@@ -186,7 +215,15 @@ final class LuaArgs {
         }
     }
 
-    private static void check(final String name, final String sig, final Varargs a) {
+    private static void check(final String name, final String signature, final Varargs a) {
+        if (signature.startsWith("<")) { // C evaluated the checks right to left: the last is reported first
+            final String sig = signature.substring(1);
+            for (int i = sig.length(); i >= 1; i--) {
+                optional(name, sig.charAt(i - 1), a, i);
+            }
+            return;
+        }
+        final String sig = signature;
         final int n = sig.length();
         final boolean repeat = sig.endsWith("*");
         final int fixed = repeat ? n - 2 : n;

@@ -215,7 +215,20 @@ final class Sandbox {
             }
         });
         final LuaTable math = g.get("math").checktable();
+        math.rawset("fmod", new TwoArgFunction() {
+            @Override
+            public LuaValue call(final LuaValue x, final LuaValue y) {
+                return LuaValue.valueOf(x.checkdouble() % y.checkdouble()); // C's fmod (LuaJ's gave nan for fmod(x, inf))
+            }
+        });
         math.rawset("mod", math.get("fmod"));
+        math.rawset("ldexp", new TwoArgFunction() {
+            @Override
+            public LuaValue call(final LuaValue x, final LuaValue e) {
+                // the exponent is luaL_checkint's: (int) of the x86 (long) conversion
+                return LuaValue.valueOf(Math.scalb(x.checkdouble(), (int) LuaNumbers.toInt64(e.checkdouble())));
+            }
+        });
         LuaCompat.installRandom(math);
         math.rawset("log10", new OneArgFunction() {
             @Override
@@ -224,6 +237,7 @@ final class Sandbox {
             }
         });
         final LuaTable string = g.get("string").checktable();
+        LuaPatterns.install(string);
         string.rawset("gfind", string.get("gmatch"));
         string.rawset("upper", LuaCompat.caseMap(true));
         string.rawset("lower", LuaCompat.caseMap(false));
