@@ -19,7 +19,8 @@ import org.luaj.vm2.lib.VarArgFunction;
  * is optional (nil or absent passes); {@code .} is not checked; a final {@code *} makes the letter
  * before it apply to every argument given from its position on (none required); a leading
  * {@code <} checks the arguments last to first (math.fmod(luaL_checknumber(L, 1),
- * luaL_checknumber(L, 2)): gcc evaluated the second first, so Redis reports #2 first). The call site's
+ * luaL_checknumber(L, 2)): gcc evaluated the second first, so Redis reports #2 first); a final
+ * {@code @} and digits give the order the C function checks them in (table.concat: "tSNN@2134"). The call site's
  * view (a method call counts its arguments after the receiver, a local holding the function gives
  * its own name) is Lua51Names' part.
  */
@@ -33,7 +34,7 @@ final class LuaArgs {
         {"tonumber", "."}, {"select", "."},
     };
     private static final String[][] STRING = {
-        {"byte", "sNN"}, {"char", "n*"}, {"find", "ssN."}, {"format", "s"}, {"gmatch", "ss"}, {"gfind", "ss"},
+        {"byte", "sNN"}, {"char", "."}, {"find", "ssN."}, {"format", "s"}, {"gmatch", "ss"}, {"gfind", "ss"},
         {"gsub", "ss"}, {"len", "s"}, {"lower", "s"}, {"upper", "s"}, {"match", "ssN"}, {"rep", "sn"},
         {"reverse", "s"}, {"sub", "snN"},
     };
@@ -44,11 +45,11 @@ final class LuaArgs {
         {"rad", "n"}, {"sin", "n"}, {"sinh", "n"}, {"sqrt", "n"}, {"tan", "n"}, {"tanh", "n"}, {"randomseed", "n"},
     };
     private static final String[][] TABLE = {
-        {"concat", "tSNN"}, {"remove", "tN"}, {"getn", "t"}, {"maxn", "t"}, {"sort", "t"}, {"insert", "t"},
+        {"concat", "tSNN@2134"}, {"remove", "tN"}, {"getn", "t"}, {"maxn", "t"}, {"sort", "t"}, {"insert", "t"},
     };
 
     private static final String[][] BIT = {
-        {"tobit", "n"}, {"tohex", "nN"}, {"bnot", "n"}, {"band", "nn*"}, {"bor", "nn*"}, {"bxor", "nn*"},
+        {"tobit", "n"}, {"tohex", "nN"}, {"bnot", "n"}, {"band", "n"}, {"bor", "n"}, {"bxor", "n"},
         {"lshift", "nn"}, {"rshift", "nn"}, {"arshift", "nn"}, {"rol", "nn"}, {"ror", "nn"}, {"bswap", "n"},
     };
 
@@ -98,6 +99,9 @@ final class LuaArgs {
             try {
                 return f.invoke(a);
             } catch (final LuaError e) {
+                if (fn.equals("next") && "invalid key to 'next'".equals(e.getMessage())) {
+                    throw new ScriptErrors.Unpositioned(e.getMessage()); // Lua raises it from C: no position
+                }
                 throw named(fn, e);
             }
         }
@@ -107,11 +111,29 @@ final class LuaArgs {
     private static void extra(final String name, final Varargs a) {
         switch (name) {
             case "gsub" -> {
+                optional(name, 'N', a, 4); // str_gsub reads max_s before it looks at the replacement
                 final int t = a.arg(3).type();
                 if (t != LuaValue.TNUMBER && t != LuaValue.TSTRING && t != LuaValue.TFUNCTION && t != LuaValue.TTABLE) {
                     throw LuaNumbers.argError(3, name, "string/function/table expected");
                 }
-                optional(name, 'N', a, 4);
+            }
+            case "tohex" -> { // lua_isnone(L, 2) ? 8 : barg(L, 2): an explicit nil is checked
+                if (a.narg() >= 2) {
+                    optional(name, 'n', a, 2);
+                }
+            }
+            case "band", "bor", "bxor" -> { // LuaBitOp checks arg 1, then from the last down to 2
+                for (int i = a.narg(); i > 1; i--) {
+                    optional(name, 'n', a, i);
+                }
+            }
+            case "char" -> { // each argument: a number, then a byte
+                for (int i = 1; i <= a.narg(); i++) {
+                    final long c = (int) LuaNumbers.toInt64(LuaNumbers.checkNumber(a, i, name));
+                    if (c < 0 || c > 255) {
+                        throw LuaNumbers.argError(i, name, "invalid value");
+                    }
+                }
             }
             case "setmetatable" -> {
                 final int t = a.arg(2).type();
@@ -168,8 +190,9 @@ final class LuaArgs {
             case "concat" -> {
                 // every element joined must be a string or a number
                 final LuaTable t = a.arg1().checktable();
-                final long i = a.arg(3).isnil() ? 1 : LuaNumbers.checkInteger(a, 3, name);
-                final long j = a.arg(4).isnil() ? t.length() : LuaNumbers.checkInteger(a, 4, name);
+                // luaL_checkint: (int) of the 64-bit conversion (1e308 is index 0)
+                final long i = a.arg(3).isnil() ? 1 : (int) LuaNumbers.checkInteger(a, 3, name);
+                final long j = a.arg(4).isnil() ? t.length() : (int) LuaNumbers.checkInteger(a, 4, name);
                 for (long k = i; k <= j; k++) {
                     final LuaValue v = k >= Integer.MIN_VALUE && k <= Integer.MAX_VALUE ? t.get((int) k)
                             : t.get(LuaValue.valueOf((double) k));
@@ -220,6 +243,14 @@ final class LuaArgs {
             final String sig = signature.substring(1);
             for (int i = sig.length(); i >= 1; i--) {
                 optional(name, sig.charAt(i - 1), a, i);
+            }
+            return;
+        }
+        final int at = signature.indexOf('@');
+        if (at >= 0) { // the order the C function checks its arguments in
+            for (int k = at + 1; k < signature.length(); k++) {
+                final int i = signature.charAt(k) - '0';
+                optional(name, signature.charAt(i - 1), a, i);
             }
             return;
         }

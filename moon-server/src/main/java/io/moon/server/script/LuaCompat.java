@@ -245,7 +245,7 @@ final class LuaCompat {
         final LuaValue n = v.type() == LuaValue.TSTRING ? v.tonumber() : v;
         if (n.type() != LuaValue.TNUMBER) {
             throw new LuaError("bad argument #" + i + " to 'random' (number expected, got "
-                    + (v.isnil() ? "no value" : v.typename()) + ")");
+                    + LuaNumbers.typeName(a, i) + ")"); // an explicit nil is "nil"
         }
         return (int) LuaNumbers.toInt64(n.todouble());
     }

@@ -190,7 +190,26 @@ final class Sandbox {
             }
         });
         final LuaTable table = g.get("table").checktable();
-        g.rawset("unpack", table.get("unpack"));
+        g.rawset("unpack", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                // luaB_unpack: i and e are luaL_checkint's (nil means the default, as luaL_optint)
+                final LuaTable t = a.checktable(1);
+                final long i = a.isnoneornil(2) ? 1 : (int) LuaNumbers.toInt64(LuaNumbers.checkNumber(a, 2, "unpack"));
+                final long e = a.isnoneornil(3) ? t.length() : (int) LuaNumbers.toInt64(LuaNumbers.checkNumber(a, 3, "unpack"));
+                if (i > e) {
+                    return LuaValue.NONE;
+                }
+                if (e - i >= 8_000_000) { // Lua's stack cannot take that many (LUAI_MAXCSTACK)
+                    throw new LuaError("too many results to unpack");
+                }
+                final LuaValue[] out = new LuaValue[(int) (e - i + 1)];
+                for (int k = 0; k < out.length; k++) {
+                    out[k] = t.get((int) i + k);
+                }
+                return LuaValue.varargsOf(out);
+            }
+        });
         table.rawset("unpack", LuaValue.NIL); // Lua 5.1 has only the global unpack
         table.rawset("getn", new OneArgFunction() {
             @Override
@@ -222,6 +241,12 @@ final class Sandbox {
             }
         });
         math.rawset("mod", math.get("fmod"));
+        math.rawset("frexp", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                return frexp(a.checkdouble(1)); // C's (LuaJ's gave 0 for the infinities)
+            }
+        });
         math.rawset("ldexp", new TwoArgFunction() {
             @Override
             public LuaValue call(final LuaValue x, final LuaValue e) {
@@ -237,7 +262,7 @@ final class Sandbox {
             }
         });
         final LuaTable string = g.get("string").checktable();
-        LuaPatterns.install(string);
+        LuaStrings.install(string);
         string.rawset("gfind", string.get("gmatch"));
         string.rawset("upper", LuaCompat.caseMap(true));
         string.rawset("lower", LuaCompat.caseMap(false));
@@ -268,16 +293,18 @@ final class Sandbox {
         string.rawset("rep", new VarArgFunction() {
             @Override
             public Varargs invoke(final Varargs a) {
-                if (a.arg(2).checkdouble() < 1) {
+                final int times = (int) LuaNumbers.toInt64(a.arg(2).checkdouble()); // luaL_checkint
+                if (times < 1) {
                     return LuaValue.EMPTYSTRING; // repeated no times (LuaJ failed on a negative count)
                 }
-                final double n = a.arg(1).checkstring().length() * a.arg(2).checkdouble();
+                final double n = (double) a.arg(1).checkstring().length() * times;
                 if (n > MAX_STRING) {
                     throw new LuaError("string.rep: resulting string too large");
                 }
-                return rep.invoke(a);
+                return rep.invoke(LuaValue.varargsOf(a.arg(1), LuaValue.valueOf(times)));
             }
         });
+        LuaTables.install(table);
         final LuaValue insert = table.get("insert");
         table.rawset("insert", new VarArgFunction() {
             @Override
@@ -358,7 +385,6 @@ final class Sandbox {
                 return tostring.call(a.arg1()); // numbers print with %.14g (Moon's LuaDouble)
             }
         });
-        final LuaValue select = g.get("select");
         g.rawset("select", new VarArgFunction() {
             @Override
             public Varargs invoke(final Varargs a) {
@@ -370,7 +396,18 @@ final class Sandbox {
                         return LuaValue.valueOf(a.narg() - 1);
                     }
                 }
-                return select.invoke(a);
+                // luaL_checkint (LuaArgs checked it is a number), from the end when negative
+                final int count = a.narg();
+                long i = (int) LuaNumbers.toInt64(LuaNumbers.checkNumber(a, 1, "select"));
+                if (i < 0) {
+                    i = count + i;
+                } else if (i > count) {
+                    i = count;
+                }
+                if (i < 1) {
+                    throw LuaNumbers.argError(1, "select", "index out of range");
+                }
+                return a.subargs((int) i + 1);
             }
         });
         LuaArgs.install(g); // Lua 5.1's argument errors ("bad argument #2 to 'rep' (...)"), over the functions above
@@ -482,5 +519,20 @@ final class Sandbox {
         }
         s.sealed = true;
         return s;
+    }
+
+    /** C's frexp: x = m * 2^e with 0.5 <= |m| < 1; zero, infinities and NaN come back as they are, with 0. */
+    static Varargs frexp(final double x) {
+        if (x == 0 || Double.isNaN(x) || Double.isInfinite(x)) {
+            return LuaValue.varargsOf(LuaValue.valueOf(x), LuaValue.valueOf(0));
+        }
+        double v = x;
+        int bias = 0;
+        if (Math.getExponent(v) < Double.MIN_EXPONENT) { // subnormal: scale into the normal range first
+            v *= 0x1p54;
+            bias = 54;
+        }
+        final int e = Math.getExponent(v) + 1;
+        return LuaValue.varargsOf(LuaValue.valueOf(Math.scalb(v, -e)), LuaValue.valueOf(e - bias));
     }
 }

@@ -198,6 +198,9 @@ final class StructLib {
         final LuaString data = LuaNumbers.checkString(a, 2, "unpack");
         final long ld = data.m_length;
         long pos = (a.arg(3).isnil() ? 1 : LuaNumbers.checkInteger(a, 3, "unpack")) - 1;
+        if (pos == -1) { // C's offset is unsigned: only 0 is refused here, a negative one is too short below
+            throw LuaNumbers.argError(3, "unpack", "offset must be 1 or greater");
+        }
         final List<LuaValue> out = new ArrayList<>();
         final byte[] b = data.m_bytes;
         final int base = data.m_offset;
@@ -205,7 +208,7 @@ final class StructLib {
             final int opt = fmt.opt();
             long size = fmt.size(opt);
             pos += fmt.toAlign(pos, opt, size);
-            if (pos < 0 || pos + size > ld) {
+            if (pos < 0 || size > ld - pos) { // (C compares unsigned: a start wrapped past the end is too short too)
                 throw LuaNumbers.argError(2, "unpack", "data string too short");
             }
             final int at = base + (int) pos;

@@ -201,6 +201,16 @@ class ScriptDiffTest {
         "return bit.tobit(1e308)", "return bit.tohex(1.5)", "return bit.bnot()", "return bit.bxor('-5', '\\0', 0.5)",
         "return select(-5, 1)", "return select('x')", "return tonumber(nil, 16)", "return tonumber({}, '99999999999999999999')",
         "return tonumber(' 0x10 ', {})",
+        // table.sort follows Lua 5.1's comparison sequence: ties and odd comparators order as in Redis
+        "local t = {} for i = 1, 50 do t[i] = {k = i % 5, v = i} end table.sort(t, function(a, b) return a.k < b.k end)"
+                + " local r = {} for i = 1, 50 do r[i] = t[i].v end return r",
+        "local t = {3,1,2} table.sort(t, function(a, b) return true end) return t",
+        "local t = {} for i = 1, 20 do t[i] = (i * 7) % 11 end table.sort(t, function(a, b) return a <= b end) return t",
+        "table.sort({'a', {}})", "local t = {1, 'x', 3} table.sort(t) return t", "local t = {5,3,8,1,9,2,7,4,6,0} table.sort(t) return t",
+        "return table.concat({1, 2, 3}, nil)", "return table.concat({1, 2.5, 'x'}, ', ', 2)", "return table.concat({1, 2}, '-', 3, 2)",
+        "return string.rep('x', 1024*1024*1024*4)", "return #string.rep('x', 1024*1024*1024*4 + 3)", "return string.char(1e308)",
+        "return {select('99999999999999999999', 1)}", "return {unpack({1, 2}, nil, '99999999999999999999')}", "return math.frexp(1/0)",
+        "return {string.byte('b', -0.5, 2^31)}", "return string.find(-1/0, '', 1e308)", "return math.random(nil)",
         "local t = {} rawset(t, nil, 1)", "local t = {} rawset(t, 0/0, 1)", "return {pcall(rawset, {}, nil, 1)}",
         "local u = nil local function f() return u.x end return f()", "local u = nil local function f() u.x = 1 end f()",
         "local t = {} t.f()", "local t = {} return t.x()", "return redis.nosuch()", "return math.nosuch(1)", "local f = 5 f()",

@@ -11,8 +11,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  * Where LuaJ's string functions fail on input Lua 5.1 handles: its pattern matcher reads past the
  * end of a malformed pattern ("[a", "%f" without a set) and string.match fails on an empty
  * pattern, each with a Java exception the script saw as "vm error: ...ArrayIndexOutOfBounds...";
- * string.sub converts its indexes to int, so 2^31 or 1e308 wrap around where Lua 5.1's 64-bit
- * conversion clamps them.
+ * and it converts indexes and counts to int its own way, where Lua 5.1 converts them as x86 does
+ * (a 64-bit conversion, LONG_MIN for what does not fit, then int for luaL_checkint): 2^31 or 1e308
+ * as an index of string.sub, string.byte or string.find's init, or a byte of string.char.
  *
  * <p>The matcher reads past the pattern exactly where Lua 5.1's checks it (Lua 5.1 also scans a
  * pattern lazily, item by item), so the failure is turned into the error Lua 5.1 raises there:
@@ -20,8 +21,8 @@ import org.luaj.vm2.lib.VarArgFunction;
  * ("missing '[' after '%f' in pattern"). (A frontier at the very start or end of the subject,
  * "%f[%a]" on "ab", still fails inside LuaJ: Lua 5.1 sees a '\0' there, LuaJ an index out of range.)
  */
-final class LuaPatterns {
-    private LuaPatterns() {
+final class LuaStrings {
+    private LuaStrings() {
     }
 
     static void install(final LuaTable string) {
@@ -37,10 +38,59 @@ final class LuaPatterns {
                 return guarded(gmatch.invoke(a).arg1(), pattern); // the iterator does the matching
             }
         });
+        for (final String name : new String[] {"find", "match"}) { // init as Lua 5.1 reads it
+            final LuaValue f = string.get(name);
+            string.rawset(name, new VarArgFunction() {
+                @Override
+                public Varargs invoke(final Varargs a) {
+                    if (a.narg() < 3 || a.arg(3).isnil() || !a.arg1().isstring()) {
+                        return f.invoke(a);
+                    }
+                    final long l = a.checkstring(1).length();
+                    long init = relative(LuaNumbers.toInt64(a.checkdouble(3)), l) - 1;
+                    init = Math.max(0, Math.min(init, l));
+                    final LuaValue[] args = new LuaValue[a.narg()];
+                    for (int i = 0; i < args.length; i++) {
+                        args[i] = a.arg(i + 1);
+                    }
+                    args[2] = LuaValue.valueOf((int) init + 1);
+                    return f.invoke(LuaValue.varargsOf(args));
+                }
+            });
+        }
+        string.rawset("byte", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                final LuaString s = a.checkstring(1);
+                final long l = s.length();
+                final long i = relative(a.isnoneornil(2) ? 1 : LuaNumbers.toInt64(a.checkdouble(2)), l);
+                long j = relative(a.isnoneornil(3) ? i : LuaNumbers.toInt64(a.checkdouble(3)), l);
+                final long from = Math.max(i, 1);
+                j = Math.min(j, l);
+                if (from > j) {
+                    return LuaValue.NONE;
+                }
+                final LuaValue[] out = new LuaValue[(int) (j - from + 1)];
+                for (int k = 0; k < out.length; k++) {
+                    out[k] = LuaValue.valueOf(s.luaByte((int) from - 1 + k));
+                }
+                return LuaValue.varargsOf(out);
+            }
+        });
+        string.rawset("char", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                final byte[] b = new byte[a.narg()];
+                for (int i = 0; i < b.length; i++) { // LuaArgs checked each is a number that converts to a byte
+                    b[i] = (byte) (int) LuaNumbers.toInt64(a.checkdouble(i + 1));
+                }
+                return LuaValue.valueOf(b);
+            }
+        });
         string.rawset("sub", new VarArgFunction() {
             @Override
             public Varargs invoke(final Varargs a) {
-                return LuaPatterns.sub(a.checkstring(1), a.checkdouble(2), a.isnoneornil(3) ? -1 : a.checkdouble(3));
+                return LuaStrings.sub(a.checkstring(1), a.checkdouble(2), a.isnoneornil(3) ? -1 : a.checkdouble(3));
             }
         });
     }

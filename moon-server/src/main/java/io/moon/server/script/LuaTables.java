@@ -1,0 +1,153 @@
+package io.moon.server.script;
+
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * table.sort and table.concat as Lua 5.1 runs them, where LuaJ's differ in what a script sees.
+ *
+ * <p>sort: Lua 5.1's quicksort (median of three, then partition around it) is not stable and its
+ * results for equal elements, or for a comparator that is not a strict order, depend on the exact
+ * sequence of comparisons; LuaJ sorts with another sequence, so a table sorted by a field with ties
+ * came out in another order than in Redis, and comparison errors named the operands the other
+ * way. This follows Lua 5.1's comparison and swap sequence, so the same input gives the same
+ * order. An order error raised by the comparison itself has no position (Lua raises it inside the
+ * C function), as in Redis.
+ *
+ * <p>concat: a nil separator is the empty one (luaL_optlstring); LuaJ refused it.
+ */
+final class LuaTables {
+    private LuaTables() {
+    }
+
+    static void install(final LuaTable table) {
+        table.rawset("sort", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                final LuaTable t = a.checktable(1); // (LuaArgs checked the comparator)
+                new Sorter(t, a.arg(2).isnil() ? null : a.arg(2)).sort(1, t.length());
+                return LuaValue.NONE;
+            }
+        });
+        table.rawset("concat", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                // (LuaArgs checked the types and every element joined, and read i and j as luaL_checkint)
+                final LuaTable t = a.checktable(1);
+                final LuaString sep = a.isnoneornil(2) ? LuaValue.EMPTYSTRING : a.checkstring(2);
+                final long i = a.isnoneornil(3) ? 1 : (int) LuaNumbers.toInt64(a.checkdouble(3));
+                final long j = a.isnoneornil(4) ? t.length() : (int) LuaNumbers.toInt64(a.checkdouble(4));
+                final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                for (long k = i; k <= j; k++) {
+                    final LuaString s = t.rawget((int) k).checkstring();
+                    out.write(s.m_bytes, s.m_offset, s.m_length);
+                    if (k < j) {
+                        out.write(sep.m_bytes, sep.m_offset, sep.m_length);
+                    }
+                }
+                return LuaValue.valueOf(out.toByteArray());
+            }
+        });
+    }
+
+    /** Lua 5.1's auxsort over one table. */
+    private static final class Sorter {
+        private final LuaTable t;
+        private final LuaValue comparator;
+
+        Sorter(final LuaTable t, final LuaValue comparator) {
+            this.t = t;
+            this.comparator = comparator;
+        }
+
+        private boolean less(final LuaValue a, final LuaValue b) {
+            if (comparator != null) {
+                return comparator.call(a, b).toboolean();
+            }
+            try {
+                return a.lt_b(b);
+            } catch (final LuaError e) {
+                final String m = e.getMessage();
+                if (m != null && m.startsWith("attempt to compare")) {
+                    throw new ScriptErrors.Unpositioned(m); // raised inside the C function: no position
+                }
+                throw e;
+            }
+        }
+
+        private LuaValue get(final int i) {
+            return t.rawget(i);
+        }
+
+        private void swap(final int i, final int j, final LuaValue atI, final LuaValue atJ) {
+            t.rawset(i, atJ);
+            t.rawset(j, atI);
+        }
+
+        void sort(int lo, int hi) {
+            while (lo < hi) { // the larger part loops, the smaller one recurses
+                LuaValue a = get(lo);
+                LuaValue b = get(hi);
+                if (less(b, a)) {
+                    swap(lo, hi, a, b);
+                }
+                if (hi - lo == 1) {
+                    return;
+                }
+                int i = (lo + hi) >>> 1;
+                a = get(i);
+                b = get(lo);
+                if (less(a, b)) {
+                    swap(i, lo, a, b);
+                } else {
+                    b = get(hi);
+                    if (less(b, a)) {
+                        swap(i, hi, a, b);
+                    }
+                }
+                if (hi - lo == 2) {
+                    return;
+                }
+                final LuaValue pivot = get(i);
+                swap(i, hi - 1, pivot, get(hi - 1)); // the pivot waits at hi - 1
+                i = lo;
+                int j = hi - 1;
+                while (true) {
+                    LuaValue x;
+                    while (less(x = get(++i), pivot)) {
+                        if (i > hi) {
+                            throw new LuaError("invalid order function for sorting");
+                        }
+                    }
+                    LuaValue y;
+                    while (less(pivot, y = get(--j))) {
+                        if (j < lo) {
+                            throw new LuaError("invalid order function for sorting");
+                        }
+                    }
+                    if (j < i) {
+                        break;
+                    }
+                    swap(i, j, x, y);
+                }
+                swap(hi - 1, i, get(hi - 1), get(i)); // the pivot to its place
+                final int from;
+                final int to;
+                if (i - lo < hi - i) {
+                    from = lo;
+                    to = i - 1;
+                    lo = i + 1;
+                } else {
+                    from = i + 1;
+                    to = hi;
+                    hi = i - 1;
+                }
+                sort(from, to);
+            }
+        }
+    }
+}
