@@ -140,7 +140,7 @@ final class LuaCompat {
     /**
      * Lua 5.1's tonumber: base 10 reads the string as luaO_str2d does (strtod, which also takes
      * hex, "inf" and "nan"; then a hex integer when strtod stopped at an 'x'; trailing spaces);
-     * other bases are LuaJ's (strtoul-like).
+     * other bases are C's strtoul ({@link #strtoul}).
      */
     static VarArgFunction tonumber(final LuaValue luajTonumber) {
         return new VarArgFunction() {
@@ -150,8 +150,9 @@ final class LuaCompat {
                     throw new LuaError("bad argument #1 to 'tonumber' (value expected)");
                 }
                 final LuaValue base = a.arg(2);
-                if (!base.isnil() && !(base.isnumber() && base.todouble() == 10)) {
-                    return luajTonumber.invoke(a);
+                final int radix = base.isnil() ? 10 : (int) LuaNumbers.toInt64(base.tonumber().todouble()); // luaL_optint
+                if (radix != 10) { // (LuaArgs checked the string and the range)
+                    return strtoul(a.arg1().checkstring(), radix);
                 }
                 final LuaValue v = a.arg1();
                 if (v.type() == LuaValue.TNUMBER) {
@@ -167,6 +168,65 @@ final class LuaCompat {
                 return d == null ? LuaValue.NIL : LuaValue.valueOf(d);
             }
         };
+    }
+
+    /**
+     * tonumber(s, base) for a base other than 10, as Lua 5.1 reads it: C's strtoul over the string
+     * up to its first NUL (leading spaces, a sign, "0x" in base 16, digits), then only spaces may
+     * follow; the unsigned result becomes a double ("-5" is 2^64 - 5, an overflow 2^64 - 1).
+     */
+    static LuaValue strtoul(final LuaString str, final int base) {
+        int end = 0;
+        while (end < str.length() && str.luaByte(end) != 0) {
+            end++;
+        }
+        int i = 0;
+        while (i < end && isSpace(str.luaByte(i))) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < end && (str.luaByte(i) == '+' || str.luaByte(i) == '-')) {
+            negative = str.luaByte(i) == '-';
+            i++;
+        }
+        if (base == 16 && i + 2 < end && str.luaByte(i) == '0' && (str.luaByte(i + 1) | 0x20) == 'x'
+                && digit(str.luaByte(i + 2)) < 16) {
+            i += 2;
+        }
+        long value = 0;
+        boolean overflow = false;
+        final int first = i;
+        for (int d; i < end && (d = digit(str.luaByte(i))) < base; i++) {
+            if (Long.compareUnsigned(value, Long.divideUnsigned(-1L - d, base)) > 0) {
+                overflow = true;
+            } else {
+                value = value * base + d;
+            }
+        }
+        if (i == first) {
+            return LuaValue.NIL; // no digit
+        }
+        while (i < end && isSpace(str.luaByte(i))) {
+            i++;
+        }
+        if (i < end) {
+            return LuaValue.NIL;
+        }
+        final long n = overflow ? -1L : negative ? -value : value;
+        return LuaValue.valueOf(LuaNumbers.fromUint64(n));
+    }
+
+    private static boolean isSpace(final int c) {
+        return c == ' ' || c >= '\t' && c <= '\r';
+    }
+
+    /** A digit's value in bases up to 36, or 99. */
+    private static int digit(final int c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        final int l = c | 0x20;
+        return l >= 'a' && l <= 'z' ? l - 'a' + 10 : 99;
     }
 
     /** luaO_str2d over a C string (it ends at the first NUL): the number, or null for none (cold path). */
