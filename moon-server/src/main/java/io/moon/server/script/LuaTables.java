@@ -18,7 +18,8 @@ import org.luaj.vm2.lib.VarArgFunction;
  * order. An order error raised by the comparison itself has no position (Lua raises it inside the
  * C function), as in Redis.
  *
- * <p>concat: a nil separator is the empty one (luaL_optlstring); LuaJ refused it.
+ * <p>concat: a nil separator is the empty one (luaL_optlstring); LuaJ refused it. remove: the
+ * position is converted as luaL_optint does, and one outside 1..#t removes nothing.
  */
 final class LuaTables {
     private LuaTables() {
@@ -31,6 +32,24 @@ final class LuaTables {
                 final LuaTable t = a.checktable(1); // (LuaArgs checked the comparator)
                 new Sorter(t, a.arg(2).isnil() ? null : a.arg(2)).sort(1, t.length());
                 return LuaValue.NONE;
+            }
+        });
+        table.rawset("remove", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                // tremove: pos is luaL_optint's (2^53 and NaN are 0); outside 1..#t nothing is removed
+                final LuaTable t = a.checktable(1);
+                final int e = t.length();
+                int pos = a.isnoneornil(2) ? e : (int) LuaNumbers.toInt64(a.checkdouble(2));
+                if (pos < 1 || pos > e) {
+                    return LuaValue.NONE;
+                }
+                final LuaValue removed = t.rawget(pos);
+                for (; pos < e; pos++) {
+                    t.rawset(pos, t.rawget(pos + 1));
+                }
+                t.rawset(e, LuaValue.NIL);
+                return removed;
             }
         });
         table.rawset("concat", new VarArgFunction() {

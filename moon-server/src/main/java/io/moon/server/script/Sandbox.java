@@ -128,7 +128,7 @@ final class Sandbox {
         g.load(new PackageLib()); // the string library registers itself through package.loaded
         g.load(new StringLib());
         g.load(new TableLib());
-        g.load(new JseMathLib());
+        g.load(new CMathLib());
         g.load(new CoroutineLib());
         LuaC.install(g); // a compiler, and no undumper: binary chunks cannot load
         g.load(hook); // sets g.debuglib (instruction hook, tracebacks); its "debug" table goes below
@@ -241,6 +241,28 @@ final class Sandbox {
             }
         });
         math.rawset("mod", math.get("fmod"));
+        math.rawset("pow", new TwoArgFunction() {
+            @Override
+            public LuaValue call(final LuaValue x, final LuaValue y) {
+                return LuaValue.valueOf(CMathLib.pow(x.checkdouble(), y.checkdouble()));
+            }
+        });
+        for (final boolean max : new boolean[] {true, false}) {
+            math.rawset(max ? "max" : "min", new VarArgFunction() {
+                @Override
+                public Varargs invoke(final Varargs a) {
+                    // C's comparisons: a NaN after the first argument never wins (Java's Math.max would)
+                    double best = a.checkdouble(1);
+                    for (int i = 2; i <= a.narg(); i++) {
+                        final double d = a.checkdouble(i);
+                        if (max ? d > best : d < best) {
+                            best = d;
+                        }
+                    }
+                    return LuaValue.valueOf(best);
+                }
+            });
+        }
         math.rawset("frexp", new VarArgFunction() {
             @Override
             public Varargs invoke(final Varargs a) {
@@ -534,5 +556,24 @@ final class Sandbox {
         }
         final int e = Math.getExponent(v) + 1;
         return LuaValue.varargsOf(LuaValue.valueOf(Math.scalb(v, -e)), LuaValue.valueOf(e - bias));
+    }
+
+    /**
+     * LuaJ's math library with C's pow, which the ^ operator also uses (LuaJ calls the installed
+     * library's dpow_lib): C99 gives 1 for pow(1, y) and pow(-1, +-inf), where Java's Math.pow
+     * gives NaN.
+     */
+    static final class CMathLib extends JseMathLib {
+        static double pow(final double a, final double b) {
+            if (a == 1.0 || a == -1.0 && Double.isInfinite(b)) {
+                return 1.0;
+            }
+            return Math.pow(a, b);
+        }
+
+        @Override
+        public double dpow_lib(final double a, final double b) {
+            return pow(a, b);
+        }
     }
 }
