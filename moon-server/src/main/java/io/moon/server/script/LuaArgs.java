@@ -226,14 +226,32 @@ final class LuaArgs {
             if (++arg > a.narg()) {
                 throw LuaNumbers.argError(arg, "format", "no value");
             }
+            final int flagsAt = i;
             while (i < f.length() && "-+ #0".indexOf(f.luaByte(i)) >= 0) {
                 i++;
             }
-            while (i < f.length() && (Character.isDigit(f.luaByte(i)) || f.luaByte(i) == '.')) {
+            int digits = 0;
+            while (i < f.length() && Character.isDigit(f.luaByte(i))) {
                 i++;
+                digits++;
             }
-            if (i >= f.length() || "cdiouxXeEfgGqs".indexOf(f.luaByte(i)) < 0) {
-                return; // LuaJ reports the invalid conversion
+            int precision = 0;
+            if (i < f.length() && f.luaByte(i) == '.') {
+                i++;
+                while (i < f.length() && Character.isDigit(f.luaByte(i))) {
+                    i++;
+                    precision++;
+                }
+            }
+            if (i - flagsAt > 5 + 2 + 3 || digits > 2 || precision > 2 || i >= f.length()
+                    || "cdiouxXeEfgGqs".indexOf(f.luaByte(i)) < 0) {
+                return; // LuaFormat reports the bad format item (it comes before the argument's type)
+            }
+            // then the argument's type, conversion by conversion, as str_format reads them
+            if ("qs".indexOf(f.luaByte(i)) >= 0) {
+                LuaNumbers.checkString(a, arg, "format");
+            } else {
+                LuaNumbers.checkNumber(a, arg, "format");
             }
         }
     }

@@ -72,15 +72,24 @@ final class LuaFormat {
             final int conv = f[p++] & 0xff;
             ++arg;
             switch (conv) {
-                case 'c' -> pad(out, new byte[] {(byte) LuaNumbers.toInt64(LuaNumbers.checkNumber(a, arg, "format"))},
-                        flags, width);
+                case 'c' -> {
+                    // sprintf's item is then added up to its first NUL: %c of 0 adds nothing ("%5c": the spaces)
+                    final ByteArrayOutputStream item = new ByteArrayOutputStream();
+                    pad(item, new byte[] {(byte) LuaNumbers.toInt64(LuaNumbers.checkNumber(a, arg, "format"))}, flags, width);
+                    final byte[] bytes = item.toByteArray();
+                    int n = 0;
+                    while (n < bytes.length && bytes[n] != 0) {
+                        n++;
+                    }
+                    out.write(bytes, 0, n);
+                }
                 case 'd', 'i' -> {
                     final long n = LuaNumbers.toInt64(LuaNumbers.checkNumber(a, arg, "format"));
                     integer(out, n == Long.MIN_VALUE ? "9223372036854775808" : Long.toString(Math.abs(n)), n < 0, flags,
                             width, precision);
                 }
                 case 'o', 'u', 'x', 'X' -> {
-                    final long n = LuaNumbers.toInt64(LuaNumbers.checkNumber(a, arg, "format"));
+                    final long n = LuaNumbers.toUint64(LuaNumbers.checkNumber(a, arg, "format")); // (unsigned long) d
                     String s = switch (conv) {
                         case 'o' -> Long.toOctalString(n);
                         case 'u' -> Long.toUnsignedString(n);
@@ -100,6 +109,16 @@ final class LuaFormat {
                 case 's' -> {
                     final LuaString s = LuaNumbers.checkString(a, arg, "format");
                     int n = s.m_length;
+                    if (precision >= 0 || n < 100) {
+                        // sprintf formats it: a C string, which ends at its first NUL (a long string
+                        // with no precision is copied whole instead, NULs included)
+                        for (int k = 0; k < n; k++) {
+                            if (s.m_bytes[s.m_offset + k] == 0) {
+                                n = k;
+                                break;
+                            }
+                        }
+                    }
                     if (precision >= 0) {
                         n = Math.min(n, precision);
                     }

@@ -92,7 +92,7 @@ public final class LuaNumbers {
 
     /** (unsigned long) d as gcc compiles it on x86-64 (the bits of the 64-bit result). */
     static long toUint64(final double d) {
-        if (d < TWO_63) {
+        if (!(d >= TWO_63)) { // NaN too: gcc's comparison sends it down this branch
             return toInt64(d);
         }
         return toInt64(d - TWO_63) ^ Long.MIN_VALUE;

@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class LuaLibsRandomDiffTest {
     private static final int TRIES = 1500;
     private static final String[] FUNCTIONS = {
+        "string.format", "string.format", "string.format", "string.format", "string.format",
         "string.byte", "string.char", "string.find", "string.format", "string.gmatch", "string.gsub", "string.len",
         "string.lower", "string.match", "string.rep", "string.reverse", "string.sub", "string.upper",
         "math.abs", "math.ceil", "math.floor", "math.fmod", "math.frexp", "math.ldexp", "math.log", "math.max",
@@ -44,6 +45,10 @@ class LuaLibsRandomDiffTest {
         "''", "'abc'", "'%d'", "'%'", "'[a'", "'(('", "'%f'", "'i'", "'>i'", "{}", "{1,2,3}", "{'a',{}}", "{a=1}",
         "'99999999999999999999'", "'-5'", "' 0x10 '", "true", "{n=-1}", "'%5'", "'%b'", "'b'", "'%1'", "'.-'", "'$^'",
         "'a]'", "'[]]'", "'[^a'", "'%a+'", "'(%w+)'", "'()'",
+        // string.format items
+        "'%5.2f'", "'%x'", "'%q'", "'%s %s'", "'%-5d|'", "'%c'", "'%o'", "'%e'", "'%g'", "'%i'", "'%u'", "'%%'",
+        "'%10.3s'", "'%X'", "'%+.3g'", "'%#x'", "'% d'", "'%05.1f'", "'%.20f'", "'%.99f'", "'%5'", "'%-'", "'%d%d'",
+        "2^63", "-2^63", "255", "65", "1e15", "123.456", "3",
     };
 
     private static RedisServer redis;
