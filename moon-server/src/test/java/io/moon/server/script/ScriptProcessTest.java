@@ -72,7 +72,7 @@ class ScriptProcessTest {
                 "local t = {} local i = 0 while true do i = i + 1 t[i] = string.rep('x', 1000) .. i end",
                 "local t = {} while true do t[#t + 1] = {1, 2, 3, 4, 5, 6, 7, 8} end",
                 "local s = 'x' while true do s = s .. s end",
-                "return string.rep('x', 4 * 1024 * 1024 * 1024)",
+                "return string.rep('x', 2 * 1024 * 1024 * 1024 - 1)", // (past 2^31 the count wraps, as in Redis)
                 "return #string.rep('abc', 1024 * 1024 * 1024)",
                 "local t = {} for i = 1, 1e9 do t[i] = 'element ' .. i end return #t",
             };
