@@ -196,7 +196,7 @@ public class LuaClosure extends LuaFunction {
 		LuaValue[] k = p.k;
 		
 		// upvalues are only possible when closures create closures
-		// TODO: use linked list.
+		// (LuaJ's note: a linked list would do here.)
 		UpValue[] openups = p.p.length>0? new UpValue[stack.length]: null;
 		
 		// allow for debug hooks
@@ -355,7 +355,7 @@ public class LuaClosure extends LuaFunction {
 					if ( (o=stack[i>>>23]).toboolean() != ((i&(0x1ff<<14))!=0) ) 
 						++pc;
 					else
-						stack[a] = o; // TODO: should be sBx? 
+						stack[a] = o; // (LuaJ's note: should this be sBx?)
 					continue;
 					
 				case Lua.OP_CALL: /*	A B C	R(A), ... ,R(A+C-2):= R(A)(R(A+1), ... ,R(A+B-1)) */

@@ -60,7 +60,7 @@ public class LuaInteger extends LuaNumber {
 		return i<=255 && i>=-256? intValues[i+256]: new LuaInteger(i);
 	};
 	
-	 // TODO consider moving this to LuaValue
+	 // (LuaJ's note: this could move to LuaValue.)
 	/** Return a LuaNumber that represents the value provided
 	 * @param l long value to represent.
 	 * @return LuaNumber that is eithe LuaInteger or LuaDouble representing l
