@@ -520,7 +520,7 @@ public class LuaClosure extends LuaFunction {
 		} catch ( LuaError le ) {
 			if (le.traceback == null) {
 				// Moon: Lua 5.1 names the variable the failing instruction was about
-				final String named = io.moon.server.script.Lua51Names.named(le.getMessage(), p, pc, stack, upValues);
+				final String named = io.moon.server.script.Lua51Names.named(le, p, pc, stack, upValues);
 				if (named != null)
 					le = new LuaError(named);
 				processErrorHooks(le, p, pc);

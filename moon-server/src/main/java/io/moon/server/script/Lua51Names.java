@@ -28,8 +28,9 @@ public final class Lua51Names {
     }
 
     /** The error's text with the culprit named as Lua 5.1 names it, or null to keep LuaJ's. */
-    public static String named(final String message, final Prototype p, final int pc, final LuaValue[] stack,
-                               final UpValue[] upvalues) {
+    public static String named(final org.luaj.vm2.LuaError error, final Prototype p, final int pc,
+                               final LuaValue[] stack, final UpValue[] upvalues) {
+        final String message = error.getMessage();
         if (message == null || p == null || pc < 0 || pc >= p.code.length) {
             return null;
         }
@@ -90,7 +91,8 @@ public final class Lua51Names {
             }
             case Lua.OP_CALL, Lua.OP_TAILCALL -> {
                 if (message.startsWith("bad argument #")) {
-                    return argumentError(message, p, pc, a, stack[a]);
+                    // only an error of the function this instruction called (not of one it called in turn)
+                    return error instanceof LuaArgs.ArgError e && e.by == stack[a] ? argumentError(message, p, pc, a, e.by) : null;
                 }
                 op = "call";
                 reg = stack[a].isfunction() || !stack[a].metatag(LuaValue.CALL).isnil() ? -1 : a;
@@ -125,10 +127,10 @@ public final class Lua51Names {
      * missing argument #1; a bad receiver is "calling 'rep' on bad self").
      */
     private static String argumentError(final String message, final Prototype p, final int pc, final int reg,
-                                        final LuaValue called) {
+                                        final LuaArgs.Checked called) {
         final java.util.regex.Matcher m = BAD_ARGUMENT.matcher(message);
-        if (!m.matches() || !(called instanceof LuaArgs.Checked c) || !c.fn.equals(m.group(2))) {
-            return null; // raised by something else the function called
+        if (!m.matches()) {
+            return null;
         }
         final String[] kindName = objectName(p, pc, reg);
         final String name = kindName == null ? "?" : kindName[1];

@@ -94,16 +94,42 @@ final class LuaArgs {
 
         @Override
         public Varargs invoke(final Varargs a) {
-            check(fn, sig, a);
-            extra(fn, a);
+            try {
+                check(fn, sig, a);
+                extra(fn, a);
+            } catch (final LuaError e) {
+                throw unnamed(this, e);
+            }
             try {
                 return f.invoke(a);
             } catch (final LuaError e) {
                 if (fn.equals("next") && "invalid key to 'next'".equals(e.getMessage())) {
                     throw new ScriptErrors.Unpositioned(e.getMessage()); // Lua raises it from C: no position
                 }
-                throw named(fn, e);
+                throw unnamed(this, named(fn, e));
             }
+        }
+    }
+
+    /**
+     * An argument error names the function as its caller knows it, which only the caller can tell:
+     * it leaves here naming it '?' (what Lua 5.1 says when a C function such as pcall or gsub made
+     * the call), and a script's call site gives it its name (Lua51Names).
+     */
+    private static LuaError unnamed(final Checked by, final LuaError e) {
+        final String m = e.getMessage();
+        final String named = " to '" + by.fn + "' (";
+        final int at = m == null || !m.startsWith("bad argument #") ? -1 : m.indexOf(named);
+        return at < 0 ? e : new ArgError(m.substring(0, at) + " to '?' (" + m.substring(at + named.length()), by);
+    }
+
+    /** An argument error of one library function, for its call site to name (Lua51Names). */
+    static final class ArgError extends LuaError {
+        final Checked by;
+
+        ArgError(final String message, final Checked by) {
+            super(message);
+            this.by = by;
         }
     }
 
