@@ -531,7 +531,7 @@ class DifferentialTest {
         throw new AssertionError("SCAN did not return to cursor 0 within 10000 calls");
     }
 
-    private static List<String> sorted(final java.util.Collection<?> l) {
+    static List<String> sorted(final java.util.Collection<?> l) {
         final List<String> s = new ArrayList<>();
         for (final Object o : l) {
             s.add(String.valueOf(o));
