@@ -155,7 +155,7 @@ final class LuaArgs {
             }
             case "char" -> { // each argument: a number, then a byte
                 for (int i = 1; i <= a.narg(); i++) {
-                    final long c = (int) LuaNumbers.toInt64(LuaNumbers.checkNumber(a, i, name));
+                    final long c = LuaNumbers.toInt(LuaNumbers.checkNumber(a, i, name));
                     if (c < 0 || c > 255) {
                         throw LuaNumbers.argError(i, name, "invalid value");
                     }
@@ -177,7 +177,7 @@ final class LuaArgs {
             case "tonumber" -> { // luaB_tonumber reads the base first (luaL_optint)
                 if (!a.arg(2).isnil()) {
                     LuaNumbers.checkNumber(a, 2, name);
-                    final int base = (int) LuaNumbers.toInt64(a.arg(2).tonumber().todouble());
+                    final int base = LuaNumbers.toInt(a.arg(2).tonumber().todouble());
                     if (base != 10) {
                         final int t = a.arg1().type();
                         if (t != LuaValue.TSTRING && t != LuaValue.TNUMBER) {

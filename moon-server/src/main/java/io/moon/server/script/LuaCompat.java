@@ -150,7 +150,7 @@ final class LuaCompat {
                     throw new LuaError("bad argument #1 to 'tonumber' (value expected)");
                 }
                 final LuaValue base = a.arg(2);
-                final int radix = base.isnil() ? 10 : (int) LuaNumbers.toInt64(base.tonumber().todouble()); // luaL_optint
+                final int radix = base.isnil() ? 10 : LuaNumbers.toInt(base.tonumber().todouble()); // luaL_optint
                 if (radix != 10) { // (LuaArgs checked the string and the range)
                     return strtoul(a.arg1().checkstring(), radix);
                 }
@@ -264,7 +264,7 @@ final class LuaCompat {
         math.rawset("randomseed", new OneArgFunction() {
             @Override
             public LuaValue call(final LuaValue n) {
-                state[0] = seed48((int) LuaNumbers.toInt64(n.checkdouble()));
+                state[0] = seed48(LuaNumbers.toInt(n.checkdouble()));
                 return LuaValue.NONE;
             }
         });
@@ -307,7 +307,7 @@ final class LuaCompat {
             throw new LuaError("bad argument #" + i + " to 'random' (number expected, got "
                     + LuaNumbers.typeName(a, i) + ")"); // an explicit nil is "nil"
         }
-        return (int) LuaNumbers.toInt64(n.todouble());
+        return LuaNumbers.toInt(n.todouble());
     }
 
     /** redisSrand48: the seed's 32 bits above the fixed low word 0x330E. */

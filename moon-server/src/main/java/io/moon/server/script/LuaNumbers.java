@@ -90,6 +90,15 @@ public final class LuaNumbers {
         return (long) d;
     }
 
+    /**
+     * luaL_checkint's conversion: the int part of the 64-bit one ({@link #toInt64}), so 2^31 is
+     * -2^31 and what does not fit 64 bits (1e308, NaN) is 0. Indexes, counts and bytes of the
+     * library functions go through it.
+     */
+    static int toInt(final double d) {
+        return (int) toInt64(d);
+    }
+
     /** (unsigned long) d as gcc compiles it on x86-64 (the bits of the 64-bit result). */
     static long toUint64(final double d) {
         if (!(d >= TWO_63)) { // NaN too: gcc's comparison sends it down this branch

@@ -82,7 +82,7 @@ final class LuaStrings {
             public Varargs invoke(final Varargs a) {
                 final byte[] b = new byte[a.narg()];
                 for (int i = 0; i < b.length; i++) { // LuaArgs checked each is a number that converts to a byte
-                    b[i] = (byte) (int) LuaNumbers.toInt64(a.checkdouble(i + 1));
+                    b[i] = (byte) LuaNumbers.toInt(a.checkdouble(i + 1));
                 }
                 return LuaValue.valueOf(b);
             }

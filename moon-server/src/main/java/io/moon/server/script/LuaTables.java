@@ -19,7 +19,8 @@ import org.luaj.vm2.lib.VarArgFunction;
  * C function), as in Redis.
  *
  * <p>concat: a nil separator is the empty one (luaL_optlstring); LuaJ refused it. remove: the
- * position is converted as luaL_optint does, and one outside 1..#t removes nothing.
+ * position is converted as luaL_optint does, and one outside 1..#t removes nothing. unpack (the
+ * global): its bounds likewise, a nil one being the default.
  */
 final class LuaTables {
     private LuaTables() {
@@ -40,7 +41,7 @@ final class LuaTables {
                 // tremove: pos is luaL_optint's (2^53 and NaN are 0); outside 1..#t nothing is removed
                 final LuaTable t = a.checktable(1);
                 final int e = t.length();
-                int pos = a.isnoneornil(2) ? e : (int) LuaNumbers.toInt64(a.checkdouble(2));
+                int pos = a.isnoneornil(2) ? e : LuaNumbers.toInt(a.checkdouble(2));
                 if (pos < 1 || pos > e) {
                     return LuaValue.NONE;
                 }
@@ -58,8 +59,8 @@ final class LuaTables {
                 // (LuaArgs checked the types and every element joined, and read i and j as luaL_checkint)
                 final LuaTable t = a.checktable(1);
                 final LuaString sep = a.isnoneornil(2) ? LuaValue.EMPTYSTRING : a.checkstring(2);
-                final long i = a.isnoneornil(3) ? 1 : (int) LuaNumbers.toInt64(a.checkdouble(3));
-                final long j = a.isnoneornil(4) ? t.length() : (int) LuaNumbers.toInt64(a.checkdouble(4));
+                final long i = a.isnoneornil(3) ? 1 : LuaNumbers.toInt(a.checkdouble(3));
+                final long j = a.isnoneornil(4) ? t.length() : LuaNumbers.toInt(a.checkdouble(4));
                 final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
                 for (long k = i; k <= j; k++) {
                     final LuaString s = t.rawget((int) k).checkstring();
@@ -71,6 +72,30 @@ final class LuaTables {
                 return LuaValue.valueOf(out.toByteArray());
             }
         });
+    }
+
+    /** The global unpack as luaB_unpack: i and e read as luaL_checkint does. */
+    static VarArgFunction unpack() {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                // luaB_unpack: i and e are luaL_checkint's (nil means the default, as luaL_optint)
+                final LuaTable t = a.checktable(1);
+                final long i = a.isnoneornil(2) ? 1 : LuaNumbers.toInt(LuaNumbers.checkNumber(a, 2, "unpack"));
+                final long e = a.isnoneornil(3) ? t.length() : LuaNumbers.toInt(LuaNumbers.checkNumber(a, 3, "unpack"));
+                if (i > e) {
+                    return LuaValue.NONE;
+                }
+                if (e - i >= 8_000_000) { // Lua's stack cannot take that many (LUAI_MAXCSTACK)
+                    throw new LuaError("too many results to unpack");
+                }
+                final LuaValue[] out = new LuaValue[(int) (e - i + 1)];
+                for (int k = 0; k < out.length; k++) {
+                    out[k] = t.get((int) i + k);
+                }
+                return LuaValue.varargsOf(out);
+            }
+        };
     }
 
     /** Lua 5.1's auxsort over one table. */

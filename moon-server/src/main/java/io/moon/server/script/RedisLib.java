@@ -64,7 +64,7 @@ final class RedisLib {
                 throw raised(l, "ERR redis.setresp() requires one argument.");
             }
             final LuaValue n = a.arg1().tonumber();
-            final int v = n.isnil() ? 0 : (int) LuaNumbers.toInt64(n.todouble());
+            final int v = n.isnil() ? 0 : LuaNumbers.toInt(n.todouble());
             if (v != 2 && v != 3) {
                 throw raised(l, "ERR RESP version must be 2 or 3.");
             }

@@ -190,26 +190,7 @@ final class Sandbox {
             }
         });
         final LuaTable table = g.get("table").checktable();
-        g.rawset("unpack", new VarArgFunction() {
-            @Override
-            public Varargs invoke(final Varargs a) {
-                // luaB_unpack: i and e are luaL_checkint's (nil means the default, as luaL_optint)
-                final LuaTable t = a.checktable(1);
-                final long i = a.isnoneornil(2) ? 1 : (int) LuaNumbers.toInt64(LuaNumbers.checkNumber(a, 2, "unpack"));
-                final long e = a.isnoneornil(3) ? t.length() : (int) LuaNumbers.toInt64(LuaNumbers.checkNumber(a, 3, "unpack"));
-                if (i > e) {
-                    return LuaValue.NONE;
-                }
-                if (e - i >= 8_000_000) { // Lua's stack cannot take that many (LUAI_MAXCSTACK)
-                    throw new LuaError("too many results to unpack");
-                }
-                final LuaValue[] out = new LuaValue[(int) (e - i + 1)];
-                for (int k = 0; k < out.length; k++) {
-                    out[k] = t.get((int) i + k);
-                }
-                return LuaValue.varargsOf(out);
-            }
-        });
+        g.rawset("unpack", LuaTables.unpack());
         table.rawset("unpack", LuaValue.NIL); // Lua 5.1 has only the global unpack
         table.rawset("getn", new OneArgFunction() {
             @Override
@@ -273,7 +254,7 @@ final class Sandbox {
             @Override
             public LuaValue call(final LuaValue x, final LuaValue e) {
                 // the exponent is luaL_checkint's: (int) of the x86 (long) conversion
-                return LuaValue.valueOf(Math.scalb(x.checkdouble(), (int) LuaNumbers.toInt64(e.checkdouble())));
+                return LuaValue.valueOf(Math.scalb(x.checkdouble(), LuaNumbers.toInt(e.checkdouble())));
             }
         });
         LuaCompat.installRandom(math);
@@ -315,7 +296,7 @@ final class Sandbox {
         string.rawset("rep", new VarArgFunction() {
             @Override
             public Varargs invoke(final Varargs a) {
-                final int times = (int) LuaNumbers.toInt64(a.arg(2).checkdouble()); // luaL_checkint
+                final int times = LuaNumbers.toInt(a.arg(2).checkdouble()); // luaL_checkint
                 if (times < 1) {
                     return LuaValue.EMPTYSTRING; // repeated no times (LuaJ failed on a negative count)
                 }
@@ -420,7 +401,7 @@ final class Sandbox {
                 }
                 // luaL_checkint (LuaArgs checked it is a number), from the end when negative
                 final int count = a.narg();
-                long i = (int) LuaNumbers.toInt64(LuaNumbers.checkNumber(a, 1, "select"));
+                long i = LuaNumbers.toInt(LuaNumbers.checkNumber(a, 1, "select"));
                 if (i < 0) {
                     i = count + i;
                 } else if (i > count) {
