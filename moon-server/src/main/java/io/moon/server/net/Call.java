@@ -16,7 +16,7 @@ import io.netty.buffer.Unpooled;
  * out at a time), so sending a command to another shard allocates nothing.
  *
  * <p>As a message it runs twice: on the target shard ({@link Shard#onCall}) and then back on the
- * connection's shard ({@link Connection#onCallDone}). The target writes the reply into
+ * connection's shard ({@link #deliver}). The target writes the reply into
  * {@link #replyBuffer()}; the hand-offs through the event loops' task queues publish it.
  *
  * <p>When the keys are locked by a cross-shard operation, the call waits in the target's
@@ -87,8 +87,43 @@ public final class Call extends LockRequest implements Runnable {
         if (!done) {
             target.onCall(this);
         } else {
-            conn.onCallDone(this);
+            deliver();
         }
+    }
+
+    /**
+     * Back on the connection's thread: the reply becomes the command's, or the command goes on
+     * elsewhere (it blocked on an empty key, or a script asked for every shard).
+     */
+    private void deliver() {
+        if (widen) {
+            widen = false;
+            replyBuf.clear();
+            Dispatcher.startWideScript(conn, spec);
+            return;
+        }
+        if (waiter != null) {
+            final io.moon.server.blocking.SharedWaiter w = waiter;
+            waiter = null;
+            replyBuf.clear();
+            conn.enterBlocked(w);
+            return;
+        }
+        conn.waiting = false;
+        if (conn.closed) {
+            replyBuf.clear();
+            return;
+        }
+        conn.ensureOut();
+        conn.replyMark = conn.out.writerIndex();
+        conn.out.writeBytes(replyBuf, replyBuf.readerIndex(), replyBuf.readableBytes());
+        if (replyBuf.capacity() > 64 * 1024) {
+            replyBuf.capacity(256); // one big reply does not pin its buffer for the connection's life
+        }
+        replyBuf.clear();
+        Dispatcher.ran(conn);
+        Dispatcher.afterCommand(conn);
+        conn.afterWaiting();
     }
 
     /** {@link #complete} as a task, for when the reply must wait for the log. */

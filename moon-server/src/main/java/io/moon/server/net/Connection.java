@@ -50,7 +50,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     final Shard home;
     final long id;
     final RespParser parser = new RespParser();
-    /** The request the parser fills and the dispatcher runs; batches swap it (see tryBatch). */
+    /** The request the parser fills and the dispatcher runs; batches swap it (see PipelineBatch.tryStart). */
     Request req = new Request();
     final Reply reply = new Reply();
     /** Messages pushed to this connection: where they are written, when they leave. */
@@ -72,7 +72,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     boolean closed;
     private boolean admitted;
     /** Parsing stopped because the socket's outbound buffer is full; resumes when it drains. */
-    private boolean outputBlocked;
+    boolean outputBlocked;
     /** Reading from the socket is off (autoRead false): output blocked or too much pending input. */
     private boolean inputPaused;
     /** Resumes parsing once the socket is writable again; run as a task, never re-entrantly. */
@@ -90,8 +90,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     int replyMark;
 
     /** Pipeline batches (see PipelineBatch): the buffer being parsed, so a batch can take the commands that follow. */
-    private ByteBuf currentIn;
-    private final Lookahead ahead = new Lookahead();
+    ByteBuf currentIn;
+    final Lookahead ahead = new Lookahead();
 
     public Connection(final Server server, final Shard home) {
         this.server = server;
@@ -278,7 +278,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     /** Hands a read batch's replies so far to the socket; stops parsing when the socket is full. */
-    private void flushChunk() {
+    void flushChunk() {
         if (io.moon.server.pubsub.OutputLimits.closedOverLimit(this)) {
             return;
         }
@@ -402,39 +402,6 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         waiting = false;
     }
 
-    /** A call to another shard came back (on this thread). */
-    void onCallDone(final Call c) {
-        if (c.widen) {
-            c.widen = false;
-            c.replyBuffer().clear();
-            Dispatcher.startWideScript(this, c.spec());
-            return;
-        }
-        if (c.waiter != null) {
-            final SharedWaiter w = c.waiter;
-            c.waiter = null;
-            c.replyBuffer().clear();
-            enterBlocked(w);
-            return;
-        }
-        waiting = false;
-        if (closed) {
-            c.replyBuffer().clear();
-            return;
-        }
-        ensureOut();
-        replyMark = out.writerIndex();
-        final ByteBuf r = c.replyBuffer();
-        out.writeBytes(r, r.readerIndex(), r.readableBytes());
-        if (r.capacity() > 64 * 1024) {
-            r.capacity(256);
-        }
-        r.clear();
-        Dispatcher.ran(this);
-        Dispatcher.afterCommand(this);
-        afterWaiting();
-    }
-
     /** A cross-shard operation finished (on this thread). */
     public void onCoordinatedDone(final Coordinated op) {
         if (op.widen) {
@@ -449,7 +416,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         }
         waiting = false;
         if (op instanceof PipelineBatch b) {
-            onBatchDone(b);
+            b.deliver(this);
             return;
         }
         home.stats.commandsProcessed++; // counted once done, as Redis counts a command after it ran
@@ -500,51 +467,6 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     /** The served waiter asks to run its command again (BLMOVE whose source refilled elsewhere). */
     void redispatch() {
         Dispatcher.dispatch(this);
-    }
-
-    // ---- pipeline batches ----------------------------------------------------------------------
-
-    /**
-     * Called instead of sending a single command elsewhere: when the commands after it are already
-     * received, gathers those that can join (single-shard, keyed, admitted) and runs them all as one
-     * {@link PipelineBatch}. Returns false when there is nothing to gather; any command parsed ahead
-     * is then remembered and runs after this one.
-     */
-    boolean tryBatch(final io.moon.server.command.CommandSpec first) {
-        final ByteBuf in = currentIn;
-        // CLIENT CACHING covers the next command only: a batch would run the ones after it with it too
-        if (in == null || !in.isReadable() || ahead.busy() || outputBlocked || !ch.isWritable() || tracking.caching()
-                || server.keyWaiters.get() != 0) {
-            return false;
-        }
-        final int n = ahead.gather(this, req, first, in, parser);
-        if (n == 1) {
-            return false;
-        }
-        state.lastCommand = ahead.specs[n - 1];
-        home.stats.pipelineBatches++;
-        home.stats.pipelineBatchCommands += n;
-        waiting = true;
-        new PipelineBatch(home.localContext(this, req, reply, first), ahead.reqs, ahead.specs, n).start();
-        return true;
-    }
-
-    /** A batch finished: its replies, in request order, with the connection's reply rules. */
-    private void onBatchDone(final PipelineBatch b) {
-        long replyBytes = 0;
-        if (!closed) {
-            ensureOut();
-            replyBytes = b.copyReplies(out, state, home, server);
-            state.skipCurrent = false;
-            if (out.readableBytes() >= OUT_CHUNK_BYTES) {
-                flushChunk(); // and stop parsing if the socket is full (flow control)
-            }
-        }
-        b.replyBuffer().release();
-        ahead.batchDone(replyBytes); // the first request is the connection's own; the others go back
-        tracking.afterCommand(tx.inMulti, state.lastCommand);
-        releaseDeferredPushes();
-        afterWaiting();
     }
 
     /**

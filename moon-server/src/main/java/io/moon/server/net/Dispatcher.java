@@ -207,7 +207,7 @@ public final class Dispatcher {
                     afterCommand(c);
                     return;
                 }
-                if (c.tryBatch(spec)) {
+                if (PipelineBatch.tryStart(c, spec)) {
                     return; // it runs with the pipelined commands after it, as one operation
                 }
                 c.setWaiting();

@@ -73,13 +73,13 @@ final class PipelineBatch extends Coordinated {
         }
     }
 
-    /** Runs this shard's commands, in request order, into the part's buffer. */
     /** Each command of a batch logs itself (Ctx.runCommand), as it would alone. */
     @Override
     protected boolean logsEffects() {
         return false;
     }
 
+    /** Runs this shard's commands, in request order, into the part's buffer. */
     @Override
     protected void onLocked(final Part p, final Ctx x) {
         for (int a = 0; a < p.argCount; a++) {
@@ -96,6 +96,50 @@ final class PipelineBatch extends Coordinated {
     protected void onAllLocked() {
         releaseAll();
         finish();
+    }
+
+    /**
+     * Called instead of sending a single command elsewhere: when the commands after it are already
+     * received, gathers those that can join (single-shard, keyed, admitted) and runs them all as one
+     * batch. Returns false when there is nothing to gather; any command parsed ahead is then
+     * remembered and runs after this one. On the connection's thread.
+     */
+    static boolean tryStart(final Connection c, final CommandSpec first) {
+        final ByteBuf in = c.currentIn;
+        // CLIENT CACHING covers the next command only: a batch would run the ones after it with it too
+        if (in == null || !in.isReadable() || c.ahead.busy() || c.outputBlocked || !c.ch.isWritable()
+                || c.tracking.caching() || c.server.keyWaiters.get() != 0) {
+            return false;
+        }
+        final Lookahead ahead = c.ahead;
+        final int n = ahead.gather(c, c.req, first, in, c.parser);
+        if (n == 1) {
+            return false;
+        }
+        c.state.lastCommand = ahead.specs[n - 1];
+        c.home.stats.pipelineBatches++;
+        c.home.stats.pipelineBatchCommands += n;
+        c.waiting = true;
+        new PipelineBatch(c.home.localContext(c, c.req, c.reply, first), ahead.reqs, ahead.specs, n).start();
+        return true;
+    }
+
+    /** The batch finished: its replies go to the connection in request order, with its reply rules. */
+    void deliver(final Connection c) {
+        long replyBytes = 0;
+        if (!c.closed) {
+            c.ensureOut();
+            replyBytes = copyReplies(c.out, c.state, c.home, c.server);
+            c.state.skipCurrent = false;
+            if (c.out.readableBytes() >= Connection.OUT_CHUNK_BYTES) {
+                c.flushChunk(); // and stop parsing if the socket is full (flow control)
+            }
+        }
+        replyBuffer().release();
+        c.ahead.batchDone(replyBytes); // the first request is the connection's own; the others go back
+        c.tracking.afterCommand(c.tx.inMulti, c.state.lastCommand);
+        c.releaseDeferredPushes();
+        c.afterWaiting();
     }
 
     int count() {
@@ -128,7 +172,7 @@ final class PipelineBatch extends Coordinated {
      * rules (SKIP drops the first, OFF all), counting errors and feeding MONITOR on the way.
      * Returns the bytes of every reply, written or not. On the connection's thread.
      */
-    long copyReplies(final ByteBuf out, final ClientState state, final io.moon.server.Shard home,
+    private long copyReplies(final ByteBuf out, final ClientState state, final io.moon.server.Shard home,
                      final io.moon.server.Server server) {
         long bytes = 0;
         for (int i = 0; i < count(); i++) {
