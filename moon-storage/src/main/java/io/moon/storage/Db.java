@@ -123,20 +123,10 @@ public final class Db {
         return klo + Entry.varintSize(kl) + kl;
     }
 
-    /** Bytes of the value's representation that starts at vp (after the key). */
+    /** Bytes of the value's representation that starts at vp (after the key): its length prefix included. */
     private static int reprLength(final byte[] p, final int off, final int vp) {
-        final int kind = Entry.kind(p, off);
-        if (kind == Entry.KIND_STR_INT) {
-            return 8;
-        }
-        if (Entry.isPackedKind(kind)) {
-            return Entry.packedLength(p, vp, kind);
-        }
-        if (Entry.isObjectKind(kind)) {
-            return 4;
-        }
-        final int vl = Entry.getVarint(p, vp);
-        return Entry.varintSize(vl) + vl;
+        final int vl = valueLength(p, off, vp);
+        return Entry.kind(p, off) == Entry.KIND_STR_BYTES ? Entry.varintSize(vl) + vl : vl;
     }
 
     /**
@@ -156,11 +146,14 @@ public final class Db {
     public int valueLength(final long addr) {
         final byte[] p = slabs.page(addr);
         final int off = (int) addr;
+        return valueLength(p, off, valuePos(p, off));
+    }
+
+    private static int valueLength(final byte[] p, final int off, final int vp) {
         final int kind = Entry.kind(p, off);
         if (kind == Entry.KIND_STR_INT) {
             return 8;
         }
-        final int vp = valuePos(p, off);
         if (Entry.isPackedKind(kind)) {
             return Entry.packedLength(p, vp, kind);
         }
