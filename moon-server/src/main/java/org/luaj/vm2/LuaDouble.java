@@ -31,6 +31,11 @@
  *  - NAN holds the NaN x86's division 0/0 gives (sign bit set), which Lua prints as "-nan".
  *  - Comparing a number with a value of another type (1 < nil, 1 < 'a') fails naming the two
  *    types in Lua 5.1's order ("attempt to compare number with nil"); LuaJ named them reversed.
+ *  - Negative zero stays a double (valueOf made every integral double a LuaInteger, losing the
+ *    sign), so -0.0, 0 * -1 and math.ceil(-0.5) print "-0" and 1 / -0.0 is -inf, as in C. As a
+ *    table key or constant it is the same key as 0 (equal hash, equals both ways), as in Lua 5.1.
+ *  - Division by zero is IEEE division (LuaJ answered +inf for 1 / -0.0 and -inf for NaN / 0);
+ *    only 0 / 0 gives the NAN constant, x86's default NaN.
  * Everything else is LuaJ's code unchanged. io.moon.server.script.LuaCompat checks at startup
  * that this copy is the one in use and says so in the log if it is not.
  */
@@ -89,9 +94,15 @@ public class LuaDouble extends LuaNumber {
 	/** The value being held by this instance. */
 	final double v;
 
+	/** Moon: -0.0, the one integral value that is not a LuaInteger (the sign would be lost). */
+	static final LuaDouble NEGZERO = new LuaDouble(-0.0);
+
 	public static LuaNumber valueOf(double d) {
 		int id = (int) d;
-		return d==id? (LuaNumber) LuaInteger.valueOf(id): (LuaNumber) new LuaDouble(d);
+		if (d == id) { // Moon: but -0.0 keeps its sign
+			return id != 0 || Double.doubleToRawLongBits(d) == 0 ? (LuaNumber) LuaInteger.valueOf(id) : NEGZERO;
+		}
+		return new LuaDouble(d);
 	}
 	
 	/** Don't allow ints to be boxed by DoubleValues  */
@@ -100,6 +111,9 @@ public class LuaDouble extends LuaNumber {
 	}
 
 	public int hashCode() {
+		if (v == 0) {
+			return LuaInteger.hashCode(0); // Moon: -0.0 is the same table key as 0
+		}
 		long l = Double.doubleToLongBits(v + 1);
 		return ((int)(l>>32)) + (int) l;
 	}
@@ -127,7 +141,7 @@ public class LuaDouble extends LuaNumber {
 	public LuaValue neg() { return valueOf(-v); }
 	
 	// object equality, used for key comparison
-	public boolean equals(Object o) { return o instanceof LuaDouble? ((LuaDouble)o).v == v: false; }
+	public boolean equals(Object o) { return o instanceof LuaDouble? ((LuaDouble)o).v == v: v == 0 && o instanceof LuaInteger && ((LuaInteger)o).v == 0; } // Moon: -0.0 equals 0
 	
 	// equality w/ metatable processing
 	public LuaValue eq( LuaValue val )        { return val.raweq(v)? TRUE: FALSE; }
@@ -171,7 +185,7 @@ public class LuaDouble extends LuaNumber {
 	 * @see #ddiv_d(double, double) 
 	 */
 	public static LuaValue ddiv(double lhs, double rhs) {
-		return rhs!=0? valueOf( lhs / rhs ): lhs>0? POSINF: lhs==0? NAN: NEGINF;	
+		return lhs == 0 && rhs == 0 ? NAN : valueOf(lhs / rhs); // Moon: C's division (the sign of a zero counts)
 	}
 	
 	/** Divide two double numbers according to lua math, and return a double result.
@@ -181,7 +195,7 @@ public class LuaDouble extends LuaNumber {
 	 * @see #ddiv(double, double)
 	 */
 	public static double ddiv_d(double lhs, double rhs) {
-		return rhs!=0? lhs / rhs: lhs>0? Double.POSITIVE_INFINITY: lhs==0? Double.NaN: Double.NEGATIVE_INFINITY;	
+		return lhs == 0 && rhs == 0 ? NAN.v : lhs / rhs; // Moon: as ddiv
 	}
 	
 	/** Take modulo double numbers according to lua math, and return a {@link LuaValue} result.

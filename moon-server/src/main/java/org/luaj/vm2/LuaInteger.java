@@ -24,8 +24,10 @@
  * longer maintained). moon-server's jar comes before LuaJ's on the class path, so this class is
  * the one loaded. One change, in the relational operators taking a LuaValue: comparing a number
  * with a value of another type (1 < nil, 1 < 'a') fails naming the two types in Lua 5.1's order
- * ("attempt to compare number with nil"), as Redis's Lua does; LuaJ named them reversed.
- * Everything else is LuaJ's code unchanged.
+ * ("attempt to compare number with nil"), as Redis's Lua does; LuaJ named them reversed. And
+ * negative zero, which Lua 5.1's doubles produce and LuaJ's integers could not: -0 and 0 * -1 are
+ * LuaDouble's -0.0, and 0 equals it as a key (see LuaDouble). Everything else is LuaJ's code
+ * unchanged.
  */
 package org.luaj.vm2;
 
@@ -139,10 +141,10 @@ public class LuaInteger extends LuaNumber {
 	}
 
 	// unary operators
-	public LuaValue neg() { return valueOf(-(long)v); }
+	public LuaValue neg() { return v == 0 ? LuaDouble.NEGZERO : valueOf(-(long)v); } // Moon: -0 is -0.0
 	
 	// object equality, used for key comparison
-	public boolean equals(Object o) { return o instanceof LuaInteger? ((LuaInteger)o).v == v: false; }
+	public boolean equals(Object o) { return o instanceof LuaInteger? ((LuaInteger)o).v == v: v == 0 && o instanceof LuaDouble && ((LuaDouble)o).v == 0; } // Moon: 0 equals -0.0
 	
 	// equality w/ metatable processing
 	public LuaValue eq( LuaValue val )    { return val.raweq(v)? TRUE: FALSE; }
@@ -164,7 +166,7 @@ public class LuaInteger extends LuaNumber {
 	public LuaValue   subFrom( int lhs )      { return LuaInteger.valueOf(lhs - (long)v); }
 	public LuaValue   mul( LuaValue rhs )        { return rhs.mul(v); }
 	public LuaValue   mul( double lhs )   { return LuaDouble.valueOf(lhs * v); }
-	public LuaValue   mul( int lhs )      { return LuaInteger.valueOf(lhs * (long)v); }
+	public LuaValue   mul( int lhs )      { final long r = lhs * (long)v; return r == 0 && (lhs | v) < 0 ? LuaDouble.NEGZERO : LuaInteger.valueOf(r); } // Moon: 0 * -1 is -0.0
 	public LuaValue   pow( LuaValue rhs )        { return rhs.powWith(v); }
 	public LuaValue   pow( double rhs )        { return MathLib.dpow(v,rhs); }
 	public LuaValue   pow( int rhs )        { return MathLib.dpow(v,rhs); }

@@ -26,7 +26,8 @@
  * locale that Redis's Lua 5.1 uses ('<' on strings, table.sort), so "\200" sorts after "a" and
  * UTF-8 text sorts as in Redis; LuaJ compared Java's signed bytes. And comparing a string with a
  * value of another type fails naming both types in Lua 5.1's order ("attempt to compare string
- * with number"), where LuaJ's text was garbled. Everything else is LuaJ's code unchanged;
+ * with number"), where LuaJ's text was garbled. And "-0" reads as -0.0 (tonumber, arithmetic on
+ * strings), as strtod reads it. Everything else is LuaJ's code unchanged;
  * io.moon.server.script.LuaCompat checks at startup that this copy is in use.
  */
 package org.luaj.vm2;
@@ -820,7 +821,7 @@ public class LuaString extends LuaValue {
 			if ( x < 0 )
 				return Double.NaN; // overflow
 		}
-		return neg? -x: x;
+		return neg? -(double) x: x; // Moon: "-0" is -0.0, as strtod reads it
 	}
 	
 	/**

@@ -250,6 +250,12 @@ final class Sandbox {
                 return frexp(a.checkdouble(1)); // C's (LuaJ's gave 0 for the infinities)
             }
         });
+        math.rawset("modf", new VarArgFunction() {
+            @Override
+            public Varargs invoke(final Varargs a) {
+                return modf(a.checkdouble(1)); // C's (LuaJ's lost the sign of a zero fraction and gave nan for the infinities)
+            }
+        });
         math.rawset("ldexp", new TwoArgFunction() {
             @Override
             public LuaValue call(final LuaValue x, final LuaValue e) {
@@ -537,6 +543,13 @@ final class Sandbox {
         }
         final int e = Math.getExponent(v) + 1;
         return LuaValue.varargsOf(LuaValue.valueOf(Math.scalb(v, -e)), LuaValue.valueOf(e - bias));
+    }
+
+    /** C's modf: the integral part and the fraction, both with x's sign (modf(-3) is -3, -0); an infinity's fraction is 0. */
+    static Varargs modf(final double x) {
+        final double ip = x < 0 ? Math.ceil(x) : Math.floor(x);
+        final double fp = Double.isInfinite(x) ? 0 : x - ip;
+        return LuaValue.varargsOf(LuaValue.valueOf(ip), LuaValue.valueOf(Math.copySign(fp, x)));
     }
 
     /**
