@@ -17,6 +17,7 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocalThread;
 
 import java.util.Locale;
 
@@ -124,6 +125,14 @@ public enum Transport {
         }
     }
 
+    /**
+     * The stack of a shard thread: scripts run there, and LuaJ nests Lua calls (and cjson, and the
+     * pattern matcher) on the Java stack, so a script recurses as deep as Redis's Lua allows (about
+     * 20,000 calls) instead of the launcher's shallow -Xss. Only the pages a thread touches are
+     * committed; the thread that runs scripts holding every shard has the same (ScriptWide).
+     */
+    public static final long SHARD_STACK_BYTES = 64L << 20;
+
     public EventLoopGroup newGroup(final int threads, final String name) {
         final IoHandlerFactory f = switch (this) {
             case IO_URING -> usesBufferRing()
@@ -136,7 +145,12 @@ public enum Transport {
             case NIO -> NioIoHandler.newFactory();
             case LOCAL -> LocalIoHandler.newFactory();
         };
-        return new MeteredEventLoop.Group(threads, new DefaultThreadFactory(name, false), f);
+        return new MeteredEventLoop.Group(threads, new DefaultThreadFactory(name, false) {
+            @Override
+            protected Thread newThread(final Runnable r, final String n) {
+                return new FastThreadLocalThread(threadGroup, r, n, SHARD_STACK_BYTES);
+            }
+        }, f);
     }
 
     public Class<? extends ServerChannel> serverChannel() {

@@ -11,16 +11,13 @@ import org.luaj.vm2.lib.VarArgFunction;
 /**
  * Where LuaJ (Java, Unicode-aware) and the Lua 5.1 Redis ships (C, the "C" locale, x86-64) differ
  * in what a script sees, the Lua 5.1 behaviour: string.upper and string.lower change only ASCII
- * letters; the pattern classes %a %c %d %l %p %s %u %w %x are the C locale's ctype classes over
- * bytes; tonumber reads numbers as C's strtod does; math.random is Redis's own generator (the
+ * letters (the pattern functions are LuaPatterns); tonumber reads numbers as C's strtod does; math.random is Redis's own generator (the
  * 48-bit generator of rand.c, seeded by math.randomseed); 0/0 is the negative NaN x86 computes.
  *
- * <p>Two of these change LuaJ's own state rather than adding a function, because the values live
- * in LuaJ's classes: the character class table of its pattern matcher (a private static array,
- * filled from Java's Unicode tables) is rewritten in place, and 'goto' leaves its lexer's table of
- * keywords (Lua 5.1 has no goto statement). Both happen once, before any script runs
- * ({@link #patchLuaJ}); if a later LuaJ or JDK refused, scripts would keep LuaJ's behaviour and
- * the differential tests would say so. Number texts ("%.14g") and the negative NaN of 0/0 live in
+ * <p>One of these changes LuaJ's own state rather than adding a function, because the value lives
+ * in LuaJ's classes: 'goto' leaves its lexer's table of keywords (Lua 5.1 has no goto statement),
+ * once, before any script runs ({@link #patchLuaJ}); if a later LuaJ or JDK refused, scripts
+ * would keep LuaJ's behaviour and the differential tests would say so. Number texts ("%.14g") and the negative NaN of 0/0 live in
  * LuaJ's LuaDouble, string comparison (unsigned bytes, as C) in its LuaString, the errors of
  * comparing two types in those and LuaInteger, the names in VM errors in LuaClosure: Moon carries
  * patched copies of the four (org.luaj.vm2 in this module); {@link #patchLuaJ} checks that they
@@ -30,34 +27,14 @@ final class LuaCompat {
     private LuaCompat() {
     }
 
-    // LuaJ's StringLib class masks (StringLib.MASK_*), fixed in its 3.0.1 bytecode
-    private static final int ALPHA = 1;
-    private static final int LOWER = 2;
-    private static final int UPPER = 4;
-    private static final int DIGIT = 8;
-    private static final int PUNCT = 16;
-    private static final int SPACE = 32;
-    private static final int CONTROL = 64;
-    private static final int HEX = 128;
-
     private static boolean patched;
 
-    /** Rewrites LuaJ's pattern class table and keyword table, checks its patched classes are loaded (see the class comment); once. */
+    /** Takes 'goto' out of LuaJ's keywords and checks its patched classes are loaded (see the class comment); once. */
     static synchronized void patchLuaJ() {
         if (patched) {
             return;
         }
         patched = true;
-        try {
-            final java.lang.reflect.Field f = org.luaj.vm2.lib.StringLib.class.getDeclaredField("CHAR_TABLE");
-            f.setAccessible(true);
-            final byte[] table = (byte[]) f.get(null);
-            for (int c = 0; c < 256; c++) {
-                table[c] = (byte) ctype(c);
-            }
-        } catch (final ReflectiveOperationException | RuntimeException e) {
-            java.util.logging.Logger.getLogger("io.moon.server.script").warning("Lua pattern classes stay LuaJ's: " + e);
-        }
         final String lost = lostPatchedClasses();
         if (!lost.isEmpty()) {
             // a class path that puts LuaJ's jar before Moon's
@@ -87,30 +64,6 @@ final class LuaCompat {
             }
         }
         return lost.toString();
-    }
-
-    /** The C locale's ctype classes of byte {@code c}, as LuaJ's masks. */
-    static int ctype(final int c) {
-        int m = 0;
-        if (c >= 'a' && c <= 'z') {
-            m |= ALPHA | LOWER;
-        } else if (c >= 'A' && c <= 'Z') {
-            m |= ALPHA | UPPER;
-        } else if (c >= '0' && c <= '9') {
-            m |= DIGIT;
-        } else if (c > ' ' && c < 127) {
-            m |= PUNCT;
-        }
-        if (c == ' ' || c >= '\t' && c <= '\r') {
-            m |= SPACE;
-        }
-        if (c < ' ' || c == 127) {
-            m |= CONTROL;
-        }
-        if (c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-            m |= HEX;
-        }
-        return m;
     }
 
     /** C's isspace in the C locale. */

@@ -335,8 +335,9 @@ public final class LuaShard {
     /**
      * LuaJ's debug interface, used as the instruction hook: it tracks the line being run (Redis's
      * errors name it; LuaJ loses the frame of a tail call such as "return redis.call(...)" before
-     * the call runs, so the line is remembered here); every 1,000 instructions it checks the
-     * script's memory growth and every 10,000 the clock and SCRIPT KILL.
+     * the call runs, so the line is remembered here); every 1,000 instructions (or steps of the
+     * pattern matcher) it checks the script's memory growth and every 10,000 the clock and SCRIPT
+     * KILL.
      */
     static final class Hook extends DebugLib {
         private final java.util.ArrayList<LuaClosure> frames = new java.util.ArrayList<>();
@@ -372,6 +373,15 @@ public final class LuaShard {
             if (lines != null && pc < lines.length) {
                 line = lines[pc];
             }
+            step();
+        }
+
+        /**
+         * One unit of work: an instruction, or a step of a library function that can run long
+         * without running any (the pattern matcher's backtracking), so SCRIPT KILL, the busy
+         * threshold and the memory check reach it too.
+         */
+        void step() {
             if (++count % 1_000 != 0) {
                 return;
             }

@@ -271,7 +271,7 @@ final class Sandbox {
             }
         });
         final LuaTable string = g.get("string").checktable();
-        LuaStrings.install(string);
+        LuaStrings.install(string, hook instanceof LuaShard.Hook h ? h::step : () -> { });
         string.rawset("gfind", string.get("gmatch"));
         string.rawset("upper", LuaCompat.caseMap(true));
         string.rawset("lower", LuaCompat.caseMap(false));

@@ -24,8 +24,6 @@ import io.netty.buffer.Unpooled;
  * any connection.
  */
 public final class ScriptWide {
-    private static final long STACK_BYTES = 16L << 20;
-
     private ScriptWide() {
     }
 
@@ -86,7 +84,7 @@ public final class ScriptWide {
             } finally {
                 buf.release();
             }
-        }, "moon-script-wide", STACK_BYTES);
+        }, "moon-script-wide", io.moon.server.net.Transport.SHARD_STACK_BYTES);
         t.setDaemon(true);
         t.start();
         return session;

@@ -15,11 +15,11 @@ import static io.moon.server.testing.Resp.printable;
  * numbers, numeric and malformed strings, tables, booleans, nil), compared with the real
  * redis-server 7.0: each call runs inside pcall, so a result and an error text are compared alike.
  * This is what found LuaJ's failures on empty and malformed patterns, its int conversions of
- * indexes and counts, and its bit rounding.
+ * indexes and counts, and its bit rounding. Patterns with frontiers, NUL bytes, empty matches and
+ * odd replacement strings are among the values (LuaPatterns).
  *
- * <p>Left out on purpose: tostring of tables and functions (addresses), patterns containing a NUL
- * byte (Lua 5.1 treats a pattern as a C string, LuaJ does not) and frontier patterns (see
- * docs/differences.md). math.random(nil) is also left out: LuaJ cannot tell f(nil) from f().
+ * <p>Left out on purpose: tostring of tables and functions (addresses). math.random(nil) is also
+ * left out: LuaJ cannot tell f(nil) from f().
  */
 class LuaLibsRandomDiffTest {
     private static final int TRIES = 1500;
@@ -41,6 +41,9 @@ class LuaLibsRandomDiffTest {
         "''", "'abc'", "'%d'", "'%'", "'[a'", "'(('", "'%f'", "'i'", "'>i'", "{}", "{1,2,3}", "{'a',{}}", "{a=1}",
         "'99999999999999999999'", "'-5'", "' 0x10 '", "true", "{n=-1}", "'%5'", "'%b'", "'b'", "'%1'", "'.-'", "'$^'",
         "'a]'", "'[]]'", "'[^a'", "'%a+'", "'(%w+)'", "'()'",
+        // patterns: frontiers, NUL bytes (a pattern ends at one), empty matches, replacements
+        "'%f[%w]'", "'%f[%a]%a+'", "'%f[%z]'", "'a*'", "'\\0'", "'a\\0.'", "'%z'", "'[%z]+'", "'x%'", "'%0'",
+        "'%b()'", "'(a)%1'", "'^a'", "'$'", "'.-'",
         // string.format items
         "'%5.2f'", "'%x'", "'%q'", "'%s %s'", "'%-5d|'", "'%c'", "'%o'", "'%e'", "'%g'", "'%i'", "'%u'", "'%%'",
         "'%10.3s'", "'%X'", "'%+.3g'", "'%#x'", "'% d'", "'%05.1f'", "'%.20f'", "'%.99f'", "'%5'", "'%-'", "'%d%d'",

@@ -131,6 +131,23 @@ class ScriptBusyTest {
         assertEquals(redisSaw, moonSaw);
     }
 
+    /**
+     * A match that backtracks without end (2^40 ways to place 40 optional a's) counts as work the
+     * busy threshold and SCRIPT KILL see. Redis cannot do this (its matcher runs in C, where the
+     * instruction hook never fires: it stays blocked), so the loop's scenario on Redis is the
+     * reference for what the clients see.
+     */
+    @Test
+    void shouldKillAScriptStuckInAPatternMatch() throws Exception {
+        final List<String> want = killScenario(redis.port, "local i = 0 while true do i = i + 1 end");
+        final String match = "return string.find(string.rep('a', 40), string.rep('a?', 40) .. string.rep('a', 40) .. 'b')";
+        final List<String> got = killScenario(moon.port, match);
+        assertEquals(want.size(), got.size(), got.toString());
+        for (int i = 0; i < want.size(); i++) { // the killed script's error names its own sha
+            assertEquals(want.get(i).replaceAll("[0-9a-f]{40}", "SHA"), got.get(i).replaceAll("[0-9a-f]{40}", "SHA"));
+        }
+    }
+
     @Test
     void shouldRefuseToKillAScriptThatWrote() throws Exception {
         final String writer = "redis.call('set', KEYS[1], 'v') local t = redis.call('time')"
