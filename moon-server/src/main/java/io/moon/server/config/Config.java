@@ -58,6 +58,10 @@ public final class Config {
     public volatile long maxmemoryClientsBytes;
     public volatile String maxmemoryPolicy;
     public volatile long protoMaxBulkLen;
+    /** busy-reply-threshold (lua-time-limit), ms; read by every script run. */
+    public volatile long busyReplyThreshold;
+    /** lua-strict-keys (Moon); read by every script run. */
+    public volatile boolean luaStrictKeys;
     public volatile long clientQueryBufferLimit;
     /** client-output-buffer-limit as CONFIG GET shows it (OutputLimits parses it once per change). */
     public volatile String clientOutputBufferLimit;
@@ -221,6 +225,8 @@ public final class Config {
         trackingTableMaxKeys = num("tracking-table-max-keys");
         maxmemoryPolicy = values.get("maxmemory-policy");
         protoMaxBulkLen = num("proto-max-bulk-len");
+        busyReplyThreshold = num("busy-reply-threshold");
+        luaStrictKeys = values.get("lua-strict-keys").equals("yes");
         clientQueryBufferLimit = num("client-query-buffer-limit");
         clientOutputBufferLimit = values.get("client-output-buffer-limit");
         notifyKeyspaceEvents = io.moon.server.pubsub.Notify.parse(

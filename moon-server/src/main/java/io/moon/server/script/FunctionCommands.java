@@ -63,7 +63,7 @@ public final class FunctionCommands {
             return;
         }
         final String key = "function:" + f.name();
-        final boolean strict = wideEngine == null && c.server.config.get("lua-strict-keys").equals("yes");
+        final boolean strict = wideEngine == null && c.server.config.luaStrictKeys;
         if (wideEngine == null && !strict && c.scriptMayWiden && c.server.shardCount() > 1 && reg.cache.runsWide(key)) {
             c.widen = true; // new, or known to touch undeclared keys: run with every shard held
             return;
@@ -80,7 +80,7 @@ public final class FunctionCommands {
             c.out.raw(NOT_FOUND); // the body registers only what it did at load (it sees nothing else): not reached
             return;
         }
-        final long limit = Long.parseLong(c.server.config.get("busy-reply-threshold"));
+        final long limit = c.server.config.busyReplyThreshold;
         final ScriptRun r = new ScriptRun(c, f.name(), (int) numkeys, readOnly || noWrites, limit);
         r.function = true;
         r.chunk = "user_function";

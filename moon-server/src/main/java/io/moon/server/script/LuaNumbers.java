@@ -21,6 +21,17 @@ public final class LuaNumbers {
     private LuaNumbers() {
     }
 
+    /** 10^0 .. 10^18, each exact as a double. */
+    private static final double[] POWERS_OF_TEN = new double[19];
+
+    static {
+        long t = 1;
+        for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = t;
+            t *= 10;
+        }
+    }
+
     /** printf("%.{precision}g", v) as glibc prints it ("inf", "-nan", "1e+20", "-0"). */
     static String formatG(final double v, final int precision) {
         if (Double.isNaN(v)) {
@@ -33,6 +44,11 @@ public final class LuaNumbers {
             return 1 / v < 0 ? "-0" : "0";
         }
         final int p = Math.max(1, precision);
+        // an integral value with at most p digits prints them all, as %d would: no rounding to do
+        // (numbers passed to redis.call take this path on every call)
+        if (p <= 18 && v == (long) v && Math.abs(v) < POWERS_OF_TEN[p]) {
+            return Long.toString((long) v);
+        }
         final BigDecimal r = new BigDecimal(v).round(new MathContext(p, RoundingMode.HALF_EVEN));
         final int exp = r.precision() - r.scale() - 1;
         if (exp < -4 || exp >= p) {
@@ -75,10 +91,6 @@ public final class LuaNumbers {
      * a number becomes a string (LuaJ's LuaDouble calls this; see Moon's copy of that class).
      */
     public static String tostring(final double v) {
-        // integral values under 10^14 keep all their digits under %.14g: nothing to round
-        if (v == (long) v && Math.abs(v) < 1e14 && (v != 0 || 1 / v > 0)) {
-            return Long.toString((long) v);
-        }
         return formatG(v, 14);
     }
 

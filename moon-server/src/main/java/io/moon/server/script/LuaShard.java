@@ -37,6 +37,8 @@ public final class LuaShard {
     private Ctx nestedScratch;
     private Keyspace scratchOf;
     private final Hook hook;
+    private static final LuaString KEYS = LuaString.valueOf("KEYS");
+    private static final LuaString ARGV = LuaString.valueOf("ARGV");
     /** The run in progress, or null. */
     ScriptRun run;
     /** Set on the engine of scripts that hold every shard (ScriptWide): commands go by message. */
@@ -117,8 +119,8 @@ public final class LuaShard {
             argv.rawset(i - 2 - r.numkeys, arg(r.ctx, i));
         }
         if (fn == null) {
-            globals.setUnchecked("KEYS", keys);
-            globals.setUnchecked("ARGV", argv);
+            globals.setUnchecked(KEYS, keys);
+            globals.setUnchecked(ARGV, argv);
         }
         run = r;
         hook.reset();
@@ -144,8 +146,8 @@ public final class LuaShard {
             shard.log.endGroup();
             run = null;
             reg.finished(r);
-            globals.setUnchecked("KEYS", LuaValue.NIL);
-            globals.setUnchecked("ARGV", LuaValue.NIL);
+            globals.setUnchecked(KEYS, LuaValue.NIL);
+            globals.setUnchecked(ARGV, LuaValue.NIL);
         }
     }
 
@@ -342,7 +344,10 @@ public final class LuaShard {
     static final class Hook extends DebugLib {
         private final java.util.ArrayList<LuaClosure> frames = new java.util.ArrayList<>();
         int line;
-        private int count;
+        /** Steps left before the next memory check (a countdown: cheaper than a modulo per instruction). */
+        private int untilCheck = 1_000;
+        /** Memory checks left before the next look at the clock and SCRIPT KILL. */
+        private int checksUntilClock = 10;
 
         @Override
         public void onCall(final LuaClosure c, final Varargs v, final LuaValue[] stack) {
@@ -382,17 +387,18 @@ public final class LuaShard {
          * threshold and the memory check reach it too.
          */
         void step() {
-            if (++count % 1_000 != 0) {
+            if (--untilCheck > 0) {
                 return;
             }
+            untilCheck = 1_000;
             if (owner.loadDeadlineMillis != 0 && System.currentTimeMillis() > owner.loadDeadlineMillis) {
                 throw new ScriptErrors.Raised(RedisLib.single("err", "ERR FUNCTION LOAD timeout"), line);
             }
             final ScriptRun r = owner.run;
             if (r != null) {
                 r.checkMemory();
-                if (count >= 10_000) {
-                    count = 0;
+                if (--checksUntilClock == 0) {
+                    checksUntilClock = 10;
                     r.checkpoint();
                 }
             }

@@ -15,6 +15,14 @@ import org.luaj.vm2.Varargs;
  */
 final class LuaToResp {
     private static final int MAX_DEPTH = 1000;
+    /** The fields of Redis's reply tables ({err=...}, {ok=...}, RESP3's {double=...}...), made once. */
+    static final LuaString ERR = LuaString.valueOf("err");
+    static final LuaString OK = LuaString.valueOf("ok");
+    static final LuaString DOUBLE = LuaString.valueOf("double");
+    static final LuaString BIG_NUMBER = LuaString.valueOf("big_number");
+    static final LuaString MAP = LuaString.valueOf("map");
+    static final LuaString SET = LuaString.valueOf("set");
+    static final LuaString VERBATIM = LuaString.valueOf("verbatim_string");
 
     private LuaToResp() {
     }
@@ -59,22 +67,22 @@ final class LuaToResp {
     }
 
     private static void table(final Reply out, final LuaTable t, final int scriptResp, final int depth) {
-        final LuaValue err = t.rawget("err");
+        final LuaValue err = t.rawget(ERR);
         if (err.type() == LuaValue.TSTRING) {
             out.error(errorText(err.tojstring()));
             return;
         }
-        final LuaValue ok = t.rawget("ok");
+        final LuaValue ok = t.rawget(OK);
         if (ok.type() == LuaValue.TSTRING) {
             out.simple(ok.tojstring().replace('\r', ' ').replace('\n', ' '));
             return;
         }
-        final LuaValue dbl = t.rawget("double");
+        final LuaValue dbl = t.rawget(DOUBLE);
         if (dbl.type() == LuaValue.TNUMBER) {
             out.doubleValue(dbl.todouble());
             return;
         }
-        final LuaValue big = t.rawget("big_number");
+        final LuaValue big = t.rawget(BIG_NUMBER);
         if (big.type() == LuaValue.TSTRING) {
             if (out.resp3()) {
                 out.raw(Reply.ascii("(" + big.tojstring() + "\r\n"));
@@ -83,7 +91,7 @@ final class LuaToResp {
             }
             return;
         }
-        final LuaValue map = t.rawget("map");
+        final LuaValue map = t.rawget(MAP);
         if (map.istable()) {
             final java.util.List<LuaValue> kv = pairs((LuaTable) map);
             out.mapHeader(kv.size() / 2);
@@ -92,7 +100,7 @@ final class LuaToResp {
             }
             return;
         }
-        final LuaValue set = t.rawget("set");
+        final LuaValue set = t.rawget(SET);
         if (set.istable()) {
             final java.util.List<LuaValue> kv = pairs((LuaTable) set);
             out.setHeader(kv.size() / 2);
@@ -101,7 +109,7 @@ final class LuaToResp {
             }
             return;
         }
-        final LuaValue verbatim = t.rawget("verbatim_string");
+        final LuaValue verbatim = t.rawget(VERBATIM);
         if (verbatim.istable()) {
             final String s = verbatim.get("string").tojstring();
             if (out.resp3()) {

@@ -33,16 +33,16 @@ final class RespToLua {
         final byte type = in.readByte();
         switch (type) {
             case ':':
-                return LuaValue.valueOf((double) Long.parseLong(line()));
+                return LuaValue.valueOf((double) number());
             case '$': {
-                final int n = Integer.parseInt(line());
+                final int n = (int) number();
                 if (n < 0) {
                     return LuaValue.FALSE;
                 }
                 return LuaValue.valueOf(bytes(n));
             }
             case '*': {
-                final int n = Integer.parseInt(line());
+                final int n = (int) number();
                 if (n < 0) {
                     return LuaValue.FALSE;
                 }
@@ -53,46 +53,46 @@ final class RespToLua {
                 return t;
             }
             case '+':
-                return field("ok", LuaValue.valueOf(line()));
+                return field(LuaToResp.OK, LuaValue.valueOf(line()));
             case '-':
-                return field("err", LuaValue.valueOf(line()));
+                return field(LuaToResp.ERR, LuaValue.valueOf(line()));
             case '!':
-                return field("err", LuaValue.valueOf(bytes(Integer.parseInt(line()))));
+                return field(LuaToResp.ERR, LuaValue.valueOf(bytes((int) number())));
             case '_':
                 line();
                 return LuaValue.NIL;
             case '#':
                 return LuaValue.valueOf(line().equals("t"));
             case ',':
-                return field("double", LuaValue.valueOf(Double.parseDouble(fixInf(line()))));
+                return field(LuaToResp.DOUBLE, LuaValue.valueOf(Double.parseDouble(fixInf(line()))));
             case '(':
-                return field("big_number", LuaValue.valueOf(line()));
+                return field(LuaToResp.BIG_NUMBER, LuaValue.valueOf(line()));
             case '=': {
-                final byte[] b = bytes(Integer.parseInt(line()));
+                final byte[] b = bytes((int) number());
                 final LuaTable v = new LuaTable();
                 v.rawset("format", LuaValue.valueOf(new String(b, 0, 3, StandardCharsets.ISO_8859_1)));
                 v.rawset("string", LuaValue.valueOf(java.util.Arrays.copyOfRange(b, 4, b.length)));
-                return field("verbatim_string", v);
+                return field(LuaToResp.VERBATIM, v);
             }
             case '%': {
-                final int n = Integer.parseInt(line());
+                final int n = (int) number();
                 final LuaTable m = new LuaTable();
                 for (int i = 0; i < n; i++) {
                     final LuaValue k = value();
                     m.rawset(k, value());
                 }
-                return field("map", m);
+                return field(LuaToResp.MAP, m);
             }
             case '~': {
-                final int n = Integer.parseInt(line());
+                final int n = (int) number();
                 final LuaTable s = new LuaTable();
                 for (int i = 0; i < n; i++) {
                     s.rawset(value(), LuaValue.TRUE);
                 }
-                return field("set", s);
+                return field(LuaToResp.SET, s);
             }
             case '>': {
-                final int n = Integer.parseInt(line());
+                final int n = (int) number();
                 final LuaTable t = new LuaTable(n, 0);
                 for (int i = 1; i <= n; i++) {
                     t.rawset(i, value());
@@ -113,7 +113,7 @@ final class RespToLua {
         };
     }
 
-    private static LuaTable field(final String name, final LuaValue v) {
+    private static LuaTable field(final LuaValue name, final LuaValue v) {
         final LuaTable t = new LuaTable();
         t.rawset(name, v);
         return t;
@@ -124,6 +124,21 @@ final class RespToLua {
         in.readBytes(b);
         in.skipBytes(2);
         return b;
+    }
+
+    /** The line as a signed decimal number, read from the bytes (the replies here are well formed). */
+    private long number() {
+        int i = in.readerIndex();
+        final boolean negative = in.getByte(i) == '-';
+        if (negative) {
+            i++;
+        }
+        long v = 0;
+        for (byte b; (b = in.getByte(i)) != '\r'; i++) {
+            v = v * 10 + (b - '0'); // -2^63 wraps to itself, then negates to itself
+        }
+        in.readerIndex(i + 2);
+        return negative ? -v : v;
     }
 
     private String line() {

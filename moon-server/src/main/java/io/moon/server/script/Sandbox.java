@@ -111,8 +111,8 @@ final class Sandbox {
         }
 
         /** KEYS and ARGV are set by the server before each run, as Redis does. */
-        void setUnchecked(final String key, final LuaValue value) {
-            super.rawset(LuaValue.valueOf(key), value);
+        void setUnchecked(final LuaString key, final LuaValue value) {
+            super.rawset(key, value);
         }
 
         private void check() {

@@ -110,12 +110,12 @@ public final class ScriptCommands {
             c.out.raw(OOM); // a script with flags that may write, without allow-oom, does not start
             return;
         }
-        final boolean strict = wideEngine == null && c.server.config.get("lua-strict-keys").equals("yes");
+        final boolean strict = wideEngine == null && c.server.config.luaStrictKeys;
         if (wideEngine == null && !strict && c.scriptMayWiden && c.server.shardCount() > 1 && cache.runsWide(sha)) {
             c.widen = true; // new, or known to touch undeclared keys: run with every shard held
             return;
         }
-        final long limit = Long.parseLong(c.server.config.get("busy-reply-threshold"));
+        final long limit = c.server.config.busyReplyThreshold;
         final ScriptRun r = new ScriptRun(c, sha, (int) numkeys, readOnly || noWrites, limit);
         r.allowOom = allowOom;
         r.oomAtStart = oom;
