@@ -195,7 +195,8 @@ final class RedisLib {
     /** The arguments of redis.call as a request, or null when one is neither a string nor a number. */
     static Request request(final Varargs a) {
         final Request r = new Request();
-        for (int i = 1; i <= a.narg(); i++) {
+        final int n = a.narg();
+        for (int i = 1; i <= n; i++) {
             final LuaValue v = a.arg(i);
             if (v.type() == LuaValue.TNUMBER) {
                 // Redis formats numbers with %.17g here (not tostring's %.14g) to keep their precision

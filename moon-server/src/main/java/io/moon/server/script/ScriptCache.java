@@ -5,6 +5,7 @@ import org.luaj.vm2.Prototype;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -108,17 +109,20 @@ public final class ScriptCache {
         return c;
     }
 
-    /** Lower-case hex SHA1, as SCRIPT LOAD and redis.sha1hex answer. */
-    public static String sha1hex(final byte[] b) {
+    /**
+     * One SHA-1 digest per thread: every EVAL hashes its body, and MessageDigest.getInstance (a
+     * provider lookup) cost as much as the hashing.
+     */
+    private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
         try {
-            final byte[] d = MessageDigest.getInstance("SHA-1").digest(b);
-            final StringBuilder s = new StringBuilder(40);
-            for (final byte x : d) {
-                s.append(Character.forDigit((x >> 4) & 15, 16)).append(Character.forDigit(x & 15, 16));
-            }
-            return s.toString();
+            return MessageDigest.getInstance("SHA-1");
         } catch (final NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    /** Lower-case hex SHA1, as SCRIPT LOAD and redis.sha1hex answer. */
+    public static String sha1hex(final byte[] b) {
+        return HexFormat.of().formatHex(SHA1.get().digest(b)); // digest() also resets it
     }
 }
