@@ -267,9 +267,20 @@ final class Sandbox {
         math.rawset("log10", new OneArgFunction() {
             @Override
             public LuaValue call(final LuaValue x) {
-                return LuaValue.valueOf(Math.log10(x.checkdouble()));
+                final double d = x.checkdouble();
+                return LuaValue.valueOf(d < 0 ? Double.NaN : Math.log10(d)); // glibc's NaN for a negative is positive
             }
         });
+        for (final boolean cos : new boolean[] {true, false}) {
+            math.rawset(cos ? "acos" : "asin", new OneArgFunction() {
+                @Override
+                public LuaValue call(final LuaValue x) {
+                    final double d = x.checkdouble();
+                    // outside [-1, 1] glibc answers a positive NaN (Java's has the sign bit set)
+                    return LuaValue.valueOf(Math.abs(d) > 1 ? Double.NaN : cos ? Math.acos(d) : Math.asin(d));
+                }
+            });
+        }
         final LuaTable string = g.get("string").checktable();
         LuaStrings.install(string, hook instanceof LuaShard.Hook h ? h::step : () -> { });
         string.rawset("gfind", string.get("gmatch"));
@@ -555,12 +566,16 @@ final class Sandbox {
     /**
      * LuaJ's math library with C's pow, which the ^ operator also uses (LuaJ calls the installed
      * library's dpow_lib): C99 gives 1 for pow(1, y) and pow(-1, +-inf), where Java's Math.pow
-     * gives NaN.
+     * gives NaN; and glibc's pow of a NaN to an odd integer power clears the NaN's sign (it treats
+     * the sign bit as a negative base), where Java's passes the NaN through.
      */
     static final class CMathLib extends JseMathLib {
         static double pow(final double a, final double b) {
             if (a == 1.0 || a == -1.0 && Double.isInfinite(b)) {
                 return 1.0;
+            }
+            if (Double.isNaN(a) && b == Math.rint(b) && Math.abs(b) < 0x1p53 && ((long) b & 1) == 1) {
+                return Double.longBitsToDouble(Double.doubleToRawLongBits(a) & Long.MAX_VALUE);
             }
             return Math.pow(a, b);
         }
