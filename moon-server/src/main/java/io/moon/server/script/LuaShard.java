@@ -372,7 +372,11 @@ public final class LuaShard {
 
         @Override
         public void onInstruction(final int pc, final Varargs v, final int top) {
-            super.onInstruction(pc, v, top);
+            // LuaJ's own bookkeeping (DebugLib.onInstruction) is left out on purpose: it only keeps
+            // each frame's pc for its stack tracebacks, which no script sees (there is no debug
+            // library, and error texts drop the traceback), and its synchronized call on every
+            // instruction cost more than half of a compute-bound script's time. Hooks set from Lua
+            // (debug.sethook) do not exist here either.
             final LuaClosure frame = frames.isEmpty() ? null : frames.get(frames.size() - 1);
             final int[] lines = frame == null ? null : frame.p.lineinfo;
             if (lines != null && pc < lines.length) {
