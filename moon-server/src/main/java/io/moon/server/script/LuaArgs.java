@@ -31,7 +31,7 @@ final class LuaArgs {
     private static final String[][] BASE = {
         {"ipairs", "t"}, {"pairs", "t"}, {"next", "t."}, {"rawget", "ta"}, {"rawset", "taa"}, {"rawequal", "aa"},
         {"getmetatable", "a"}, {"unpack", "tNN"}, {"type", "a"}, {"assert", "a"}, {"setmetatable", "t"},
-        {"tonumber", "."}, {"select", "."},
+        {"tonumber", "."}, {"select", "."}, {"xpcall", ".a"},
     };
     private static final String[][] STRING = {
         {"byte", "sNN"}, {"char", "."}, {"find", "ssN."}, {"format", "s"}, {"gmatch", "ss"}, {"gfind", "ss"},

@@ -16,7 +16,6 @@ import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
-import org.luaj.vm2.lib.DebugLib;
 
 /**
  * One shard's Lua interpreter: its own sandboxed globals (LuaJ values are not thread-safe, so no
@@ -36,7 +35,7 @@ public final class LuaShard {
     private Ctx nestedHome;
     private Ctx nestedScratch;
     private Keyspace scratchOf;
-    private final Hook hook;
+    private final LuaHook hook;
     private static final LuaString KEYS = LuaString.valueOf("KEYS");
     private static final LuaString ARGV = LuaString.valueOf("ARGV");
     /** The run in progress, or null. */
@@ -46,7 +45,7 @@ public final class LuaShard {
 
     LuaShard(final Shard shard) {
         this.shard = shard;
-        this.hook = new Hook();
+        this.hook = new LuaHook();
         hook.owner = this;
         this.globals = Sandbox.build(RedisLib.table(this), hook);
     }
@@ -94,7 +93,7 @@ public final class LuaShard {
 
     private FunctionEnv functions;
     /** While a library's body runs: when it must have finished (Redis's load timeout), else 0. */
-    private long loadDeadlineMillis;
+    long loadDeadlineMillis;
 
     void beginLoad(final long deadlineMillis) {
         hook.reset();
@@ -332,87 +331,5 @@ public final class LuaShard {
     /** The line the script is at (the last instruction run by a Lua function), for error texts. */
     int line() {
         return hook.line;
-    }
-
-    /**
-     * LuaJ's debug interface, used as the instruction hook: it tracks the line being run (Redis's
-     * errors name it; LuaJ loses the frame of a tail call such as "return redis.call(...)" before
-     * the call runs, so the line is remembered here); every 1,000 instructions (or steps of the
-     * pattern matcher) it checks the script's memory growth and every 10,000 the clock and SCRIPT
-     * KILL.
-     */
-    static final class Hook extends DebugLib {
-        private final java.util.ArrayList<LuaClosure> frames = new java.util.ArrayList<>();
-        int line;
-        /** Steps left before the next memory check (a countdown: cheaper than a modulo per instruction). */
-        private int untilCheck = 1_000;
-        /** Memory checks left before the next look at the clock and SCRIPT KILL. */
-        private int checksUntilClock = 10;
-
-        @Override
-        public void onCall(final LuaClosure c, final Varargs v, final LuaValue[] stack) {
-            super.onCall(c, v, stack);
-            frames.add(c);
-        }
-
-        /** Java functions that report calls (pcall, xpcall) report their return too: keep the pairs. */
-        @Override
-        public void onCall(final org.luaj.vm2.LuaFunction f) {
-            super.onCall(f);
-            frames.add(null);
-        }
-
-        @Override
-        public void onReturn() {
-            super.onReturn();
-            if (!frames.isEmpty()) {
-                frames.remove(frames.size() - 1);
-            }
-        }
-
-        @Override
-        public void onInstruction(final int pc, final Varargs v, final int top) {
-            // LuaJ's own bookkeeping (DebugLib.onInstruction) is left out on purpose: it only keeps
-            // each frame's pc for its stack tracebacks, which no script sees (there is no debug
-            // library, and error texts drop the traceback), and its synchronized call on every
-            // instruction cost more than half of a compute-bound script's time. Hooks set from Lua
-            // (debug.sethook) do not exist here either.
-            final LuaClosure frame = frames.isEmpty() ? null : frames.get(frames.size() - 1);
-            final int[] lines = frame == null ? null : frame.p.lineinfo;
-            if (lines != null && pc < lines.length) {
-                line = lines[pc];
-            }
-            step();
-        }
-
-        /**
-         * One unit of work: an instruction, or a step of a library function that can run long
-         * without running any (the pattern matcher's backtracking), so SCRIPT KILL, the busy
-         * threshold and the memory check reach it too.
-         */
-        void step() {
-            if (--untilCheck > 0) {
-                return;
-            }
-            untilCheck = 1_000;
-            if (owner.loadDeadlineMillis != 0 && System.currentTimeMillis() > owner.loadDeadlineMillis) {
-                throw new ScriptErrors.Raised(RedisLib.single("err", "ERR FUNCTION LOAD timeout"), line);
-            }
-            final ScriptRun r = owner.run;
-            if (r != null) {
-                r.checkMemory();
-                if (--checksUntilClock == 0) {
-                    checksUntilClock = 10;
-                    r.checkpoint();
-                }
-            }
-        }
-
-        LuaShard owner;
-
-        void reset() {
-            frames.clear();
-            line = 0;
-        }
     }
 }

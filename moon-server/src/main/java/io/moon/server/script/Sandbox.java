@@ -122,7 +122,7 @@ final class Sandbox {
         }
     }
 
-    static SealedGlobals build(final LuaTable redis, final org.luaj.vm2.lib.DebugLib hook) {
+    static SealedGlobals build(final LuaTable redis, final LuaHook hook) {
         final SealedGlobals g = new SealedGlobals();
         g.load(new BaseLib());
         g.load(new PackageLib()); // the string library registers itself through package.loaded
@@ -282,7 +282,7 @@ final class Sandbox {
             });
         }
         final LuaTable string = g.get("string").checktable();
-        LuaStrings.install(string, hook instanceof LuaShard.Hook h ? h::step : () -> { });
+        LuaStrings.install(string, hook::step);
         string.rawset("gfind", string.get("gmatch"));
         string.rawset("upper", LuaCompat.caseMap(true));
         string.rawset("lower", LuaCompat.caseMap(false));
@@ -338,6 +338,7 @@ final class Sandbox {
                 // LuaJ's pcall, with the error value as Lua 5.1 hands it over (ScriptErrors.caught)
                 final LuaValue f = a.checkvalue(1);
                 cCalls[0]++;
+                hook.onCall(this); // a frame of its own, as Lua 5.1's C function (error levels count it)
                 try {
                     return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(a.subargs(2)));
                 } catch (final LuaError e) {
@@ -346,22 +347,37 @@ final class Sandbox {
                     return LuaValue.varargsOf(LuaValue.FALSE,
                             LuaValue.valueOf(e.getMessage() != null ? e.getMessage() : e.toString()));
                 } finally {
+                    hook.onReturn();
                     cCalls[0]--;
                 }
             }
         });
-        final LuaValue xpcall = g.get("xpcall");
         g.rawset("xpcall", new VarArgFunction() {
             @Override
             public Varargs invoke(final Varargs a) {
+                // Lua 5.1's xpcall(f, handler): f runs without arguments; on an error the handler
+                // gets the error value as Lua raised it (ScriptErrors.raised: LuaJ handed it its own
+                // "@user_script:1 x" text, and a table as text) and its first result is xpcall's
+                // second; a handler that fails, or is no function, gives "error in error handling"
+                final LuaValue f = a.arg1();
+                final LuaValue handler = a.arg(2);
                 cCalls[0]++;
+                hook.onCall(this);
                 try {
-                    return xpcall.invoke(a);
+                    return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(LuaValue.NONE));
+                } catch (final LuaError e) {
+                    try {
+                        return LuaValue.varargsOf(LuaValue.FALSE, handler.call(ScriptErrors.raised(e)));
+                    } catch (final LuaError inHandler) {
+                        return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("error in error handling"));
+                    }
                 } finally {
+                    hook.onReturn();
                     cCalls[0]--;
                 }
             }
         });
+        LuaCoroutines.install(g.get("coroutine").checktable(), hook);
         final LuaValue error = g.get("error");
         g.rawset("error", new VarArgFunction() {
             @Override
@@ -372,6 +388,11 @@ final class Sandbox {
                 }
                 if (a.arg1().type() == LuaValue.TSTRING && a.arg(2).isnumber() && a.arg(2).toint() == 0) {
                     throw new ScriptErrors.Unpositioned(a.arg1().tojstring());
+                }
+                if (a.arg1().isstring() && a.arg(2).isnumber() && a.arg(2).todouble() >= 2) {
+                    // the position of the function that many calls up (luaL_where), "" for pcall and the like
+                    throw new ScriptErrors.Unpositioned(hook.where(LuaNumbers.toInt(a.arg(2).todouble()))
+                            + a.arg1().tojstring());
                 }
                 return error.invoke(a);
             }

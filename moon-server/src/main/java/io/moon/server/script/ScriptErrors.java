@@ -81,18 +81,26 @@ final class ScriptErrors {
 
     /**
      * The value pcall hands back for an error, as Redis's Lua 5.1 does: the text of an error
-     * table ({err=...}, what redis.call raises); a message as "user_script:LINE: text" (no
-     * position for error(msg, 0)), in Lua 5.1's words and without LuaJ's "@" and stack traceback;
-     * any other value (error(42), error({})) as it was raised.
+     * table ({err=...}, what redis.call raises), anything else as {@link #raised}.
      */
     static LuaValue caught(final LuaError e) {
+        final LuaValue v = raised(e);
+        if (v.istable()) {
+            final LuaValue err = v.get("err");
+            return err.isstring() ? err : v;
+        }
+        return v;
+    }
+
+    /**
+     * The error value as Lua 5.1 raised it, what an xpcall handler and coroutine.resume see: a
+     * message as "user_script:LINE: text" (no position for error(msg, 0)), in Lua 5.1's words and
+     * without LuaJ's "@" and stack traceback; any other value (a table, error(42)) as it was.
+     */
+    static LuaValue raised(final LuaError e) {
         final LuaValue m = e.getMessageObject();
         if (m == null) {
             return LuaValue.NIL;
-        }
-        if (m.istable()) {
-            final LuaValue err = m.get("err");
-            return err.isstring() ? err : m;
         }
         if (m.type() != LuaValue.TSTRING) {
             return m;
