@@ -31,7 +31,7 @@ final class LuaArgs {
     private static final String[][] BASE = {
         {"ipairs", "t"}, {"pairs", "t"}, {"next", "t."}, {"rawget", "ta"}, {"rawset", "taa"}, {"rawequal", "aa"},
         {"getmetatable", "a"}, {"unpack", "tNN"}, {"type", "a"}, {"assert", "a"}, {"setmetatable", "t"},
-        {"tonumber", "."}, {"select", "."}, {"xpcall", ".a"},
+        {"tonumber", "."}, {"select", "."}, {"xpcall", ".a"}, {"tostring", "a"},
     };
     private static final String[][] STRING = {
         {"byte", "sNN"}, {"char", "."}, {"find", "ssN."}, {"format", "s"}, {"gmatch", "ss"}, {"gfind", "ss"},
@@ -54,42 +54,42 @@ final class LuaArgs {
     };
 
     /** Wraps the base functions and the string, math, table and bit libraries of {@code g}. */
-    static void install(final LuaTable g) {
-        wrapAll(g, BASE);
-        wrapAll(g.get("bit").checktable(), BIT);
-        wrapAll(g.get("string").checktable(), STRING);
-        wrapAll(g.get("math").checktable(), MATH);
-        wrapAll(g.get("table").checktable(), TABLE);
+    static void install(final LuaTable g, final LuaHook hook) {
+        wrapAll(g, BASE, hook);
+        wrapAll(g.get("bit").checktable(), BIT, hook);
+        wrapAll(g.get("string").checktable(), STRING, hook);
+        wrapAll(g.get("math").checktable(), MATH, hook);
+        wrapAll(g.get("table").checktable(), TABLE, hook);
     }
 
-    private static void wrapAll(final LuaTable t, final String[][] sigs) {
+    private static void wrapAll(final LuaTable t, final String[][] sigs, final LuaHook hook) {
         for (final String[] s : sigs) {
             final LuaValue f = t.rawget(s[0]);
             if (f.isfunction()) {
-                t.rawset(s[0], wrap(s[0], s[1], f));
+                t.rawset(s[0], new Checked(s[0], s[1], f, hook));
             }
         }
-    }
-
-    private static VarArgFunction wrap(final String fn, final String sig, final LuaValue f) {
-        return new Checked(fn, sig, f);
     }
 
     /**
      * A library function with its Lua 5.1 argument checks. Its errors name it by its library name;
      * where the call site gives it another (a method call, a local holding it), Lua51Names renames
-     * them as Lua 5.1 does.
+     * them as Lua 5.1 does. While it runs it is a frame of the hook's stack, as a C function is in
+     * Lua 5.1, so a Lua function it calls (tostring's __tostring, sort's comparator, gsub's
+     * replacement, xpcall's) counts it in error levels (error(msg, 2) there has no position).
      */
     static final class Checked extends VarArgFunction {
         /** The library name (not "name": that would be LibFunction's own field). */
         final String fn;
         private final String sig;
         private final LuaValue f;
+        private final LuaHook hook;
 
-        Checked(final String fn, final String sig, final LuaValue f) {
+        Checked(final String fn, final String sig, final LuaValue f, final LuaHook hook) {
             this.fn = fn;
             this.sig = sig;
             this.f = f;
+            this.hook = hook;
         }
 
         @Override
@@ -100,6 +100,7 @@ final class LuaArgs {
             } catch (final LuaError e) {
                 throw unnamed(this, e);
             }
+            hook.onCall(this);
             try {
                 return f.invoke(a);
             } catch (final LuaError e) {
@@ -107,6 +108,8 @@ final class LuaArgs {
                     throw new ScriptErrors.Unpositioned(e.getMessage()); // Lua raises it from C: no position
                 }
                 throw unnamed(this, named(fn, e));
+            } finally {
+                hook.onReturn();
             }
         }
     }

@@ -361,8 +361,7 @@ final class Sandbox {
                 // second; a handler that fails, or is no function, gives "error in error handling"
                 final LuaValue f = a.arg1();
                 final LuaValue handler = a.arg(2);
-                cCalls[0]++;
-                hook.onCall(this);
+                cCalls[0]++; // its frame on the hook's stack is LuaArgs.Checked's
                 try {
                     return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(LuaValue.NONE));
                 } catch (final LuaError e) {
@@ -372,7 +371,6 @@ final class Sandbox {
                         return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("error in error handling"));
                     }
                 } finally {
-                    hook.onReturn();
                     cCalls[0]--;
                 }
             }
@@ -451,7 +449,7 @@ final class Sandbox {
                 return a.subargs((int) i + 1);
             }
         });
-        LuaArgs.install(g); // Lua 5.1's argument errors ("bad argument #2 to 'rep' (...)"), over the functions above
+        LuaArgs.install(g, hook); // Lua 5.1's argument errors ("bad argument #2 to 'rep' (...)"), over the functions above
         // every library table becomes read-only, as in Redis 7
         for (final String lib : new String[] {"string", "table", "math", "coroutine", "bit", "cjson", "cmsgpack",
                 "struct", "redis"}) {

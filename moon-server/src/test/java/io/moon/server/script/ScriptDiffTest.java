@@ -346,6 +346,11 @@ class ScriptDiffTest {
         "local co = coroutine.wrap(function()\n coroutine.yield(1)\n local x = nil\n return x.y\nend)\nco()\n\nco()",
         "local function f()\n error(\"lvl2\", 2)\nend\nlocal co = coroutine.wrap(function()\n coroutine.yield(1)\n\n f()\nend)\nco()\nco()",
         "local co = coroutine.create(function()\n coroutine.yield()\nend)\ncoroutine.resume(co)\nlocal x = nil\n\nreturn x.y",
+        // error levels counting the library functions that call Lua code, as Lua 5.1's C functions
+        "local t = setmetatable({}, {__tostring = function(t)\n error('ts', 2)\n end})\n\nreturn tostring(t)",
+        "local t = {3, 1, 2}\ntable.sort(t, function(a, b)\n error('cmp', 2)\nend)",
+        "return string.gsub('a', 'a', function()\n error('rep', 2)\nend)",
+        "local ts = tostring return ts()", "return {pcall(tostring)}",
         // negative zero, computed at run time (a constant -0.0 folds to 0: docs/differences.md)
         "local z = tonumber('-0') return {tostring(z), tostring(1/z), tostring(z * 5), tostring(z + 0), cjson.encode({z}),"
             + " string.format('%g %.1f %d %s', z, z, z, z), tostring(-z), #(z .. '')}",
