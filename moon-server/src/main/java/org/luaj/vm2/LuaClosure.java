@@ -26,7 +26,9 @@
  * the name Lua 5.1 gives it ("attempt to index local 't' (a nil value)"), through
  * io.moon.server.script.Lua51Names; and in a tail call, a value that cannot be called fails at the
  * tail call, where that name can be found, and a library (Java) function runs at once, in this
- * frame, as Lua 5.1 runs a C function there. Everything else is LuaJ's code unchanged.
+ * frame, as Lua 5.1 runs a C function there. And '<' and '<=' refuse values of two types before
+ * looking for __lt or __le, as Lua 5.1 does ("attempt to compare table with number"). Everything
+ * else is LuaJ's code unchanged.
  */
 package org.luaj.vm2;
 
@@ -190,7 +192,7 @@ public class LuaClosure extends LuaFunction {
 	protected Varargs execute( LuaValue[] stack, Varargs varargs ) {
 		// loop through instructions
 		int i,a,b,c,pc=0,top=0;
-		LuaValue o;
+		LuaValue o, v2;
 		Varargs v = NONE;
 		int[] code = p.code;
 		LuaValue[] k = p.k;
@@ -336,12 +338,20 @@ public class LuaClosure extends LuaFunction {
 					continue;
 					
 				case Lua.OP_LT: /*	A B C	if ((RK(B) <  RK(C)) ~= A) then pc++  		*/
-					if ( ((b=i>>>23)>0xff? k[b&0x0ff]: stack[b]).lt_b((c=(i>>14)&0x1ff)>0xff? k[c&0x0ff]: stack[c]) != (a!=0) ) 
+					o = (b=i>>>23)>0xff? k[b&0x0ff]: stack[b];
+					v2 = (c=(i>>14)&0x1ff)>0xff? k[c&0x0ff]: stack[c];
+					if ( o.type() != v2.type() ) // Moon: Lua 5.1 orders values of one type only, before any __lt
+						LuaString.compareError(o.typename(), v2.typename());
+					if ( o.lt_b(v2) != (a!=0) ) 
 						++pc;
 					continue;
 					
 				case Lua.OP_LE: /*	A B C	if ((RK(B) <= RK(C)) ~= A) then pc++  		*/
-					if ( ((b=i>>>23)>0xff? k[b&0x0ff]: stack[b]).lteq_b((c=(i>>14)&0x1ff)>0xff? k[c&0x0ff]: stack[c]) != (a!=0) ) 
+					o = (b=i>>>23)>0xff? k[b&0x0ff]: stack[b];
+					v2 = (c=(i>>14)&0x1ff)>0xff? k[c&0x0ff]: stack[c];
+					if ( o.type() != v2.type() ) // Moon: as OP_LT
+						LuaString.compareError(o.typename(), v2.typename());
+					if ( o.lteq_b(v2) != (a!=0) ) 
 						++pc;
 					continue;
 					

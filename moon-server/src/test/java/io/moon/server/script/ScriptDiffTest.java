@@ -351,6 +351,13 @@ class ScriptDiffTest {
         "local t = {3, 1, 2}\ntable.sort(t, function(a, b)\n error('cmp', 2)\nend)",
         "return string.gsub('a', 'a', function()\n error('rep', 2)\nend)",
         "local ts = tostring return ts()", "return {pcall(tostring)}",
+        // order comparisons refuse two types before any __lt or __le, as Lua 5.1
+        "local t = setmetatable({}, {__lt = function() return true end}) return t < 1",
+        "local t = setmetatable({}, {__lt = function() return true end}) return t > 1",
+        "local t = setmetatable({}, {__le = function() return true end}) return t <= 1",
+        "local t = {} local ok, e = pcall(function() return t < 'x' end) return e",
+        "local mt = {__lt = function(a, b) return a.v < b.v end} local x = setmetatable({v=1}, mt)"
+            + " local y = setmetatable({v=2}, mt) return {tostring(x < y), tostring(y < x), tostring(x > y)}",
         // negative zero, computed at run time (a constant -0.0 folds to 0: docs/differences.md)
         "local z = tonumber('-0') return {tostring(z), tostring(1/z), tostring(z * 5), tostring(z + 0), cjson.encode({z}),"
             + " string.format('%g %.1f %d %s', z, z, z, z), tostring(-z), #(z .. '')}",
