@@ -52,6 +52,8 @@ public final class Shard {
     public final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     /** This shard's side of the write-ahead log (appendonly). */
     public final io.moon.server.wal.ShardLog log;
+    /** Warms the keys of pipelined commands before they run (see the class). */
+    public final io.moon.server.net.PipelinePrefetch prefetch = new io.moon.server.net.PipelinePrefetch(this);
     /** This shard's Lua interpreter, created on its thread by the first script (LuaShard.of). */
     public io.moon.server.script.LuaShard lua;
     private final EventLoop loop;

@@ -59,9 +59,10 @@ final class KeyTable {
     }
 
     /**
-     * Cache warming for bulk inserts (loading a file), where almost every lookup misses the
-     * cache: a 10M-key table's buckets and entries are far bigger than the caches, and one key at
-     * a time the CPU waits for the bucket, then for the entry it names, then inserts. Given the
+     * Cache warming for groups of lookups (a file being loaded, a client's pipeline), where almost
+     * every lookup misses the cache: a large table's buckets and entries are far bigger than the
+     * caches, and one key at a time the CPU waits for the bucket, then for the entry it names,
+     * then reads or inserts. Given the
      * hashes of a group of keys about to be looked up, this reads their buckets first (loads that
      * do not depend on each other, so the CPU has many in flight at once; {@code heads} receives
      * them), then the first entry of each, and returns a value computed from the reads so the
@@ -72,6 +73,15 @@ final class KeyTable {
         final long[] t = t1 != null ? t1 : t0;
         for (int i = 0; i < n; i++) {
             heads[i] = t[(int) hashes[i] & (t.length - 1)];
+        }
+        if (t1 != null) {
+            // rehashing: a key whose old bucket has not moved yet is still in t0
+            for (int i = 0; i < n; i++) {
+                final int b = (int) hashes[i] & (t0.length - 1);
+                if (b >= rehashIdx && t0[b] != 0) {
+                    heads[i] = t0[b];
+                }
+            }
         }
         long sink = 0;
         for (int i = 0; i < n; i++) {

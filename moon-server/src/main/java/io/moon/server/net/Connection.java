@@ -252,7 +252,17 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private void parseAndRun(final ByteBuf in) {
         final long limit = server.config.clientQueryBufferLimit;
         parser.maxBulkBytes(Math.min(server.config.protoMaxBulkLen, RespParser.MAX_ARRAY_BULK));
+        int warmed = 0; // commands ahead whose keys were warmed; -1: this read has no more to warm
         while (!waiting && !closeAfterFlush && !closed && !outputBlocked) {
+            if (warmed == 0 && parser.idle() && in.readableBytes() >= PipelinePrefetch.MIN_BYTES) {
+                warmed = home.prefetch.warm(in, state.db);
+                if (warmed == 0) {
+                    warmed = -1;
+                }
+            }
+            if (warmed > 0) {
+                warmed--;
+            }
             parser.authRequired(!state.authenticated);
             final int r = parser.parse(in, req);
             if (r == RespParser.NEED_MORE) {
