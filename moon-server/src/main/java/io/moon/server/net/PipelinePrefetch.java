@@ -15,10 +15,11 @@ import io.netty.buffer.ByteBuf;
  * first entry ({@link Db#warm}) together, so their misses overlap and the commands then find
  * their lines in the cache.
  *
- * <p>Only the owning shard's tables are read (the shard-ownership rule holds for reads too); keys
- * of other shards are skipped. It changes nothing, so a wrong guess (a command whose second
- * argument is not a key, a SELECT further down the pipeline) costs a wasted read and nothing
- * else. One per shard, used on its thread.
+ * <p>Only the owning shard's tables are read, and only while no cross-shard operation holds
+ * anything here (one that holds every shard may be running on another thread): the
+ * shard-ownership rule holds for reads too, and keys of other shards are skipped. It changes
+ * nothing, so a wrong guess (a command whose second argument is not a key, a SELECT further down
+ * the pipeline) costs a wasted read and nothing else. One per shard, used on its thread only.
  */
 public final class PipelinePrefetch {
     /** Commands warmed at once: about what a core keeps in flight, and what a cache keeps warm. */
@@ -48,6 +49,9 @@ public final class PipelinePrefetch {
      * fewer than two whole commands are there (nothing to overlap).
      */
     int warm(final ByteBuf in, final int dbIndex) {
+        if (!shard.locks.idle()) {
+            return 0;
+        }
         final int len = Math.min(in.readableBytes(), WINDOW);
         in.getBytes(in.readerIndex(), window, 0, len);
         final int cmds = RespPeek.secondArgs(window, len, offs, lens, MAX);
