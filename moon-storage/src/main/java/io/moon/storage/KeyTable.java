@@ -20,6 +20,8 @@ final class KeyTable {
     /** Shrink when fewer than one key per 10 buckets (Redis's HT_MIN_FILL). */
     private static final int MIN_FILL_PERCENT = 10;
     private static final int RANDOM_TRIES = 10_000;
+    /** How far past an entry's header {@link #warm} reads: the header, a short key and value span two lines at most. */
+    private static final int WARM_SPAN = 48;
 
     private final Db db;
     private long[] t0 = new long[INITIAL_BUCKETS];
@@ -87,7 +89,11 @@ final class KeyTable {
         for (int i = 0; i < n; i++) {
             final long a = heads[i];
             if (a != 0) {
-                sink += db.page(a)[(int) a + Entry.HEADER];
+                // the entry's header and key, and the next cache line, where a short entry
+                // that straddles a line boundary keeps the rest of its key or its value
+                final byte[] p = db.page(a);
+                final int o = (int) a + Entry.HEADER;
+                sink += p[o] + p[Math.min(o + WARM_SPAN, p.length - 1)];
             }
         }
         return sink;
