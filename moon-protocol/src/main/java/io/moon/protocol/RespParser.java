@@ -233,6 +233,24 @@ public final class RespParser {
      * ERROR with {@code tooBig} once the line holds more than {@link #MAX_LINE_BYTES} bytes.
      */
     private int readHeadLine(final ByteBuf in, final String tooBig) {
+        if (!crSeen && headSeen == 0 && !stuckOnNul && in.readableBytes() >= Long.BYTES) {
+            // Fast path: almost every header line ("*3", "$16") ends within its first 8 bytes.
+            // One 8-byte read and a bitwise search for its first '\r' or NUL replace the general
+            // byte-at-a-time search below (which runs when this finds no '\r' first).
+            final long w = in.getLongLE(in.readerIndex());
+            final long stops = zeroBytes(w ^ 0x0D0D0D0D0D0D0D0DL) | zeroBytes(w);
+            if (stops != 0) {
+                final int k = Long.numberOfTrailingZeros(stops) >>> 3;
+                if ((byte) (w >>> (k << 3)) == '\r') {
+                    for (int i = 0; i < k; i++) {
+                        head[i] = (byte) (w >>> (i << 3));
+                    }
+                    headSeen = k;
+                    in.skipBytes(k + 1);
+                    crSeen = true;
+                }
+            }
+        }
         if (!crSeen) {
             int take = in.readableBytes();
             boolean foundCr = false;
@@ -274,6 +292,14 @@ public final class RespParser {
         in.skipBytes(1);
         crSeen = false;
         return COMPLETE;
+    }
+
+    /**
+     * The high bit of each byte of {@code x} whose lowest zero byte is exact: bytes above the
+     * lowest zero byte may be marked falsely, so only the lowest mark is to be used.
+     */
+    private static long zeroBytes(final long x) {
+        return (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
     }
 
     private int readInline(final ByteBuf in, final Request r) {
