@@ -75,6 +75,61 @@ class PipelineTest {
         }
     }
 
+    /** A random command over a few keys of a few databases, some of them multi-key. */
+    private static String[] randomCommand(final java.util.SplittableRandom r) {
+        final java.util.function.Supplier<String> key = () -> switch (r.nextInt(3)) {
+            case 0 -> "k" + r.nextInt(40);
+            case 1 -> "{t}" + r.nextInt(6);
+            default -> "h" + r.nextInt(6);
+        };
+        return switch (r.nextInt(16)) {
+            case 0 -> new String[] {"SELECT", String.valueOf(r.nextInt(3))};
+            case 1 -> new String[] {"SET", key.get(), String.valueOf(r.nextInt(1000))};
+            case 2, 3 -> new String[] {"GET", key.get()};
+            case 4 -> new String[] {"INCR", key.get()};
+            case 5 -> new String[] {"DEL", key.get(), key.get()};
+            case 6 -> new String[] {"MGET", key.get(), key.get(), key.get()};
+            case 7 -> new String[] {"EXISTS", key.get()};
+            case 8 -> new String[] {"HSET", key.get(), "f" + r.nextInt(3), "v"};
+            case 9 -> new String[] {"LPUSH", key.get(), "x"};
+            case 10 -> new String[] {"APPEND", key.get(), "zz"};
+            case 11 -> new String[] {"MSET", key.get(), "m", key.get(), "n"};
+            case 12 -> new String[] {"TYPE", key.get()};
+            case 13 -> new String[] {"RENAME", key.get(), key.get()};
+            case 14 -> new String[] {"ECHO", "e".repeat(r.nextInt(300))};
+            default -> new String[] {"STRLEN", key.get()};
+        };
+    }
+
+    @Test
+    void shouldAnswerRandomPipelinesLikeRedisWithOneShardAndWithThree() throws Exception {
+        // one shard: every key is local, so every read's keys are warmed ahead (PipelinePrefetch);
+        // three: keys of other shards are skipped and commands travel
+        for (final int shards : new int[] {1, 3}) {
+            final java.util.SplittableRandom r = new java.util.SplittableRandom(7_340_221L + shards);
+            try (TestServer moon = TestServer.start(shards);
+                 RedisServer redis = RedisServer.start();
+                 RawClient m = new RawClient(moon.port);
+                 RawClient rc = new RawClient(redis.port)) {
+                for (int round = 0; round < 60; round++) {
+                    final List<String[]> cmds = new ArrayList<>();
+                    final int n = 1 + r.nextInt(50);
+                    for (int i = 0; i < n; i++) {
+                        cmds.add(randomCommand(r));
+                    }
+                    cmds.add(new String[] {"SELECT", "0"});
+                    final byte[] bytes = pipeline(cmds);
+                    m.send(bytes);
+                    rc.send(bytes);
+                    for (int i = 0; i < cmds.size(); i++) {
+                        assertEquals(rc.read(), m.read(), shards + " shards, round " + round + ", reply " + i + " to "
+                                + String.join(" ", cmds.get(i)));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void shouldRefuseAMoveToAMissingDatabaseInsideABatch() throws Exception {
         // MOVE locks its target database before checking it exists; a batch write-locks its keys
