@@ -206,16 +206,45 @@ public final class SortedSet implements ValueObject {
 
     /** Fills {@link #update} and {@link #rank} with the last nodes before (s, member) at each level. */
     private void search(final double s, final byte[] b, final int off, final int len) {
+        // One loop per kind of level, not Node.forward(i)/span(i) per step: the search is the
+        // whole cost of ZADD and ZREM on a big set, and the per-step switch showed in profiles.
         Node x = head;
-        for (int i = level - 1; i >= 0; i--) {
-            rank[i] = i == level - 1 ? 0 : rank[i + 1];
+        int r = 0;
+        for (int i = level - 1; i >= INLINE_LEVELS; i--) {
+            final int k = i - INLINE_LEVELS;
             Node f;
-            while ((f = x.forward(i)) != null && compare(f, s, b, off, len) < 0) {
-                rank[i] += x.span(i);
+            while ((f = x.up[k]) != null && compare(f, s, b, off, len) < 0) {
+                r += x.upSpan[k];
                 x = f;
             }
+            rank[i] = r;
             update[i] = x;
         }
+        if (level > 2) {
+            Node f;
+            while ((f = x.next2) != null && compare(f, s, b, off, len) < 0) {
+                r += x.span2;
+                x = f;
+            }
+            rank[2] = r;
+            update[2] = x;
+        }
+        if (level > 1) {
+            Node f;
+            while ((f = x.next1) != null && compare(f, s, b, off, len) < 0) {
+                r += x.span1;
+                x = f;
+            }
+            rank[1] = r;
+            update[1] = x;
+        }
+        Node f;
+        while ((f = x.next) != null && compare(f, s, b, off, len) < 0) {
+            r++;
+            x = f;
+        }
+        rank[0] = r;
+        update[0] = x;
     }
 
     /** Links node x (not in the list) at its place; x's level arrays are reused. */
