@@ -64,12 +64,12 @@ final class KeyTable {
      * Cache warming for groups of lookups (a file being loaded, a client's pipeline), where almost
      * every lookup misses the cache: a large table's buckets and entries are far bigger than the
      * caches, and one key at a time the CPU waits for the bucket, then for the entry it names,
-     * then reads or inserts. Given the
-     * hashes of a group of keys about to be looked up, this reads their buckets first (loads that
-     * do not depend on each other, so the CPU has many in flight at once; {@code heads} receives
-     * them), then the first entry of each, and returns a value computed from the reads so the
-     * compiler keeps them. The lookups that follow find their lines in the cache. It changes
-     * nothing, so the table may change between it and the lookups (a lookup then just misses).
+     * then reads or inserts. Given the hashes of a group of keys about to be looked up, this reads
+     * their buckets first (loads that do not depend on each other, so the CPU has many in flight
+     * at once; {@code heads} receives them), then the first entry of each chain, then the second,
+     * and returns a value computed from the reads so the compiler keeps them. The lookups that
+     * follow find their lines in the cache. It changes nothing, so the table may change between it
+     * and the lookups (a lookup then just misses).
      */
     long warm(final long[] hashes, final long[] heads, final int n) {
         final long[] t = t1 != null ? t1 : t0;
